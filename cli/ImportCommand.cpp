@@ -1,0 +1,153 @@
+#include "CliContext.h"
+
+#include "AppLog.h"
+#include "Filter.h"
+#include "import/Importer.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <csignal>
+#include <unistd.h>
+
+namespace ed::cli {
+namespace {
+
+Importer *g_running = nullptr;
+
+// Ctrl+C asks the import to stop after its current batch is committed.
+void onInterrupt(int)
+{
+    if (g_running)
+        g_running->cancel();
+}
+
+QString mb(int64_t bytes) { return QString::number(double(bytes) / (1 << 20), 'f', 1); }
+
+} // namespace
+
+int cmdImport(Context &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Import v1 report files (plain or .gz), Django error e-mails (.eml, mbox, "
+                                               "file-based backend files), and every such file in folders."));
+    addCommonOptions(p);
+    p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress on stderr.")});
+    p.addOption({QStringLiteral("no-resume"), QStringLiteral("Read files from their start even if an earlier import got further.")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as JSON.")});
+    p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders."), QStringLiteral("FILE_OR_DIR..."));
+    if (int rc = parseCommon(p, args, ctx); rc >= 0)
+        return rc;
+    const QStringList paths = p.positionalArguments();
+    if (paths.isEmpty()) {
+        ctx.err() << "errordeck-cli import: name at least one file or folder" << Qt::endl;
+        return Fatal;
+    }
+    Database *db = ctx.db();
+    if (!db)
+        return Fatal;
+
+    NullScrubber scrubber;
+    NullRecordFilter filter;
+    Importer importer(*db, scrubber, filter);
+    importer.setResume(!p.isSet(QStringLiteral("no-resume")));
+    const bool showProgress = !p.isSet(QStringLiteral("quiet")) && isatty(STDERR_FILENO);
+    const bool progressLines = !p.isSet(QStringLiteral("quiet")) && !showProgress;
+    if (showProgress || progressLines) {
+        importer.setProgressHandler(
+            [&ctx, showProgress](const ImportProgress &pr) {
+                const QString line = QStringLiteral("files %1/%2  reports %3  %4/%5 MB  %6 MB/s")
+                                         .arg(pr.filesDone)
+                                         .arg(pr.filesTotal)
+                                         .arg(pr.reports)
+                                         .arg(mb(pr.bytesDone), mb(pr.bytesTotal))
+                                         .arg(pr.mbPerSecond, 0, 'f', 1);
+                if (showProgress)
+                    ctx.err() << '\r' << line << "\x1b[K";
+                else
+                    ctx.err() << line << '\n';
+                ctx.err().flush();
+            },
+            showProgress ? 200 : 5000);
+    }
+    g_running = &importer;
+    auto previous = std::signal(SIGINT, onInterrupt);
+    applog::info(QStringLiteral("import into %1: %2").arg(db->path(), paths.join(QStringLiteral(", "))));
+    const ImportSummary s = importer.run(paths);
+    std::signal(SIGINT, previous);
+    g_running = nullptr;
+    if (showProgress)
+        ctx.err() << '\n';
+
+    const double mbps = s.seconds > 0 ? double(s.bytes) / (1 << 20) / s.seconds : 0;
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray problems;
+        for (const auto &pr : s.problems)
+            problems.append(QJsonObject{{QStringLiteral("file"), pr.file},
+                                        {QStringLiteral("line"), pr.line ? QJsonValue(qint64(pr.line)) : QJsonValue()},
+                                        {QStringLiteral("reason"), pr.reason}});
+        ctx.printJson(QJsonDocument(QJsonObject{
+            {QStringLiteral("files"), s.files},
+            {QStringLiteral("stored"), qint64(s.stored)},
+            {QStringLiteral("duplicates"), qint64(s.duplicates)},
+            {QStringLiteral("rejected"), qint64(s.rejected)},
+            {QStringLiteral("dropped"), qint64(s.dropped)},
+            {QStringLiteral("hidden"), qint64(s.hidden)},
+            {QStringLiteral("new_issues"), qint64(s.newIssues)},
+            {QStringLiteral("regressions"), qint64(s.regressions)},
+            {QStringLiteral("bytes"), qint64(s.bytes)},
+            {QStringLiteral("seconds"), s.seconds},
+            {QStringLiteral("problems"), problems},
+            {QStringLiteral("more_problems"), qint64(s.moreProblems)},
+            {QStringLiteral("cancelled"), s.cancelled},
+            {QStringLiteral("fatal"), s.fatal.isEmpty() ? QJsonValue() : QJsonValue(s.fatal)},
+        }));
+    } else {
+        QTextStream &o = ctx.err();
+        constexpr size_t kShown = 20;
+        for (size_t i = 0; i < s.problems.size() && i < kShown; ++i) {
+            const auto &pr = s.problems[i];
+            o << (pr.line ? QStringLiteral("%1:%2: %3").arg(pr.file).arg(pr.line).arg(pr.reason)
+                          : QStringLiteral("%1: %2").arg(pr.file, pr.reason))
+              << '\n';
+        }
+        const int64_t rest = int64_t(s.problems.size() > kShown ? s.problems.size() - kShown : 0) + s.moreProblems;
+        if (rest > 0)
+            o << "... and " << rest << " more problems\n";
+        ctx.out() << QStringLiteral("%1 stored, %2 skipped as duplicates, %3 rejected")
+                         .arg(s.stored)
+                         .arg(s.duplicates)
+                         .arg(s.rejected);
+        if (s.dropped)
+            ctx.out() << QStringLiteral(", %1 dropped by rules").arg(s.dropped);
+        if (s.hidden)
+            ctx.out() << QStringLiteral(", %1 hidden by rules").arg(s.hidden);
+        ctx.out() << QStringLiteral(" (%1 files, %2 MB in %3 s, %4 MB/s; %5 new issues")
+                         .arg(s.files)
+                         .arg(mb(s.bytes))
+                         .arg(s.seconds, 0, 'f', 2)
+                         .arg(mbps, 0, 'f', 1)
+                         .arg(s.newIssues);
+        if (s.regressions)
+            ctx.out() << QStringLiteral(", %1 regressions").arg(s.regressions);
+        ctx.out() << ")\n";
+        if (!s.skippedFiles.isEmpty())
+            ctx.out() << QStringLiteral("%1 files in folders were not reports and were skipped\n").arg(s.skippedFiles.size());
+        if (s.cancelled)
+            ctx.out() << "cancelled: what was read before is stored; run the same import again to go on\n";
+        ctx.out().flush();
+        if (!s.fatal.isEmpty())
+            ctx.err() << "errordeck-cli: " << s.fatal << Qt::endl;
+    }
+    applog::info(QStringLiteral("import done: %1 stored, %2 duplicates, %3 rejected, %4 dropped%5")
+                     .arg(s.stored)
+                     .arg(s.duplicates)
+                     .arg(s.rejected)
+                     .arg(s.dropped)
+                     .arg(s.fatal.isEmpty() ? QString() : QStringLiteral("; fatal: ") + s.fatal));
+    if (!s.fatal.isEmpty())
+        return Fatal;
+    return s.rejected > 0 || !s.problems.empty() ? Partial : Ok;
+}
+
+} // namespace ed::cli

@@ -1,0 +1,324 @@
+// list, show, issues, stats: what is stored, as tables for people or JSON for scripts.
+#include "CliContext.h"
+
+#include "Level.h"
+#include "ReportStore.h"
+#include "Timestamp.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace ed::cli {
+namespace {
+
+QString shortTime(int64_t ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString elide(QString s, int max)
+{
+    s.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    s.replace(QLatin1Char('\r'), QLatin1Char(' '));
+    return s.size() > max ? s.left(max - 1) + QChar(0x2026) : s;
+}
+
+QJsonValue orNull(const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); }
+
+QJsonObject rowJson(const ReportRow &r)
+{
+    return QJsonObject{
+        {QStringLiteral("id"), qint64(r.id)},
+        {QStringLiteral("event_id"), orNull(r.eventId)},
+        {QStringLiteral("timestamp"), formatIsoTimestamp(r.timestamp)},
+        {QStringLiteral("level"), levelName(r.level)},
+        {QStringLiteral("logger"), orNull(r.logger)},
+        {QStringLiteral("message"), r.message},
+        {QStringLiteral("status_code"), r.statusCode ? QJsonValue(*r.statusCode) : QJsonValue()},
+        {QStringLiteral("site"), orNull(r.site)},
+        {QStringLiteral("method"), orNull(r.method)},
+        {QStringLiteral("path"), orNull(r.path)},
+        {QStringLiteral("exception_type"), orNull(r.exceptionType)},
+        {QStringLiteral("exception_value"), orNull(r.exceptionValue)},
+        {QStringLiteral("remote_addr"), orNull(r.remoteAddr)},
+        {QStringLiteral("issue_id"), qint64(r.issueId)},
+        {QStringLiteral("hidden_by"), orNull(r.hiddenBy)},
+        {QStringLiteral("frames"), r.frameCount},
+    };
+}
+
+QString statusName(IssueStatus s)
+{
+    switch (s) {
+    case IssueStatus::Unresolved: return QStringLiteral("unresolved");
+    case IssueStatus::Resolved: return QStringLiteral("resolved");
+    case IssueStatus::Ignored: return QStringLiteral("ignored");
+    }
+    return {};
+}
+
+QJsonObject issueJson(const IssueRow &i)
+{
+    return QJsonObject{
+        {QStringLiteral("id"), qint64(i.id)},
+        {QStringLiteral("title"), i.title},
+        {QStringLiteral("culprit"), orNull(i.culprit)},
+        {QStringLiteral("level"), levelName(i.level)},
+        {QStringLiteral("logger"), orNull(i.logger)},
+        {QStringLiteral("exception_type"), orNull(i.exceptionType)},
+        {QStringLiteral("first_seen"), formatIsoTimestamp(i.firstSeen)},
+        {QStringLiteral("last_seen"), formatIsoTimestamp(i.lastSeen)},
+        {QStringLiteral("count"), qint64(i.count)},
+        {QStringLiteral("hidden_count"), qint64(i.hiddenCount)},
+        {QStringLiteral("status"), statusName(i.status)},
+        {QStringLiteral("regression"), i.regression},
+    };
+}
+
+} // namespace
+
+int cmdList(Context &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("List stored reports, newest first."));
+    addCommonOptions(p);
+    p.addOption({QStringLiteral("query"), QStringLiteral("Search, e.g. 'level:error status:500 logger:django.request type:KeyError word'."),
+                 QStringLiteral("Q")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N reports (default 50; 0 for all)."), QStringLiteral("N"),
+                 QStringLiteral("50")});
+    p.addOption({QStringLiteral("all"), QStringLiteral("Include reports that rules hide.")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
+    if (int rc = parseCommon(p, args, ctx); rc >= 0)
+        return rc;
+    bool ok = false;
+    int limit = p.value(QStringLiteral("limit")).toInt(&ok);
+    if (!ok || limit < 0) {
+        ctx.err() << "errordeck-cli list: --limit takes a number" << Qt::endl;
+        return Fatal;
+    }
+    if (limit == 0)
+        limit = -1; // SQLite: no limit
+    Database *db = ctx.db();
+    if (!db)
+        return Fatal;
+    SearchQuery q;
+    q.text = p.value(QStringLiteral("query"));
+    q.includeHidden = p.isSet(QStringLiteral("all"));
+    ReportStore store(*db);
+    auto rows = store.listReports(q, limit);
+    if (!rows) {
+        ctx.err() << "errordeck-cli list: " << rows.error() << Qt::endl;
+        return Fatal;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray arr;
+        for (const ReportRow &r : *rows)
+            arr.append(rowJson(r));
+        ctx.printJson(QJsonDocument(arr));
+        return Ok;
+    }
+    QList<QStringList> table;
+    for (const ReportRow &r : *rows) {
+        table << QStringList{QString::number(r.id), shortTime(r.timestamp), levelName(r.level),
+                             r.statusCode ? QString::number(*r.statusCode) : QStringLiteral("-"),
+                             QString::number(r.issueId),
+                             elide(r.exceptionType.isEmpty() ? r.message : r.exceptionType + QStringLiteral(": ") + r.exceptionValue, 90)
+                                 + (r.hiddenBy.isEmpty() ? QString() : QStringLiteral("  [hidden: %1]").arg(r.hiddenBy))};
+    }
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("TIME (UTC)"), QStringLiteral("LEVEL"), QStringLiteral("STATUS"),
+                    QStringLiteral("ISSUE"), QStringLiteral("MESSAGE")},
+                   table);
+    return Ok;
+}
+
+int cmdShow(Context &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Show one report: by id, or by event id."));
+    addCommonOptions(p);
+    p.addOption({QStringLiteral("json"), QStringLiteral("The whole record as JSON.")});
+    p.addOption({QStringLiteral("raw"), QStringLiteral("The original e-mail text, for reports imported from e-mail.")});
+    p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Report id or event id."), QStringLiteral("ID"));
+    if (int rc = parseCommon(p, args, ctx); rc >= 0)
+        return rc;
+    if (p.positionalArguments().size() != 1) {
+        ctx.err() << "errordeck-cli show: name one report id" << Qt::endl;
+        return Fatal;
+    }
+    Database *db = ctx.db();
+    if (!db)
+        return Fatal;
+    ReportStore store(*db);
+    const QString arg = p.positionalArguments().first();
+    bool isNumber = false;
+    int64_t id = arg.toLongLong(&isNumber);
+    if (!isNumber) {
+        auto found = store.findByEventId(arg);
+        if (!found) {
+            ctx.err() << "errordeck-cli show: " << found.error() << Qt::endl;
+            return Fatal;
+        }
+        id = *found;
+    }
+    auto d = store.loadReport(id);
+    if (!d) {
+        ctx.err() << "errordeck-cli show: " << d.error() << Qt::endl;
+        return Fatal;
+    }
+    if (p.isSet(QStringLiteral("raw"))) {
+        ctx.out() << (d->raw.isEmpty() ? QStringLiteral("(no raw text: this report came from a v1 record)\n") : d->raw);
+        return Ok;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonObject o = rowJson(d->row);
+        o.insert(QStringLiteral("source"), orNull(d->source));
+        o.insert(QStringLiteral("record"), d->record);
+        ctx.printJson(QJsonDocument(o));
+        return Ok;
+    }
+    QTextStream &o = ctx.out();
+    const ReportRow &r = d->row;
+    o << "Report " << r.id << "  (issue " << r.issueId << ")\n";
+    o << "Time:      " << formatIsoTimestamp(r.timestamp) << "\n";
+    o << "Level:     " << levelName(r.level) << (r.logger.isEmpty() ? QString() : QStringLiteral("  logger ") + r.logger) << "\n";
+    if (r.statusCode)
+        o << "Status:    " << *r.statusCode << "\n";
+    if (!r.path.isEmpty())
+        o << "Request:   " << r.method << ' ' << r.path << (r.remoteAddr.isEmpty() ? QString() : QStringLiteral("  from ") + r.remoteAddr) << "\n";
+    if (!r.hiddenBy.isEmpty())
+        o << "Hidden by: " << r.hiddenBy << "\n";
+    o << "Message:   " << r.message << "\n";
+    // The traceback, Django's way: the oldest cause first.
+    QList<QJsonObject> chain;
+    for (QJsonValue e = d->record.value(QStringLiteral("exception")); e.isObject(); e = e.toObject().value(QStringLiteral("cause")))
+        chain.prepend(e.toObject());
+    for (qsizetype k = 0; k < chain.size(); ++k) {
+        const QJsonObject &e = chain[k];
+        o << "\nTraceback (most recent call last):\n";
+        for (const QJsonValue fv : e.value(QStringLiteral("frames")).toArray()) {
+            const QJsonObject f = fv.toObject();
+            o << QStringLiteral("  File \"%1\", line %2, in %3\n")
+                     .arg(f.value(QStringLiteral("filename")).toString())
+                     .arg(f.value(QStringLiteral("lineno")).toInteger())
+                     .arg(f.value(QStringLiteral("function")).toString());
+            const QString line = f.value(QStringLiteral("context_line")).toString().trimmed();
+            if (!line.isEmpty())
+                o << "    " << line << "\n";
+        }
+        o << e.value(QStringLiteral("type")).toString() << ": " << e.value(QStringLiteral("value")).toString() << "\n";
+        if (k + 1 < chain.size()) {
+            const bool explicitCause = chain[k + 1].value(QStringLiteral("cause_explicit")).toBool();
+            o << (explicitCause ? "\nThe above exception was the direct cause of the following exception:\n"
+                                : "\nDuring handling of the above exception, another exception occurred:\n");
+        }
+    }
+    o.flush();
+    return Ok;
+}
+
+int cmdIssues(Context &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("List issues (reports grouped by failure), most recently seen first."));
+    addCommonOptions(p);
+    p.addOption({QStringLiteral("query"), QStringLiteral("Only issues with reports matching this search."), QStringLiteral("Q")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N issues (default 100; 0 for all)."), QStringLiteral("N"),
+                 QStringLiteral("100")});
+    p.addOption({QStringLiteral("all"), QStringLiteral("Include issues whose reports rules hide.")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
+    if (int rc = parseCommon(p, args, ctx); rc >= 0)
+        return rc;
+    int limit = p.value(QStringLiteral("limit")).toInt();
+    if (limit <= 0)
+        limit = -1;
+    Database *db = ctx.db();
+    if (!db)
+        return Fatal;
+    SearchQuery q;
+    q.text = p.value(QStringLiteral("query"));
+    q.includeHidden = p.isSet(QStringLiteral("all"));
+    ReportStore store(*db);
+    auto rows = store.listIssues(q, limit);
+    if (!rows) {
+        ctx.err() << "errordeck-cli issues: " << rows.error() << Qt::endl;
+        return Fatal;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray arr;
+        for (const IssueRow &i : *rows)
+            arr.append(issueJson(i));
+        ctx.printJson(QJsonDocument(arr));
+        return Ok;
+    }
+    QList<QStringList> table;
+    for (const IssueRow &i : *rows)
+        table << QStringList{QString::number(i.id), QString::number(i.count), shortTime(i.lastSeen),
+                             statusName(i.status) + (i.regression ? QStringLiteral("*") : QString()),
+                             elide(i.title, 70) + (i.culprit.isEmpty() ? QString() : QStringLiteral("  (") + elide(i.culprit, 40) + QLatin1Char(')'))};
+    ctx.printTable({QStringLiteral("ID"), QStringLiteral("COUNT"), QStringLiteral("LAST SEEN (UTC)"), QStringLiteral("STATUS"),
+                    QStringLiteral("TITLE")},
+                   table);
+    return Ok;
+}
+
+int cmdStats(Context &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Totals: reports, issues, levels, loggers, status codes."));
+    addCommonOptions(p);
+    p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
+    if (int rc = parseCommon(p, args, ctx); rc >= 0)
+        return rc;
+    Database *db = ctx.db();
+    if (!db)
+        return Fatal;
+    ReportStore store(*db);
+    auto s = store.stats();
+    if (!s) {
+        ctx.err() << "errordeck-cli stats: " << s.error() << Qt::endl;
+        return Fatal;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonObject levels, loggers, statuses;
+        for (const auto &[l, n] : s->byLevel)
+            levels.insert(levelName(l), qint64(n));
+        for (const auto &[l, n] : s->byLogger)
+            loggers.insert(l, qint64(n));
+        for (const auto &[c, n] : s->byStatus)
+            statuses.insert(QString::number(c), qint64(n));
+        ctx.printJson(QJsonDocument(QJsonObject{
+            {QStringLiteral("database"), db->path()},
+            {QStringLiteral("reports"), qint64(s->reports)},
+            {QStringLiteral("hidden"), qint64(s->hidden)},
+            {QStringLiteral("issues"), qint64(s->issues)},
+            {QStringLiteral("first_seen"), s->reports ? QJsonValue(formatIsoTimestamp(s->firstSeen)) : QJsonValue()},
+            {QStringLiteral("last_seen"), s->reports ? QJsonValue(formatIsoTimestamp(s->lastSeen)) : QJsonValue()},
+            {QStringLiteral("file_bytes"), qint64(s->fileBytes)},
+            {QStringLiteral("by_level"), levels},
+            {QStringLiteral("by_logger"), loggers},
+            {QStringLiteral("by_status"), statuses},
+        }));
+        return Ok;
+    }
+    QTextStream &o = ctx.out();
+    o << "Database:  " << db->path() << QStringLiteral(" (%1 MB)\n").arg(double(s->fileBytes) / (1 << 20), 0, 'f', 1);
+    o << "Reports:   " << s->reports << " (" << s->hidden << " hidden by rules)\n";
+    o << "Issues:    " << s->issues << "\n";
+    if (s->reports)
+        o << "Period:    " << shortTime(s->firstSeen) << " to " << shortTime(s->lastSeen) << " UTC\n";
+    o << "By level: ";
+    for (const auto &[l, n] : s->byLevel)
+        o << ' ' << levelName(l) << ' ' << n;
+    o << "\nBy status:";
+    for (const auto &[c, n] : s->byStatus)
+        o << ' ' << c << ' ' << n;
+    o << "\nTop loggers:\n";
+    for (const auto &[l, n] : s->byLogger)
+        o << "  " << QString::number(n).rightJustified(8) << "  " << (l.isEmpty() ? QStringLiteral("(none)") : l) << "\n";
+    o.flush();
+    return Ok;
+}
+
+} // namespace ed::cli

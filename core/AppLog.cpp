@@ -1,0 +1,57 @@
+#include "AppLog.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace ed::applog {
+namespace {
+std::shared_ptr<spdlog::logger> &logger()
+{
+    static std::shared_ptr<spdlog::logger> l;
+    return l;
+}
+} // namespace
+
+QString logFilePath(const QString &program)
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return dir + QLatin1Char('/') + program + QStringLiteral(".log");
+}
+
+void init(const QString &program, bool verbose)
+{
+    const QString path = logFilePath(program);
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    std::vector<spdlog::sink_ptr> sinks;
+    try {
+        sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(), 5 * 1024 * 1024, 3));
+    } catch (const spdlog::spdlog_ex &) {
+        // An unwritable app-data folder must not stop the program; stderr still works.
+    }
+    if (verbose) {
+        auto err = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+        err->set_level(spdlog::level::debug);
+        sinks.push_back(err);
+    }
+    auto l = std::make_shared<spdlog::logger>(program.toStdString(), sinks.begin(), sinks.end());
+    l->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+    l->flush_on(spdlog::level::warn);
+    logger() = l;
+}
+
+static void write(spdlog::level::level_enum lvl, const QString &m)
+{
+    if (logger())
+        logger()->log(lvl, "{}", m.toStdString());
+}
+
+void info(const QString &m) { write(spdlog::level::info, m); }
+void warn(const QString &m) { write(spdlog::level::warn, m); }
+void error(const QString &m) { write(spdlog::level::err, m); }
+void debug(const QString &m) { write(spdlog::level::debug, m); }
+
+} // namespace ed::applog

@@ -1,0 +1,131 @@
+#include "Database.h"
+
+#include "Schema.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <sqlite3.h>
+
+namespace ed {
+
+int Database::currentSchemaVersion() { return int(schemaMigrations().size()); }
+
+QString Database::defaultPath()
+{
+    const QByteArray env = qgetenv("ERRORDECK_DB");
+    if (!env.isEmpty())
+        return QString::fromLocal8Bit(env);
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return dir + QStringLiteral("/errordeck.sqlite3");
+}
+
+namespace {
+
+// Checks the first bytes so that a text file is named as such rather than
+// reported by SQLite as "file is not a database" on some later query.
+Result<bool> sniffExisting(const QString &path)
+{
+    QFileInfo info(path);
+    if (!info.exists())
+        return false;
+    if (info.isDir())
+        return Error{QStringLiteral("%1 is a folder, not a database file").arg(path)};
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{QStringLiteral("cannot read %1: %2").arg(path, f.errorString())};
+    const QByteArray head = f.read(16);
+    if (head.isEmpty())
+        return false; // an empty file: SQLite treats it as a new database
+    if (head != QByteArray("SQLite format 3\0", 16))
+        return Error{QStringLiteral("%1 is not an ErrorDeck database (not an SQLite file)").arg(path)};
+    return true;
+}
+
+} // namespace
+
+Result<Database> Database::open(const QString &path, bool readOnly)
+{
+    auto existing = sniffExisting(path);
+    if (!existing)
+        return Error{existing.error()};
+    if (!*existing && !readOnly) {
+        const QString dir = QFileInfo(path).absolutePath();
+        if (!QDir().mkpath(dir))
+            return Error{QStringLiteral("cannot create the folder %1").arg(dir)};
+    }
+    Database db;
+    if (auto r = db.m_conn.open(path, !readOnly, readOnly); !r)
+        return Error{r.error()};
+
+    auto appId = db.m_conn.scalar("PRAGMA application_id");
+    if (!appId)
+        return Error{QStringLiteral("%1 cannot be read: %2").arg(path, appId.error())};
+    auto version = db.m_conn.scalar("PRAGMA user_version");
+    auto tables = db.m_conn.scalar("SELECT count(*) FROM sqlite_schema");
+    if (!version || !tables)
+        return Error{QStringLiteral("%1 cannot be read: %2").arg(path, (!version ? version : tables).error())};
+    if (*appId != kApplicationId && *tables > 0)
+        return Error{QStringLiteral("%1 is an SQLite database, but not an ErrorDeck database; it was left untouched").arg(path)};
+    if (*version > currentSchemaVersion())
+        return Error{QStringLiteral("%1 was written by a newer ErrorDeck (schema %2; this version reads up to %3); it was left untouched")
+                         .arg(path).arg(*version).arg(currentSchemaVersion())};
+    if (auto r = db.configure(readOnly); !r)
+        return Error{QStringLiteral("%1: %2").arg(path, r.error())};
+    if (*version < currentSchemaVersion()) {
+        if (readOnly)
+            return Error{QStringLiteral("%1 has an older schema (%2) and was opened read-only").arg(path).arg(*version)};
+        if (*version > 0) {
+            // Keep the old file: a migration is atomic, but a user may still want to go back.
+            const QString backup = QStringLiteral("%1.schema%2.bak").arg(path).arg(*version);
+            QFile::remove(backup);
+            Statement st = db.m_conn.prepare("VACUUM INTO ?");
+            st.bind(1, backup);
+            if (!st.exec())
+                return Error{QStringLiteral("%1: cannot keep a copy before migrating: %2").arg(path, st.error())};
+        }
+        if (auto r = db.migrate(int(*version), currentSchemaVersion()); !r)
+            return Error{QStringLiteral("%1: migration failed, nothing was changed: %2").arg(path, r.error())};
+    }
+    return db;
+}
+
+Result<Database> Database::createAtVersion(const QString &path, int version)
+{
+    Database db;
+    if (auto r = db.m_conn.open(path, true); !r)
+        return Error{r.error()};
+    if (auto r = db.configure(false); !r)
+        return Error{r.error()};
+    if (auto r = db.migrate(0, version); !r)
+        return Error{r.error()};
+    return db;
+}
+
+Result<void> Database::configure(bool readOnly)
+{
+    const char *pragmas = readOnly ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+                                     "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA foreign_keys=ON;";
+    return m_conn.exec(pragmas);
+}
+
+Result<void> Database::migrate(int from, int to)
+{
+    const auto &steps = schemaMigrations();
+    Transaction tx(m_conn);
+    if (!tx.active())
+        return Error{m_conn.lastError()};
+    for (int v = from; v < to; ++v) {
+        if (auto r = m_conn.exec(steps[size_t(v)]); !r)
+            return Error{QStringLiteral("schema %1 to %2: %3").arg(v).arg(v + 1).arg(r.error())};
+    }
+    if (auto r = m_conn.exec("PRAGMA application_id=" + std::to_string(kApplicationId)); !r)
+        return r;
+    if (auto r = m_conn.exec("PRAGMA user_version=" + std::to_string(to)); !r)
+        return r;
+    return tx.commit();
+}
+
+} // namespace ed

@@ -1,0 +1,73 @@
+#pragma once
+// Stores transformed records: dedup, filter verdict, grouping into issues,
+// parts, full-text index. Work happens in batches, one transaction each, so a
+// killed import leaves whole batches and the file offsets that match them.
+#include "Compression.h"
+#include "Database.h"
+#include "Filter.h"
+#include "RecordTransformer.h"
+
+#include <QString>
+#include <memory>
+#include <unordered_map>
+
+namespace ed {
+
+enum class IngestOutcome { Stored, Duplicate, Dropped, Rejected };
+
+struct IngestResult {
+    IngestOutcome outcome = IngestOutcome::Rejected;
+    QString reason;     // why rejected, or the rule that dropped it
+    QString hiddenBy;   // the rule that hides a stored report
+    int64_t reportId = 0;
+    int64_t issueId = 0;
+    bool newIssue = false;
+    bool regression = false;
+    bool fatal = false; // the database failed, not the record: stop the import
+};
+
+struct FileProgress {
+    QString path;
+    QByteArray headHash;
+    int64_t offset = 0;
+    int64_t line = 0;
+    int64_t size = 0;
+};
+
+class ReportWriter {
+public:
+    ReportWriter(Database &db, const Scrubber &scrubber, const RecordFilter &filter);
+    ~ReportWriter();
+
+    Result<void> begin();
+    // One v1 record. `raw` is the original text for a non-v1 source (an e-mail),
+    // stored for the raw view after the scrubber has been over it.
+    IngestResult add(std::string_view json, bool padded, std::string_view raw = {}, const QString &source = {});
+    // Where a file stands; written with the next commit so offset and reports agree.
+    void setFileProgress(const FileProgress &p) { m_progress = p; m_hasProgress = true; }
+    Result<void> commit();
+    void rollback();
+    bool inTransaction() const { return m_inTx; }
+
+private:
+    struct IssueState;
+    Result<IssueState *> issueFor(const TransformedRecord &rec);
+    Result<void> flushIssues();
+
+    Database &m_db;
+    const Scrubber &m_scrubber;
+    const RecordFilter &m_filter;
+    PartCache m_parts;
+    RecordTransformer m_transformer;
+    Compressor m_compressor;
+    TransformedRecord m_rec;
+    std::string m_compressed, m_rawScrubbed;
+    std::unordered_map<Hash128, std::unique_ptr<IssueState>, Hash128Hasher> m_issues;
+    Statement m_exists, m_insertReport, m_insertFts, m_insertPart, m_findIssue, m_insertIssue,
+        m_updateIssue, m_progressSt;
+    FileProgress m_progress;
+    bool m_hasProgress = false;
+    bool m_inTx = false;
+};
+
+} // namespace ed

@@ -1,0 +1,91 @@
+#include "Schema.h"
+
+namespace ed {
+
+const std::vector<std::string_view> &schemaMigrations()
+{
+    static const std::vector<std::string_view> migrations = {
+        // 0 -> 1: reports, issues, shared parts, full-text index, import progress.
+        R"SQL(
+CREATE TABLE parts (
+    id INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL UNIQUE,          -- XXH3-128 of the JSON
+    data BLOB NOT NULL                  -- zstd-compressed JSON
+);
+CREATE TABLE issues (
+    id INTEGER PRIMARY KEY,
+    fingerprint BLOB NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    culprit TEXT,
+    level INTEGER NOT NULL,
+    logger TEXT,
+    exception_type TEXT,
+    first_seen INTEGER NOT NULL,        -- ms since the epoch, UTC
+    last_seen INTEGER NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0,   -- visible reports
+    hidden_count INTEGER NOT NULL DEFAULT 0,
+    status INTEGER NOT NULL DEFAULT 0,  -- 0 unresolved, 1 resolved, 2 ignored
+    regression INTEGER NOT NULL DEFAULT 0,
+    resolved_at INTEGER
+);
+CREATE INDEX issues_last_seen ON issues(last_seen);
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    dedup_key BLOB NOT NULL UNIQUE,     -- hash of the event id, else of the content
+    event_id TEXT,
+    timestamp INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    logger TEXT,
+    message TEXT NOT NULL,
+    status_code INTEGER,
+    site TEXT,
+    method TEXT,
+    path TEXT,
+    exception_type TEXT,
+    exception_value TEXT,
+    remote_addr TEXT,
+    issue_id INTEGER NOT NULL REFERENCES issues(id),
+    hidden_by TEXT,                     -- the rule that hides it, or NULL
+    frame_count INTEGER NOT NULL DEFAULT 0,
+    source TEXT,                        -- the file it came from
+    body BLOB NOT NULL,                 -- zstd-compressed JSON, parts referenced by hash
+    raw BLOB                            -- zstd-compressed original text when not v1 (e-mails)
+);
+CREATE INDEX reports_time ON reports(timestamp);
+CREATE INDEX reports_level ON reports(level, timestamp);
+CREATE INDEX reports_logger ON reports(logger, timestamp);
+CREATE INDEX reports_status ON reports(status_code, timestamp);
+CREATE INDEX reports_site ON reports(site, timestamp);
+CREATE INDEX reports_path ON reports(path, timestamp);
+CREATE INDEX reports_type ON reports(exception_type, timestamp);
+CREATE INDEX reports_issue ON reports(issue_id, timestamp);
+CREATE VIRTUAL TABLE reports_fts USING fts5(
+    message, exception, path, frames,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE import_files (
+    path TEXT PRIMARY KEY,              -- canonical path
+    head_hash BLOB NOT NULL,            -- hash of the first bytes, to notice a replaced file
+    offset INTEGER NOT NULL,            -- bytes (uncompressed) committed so far
+    line INTEGER NOT NULL,              -- lines committed so far
+    size INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+)SQL",
+        // 1 -> 2: per-database settings (Django's names) and saved searches.
+        R"SQL(
+CREATE TABLE config (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL                 -- JSON
+);
+CREATE TABLE saved_searches (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    query TEXT NOT NULL
+);
+)SQL",
+    };
+    return migrations;
+}
+
+} // namespace ed

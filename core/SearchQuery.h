@@ -1,0 +1,42 @@
+#pragma once
+// The search language of the search bar and `errordeck-cli list --query`,
+// after Sentry's: free text (full-text search) plus fields:
+//   level:error  level:>=warning  status:500  status:5xx  status:>=400
+//   logger:django.request (the logger and its children)  path:/api/*
+//   type:KeyError  is:unresolved|resolved|ignored|regression|hidden
+//   site:shop.example.com  issue:42  after:2026-11-01  before:2026-11-20T12:00
+// A leading '-' or '!' negates a term; "quoted text" keeps spaces together.
+#include "Result.h"
+
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace ed {
+
+struct SqlFilter {
+    QString where;             // "" or a condition over reports r (and issues i when joinsIssues)
+    std::vector<QVariant> binds;
+    bool joinsIssues = false;
+    QString ftsMatch;          // "" or an FTS5 MATCH expression
+};
+
+struct SearchQuery {
+    QString text; // what the user typed
+
+    // Narrowing that is not in the text: the UI's time range and selected issue.
+    std::optional<int64_t> since, until; // ms, inclusive / exclusive
+    std::optional<int64_t> issueId;
+    bool includeHidden = false;
+
+    // Translates to SQL over `reports r`; an unknown field or a bad value is an error.
+    Result<SqlFilter> toSql() const;
+
+    // Field names, for completion in the search bar.
+    static QStringList fieldNames();
+};
+
+} // namespace ed

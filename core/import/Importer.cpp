@@ -1,0 +1,309 @@
+#include "Importer.h"
+
+#include "Hash.h"
+#include "ReportWriter.h"
+#include "V1Source.h"
+#include "mail/MailSource.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QSet>
+
+#include <algorithm>
+
+namespace ed {
+
+namespace {
+
+constexpr int kHeadBytes = 4096;
+
+QByteArray headHash(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray head = f.read(kHeadBytes);
+    return toBytes(hash128(std::string_view(head.constData(), size_t(head.size()))));
+}
+
+bool looksLikeHeaderLine(const QByteArray &line)
+{
+    // "Name: value" with an RFC 5322 field name.
+    const qsizetype colon = line.indexOf(':');
+    if (colon <= 0)
+        return false;
+    for (qsizetype i = 0; i < colon; ++i) {
+        const char c = line[i];
+        if (c <= 32 || c >= 127)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+FileForm sniffFileForm(const QString &path, QString *error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = f.errorString();
+        return FileForm::Unknown;
+    }
+    QByteArray head = f.read(kHeadBytes);
+    if (head.isEmpty())
+        return FileForm::Empty;
+    if (head.size() >= 2 && uchar(head[0]) == 0x1f && uchar(head[1]) == 0x8b)
+        return FileForm::V1; // gzip: the compressed form of v1 files
+    if (head.startsWith("\xEF\xBB\xBF"))
+        head.remove(0, 3);
+    if (head.contains('\0'))
+        return FileForm::Binary;
+    const QByteArray trimmed = head.trimmed();
+    if (trimmed.isEmpty())
+        return FileForm::Empty;
+    if (trimmed.startsWith('{'))
+        return FileForm::V1;
+    if (trimmed.startsWith("From "))
+        return FileForm::Mail; // mbox
+    const QByteArray firstLine = trimmed.left(trimmed.indexOf('\n')).trimmed();
+    if (looksLikeHeaderLine(firstLine))
+        return FileForm::Mail;
+    return FileForm::Unknown;
+}
+
+Importer::Importer(Database &db, const Scrubber &scrubber, const RecordFilter &filter)
+    : m_db(db), m_scrubber(scrubber), m_filter(filter)
+{
+}
+
+QStringList Importer::expandPaths(const QStringList &paths, std::vector<ImportProblem> &problems)
+{
+    QStringList files;
+    for (const QString &p : paths) {
+        const QFileInfo info(p);
+        if (!info.exists()) {
+            problems.push_back({p, 0, QStringLiteral("no such file or folder")});
+        } else if (info.isDir()) {
+            QStringList inDir;
+            QDirIterator it(p, QDir::Files | QDir::NoDotAndDotDot | QDir::Readable, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString f = it.next();
+                const QString name = it.fileInfo().fileName();
+                if (name.startsWith(QLatin1Char('.')) || name.contains(QLatin1String(".sqlite3")))
+                    continue;
+                inDir << f;
+            }
+            std::sort(inDir.begin(), inDir.end());
+            files << inDir;
+        } else {
+            files << p;
+        }
+    }
+    return files;
+}
+
+ImportSummary Importer::run(const QStringList &paths)
+{
+    ImportSummary sum;
+    QElapsedTimer clock;
+    clock.start();
+    m_cancel.store(false);
+
+    const QStringList files = expandPaths(paths, sum.problems);
+    QSet<QString> explicitFiles;
+    for (const QString &p : paths)
+        if (QFileInfo(p).isFile())
+            explicitFiles.insert(p);
+
+    ImportProgress progress;
+    progress.filesTotal = int(files.size());
+    for (const QString &f : files)
+        progress.bytesTotal += QFileInfo(f).size();
+    int64_t bytesBefore = 0; // of the files finished
+    QElapsedTimer sinceProgress;
+    sinceProgress.start();
+    auto report = [&](bool force) {
+        if (!m_progress || (!force && sinceProgress.elapsed() < m_progressIntervalMs))
+            return;
+        sinceProgress.restart();
+        const double secs = std::max(clock.elapsed(), qint64(1)) / 1000.0;
+        progress.mbPerSecond = double(progress.bytesDone) / (1 << 20) / secs;
+        progress.reports = sum.stored;
+        m_progress(progress);
+    };
+    auto problem = [&](const QString &file, int64_t line, const QString &reason) {
+        if (sum.problems.size() < ImportSummary::kMaxProblems)
+            sum.problems.push_back({file, line, reason});
+        else
+            ++sum.moreProblems;
+    };
+
+    ReportWriter writer(m_db, m_scrubber, m_filter);
+    if (auto r = writer.begin(); !r) {
+        sum.fatal = r.error();
+        return sum;
+    }
+
+    for (const QString &path : files) {
+        if (m_cancel.load())
+            break;
+        progress.currentFile = path;
+        QString err;
+        const FileForm form = sniffFileForm(path, &err);
+        const bool explicitFile = explicitFiles.contains(path);
+        std::unique_ptr<RecordSource> source;
+        FileProgress fp;
+        switch (form) {
+        case FileForm::Empty:
+            if (explicitFile)
+                problem(path, 0, QStringLiteral("empty file, nothing to import"));
+            break;
+        case FileForm::Binary:
+            if (explicitFile)
+                problem(path, 0, QStringLiteral("binary file: neither v1 JSON Lines nor an e-mail"));
+            else
+                sum.skippedFiles << path;
+            break;
+        case FileForm::Unknown:
+            if (!err.isEmpty())
+                problem(path, 0, QStringLiteral("cannot read: %1").arg(err));
+            else if (explicitFile)
+                problem(path, 0, QStringLiteral("not a report file: neither v1 JSON Lines nor an e-mail"));
+            else
+                sum.skippedFiles << path;
+            break;
+        case FileForm::V1: {
+            fp.path = QFileInfo(path).canonicalFilePath();
+            fp.headHash = headHash(path);
+            fp.size = QFileInfo(path).size();
+            int64_t offset = 0, line = 0;
+            if (m_resume) {
+                Statement st = m_db.conn().prepare("SELECT head_hash, offset, line FROM import_files WHERE path = ?");
+                st.bind(1, fp.path);
+                if (st.step() && st.blob(0) == std::string_view(fp.headHash.constData(), size_t(fp.headHash.size()))) {
+                    offset = st.int64(1);
+                    line = st.int64(2);
+                }
+            }
+            auto reader = LineReader::open(path, offset, line + 1);
+            if (!reader) {
+                problem(path, 0, reader.error());
+                break;
+            }
+            fp.offset = offset;
+            fp.line = line;
+            source = std::make_unique<V1Source>(std::move(*reader));
+            break;
+        }
+        case FileForm::Mail: {
+            auto mail = openMailSource(path);
+            if (!mail) {
+                problem(path, 0, mail.error());
+                break;
+            }
+            source = std::move(*mail);
+            break;
+        }
+        }
+        if (!source) {
+            progress.filesDone++;
+            bytesBefore += QFileInfo(path).size();
+            progress.bytesDone = bytesBefore;
+            continue;
+        }
+        ++sum.files;
+        const QString unit = source->unitName();
+        int inBatch = 0;
+        SourceItem item;
+        while (source->next(item)) {
+            bool rejectedNow = false;
+            if (item.skip) {
+                if (source->resumable() && item.terminated) {
+                    fp.offset = item.endOffset;
+                    fp.line = item.number;
+                }
+                continue;
+            }
+            if (!item.error.isEmpty()) {
+                rejectedNow = true;
+                ++sum.rejected;
+                problem(path, item.number, item.error);
+            } else {
+                const IngestResult r = writer.add(item.json, item.padded, item.raw, path);
+                switch (r.outcome) {
+                case IngestOutcome::Stored:
+                    ++sum.stored;
+                    sum.hidden += r.hiddenBy.isEmpty() ? 0 : 1;
+                    sum.newIssues += r.newIssue ? 1 : 0;
+                    sum.regressions += r.regression ? 1 : 0;
+                    break;
+                case IngestOutcome::Duplicate: ++sum.duplicates; break;
+                case IngestOutcome::Dropped: ++sum.dropped; break;
+                case IngestOutcome::Rejected:
+                    if (r.fatal) {
+                        writer.rollback();
+                        sum.fatal = QStringLiteral("%1: %2 (the batch in progress was rolled back; earlier batches are stored)")
+                                        .arg(m_db.path(), r.reason);
+                        sum.seconds = clock.elapsed() / 1000.0;
+                        return sum;
+                    }
+                    ++sum.rejected;
+                    rejectedNow = true;
+                    if (!item.terminated)
+                        problem(path, item.number,
+                                QStringLiteral("%1; the last %2 has no newline: the file may be cut short or still being written")
+                                    .arg(r.reason, unit));
+                    else
+                        problem(path, item.number, r.reason);
+                    break;
+                }
+            }
+            // An unterminated last line that failed may still be completing: resume before it.
+            if (source->resumable() && (item.terminated || !rejectedNow)) {
+                fp.offset = item.endOffset;
+                fp.line = item.number;
+            }
+            progress.bytesDone = bytesBefore + source->bytesRead();
+            if (++inBatch >= m_batchSize || m_cancel.load()) {
+                if (source->resumable())
+                    writer.setFileProgress(fp);
+                if (auto c = writer.commit(); !c) {
+                    sum.fatal = c.error();
+                    sum.seconds = clock.elapsed() / 1000.0;
+                    return sum;
+                }
+                if (auto b = writer.begin(); !b) {
+                    sum.fatal = b.error();
+                    sum.seconds = clock.elapsed() / 1000.0;
+                    return sum;
+                }
+                inBatch = 0;
+                if (m_cancel.load())
+                    break;
+            }
+            if ((sum.stored & 255) == 0)
+                report(false);
+        }
+        if (!source->endError().isEmpty())
+            problem(path, 0, source->endError());
+        if (source->resumable())
+            writer.setFileProgress(fp);
+        sum.bytes += source->bytesRead();
+        bytesBefore += QFileInfo(path).size();
+        progress.bytesDone = bytesBefore;
+        progress.filesDone++;
+        report(false);
+    }
+    if (auto c = writer.commit(); !c)
+        sum.fatal = c.error();
+    sum.cancelled = m_cancel.load();
+    sum.seconds = clock.elapsed() / 1000.0;
+    report(true);
+    return sum;
+}
+
+} // namespace ed

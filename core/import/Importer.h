@@ -1,0 +1,83 @@
+#pragma once
+// Imports files and folders into a database: detects each file's form from its
+// content, feeds its records through the filter pipeline into the store in
+// batches, records how far each file got, and reports progress. Runs on the
+// caller's thread; cancel() may be called from any other.
+#include "Database.h"
+#include "Filter.h"
+
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace ed {
+
+enum class FileForm { Unknown, Empty, Binary, V1, Mail };
+
+// Looks at the first bytes of a file.
+FileForm sniffFileForm(const QString &path, QString *error = nullptr);
+
+struct ImportProblem {
+    QString file;
+    int64_t line = 0; // 0: about the whole file
+    QString reason;
+};
+
+struct ImportSummary {
+    int files = 0;
+    int64_t stored = 0, duplicates = 0, rejected = 0, dropped = 0, hidden = 0;
+    int64_t newIssues = 0, regressions = 0;
+    int64_t bytes = 0;
+    double seconds = 0;
+    std::vector<ImportProblem> problems; // rejected lines and file errors, the first kMaxProblems
+    int64_t moreProblems = 0;            // how many more were not kept
+    QStringList skippedFiles;            // in folders: files that are not reports
+    bool cancelled = false;
+    QString fatal; // the database failed: the import stopped
+
+    static constexpr size_t kMaxProblems = 200;
+};
+
+struct ImportProgress {
+    int filesDone = 0, filesTotal = 0;
+    int64_t bytesDone = 0, bytesTotal = 0;
+    int64_t reports = 0; // stored so far
+    QString currentFile;
+    double mbPerSecond = 0;
+};
+
+class Importer {
+public:
+    Importer(Database &db, const Scrubber &scrubber, const RecordFilter &filter);
+
+    // Called at most every `interval` ms and once at the end.
+    void setProgressHandler(std::function<void(const ImportProgress &)> handler, int intervalMs = 200)
+    {
+        m_progress = std::move(handler);
+        m_progressIntervalMs = intervalMs;
+    }
+    void setBatchSize(int records) { m_batchSize = records; }
+    // Resume from where an earlier import of the same file stopped (default on).
+    void setResume(bool on) { m_resume = on; }
+    void cancel() { m_cancel.store(true); }
+
+    ImportSummary run(const QStringList &paths);
+
+    // Files under the given paths: folders recursively, sorted; no hidden files.
+    static QStringList expandPaths(const QStringList &paths, std::vector<ImportProblem> &problems);
+
+private:
+    Database &m_db;
+    const Scrubber &m_scrubber;
+    const RecordFilter &m_filter;
+    std::function<void(const ImportProgress &)> m_progress;
+    int m_progressIntervalMs = 200;
+    int m_batchSize = 5000;
+    bool m_resume = true;
+    std::atomic<bool> m_cancel{false};
+};
+
+} // namespace ed
