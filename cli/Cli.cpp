@@ -21,6 +21,7 @@ const std::map<QString, Entry> &commands()
         {QStringLiteral("show"), {cmdShow, "show one report (--json, --raw)"}},
         {QStringLiteral("issues"), {cmdIssues, "list issues (grouped reports)"}},
         {QStringLiteral("stats"), {cmdStats, "totals by level, logger and status"}},
+        {QStringLiteral("config"), {cmdConfig, "per-database settings by Django's names (list, get, set, unset)"}},
     };
     return table;
 }

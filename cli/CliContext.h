@@ -51,6 +51,7 @@ int cmdList(Context &ctx, const QStringList &args);
 int cmdShow(Context &ctx, const QStringList &args);
 int cmdIssues(Context &ctx, const QStringList &args);
 int cmdStats(Context &ctx, const QStringList &args);
+int cmdConfig(Context &ctx, const QStringList &args);
 
 // The entry point of errordeck-cli: args[0] is the program, args[1] the command.
 int run(const QStringList &args);
