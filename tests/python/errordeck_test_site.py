@@ -20,6 +20,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 # Test the handler in this tree, not one that may be installed.
 sys.path.insert(0, os.path.join(REPO, "packaging", "python"))
 
+import errordeck_django  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 # Secrets that Django masks in its reports (they must never reach a report).
@@ -121,7 +122,9 @@ def configure(report_path=None, extra_handler_options=None):
 from django.core.exceptions import SuspiciousOperation  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import Http404, HttpResponse  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
 from django.urls import path  # noqa: E402
+from django.views.debug import ExceptionReporter  # noqa: E402
 from django.views.decorators.debug import (  # noqa: E402
     sensitive_post_parameters,
     sensitive_variables,
@@ -359,6 +362,46 @@ SCENARIOS = [
     Scenario("404:nomatch", "GET", "/.env", 404,
              referer="https://blog.partner.org/links"),
 ]
+
+
+class ExplodingReporter(ExceptionReporter):
+    """A DEFAULT_EXCEPTION_REPORTER that fails, for the handler's fallback."""
+
+    def get_traceback_frames(self):
+        raise RuntimeError("reporter exploded")
+
+
+def log_records(path, worker, count, payload, maxBytes=0, backupCount=0):
+    """Log `count` records (every other one with a traceback and a request)
+    through a fresh ReportFileHandler on `path`.  Also the body of the
+    worker processes of the concurrency tests (it must be importable from a
+    module without side effects for multiprocessing's spawn), so it
+    configures Django when it has to."""
+    configure(report_path=None)
+    handler = errordeck_django.ReportFileHandler(
+        path, maxBytes=maxBytes, backupCount=backupCount)
+    logger = logging.getLogger("errordeck.test.worker.%s" % worker)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    factory = RequestFactory()
+    try:
+        for seq in range(count):
+            extra = {"worker": worker, "seq": seq, "payload": payload * (1 + seq % 3)}
+            if seq % 2:
+                request = factory.get("/w/%s/%d/" % (worker, seq), HTTP_HOST=HOST)
+                try:
+                    {}["missing-%d" % seq]
+                except KeyError:
+                    logger.error("worker %s record %d", worker, seq,
+                                 exc_info=True, extra=dict(extra, request=request,
+                                                           status_code=500))
+            else:
+                logger.warning("worker %s record %d", worker, seq, extra=extra)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+
 
 
 def make_client():
