@@ -33,11 +33,12 @@ SESSION_COOKIE = "sess-test-77aa88bb99cc"
 HOST = "shop.example.com"
 
 
-def configure(report_path=None, extra_handler_options=None):
+def configure(report_path=None, extra_handler_options=None, logging_config=None):
     """Configure Django for this site (once per process) and set it up.
 
     report_path: where the ReportFileHandler writes; None leaves it out of
     LOGGING (for worker processes that attach their own handlers).
+    logging_config: a whole LOGGING setting to use instead of ours.
     """
     if settings.configured:
         return
@@ -92,7 +93,7 @@ def configure(report_path=None, extra_handler_options=None):
         ],
         USE_TZ=True,
         TIME_ZONE="America/Chicago",
-        LOGGING={
+        LOGGING=logging_config or {
             "version": 1,
             "disable_existing_loggers": False,
             "handlers": handlers,
