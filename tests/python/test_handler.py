@@ -581,6 +581,36 @@ class ConcurrencyTest(unittest.TestCase):
         self.check_all(expected)
         self.assertEqual(all_report_files(self.path), [self.path])
 
+    def test_fork_after_open(self):
+        """A pre-forking server that logged before forking: the child must
+        not keep the parent's descriptor (flock would not exclude the two)."""
+        handler = errordeck_django.ReportFileHandler(self.path)
+        logger = logging.getLogger("errordeck.test.fork")
+        logger.propagate = False
+        logger.addHandler(handler)
+        try:
+            logger.error("parent", extra={"worker": "parent", "seq": 0})
+            parent_fd = handler._fd
+            pid = os.fork()
+            if pid == 0:  # child: report through os._exit's status
+                ok = False
+                try:
+                    for seq in range(20):
+                        logger.error("child", extra={"worker": "child", "seq": seq})
+                    ok = handler._fd_pid == os.getpid()
+                finally:
+                    os._exit(0 if ok else 1)
+            for seq in range(1, 21):
+                logger.error("parent", extra={"worker": "parent", "seq": seq})
+            _, status = os.waitpid(pid, 0)
+            self.assertEqual(status, 0)
+            self.assertEqual(handler._fd, parent_fd)
+        finally:
+            logger.removeHandler(handler)
+            handler.close()
+        self.check_all([("parent", s) for s in range(21)] +
+                       [("child", s) for s in range(20)])
+
     def test_processes_with_rotation(self):
         # backupCount large enough that nothing is dropped: every record must
         # be in exactly one of the files, and no file may pass maxBytes.
