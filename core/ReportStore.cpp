@@ -155,51 +155,82 @@ Result<int64_t> ReportStore::countReports(const SearchQuery &q)
     return st.int64(0);
 }
 
-Result<QJsonObject> ReportStore::expandParts(QJsonObject obj, int depth)
-{
-    if (depth > 200)
-        return obj;
-    const auto ref = obj.constFind(QStringLiteral("$merge"));
-    if (ref != obj.constEnd() && ref->isString()) {
+// Loads parts by hash, each once per report: a deep recursion repeats the same
+// frame context hundreds of times.
+struct ReportStore::PartLoader {
+    Statement st;
+    QHash<QByteArray, QJsonObject> cache;
+
+    Result<QJsonObject> get(const QString &hex)
+    {
+        const QByteArray key = hex.toLatin1();
+        if (auto it = cache.constFind(key); it != cache.constEnd())
+            return *it;
         Hash128 h;
-        const QByteArray hex = ref->toString().toLatin1();
-        if (fromHex(std::string_view(hex.constData(), size_t(hex.size())), h)) {
-            Statement st = m_db.conn().prepare("SELECT data FROM parts WHERE hash = ?");
-            st.bindBlob(1, std::string_view(reinterpret_cast<const char *>(h.data()), 16));
-            if (st.step()) {
-                auto json = decompress(st.blob(0));
-                if (!json)
-                    return Error{json.error()};
-                const QJsonObject part = QJsonDocument::fromJson(QByteArray::fromStdString(*json)).object();
-                obj.remove(QStringLiteral("$merge"));
-                for (auto it = part.begin(); it != part.end(); ++it)
-                    obj.insert(it.key(), it.value());
-            }
-        }
+        if (!fromHex(std::string_view(key.constData(), size_t(key.size())), h))
+            return Error{QStringLiteral("bad part reference %1").arg(hex)};
+        st.reset();
+        st.bindBlob(1, std::string_view(reinterpret_cast<const char *>(h.data()), 16));
+        if (!st.step())
+            return Error{QStringLiteral("missing part %1").arg(hex)};
+        auto json = decompress(st.blob(0));
+        st.reset();
+        if (!json)
+            return Error{json.error()};
+        const QJsonObject part = QJsonDocument::fromJson(QByteArray::fromStdString(*json)).object();
+        cache.insert(key, part);
+        return part;
     }
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-        if (it->isObject()) {
-            auto sub = expandParts(it->toObject(), depth + 1);
-            if (!sub)
-                return sub;
-            *it = *sub;
-        } else if (it->isArray()) {
-            QJsonArray arr = it->toArray();
-            bool changed = false;
-            for (qsizetype k = 0; k < arr.size(); ++k) {
-                if (arr[k].isObject()) {
-                    auto sub = expandParts(arr[k].toObject(), depth + 1);
-                    if (!sub)
-                        return sub;
-                    arr[k] = *sub;
-                    changed = true;
-                }
-            }
-            if (changed)
-                *it = arr;
-        }
+};
+
+// Parts stand at three places only (RecordTransformer puts them there): the
+// settings, the environment, and each frame's source context.
+Result<QJsonObject> ReportStore::expandParts(QJsonObject record, PartLoader &parts)
+{
+    const QString mergeKey = QStringLiteral("$merge");
+    auto merge = [&](QJsonObject &obj) -> Result<void> {
+        const auto ref = obj.constFind(mergeKey);
+        if (ref == obj.constEnd() || !ref->isString())
+            return {};
+        auto part = parts.get(ref->toString());
+        if (!part)
+            return Error{part.error()};
+        obj.remove(mergeKey);
+        for (auto it = part->begin(); it != part->end(); ++it)
+            obj.insert(it.key(), it.value());
+        return {};
+    };
+    for (const QString &key : {QStringLiteral("settings"), QStringLiteral("environment")}) {
+        if (!record.value(key).isObject())
+            continue;
+        QJsonObject obj = record.value(key).toObject();
+        if (auto r = merge(obj); !r)
+            return Error{r.error()};
+        record.insert(key, obj);
     }
-    return obj;
+    // The exception chain, innermost cause last; rebuilt from the inside out.
+    std::vector<QJsonObject> chain;
+    for (QJsonValue e = record.value(QStringLiteral("exception")); e.isObject() && chain.size() < 200;
+         e = e.toObject().value(QStringLiteral("cause")))
+        chain.push_back(e.toObject());
+    for (QJsonObject &exc : chain) {
+        QJsonArray frames = exc.value(QStringLiteral("frames")).toArray();
+        for (qsizetype i = 0; i < frames.size(); ++i) {
+            QJsonObject f = frames[i].toObject();
+            if (!f.contains(mergeKey))
+                continue;
+            if (auto r = merge(f); !r)
+                return Error{r.error()};
+            frames[i] = f;
+        }
+        if (exc.contains(QStringLiteral("frames")))
+            exc.insert(QStringLiteral("frames"), frames);
+    }
+    for (size_t i = chain.size(); i-- > 1;)
+        chain[i - 1].insert(QStringLiteral("cause"), chain[i]);
+    if (!chain.empty())
+        record.insert(QStringLiteral("exception"), chain.front());
+    return record;
 }
 
 Result<ReportDetail> ReportStore::loadReport(int64_t id)
@@ -228,7 +259,8 @@ Result<ReportDetail> ReportStore::loadReport(int64_t id)
             d.raw = QString::fromStdString(*raw);
     }
     d.source = st.qtext(18);
-    auto record = expandParts(doc.object());
+    PartLoader parts{m_db.conn().prepare("SELECT data FROM parts WHERE hash = ?"), {}};
+    auto record = expandParts(doc.object(), parts);
     if (!record)
         return Error{record.error()};
     d.record = *record;

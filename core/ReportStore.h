@@ -86,7 +86,8 @@ public:
     static const char *rowColumns(); // "r.id, r.event_id, ..." in rowFrom's order
 
 private:
-    Result<QJsonObject> expandParts(QJsonObject obj, int depth = 0);
+    struct PartLoader;
+    Result<QJsonObject> expandParts(QJsonObject record, PartLoader &parts);
     Database &m_db;
 };
 

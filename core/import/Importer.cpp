@@ -300,6 +300,11 @@ ImportSummary Importer::run(const QStringList &paths)
     }
     if (auto c = writer.commit(); !c)
         sum.fatal = c.error();
+    if (sum.stored > 0 && sum.fatal.isEmpty()) {
+        // Fresh statistics let the planner pick the time index for "newest 100
+        // matching X"; analysis_limit keeps this to milliseconds on big files.
+        (void)m_db.conn().exec("PRAGMA analysis_limit=1000; ANALYZE;");
+    }
     sum.cancelled = m_cancel.load();
     sum.seconds = clock.elapsed() / 1000.0;
     report(true);
