@@ -88,7 +88,7 @@ def _safe_repr(value):
     """repr() that cannot fail (a broken __repr__ must not lose the report)."""
     try:
         return repr(value)
-    except Exception as exc:  # pragma: no cover - exercised via tests
+    except Exception as exc:
         try:
             return "<unrepresentable %s object: %s: %s>" % (
                 type(value).__name__, type(exc).__name__, exc)
@@ -473,6 +473,8 @@ class ReportFileHandler(logging.Handler):
     def _build_extra(self, record):
         extra = {}
         for key, value in vars(record).items():
+            # Leading underscore: private bookkeeping some libraries attach
+            # to records, not data passed with extra=.
             if key in _STANDARD_RECORD_ATTRS or key.startswith("_"):
                 continue
             extra[key] = _json_value(value)

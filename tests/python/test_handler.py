@@ -38,8 +38,10 @@ ISO_WITH_OFFSET = re.compile(
 MASK = "********************"
 
 # Start of the scripts test_handler runs in a fresh interpreter.
-CHILD_PREAMBLE = "import json, re, sys\nsys.path.insert(0, %r)\nimport errordeck_test_site as site\n" % (
-    os.path.dirname(os.path.abspath(__file__)),)
+CHILD_PREAMBLE = (
+    "import json, re, sys\n"
+    "sys.path.insert(0, %r)\n"
+    "import errordeck_test_site as site\n" % os.path.dirname(os.path.abspath(__file__)))
 
 
 def tearDownModule():
