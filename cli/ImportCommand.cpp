@@ -95,6 +95,7 @@ int cmdImport(Context &ctx, const QStringList &args)
             {QStringLiteral("hidden"), qint64(s.hidden)},
             {QStringLiteral("new_issues"), qint64(s.newIssues)},
             {QStringLiteral("regressions"), qint64(s.regressions)},
+            {QStringLiteral("resumed_lines"), qint64(s.resumedLines)},
             {QStringLiteral("bytes"), qint64(s.bytes)},
             {QStringLiteral("seconds"), s.seconds},
             {QStringLiteral("problems"), problems},
@@ -131,6 +132,8 @@ int cmdImport(Context &ctx, const QStringList &args)
         if (s.regressions)
             ctx.out() << QStringLiteral(", %1 regressions").arg(s.regressions);
         ctx.out() << ")\n";
+        if (s.resumedLines)
+            ctx.out() << QStringLiteral("%1 lines were read by an earlier import and skipped (--no-resume reads them again)\n").arg(s.resumedLines);
         if (!s.skippedFiles.isEmpty())
             ctx.out() << QStringLiteral("%1 files in folders were not reports and were skipped\n").arg(s.skippedFiles.size());
         if (s.cancelled)

@@ -236,7 +236,7 @@ struct RecordTransformer::Impl {
         gi.chain.emplace_back();
         const size_t index = gi.chain.size() - 1;
         element cause;
-        bool hasCause = false;
+        bool hasCause = false, causeNull = false;
         std::string type, value;
         w.beginObject();
         for (auto field : exc) {
@@ -244,6 +244,7 @@ struct RecordTransformer::Impl {
             element v = field.value;
             if (k == "cause") {
                 hasCause = !isNull(v);
+                causeNull = isNull(v);
                 cause = v;
                 continue; // written last, after this exception's own fields
             }
@@ -277,7 +278,10 @@ struct RecordTransformer::Impl {
             }
             writeValue(w, v, ScrubZone::None);
         }
-        if (hasCause) {
+        if (causeNull) {
+            w.key("cause");
+            w.null();
+        } else if (hasCause) {
             w.key("cause");
             if (auto r = writeException(w, cause, gi, depth + 1); !r)
                 return r;

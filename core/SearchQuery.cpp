@@ -101,7 +101,8 @@ Result<SqlFilter> SearchQuery::toSql() const
     QStringList fts;
     bool showHidden = includeHidden;
     auto add = [&](const Term &t, QString cond) {
-        conds << (t.negated ? QStringLiteral("NOT (%1)").arg(cond) : QStringLiteral("(%1)").arg(cond));
+        // A NULL column (no exception type, no status) does not match, so its negation does.
+        conds << (t.negated ? QStringLiteral("NOT coalesce((%1), 0)").arg(cond) : QStringLiteral("(%1)").arg(cond));
     };
     for (const Term &t : tokenize(text)) {
         const QString &f = t.field;

@@ -72,6 +72,10 @@ FileForm sniffFileForm(const QString &path, QString *error)
     const QByteArray firstLine = trimmed.left(trimmed.indexOf('\n')).trimmed();
     if (looksLikeHeaderLine(firstLine))
         return FileForm::Mail;
+    // JSON Lines whose first lines are damaged: the records further on still count.
+    for (const QByteArray &line : trimmed.split('\n'))
+        if (line.trimmed().startsWith('{'))
+            return FileForm::V1;
     return FileForm::Unknown;
 }
 
@@ -196,6 +200,7 @@ ImportSummary Importer::run(const QStringList &paths)
             }
             fp.offset = offset;
             fp.line = line;
+            sum.resumedLines += line;
             source = std::make_unique<V1Source>(std::move(*reader));
             break;
         }

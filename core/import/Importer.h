@@ -30,6 +30,7 @@ struct ImportSummary {
     int files = 0;
     int64_t stored = 0, duplicates = 0, rejected = 0, dropped = 0, hidden = 0;
     int64_t newIssues = 0, regressions = 0;
+    int64_t resumedLines = 0; // lines an earlier import of the same file had read already
     int64_t bytes = 0;
     double seconds = 0;
     std::vector<ImportProblem> problems; // rejected lines and file errors, the first kMaxProblems

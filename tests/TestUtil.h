@@ -1,0 +1,77 @@
+#pragma once
+// Helpers shared by the test suites: the corpus, temporary databases, imports.
+#include "Database.h"
+#include "Filter.h"
+#include "import/Importer.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace edtest {
+
+inline QString corpus(const QString &rel = QString())
+{
+    return rel.isEmpty() ? QStringLiteral(ERRORDECK_CORPUS) : QStringLiteral(ERRORDECK_CORPUS "/") + rel;
+}
+
+inline QList<QJsonObject> corpusRecords()
+{
+    QList<QJsonObject> out;
+    QFile f(corpus(QStringLiteral("records.jsonl")));
+    if (!f.open(QIODevice::ReadOnly))
+        return out;
+    while (!f.atEnd()) {
+        const QByteArray line = f.readLine().trimmed();
+        if (!line.isEmpty())
+            out << QJsonDocument::fromJson(line).object();
+    }
+    return out;
+}
+
+inline QJsonObject truth()
+{
+    QFile f(corpus(QStringLiteral("truth.json")));
+    f.open(QIODevice::ReadOnly);
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+inline void writeFile(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(f.write(data), data.size());
+}
+
+inline QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+// Imports with no scrubbing and no rules: what the store itself does.
+inline ed::ImportSummary importPlain(ed::Database &db, const QStringList &paths, int batch = 5000)
+{
+    ed::NullScrubber scrubber;
+    ed::NullRecordFilter filter;
+    ed::Importer importer(db, scrubber, filter);
+    importer.setBatchSize(batch);
+    return importer.run(paths);
+}
+
+inline QString problemsText(const ed::ImportSummary &s)
+{
+    QString out;
+    for (const auto &p : s.problems)
+        out += QStringLiteral("%1:%2: %3\n").arg(p.file).arg(p.line).arg(p.reason);
+    return out;
+}
+
+} // namespace edtest
