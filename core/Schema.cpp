@@ -84,6 +84,32 @@ CREATE TABLE saved_searches (
     query TEXT NOT NULL
 );
 )SQL",
+        // send log (core/send/SendLog.h): every attempt to e-mail a report, with
+        // the message kept so it can be resent.
+        R"SQL(
+CREATE TABLE send_log (
+    id INTEGER PRIMARY KEY,
+    created_at INTEGER NOT NULL,        -- ms since the epoch, UTC
+    report_id INTEGER,                  -- NULL for a test message; kept if the report is deleted
+    issue_id INTEGER,
+    audience TEXT NOT NULL,             -- admins, managers, test
+    backend TEXT NOT NULL,              -- smtp, file, console
+    destination TEXT NOT NULL,          -- host:port, the file written, console
+    sender TEXT NOT NULL,               -- envelope sender
+    recipients TEXT NOT NULL,           -- JSON array of envelope recipients
+    subject TEXT NOT NULL,
+    message_id TEXT,
+    outcome INTEGER NOT NULL,           -- 0 sent, 1 failed, 2 cancelled
+    response_code INTEGER,              -- the last SMTP reply code
+    reply TEXT,                         -- the server's last reply
+    error TEXT,                         -- what went wrong, naming the server
+    transcript TEXT,                    -- SMTP dialogue without credentials or content
+    resend_of INTEGER,                  -- the entry this one sent again
+    message_bytes INTEGER NOT NULL,
+    message BLOB NOT NULL               -- zstd-compressed RFC 5322 message
+);
+CREATE INDEX send_log_report ON send_log(report_id, id);
+)SQL",
     };
     return migrations;
 }
