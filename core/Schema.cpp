@@ -110,6 +110,29 @@ CREATE TABLE send_log (
 );
 CREATE INDEX send_log_report ON send_log(report_id, id);
 )SQL",
+        // 3 -> 4: drop and hide rules (core/filters/FilterRules.h), and what the
+        // stored reports were scrubbed with. Reports stored before this version
+        // were not scrubbed: marked so `errordeck-cli rules apply` scrubs them.
+        R"SQL(
+CREATE TABLE filter_rules (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    action TEXT NOT NULL CHECK (action IN ('hide', 'drop')),
+    below_level INTEGER,                -- matches records under this level
+    logger TEXT,                        -- this logger and its children
+    exception_type TEXT,                -- any type in the exception chain
+    message_regex TEXT,
+    status_min INTEGER,
+    status_max INTEGER,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE filter_state (
+    name TEXT PRIMARY KEY,              -- scrubbed_with: fingerprint of the scrubbing rules
+    value TEXT NOT NULL
+);
+INSERT INTO filter_state(name, value) SELECT 'scrubbed_with', 'none' WHERE EXISTS (SELECT 1 FROM reports);
+)SQL",
     };
     return migrations;
 }
