@@ -20,14 +20,6 @@ namespace {
 
 constexpr int kHeadBytes = 4096;
 
-QByteArray headHash(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray head = f.read(kHeadBytes);
-    return toBytes(hash128(std::string_view(head.constData(), size_t(head.size()))));
-}
 
 bool looksLikeHeaderLine(const QByteArray &line)
 {
@@ -44,6 +36,15 @@ bool looksLikeHeaderLine(const QByteArray &line)
 }
 
 } // namespace
+
+QByteArray fileHeadHash(const QString &path, int64_t upTo)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray head = f.read(std::clamp<int64_t>(upTo, 0, kHeadBytes));
+    return toBytes(hash128(std::string_view(head.constData(), size_t(head.size()))));
+}
 
 FileForm sniffFileForm(const QString &path, QString *error)
 {
@@ -182,18 +183,25 @@ ImportSummary Importer::run(const QStringList &paths)
             break;
         case FileForm::V1: {
             fp.path = QFileInfo(path).canonicalFilePath();
-            fp.headHash = headHash(path);
             fp.size = QFileInfo(path).size();
             int64_t offset = 0, line = 0;
             if (m_resume) {
                 Statement st = m_db.conn().prepare("SELECT head_hash, offset, line FROM import_files WHERE path = ?");
                 st.bind(1, fp.path);
-                if (st.step() && st.blob(0) == std::string_view(fp.headHash.constData(), size_t(fp.headHash.size()))) {
-                    offset = st.int64(1);
-                    line = st.int64(2);
+                if (st.step()) {
+                    const QByteArray head = fileHeadHash(path, st.int64(1));
+                    if (st.blob(0) == std::string_view(head.constData(), size_t(head.size()))) {
+                        offset = st.int64(1);
+                        line = st.int64(2);
+                    }
                 }
             }
             auto reader = LineReader::open(path, offset, line + 1);
+            if (reader && offset > 0 && !(*reader)->isGzip() && fp.size < offset) {
+                // Truncated in place (copytruncate) and rewritten: read it afresh.
+                offset = line = 0;
+                reader = LineReader::open(path);
+            }
             if (!reader) {
                 problem(path, 0, reader.error());
                 break;
@@ -222,9 +230,15 @@ ImportSummary Importer::run(const QStringList &paths)
         }
         ++sum.files;
         const QString unit = source->unitName();
+        auto withHead = [&path](FileProgress p) {
+            p.headHash = fileHeadHash(path, p.offset);
+            return p;
+        };
         int inBatch = 0;
         SourceItem item;
         while (source->next(item)) {
+            if (m_holdIncomplete && !item.terminated && source->resumable())
+                break; // still being written: the next run reads it again from fp.offset
             bool rejectedNow = false;
             if (item.skip) {
                 if (source->resumable() && item.terminated) {
@@ -245,6 +259,10 @@ ImportSummary Importer::run(const QStringList &paths)
                     sum.hidden += r.hiddenBy.isEmpty() ? 0 : 1;
                     sum.newIssues += r.newIssue ? 1 : 0;
                     sum.regressions += r.regression ? 1 : 0;
+                    if (r.newIssue)
+                        sum.newIssueIds.push_back(r.issueId);
+                    if (r.regression)
+                        sum.regressionIds.push_back(r.issueId);
                     break;
                 case IngestOutcome::Duplicate: ++sum.duplicates; break;
                 case IngestOutcome::Dropped: ++sum.dropped; break;
@@ -275,7 +293,7 @@ ImportSummary Importer::run(const QStringList &paths)
             progress.bytesDone = bytesBefore + source->bytesRead();
             if (++inBatch >= m_batchSize || m_cancel.load()) {
                 if (source->resumable())
-                    writer.setFileProgress(fp);
+                    writer.setFileProgress(withHead(fp));
                 if (auto c = writer.commit(); !c) {
                     sum.fatal = c.error();
                     sum.seconds = clock.elapsed() / 1000.0;
@@ -296,7 +314,7 @@ ImportSummary Importer::run(const QStringList &paths)
         if (!source->endError().isEmpty())
             problem(path, 0, source->endError());
         if (source->resumable())
-            writer.setFileProgress(fp);
+            writer.setFileProgress(withHead(fp));
         sum.bytes += source->bytesRead();
         bytesBefore += QFileInfo(path).size();
         progress.bytesDone = bytesBefore;

@@ -20,6 +20,11 @@ enum class FileForm { Unknown, Empty, Binary, V1, Mail };
 // Looks at the first bytes of a file.
 FileForm sniffFileForm(const QString &path, QString *error = nullptr);
 
+// The hash import_files keeps to notice a replaced file: of the file's first
+// min(4096, upTo) bytes, where upTo is the offset committed. Hashing no more than
+// was read keeps the hash of a small file that grows the same (a watched file).
+QByteArray fileHeadHash(const QString &path, int64_t upTo);
+
 struct ImportProblem {
     QString file;
     int64_t line = 0; // 0: about the whole file
@@ -30,6 +35,7 @@ struct ImportSummary {
     int files = 0;
     int64_t stored = 0, duplicates = 0, rejected = 0, dropped = 0, hidden = 0;
     int64_t newIssues = 0, regressions = 0;
+    std::vector<int64_t> newIssueIds, regressionIds; // the issues behind the two counts
     int64_t resumedLines = 0; // lines an earlier import of the same file had read already
     int64_t bytes = 0;
     double seconds = 0;
@@ -63,6 +69,10 @@ public:
     void setBatchSize(int records) { m_batchSize = records; }
     // Resume from where an earlier import of the same file stopped (default on).
     void setResume(bool on) { m_resume = on; }
+    // For files still being written (a watched folder): stop quietly before a last
+    // line without its newline instead of rejecting it; the next run reads it from
+    // the same offset once it is complete (default off: an import reports it).
+    void setHoldIncompleteLastLine(bool on) { m_holdIncomplete = on; }
     void cancel() { m_cancel.store(true); }
 
     ImportSummary run(const QStringList &paths);
@@ -78,6 +88,7 @@ private:
     int m_progressIntervalMs = 200;
     int m_batchSize = 5000;
     bool m_resume = true;
+    bool m_holdIncomplete = false;
     std::atomic<bool> m_cancel{false};
 };
 
