@@ -1,11 +1,96 @@
 #include "MailSource.h"
 
+#include "MailRecord.h"
+#include "MailSplitter.h"
+#include "MimeReader.h"
+
+#include <QFileInfo>
+
 namespace ed {
 
-// Replaced by the GMime-based reader of Django's e-mails (issue 3).
+namespace {
+
+using namespace ed::mail;
+
+QString megabytes(int64_t bytes) { return QString::number(double(bytes) / (1 << 20), 'f', 1); }
+
+// Each message of the file, through GMime, as one v1 record.
+class MailSource final : public RecordSource {
+public:
+    MailSource(std::unique_ptr<MailSplitter> splitter, QString path)
+        : m_splitter(std::move(splitter)), m_name(QFileInfo(path).fileName())
+    {
+    }
+
+    bool next(SourceItem &item) override
+    {
+        MailChunk chunk;
+        if (!m_splitter->next(chunk))
+            return false;
+        item = SourceItem{};
+        item.number = chunk.number;
+        item.endOffset = chunk.endOffset;
+        if (chunk.cutShort) {
+            // A file still being written, or cut: this message is incomplete.
+            m_endError = QStringLiteral("%1 ends in the middle of message %2 (%3): the file is cut short or still being "
+                                        "written; that message was not imported")
+                             .arg(m_name)
+                             .arg(chunk.number)
+                             .arg(m_splitter->form() == MailFileForm::Mbox
+                                      ? QStringLiteral("its last line has no newline")
+                                      : QStringLiteral("no line of 79 '-' after it"));
+            return false;
+        }
+        if (chunk.oversized) {
+            item.error = QStringLiteral("message %1 is %2 MB, over the %3 MB limit for one e-mail; not imported")
+                             .arg(chunk.number)
+                             .arg(megabytes(chunk.size))
+                             .arg(MailSplitter::kMaxMessageBytes >> 20);
+            return true;
+        }
+        if (chunk.raw.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+            item.error = QStringLiteral("message %1 is empty").arg(chunk.number);
+            return true;
+        }
+        item.raw = chunk.raw;
+        auto mail = readMimeMessage(chunk.bytes, !chunk.fromLine.empty());
+        if (!mail) {
+            item.error = QStringLiteral("message %1: %2").arg(chunk.number).arg(mail.error());
+            return true;
+        }
+        if (auto r = mailToV1Record(*mail, m_json); !r) {
+            item.error = QStringLiteral("message %1: %2").arg(chunk.number).arg(r.error());
+            return true;
+        }
+        item.json = m_json;
+        item.padded = false;
+        return true;
+    }
+
+    QString endError() const override
+    {
+        if (!m_splitter->error().isEmpty())
+            return QStringLiteral("read error: %1").arg(m_splitter->error());
+        return m_endError;
+    }
+    int64_t bytesRead() const override { return m_splitter->bytesRead(); }
+    QString unitName() const override { return QStringLiteral("message"); }
+
+private:
+    std::unique_ptr<MailSplitter> m_splitter;
+    QString m_name;
+    std::string m_json;
+    QString m_endError;
+};
+
+} // namespace
+
 Result<std::unique_ptr<RecordSource>> openMailSource(const QString &path)
 {
-    return Error{QStringLiteral("%1 is an e-mail file; e-mail import is not available in this build").arg(path)};
+    auto splitter = MailSplitter::open(path);
+    if (!splitter)
+        return Error{splitter.error()};
+    return std::unique_ptr<RecordSource>(std::make_unique<MailSource>(std::move(*splitter), path));
 }
 
 } // namespace ed

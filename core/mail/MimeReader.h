@@ -1,0 +1,32 @@
+#pragma once
+// One e-mail through GMime 3: headers decoded (RFC 2047, folding), the
+// text/plain and text/html bodies decoded from their transfer encoding and
+// charset into UTF-8. Problems that make the message unreadable (a broken MIME
+// structure, an unknown charset on non-ASCII text) come back as an Error.
+#include "Result.h"
+
+#include <QString>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ed::mail {
+
+struct MimeMessage {
+    std::string subject, from, to, messageId;
+    std::string dateIso;                // "2026-11-22T09:55:30+00:00"; empty without a valid Date
+    std::string text, html;             // decoded, UTF-8
+    bool hasText = false, hasHtml = false;
+    int headerCount = 0;
+    std::string mboxFromDateIso;        // the date of an mbox "From " line, when there is one
+};
+
+// `mbox`: the bytes start with an mbox "From " line.
+Result<MimeMessage> readMimeMessage(std::string_view bytes, bool mbox);
+
+// An RFC 5322 date ("Sun, 22 Nov 2026 09:55:30 -0600") as ISO 8601 with its
+// offset, or empty when GMime cannot read it.
+std::string rfc5322DateToIso(const std::string &date);
+
+} // namespace ed::mail
