@@ -56,9 +56,18 @@ if [ -d "$shared/corpus/emails" ] && "$cli" import --help >/dev/null; then
   $py "$here/make_mail_folder.py" "$shared/corpus/emails" 10000 "$work/mail"
   mail_bytes=$(du -sb "$work/mail" | awk '{print $1}')
   start=$(date +%s.%N)
-  "$cli" import --quiet --db "$work/mail.sqlite3" "$work/mail" || true
+  "$cli" import --quiet --json --db "$work/mail.sqlite3" "$work/mail" >"$work/mail.json" || true
   end=$(date +%s.%N)
-  $py -c "b=$mail_bytes; s=$end-$start; print(f'mail import: {b/2**20:.1f} MB in {s:.2f} s = {b/2**20/s:.1f} MB/s')"
+  $py - "$work/mail.json" "$mail_bytes" "$start" "$end" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+b, secs = int(sys.argv[2]), float(sys.argv[4]) - float(sys.argv[3])
+if s["stored"] == 0:
+    print("mail import: nothing stored: " + (s["problems"][0]["reason"] if s["problems"] else "?"))
+else:
+    print(f"mail import: {s['stored']} messages, {b/2**20:.1f} MB in {secs:.2f} s = {b/2**20/secs:.1f} MB/s, "
+          f"{s['rejected']} rejected")
+PY
 fi
 
 if [ "$large" = 1 ]; then

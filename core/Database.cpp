@@ -105,9 +105,11 @@ Result<Database> Database::createAtVersion(const QString &path, int version)
 
 Result<void> Database::configure(bool readOnly)
 {
-    const char *pragmas = readOnly ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+    // No mmap: mapped pages count in the resident size, which must stay bounded
+    // however large the database grows; SQLite's own cache is capped at 64 MB.
+    const char *pragmas = readOnly ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-                                     "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA foreign_keys=ON;";
+                                     "PRAGMA cache_size=-65536; PRAGMA foreign_keys=ON;";
     return m_conn.exec(pragmas);
 }
 

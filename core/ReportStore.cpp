@@ -117,10 +117,23 @@ constexpr const char *kIssueColumns =
 
 } // namespace
 
+double ReportStore::loggerShare(const QString &prefix)
+{
+    // Issue counters stand in for a histogram: an issue's reports share its logger.
+    Statement st = m_db.conn().prepare(
+        "SELECT coalesce(sum(CASE WHEN logger = ?1 OR (logger > ?2 AND logger < ?3) THEN count + hidden_count END), 0),"
+        " coalesce(sum(count + hidden_count), 0) FROM issues");
+    st.bind(1, prefix).bind(2, prefix + QLatin1Char('.')).bind(3, prefix + QLatin1Char('/'));
+    if (!st.step() || st.int64(1) == 0)
+        return 0;
+    return double(st.int64(0)) / double(st.int64(1));
+}
+
 Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, int limit, int64_t offset,
                                                         ReportSort sort, bool descending)
 {
-    auto filter = q.toSql();
+    auto filter = q.toSql(sort == ReportSort::Timestamp ? [this](const QString &p) { return loggerShare(p); }
+                                                        : std::function<double(const QString &)>());
     if (!filter)
         return Error{filter.error()};
     const char *dir = descending ? "DESC" : "ASC";

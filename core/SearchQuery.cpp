@@ -94,7 +94,7 @@ bool fieldNamesContain(const QString &word)
     return SearchQuery::fieldNames().contains(word.toLower());
 }
 
-Result<SqlFilter> SearchQuery::toSql() const
+Result<SqlFilter> SearchQuery::toSql(const std::function<double(const QString &)> &loggerShare) const
 {
     SqlFilter out;
     QStringList conds;
@@ -123,7 +123,8 @@ Result<SqlFilter> SearchQuery::toSql() const
             const auto level = parseLevel(v.toStdString());
             if (!level)
                 return Error{QStringLiteral("unknown level '%1' (debug, info, warning, error, critical)").arg(v)};
-            add(t, QStringLiteral("r.level %1 ?").arg(op));
+            // A range of levels is usually broad: scan by time (unary + keeps the level index out).
+            add(t, op == QLatin1String("=") ? QStringLiteral("r.level = ?") : QStringLiteral("+r.level %1 ?").arg(op));
             out.binds.push_back(qint64(*level));
         } else if (f == QLatin1String("status")) {
             const QString op = splitComparator(v);
@@ -132,7 +133,7 @@ Result<SqlFilter> SearchQuery::toSql() const
                 const int hundreds = v.left(1).toInt(&ok);
                 if (!ok)
                     return Error{QStringLiteral("bad status '%1'").arg(v)};
-                add(t, QStringLiteral("r.status_code BETWEEN ? AND ?"));
+                add(t, QStringLiteral("+r.status_code BETWEEN ? AND ?"));
                 out.binds.push_back(qint64(hundreds * 100));
                 out.binds.push_back(qint64(hundreds * 100 + 99));
                 continue;
@@ -140,11 +141,13 @@ Result<SqlFilter> SearchQuery::toSql() const
             const int code = v.toInt(&ok);
             if (!ok)
                 return Error{QStringLiteral("bad status '%1' (a code like 500, a class like 5xx, or >=400)").arg(v)};
-            add(t, QStringLiteral("r.status_code %1 ?").arg(op));
+            add(t, op == QLatin1String("=") ? QStringLiteral("r.status_code = ?") : QStringLiteral("+r.status_code %1 ?").arg(op));
             out.binds.push_back(qint64(code));
         } else if (f == QLatin1String("logger")) {
             // The logger and its children, as in Python logging; a range keeps the index usable.
-            add(t, QStringLiteral("r.logger = ? OR (r.logger > ? AND r.logger < ?)"));
+            const bool broad = loggerShare && loggerShare(v) > 0.05;
+            add(t, broad ? QStringLiteral("+r.logger = ? OR (+r.logger > ? AND +r.logger < ?)")
+                         : QStringLiteral("r.logger = ? OR (r.logger > ? AND r.logger < ?)"));
             out.binds.push_back(v);
             out.binds.push_back(v + QLatin1Char('.'));
             out.binds.push_back(v + QLatin1Char('/'));

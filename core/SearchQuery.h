@@ -12,6 +12,7 @@
 #include <QStringList>
 #include <QVariant>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -33,7 +34,10 @@ struct SearchQuery {
     bool includeHidden = false;
 
     // Translates to SQL over `reports r`; an unknown field or a bad value is an error.
-    Result<SqlFilter> toSql() const;
+    // `loggerShare`, when given, estimates the share of reports (0..1) under a
+    // logger prefix: SQLite here has no histogram (no STAT4), and a broad prefix
+    // must scan by time rather than collect and sort every match.
+    Result<SqlFilter> toSql(const std::function<double(const QString &)> &loggerShare = {}) const;
 
     // Field names, for completion in the search bar.
     static QStringList fieldNames();
