@@ -1,0 +1,29 @@
+#pragma once
+// A message about to be sent: what the preview shows and the user may edit
+// (recipients) before it becomes MIME (MimeMessage.h) and goes out (MailSender.h).
+#include <QString>
+#include <QStringList>
+#include <cstdint>
+
+namespace ed {
+
+enum class MailAudience {
+    Admins,   // AdminEmailHandler's report, to ADMINS
+    Managers, // BrokenLinkEmailsMiddleware's message for a 404 (else the report), to MANAGERS
+    Test,     // a test message from the settings dialog or `errordeck-cli test-email`
+};
+
+QString audienceName(MailAudience a); // "admins", "managers", "test"
+
+struct MailDraft {
+    MailAudience audience = MailAudience::Admins;
+    int64_t reportId = 0; // 0 for a test message
+    int64_t issueId = 0;  // the report's issue, when known
+    QString from;         // SERVER_EMAIL: "addr" or "Name <addr>"
+    QStringList to;       // "addr" or "Name <addr>", one or more per entry
+    QString subject;      // complete: prefix included, CR and LF escaped as Django does
+    QString text;         // the text/plain body
+    QString html;         // the text/html alternative; empty for none
+};
+
+} // namespace ed

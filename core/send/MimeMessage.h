@@ -1,0 +1,44 @@
+#pragma once
+// MIME through GMime: building the message from a draft, giving an old one a
+// new identity for resending, and the CRLF wire form SMTP needs. Headers are
+// only ever set through GMime's API (never pasted together), so text from a
+// report cannot add a header or a recipient.
+#include "MailDraft.h"
+#include "Result.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace ed {
+
+struct Mailbox {
+    QString name;
+    QString address; // addr-spec only: what goes into MAIL FROM / RCPT TO
+};
+
+// Parses address entries ("a@b.c", "Name <a@b.c>", several per entry separated
+// by commas). Fails, naming the entry, on anything that is not a plain mailbox.
+Result<QList<Mailbox>> parseMailboxes(const QStringList &entries);
+
+struct RenderedMessage {
+    QByteArray bytes;   // the message, LF line ends (as stored and as .eml files hold it)
+    QString messageId;  // without angle brackets
+};
+
+// Builds the message with a fresh Message-ID and the current Date.
+Result<RenderedMessage> renderMessage(const MailDraft &draft);
+
+// The same message with a new Message-ID and Date (for resending).
+Result<RenderedMessage> restampMessage(const QByteArray &message);
+
+// The message with CRLF line ends, as SMTP DATA wants it.
+QByteArray toCrlf(const QByteArray &message);
+
+// Header values of a stored message, decoded (for lists and previews).
+struct MessageSummary {
+    QString subject, from, to, messageId;
+};
+Result<MessageSummary> summarizeMessage(const QByteArray &message);
+
+} // namespace ed

@@ -1,0 +1,57 @@
+#pragma once
+// The send log (table send_log): every attempt to e-mail a report, with its
+// outcome, the server's answer or the error, and the message itself
+// (zstd-compressed) so that it can be sent again.
+#include "Database.h"
+#include "MailDraft.h"
+#include "Result.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace ed {
+
+enum class SendOutcome { Sent = 0, Failed = 1, Cancelled = 2 };
+QString outcomeName(SendOutcome o); // "sent", "failed", "cancelled"
+
+struct SendLogEntry {
+    int64_t id = 0;
+    int64_t createdAt = 0; // ms since the epoch, UTC
+    int64_t reportId = 0;  // 0: none (a test message)
+    int64_t issueId = 0;
+    MailAudience audience = MailAudience::Admins;
+    QString backend;       // smtp, file, console
+    QString destination;   // host:port, the file written, console
+    QString sender;
+    QStringList recipients; // the envelope recipients
+    QString subject;
+    QString messageId;
+    SendOutcome outcome = SendOutcome::Failed;
+    long responseCode = 0;
+    QString reply;          // the server's last reply
+    QString error;          // empty when sent
+    QString transcript;     // SMTP dialogue without credentials
+    int64_t resendOf = 0;   // the entry this one sent again
+    int64_t messageBytes = 0;
+};
+
+class SendLog {
+public:
+    explicit SendLog(Database &db) : m_db(db) {}
+
+    // Stores the entry (its id is ignored) and the message; returns the new id.
+    Result<int64_t> add(const SendLogEntry &entry, const QByteArray &message);
+    Result<SendLogEntry> entry(int64_t id);
+    Result<QByteArray> message(int64_t id);
+    // Newest first; reportId > 0 limits to one report.
+    Result<std::vector<SendLogEntry>> list(int limit = 100, int64_t reportId = 0);
+
+private:
+    Database &m_db;
+};
+
+} // namespace ed
