@@ -207,9 +207,11 @@ std::vector<HtmlFrame> htmlFrames(std::string_view html)
     const std::string_view traceback = html.substr(list, end - list);
     constexpr std::string_view kFrame = "<li class=\"frame ";
     size_t pos = traceback.find(kFrame);
+    size_t cause = traceback.find("<li><h3>");
     while (pos != std::string_view::npos) {
         size_t next = traceback.find(kFrame, pos + kFrame.size());
-        const size_t cause = traceback.find("<li><h3>", pos + kFrame.size());
+        if (cause != std::string_view::npos && cause < pos)
+            cause = traceback.find("<li><h3>", pos); // searched again only past each cause marker
         const size_t blockEnd = std::min(next == std::string_view::npos ? traceback.size() : next,
                                          cause == std::string_view::npos ? traceback.size() : cause);
         frames.push_back(parseFrame(traceback.substr(pos, blockEnd - pos)));

@@ -53,7 +53,7 @@ public:
             return true;
         }
         item.raw = chunk.raw;
-        auto mail = readMimeMessage(chunk.bytes, !chunk.fromLine.empty());
+        auto mail = readMimeMessage(chunk.raw, chunk.fromLine);
         if (!mail) {
             item.error = QStringLiteral("message %1: %2").arg(chunk.number).arg(mail.error());
             return true;

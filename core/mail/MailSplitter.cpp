@@ -107,7 +107,7 @@ bool MailSplitter::nextLine(std::string_view &line, bool &atLineStart)
 void MailSplitter::startMessage()
 {
     m_message.clear();
-    m_rawStart = 0;
+    m_fromLine.clear();
     m_messageSize = 0;
     m_oversized = false;
     m_inMessage = true;
@@ -151,10 +151,8 @@ void MailSplitter::finishMessage(MailChunk &chunk, int64_t endOffset, bool cutSh
         all.remove_suffix(1);
     else if (all.size() >= 4 && all.substr(all.size() - 4) == "\r\n\r\n")
         all.remove_suffix(2);
-    chunk.bytes = all;
-    chunk.raw = all.substr(std::min(m_rawStart, all.size()));
-    if (m_rawStart > 0)
-        chunk.fromLine = withoutNewline(all.substr(0, m_rawStart));
+    chunk.raw = all;
+    chunk.fromLine = m_fromLine;
 }
 
 bool MailSplitter::next(MailChunk &chunk)
@@ -183,8 +181,8 @@ bool MailSplitter::next(MailChunk &chunk)
                     return true;
                 }
                 startMessage();
-                m_message.append(line);
-                m_rawStart = line.size();
+                m_fromLine.assign(withoutNewline(line));
+                m_messageSize = int64_t(line.size());
                 m_prevBlank = false;
                 continue;
             }

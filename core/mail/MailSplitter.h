@@ -19,13 +19,12 @@ namespace ed::mail {
 enum class MailFileForm { SingleMessage, Mbox, FileBackend };
 
 struct MailChunk {
-    std::string_view bytes;      // the message as GMime should read it (mbox: with its "From " line, unescaped)
-    std::string_view raw;        // the message alone, for the raw view (no framing lines)
+    std::string_view raw;        // the message alone, without framing lines (mbox: ">From " unescaped)
     std::string_view fromLine;   // mbox: the "From " separator line, without its newline
     int64_t number = 0;          // 1-based message number in the file
     int64_t endOffset = 0;       // bytes of the file consumed through this message
     int64_t size = 0;            // bytes of the message in the file
-    bool oversized = false;      // over kMaxMessageBytes: bytes are empty, size tells how large
+    bool oversized = false;      // over kMaxMessageBytes: raw is empty, size tells how large
     bool cutShort = false;       // the file ended inside this message (no closing separator)
 };
 
@@ -64,7 +63,7 @@ private:
     bool m_atLineStart = true;
 
     std::string m_message;    // the message being built (or the one last returned)
-    size_t m_rawStart = 0;    // mbox: where the message starts after its "From " line
+    std::string m_fromLine;   // mbox: the separator line of the message being built
     int64_t m_messageSize = 0;
     bool m_oversized = false;
     bool m_inMessage = false;

@@ -131,12 +131,12 @@ std::string rfc5322DateToIso(const std::string &date)
     return out;
 }
 
-Result<MimeMessage> readMimeMessage(std::string_view bytes, bool mbox)
+Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mboxFromLine)
 {
     initGMime();
     GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-    g_mime_parser_set_format(parser.get(), mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+    g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
     std::vector<Warning> warnings;
     std::unique_ptr<GMimeParserOptions, ParserOptionsDeleter> options(g_mime_parser_options_new());
     g_mime_parser_options_set_warning_callback(options.get(), collectWarning, &warnings);
@@ -162,15 +162,12 @@ Result<MimeMessage> readMimeMessage(std::string_view bytes, bool mbox)
     out.from = addressList(g_mime_message_get_from(message.get()));
     out.to = addressList(g_mime_message_get_to(message.get()));
     out.dateIso = formatIso(g_mime_message_get_date(message.get()));
-    if (mbox) {
+    if (mboxFromLine.size() > 5) {
         // "From sender Sun Nov 22 09:55:49 2026": the date follows the sender.
-        GChars marker(g_mime_parser_get_mbox_marker(parser.get()));
-        if (marker) {
-            std::string m(marker.get());
-            const size_t sp = m.find(' ', 5);
-            if (sp != std::string::npos)
-                out.mboxFromDateIso = rfc5322DateToIso(m.substr(sp + 1));
-        }
+        const std::string_view rest = mboxFromLine.substr(5);
+        const size_t sp = rest.find(' ');
+        if (sp != std::string_view::npos)
+            out.mboxFromDateIso = rfc5322DateToIso(std::string(rest.substr(sp + 1)));
     }
 
     GMimePartIter *iter = g_mime_part_iter_new(obj);

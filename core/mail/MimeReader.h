@@ -22,8 +22,11 @@ struct MimeMessage {
     std::string mboxFromDateIso;        // the date of an mbox "From " line, when there is one
 };
 
-// `mbox`: the bytes start with an mbox "From " line.
-Result<MimeMessage> readMimeMessage(std::string_view bytes, bool mbox);
+// `bytes` is one message (an mbox's ">From " lines already unescaped, so it is
+// read as a plain message: GMime's mbox mode neither unescapes them nor could
+// read an unescaped "From " body line). `mboxFromLine` is its mbox separator
+// line, if it had one, for the date it carries.
+Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mboxFromLine = {});
 
 // An RFC 5322 date ("Sun, 22 Nov 2026 09:55:30 -0600") as ISO 8601 with its
 // offset, or empty when GMime cannot read it.
