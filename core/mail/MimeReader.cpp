@@ -87,12 +87,36 @@ bool isAscii(std::string_view s)
 }
 
 // The decoded text of a text part as UTF-8, or an error for an unknown charset.
+// The part's content with only its transfer encoding (base64, quoted-printable) undone.
+std::string transferDecoded(GMimeTextPart *part)
+{
+    GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
+    if (!content)
+        return {};
+    GPtr<GMimeStream> mem(g_mime_stream_mem_new());
+    g_mime_data_wrapper_write_to_stream(content, mem.get());
+    GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
+    return bytes ? std::string(reinterpret_cast<const char *>(bytes->data), bytes->len) : std::string();
+}
+
+bool isUtf8Charset(const char *charset)
+{
+    return !charset || !*charset || g_ascii_strcasecmp(charset, "utf-8") == 0 || g_ascii_strcasecmp(charset, "utf8") == 0
+           || g_ascii_strcasecmp(charset, "us-ascii") == 0;
+}
+
 Result<std::string> partText(GMimeTextPart *part, const char *what)
 {
-    GChars text(g_mime_text_part_get_text(part));
-    std::string out = text ? std::string(text.get()) : std::string();
     const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-    if (charset && *charset) {
+    std::string out;
+    if (isUtf8Charset(charset)) {
+        // Django's charset: UTF-8 needs no conversion, only a validity check below.
+        out = transferDecoded(part);
+    } else {
+        GChars text(g_mime_text_part_get_text(part));
+        out = text ? std::string(text.get()) : std::string();
+    }
+    if (!isUtf8Charset(charset)) {
         iconv_t cd = g_mime_iconv_open("UTF-8", charset);
         if (cd == (iconv_t)-1) {
             // GMime hands the bytes back undecoded; ASCII reads the same in any charset.
