@@ -190,8 +190,9 @@ def corpus(args):
                             ip=fields.get('IP address'), referer=fields.get('Referrer', ''))
             else:
                 meta = dict(re.findall(r"^(REQUEST_METHOD|PATH_INFO|REMOTE_ADDR) = (.*)$", text, re.M))
+                url = re.search(r'^Request URL: (.*)$', text, re.M)
                 if meta:
-                    item.update(kind='request', method=literal(meta.get('REQUEST_METHOD', '')),
+                    item.update(kind='request', method=literal(meta.get('REQUEST_METHOD', '')), url=url.group(1) if url else '',
                                 path=literal(meta.get('PATH_INFO', '')), ip=literal(meta.get('REMOTE_ADDR', '')))
                 else:
                     item.update(kind='norequest', message=text.split('\n', 1)[0])

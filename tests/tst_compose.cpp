@@ -42,9 +42,9 @@ QString recordKey(const QJsonObject &r)
         return QStringLiteral("404|%1|%2|%3")
             .arg(req.value(QStringLiteral("full_path")).toString(), meta.value(QStringLiteral("REMOTE_ADDR")).toString(),
                  meta.value(QStringLiteral("HTTP_REFERER")).toString());
-    return QStringLiteral("request|%1|%2|%3")
+    return QStringLiteral("request|%1|%2|%3|%4")
         .arg(meta.value(QStringLiteral("REQUEST_METHOD")).toString(), meta.value(QStringLiteral("PATH_INFO")).toString(),
-             meta.value(QStringLiteral("REMOTE_ADDR")).toString());
+             meta.value(QStringLiteral("REMOTE_ADDR")).toString(), req.value(QStringLiteral("url")).toString());
 }
 
 QString emailKey(const QJsonObject &m)
@@ -55,8 +55,31 @@ QString emailKey(const QJsonObject &m)
     if (kind == QLatin1String("404"))
         return QStringLiteral("404|%1|%2|%3")
             .arg(m.value(QStringLiteral("path")).toString(), m.value(QStringLiteral("ip")).toString(), m.value(QStringLiteral("referer")).toString());
-    return QStringLiteral("request|%1|%2|%3")
-        .arg(m.value(QStringLiteral("method")).toString(), m.value(QStringLiteral("path")).toString(), m.value(QStringLiteral("ip")).toString());
+    return QStringLiteral("request|%1|%2|%3|%4")
+        .arg(m.value(QStringLiteral("method")).toString(), m.value(QStringLiteral("path")).toString(), m.value(QStringLiteral("ip")).toString(),
+             m.value(QStringLiteral("url")).toString());
+}
+
+// A v1 record read back as a QJsonObject no longer knows the order in which
+// the request sent its GET/POST/FILES/COOKIES items (Django prints them in
+// that order; ErrorDeck in key order), so those sections compare as sets.
+QStringList normalizeRequestSections(const QString &text)
+{
+    QStringList lines = text.split(u'\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString &l = lines[i];
+        if (l != QLatin1String("GET:") && l != QLatin1String("POST:") && l != QLatin1String("FILES:") && l != QLatin1String("COOKIES:"))
+            continue;
+        qsizetype end = i + 1;
+        while (end < lines.size() && !lines[end].isEmpty())
+            ++end;
+        QStringList section = lines.mid(i + 1, end - i - 1);
+        section.sort();
+        for (qsizetype k = 0; k < section.size(); ++k)
+            lines[i + 1 + k] = section[k];
+        i = end;
+    }
+    return lines;
 }
 
 } // namespace
@@ -142,26 +165,54 @@ private Q_SLOTS:
     // v1 record does not keep (sys.path) or keeps in another zone (server time).
     void textBodyMatchesDjango()
     {
-        QHash<QString, QString> djangoText;
+        // Several requests may share method, URL and client; the record's text
+        // must equal one of their e-mails.
+        QMultiHash<QString, QString> djangoText;
         for (const QJsonValue &m : m_django)
             if (m.toObject().value(QStringLiteral("kind")).toString() != QLatin1String("404"))
                 djangoText.insert(emailKey(m.toObject()), m.toObject().value(QStringLiteral("text")).toString());
-        int compared = 0;
-        for (const QJsonObject &r : m_records) {
-            if (!djangoWouldMail(r) || r.value(QStringLiteral("status_code")).toInt() == 404 || !djangoText.contains(recordKey(r)))
-                continue;
-            const MailDraft d = compose(reportIdOf(r), MailAudience::Admins);
-            const QStringList ours = d.text.split(u'\n');
-            const QStringList theirs = djangoText.value(recordKey(r)).split(u'\n');
-            QCOMPARE(ours.size(), theirs.size());
+        // Empty when equal, else the first difference.
+        const auto difference = [](const QStringList &ours, const QStringList &theirs) -> QString {
+            if (ours.size() != theirs.size())
+                return QStringLiteral("%1 lines, Django's %2").arg(ours.size()).arg(theirs.size());
             for (qsizetype i = 0; i < ours.size(); ++i) {
                 if (theirs[i].startsWith(QLatin1String("Python Path:")) || theirs[i].startsWith(QLatin1String("Server time:")))
                     continue;
-                QVERIFY2(ours[i] == theirs[i], qPrintable(QStringLiteral("%1 line %2:\n ours:   %3\n Django: %4").arg(recordKey(r)).arg(i + 1).arg(ours[i], theirs[i])));
+                if (ours[i] != theirs[i])
+                    return QStringLiteral("line %1:\n ours:   %2\n Django: %3").arg(i + 1).arg(ours[i], theirs[i]);
             }
+            return {};
+        };
+        int compared = 0, skipped = 0;
+        for (const QJsonObject &r : m_records) {
+            if (!djangoWouldMail(r) || r.value(QStringLiteral("status_code")).toInt() == 404 || !djangoText.contains(recordKey(r)))
+                continue;
+            // In 6 corpus records (OperationalError from sqlite3) the producer put
+            // every frame on the raised exception and none on its cause, so the
+            // split Django prints cannot be rebuilt from them.
+            bool frameless = false;
+            for (QJsonObject e = r.value(QStringLiteral("exception")).toObject().value(QStringLiteral("cause")).toObject(); !e.isEmpty();
+                 e = e.value(QStringLiteral("cause")).toObject())
+                frameless = frameless || e.value(QStringLiteral("frames")).toArray().isEmpty();
+            if (frameless) {
+                ++skipped;
+                continue;
+            }
+            const MailDraft d = compose(reportIdOf(r), MailAudience::Admins);
+            const QStringList ours = normalizeRequestSections(d.text);
+            QString firstDifference;
+            bool matched = false;
+            for (const QString &theirs : djangoText.values(recordKey(r))) {
+                const QString diff = difference(ours, normalizeRequestSections(theirs));
+                matched = matched || diff.isEmpty();
+                if (firstDifference.isEmpty())
+                    firstDifference = diff;
+            }
+            QVERIFY2(matched, qPrintable(recordKey(r) + QLatin1Char(' ') + firstDifference));
             ++compared;
         }
-        QVERIFY(compared >= 40);
+        QVERIFY(skipped <= 6);
+        QVERIFY2(compared >= 40, qPrintable(QString::number(compared)));
     }
 
     void brokenLinkBodyMatchesDjango()
