@@ -4,8 +4,6 @@
 #include "MailSplitter.h"
 #include "MimeReader.h"
 
-#include <QFileInfo>
-
 namespace ed {
 
 namespace {
@@ -17,10 +15,7 @@ QString megabytes(int64_t bytes) { return QString::number(double(bytes) / (1 << 
 // Each message of the file, through GMime, as one v1 record.
 class MailSource final : public RecordSource {
 public:
-    MailSource(std::unique_ptr<MailSplitter> splitter, QString path)
-        : m_splitter(std::move(splitter)), m_name(QFileInfo(path).fileName())
-    {
-    }
+    explicit MailSource(std::unique_ptr<MailSplitter> splitter) : m_splitter(std::move(splitter)) {}
 
     bool next(SourceItem &item) override
     {
@@ -32,9 +27,8 @@ public:
         item.endOffset = chunk.endOffset;
         if (chunk.cutShort) {
             // A file still being written, or cut: this message is incomplete.
-            m_endError = QStringLiteral("%1 ends in the middle of message %2 (%3): the file is cut short or still being "
+            m_endError = QStringLiteral("the file ends in the middle of message %1 (%2): it is cut short or still being "
                                         "written; that message was not imported")
-                             .arg(m_name)
                              .arg(chunk.number)
                              .arg(m_splitter->form() == MailFileForm::Mbox
                                       ? QStringLiteral("its last line has no newline")
@@ -78,7 +72,6 @@ public:
 
 private:
     std::unique_ptr<MailSplitter> m_splitter;
-    QString m_name;
     std::string m_json;
     QString m_endError;
 };
@@ -90,7 +83,7 @@ Result<std::unique_ptr<RecordSource>> openMailSource(const QString &path)
     auto splitter = MailSplitter::open(path);
     if (!splitter)
         return Error{splitter.error()};
-    return std::unique_ptr<RecordSource>(std::make_unique<MailSource>(std::move(*splitter), path));
+    return std::unique_ptr<RecordSource>(std::make_unique<MailSource>(std::move(*splitter)));
 }
 
 } // namespace ed
