@@ -22,6 +22,7 @@ const std::map<QString, Entry> &commands()
         {QStringLiteral("issues"), {cmdIssues, "list issues (grouped reports)"}},
         {QStringLiteral("stats"), {cmdStats, "totals by level, logger and status"}},
         {QStringLiteral("config"), {cmdConfig, "per-database settings by Django's names (list, get, set, unset)"}},
+        {QStringLiteral("rules"), {cmdRules, "drop, hide, 404 and scrubbing rules (list, add, remove, test, apply, export)"}},
     };
     return table;
 }

@@ -52,6 +52,7 @@ int cmdShow(Context &ctx, const QStringList &args);
 int cmdIssues(Context &ctx, const QStringList &args);
 int cmdStats(Context &ctx, const QStringList &args);
 int cmdConfig(Context &ctx, const QStringList &args);
+int cmdRules(Context &ctx, const QStringList &args); // cli/RulesCommand.cpp
 
 // The entry point of errordeck-cli: args[0] is the program, args[1] the command.
 int run(const QStringList &args);

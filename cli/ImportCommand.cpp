@@ -2,6 +2,7 @@
 
 #include "AppLog.h"
 #include "Filter.h"
+#include "filters/FilterSet.h"
 #include "import/Importer.h"
 
 #include <QElapsedTimer>
@@ -34,6 +35,11 @@ int cmdImport(Context &ctx, const QStringList &args)
     addCommonOptions(p);
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress on stderr.")});
     p.addOption({QStringLiteral("no-resume"), QStringLiteral("Read files from their start even if an earlier import got further.")});
+    // Benchmarking aid only: stores text unscrubbed and unfiltered, to measure
+    // what the filters cost. The database is marked so `rules apply` scrubs it.
+    QCommandLineOption noFilters(QStringLiteral("no-filters"), QStringLiteral("Benchmarking aid: no scrubbing, no rules."));
+    noFilters.setFlags(QCommandLineOption::HiddenFromHelp);
+    p.addOption(noFilters);
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as JSON.")});
     p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders."), QStringLiteral("FILE_OR_DIR..."));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
@@ -47,8 +53,23 @@ int cmdImport(Context &ctx, const QStringList &args)
     if (!db)
         return Fatal;
 
-    NullScrubber scrubber;
-    NullRecordFilter filter;
+    NullScrubber nullScrubber;
+    NullRecordFilter nullFilter;
+    std::unique_ptr<FilterSet> filters;
+    if (!p.isSet(noFilters)) {
+        auto loaded = FilterSet::load(*db);
+        if (!loaded) {
+            ctx.err() << "errordeck-cli import: " << loaded.error() << Qt::endl;
+            return Fatal;
+        }
+        filters = std::move(*loaded);
+    }
+    if (auto r = FilterSet::noteImport(*db, filters.get()); !r) {
+        ctx.err() << "errordeck-cli import: " << r.error() << Qt::endl;
+        return Fatal;
+    }
+    const Scrubber &scrubber = filters ? static_cast<const Scrubber &>(*filters) : nullScrubber;
+    const RecordFilter &filter = filters ? static_cast<const RecordFilter &>(*filters) : nullFilter;
     Importer importer(*db, scrubber, filter);
     importer.setResume(!p.isSet(QStringLiteral("no-resume")));
     const bool showProgress = !p.isSet(QStringLiteral("quiet")) && isatty(STDERR_FILENO);

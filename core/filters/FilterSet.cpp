@@ -1,0 +1,124 @@
+#include "FilterSet.h"
+
+#include "Config.h"
+
+namespace ed {
+
+FilterSet::Settings FilterSet::Settings::fromConfig(const Config &config)
+{
+    Settings s;
+    s.scrub.extraKeyPatterns = config.stringList(ConfigKey::SensitiveKeys);
+    s.scrub.valuePatterns = config.stringList(ConfigKey::SensitiveValues);
+    s.scrub.safeKeys = config.stringList(ConfigKey::SafeKeys);
+    s.notFound.ignorableUrls = config.stringList(ConfigKey::IgnorableUrls);
+    s.notFound.appendSlash = config.flag(ConfigKey::AppendSlash);
+    s.notFound.hideCrawlers = config.flag(ConfigKey::HideCrawler404s);
+    s.notFound.crawlerAgents = config.stringList(ConfigKey::CrawlerAgents);
+    s.notFound.hiddenPrefixes = config.stringList(ConfigKey::Hidden404Prefixes);
+    return s;
+}
+
+Result<std::unique_ptr<FilterSet>> FilterSet::load(Database &db)
+{
+    const Config config(db);
+    Settings s = Settings::fromConfig(config);
+    auto rules = RuleStore(db).list();
+    if (!rules)
+        return Error{QStringLiteral("cannot read the filter rules: %1").arg(rules.error())};
+    s.rules = std::move(*rules);
+    return create(s);
+}
+
+Result<std::unique_ptr<FilterSet>> FilterSet::create(const Settings &settings)
+{
+    auto scrubber = SecretScrubber::create(settings.scrub);
+    if (!scrubber)
+        return Error{scrubber.error()};
+    auto notFound = NotFoundRules::compile(settings.notFound);
+    if (!notFound)
+        return Error{notFound.error()};
+    std::vector<CompiledRule> drops, hides;
+    for (const FilterRule &r : settings.rules) {
+        if (!r.enabled)
+            continue;
+        auto c = CompiledRule::compile(r);
+        if (!c)
+            return Error{c.error()};
+        (r.action == RuleAction::Drop ? drops : hides).push_back(std::move(*c));
+    }
+    return std::unique_ptr<FilterSet>(
+        new FilterSet(settings, std::move(*scrubber), std::move(*notFound), std::move(drops), std::move(hides)));
+}
+
+FilterSet::FilterSet(Settings settings, std::unique_ptr<SecretScrubber> scrubber, NotFoundRules notFound,
+                     std::vector<CompiledRule> drops, std::vector<CompiledRule> hides)
+    : m_settings(std::move(settings)), m_scrubber(std::move(scrubber)), m_notFound(std::move(notFound)),
+      m_drop(std::move(drops)), m_hide(std::move(hides))
+{
+}
+
+FilterSet::~FilterSet() = default;
+
+bool FilterSet::isSensitiveKey(ScrubZone zone, std::string_view key) const
+{
+    return m_scrubber->isSensitiveKey(zone, key);
+}
+
+bool FilterSet::scrubText(std::string &text) const { return m_scrubber->scrubText(text); }
+
+FilterDecision FilterSet::decide(const RecordFacts &facts) const
+{
+    for (const CompiledRule &r : m_drop)
+        if (r.matches(facts))
+            return {Verdict::Drop, r.rule().label()};
+    for (const CompiledRule &r : m_hide)
+        if (r.matches(facts))
+            return {Verdict::Hide, r.rule().label()};
+    if (facts.statusCode == 404) {
+        QString by = m_notFound.ignoredBy(facts.fullPath, facts.host, facts.referer, facts.userAgent);
+        if (!by.isEmpty())
+            return {Verdict::Hide, std::move(by)};
+    }
+    return {};
+}
+
+Result<QString> FilterSet::scrubbedWith(Database &db)
+{
+    Statement st = db.conn().prepare("SELECT value FROM filter_state WHERE name = 'scrubbed_with'");
+    if (!st.valid())
+        return Error{st.prepareError()};
+    if (st.step())
+        return st.qtext(0);
+    if (st.errorCode() != 101 /* SQLITE_DONE */)
+        return Error{st.error()};
+    return QString();
+}
+
+Result<void> FilterSet::setScrubbedWith(Database &db, const QString &fingerprint)
+{
+    Statement st = db.conn().prepare(
+        "INSERT INTO filter_state(name, value) VALUES('scrubbed_with', ?)"
+        " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+    if (!st.valid())
+        return Error{st.prepareError()};
+    st.bind(1, fingerprint);
+    if (!st.exec())
+        return Error{st.error()};
+    return {};
+}
+
+Result<void> FilterSet::noteImport(Database &db, const FilterSet *filters)
+{
+    if (!filters)
+        return setScrubbedWith(db, QStringLiteral("none"));
+    auto current = scrubbedWith(db);
+    if (!current)
+        return Error{current.error()};
+    // Only a database with nothing stored under other rules takes this
+    // import's fingerprint; otherwise the older mark stays until `rules apply`.
+    if (current->isEmpty())
+        return setScrubbedWith(db, filters->settings().scrub.fingerprint());
+    return {};
+}
+
+} // namespace ed

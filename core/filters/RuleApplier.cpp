@@ -1,0 +1,287 @@
+#include "RuleApplier.h"
+
+#include "Compression.h"
+#include "RecordTransformer.h"
+#include "ReportStore.h"
+#include "filters/FilterSet.h"
+
+#include <QJsonDocument>
+#include <sqlite3.h>
+
+#include <cstring>
+#include <tuple>
+#include <unordered_set>
+
+namespace ed {
+namespace {
+
+std::string_view sv(const std::string &s) { return s; }
+std::string_view blobOf(const Hash128 &h) { return {reinterpret_cast<const char *>(h.data()), h.size()}; }
+
+void bindOptText(Statement &st, int i, const std::string &s)
+{
+    if (s.empty())
+        st.bindNull(i);
+    else
+        st.bind(i, sv(s));
+}
+
+// hidden_by values the rules wrote; anything else (a person's choice) stays.
+bool isRuleLabel(const QString &hiddenBy)
+{
+    return hiddenBy.startsWith(QLatin1String("404: ")) || hiddenBy.startsWith(QLatin1String("rule: "));
+}
+
+// The part hashes a stored body refers to: {"$merge":"<32 hex>"}.
+void collectPartRefs(std::string_view body, std::unordered_set<Hash128, Hash128Hasher> &refs)
+{
+    constexpr std::string_view tag = "\"$merge\":\"";
+    for (size_t at = body.find(tag); at != std::string_view::npos; at = body.find(tag, at + tag.size())) {
+        Hash128 h;
+        if (fromHex(body.substr(at + tag.size(), 32), h))
+            refs.insert(h);
+    }
+}
+
+Error fail(const char *what, const QString &detail)
+{
+    return Error{QStringLiteral("rules apply: %1: %2").arg(QString::fromLatin1(what), detail)};
+}
+
+} // namespace
+
+Result<bool> RuleApplier::needsRescrub(Database &db, const FilterSet &filters)
+{
+    auto stamp = FilterSet::scrubbedWith(db);
+    if (!stamp)
+        return Error{stamp.error()};
+    if (stamp->isEmpty()) {
+        auto n = db.conn().scalar("SELECT EXISTS (SELECT 1 FROM reports)");
+        if (!n)
+            return Error{n.error()};
+        return *n != 0;
+    }
+    return *stamp != filters.settings().scrub.fingerprint();
+}
+
+Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, const ApplyOptions &options)
+{
+    ApplySummary sum;
+    Connection &c = db.conn();
+    auto stale = needsRescrub(db, filters);
+    if (!stale)
+        return Error{stale.error()};
+    const bool rescrub = options.rescrub || *stale;
+    sum.scrubbed = rescrub;
+    if (rescrub) {
+        // Deleted and overwritten content is zeroed, not left in free pages.
+        if (auto r = c.exec("PRAGMA secure_delete=ON"); !r)
+            return fail("secure_delete", r.error());
+    }
+
+    Transaction tx(c, true);
+    if (!tx.active())
+        return fail("cannot start writing", c.lastError());
+
+    std::vector<std::pair<int64_t, QString>> reports;
+    {
+        Statement st = c.prepare("SELECT id, hidden_by FROM reports ORDER BY id");
+        while (st.step())
+            reports.emplace_back(st.int64(0), st.qtext(1));
+        if (st.errorCode() != SQLITE_DONE)
+            return fail("reading reports", st.error());
+    }
+
+    // The stored record read back as it is, and (re-scrubbing) as the rules
+    // scrub it now; comparing the two tells whether a report changed.
+    NullScrubber noScrub;
+    PartCache parts, plainParts; // cleared per report: newParts lists every part a report uses
+    RecordTransformer plain(noScrub, plainParts);
+    RecordTransformer scrubbing(filters, parts);
+    Compressor compressor;
+    ReportStore store(db);
+    TransformedRecord rec, asStored;
+    std::string compressed, rawCompressed;
+
+    Statement setHidden = c.prepare("UPDATE reports SET hidden_by = ? WHERE id = ?");
+    Statement readRaw = c.prepare("SELECT raw FROM reports WHERE id = ?");
+    Statement rewrite = c.prepare(
+        "UPDATE reports SET hidden_by = ?, body = ?, raw = ?, logger = ?, message = ?, site = ?, method = ?,"
+        " path = ?, exception_value = ?, remote_addr = ? WHERE id = ?");
+    Statement rewriteFts = c.prepare(
+        "UPDATE reports_fts SET message = ?, exception = ?, path = ?, frames = ? WHERE rowid = ?");
+    Statement insertPart = c.prepare("INSERT OR IGNORE INTO parts(hash, data) VALUES(?, ?)");
+    for (Statement *st : {&setHidden, &readRaw, &rewrite, &rewriteFts, &insertPart})
+        if (!st->valid())
+            return fail("database schema mismatch", st->prepareError());
+
+    for (const auto &[id, oldHidden] : reports) {
+        ++sum.reports;
+        if (options.progress && sum.reports % 256 == 0)
+            options.progress(sum.reports, int64_t(reports.size()));
+        auto detail = store.loadReport(id);
+        if (!detail) {
+            ++sum.failed;
+            continue;
+        }
+        const QByteArray json = QJsonDocument(detail->record).toJson(QJsonDocument::Compact);
+        const std::string_view text(json.constData(), size_t(json.size()));
+        parts.clear();
+        plainParts.clear();
+        if (!(rescrub ? scrubbing : plain).transform(text, false, rec)) {
+            ++sum.failed;
+            continue;
+        }
+        const FilterDecision d = filters.decide(rec.facts());
+        QString hidden = d.verdict == Verdict::Keep ? QString() : d.rule;
+        if (!oldHidden.isEmpty() && !isRuleLabel(oldHidden))
+            hidden = oldHidden;
+        if (!hidden.isEmpty())
+            ++sum.hidden;
+        if (oldHidden.isEmpty() && !hidden.isEmpty())
+            ++sum.newlyHidden;
+        else if (!oldHidden.isEmpty() && hidden.isEmpty())
+            ++sum.newlyShown;
+        else if (oldHidden != hidden)
+            ++sum.relabelled;
+
+        auto bindHidden = [&hidden](Statement &st, int i) {
+            if (hidden.isEmpty())
+                st.bindNull(i);
+            else
+                st.bind(i, hidden);
+        };
+        if (!rescrub) {
+            if (hidden != oldHidden) {
+                bindHidden(setHidden, 1);
+                setHidden.bind(2, id);
+                if (!setHidden.exec())
+                    return fail("updating a report", setHidden.error());
+            }
+            continue;
+        }
+
+        for (const PendingPart &p : rec.newParts) {
+            compressor.compress(p.json, compressed);
+            insertPart.bindBlob(1, blobOf(p.hash)).bindBlob(2, compressed);
+            if (!insertPart.exec())
+                return fail("storing a part", insertPart.error());
+        }
+        bool changed = !plain.transform(text, false, asStored) || asStored.body != rec.body
+            || asStored.newParts.size() != rec.newParts.size();
+        for (size_t i = 0; !changed && i < rec.newParts.size(); ++i)
+            changed = rec.newParts[i].hash != asStored.newParts[i].hash;
+        readRaw.bind(1, id);
+        std::optional<std::string> raw;
+        if (readRaw.step() && !readRaw.isNull(0)) {
+            auto text = decompress(readRaw.blob(0));
+            if (text) {
+                raw = std::move(*text);
+                changed = filters.scrubText(*raw) || changed;
+                compressor.compress(*raw, rawCompressed);
+            }
+        }
+        readRaw.reset();
+        compressor.compress(rec.body, compressed);
+        bindHidden(rewrite, 1);
+        rewrite.bindBlob(2, compressed);
+        if (raw)
+            rewrite.bindBlob(3, rawCompressed);
+        else
+            rewrite.bindNull(3);
+        bindOptText(rewrite, 4, rec.logger);
+        rewrite.bind(5, sv(rec.message));
+        bindOptText(rewrite, 6, rec.site);
+        bindOptText(rewrite, 7, rec.method);
+        bindOptText(rewrite, 8, rec.path);
+        bindOptText(rewrite, 9, rec.exceptionValue);
+        bindOptText(rewrite, 10, rec.remoteAddr);
+        rewrite.bind(11, id);
+        if (!rewrite.exec())
+            return fail("rewriting a report", rewrite.error());
+        rewriteFts.bind(1, sv(rec.message)).bind(2, sv(rec.ftsException)).bind(3, sv(rec.path)).bind(4, sv(rec.ftsFrames)).bind(5, id);
+        if (!rewriteFts.exec())
+            return fail("rewriting the full-text index", rewriteFts.error());
+        if (changed)
+            ++sum.rescrubbed;
+    }
+
+    // Issue counts follow the reports' new visibility.
+    if (auto r = c.exec(
+            "UPDATE issues SET count = (SELECT count(*) FROM reports WHERE issue_id = issues.id AND hidden_by IS NULL),"
+            " hidden_count = (SELECT count(*) FROM reports WHERE issue_id = issues.id AND hidden_by IS NOT NULL)");
+        !r)
+        return fail("recounting issues", r.error());
+
+    if (rescrub) {
+        // Issue titles and culprits come from messages and exception values.
+        std::vector<std::tuple<int64_t, std::string, std::string>> issues;
+        {
+            Statement st = c.prepare("SELECT id, title, culprit FROM issues");
+            while (st.step()) {
+                std::string title(st.text(1)), culprit(st.text(2));
+                const bool t = filters.scrubText(title), u = filters.scrubText(culprit);
+                if (t || u)
+                    issues.emplace_back(st.int64(0), std::move(title), std::move(culprit));
+            }
+        }
+        Statement up = c.prepare("UPDATE issues SET title = ?, culprit = ? WHERE id = ?");
+        for (const auto &[id, title, culprit] : issues) {
+            up.bind(1, sv(title)).bind(2, sv(culprit)).bind(3, id);
+            if (!up.exec())
+                return fail("rewriting an issue", up.error());
+        }
+
+        // Parts no body refers to any more (the old, unscrubbed ones).
+        std::unordered_set<Hash128, Hash128Hasher> refs;
+        {
+            Statement st = c.prepare("SELECT body FROM reports");
+            while (st.step()) {
+                auto body = decompress(st.blob(0));
+                if (!body)
+                    return fail("reading a body back", body.error()); // never delete parts blindly
+                collectPartRefs(*body, refs);
+            }
+        }
+        std::vector<int64_t> unused;
+        {
+            Statement st = c.prepare("SELECT id, hash FROM parts");
+            while (st.step()) {
+                const std::string_view b = st.blob(1);
+                Hash128 h{};
+                if (b.size() == h.size())
+                    std::memcpy(h.data(), b.data(), h.size());
+                if (!refs.count(h))
+                    unused.push_back(st.int64(0));
+            }
+        }
+        Statement del = c.prepare("DELETE FROM parts WHERE id = ?");
+        for (int64_t pid : unused) {
+            del.bind(1, pid);
+            if (!del.exec())
+                return fail("deleting a part", del.error());
+        }
+        sum.partsRemoved = int64_t(unused.size());
+        // Merge the full-text index into one segment: the old terms go with the old segments.
+        if (auto r = c.exec("INSERT INTO reports_fts(reports_fts) VALUES('optimize')"); !r)
+            return fail("merging the full-text index", r.error());
+        if (auto r = FilterSet::setScrubbedWith(db, filters.settings().scrub.fingerprint()); !r)
+            return fail("recording the scrubbing rules", r.error());
+    }
+    if (auto r = tx.commit(); !r)
+        return fail("commit", r.error());
+    if (options.progress)
+        options.progress(sum.reports, int64_t(reports.size()));
+
+    if (rescrub) {
+        // Old page images stay in the WAL until it is checkpointed; truncate it.
+        Statement st = c.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+        if (st.step() && st.int64(0) != 0)
+            sum.checkpoint = QStringLiteral("another connection is reading; the WAL was not truncated (run rules apply again later)");
+        else if (st.errorCode() != SQLITE_ROW && st.errorCode() != SQLITE_DONE)
+            sum.checkpoint = st.error();
+    }
+    return sum;
+}
+
+} // namespace ed
