@@ -128,7 +128,7 @@ class TextReportParser {
 public:
     explicit TextReportParser(std::string_view body) : m_lines(splitLines(body)) {}
 
-    std::optional<DjangoReport> parse(std::string_view body);
+    std::optional<DjangoReport> parse();
 
 private:
     size_t parseEnvironment(size_t i);
@@ -390,7 +390,7 @@ size_t TextReportParser::keepUnknown(size_t i, std::string_view title)
     return i;
 }
 
-std::optional<DjangoReport> TextReportParser::parse(std::string_view body)
+std::optional<DjangoReport> TextReportParser::parse()
 {
     // The environment block starts every report: find it first.
     size_t envLine = 0;
@@ -445,7 +445,6 @@ std::optional<DjangoReport> TextReportParser::parse(std::string_view body)
         if (!splitHead("\n\n" + head))
             return std::nullopt;
     }
-    (void)body;
     if (m_report.request)
         m_report.request->pathInfo = m_pathInfo;
 
@@ -486,7 +485,7 @@ std::optional<DjangoReport> parseDjangoTextReport(std::string_view body)
         body = normalized;
     }
     TextReportParser parser(body);
-    return parser.parse(body);
+    return parser.parse();
 }
 
 } // namespace ed::mail
