@@ -1,13 +1,37 @@
 #pragma once
+// The main window: search bar and chart on top, issues over reports on the
+// left, the selected report's detail on the right, saved searches in a side
+// panel. Menus and the toolbar are built in buildActions(); the Issue and
+// Report menus are where other features add their actions (reportMenu(),
+// issueMenu(), actionToolBar()), using selectedReportIds()/currentIssueId().
+#include "Config.h"
 #include "Database.h"
+#include "SearchQuery.h"
 
 #include <QMainWindow>
+#include <memory>
+#include <optional>
 
-class QTableView;
+class QAction;
+class QLabel;
+class QMenu;
+class QSplitter;
+class QToolBar;
+class QToolButton;
 
 namespace ed {
 
-class ReportTableModel;
+class ImportController;
+class ImportProgressBar;
+class IssueListModel;
+class IssueListView;
+class ReportDetailView;
+class ReportListModel;
+class ReportListView;
+class SavedSearchesPanel;
+class SearchBar;
+class TimelineChart;
+struct ImportSummary;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -15,10 +39,92 @@ public:
     explicit MainWindow(Database db, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    Database &database() { return m_db; }
+    Config &config() { return *m_config; }
+
+    // Hooks for report and issue actions.
+    QMenu *reportMenu() const { return m_reportMenu; }
+    QMenu *issueMenu() const { return m_issueMenu; }
+    QToolBar *actionToolBar() const { return m_toolBar; }
+    QList<int64_t> selectedReportIds() const;
+    std::optional<int64_t> currentIssueId() const;
+    std::optional<int64_t> currentReportId() const;
+
+    SearchBar *searchBar() const { return m_search; }
+    IssueListView *issueList() const { return m_issues; }
+    ReportListView *reportList() const { return m_reports; }
+    ReportDetailView *detail() const { return m_detail; }
+    TimelineChart *chart() const { return m_chart; }
+    SavedSearchesPanel *savedSearches() const { return m_saved; }
+    ImportController *importer() const { return m_import; }
+    QAction *action(const QString &name) const; // by objectName, e.g. "actionImport"
+
+    // Lists all reports matching the search instead of the selected issue's.
+    void setShowAllReports(bool all);
+    bool showAllReports() const;
+    // Imports in the background; the summary dialog opens when it ends.
+    bool startImport(const QStringList &paths);
+    // On a database without reports: offers the sample reports shipped with the app.
+    void offerSampleImportIfEmpty();
+    bool importSampleReports();
+    // Re-reads the lists (after an import or a change).
+    void refresh();
+
+public Q_SLOTS:
+    void openImportDialog();
+    void openSettings();
+    void showAbout();
+    void resolveIssues() ;
+    void ignoreIssues();
+    void reopenIssues();
+    void deleteSelectedReports();
+    void exportSelectedReports();
+    void copySelection();
+
+Q_SIGNALS:
+    void importFinished(const ed::ImportSummary &summary);
+
+protected:
+    void closeEvent(QCloseEvent *e) override;
+    void dragEnterEvent(QDragEnterEvent *e) override;
+    void dropEvent(QDropEvent *e) override;
+
 private:
+    void buildWidgets();
+    void buildActions();
+    void applyQuery(const SearchQuery &q);
+    void updateReportQuery();
+    void onIssueChanged(std::optional<int64_t> issueId);
+    void onImportFinished(const ImportSummary &summary);
+    void setIssueStatus(int status);
+    void updateActions();
+    void updateCounts();
+    void restoreState();
+    void saveState();
+
     Database m_db;
-    ReportTableModel *m_model = nullptr;
-    QTableView *m_view = nullptr;
+    std::unique_ptr<Config> m_config;
+    SearchQuery m_query;
+    std::optional<int64_t> m_issueId;
+    bool m_selectFirstReport = false;
+    qint64 m_issueCount = -1, m_reportCount = -1;
+
+    SearchBar *m_search = nullptr;
+    TimelineChart *m_chart = nullptr;
+    IssueListModel *m_issueModel = nullptr;
+    IssueListView *m_issues = nullptr;
+    ReportListModel *m_reportModel = nullptr;
+    ReportListView *m_reports = nullptr;
+    ReportDetailView *m_detail = nullptr;
+    SavedSearchesPanel *m_saved = nullptr;
+    QLabel *m_reportsTitle = nullptr;
+    QToolButton *m_allToggle = nullptr;
+    QSplitter *m_hsplit = nullptr, *m_vsplit = nullptr, *m_sideSplit = nullptr, *m_listSplit = nullptr;
+    QLabel *m_countLabel = nullptr;
+    ImportController *m_import = nullptr;
+    ImportProgressBar *m_importBar = nullptr;
+    QMenu *m_reportMenu = nullptr, *m_issueMenu = nullptr;
+    QToolBar *m_toolBar = nullptr;
 };
 
 } // namespace ed

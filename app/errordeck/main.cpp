@@ -2,10 +2,12 @@
 #include "AppLog.h"
 #include "Database.h"
 #include "MainWindow.h"
+#include "Resources.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QTimer>
 
 int main(int argc, char *argv[])
 {
@@ -14,13 +16,17 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("errordeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("ErrorDeck"));
     QApplication::setApplicationVersion(QStringLiteral(ERRORDECK_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("errordeck"));
+    ed::initUiResources();
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/errordeck.svg")));
 
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Browse a Django site's error reports."));
+    p.setApplicationDescription(QApplication::translate("main", "Browse a Django site's error reports."));
     p.addHelpOption();
     p.addVersionOption();
-    p.addOption({QStringLiteral("db"), QStringLiteral("The database file."), QStringLiteral("path")});
-    p.addOption({QStringLiteral("verbose"), QStringLiteral("More detail in the log.")});
+    p.addOption({QStringLiteral("db"), QApplication::translate("main", "The database file."), QStringLiteral("path")});
+    p.addOption({QStringLiteral("verbose"), QApplication::translate("main", "More detail in the log.")});
+    p.addPositionalArgument(QStringLiteral("files"), QApplication::translate("main", "Report files or folders to import."), QStringLiteral("[files...]"));
     p.process(app);
     ed::applog::init(QStringLiteral("errordeck"), p.isSet(QStringLiteral("verbose")));
 
@@ -28,10 +34,17 @@ int main(int argc, char *argv[])
     auto db = ed::Database::open(path);
     if (!db) {
         ed::applog::error(db.error());
-        QMessageBox::critical(nullptr, QObject::tr("ErrorDeck"), db.error());
+        QMessageBox::critical(nullptr, QApplication::translate("main", "ErrorDeck"), db.error());
         return 1;
     }
     ed::MainWindow w(std::move(*db));
     w.show();
+    const QStringList files = p.positionalArguments();
+    QTimer::singleShot(0, &w, [&w, files] {
+        if (!files.isEmpty())
+            w.startImport(files);
+        else
+            w.offerSampleImportIfEmpty();
+    });
     return app.exec();
 }

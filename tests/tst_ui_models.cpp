@@ -1,0 +1,240 @@
+// The desktop app's models: QAbstractItemModelTester on each, lazy paging over
+// the worker threads (count, pages, keyset boundaries, stale generations).
+#include "IssueListModel.h"
+#include "KeyValueTable.h"
+#include "ReportListModel.h"
+#include "ReportStore.h"
+#include "SavedSearches.h"
+#include "TracebackModel.h"
+#include "tst_ui_support.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QJsonArray>
+#include <QSignalSpy>
+
+using namespace ed;
+
+class TestUiModels : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_corpusDb, m_bigDb;
+
+    // Reads every row of the model (asking for pages as a view would).
+    static bool loadAll(PagedModel *m)
+    {
+        if (!QTest::qWaitFor([m] { return m->isCountKnown(); }, 10000))
+            return false;
+        for (int row = 0; row < m->rowCount(); row += PagedModel::kPageSize) {
+            m->data(m->index(row, 0), Qt::DisplayRole);
+            if (!QTest::qWaitFor([m, row] { return m->isRowLoaded(row); }, 10000))
+                return false;
+        }
+        return true;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        uitest::isolate();
+        QVERIFY(m_dir.isValid());
+        m_corpusDb = uitest::corpusDatabase(m_dir);
+        // More rows than a few pages, to exercise keyset paging.
+        m_bigDb = m_dir.filePath(QStringLiteral("big.sqlite3"));
+        auto db = Database::open(m_bigDb);
+        QVERIFY(db.ok());
+        const auto s = uitest::importInto(*db, {uitest::generatedReports(m_dir, 1500)});
+        QCOMPARE(s.stored, 1500);
+    }
+
+    void reportModelPagesAndCount()
+    {
+        ReportListModel model(m_bigDb);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy first(&model, &PagedModel::firstRowsLoaded);
+        model.setQuery({});
+        QVERIFY(first.wait(5000) || first.count() > 0);
+        QVERIFY(loadAll(&model));
+        auto db = Database::open(m_bigDb);
+        ReportStore store(*db);
+        QCOMPARE(int64_t(model.rowCount()), *store.countReports({}));
+        // Pages read by keyset give the same rows, in the same order, as OFFSET paging.
+        auto all = store.listReports({}, 100000, 0);
+        QVERIFY(all.ok());
+        QCOMPARE(size_t(model.rowCount()), all->size());
+        for (int row = 0; row < model.rowCount(); ++row)
+            QCOMPARE(model.data(model.index(row, 0), ReportListModel::IdRole).toLongLong(), (*all)[size_t(row)].id);
+    }
+
+    void reportModelSortsEveryColumn()
+    {
+        ReportListModel model(m_bigDb);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setQuery({});
+        auto db = Database::open(m_bigDb);
+        ReportStore store(*db);
+        for (int col = 0; col < ReportListModel::ColumnCount; ++col) {
+            for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                model.sort(col, order);
+                QVERIFY(loadAll(&model));
+                auto expect = store.listReports({}, 100000, 0, ReportListModel::sortForColumn(col), order == Qt::DescendingOrder);
+                QVERIFY(expect.ok());
+                QCOMPARE(size_t(model.rowCount()), expect->size());
+                // Spot-check across page boundaries (keyset and OFFSET paths).
+                for (int row : {0, 199, 200, 201, 777, model.rowCount() - 1})
+                    QCOMPARE(model.data(model.index(row, 0), ReportListModel::IdRole).toLongLong(), (*expect)[size_t(row)].id);
+            }
+        }
+    }
+
+    void reportModelJumpFarDown()
+    {
+        // Rows far from any loaded page: OFFSET from the nearest boundary.
+        ReportListModel model(m_bigDb);
+        model.setQuery({});
+        QVERIFY(QTest::qWaitFor([&] { return model.isCountKnown(); }, 5000));
+        const int row = model.rowCount() - 3;
+        QVERIFY(!model.isRowLoaded(row));
+        QCOMPARE(model.data(model.index(row, 0), Qt::DisplayRole).toString(), QStringLiteral("Loading…"));
+        QVERIFY(QTest::qWaitFor([&] { return model.isRowLoaded(row); }, 5000));
+        auto db = Database::open(m_bigDb);
+        auto expect = ReportStore(*db).listReports({}, 1, row);
+        QCOMPARE(model.data(model.index(row, 0), ReportListModel::IdRole).toLongLong(), expect->front().id);
+    }
+
+    void staleResultsAreDropped()
+    {
+        ReportListModel model(m_bigDb);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        // Many queries in a row: only the last one's rows may arrive.
+        for (const char *q : {"level:error", "level:warning", "type:KeyError", "status:404", "level:critical"}) {
+            SearchQuery sq;
+            sq.text = QString::fromLatin1(q);
+            model.setQuery(sq);
+        }
+        SearchQuery last;
+        last.text = QStringLiteral("status:404");
+        model.setQuery(last);
+        QVERIFY(loadAll(&model));
+        auto db = Database::open(m_bigDb);
+        QCOMPARE(int64_t(model.rowCount()), *ReportStore(*db).countReports(last));
+        for (int row = 0; row < model.rowCount(); ++row)
+            QCOMPARE(model.report(row)->statusCode.value_or(0), 404);
+    }
+
+    void invalidQueryShowsNothing()
+    {
+        ReportListModel model(m_corpusDb);
+        QSignalSpy failed(&model, &PagedModel::queryFailed);
+        SearchQuery q;
+        q.text = QStringLiteral("level:loud");
+        model.setQuery(q);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("loud")));
+        QVERIFY(QTest::qWaitFor([&] { return model.isCountKnown(); }, 5000));
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void issueModel()
+    {
+        IssueListModel model(m_bigDb);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setQuery({});
+        QVERIFY(loadAll(&model));
+        auto db = Database::open(m_bigDb);
+        QCOMPARE(int64_t(model.rowCount()), uitest::scalar(*db, "SELECT count(*) FROM issues WHERE count > 0"));
+        // Sparkline data: 14 days, and their sum never exceeds the issue's count.
+        const auto daily = model.data(model.index(0, IssueListModel::Trend), IssueListModel::DailyCountsRole).value<QList<qint64>>();
+        QCOMPARE(daily.size(), IssueListModel::kTrendDays);
+        for (int col = 0; col < IssueListModel::ColumnCount; ++col) {
+            model.sort(col, Qt::AscendingOrder);
+            QVERIFY(loadAll(&model));
+            auto expect = ReportStore(*db).listIssues({}, 100000, 0, IssueListModel::sortForColumn(col), false);
+            QCOMPARE(model.data(model.index(0, 0), IssueListModel::IdRole).toLongLong(), expect->front().id);
+        }
+        // A filtered query counts the issues that have a matching report.
+        SearchQuery q;
+        q.text = QStringLiteral("status:404");
+        model.setQuery(q);
+        QVERIFY(loadAll(&model));
+        QCOMPARE(int64_t(model.rowCount()),
+                 uitest::scalar(*db, "SELECT count(DISTINCT issue_id) FROM reports WHERE status_code = 404 AND hidden_by IS NULL"));
+    }
+
+    void tracebackModelChainAndRecursion()
+    {
+        auto db = Database::open(m_corpusDb);
+        ReportStore store(*db);
+        // The deepest traceback (a RecursionError) and a chained one.
+        const int64_t deep = uitest::scalar(*db, "SELECT id FROM reports ORDER BY frame_count DESC LIMIT 1");
+        auto d = store.loadReport(deep);
+        QVERIFY(d.ok());
+        TracebackModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QElapsedTimer t;
+        t.start();
+        model.setRecord(d->record);
+        QVERIFY2(t.elapsed() < 500, qPrintable(QString::number(t.elapsed())));
+        QVERIFY(model.frameCount() > 900);
+        QCOMPARE(model.frameRows().size(), model.frameCount());
+
+        // A chain: a Cause row with Django's sentence between the two exceptions.
+        bool foundChain = false;
+        Statement st = db->conn().prepare("SELECT id FROM reports WHERE message LIKE '%/payments/charge/%' LIMIT 1");
+        QVERIFY(st.step());
+        auto chained = store.loadReport(st.int64(0));
+        model.setRecord(chained->record);
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QModelIndex i = model.index(row, 0);
+            if (i.data(TracebackModel::KindRole).toInt() == TracebackModel::Cause) {
+                QVERIFY(i.data().toString().startsWith(QStringLiteral("The above exception (")));
+                QVERIFY(i.data().toString().endsWith(QStringLiteral("was the direct cause of the following exception:")));
+                foundChain = true;
+                QCOMPARE(model.index(row - 1 >= 0 ? 0 : 0, 0).data(TracebackModel::KindRole).toInt(), int(TracebackModel::Heading));
+            }
+        }
+        QVERIFY(foundChain);
+        // Source lines and the failing line marked, local variables under each frame.
+        const QModelIndex frame = model.index(model.frameRows().last(), 0);
+        bool failing = false, vars = false;
+        for (int r = 0; r < model.rowCount(frame); ++r) {
+            const QModelIndex c = model.index(r, 0, frame);
+            failing |= c.data(TracebackModel::FailingLineRole).toBool();
+            vars |= c.data(TracebackModel::KindRole).toInt() == TracebackModel::VarsGroup && model.rowCount(c) > 0;
+        }
+        QVERIFY(failing);
+        QVERIFY(vars);
+    }
+
+    void keyValueModelMarksScrubbed()
+    {
+        KeyValueModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setObject(QJsonObject{{QStringLiteral("SECRET_KEY"), QStringLiteral("********************")},
+                                    {QStringLiteral("DEBUG"), QStringLiteral("False")},
+                                    {QStringLiteral("q"), QJsonArray{QStringLiteral("a"), QStringLiteral("b")}}});
+        QCOMPARE(model.rowCount(), 3);
+        int scrubbed = 0;
+        for (int r = 0; r < 3; ++r)
+            scrubbed += model.index(r, 1).data(KeyValueModel::ScrubbedRole).toBool() ? 1 : 0;
+        QCOMPARE(scrubbed, 1);
+    }
+
+    void savedSearchModel()
+    {
+        auto db = Database::open(m_corpusDb);
+        SavedSearchModel model(*db);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(model.save(QStringLiteral("Server errors"), QStringLiteral("status:5xx")).ok());
+        QVERIFY(model.save(QStringLiteral("404s"), QStringLiteral("status:404")).ok());
+        QVERIFY(model.save(QStringLiteral("404s"), QStringLiteral("status:404 -path:/favicon.ico")).ok()); // replaces
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, 0).data(SavedSearchModel::QueryRole).toString(), QStringLiteral("status:404 -path:/favicon.ico"));
+        QVERIFY(model.remove(model.index(0, 0).data(SavedSearchModel::IdRole).toLongLong()).ok());
+        QCOMPARE(model.rowCount(), 1);
+    }
+};
+
+QTEST_MAIN(TestUiModels)
+#include "tst_ui_models.moc"

@@ -1,0 +1,29 @@
+#pragma once
+// The Request tab: method, URL, user, client address, referer and user agent,
+// then GET, POST, FILES, COOKIES and META as filterable key/value tables.
+#include <QJsonObject>
+#include <QWidget>
+
+class QLabel;
+class QTabWidget;
+
+namespace ed {
+
+class KeyValueTable;
+
+class RequestView : public QWidget {
+    Q_OBJECT
+public:
+    explicit RequestView(QWidget *parent = nullptr);
+    void setRecord(const QJsonObject &record);
+    KeyValueTable *table(const QString &name) const; // "GET", "POST", "FILES", "COOKIES", "META"
+    QString fieldText(const QString &name) const;    // "method", "url", "user", "client", "referer", "agent"
+
+private:
+    QHash<QString, QLabel *> m_fields;
+    QHash<QString, KeyValueTable *> m_tables;
+    QTabWidget *m_tabs;
+    QLabel *m_none;
+};
+
+} // namespace ed

@@ -1,0 +1,53 @@
+#pragma once
+// A report's traceback as a tree: for each exception of the chain (root cause
+// first, as Django lists them) a heading, Django's sentence linking it to its
+// cause, and its frames; under a frame its source lines and its local
+// variables. Nodes are plain structs made once per report (a 1000-frame
+// RecursionError takes a few ms); the view creates no widget per frame.
+#include <QAbstractItemModel>
+#include <QJsonObject>
+#include <vector>
+
+namespace ed {
+
+class TracebackModel : public QAbstractItemModel {
+    Q_OBJECT
+public:
+    enum Kind { Heading, Cause, Frame, SourceLine, VarsGroup, Variable };
+    enum Role { KindRole = Qt::UserRole + 1, InAppRole, FailingLineRole, ScrubbedRole };
+    enum Column { Label, Text, ColumnCount };
+
+    explicit TracebackModel(QObject *parent = nullptr);
+
+    void setRecord(const QJsonObject &record);
+    int frameCount() const { return m_frameCount; }
+    // Top-level rows of frames that Django would show open (in-app frames).
+    QList<int> inAppFrameRows() const;
+    QList<int> frameRows() const;
+
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+private:
+    struct Node {
+        Kind kind;
+        int parent = -1;      // node index, -1 at the top
+        int row = 0;          // row under its parent
+        std::vector<int> children;
+        QString label, text, tooltip;
+        bool inApp = false, failing = false, scrubbed = false;
+    };
+    int add(Node n);
+    const Node *node(const QModelIndex &i) const;
+    void addFrame(const QJsonObject &frame);
+
+    std::vector<Node> m_nodes;
+    std::vector<int> m_top;
+    int m_frameCount = 0;
+};
+
+} // namespace ed
