@@ -63,7 +63,7 @@ class Recorder:
             'rcpt_tos': envelope.rcpt_tos,
             'auth_login': auth if isinstance(auth, str) else None,
             'auth_mechanism': getattr(session, 'ed_mechanism', None),
-            'tls': session.ssl is not None,
+            'tls': session.ssl is not None or server.transport.get_extra_info('sslcontext') is not None,
         }
         with open(base + '.json.tmp', 'w') as f:
             json.dump(meta, f)
@@ -115,7 +115,8 @@ def serve(args):
 
         params['authenticator'] = authenticator
         params['auth_required'] = True
-        params['auth_require_tls'] = bool(context)
+        # aiosmtpd only counts STARTTLS as TLS; implicit TLS is TLS all along.
+        params['auth_require_tls'] = bool(context) and not args.implicit_tls
         if args.mechanisms:
             wanted = {m.strip().upper() for m in args.mechanisms.split(',')}
             params['auth_exclude_mechanism'] = [m for m in ('PLAIN', 'LOGIN') if m not in wanted]
