@@ -23,6 +23,10 @@ const std::map<QString, Entry> &commands()
         {QStringLiteral("stats"), {cmdStats, "totals by level, logger and status"}},
         {QStringLiteral("config"), {cmdConfig, "per-database settings by Django's names (list, get, set, unset)"}},
         {QStringLiteral("rules"), {cmdRules, "drop, hide, 404 and scrubbing rules (list, add, remove, test, apply, export)"}},
+        {QStringLiteral("send"), {cmdSend, "e-mail a report to ADMINS (or --managers, --to ADDR) as Django would have"}},
+        {QStringLiteral("resend"), {cmdResend, "send a logged message again (new Message-ID and Date)"}},
+        {QStringLiteral("test-email"), {cmdTestEmail, "send a test message through the EMAIL_* settings"}},
+        {QStringLiteral("sendlog"), {cmdSendLog, "every attempt to e-mail a report (--json)"}},
     };
     return table;
 }

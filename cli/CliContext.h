@@ -53,6 +53,11 @@ int cmdIssues(Context &ctx, const QStringList &args);
 int cmdStats(Context &ctx, const QStringList &args);
 int cmdConfig(Context &ctx, const QStringList &args);
 int cmdRules(Context &ctx, const QStringList &args); // cli/RulesCommand.cpp
+// cli/SendCommands.cpp: e-mailing reports
+int cmdSend(Context &ctx, const QStringList &args);
+int cmdResend(Context &ctx, const QStringList &args);
+int cmdTestEmail(Context &ctx, const QStringList &args);
+int cmdSendLog(Context &ctx, const QStringList &args);
 
 // The entry point of errordeck-cli: args[0] is the program, args[1] the command.
 int run(const QStringList &args);
