@@ -17,6 +17,7 @@ const std::map<QString, Entry> &commands()
 {
     static const std::map<QString, Entry> table = {
         {QStringLiteral("import"), {cmdImport, "import report files, e-mails and folders"}},
+        {QStringLiteral("watch"), {cmdWatch, "watch folders and import files and e-mails as they arrive"}},
         {QStringLiteral("list"), {cmdList, "list stored reports (--query, --limit, --all, --json)"}},
         {QStringLiteral("show"), {cmdShow, "show one report (--json, --raw)"}},
         {QStringLiteral("issues"), {cmdIssues, "list issues (grouped reports)"}},

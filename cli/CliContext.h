@@ -47,6 +47,7 @@ int parseCommon(QCommandLineParser &p, const QStringList &args, Context &ctx);
 using Command = int (*)(Context &ctx, const QStringList &args);
 
 int cmdImport(Context &ctx, const QStringList &args);
+int cmdWatch(Context &ctx, const QStringList &args); // cli/WatchCommand.cpp
 int cmdList(Context &ctx, const QStringList &args);
 int cmdShow(Context &ctx, const QStringList &args);
 int cmdIssues(Context &ctx, const QStringList &args);

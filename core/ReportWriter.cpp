@@ -72,7 +72,7 @@ Result<void> ReportWriter::begin()
         return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error())};
     m_inTx = true;
     m_issues.clear(); // another process may have changed issue states since the last batch
-    m_hasProgress = false;
+    m_progress.clear();
     return {};
 }
 
@@ -253,6 +253,17 @@ Result<void> ReportWriter::flushIssues()
     return {};
 }
 
+void ReportWriter::setFileProgress(const FileProgress &p)
+{
+    for (FileProgress &have : m_progress) {
+        if (have.path == p.path) {
+            have = p;
+            return;
+        }
+    }
+    m_progress.push_back(p);
+}
+
 Result<void> ReportWriter::commit()
 {
     if (!m_inTx)
@@ -261,12 +272,12 @@ Result<void> ReportWriter::commit()
         rollback();
         return r;
     }
-    if (m_hasProgress) {
-        m_progressSt.bind(1, m_progress.path)
-            .bindBlob(2, std::string_view(m_progress.headHash.constData(), size_t(m_progress.headHash.size())))
-            .bind(3, m_progress.offset)
-            .bind(4, m_progress.line)
-            .bind(5, m_progress.size)
+    for (const FileProgress &progress : m_progress) {
+        m_progressSt.bind(1, progress.path)
+            .bindBlob(2, std::string_view(progress.headHash.constData(), size_t(progress.headHash.size())))
+            .bind(3, progress.offset)
+            .bind(4, progress.line)
+            .bind(5, progress.size)
             .bind(6, QDateTime::currentMSecsSinceEpoch());
         if (!m_progressSt.exec()) {
             const QString err = m_progressSt.error();

@@ -10,6 +10,7 @@
 #include <QString>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 namespace ed {
 
@@ -44,7 +45,8 @@ public:
     // stored for the raw view after the scrubber has been over it.
     IngestResult add(std::string_view json, bool padded, std::string_view raw = {}, const QString &source = {});
     // Where a file stands; written with the next commit so offset and reports agree.
-    void setFileProgress(const FileProgress &p) { m_progress = p; m_hasProgress = true; }
+    // One entry per file: a batch may end several small files.
+    void setFileProgress(const FileProgress &p);
     Result<void> commit();
     void rollback();
     bool inTransaction() const { return m_inTx; }
@@ -65,8 +67,7 @@ private:
     std::unordered_map<Hash128, std::unique_ptr<IssueState>, Hash128Hasher> m_issues;
     Statement m_exists, m_insertReport, m_insertFts, m_insertPart, m_findIssue, m_insertIssue,
         m_updateIssue, m_progressSt;
-    FileProgress m_progress;
-    bool m_hasProgress = false;
+    std::vector<FileProgress> m_progress; // of this transaction
     bool m_inTx = false;
 };
 

@@ -1,0 +1,159 @@
+#include "CliContext.h"
+
+#include "AppLog.h"
+#include "watch/FolderWatcher.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QSocketNotifier>
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace ed::cli {
+namespace {
+
+// Ctrl+C and SIGTERM end the event loop through a socket: a signal handler
+// may only write(), never call into Qt.
+int g_signalPipe[2] = {-1, -1};
+
+void onStopSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[0], &c, 1);
+}
+
+QString countsLine(const WatchBatch &b)
+{
+    const ImportSummary &s = b.summary;
+    QString line = QStringLiteral("%1  %2 stored, %3 duplicates, %4 rejected")
+                       .arg(b.at.toString(Qt::ISODate))
+                       .arg(s.stored)
+                       .arg(s.duplicates)
+                       .arg(s.rejected);
+    if (s.dropped)
+        line += QStringLiteral(", %1 dropped by rules").arg(s.dropped);
+    if (s.hidden)
+        line += QStringLiteral(", %1 hidden by rules").arg(s.hidden);
+    line += QStringLiteral(", %1 new issues").arg(s.newIssues);
+    if (s.regressions)
+        line += QStringLiteral(", %1 regressions").arg(s.regressions);
+    QStringList names;
+    for (const QString &f : b.files)
+        names << QFileInfo(f).fileName();
+    if (!names.isEmpty())
+        line += QStringLiteral("  (%1)").arg(names.size() <= 3 ? names.join(QStringLiteral(", "))
+                                                                : QStringLiteral("%1 files").arg(names.size()));
+    return line;
+}
+
+} // namespace
+
+int cmdWatch(Context &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Watch folders and import report files and Django error e-mails as they arrive: new files, lines appended "
+        "to v1 files, new messages in files of Django's file-based e-mail backend, rotated files. Prints a line per "
+        "import; runs until Ctrl+C or SIGTERM."));
+    addCommonOptions(p);
+    p.addOption({QStringLiteral("interval"),
+                 QStringLiteral("Also look for changes every S seconds (for filesystems that send no notifications, "
+                                "e.g. network mounts; default 2)."),
+                 QStringLiteral("S"), QStringLiteral("2")});
+    p.addPositionalArgument(QStringLiteral("folders"), QStringLiteral("Folders (or single files) to watch."),
+                            QStringLiteral("DIR..."));
+    if (int rc = parseCommon(p, args, ctx); rc >= 0)
+        return rc;
+    const QStringList given = p.positionalArguments();
+    if (given.isEmpty()) {
+        ctx.err() << "errordeck-cli watch: name at least one folder" << Qt::endl;
+        return Fatal;
+    }
+    bool ok = false;
+    const double seconds = p.value(QStringLiteral("interval")).toDouble(&ok);
+    if (!ok || seconds < 0.05 || seconds > 86400) {
+        ctx.err() << "errordeck-cli watch: --interval takes seconds, e.g. 2 or 0.5" << Qt::endl;
+        return Fatal;
+    }
+    QStringList folders;
+    for (const QString &g : given) {
+        if (!QFileInfo::exists(g)) {
+            ctx.err() << "errordeck-cli watch: " << g << ": no such file or folder" << Qt::endl;
+            return Fatal;
+        }
+        folders << QFileInfo(g).absoluteFilePath();
+    }
+    // Open (create, migrate) it here, so that a bad --db fails at once.
+    Database *db = ctx.db();
+    if (!db)
+        return Fatal;
+    const QString dbPath = db->path();
+
+    if (!QCoreApplication::instance()) {
+        ctx.err() << "errordeck-cli watch: needs the application's event loop" << Qt::endl;
+        return Fatal;
+    }
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0) {
+        ctx.err() << "errordeck-cli watch: cannot set up signal handling" << Qt::endl;
+        return Fatal;
+    }
+    QSocketNotifier stopNotifier(g_signalPipe[1], QSocketNotifier::Read);
+    QObject::connect(&stopNotifier, &QSocketNotifier::activated, qApp, [&stopNotifier] {
+        char c;
+        [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[1], &c, 1);
+        stopNotifier.setEnabled(false);
+        QCoreApplication::quit();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onStopSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    struct sigaction oldInt = {}, oldTerm = {};
+    sigaction(SIGINT, &sa, &oldInt);
+    sigaction(SIGTERM, &sa, &oldTerm);
+
+    FolderWatcher watcher(dbPath);
+    watcher.setFolders(folders);
+    watcher.setPollInterval(int(seconds * 1000));
+    int64_t problems = 0;
+    QObject::connect(&watcher, &FolderWatcher::imported, &watcher, [&ctx, &problems](const WatchBatch &b) {
+        for (const QString &r : b.rotated)
+            ctx.out() << b.at.toString(Qt::ISODate) << "  rotated: " << r << " (going on where it was)\n";
+        for (const QString &f : b.skipped)
+            ctx.err() << f << ": not a report file, skipped\n";
+        const ImportSummary &s = b.summary;
+        for (const ImportProblem &pr : s.problems)
+            ctx.err() << (pr.line ? QStringLiteral("%1:%2: %3").arg(pr.file).arg(pr.line).arg(pr.reason)
+                                  : QStringLiteral("%1: %2").arg(pr.file, pr.reason))
+                      << '\n';
+        if (s.moreProblems)
+            ctx.err() << "... and " << s.moreProblems << " more problems\n";
+        problems += int64_t(s.problems.size()) + s.moreProblems;
+        if (!b.files.isEmpty())
+            ctx.out() << countsLine(b) << '\n';
+        ctx.out().flush();
+        ctx.err().flush();
+    });
+    QObject::connect(&watcher, &FolderWatcher::error, &watcher, [&ctx](const QString &message) {
+        ctx.err() << "errordeck-cli watch: " << message << Qt::endl;
+    });
+    ctx.err() << "watching " << folders.join(QStringLiteral(", ")) << " into " << dbPath
+              << " (Ctrl+C to stop)" << Qt::endl;
+    applog::info(QStringLiteral("watch into %1: %2").arg(dbPath, folders.join(QStringLiteral(", "))));
+    watcher.start();
+    QCoreApplication::exec();
+    watcher.stop();
+
+    sigaction(SIGINT, &oldInt, nullptr);
+    sigaction(SIGTERM, &oldTerm, nullptr);
+    ::close(g_signalPipe[0]);
+    ::close(g_signalPipe[1]);
+    g_signalPipe[0] = g_signalPipe[1] = -1;
+    ctx.err() << "stopped; what was read is stored and the next watch or import goes on from there" << Qt::endl;
+    applog::info(QStringLiteral("watch stopped"));
+    return problems > 0 ? Partial : Ok;
+}
+
+} // namespace ed::cli

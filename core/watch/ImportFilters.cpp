@@ -1,0 +1,29 @@
+#include "ImportFilters.h"
+
+#include "filters/FilterSet.h"
+
+namespace ed {
+
+Result<ImportFilters> makeImportFilters(Database &db)
+{
+    auto loaded = FilterSet::load(db);
+    if (!loaded)
+        return Error{loaded.error()};
+    std::shared_ptr<const FilterSet> set(std::move(*loaded));
+    if (auto noted = FilterSet::noteImport(db, set.get()); !noted)
+        return Error{noted.error()};
+    ImportFilters f;
+    f.scrubber = set;
+    f.filter = set;
+    return f;
+}
+
+ImportFilters nullImportFilters()
+{
+    ImportFilters f;
+    f.scrubber = std::make_shared<NullScrubber>();
+    f.filter = std::make_shared<NullRecordFilter>();
+    return f;
+}
+
+} // namespace ed
