@@ -170,8 +170,14 @@ Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mbo
     for (const Warning &w : warnings) {
         if (const char *what = brokenStructure(w.code)) {
             QString text = QStringLiteral("broken MIME structure: %1").arg(QString::fromLatin1(what));
-            if (!w.item.empty())
-                text += QStringLiteral(" (%1)").arg(QString::fromUtf8(w.item.data(), qsizetype(std::min<size_t>(w.item.size(), 80))));
+            // What GMime points at, on one line and short: it may be any bytes of the message.
+            QString item = QString::fromUtf8(w.item.data(), qsizetype(std::min<size_t>(w.item.size(), 80)));
+            item = item.left(item.indexOf(QLatin1Char('\n'))).trimmed();
+            for (QChar &c : item)
+                if (!c.isPrint())
+                    c = QChar(0xFFFD);
+            if (!item.isEmpty())
+                text += QStringLiteral(" (%1)").arg(item);
             return Error{text};
         }
     }
