@@ -84,7 +84,7 @@ CREATE TABLE saved_searches (
     query TEXT NOT NULL
 );
 )SQL",
-        // send log (core/send/SendLog.h): every attempt to e-mail a report, with
+        // 2 -> 3: send log (core/send/SendLog.h): every attempt to e-mail a report, with
         // the message kept so it can be resent.
         R"SQL(
 CREATE TABLE send_log (
