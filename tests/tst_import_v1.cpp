@@ -340,8 +340,9 @@ private Q_SLOTS:
         QProcess p;
         p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--db"), dbPath, big});
         QVERIFY(p.waitForStarted());
-        // Wait until at least one batch is committed, then kill without warning.
-        for (int i = 0; i < 200; ++i) {
+        // Wait until at least one batch is committed (generously: CI machines may be
+        // loaded), then kill without warning.
+        for (int i = 0; i < 4000 && p.state() == QProcess::Running; ++i) {
             QTest::qWait(25);
             Connection c;
             if (c.open(dbPath, false, true) && c.scalar("SELECT count(*) FROM reports").ok()
