@@ -1,7 +1,13 @@
 #include "SecretScrubber.h"
 
 #include <QCryptographicHash>
+#include <array>
+#include <cstdint>
 #include <cstring>
+#include <xxhash.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace ed {
 namespace {
@@ -12,9 +18,32 @@ constexpr const char *kScannerVersion = "scanners-1";
 
 // Strings at least this long are remembered (by hash) once found clean:
 // settings, source context and repeated messages come back with every record.
-constexpr size_t kCleanCacheMinLength = 40;
-constexpr size_t kCleanCacheMax = 1u << 16;
-constexpr size_t kKeyCacheMax = 1u << 16;
+constexpr size_t kCleanCacheMinLength = 64;
+constexpr size_t kCleanSlots = 1u << 15; // 512 KB
+constexpr size_t kKeySlots = 1u << 12;
+
+size_t cleanSlot(const Hash128 &h)
+{
+    uint32_t v;
+    std::memcpy(&v, h.data(), sizeof v);
+    return v & (kCleanSlots - 1);
+}
+
+bool sameHash(const Hash128 &a, const Hash128 &b)
+{
+    uint64_t a0, a1, b0, b1;
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&a1, a.data() + 8, 8);
+    std::memcpy(&b0, b.data(), 8);
+    std::memcpy(&b1, b.data() + 8, 8);
+    return a0 == b0 && a1 == b1;
+}
+
+inline unsigned char lowerAscii(char c)
+{
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 'A' && u <= 'Z' ? u | 0x20 : u;
+}
 
 std::string lower(std::string_view s)
 {
@@ -25,20 +54,90 @@ std::string lower(std::string_view s)
     return out;
 }
 
-bool contains(const char *d, size_t n, char c) { return std::memchr(d, c, n) != nullptr; }
-
 bool contains(const char *d, size_t n, std::string_view needle)
 {
     return n >= needle.size() && memmem(d, n, needle.data(), needle.size()) != nullptr;
 }
 
-// At least 13 digits: the shortest card number.
-bool enoughDigits(const char *d, size_t n)
+// What a text holds that a scanner starts from, in one pass over its bytes.
+struct Triggers {
+    bool eq = false, colon = false, lt = false, at = false, newline = false;
+    size_t digits = 0, dashes = 0;
+    bool any() const { return eq || colon || lt || digits >= 13 || dashes >= 10; }
+};
+
+Triggers triggersOf(const char *d, size_t n)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < n; ++i)
-        count += static_cast<unsigned char>(d[i] - '0') < 10;
-    return count >= 13;
+    enum : uint8_t { Eq = 1, Colon = 2, Lt = 4, At = 8, Newline = 16, Digit = 32, Dash = 64 };
+    static const auto table = [] {
+        std::array<uint8_t, 256> t{};
+        t['='] = Eq;
+        t[':'] = Colon;
+        t['<'] = Lt;
+        t['@'] = At;
+        t['\n'] = Newline;
+        t['-'] = Dash;
+        for (int c = '0'; c <= '9'; ++c)
+            t[size_t(c)] = Digit;
+        return t;
+    }();
+    unsigned flags = 0;
+    size_t digits = 0, dashes = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    // 16 bytes at a time: this runs on every string not already known clean.
+    if (n >= 16) {
+        const __m128i eq = _mm_set1_epi8('='), colon = _mm_set1_epi8(':'), lt = _mm_set1_epi8('<'),
+                      at = _mm_set1_epi8('@'), nl = _mm_set1_epi8('\n'), dash = _mm_set1_epi8('-'),
+                      below0 = _mm_set1_epi8('0' - 1), above9 = _mm_set1_epi8('9' + 1);
+        __m128i anyEq = _mm_setzero_si128(), anyColon = anyEq, anyLt = anyEq, anyAt = anyEq, anyNl = anyEq;
+        // Per-byte counters (compare masks are -1), summed before they can wrap.
+        __m128i digitCount = _mm_setzero_si128(), dashCount = digitCount;
+        const __m128i zero = _mm_setzero_si128();
+        auto flush = [&] {
+            const __m128i d8 = _mm_sad_epu8(digitCount, zero), s8 = _mm_sad_epu8(dashCount, zero);
+            digits += size_t(_mm_cvtsi128_si32(d8) + _mm_extract_epi16(d8, 4));
+            dashes += size_t(_mm_cvtsi128_si32(s8) + _mm_extract_epi16(s8, 4));
+            digitCount = dashCount = zero;
+        };
+        size_t blocks = 0;
+        for (; i + 16 <= n; i += 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(d + i));
+            anyEq = _mm_or_si128(anyEq, _mm_cmpeq_epi8(v, eq));
+            anyColon = _mm_or_si128(anyColon, _mm_cmpeq_epi8(v, colon));
+            anyLt = _mm_or_si128(anyLt, _mm_cmpeq_epi8(v, lt));
+            anyAt = _mm_or_si128(anyAt, _mm_cmpeq_epi8(v, at));
+            anyNl = _mm_or_si128(anyNl, _mm_cmpeq_epi8(v, nl));
+            // Signed compares: bytes >= 0x80 are negative, never digits.
+            const __m128i isDigit = _mm_and_si128(_mm_cmpgt_epi8(v, below0), _mm_cmplt_epi8(v, above9));
+            digitCount = _mm_sub_epi8(digitCount, isDigit);
+            dashCount = _mm_sub_epi8(dashCount, _mm_cmpeq_epi8(v, dash));
+            if (++blocks == 255) {
+                flush();
+                blocks = 0;
+            }
+        }
+        flush();
+        flags |= (_mm_movemask_epi8(anyEq) ? Eq : 0) | (_mm_movemask_epi8(anyColon) ? Colon : 0)
+            | (_mm_movemask_epi8(anyLt) ? Lt : 0) | (_mm_movemask_epi8(anyAt) ? At : 0)
+            | (_mm_movemask_epi8(anyNl) ? Newline : 0);
+    }
+#endif
+    for (; i < n; ++i) {
+        const uint8_t f = table[static_cast<unsigned char>(d[i])];
+        flags |= f;
+        digits += (f >> 5) & 1;
+        dashes += f >> 6;
+    }
+    Triggers t;
+    t.eq = flags & Eq;
+    t.colon = flags & Colon;
+    t.lt = flags & Lt;
+    t.at = flags & At;
+    t.newline = flags & Newline;
+    t.digits = digits;
+    t.dashes = dashes;
+    return t;
 }
 
 } // namespace
@@ -112,10 +211,14 @@ Result<std::unique_ptr<SecretScrubber>> SecretScrubber::create(const ScrubSettin
 }
 
 SecretScrubber::SecretScrubber(const ScrubSettings &settings)
-    : m_settings(settings), m_textKeys(std::make_unique<TextKeys>(*this))
+    : m_settings(settings), m_textKeys(std::make_unique<TextKeys>(*this)), m_keyCache(kKeySlots), m_clean(kCleanSlots)
 {
-    for (const QString &p : ScrubSettings::defaultKeyPatterns())
-        m_substrings.push_back(p.toStdString());
+    for (const QString &p : ScrubSettings::defaultKeyPatterns()) {
+        const std::string low = lower(p.toStdString());
+        m_byFirst[static_cast<unsigned char>(low[0])].push_back(low);
+        m_bigrams.set(unsigned(static_cast<unsigned char>(low[0])) << 8 | static_cast<unsigned char>(low[1]));
+        m_minPattern = std::min(m_minPattern, low.size());
+    }
     for (const QString &k : settings.safeKeys)
         m_safe.insert(lower(k.toStdString()));
 }
@@ -127,41 +230,64 @@ bool SecretScrubber::isSafe(std::string_view lowerKey) const
     return !m_safe.empty() && m_safe.count(std::string(lowerKey)) != 0;
 }
 
+bool SecretScrubber::builtinSensitive(std::string_view key) const
+{
+    // The default substrings, found without lower-casing a copy: patterns are
+    // bucketed by their first letter, so most positions cost one table look-up.
+    const size_t n = key.size();
+    for (size_t i = 0; i + m_minPattern <= n; ++i) {
+        const unsigned char c = lowerAscii(key[i]);
+        const unsigned bigram = unsigned(c) << 8 | lowerAscii(key[i + 1]);
+        if (!m_bigrams[bigram])
+            continue; // no pattern starts with these two letters: the usual case
+        for (const std::string &p : m_byFirst[c]) {
+            if (i + p.size() > n)
+                continue;
+            size_t j = 1;
+            while (j < p.size() && lowerAscii(key[i + j]) == static_cast<unsigned char>(p[j]))
+                ++j;
+            if (j == p.size())
+                return true;
+        }
+    }
+    return false;
+}
+
 bool SecretScrubber::computeSensitive(std::string_view key) const
 {
-    const std::string low = lower(key);
-    if (isSafe(low))
-        return false;
-    for (const std::string &sub : m_substrings)
-        if (low.find(sub) != std::string::npos)
+    if (builtinSensitive(key))
+        return true;
+    const QString k = QString::fromUtf8(key.data(), qsizetype(key.size()));
+    for (const QRegularExpression &re : m_keyRegexes)
+        if (re.match(k).hasMatch())
             return true;
-    if (!m_keyRegexes.empty()) {
-        const QString k = QString::fromUtf8(key.data(), qsizetype(key.size()));
-        for (const QRegularExpression &re : m_keyRegexes)
-            if (re.match(k).hasMatch())
-                return true;
-    }
     return false;
 }
 
 bool SecretScrubber::keyIsSensitive(std::string_view key) const { return isSensitiveKey(ScrubZone::Extra, key); }
 
+bool SecretScrubber::sensitiveCached(std::string_view key) const
+{
+    const uint64_t h = XXH3_64bits(key.data(), key.size());
+    KeySlot &slot = m_keyCache[h & (kKeySlots - 1)];
+    if (slot.used && slot.hash == h && slot.key == key)
+        return slot.sensitive;
+    const bool sensitive = computeSensitive(key) && (m_safe.empty() || !isSafe(lower(key)));
+    slot.hash = h;
+    slot.key.assign(key);
+    slot.sensitive = sensitive;
+    slot.used = true;
+    return sensitive;
+}
+
 bool SecretScrubber::isSensitiveKey(ScrubZone zone, std::string_view key) const
 {
     if (zone == ScrubZone::None)
         return false;
-    // Every cookie is a secret, but for the ones the user named safe; other
-    // zones share one verdict per key name.
-    const char tag = zone == ScrubZone::Cookies ? 'c' : 'k';
-    m_keyBuf.assign(1, tag);
-    m_keyBuf.append(key);
-    if (auto it = m_keyCache.find(m_keyBuf); it != m_keyCache.end())
-        return it->second;
-    const bool sensitive = zone == ScrubZone::Cookies ? !isSafe(lower(key)) : computeSensitive(key);
-    if (m_keyCache.size() >= kKeyCacheMax)
-        m_keyCache.clear();
-    m_keyCache.emplace(m_keyBuf, sensitive);
-    return sensitive;
+    // Every cookie is a secret, but for the ones the user named safe.
+    if (zone == ScrubZone::Cookies)
+        return m_safe.empty() || !isSafe(lower(key));
+    return sensitiveCached(key);
 }
 
 bool SecretScrubber::applyValuePatterns(std::string &text) const
@@ -202,40 +328,37 @@ bool SecretScrubber::scrubText(std::string &text) const
     if (n < 3)
         return false;
     const char *d = text.data();
+    // Long strings come back (settings, source context, repeated messages):
+    // one hash tells a text already found clean. Short ones are cheaper to scan.
     const bool cacheable = n >= kCleanCacheMinLength;
     Hash128 h{};
     if (cacheable) {
         h = hash128(text);
-        if (m_clean.count(h))
+        if (sameHash(m_clean[cleanSlot(h)], h))
             return false;
     }
-    const bool eq = contains(d, n, '=');
-    const bool colon = contains(d, n, ':');
-    const bool lt = contains(d, n, '<');
-    const bool digits = n >= 13 && enoughDigits(d, n);
-    const bool pem = n >= 30 && contains(d, n, std::string_view("-----BEGIN "));
-
+    const Triggers t = triggersOf(d, n);
     m_spans.clear();
-    if (eq || colon)
-        scan::keyValuePairs(text, *m_textKeys, m_spans);
-    if (colon && contains(d, n, '@'))
-        scan::urlPasswords(text, m_spans);
-    if (lt)
-        scan::htmlTableCells(text, *m_textKeys, m_spans);
-    if (n >= 16 && (contains(d, n, std::string_view("COOKIES:")) || (lt && contains(d, n, std::string_view("cookie-info")))))
-        scan::cookieSections(text, m_spans);
-    if (digits)
-        scan::cardNumbers(text, m_spans);
-    if (pem)
-        scan::pemPrivateKeys(text, m_spans);
+    if (t.any()) {
+        if (t.eq || t.colon)
+            scan::keyValuePairs(text, *m_textKeys, m_spans);
+        if (t.colon && t.at)
+            scan::urlPasswords(text, m_spans);
+        if (t.lt)
+            scan::htmlTableCells(text, *m_textKeys, m_spans);
+        if ((t.colon && t.newline && contains(d, n, std::string_view("COOKIES:")))
+            || (t.lt && t.dashes && contains(d, n, std::string_view("cookie-info"))))
+            scan::cookieSections(text, m_spans);
+        if (t.digits >= 13)
+            scan::cardNumbers(text, m_spans);
+        if (t.dashes >= 10 && contains(d, n, std::string_view("-----BEGIN ")))
+            scan::pemPrivateKeys(text, m_spans);
+    }
     bool changed = scan::applySpans(text, m_spans);
     if (!m_valueRegexes.empty())
         changed = applyValuePatterns(text) || changed;
-    if (!changed && cacheable) {
-        if (m_clean.size() >= kCleanCacheMax)
-            m_clean.clear();
-        m_clean.insert(h);
-    }
+    if (!changed && cacheable)
+        m_clean[cleanSlot(h)] = h;
     return changed;
 }
 

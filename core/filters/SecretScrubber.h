@@ -15,9 +15,11 @@
 
 #include <QRegularExpression>
 #include <QStringList>
+#include <array>
+#include <bitset>
+#include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -52,20 +54,32 @@ public:
 
 private:
     explicit SecretScrubber(const ScrubSettings &settings);
+    bool builtinSensitive(std::string_view key) const;
     bool computeSensitive(std::string_view key) const;
+    bool sensitiveCached(std::string_view key) const;
     bool isSafe(std::string_view lowerKey) const;
     bool applyValuePatterns(std::string &text) const;
 
     class TextKeys;
     ScrubSettings m_settings;
-    std::vector<std::string> m_substrings; // lower-case
+    std::array<std::vector<std::string>, 256> m_byFirst; // default patterns, lower-case, by first letter
+    std::bitset<65536> m_bigrams; // first two letters of the default patterns
+    size_t m_minPattern = SIZE_MAX;
     std::vector<QRegularExpression> m_keyRegexes, m_valueRegexes;
     std::unordered_set<std::string> m_safe; // lower-case
     std::unique_ptr<TextKeys> m_textKeys;
 
-    mutable std::unordered_map<std::string, bool> m_keyCache; // zone byte + key
-    mutable std::string m_keyBuf;
-    mutable std::unordered_set<Hash128, Hash128Hasher> m_clean; // hashes of long strings with nothing to scrub
+    // Verdicts per key name, direct-mapped by hash: the same few hundred keys
+    // (settings, META, frame variables) come back with every record.
+    struct KeySlot {
+        uint64_t hash = 0;
+        std::string key;
+        bool sensitive = false;
+        bool used = false;
+    };
+    mutable std::vector<KeySlot> m_keyCache;
+    // Hashes of long strings found with nothing to scrub, direct-mapped.
+    mutable std::vector<Hash128> m_clean;
     mutable std::vector<scan::Span> m_spans;
 };
 

@@ -106,8 +106,13 @@ Key keyBefore(std::string_view s, size_t p)
         --e;
     if (e == 0)
         return k;
-    // A quoted key: find its opening quote on the same line.
+    // A quoted key: find its opening quote on the same line. (Quotes end in
+    // ' " or ; — test that first, this runs for every ':' and '=' in a text.)
+    const char last = s[e - 1];
+    const bool maybeQuoted = last == '\'' || last == '"' || last == ';';
     for (std::string_view q : {"'", "\"", "&#x27;", "&#39;", "&quot;", "&#34;"}) {
+        if (!maybeQuoted)
+            break;
         if (e < q.size() + 1 || s.substr(e - q.size(), q.size()) != q)
             continue;
         const size_t close = e - q.size();
