@@ -207,7 +207,12 @@ int cmdShow(Context &ctx, const QStringList &args)
             if (!line.isEmpty())
                 o << "    " << line << "\n";
         }
-        o << e.value(QStringLiteral("type")).toString() << ": " << e.value(QStringLiteral("value")).toString() << "\n";
+        const QString type = e.value(QStringLiteral("type")).toString();
+        const QString value = e.value(QStringLiteral("value")).toString();
+        // A cause read from an e-mail has no type: Django prints only its message.
+        o << (type.isEmpty() ? QStringLiteral("(exception type not recorded): ") + value
+                             : value.isEmpty() ? type : type + QStringLiteral(": ") + value)
+          << "\n";
         if (k + 1 < chain.size()) {
             const bool explicitCause = chain[k + 1].value(QStringLiteral("cause_explicit")).toBool();
             o << (explicitCause ? "\nThe above exception was the direct cause of the following exception:\n"

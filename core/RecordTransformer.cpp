@@ -268,9 +268,9 @@ struct RecordTransformer::Impl {
                 w.endArray();
                 continue;
             }
-            if (k == "type") {
+            if (k == "type" && !isNull(v)) { // null: not known (an e-mail names only the last type)
                 if (v.type() != element_type::STRING)
-                    return typeError("exception.type", "a string", v);
+                    return typeError("exception.type", "a string or null", v);
                 gi.chain[index].type = v.get_string().value_unsafe();
                 type = gi.chain[index].type;
             } else if (k == "value" && v.type() == element_type::STRING) {
@@ -291,14 +291,17 @@ struct RecordTransformer::Impl {
             rec->exceptionType = type;
             rec->exceptionValue = value;
         }
-        if (!rec->exceptionTypes.empty())
-            rec->exceptionTypes += ' ';
-        rec->exceptionTypes += type;
+        if (!type.empty()) {
+            if (!rec->exceptionTypes.empty())
+                rec->exceptionTypes += ' ';
+            rec->exceptionTypes += type;
+        }
         if (!rec->ftsException.empty())
             rec->ftsException += '\n';
         rec->ftsException += type;
         if (!value.empty()) {
-            rec->ftsException += ": ";
+            if (!type.empty())
+                rec->ftsException += ": ";
             rec->ftsException += value;
         }
         return {};
