@@ -7,6 +7,7 @@
 #include "import/Importer.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -65,4 +66,12 @@ inline int64_t scalar(ed::Database &db, const char *sql)
     return v ? *v : -1;
 }
 
+} // namespace uitest
+
+namespace uitest {
+inline QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
 } // namespace uitest

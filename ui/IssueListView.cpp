@@ -25,14 +25,15 @@ IssueListView::IssueListView(IssueListModel *model, QWidget *parent) : QTableVie
     setWordWrap(false);
     setTextElideMode(Qt::ElideRight);
     setTabKeyNavigation(false);
-    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    setColumnWidth(IssueListModel::Level, em * 7);
-    setColumnWidth(IssueListModel::Culprit, em * 14);
-    setColumnWidth(IssueListModel::Events, em * 5);
-    setColumnWidth(IssueListModel::FirstSeen, em * 7);
-    setColumnWidth(IssueListModel::LastSeen, em * 7);
+    const QFontMetrics fm = fontMetrics();
+    const int pad = 2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 16;
+    setColumnWidth(IssueListModel::Level, fm.horizontalAdvance(tr("CRITICAL")) + 16 + pad);
+    setColumnWidth(IssueListModel::Culprit, fm.horizontalAdvance(QLatin1Char('M')) * 12);
+    setColumnWidth(IssueListModel::Events, fm.horizontalAdvance(tr("Events")) + pad + 8);
+    setColumnWidth(IssueListModel::FirstSeen, fm.horizontalAdvance(tr("59 min ago")) + pad);
+    setColumnWidth(IssueListModel::LastSeen, fm.horizontalAdvance(tr("59 min ago")) + pad);
     setColumnWidth(IssueListModel::Trend, 14 * 6 + 8);
-    setColumnWidth(IssueListModel::Status, em * 7);
+    setColumnWidth(IssueListModel::Status, fm.horizontalAdvance(tr("Unresolved")) + pad);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { Q_EMIT currentIssueChanged(currentIssueId()); });
     connect(model, &QAbstractItemModel::modelReset, this, [this] { Q_EMIT currentIssueChanged(std::nullopt); });

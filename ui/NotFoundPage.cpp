@@ -27,9 +27,9 @@ NotFoundPage::NotFoundPage(QWidget *parent) : SettingsPage(parent)
     auto *form = new QFormLayout;
     m_urls = makeLinesEdit(this, tr("One Python regex per line, e.g. ^/wp-admin or \\.php$"));
     m_urls->setObjectName(QStringLiteral("ignorableUrls"));
-    m_appendSlash = new QCheckBox(tr("APPEND_SLASH (a referer equal to the URL without its slash makes a 404 ignorable)"), this);
+    m_appendSlash = new QCheckBox(tr("APPEND_SLASH"), this);
     m_appendSlash->setObjectName(QStringLiteral("appendSlash"));
-    m_hideCrawlers = new QCheckBox(tr("Hide 404s from crawlers (beyond Django)"), this);
+    m_hideCrawlers = new QCheckBox(tr("Hide 404s from crawlers"), this);
     m_hideCrawlers->setObjectName(QStringLiteral("hideCrawlers"));
     m_agents = makeLinesEdit(this, tr("User-agent substrings"));
     m_prefixes = makeLinesEdit(this, tr("Path prefixes, e.g. /static/"));

@@ -23,9 +23,10 @@ ReportListView::ReportListView(ReportListModel *model, QWidget *parent) : QTable
     setWordWrap(false);
     setTabKeyNavigation(false);
     const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    setColumnWidth(ReportListModel::Time, em * 11);
-    setColumnWidth(ReportListModel::Level, em * 7);
-    setColumnWidth(ReportListModel::Status, em * 4);
+    const int pad = 20;
+    setColumnWidth(ReportListModel::Time, fontMetrics().horizontalAdvance(QStringLiteral("2026-11-22 09:55:35")) + pad);
+    setColumnWidth(ReportListModel::Level, fontMetrics().horizontalAdvance(tr("CRITICAL")) + 16 + pad);
+    setColumnWidth(ReportListModel::Status, fontMetrics().horizontalAdvance(tr("Status")) + pad);
     setColumnWidth(ReportListModel::Message, em * 16);
     setColumnWidth(ReportListModel::Path, em * 10);
     setColumnWidth(ReportListModel::Logger, em * 9);

@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QLabel;
+class QLineEdit;
 class QTabWidget;
 
 namespace ed {
@@ -20,7 +21,7 @@ public:
     QString fieldText(const QString &name) const;    // "method", "url", "user", "client", "referer", "agent"
 
 private:
-    QHash<QString, QLabel *> m_fields;
+    QHash<QString, QLineEdit *> m_fields;
     QHash<QString, KeyValueTable *> m_tables;
     QTabWidget *m_tabs;
     QLabel *m_none;

@@ -35,7 +35,7 @@ SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : 
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("mail")), tr("E-mail server")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("filter")), tr("404 filters")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("lock")), tr("Scrubbing")));
-    m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("rules")), tr("Drop && hide rules")));
+    m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("rules")), tr("Drop & hide rules")));
     m_nav->setFixedWidth(m_nav->sizeHintForColumn(0) + 40);
     m_stack = new QStackedWidget(this);
     for (SettingsPage *p : m_pages) {
@@ -43,6 +43,7 @@ SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : 
         scroll->setWidget(p);
         scroll->setWidgetResizable(true);
         scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
         m_stack->addWidget(scroll);
         p->load(config);
     }

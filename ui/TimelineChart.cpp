@@ -56,7 +56,7 @@ TimelineChart::~TimelineChart() = default;
 
 int64_t TimelineChart::bucketFor(int64_t spanMs, int maxBars)
 {
-    static const int64_t steps[] = {60'000, 300'000, 900'000, 1'800'000, 3'600'000, 3 * 3'600'000, 6 * 3'600'000,
+    static const int64_t steps[] = {1'000, 5'000, 10'000, 30'000, 60'000, 300'000, 900'000, 1'800'000, 3'600'000, 3 * 3'600'000, 6 * 3'600'000,
                                     12 * 3'600'000, 86'400'000, 7 * 86'400'000, 30 * 86'400'000LL};
     for (int64_t s : steps)
         if (spanMs / s < maxBars)
@@ -88,6 +88,12 @@ Result<TimelineData> TimelineChart::compute(Database &db, const SearchQuery &q, 
     d.bucket = bucketFor(std::max<int64_t>(hi - lo, 1), maxBars);
     d.start = lo / d.bucket * d.bucket;
     d.buckets = int((hi - 1 - d.start) / d.bucket) + 1;
+    // A few bars at least, ending with the last report, so one burst does not fill the chart.
+    constexpr int kMinBars = 12;
+    if (d.buckets < kMinBars && !q.since) {
+        d.start -= int64_t(kMinBars - d.buckets) * d.bucket;
+        d.buckets = kMinBars;
+    }
     const QString sql = QStringLiteral("SELECT (r.timestamp - ?) / ?, r.level, count(*)%1 GROUP BY 1, 2").arg(fromWhere(*f));
     Statement st = db.conn().prepare(sql.toStdString());
     if (!st.valid())
@@ -175,7 +181,11 @@ void TimelineChart::rebuild()
     const bool days = m_data.bucket >= 86'400'000;
     const bool sameDay = QDateTime::fromMSecsSinceEpoch(m_data.start).date()
                          == QDateTime::fromMSecsSinceEpoch(m_data.start + int64_t(m_data.buckets) * m_data.bucket - 1).date();
-    const QString format = days ? QStringLiteral("MMM d") : sameDay ? QStringLiteral("HH:mm") : QStringLiteral("MMM d HH:mm");
+    const bool seconds = m_data.bucket < 60'000;
+    const QString format = days      ? QStringLiteral("MMM d")
+                           : seconds ? QStringLiteral("HH:mm:ss")
+                           : sameDay ? QStringLiteral("HH:mm")
+                                     : QStringLiteral("MMM d HH:mm");
     QStringList labels;
     for (int i = 0; i < m_data.buckets; ++i) {
         // Every label must differ (QBarCategoryAxis); blank ones get distinct widths of spaces.

@@ -10,6 +10,20 @@
 
 namespace ed {
 
+namespace {
+// Library files by their import path ("django/core/handlers/base.py"), as
+// Sentry shows them; the full path stays in the tooltip.
+QString shortPath(const QString &file)
+{
+    for (const char *marker : {"/site-packages/", "/dist-packages/"}) {
+        const qsizetype at = file.lastIndexOf(QLatin1String(marker));
+        if (at >= 0)
+            return file.mid(at + qsizetype(strlen(marker)));
+    }
+    return file;
+}
+} // namespace
+
 TracebackModel::TracebackModel(QObject *parent) : QAbstractItemModel(parent) {}
 
 int TracebackModel::add(Node n)
@@ -52,7 +66,7 @@ void TracebackModel::addFrame(const QJsonObject &f)
     const QString file = f.value(QLatin1String("filename")).toString();
     const int lineno = f.value(QLatin1String("lineno")).toInt();
     const QString function = f.value(QLatin1String("function")).toString();
-    Node frame{Frame, -1, 0, {}, tr("%1:%2 in %3").arg(file).arg(lineno).arg(function),
+    Node frame{Frame, -1, 0, {}, tr("%1:%2 in %3").arg(shortPath(file)).arg(lineno).arg(function),
                f.value(QLatin1String("context_line")).toString().trimmed(),
                tr("File \"%1\", line %2, in %3").arg(file).arg(lineno).arg(function)};
     frame.inApp = f.value(QLatin1String("in_app")).toBool();

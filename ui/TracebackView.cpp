@@ -51,7 +51,7 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
     m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->header()->setStretchLastSection(true);
-    m_tree->setTextElideMode(Qt::ElideMiddle);
+    m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->setAllColumnsShowFocus(true);
 
     // The "Local variables" row spans both columns once its frame is open.
@@ -117,10 +117,10 @@ void TracebackView::openDefaultFrames()
             m_tree->setExpanded(m_model->index(n - 1, 0, frame), true); // the local variables
     }
     const QFontMetrics fm(theme::codeFont());
-    m_tree->setColumnWidth(TracebackModel::Label, std::max(fm.horizontalAdvance(QLatin1Char('M')) * 40, 200));
+    m_tree->setColumnWidth(TracebackModel::Label, std::max(m_tree->viewport()->width() * 2 / 5, fm.horizontalAdvance(QLatin1Char('M')) * 36));
     // Show the failing frame (the last one) first.
     const QList<int> frames = m_model->frameRows();
-    if (!frames.isEmpty())
+    if (frames.size() > kOpenLimit)
         m_tree->scrollTo(m_model->index(frames.last(), 0), QAbstractItemView::PositionAtTop);
 }
 
