@@ -18,7 +18,7 @@ constexpr const char *kScannerVersion = "scanners-1";
 
 // Strings at least this long are remembered (by hash) once found clean:
 // settings, source context and repeated messages come back with every record.
-constexpr size_t kCleanCacheMinLength = 64;
+constexpr size_t kCleanCacheMinLength = 32;
 constexpr size_t kCleanSlots = 1u << 15; // 512 KB
 constexpr size_t kKeySlots = 1u << 12;
 
