@@ -8,7 +8,10 @@
 #include "ReportDetailView.h"
 #include "ReportListView.h"
 #include "SearchBar.h"
+#include "Config.h"
+#include "NotFoundPage.h"
 #include "SettingsDialog.h"
+#include <QJsonArray>
 #include "TimelineChart.h"
 #include "TracebackView.h"
 #include "tst_ui_support.h"
@@ -16,7 +19,9 @@
 #include <QApplication>
 #include <QDir>
 #include <QTabWidget>
+#include <QSplitter>
 #include <QTreeView>
+#include "RequestView.h"
 
 using namespace ed;
 
@@ -81,7 +86,10 @@ private Q_SLOTS:
 
     void traceback()
     {
-        selectIssue(QStringLiteral("RuntimeError"));
+        // Room for the detail, as a user would drag the splitter.
+        if (auto *split = m_win->findChild<QSplitter *>(QStringLiteral("detailSplitter")))
+            split->setSizes({560, 860});
+        selectIssue(QStringLiteral("RuntimeError: payment"));
         m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::TracebackTab);
         save(m_win->detail(), QStringLiteral("traceback"));
     }
@@ -89,6 +97,8 @@ private Q_SLOTS:
     void request()
     {
         m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::RequestTab);
+        if (auto *tabs = m_win->detail()->request()->findChild<QTabWidget *>())
+            tabs->setCurrentIndex(3); // COOKIES: scrubbed values, marked
         save(m_win->detail(), QStringLiteral("request"));
     }
 
@@ -100,7 +110,16 @@ private Q_SLOTS:
 
     void settings()
     {
+        // Values as the corpus's site had them (see the corpus README).
+        Config &c = m_win->config();
+        QVERIFY(c.set(ConfigKey::Admins, QJsonArray{QJsonArray{QStringLiteral("Shop Ops"), QStringLiteral("ops@shop.example.com")},
+                                                    QJsonArray{QStringLiteral("Alice Admin"), QStringLiteral("alice@shop.example.com")}}).ok());
+        QVERIFY(c.set(ConfigKey::Managers, QJsonArray{QJsonArray{QStringLiteral("Web Team"), QStringLiteral("web@shop.example.com")}}).ok());
+        QVERIFY(c.set(ConfigKey::InternalIps, QJsonArray{QStringLiteral("10.0.0.5")}).ok());
+        QVERIFY(c.set(ConfigKey::IgnorableUrls, QJsonArray{QStringLiteral("^/wp-"), QStringLiteral("\\.php$"), QStringLiteral("^/favicon\\.ico$")}).ok());
         SettingsDialog dlg(m_win->database(), m_win->config(), m_win.get());
+        dlg.notFound()->setTestRequest(QStringLiteral("/wp-login.php"), QStringLiteral("https://shop.example.com/"),
+                                       QStringLiteral("shop.example.com"));
         dlg.resize(900, 660);
         dlg.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dlg));

@@ -138,7 +138,7 @@ QVariant IssueListModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Level: return levelName(i.level);
+        case Level: return {}; // the colored dot says it; the name is in the tooltip
         case Title: return i.title.left(300);
         case Culprit: return i.culprit;
         case Events: return qint64(i.count);
@@ -154,7 +154,8 @@ QVariant IssueListModel::data(const QModelIndex &index, int role) const
         break;
     case Qt::ToolTipRole:
         switch (index.column()) {
-        case Title: return i.title.left(2000);
+        case Level: return levelName(i.level);
+        case Title: return i.title.left(2000) + (i.culprit.isEmpty() ? QString() : QStringLiteral("\n") + i.culprit);
         case FirstSeen: return fmt::localTime(i.firstSeen);
         case LastSeen: return fmt::localTime(i.lastSeen);
         case Trend: {
@@ -174,6 +175,8 @@ QVariant IssueListModel::data(const QModelIndex &index, int role) const
         if (status != IssueStatus::Unresolved && index.column() != Level)
             return theme::mutedText(QApplication::palette());
         break;
+    case Qt::AccessibleTextRole:
+        return index.column() == Level ? levelName(i.level) : data(index, Qt::DisplayRole);
     case IdRole: return qint64(i.id);
     case StatusRole: return int(status);
     case DailyCountsRole: {
@@ -191,7 +194,7 @@ QVariant IssueListModel::headerData(int section, Qt::Orientation o, int role) co
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, o, role);
     switch (section) {
-    case Level: return tr("Level");
+    case Level: return QString();
     case Title: return tr("Issue");
     case Culprit: return tr("Culprit");
     case Events: return tr("Events");

@@ -27,8 +27,8 @@ IssueListView::IssueListView(IssueListModel *model, QWidget *parent) : QTableVie
     setTabKeyNavigation(false);
     const QFontMetrics fm = fontMetrics();
     const int pad = 2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 16;
-    setColumnWidth(IssueListModel::Level, fm.horizontalAdvance(tr("CRITICAL")) + 16 + pad);
-    setColumnWidth(IssueListModel::Culprit, fm.horizontalAdvance(QLatin1Char('M')) * 12);
+    setColumnWidth(IssueListModel::Level, 28);
+    setColumnWidth(IssueListModel::Culprit, fm.horizontalAdvance(QLatin1Char('M')) * 10);
     setColumnWidth(IssueListModel::Events, fm.horizontalAdvance(tr("Events")) + pad + 8);
     setColumnWidth(IssueListModel::FirstSeen, fm.horizontalAdvance(tr("59 min ago")) + pad);
     setColumnWidth(IssueListModel::LastSeen, fm.horizontalAdvance(tr("59 min ago")) + pad);

@@ -91,6 +91,7 @@ void MainWindow::buildWidgets()
     m_hsplit->addWidget(m_detail);
     m_hsplit->setStretchFactor(0, 5);
     m_hsplit->setStretchFactor(1, 4);
+    m_hsplit->setSizes({820, 600});
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->setObjectName(QStringLiteral("chartSplitter"));
     m_vsplit->addWidget(m_chart);
@@ -110,7 +111,7 @@ void MainWindow::buildWidgets()
     m_sideSplit->addWidget(right);
     m_sideSplit->setStretchFactor(0, 0);
     m_sideSplit->setStretchFactor(1, 1);
-    m_sideSplit->setSizes({180, 1400});
+    m_sideSplit->setSizes({160, 1400});
     setCentralWidget(m_sideSplit);
 
     m_countLabel = new QLabel(this);

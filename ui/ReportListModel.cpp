@@ -181,7 +181,7 @@ QVariant ReportListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case Time: return fmt::localTime(r->timestamp);
-        case Level: return levelName(r->level);
+        case Level: return {}; // the colored dot; the name is in the tooltip
         case Status: return r->statusCode ? QVariant(*r->statusCode) : QVariant();
         case Exception: return r->exceptionType.isEmpty() ? QString() : fmt::reportTitle(*r);
         case Message: return r->message.left(300);
@@ -194,7 +194,11 @@ QVariant ReportListModel::data(const QModelIndex &index, int role) const
         if (index.column() == Level)
             return theme::levelIcon(r->level);
         break;
+    case Qt::AccessibleTextRole:
+        return index.column() == Level ? levelName(r->level) : data(index, Qt::DisplayRole);
     case Qt::ToolTipRole:
+        if (index.column() == Level)
+            return levelName(r->level);
         if (index.column() == Time)
             return formatIsoTimestamp(r->timestamp);
         if (index.column() == Message || index.column() == Exception)
@@ -224,7 +228,7 @@ QVariant ReportListModel::headerData(int section, Qt::Orientation o, int role) c
         return QAbstractTableModel::headerData(section, o, role);
     switch (section) {
     case Time: return tr("Time");
-    case Level: return tr("Level");
+    case Level: return QString();
     case Status: return tr("Status");
     case Exception: return tr("Exception");
     case Message: return tr("Message");

@@ -25,11 +25,11 @@ ReportListView::ReportListView(ReportListModel *model, QWidget *parent) : QTable
     const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
     const int pad = 20;
     setColumnWidth(ReportListModel::Time, fontMetrics().horizontalAdvance(QStringLiteral("2026-11-22 09:55:35")) + pad);
-    setColumnWidth(ReportListModel::Level, fontMetrics().horizontalAdvance(tr("CRITICAL")) + 16 + pad);
+    setColumnWidth(ReportListModel::Level, 28);
     setColumnWidth(ReportListModel::Status, fontMetrics().horizontalAdvance(tr("Status")) + pad);
-    setColumnWidth(ReportListModel::Message, em * 16);
-    setColumnWidth(ReportListModel::Path, em * 10);
-    setColumnWidth(ReportListModel::Logger, em * 9);
+    setColumnWidth(ReportListModel::Message, em * 12);
+    setColumnWidth(ReportListModel::Path, em * 9);
+    setColumnWidth(ReportListModel::Logger, em * 8);
     setColumnWidth(ReportListModel::Issue, em * 4);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { Q_EMIT currentReportChanged(currentReportId()); });

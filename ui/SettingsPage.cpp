@@ -25,6 +25,9 @@ void SettingsPage::addField(QFormLayout *form, const QString &label, QWidget *fi
     error->setFont(bold);
     error->hide();
     col->addWidget(error);
+    // As tall as its field: extra height would otherwise float the field off its label.
+    box->setSizePolicy(field->sizePolicy().horizontalPolicy(), field->sizePolicy().verticalPolicy() == QSizePolicy::Expanding
+                                                                  ? QSizePolicy::Expanding : QSizePolicy::Maximum);
     field->setToolTip(QStringLiteral("%1 — %2").arg(QString::fromLatin1(Config::entry(key).name),
                                                     QString::fromLatin1(Config::entry(key).help)));
     form->addRow(label, box);

@@ -170,8 +170,9 @@ QVariant TracebackModel::data(const QModelIndex &index, int role) const
     const bool label = index.column() == Label;
     switch (role) {
     case Qt::DisplayRole:
-        if (n->kind == Frame && !label)
-            return n->text;
+        // A frame's row spans the columns: where it is, then its failing line.
+        if (n->kind == Frame && label)
+            return n->text.isEmpty() ? n->label : n->label + QStringLiteral("   —   ") + n->text;
         return label ? n->label : n->text;
     case Qt::ToolTipRole:
         return n->tooltip.isEmpty() ? QVariant() : n->tooltip;

@@ -100,8 +100,8 @@ void TracebackView::openDefaultFrames()
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QModelIndex i = m_model->index(row, 0);
         const int kind = i.data(TracebackModel::KindRole).toInt();
-        if (kind == TracebackModel::Heading || kind == TracebackModel::Cause)
-            m_tree->setFirstColumnSpanned(row, {}, true);
+        Q_UNUSED(kind);
+        m_tree->setFirstColumnSpanned(row, {}, true); // headings, sentences and frames
     }
     // Django's page opens in-app frames. A deep recursion has hundreds of them:
     // then only those near the failure (the end of the list) open.
@@ -117,7 +117,8 @@ void TracebackView::openDefaultFrames()
             m_tree->setExpanded(m_model->index(n - 1, 0, frame), true); // the local variables
     }
     const QFontMetrics fm(theme::codeFont());
-    m_tree->setColumnWidth(TracebackModel::Label, std::max(m_tree->viewport()->width() * 2 / 5, fm.horizontalAdvance(QLatin1Char('M')) * 36));
+    // Line numbers and variable names; the code and values get the rest.
+    m_tree->setColumnWidth(TracebackModel::Label, fm.horizontalAdvance(QLatin1Char('M')) * 18);
     // Show the failing frame (the last one) first.
     const QList<int> frames = m_model->frameRows();
     if (frames.size() > kOpenLimit)
