@@ -2,7 +2,7 @@
 
 #include "AppLog.h"
 #include "Filter.h"
-#include "filters/FilterSet.h"
+#include "import/ImportFilters.h"
 #include "import/Importer.h"
 
 #include <QElapsedTimer>
@@ -53,23 +53,13 @@ int cmdImport(Context &ctx, const QStringList &args)
     if (!db)
         return Fatal;
 
-    NullScrubber nullScrubber;
-    NullRecordFilter nullFilter;
-    std::unique_ptr<FilterSet> filters;
-    if (!p.isSet(noFilters)) {
-        auto loaded = FilterSet::load(*db);
-        if (!loaded) {
-            ctx.err() << "errordeck-cli import: " << loaded.error() << Qt::endl;
-            return Fatal;
-        }
-        filters = std::move(*loaded);
-    }
-    if (auto r = FilterSet::noteImport(*db, filters.get()); !r) {
-        ctx.err() << "errordeck-cli import: " << r.error() << Qt::endl;
+    auto filters = p.isSet(noFilters) ? makeUnfilteredImport(*db) : makeImportFilters(*db);
+    if (!filters) {
+        ctx.err() << "errordeck-cli import: " << filters.error() << Qt::endl;
         return Fatal;
     }
-    const Scrubber &scrubber = filters ? static_cast<const Scrubber &>(*filters) : nullScrubber;
-    const RecordFilter &filter = filters ? static_cast<const RecordFilter &>(*filters) : nullFilter;
+    const Scrubber &scrubber = *filters->scrubber;
+    const RecordFilter &filter = *filters->filter;
     Importer importer(*db, scrubber, filter);
     importer.setResume(!p.isSet(QStringLiteral("no-resume")));
     const bool showProgress = !p.isSet(QStringLiteral("quiet")) && isatty(STDERR_FILENO);

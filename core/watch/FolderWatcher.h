@@ -27,7 +27,7 @@
 // since the last run are imported; e-mail files are read again and their
 // messages counted as duplicates).
 #include "import/Importer.h"
-#include "watch/ImportFilters.h"
+#include "import/ImportFilters.h"
 
 #include <QDateTime>
 #include <QMetaType>

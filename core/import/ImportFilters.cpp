@@ -26,4 +26,11 @@ ImportFilters nullImportFilters()
     return f;
 }
 
+Result<ImportFilters> makeUnfilteredImport(Database &db)
+{
+    if (auto noted = FilterSet::noteImport(db, nullptr); !noted)
+        return Error{noted.error()};
+    return nullImportFilters();
+}
+
 } // namespace ed

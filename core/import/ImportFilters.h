@@ -25,7 +25,9 @@ using ImportFiltersFactory = std::function<Result<ImportFilters>(Database &db)>;
 // 404-ignore rules); also notes in the database what the import scrubs with.
 Result<ImportFilters> makeImportFilters(Database &db);
 
-// No scrubbing and no rules: what the store itself does (tests, --no-filters).
+// No scrubbing and no rules: what the store itself does (tests, the benchmark's
+// --no-filters). With a database, it is marked so that `rules apply` scrubs later.
 ImportFilters nullImportFilters();
+Result<ImportFilters> makeUnfilteredImport(Database &db);
 
 } // namespace ed
