@@ -16,7 +16,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("errordeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("ErrorDeck"));
     QApplication::setApplicationVersion(QStringLiteral(ERRORDECK_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("errordeck"));
+    QApplication::setDesktopFileName(QStringLiteral("org.errordeck.ErrorDeck"));
     ed::initUiResources();
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/errordeck.svg")));
 
