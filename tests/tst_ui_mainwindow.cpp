@@ -1,6 +1,7 @@
 // The main window driven through its real widgets, offscreen, with the corpus
 // imported: issues and their reports, search (and its inline errors), the
 // detail tabs, issue actions, deleting and exporting reports, saved searches.
+#include "AboutDialog.h"
 #include "ContextView.h"
 #include "DjangoText.h"
 #include "IssueListModel.h"
@@ -35,6 +36,7 @@
 #include <QTabWidget>
 #include <QToolButton>
 #include <QTreeView>
+#include <sqlite3.h>
 
 using namespace ed;
 
@@ -416,6 +418,11 @@ private Q_SLOTS:
         m_win->issueList()->setFocus();
         QTest::keySequence(m_win.get(), QKeySequence::Find);
         QVERIFY(m_win->searchBar()->lineEdit()->hasFocus());
+        // About: the versions it runs with.
+        const QString versions = AboutDialog::versionsText();
+        QVERIFY(versions.contains(QString::fromLatin1(qVersion())));
+        QVERIFY(versions.contains(QString::fromLatin1(sqlite3_libversion())));
+        QVERIFY(versions.contains(QStringLiteral(ERRORDECK_VERSION)));
         // Hooks for other features' actions.
         QVERIFY(m_win->reportMenu() && m_win->issueMenu() && m_win->actionToolBar());
     }

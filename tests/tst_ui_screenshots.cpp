@@ -17,6 +17,8 @@
 #include "tst_ui_support.h"
 
 #include <QApplication>
+#include <QPalette>
+#include <QStyle>
 #include <QDir>
 #include <QTabWidget>
 #include <QSplitter>
@@ -126,6 +128,31 @@ private Q_SLOTS:
         save(&dlg, QStringLiteral("settings"));
         dlg.showPage(SettingsDialog::NotFound);
         save(&dlg, QStringLiteral("settings-404"));
+    }
+
+    // The system's dark palette: every color derives from it (no fixed colors).
+    void darkPalette()
+    {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(45, 45, 48));
+        dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+        dark.setColor(QPalette::Base, QColor(30, 30, 32));
+        dark.setColor(QPalette::AlternateBase, QColor(40, 40, 43));
+        dark.setColor(QPalette::Text, QColor(230, 230, 230));
+        dark.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
+        dark.setColor(QPalette::Button, QColor(50, 50, 54));
+        dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+        dark.setColor(QPalette::Highlight, QColor(42, 130, 218));
+        dark.setColor(QPalette::HighlightedText, Qt::white);
+        dark.setColor(QPalette::ToolTipBase, QColor(50, 50, 54));
+        dark.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
+        QApplication::setPalette(dark);
+        if (auto *split = m_win->findChild<QSplitter *>(QStringLiteral("detailSplitter")))
+            split->setSizes({820, 600});
+        selectIssue(QStringLiteral("ZeroDivisionError"));
+        QTest::qWait(300);
+        save(m_win.get(), QStringLiteral("main-window-dark"));
     }
 
     void cleanupTestCase() { m_win.reset(); }

@@ -53,6 +53,13 @@ void MainWindow::buildActions()
     QAction *import = makeAction(this, QStringLiteral("actionImport"), tr("&Import…"), QStringLiteral("import"), QKeySequence::Open);
     import->setToolTip(tr("Import report files, e-mails or folders (or drop them on the window)"));
     connect(import, &QAction::triggered, this, &MainWindow::openImportDialog);
+    QAction *importDir = makeAction(this, QStringLiteral("actionImportFolder"), tr("Import &Folder…"), QStringLiteral("import"),
+                                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    connect(importDir, &QAction::triggered, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Import a folder of reports"));
+        if (!dir.isEmpty())
+            startImport({dir});
+    });
     QAction *samples = makeAction(this, QStringLiteral("actionImportSamples"), tr("Import &Sample Reports"));
     connect(samples, &QAction::triggered, this, &MainWindow::importSampleReports);
     QAction *exportAct = makeAction(this, QStringLiteral("actionExport"), tr("&Export Selected Reports…"), QStringLiteral("export"),
@@ -62,6 +69,7 @@ void MainWindow::buildActions()
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
     file->addAction(import);
+    file->addAction(importDir);
     file->addAction(samples);
     file->addSeparator();
     file->addAction(exportAct);
@@ -142,7 +150,8 @@ void MainWindow::buildActions()
     m_reportMenu = menuBar()->addMenu(tr("&Report"));
     m_reportMenu->setObjectName(QStringLiteral("reportMenu"));
     QAction *del = makeAction(this, QStringLiteral("actionDelete"), tr("&Delete Selected Reports"), QStringLiteral("delete"), QKeySequence::Delete);
-    del->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    del->setShortcutContext(Qt::WidgetShortcut); // the Delete key deletes reports only in the report list
+    removeAction(del);
     m_reports->addAction(del);
     connect(del, &QAction::triggered, this, &MainWindow::deleteSelectedReports);
     QAction *copyTb = makeAction(this, QStringLiteral("actionCopyTraceback"), tr("Copy &Traceback"), QStringLiteral("copy"),

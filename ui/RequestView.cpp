@@ -20,13 +20,13 @@ RequestView::RequestView(QWidget *parent) : QWidget(parent)
         {QStringLiteral("referer"), tr("Referer:")},       {QStringLiteral("agent"), tr("User agent:")},
     };
     for (const auto &[key, label] : fields) {
-        // Read-only line edits: long URLs scroll, and the keyboard can select and copy.
-        auto *value = new QLineEdit(this);
-        value->setReadOnly(true);
-        value->setFrame(false);
-        QPalette pal = value->palette();
-        pal.setBrush(QPalette::Base, pal.brush(QPalette::Window));
-        value->setPalette(pal);
+        // One line each; a long URL is cut at the window's edge (the tooltip and
+        // selection have all of it) rather than wrapped out of sight.
+        auto *value = new QLabel(this);
+        value->setTextFormat(Qt::PlainText);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+        value->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+        value->setMinimumWidth(1); // not the whole text: the form may be narrower
         value->setObjectName(QStringLiteral("request_") + key);
         form->addRow(label, value);
         m_fields.insert(key, value);
@@ -56,7 +56,7 @@ void RequestView::setRecord(const QJsonObject &record)
     m_tabs->setVisible(!r.isEmpty());
     auto set = [this](const QString &key, const QString &text) {
         m_fields[key]->setText(text.isEmpty() ? QStringLiteral("—") : text);
-        m_fields[key]->setCursorPosition(0);
+        m_fields[key]->setToolTip(text);
     };
     set(QStringLiteral("method"), r.value(QLatin1String("method")).toString());
     QString url = r.value(QLatin1String("url")).toString();
@@ -82,7 +82,7 @@ KeyValueTable *RequestView::table(const QString &name) const { return m_tables.v
 
 QString RequestView::fieldText(const QString &name) const
 {
-    const QLineEdit *l = m_fields.value(name);
+    const QLabel *l = m_fields.value(name);
     return l ? l->text() : QString();
 }
 

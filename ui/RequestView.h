@@ -21,7 +21,7 @@ public:
     QString fieldText(const QString &name) const;    // "method", "url", "user", "client", "referer", "agent"
 
 private:
-    QHash<QString, QLineEdit *> m_fields;
+    QHash<QString, QLabel *> m_fields;
     QHash<QString, KeyValueTable *> m_tables;
     QTabWidget *m_tabs;
     QLabel *m_none;
