@@ -21,6 +21,7 @@ SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : 
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings — %1").arg(db.path()));
+    config.reload(); // show what `errordeck-cli config` may have written since
     m_recipients = new RecipientsPage(this);
     m_email = new EmailPage(this);
     m_notFound = new NotFoundPage(this);
