@@ -288,10 +288,10 @@ private Q_SLOTS:
         m_win->detail()->showReport(id);
         QVERIFY(QTest::qWaitFor([&] { return m_win->detail()->reportId() == id; }, 10000));
         QApplication::processEvents();
-        QVERIFY2(t.elapsed() < 1500, qPrintable(QStringLiteral("%1 ms").arg(t.elapsed())));
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QStringLiteral("%1 ms").arg(t.elapsed())));
         QVERIFY(m_win->detail()->traceback()->model()->frameCount() > 900);
         m_win->detail()->traceback()->expandAllFrames(); // all 984 open, still in one go
-        QVERIFY2(t.elapsed() < 4000, qPrintable(QStringLiteral("%1 ms").arg(t.elapsed())));
+        QVERIFY2(t.elapsed() < 8000, qPrintable(QStringLiteral("%1 ms").arg(t.elapsed())));
     }
 
     void requestTabWithFilter()

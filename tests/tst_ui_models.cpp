@@ -204,7 +204,7 @@ private Q_SLOTS:
         QElapsedTimer t;
         t.start();
         model.setRecord(d->record);
-        QVERIFY2(t.elapsed() < 500, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() < 1500, qPrintable(QString::number(t.elapsed()))); // milliseconds, with room for a busy CI machine
         QVERIFY(model.frameCount() > 900);
         QCOMPARE(model.frameRows().size(), model.frameCount());
 
