@@ -45,7 +45,6 @@ TimelineChart::TimelineChart(const QString &dbPath, QWidget *parent)
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setMinimumHeight(150);
     m_view->setToolTip(tr("Click a bar to narrow the time range to it"));
-    m_caption = new QLabel(this);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);

@@ -11,7 +11,6 @@
 
 class QChart;
 class QChartView;
-class QLabel;
 
 namespace ed {
 
@@ -55,7 +54,6 @@ private:
     TimelineData m_data;
     QChart *m_chart;
     QChartView *m_view;
-    QLabel *m_caption;
 };
 
 } // namespace ed
