@@ -21,37 +21,16 @@ QString Database::defaultPath()
     return dir + QStringLiteral("/errordeck.sqlite3");
 }
 
-namespace {
-
-// Checks the first bytes so that a text file is named as such rather than
-// reported by SQLite as "file is not a database" on some later query.
-Result<bool> sniffExisting(const QString &path)
-{
-    QFileInfo info(path);
-    if (!info.exists())
-        return false;
-    if (info.isDir())
-        return Error{QStringLiteral("%1 is a folder, not a database file").arg(path)};
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Error{QStringLiteral("cannot read %1: %2").arg(path, f.errorString())};
-    const QByteArray head = f.read(16);
-    if (head.isEmpty())
-        return false; // an empty file: SQLite treats it as a new database
-    if (head != QByteArray("SQLite format 3\0", 16))
-        return Error{QStringLiteral("%1 is not an ErrorDeck database (not an SQLite file)").arg(path)};
-    return true;
-}
-
-} // namespace
-
 Result<Database> Database::open(const QString &path, bool readOnly)
 {
-    auto existing = sniffExisting(path);
-    if (!existing)
-        return Error{existing.error()};
-    if (!*existing && !readOnly) {
-        const QString dir = QFileInfo(path).absolutePath();
+    // Only stat() the file here, never open it: closing any descriptor of a file
+    // drops every POSIX lock this process holds on it, SQLite's included, so
+    // reading the header ourselves would break the other connections of the app.
+    const QFileInfo info(path);
+    if (info.isDir())
+        return Error{QStringLiteral("%1 is a folder, not a database file").arg(path)};
+    if (!info.exists() && !readOnly) {
+        const QString dir = info.absolutePath();
         if (!QDir().mkpath(dir))
             return Error{QStringLiteral("cannot create the folder %1").arg(dir)};
     }
@@ -60,8 +39,11 @@ Result<Database> Database::open(const QString &path, bool readOnly)
         return Error{r.error()};
 
     auto appId = db.m_conn.scalar("PRAGMA application_id");
-    if (!appId)
+    if (!appId) {
+        if (db.m_conn.lastErrorCode() == SQLITE_NOTADB)
+            return Error{QStringLiteral("%1 is not an ErrorDeck database (not an SQLite file); it was left untouched").arg(path)};
         return Error{QStringLiteral("%1 cannot be read: %2").arg(path, appId.error())};
+    }
     auto version = db.m_conn.scalar("PRAGMA user_version");
     auto tables = db.m_conn.scalar("SELECT count(*) FROM sqlite_schema");
     if (!version || !tables)

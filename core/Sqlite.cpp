@@ -199,6 +199,7 @@ Result<int64_t> Connection::scalar(std::string_view sql)
 
 int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
 int Connection::changes() const { return sqlite3_changes(m_db); }
+int Connection::lastErrorCode() const { return m_db ? (sqlite3_extended_errcode(m_db) & 0xff) : SQLITE_CANTOPEN; }
 QString Connection::lastError() const { return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString(); }
 void Connection::interrupt()
 {

@@ -80,6 +80,7 @@ public:
     int64_t lastInsertId() const;
     int changes() const;
     QString lastError() const;
+    int lastErrorCode() const; // the primary result code of the last call
     const QString &path() const { return m_path; }
 
     // Stops a long-running query from another thread (sqlite3_interrupt).
