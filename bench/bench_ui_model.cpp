@@ -10,7 +10,7 @@
 // copied in SQL (new event ids, times shifted back an hour per copy) up to N.
 // The copies are not in the full-text index. An existing --db is reused.
 #include "Database.h"
-#include "ImportFilters.h"
+#include "import/ImportFilters.h"
 #include "IssueListModel.h"
 #include "IssueListView.h"
 #include "MainWindow.h"

@@ -2,7 +2,7 @@
 // Helpers for the desktop app's tests: a database with the corpus imported
 // through the real importer and filters, generated bulk data, waiting.
 #include "Database.h"
-#include "ImportFilters.h"
+#include "import/ImportFilters.h"
 #include "Resources.h"
 #include "import/Importer.h"
 

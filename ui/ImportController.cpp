@@ -1,7 +1,7 @@
 #include "ImportController.h"
 
 #include "AppLog.h"
-#include "ImportFilters.h"
+#include "import/ImportFilters.h"
 
 #include <QPointer>
 
