@@ -2,7 +2,7 @@
 // The SMTP password in the system keychain (Secret Service / KWallet through
 // qtkeychain), service "ErrorDeck", key "smtp:<user>@<host>". qtkeychain needs
 // only QtCore and D-Bus, so errordeck-cli and the desktop app share this class
-// (the app links `cli` for it). Blocking: each call runs a local event loop,
+// (both link the small `keychain` target). Blocking: each call runs a local event loop,
 // so it works on the GUI thread or a worker thread that has no loop of its own.
 #include "send/PasswordSource.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 // Where the SMTP password comes from. Core links QtCore only, so the keychain
-// (qtkeychain) lives behind this interface: cli/KeychainPasswords.h implements
+// (qtkeychain) lives behind this interface: keychain/KeychainPasswords.h implements
 // it without widgets, and the desktop app can use the same class. For headless
 // use the ERRORDECK_EMAIL_PASSWORD environment variable wins over the keychain.
 #include "Result.h"
