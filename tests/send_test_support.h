@@ -8,6 +8,8 @@
 #include "ReportStore.h"
 #include "import/Importer.h"
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -57,6 +59,57 @@ inline bool applyCorpusSettings(ed::Database &db)
         && c.set(ed::ConfigKey::Managers, people({{"Site Manager", "manager@example.com"}})).ok();
 }
 
+// tests/smtp_server.py serving on 127.0.0.1 for one test (a free port, see
+// port()); stops when it goes out of scope. Each message received becomes
+// NNNN.eml and NNNN.json (the envelope) in `dir`.
+class SmtpServer {
+public:
+    SmtpServer(const QString &dir, const QStringList &options) : m_dir(dir)
+    {
+        m_proc.setProcessChannelMode(QProcess::SeparateChannels);
+        m_proc.start(edtest::kPython, QStringList{edtest::smtpServerScript(), QStringLiteral("serve"), QStringLiteral("--dir"), dir} + options);
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 20000 && m_port == 0) {
+            if (!m_proc.waitForReadyRead(500) && m_proc.state() != QProcess::Running)
+                break;
+            while (m_proc.canReadLine()) {
+                const QByteArray line = m_proc.readLine().trimmed();
+                if (line.startsWith("PORT "))
+                    m_port = line.mid(5).toInt();
+            }
+        }
+        if (m_port == 0)
+            qWarning() << "smtp_server.py did not start:" << m_proc.readAllStandardError();
+    }
+    ~SmtpServer()
+    {
+        m_proc.closeWriteChannel(); // the script exits when its stdin closes
+        if (!m_proc.waitForFinished(5000)) {
+            m_proc.kill();
+            m_proc.waitForFinished(2000);
+        }
+    }
+    int port() const { return m_port; }
+    QStringList messages() const
+    {
+        QStringList out;
+        for (const QString &f : QDir(m_dir).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+            out << m_dir + u'/' + f.chopped(5);
+        return out;
+    }
+    static QJsonObject envelope(const QString &base)
+    {
+        QFile f(base + QStringLiteral(".json"));
+        return f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
+    }
+
+private:
+    QString m_dir;
+    QProcess m_proc;
+    int m_port = 0;
+};
+
 // Runs smtp_server.py with `args` and returns its JSON output.
 inline QJsonDocument runScript(const QStringList &args)
 {
@@ -105,6 +158,36 @@ inline QStringList strings(const QJsonValue &v)
     for (const QJsonValue &x : v.toArray())
         out << x.toString();
     return out;
+}
+
+// What identifies a request in a v1 record and in one of Django's e-mails
+// (smtp_server.py corpus): equal keys, the same request.
+inline QString recordKey(const QJsonObject &r)
+{
+    const QJsonObject req = r.value(QStringLiteral("request")).toObject();
+    if (req.isEmpty())
+        return QStringLiteral("norequest|") + r.value(QStringLiteral("message")).toString();
+    const QJsonObject meta = req.value(QStringLiteral("META")).toObject();
+    if (r.value(QStringLiteral("status_code")).toInt() == 404)
+        return QStringLiteral("404|%1|%2|%3")
+            .arg(req.value(QStringLiteral("full_path")).toString(), meta.value(QStringLiteral("REMOTE_ADDR")).toString(),
+                 meta.value(QStringLiteral("HTTP_REFERER")).toString());
+    return QStringLiteral("request|%1|%2|%3|%4")
+        .arg(meta.value(QStringLiteral("REQUEST_METHOD")).toString(), meta.value(QStringLiteral("PATH_INFO")).toString(),
+             meta.value(QStringLiteral("REMOTE_ADDR")).toString(), req.value(QStringLiteral("url")).toString());
+}
+
+inline QString emailKey(const QJsonObject &m)
+{
+    const QString kind = m.value(QStringLiteral("kind")).toString();
+    if (kind == QLatin1String("norequest"))
+        return QStringLiteral("norequest|") + m.value(QStringLiteral("message")).toString();
+    if (kind == QLatin1String("404"))
+        return QStringLiteral("404|%1|%2|%3")
+            .arg(m.value(QStringLiteral("path")).toString(), m.value(QStringLiteral("ip")).toString(), m.value(QStringLiteral("referer")).toString());
+    return QStringLiteral("request|%1|%2|%3|%4")
+        .arg(m.value(QStringLiteral("method")).toString(), m.value(QStringLiteral("path")).toString(), m.value(QStringLiteral("ip")).toString(),
+             m.value(QStringLiteral("url")).toString());
 }
 
 // records.jsonl, one object per line, in order.

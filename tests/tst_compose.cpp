@@ -32,33 +32,8 @@ public:
     }
 };
 
-QString recordKey(const QJsonObject &r)
-{
-    const QJsonObject req = r.value(QStringLiteral("request")).toObject();
-    if (req.isEmpty())
-        return QStringLiteral("norequest|") + r.value(QStringLiteral("message")).toString();
-    const QJsonObject meta = req.value(QStringLiteral("META")).toObject();
-    if (r.value(QStringLiteral("status_code")).toInt() == 404)
-        return QStringLiteral("404|%1|%2|%3")
-            .arg(req.value(QStringLiteral("full_path")).toString(), meta.value(QStringLiteral("REMOTE_ADDR")).toString(),
-                 meta.value(QStringLiteral("HTTP_REFERER")).toString());
-    return QStringLiteral("request|%1|%2|%3|%4")
-        .arg(meta.value(QStringLiteral("REQUEST_METHOD")).toString(), meta.value(QStringLiteral("PATH_INFO")).toString(),
-             meta.value(QStringLiteral("REMOTE_ADDR")).toString(), req.value(QStringLiteral("url")).toString());
-}
-
-QString emailKey(const QJsonObject &m)
-{
-    const QString kind = m.value(QStringLiteral("kind")).toString();
-    if (kind == QLatin1String("norequest"))
-        return QStringLiteral("norequest|") + m.value(QStringLiteral("message")).toString();
-    if (kind == QLatin1String("404"))
-        return QStringLiteral("404|%1|%2|%3")
-            .arg(m.value(QStringLiteral("path")).toString(), m.value(QStringLiteral("ip")).toString(), m.value(QStringLiteral("referer")).toString());
-    return QStringLiteral("request|%1|%2|%3|%4")
-        .arg(m.value(QStringLiteral("method")).toString(), m.value(QStringLiteral("path")).toString(), m.value(QStringLiteral("ip")).toString(),
-             m.value(QStringLiteral("url")).toString());
-}
+using edtest::emailKey;
+using edtest::recordKey;
 
 // A v1 record read back as a QJsonObject no longer knows the order in which
 // the request sent its GET/POST/FILES/COOKIES items (Django prints them in

@@ -23,54 +23,7 @@ namespace {
 const QString kUser = QStringLiteral("alice");
 const QString kPassword = QStringLiteral("s3cret-Pa55");
 
-// The SMTP server for one test; stops when it goes out of scope.
-class SmtpServer {
-public:
-    SmtpServer(const QString &dir, const QStringList &options) : m_dir(dir)
-    {
-        m_proc.setProcessChannelMode(QProcess::SeparateChannels);
-        m_proc.start(edtest::kPython, QStringList{edtest::smtpServerScript(), QStringLiteral("serve"), QStringLiteral("--dir"), dir} + options);
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 20000 && m_port == 0) {
-            if (!m_proc.waitForReadyRead(500) && m_proc.state() != QProcess::Running)
-                break;
-            while (m_proc.canReadLine()) {
-                const QByteArray line = m_proc.readLine().trimmed();
-                if (line.startsWith("PORT "))
-                    m_port = line.mid(5).toInt();
-            }
-        }
-        if (m_port == 0)
-            qWarning() << "smtp_server.py did not start:" << m_proc.readAllStandardError();
-    }
-    ~SmtpServer()
-    {
-        m_proc.closeWriteChannel(); // the script exits when its stdin closes
-        if (!m_proc.waitForFinished(5000)) {
-            m_proc.kill();
-            m_proc.waitForFinished(2000);
-        }
-    }
-    int port() const { return m_port; }
-    QStringList messages() const
-    {
-        QStringList out;
-        for (const QString &f : QDir(m_dir).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
-            out << m_dir + u'/' + f.chopped(5);
-        return out;
-    }
-    static QJsonObject envelope(const QString &base)
-    {
-        QFile f(base + QStringLiteral(".json"));
-        return f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
-    }
-
-private:
-    QString m_dir;
-    QProcess m_proc;
-    int m_port = 0;
-};
+using edtest::SmtpServer;
 
 // Stands in for the system keychain (the interface the app and CLI implement).
 class FixedPasswords final : public PasswordSource {
