@@ -1,11 +1,17 @@
 #include "EmailPage.h"
 
+#include "KeychainPasswords.h"
+#include "MailJob.h"
+#include "Theme.h"
 #include "send/PasswordSource.h"
+#include "send/ReportMailer.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
+#include <QPushButton>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
@@ -55,12 +61,39 @@ EmailPage::EmailPage(QWidget *parent) : SettingsPage(parent)
     addField(form, tr("&SERVER_EMAIL:"), m_serverEmail, ConfigKey::ServerEmail);
     addField(form, tr("Subject &prefix:"), m_prefix, ConfigKey::EmailSubjectPrefix);
     addField(form, QString(), m_html, ConfigKey::EmailIncludeHtml);
+
+    // Send test e-mail: to these addresses, else ADMINS.
+    m_testRow = new QWidget(this);
+    m_testTo = new QLineEdit(m_testRow);
+    m_testTo->setObjectName(QStringLiteral("testRecipients"));
+    m_testTo->setPlaceholderText(tr("ADMINS, or addresses separated by commas"));
+    m_testButton = new QPushButton(theme::icon(QStringLiteral("mail")), tr("Send &test e-mail"), m_testRow);
+    m_testButton->setObjectName(QStringLiteral("sendTestEmail"));
+    m_testButton->setToolTip(tr("Saves these settings and sends a test message, showing the server's answer"));
+    auto *testLayout = new QHBoxLayout(m_testRow);
+    testLayout->setContentsMargins(0, 0, 0, 0);
+    testLayout->addWidget(m_testTo, 1);
+    testLayout->addWidget(m_testButton);
+    m_testStatus = new QLabel(this);
+    m_testStatus->setObjectName(QStringLiteral("testStatus"));
+    m_testStatus->setWordWrap(true);
+    m_testStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(tr("Test:"), m_testRow);
+    form->addRow(QString(), m_testStatus);
+    m_testRow->setVisible(false);
+    m_testStatus->setVisible(false);
+    connect(m_testButton, &QPushButton::clicked, this, &EmailPage::testRequested);
     connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
     connect(m_security, &QComboBox::activated, this, [this](int i) {
         // The usual port for the choice, when the port is still a usual one.
         if (m_port->value() == 25 || m_port->value() == 587 || m_port->value() == 465)
             m_port->setValue(i == Ssl ? 465 : i == StartTls ? 587 : 25);
     });
+}
+
+EmailPage::~EmailPage()
+{
+    m_job.reset(); // stops a test in progress while the mailer and keychain are still here
 }
 
 void EmailPage::load(const Config &config)
@@ -155,6 +188,60 @@ void EmailPage::writePassword(const QString &user, const QString &host)
         Q_EMIT keychainDone();
     });
     job->start();
+}
+
+} // namespace ed
+
+namespace ed {
+
+void EmailPage::enableTestSend(Database &db)
+{
+    m_passwords = std::make_unique<KeychainPasswords>();
+    m_mailer = std::make_unique<ReportMailer>(db, m_passwords.get());
+    m_job = std::make_unique<MailJob>(*m_mailer);
+    connect(m_job.get(), &MailJob::finished, this, [this](bool ok, const QString &message, qint64 logId) {
+        m_testButton->setEnabled(true);
+        m_testStatus->setStyleSheet(ok ? QString() : QStringLiteral("color: #b3261e; font-weight: bold;"));
+        m_testStatus->setText(ok ? tr("Sent. The server answered: %1 (send log #%2)").arg(message).arg(logId)
+                                 : tr("Not sent: %1").arg(message));
+        Q_EMIT testFinished(ok, message);
+    });
+    m_testRow->setVisible(true);
+    m_testStatus->setVisible(true);
+}
+
+bool EmailPage::isTestRunning() const { return m_job && m_job->isRunning(); }
+QString EmailPage::testStatus() const { return m_testStatus->text(); }
+
+void EmailPage::sendTest()
+{
+    if (!m_job || m_job->isRunning())
+        return;
+    const auto fail = [this](const QString &message) {
+        m_testStatus->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
+        m_testStatus->setText(tr("Not sent: %1").arg(message));
+        Q_EMIT testFinished(false, message);
+    };
+    QStringList to;
+    if (!m_testTo->text().trimmed().isEmpty())
+        to << m_testTo->text().trimmed(); // parseMailboxes reads comma-separated lists
+    auto prepared = m_mailer->prepare(m_mailer->draftTest(to));
+    if (!prepared)
+        return fail(prepared.error());
+    auto sender = m_mailer->sender();
+    if (!sender)
+        return fail(sender.error());
+    // A password typed here may not be in the keychain yet (it is written
+    // asynchronously on apply): use it as typed. It stays in memory only.
+    DeliveryOptions options = sender->options();
+    if (!options.smtp.user.isEmpty() && !m_password->text().isEmpty())
+        options.smtp.password = m_password->text();
+    MailSender withPassword(std::move(options), m_passwords.get());
+    m_testStatus->setStyleSheet(QString());
+    m_testStatus->setText(tr("Sending a test message to %1 through %2…")
+                              .arg(prepared->envelopeTo.join(QStringLiteral(", ")), withPassword.describe()));
+    m_testButton->setEnabled(false);
+    m_job->start(std::move(*prepared), std::move(withPassword));
 }
 
 } // namespace ed

@@ -38,6 +38,7 @@ public:
 protected:
     CountJob makeCountJob() const override;
     RowsJob makeRowsJob(int page) const override;
+    int64_t rowId(const IssueItem &item) const override { return item.issue.id; }
 
 private:
     SearchQuery m_query;

@@ -1,6 +1,8 @@
 #include "MainWindow.h"
 
 #include "ImportController.h"
+#include "KeychainPasswords.h"
+#include "watch/FolderWatcher.h"
 #include "ImportProgressBar.h"
 #include "ImportSummaryDialog.h"
 #include "IssueListModel.h"
@@ -18,6 +20,7 @@
 #include <QAction>
 #include <QBoxLayout>
 #include <QCloseEvent>
+#include <QDialog>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -41,13 +44,23 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     setWindowIcon(QIcon(QStringLiteral(":/icons/errordeck.svg")));
     setAcceptDrops(true);
     m_config = std::make_unique<Config>(m_db);
+    m_keychain = std::make_unique<KeychainPasswords>();
     buildWidgets();
     buildActions();
+    buildMailActions();
     restoreState();
     applyQuery(m_search->query());
+    setupWatcher();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Dialogs (sending in the background, with the keychain member and the
+    // database) stop and go first; the watcher stops before the database goes.
+    qDeleteAll(findChildren<QDialog *>(QString(), Qt::FindDirectChildrenOnly));
+    delete m_watcher;
+    m_watcher = nullptr;
+}
 
 void MainWindow::buildWidgets()
 {

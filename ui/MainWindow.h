@@ -4,6 +4,9 @@
 // panel. Menus and the toolbar are built in buildActions(); the Issue and
 // Report menus are where other features add their actions (reportMenu(),
 // issueMenu(), actionToolBar()), using selectedReportIds()/currentIssueId().
+// E-mailing admins and managers (SendDialog, the send log) is wired up in
+// MainWindowMail.cpp; watched folders (FolderWatcher, live refresh,
+// notifications) in MainWindowWatch.cpp.
 #include "Config.h"
 #include "Database.h"
 #include "SearchQuery.h"
@@ -16,12 +19,17 @@ class QAction;
 class QLabel;
 class QMenu;
 class QSplitter;
+class QSystemTrayIcon;
+class QTimer;
 class QToolBar;
 class QToolButton;
 
 namespace ed {
 
+class FolderWatcher;
 class ImportController;
+class KeychainPasswords;
+class PasswordSource;
 class ImportProgressBar;
 class IssueListModel;
 class IssueListView;
@@ -32,6 +40,7 @@ class SavedSearchesPanel;
 class SearchBar;
 class TimelineChart;
 struct ImportSummary;
+struct WatchBatch;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -58,6 +67,11 @@ public:
     SavedSearchesPanel *savedSearches() const { return m_saved; }
     ImportController *importer() const { return m_import; }
     QAction *action(const QString &name) const; // by objectName, e.g. "actionImport"
+    // The SMTP password's source for sending (the system keychain).
+    const PasswordSource *passwords() const;
+    // Runs while ERRORDECK_WATCHED_FOLDERS names folders; null otherwise.
+    FolderWatcher *folderWatcher() const { return m_watcher; }
+    QLabel *watchStatusLabel() const { return m_watchLabel; }
 
     // Lists all reports matching the search instead of the selected issue's.
     void setShowAllReports(bool all);
@@ -80,9 +94,15 @@ public Q_SLOTS:
     void deleteSelectedReports();
     void exportSelectedReports();
     void copySelection();
+    // "E-mail admins…" / "E-mail managers…" for the current report or issue.
+    void emailReport(bool managers);
+    void emailIssue(bool managers);
+    void openSendLog();
 
 Q_SIGNALS:
     void importFinished(const ed::ImportSummary &summary);
+    // A notification was shown (new issue or regression in a watched folder).
+    void notified(const QString &title, const QString &message);
 
 protected:
     void closeEvent(QCloseEvent *e) override;
@@ -101,6 +121,16 @@ private:
     void updateCounts();
     void restoreState();
     void saveState();
+    // MainWindowMail.cpp
+    void buildMailActions();
+    void updateMailActions();
+    // MainWindowWatch.cpp
+    void setupWatcher();
+    void restartWatcher();
+    void onWatchImported(const WatchBatch &batch);
+    void refreshLive();
+    void showWatchNotice();
+    void notify(const QString &title, const QString &message);
 
     Database m_db;
     std::unique_ptr<Config> m_config;
@@ -125,6 +155,19 @@ private:
     ImportProgressBar *m_importBar = nullptr;
     QMenu *m_reportMenu = nullptr, *m_issueMenu = nullptr;
     QToolBar *m_toolBar = nullptr;
+
+    // E-mail
+    std::unique_ptr<KeychainPasswords> m_keychain;
+    std::optional<int64_t> m_notFoundCheckedReport, m_notFoundCheckedIssue; // what updateMailActions last looked at
+    bool m_reportIsNotFound = false, m_issueIsNotFound = false;
+
+    // Watched folders
+    FolderWatcher *m_watcher = nullptr;
+    QLabel *m_watchLabel = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QTimer *m_noticeTimer = nullptr;
+    QList<qint64> m_newIssues, m_regressions; // since the last notification
+    int m_issueScroll = 0, m_reportScroll = 0; // kept across a live refresh
 };
 
 } // namespace ed

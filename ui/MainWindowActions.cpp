@@ -201,6 +201,7 @@ void MainWindow::updateActions()
     for (const char *name : {"actionDelete", "actionExport"})
         if (QAction *a = action(QString::fromLatin1(name)))
             a->setEnabled(reports);
+    updateMailActions();
 }
 
 void MainWindow::setIssueStatus(int status)

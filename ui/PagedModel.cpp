@@ -1,6 +1,7 @@
 #include "PagedModel.h"
 
 #include <QPointer>
+#include <algorithm>
 #include <cstdlib>
 
 namespace ed {
@@ -34,6 +35,8 @@ void PagedModel::restart()
     m_rowCount = 0;
     m_countKnown = false;
     m_firstRowsSignalled = false;
+    m_refreshing = false;
+    m_staged.clear();
     endResetModel();
     Q_EMIT loadingChanged(true);
 
@@ -61,6 +64,11 @@ void PagedModel::requestPage(int page) const
 {
     if (page < 0 || m_loaded.contains(page) || m_requested.contains(page))
         return;
+    postPage(page);
+}
+
+void PagedModel::postPage(int page) const
+{
     m_requested.insert(page);
     m_latestPage->store(page);
     const int gen = m_generation->load();
@@ -76,8 +84,10 @@ void PagedModel::requestPage(int page) const
             if (std::abs(latest->load() - page) > 2) {
                 QMetaObject::invokeMethod(
                     self.data(), [self, gen, page] {
-                        if (self && gen == self->m_generation->load())
+                        if (self && gen == self->m_generation->load()) {
                             self->m_requested.remove(page);
+                            self->maybeCommitRefresh();
+                        }
                     },
                     Qt::QueuedConnection);
                 return;
@@ -99,6 +109,20 @@ void PagedModel::onCount(int gen, Result<int64_t> count)
 {
     if (gen != m_generation->load())
         return;
+    if (m_refreshing) {
+        if (!count) {
+            // Keep the rows shown; the next refresh tries again.
+            m_refreshing = false;
+            m_staged.clear();
+            Q_EMIT queryFailed(count.error());
+            Q_EMIT loadingChanged(false);
+            return;
+        }
+        m_stagedCountKnown = true;
+        m_stagedCount = int(std::min<int64_t>(*count, std::numeric_limits<int>::max()));
+        maybeCommitRefresh();
+        return;
+    }
     if (!count) {
         Q_EMIT queryFailed(count.error());
         m_countKnown = true;
@@ -121,6 +145,12 @@ void PagedModel::onPage(int gen, int page, Result<std::pair<std::any, int>> rows
         // An interrupted or failed page: painting the rows asks again.
         if (!rows.error().contains(QLatin1String("interrupt")))
             Q_EMIT queryFailed(rows.error());
+        maybeCommitRefresh();
+        return;
+    }
+    if (m_refreshing) {
+        m_staged.insert(page, std::move(*rows));
+        maybeCommitRefresh();
         return;
     }
     const int n = rows->second;
@@ -140,6 +170,103 @@ void PagedModel::onPage(int gen, int page, Result<std::pair<std::any, int>> rows
     }
     if (m_countKnown && m_requested.isEmpty())
         Q_EMIT loadingChanged(false);
+}
+
+void PagedModel::refreshKeepingRows()
+{
+    if (!m_countKnown) {
+        restart(); // nothing shown to keep yet
+        return;
+    }
+    const int gen = m_generation->fetch_add(1) + 1;
+    m_rowWorker->cancelAll();
+    m_countWorker->cancelAll();
+    m_requested.clear();
+    m_staged.clear();
+    m_refreshing = true;
+    m_stagedCountKnown = false;
+    onRefreshStarted();
+    Q_EMIT loadingChanged(true);
+
+    auto genNow = m_generation;
+    QPointer<PagedModel> self(this);
+    m_countWorker->post([gen, genNow, self, job = makeCountJob()](Database &db) {
+        if (genNow->load() != gen)
+            return;
+        auto count = job(db);
+        if (genNow->load() != gen)
+            return;
+        QMetaObject::invokeMethod(
+            self.data(), [self, gen, count = std::move(count)]() mutable {
+                if (self)
+                    self->onCount(gen, std::move(count));
+            },
+            Qt::QueuedConnection);
+    });
+    // The pages around the one asked for last are the ones on screen; the
+    // nearest is asked for last, so it stays the "latest" page.
+    const int around = m_latestPage->load();
+    QList<int> pages;
+    for (int p : std::as_const(m_loaded))
+        if (std::abs(p - around) <= 2)
+            pages << p;
+    std::sort(pages.begin(), pages.end(), [around](int a, int b) { return std::abs(a - around) > std::abs(b - around); });
+    for (int p : std::as_const(pages))
+        postPage(p);
+}
+
+void PagedModel::maybeCommitRefresh()
+{
+    if (m_refreshing && m_stagedCountKnown && m_requested.isEmpty())
+        commitRefresh();
+}
+
+void PagedModel::commitRefresh()
+{
+    m_refreshing = false;
+    const int oldCount = m_rowCount, newCount = m_stagedCount;
+    // Where each id of the new pages is now.
+    QHash<int64_t, int> rowOfId;
+    for (auto it = m_staged.cbegin(); it != m_staged.cend(); ++it)
+        for (int i = 0; i < it->second; ++i)
+            if (const int64_t id = pageRowId(it->first, i); id >= 0)
+                rowOfId.insert(id, it.key() * kPageSize + i);
+
+    // Rows only ever appear or go at the end; in between, one layout change
+    // with persistent indexes moved by id.
+    if (newCount > oldCount) {
+        beginInsertRows({}, oldCount, newCount - 1);
+        m_rowCount = newCount;
+        endInsertRows();
+    }
+    Q_EMIT layoutAboutToBeChanged();
+    const QModelIndexList before = persistentIndexList();
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (const QModelIndex &i : before) {
+        const int64_t id = loadedRowId(i.row());
+        const auto found = id >= 0 ? rowOfId.constFind(id) : rowOfId.constEnd();
+        // An id not among the new pages (gone, or far off): the same row, if any.
+        const int row = found != rowOfId.constEnd() ? *found : i.row() < newCount ? i.row() : -1;
+        after << (row >= 0 ? index(row, i.column()) : QModelIndex());
+    }
+    dropAllPages();
+    m_loaded.clear();
+    for (auto it = m_staged.begin(); it != m_staged.end(); ++it) {
+        storePage(it.key(), std::move(it->first));
+        m_loaded.insert(it.key());
+    }
+    m_staged.clear();
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged();
+    if (newCount < oldCount) {
+        beginRemoveRows({}, newCount, oldCount - 1);
+        m_rowCount = newCount;
+        endRemoveRows();
+    }
+    Q_EMIT countKnown(newCount);
+    Q_EMIT rowsRefreshed();
+    Q_EMIT loadingChanged(false);
 }
 
 void PagedModel::setRowCount(int n)

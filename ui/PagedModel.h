@@ -35,6 +35,14 @@ public:
 
     // Runs the query again (after an import or a change), keeping nothing.
     void refresh() { restart(); }
+    // Runs the query again without a reset, for live updates (watched folders):
+    // the count and the loaded pages around the last one asked for are read
+    // again, and when all are in the rows change at once, in one layout change
+    // in which persistent indexes (the selection, the current row) follow their
+    // row's id. Until then the old rows stay on screen. Not loaded rows
+    // are read when painted, as always.
+    void refreshKeepingRows();
+    bool isRefreshingRows() const { return m_refreshing; }
 
 Q_SIGNALS:
     void countKnown(qint64 count);
@@ -42,6 +50,8 @@ Q_SIGNALS:
     void firstRowsLoaded();
     void queryFailed(const QString &message);
     void loadingChanged(bool loading);
+    // A refreshKeepingRows() finished: the new rows are in.
+    void rowsRefreshed();
 
 protected:
     using CountJob = std::function<Result<int64_t>(Database &)>;
@@ -53,6 +63,12 @@ protected:
     virtual void storePage(int page, std::any &&rows) = 0;
     virtual void dropPage(int page) = 0;
     virtual void dropAllPages() = 0;
+    // The id of a loaded row, and of row `i` of a page not stored yet; -1 when
+    // unknown. refreshKeepingRows() moves persistent indexes by these.
+    virtual int64_t loadedRowId(int row) const { return -1; }
+    virtual int64_t pageRowId(const std::any &rows, int i) const { return -1; }
+    // Before refreshKeepingRows() asks for pages (keyset boundaries are stale then).
+    virtual void onRefreshStarted() {}
 
     // Starts a new generation: forgets rows, interrupts outdated queries,
     // asks for the count and the first page.
@@ -62,6 +78,9 @@ protected:
     void requestPage(int page) const;
 
 private:
+    void postPage(int page) const;
+    void maybeCommitRefresh();
+    void commitRefresh();
     void onCount(int gen, Result<int64_t> count);
     void onPage(int gen, int page, Result<std::pair<std::any, int>> rows);
     void setRowCount(int n);
@@ -75,6 +94,11 @@ private:
     bool m_firstRowsSignalled = false;
     QSet<int> m_loaded;
     mutable QSet<int> m_requested;
+    // refreshKeepingRows(): the new count and pages, until all are in.
+    bool m_refreshing = false;
+    bool m_stagedCountKnown = false;
+    int m_stagedCount = 0;
+    QHash<int, std::pair<std::any, int>> m_staged; // page -> rows, their number
 };
 
 // Keeps the rows of each loaded page; subclasses read them with rowAt().
@@ -88,6 +112,8 @@ protected:
     virtual RowsJob makeRowsJob(int page) const = 0;
     // A page arrived (rows already stored): subclasses note keyset boundaries here.
     virtual void onRowsStored(int page, const std::vector<Row> &rows) {}
+    // The row's identity across refreshes (an issue's or a report's id).
+    virtual int64_t rowId(const Row &) const { return -1; }
 
     const Row *rowAt(int row) const
     {
@@ -121,6 +147,16 @@ private:
     }
     void dropPage(int page) override { m_pages.remove(page); }
     void dropAllPages() override { m_pages.clear(); }
+    int64_t loadedRowId(int row) const override
+    {
+        const Row *r = rowAt(row);
+        return r ? rowId(*r) : -1;
+    }
+    int64_t pageRowId(const std::any &rows, int i) const override
+    {
+        const auto *v = std::any_cast<std::vector<Row>>(&rows);
+        return v && size_t(i) < v->size() ? rowId((*v)[size_t(i)]) : -1;
+    }
 
     QHash<int, std::vector<Row>> m_pages;
 };

@@ -39,6 +39,9 @@ protected:
     CountJob makeCountJob() const override;
     RowsJob makeRowsJob(int page) const override;
     void onRowsStored(int page, const std::vector<ReportRow> &rows) override;
+    int64_t rowId(const ReportRow &row) const override { return row.id; }
+    // New rows may have come before the known page starts: read by OFFSET.
+    void onRefreshStarted() override { m_boundaries.clear(); }
 
 private:
     struct Boundary {

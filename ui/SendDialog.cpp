@@ -21,18 +21,22 @@ namespace ed {
 SendDialog::SendDialog(Database &db, const PasswordSource *passwords, QWidget *parent)
     : QDialog(parent), m_db(db), m_mailer(db, passwords)
 {
+    setObjectName(QStringLiteral("sendDialog"));
     setWindowTitle(tr("E-mail report"));
     resize(820, 640);
 
     m_audience = new QComboBox(this);
+    m_audience->setObjectName(QStringLiteral("sendAudience"));
     m_audience->addItem(tr("Admins (server error report, ADMINS)"), int(MailAudience::Admins));
     m_audience->addItem(tr("Managers (broken link, MANAGERS)"), int(MailAudience::Managers));
     m_to = new QLineEdit(this);
+    m_to->setObjectName(QStringLiteral("sendTo"));
     m_to->setPlaceholderText(tr("ops@example.com, Ana Lima <ana@example.com>"));
     m_to->setToolTip(tr("Recipients, separated by commas. Only these receive the message."));
     m_from = new QLabel(this);
     m_from->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_subject = new QLineEdit(this);
+    m_subject->setObjectName(QStringLiteral("sendSubject"));
     m_subject->setReadOnly(true);
 
     auto *form = new QFormLayout;
@@ -52,6 +56,7 @@ SendDialog::SendDialog(Database &db, const PasswordSource *passwords, QWidget *p
     m_tabs->addTab(m_html, tr("HTML"));
 
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("sendStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_progress = new QProgressBar(this);
@@ -60,8 +65,10 @@ SendDialog::SendDialog(Database &db, const PasswordSource *passwords, QWidget *p
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     m_sendButton = m_buttons->addButton(tr("&Send"), QDialogButtonBox::AcceptRole);
+    m_sendButton->setObjectName(QStringLiteral("sendButton"));
     m_sendButton->setDefault(true);
     m_retryButton = m_buttons->addButton(tr("&Retry"), QDialogButtonBox::ActionRole);
+    m_retryButton->setObjectName(QStringLiteral("retryButton"));
     m_retryButton->setVisible(false);
     m_cancelButton = m_buttons->addButton(tr("S&top"), QDialogButtonBox::ActionRole);
     m_cancelButton->setVisible(false);

@@ -29,7 +29,7 @@ class SendDialog : public QDialog {
     Q_OBJECT
 public:
     // `passwords` may be null (then only $ERRORDECK_EMAIL_PASSWORD is used);
-    // the app passes a KeychainPasswords (cli/KeychainPasswords.h).
+    // the app passes a KeychainPasswords (keychain/KeychainPasswords.h).
     static SendDialog *forReport(Database &db, const PasswordSource *passwords, int64_t reportId, MailAudience audience,
                                  QWidget *parent = nullptr);
     static SendDialog *forIssue(Database &db, const PasswordSource *passwords, int64_t issueId, MailAudience audience,

@@ -6,6 +6,7 @@
 #include "RulesPage.h"
 #include "ScrubbingPage.h"
 #include "Theme.h"
+#include "WatchPage.h"
 
 #include <QBoxLayout>
 #include <QDialogButtonBox>
@@ -27,7 +28,14 @@ SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : 
     m_notFound = new NotFoundPage(this);
     m_scrubbing = new ScrubbingPage(this);
     m_rules = new RulesPage(db, this);
-    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules};
+    m_watch = new WatchPage(this);
+    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch};
+    // "Send test e-mail" sends with the settings as shown: saved first.
+    m_email->enableTestSend(db);
+    connect(m_email, &EmailPage::testRequested, this, [this] {
+        if (apply())
+            m_email->sendTest();
+    });
 
     m_nav = new QListWidget(this);
     m_nav->setObjectName(QStringLiteral("settingsNav"));
@@ -37,6 +45,7 @@ SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : 
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("filter")), tr("404 filters")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("lock")), tr("Scrubbing")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("rules")), tr("Drop & hide rules")));
+    m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("import")), tr("Watched folders")));
     m_nav->setFixedWidth(m_nav->sizeHintForColumn(0) + 40);
     m_stack = new QStackedWidget(this);
     for (SettingsPage *p : m_pages) {

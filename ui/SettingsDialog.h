@@ -1,7 +1,7 @@
 #pragma once
 // Settings (Ctrl+,): the database's settings by Django's names, the same values
 // `errordeck-cli config` reads and writes. Pages: recipients, e-mail server,
-// 404 filters (with a tester), scrubbing, drop and hide rules.
+// 404 filters (with a tester), scrubbing, drop and hide rules, watched folders.
 #include "Config.h"
 
 #include <QDialog>
@@ -18,11 +18,12 @@ class RecipientsPage;
 class RulesPage;
 class ScrubbingPage;
 class SettingsPage;
+class WatchPage;
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
-    enum Page { Recipients, Email, NotFound, Scrubbing, Rules };
+    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch };
     SettingsDialog(Database &db, Config &config, QWidget *parent = nullptr);
 
     void showPage(Page p);
@@ -34,6 +35,7 @@ public:
     NotFoundPage *notFound() const { return m_notFound; }
     ScrubbingPage *scrubbing() const { return m_scrubbing; }
     RulesPage *rules() const { return m_rules; }
+    WatchPage *watch() const { return m_watch; }
     QDialogButtonBox *buttons() const { return m_buttons; }
 
     void accept() override;
@@ -48,6 +50,7 @@ private:
     NotFoundPage *m_notFound;
     ScrubbingPage *m_scrubbing;
     RulesPage *m_rules;
+    WatchPage *m_watch;
     QDialogButtonBox *m_buttons;
 };
 
