@@ -18,6 +18,7 @@
 #include "tst_ui_support.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -123,6 +124,17 @@ private:
         edit->selectAll();
         QTest::keyClick(edit, Qt::Key_Backspace);
         QTest::keyClicks(edit, text);
+    }
+
+    // For docs/screenshots (run under Xvfb with ERRORDECK_SCREENSHOT_DIR set), else a temporary folder.
+    void screenshot(QWidget *w, const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("ERRORDECK_SCREENSHOT_DIR", m_dir.path());
+        QVERIFY(QDir().mkpath(dir));
+        QApplication::processEvents();
+        const QPixmap pm = w->grab();
+        QVERIFY(pm.width() > 300 && pm.height() > 300);
+        QVERIFY(pm.save(QDir(dir).filePath(name + QStringLiteral(".png"))));
     }
 
     static QByteArray fileBytes(const QString &path)
@@ -266,6 +278,7 @@ private Q_SLOTS:
         QCOMPARE(m.value(QStringLiteral("subject")).toString(), m_subject500);
         QCOMPARE(edtest::strings(m.value(QStringLiteral("to"))), (QStringList{QStringLiteral("dev@example.com"), QStringLiteral("ops@example.com")}));
         QVERIFY(edtest::partText(m, QStringLiteral("text/plain")).contains(QStringLiteral("Traceback (most recent call last):")));
+        screenshot(dlg, QStringLiteral("send-dialog"));
 
         // Logged as sent, for this report.
         auto entries = SendLog(*m_db).list(5, m_report500);
@@ -370,6 +383,8 @@ private Q_SLOTS:
         const QString got = m_server->messages().last();
         QCOMPARE(edtest::strings(SmtpServer::envelope(got).value(QStringLiteral("rcpt_tos"))), QStringList{QStringLiteral("qa@example.com")});
         QVERIFY(edtest::parseMessage(got + QStringLiteral(".eml")).value(QStringLiteral("subject")).toString().startsWith(QStringLiteral("[Shop] Test email from ErrorDeck")));
+        if (qEnvironmentVariableIsSet("ERRORDECK_SCREENSHOT_DIR"))
+            screenshot(dlg, QStringLiteral("settings-email"));
 
         // The port typed in the dialog is what the test uses (the dialog saves first).
         const int dead = unusedPort();

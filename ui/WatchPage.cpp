@@ -16,18 +16,20 @@ namespace ed {
 
 WatchPage::WatchPage(QWidget *parent) : SettingsPage(parent)
 {
-    auto *form = new QFormLayout(this);
+    auto *page = new QVBoxLayout(this);
     auto *intro = new QLabel(tr("ErrorDeck imports from these folders while the app runs: new report files, lines appended to "
                                 "JSON Lines logs (also after log rotation) and Django's e-mails (file-based backend folders, "
                                 ".eml, mbox). A new issue or a regression shows a notification."),
                              this);
     intro->setWordWrap(true);
-    form->addRow(intro);
+    page->addWidget(intro);
+    auto *form = new QFormLayout;
+    page->addLayout(form, 1);
 
     auto *box = new QWidget(this);
     m_list = new QListWidget(box);
     m_list->setObjectName(QStringLiteral("watchedFolders"));
-    m_list->setMinimumHeight(160);
+    m_list->setMinimumHeight(120);
     m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
     auto *add = new QPushButton(theme::icon(QStringLiteral("add")), tr("&Add…"), box);
     add->setObjectName(QStringLiteral("addWatchedFolder"));
