@@ -52,9 +52,7 @@ ReportRow ReportStore::rowFrom(const Statement &st, int c)
     return r;
 }
 
-namespace {
-
-const char *sortColumn(ReportSort s)
+const char *ReportStore::sortColumnSql(ReportSort s)
 {
     switch (s) {
     case ReportSort::Timestamp: return "r.timestamp";
@@ -70,6 +68,8 @@ const char *sortColumn(ReportSort s)
     return "r.timestamp";
 }
 
+namespace {
+
 const char *issueSortColumn(IssueSort s)
 {
     switch (s) {
@@ -84,15 +84,6 @@ const char *issueSortColumn(IssueSort s)
     return "last_seen";
 }
 
-QString fromClause(const SqlFilter &f)
-{
-    QString sql = QStringLiteral(" FROM reports r");
-    if (f.joinsIssues)
-        sql += QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
-    if (!f.where.isEmpty())
-        sql += QStringLiteral(" WHERE ") + f.where;
-    return sql;
-}
 
 IssueRow issueFrom(const Statement &st)
 {
@@ -138,8 +129,8 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
         return Error{filter.error()};
     const char *dir = descending ? "DESC" : "ASC";
     const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 %4, r.id %4 LIMIT ? OFFSET ?")
-                            .arg(QString::fromLatin1(rowColumns()), fromClause(*filter),
-                                 QString::fromLatin1(sortColumn(sort)), QString::fromLatin1(dir));
+                            .arg(QString::fromLatin1(rowColumns()), filter->fromClause(),
+                                 QString::fromLatin1(sortColumnSql(sort)), QString::fromLatin1(dir));
     Statement st = m_db.conn().prepare(sql.toStdString());
     if (!st.valid())
         return Error{st.prepareError()};
@@ -159,7 +150,7 @@ Result<int64_t> ReportStore::countReports(const SearchQuery &q)
     auto filter = q.toSql();
     if (!filter)
         return Error{filter.error()};
-    Statement st = m_db.conn().prepare((QStringLiteral("SELECT count(*)") + fromClause(*filter)).toStdString());
+    Statement st = m_db.conn().prepare((QStringLiteral("SELECT count(*)") + filter->fromClause()).toStdString());
     if (!st.valid())
         return Error{st.prepareError()};
     bindVariants(st, filter->binds);
@@ -309,7 +300,7 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
     } else {
         sql = QStringLiteral("SELECT %1, m.n FROM issues JOIN (SELECT r.issue_id AS iid, count(*) AS n%2 GROUP BY r.issue_id) m"
                              " ON m.iid = issues.id ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
-                  .arg(QString::fromLatin1(kIssueColumns), fromClause(*filter),
+                  .arg(QString::fromLatin1(kIssueColumns), filter->fromClause(),
                        QString::fromLatin1(issueSortColumn(sort)), dir);
     }
     Statement st = m_db.conn().prepare(sql.toStdString());

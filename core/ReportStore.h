@@ -84,6 +84,7 @@ public:
 
     static ReportRow rowFrom(const Statement &st, int firstColumn = 0);
     static const char *rowColumns(); // "r.id, r.event_id, ..." in rowFrom's order
+    static const char *sortColumnSql(ReportSort sort); // "r.timestamp", ...
 
     // The share (0..1) of reports under a logger prefix, from the issue counters.
     double loggerShare(const QString &prefix);

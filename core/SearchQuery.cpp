@@ -82,6 +82,16 @@ QString ftsPhrase(const QString &word)
 
 } // namespace
 
+QString SqlFilter::fromClause() const
+{
+    QString sql = QStringLiteral(" FROM reports r");
+    if (joinsIssues)
+        sql += QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
+    if (!where.isEmpty())
+        sql += QStringLiteral(" WHERE ") + where;
+    return sql;
+}
+
 QStringList SearchQuery::fieldNames()
 {
     return {QStringLiteral("level"), QStringLiteral("status"), QStringLiteral("logger"), QStringLiteral("path"),

@@ -23,6 +23,9 @@ struct SqlFilter {
     std::vector<QVariant> binds;
     bool joinsIssues = false;
     QString ftsMatch;          // "" or an FTS5 MATCH expression
+
+    // " FROM reports r [JOIN issues i] [WHERE ...]": the filter's binds follow in order.
+    QString fromClause() const;
 };
 
 struct SearchQuery {

@@ -11,22 +11,6 @@
 namespace ed {
 namespace {
 
-const char *columnSql(ReportSort s)
-{
-    switch (s) {
-    case ReportSort::Timestamp: return "r.timestamp";
-    case ReportSort::Level: return "r.level";
-    case ReportSort::Logger: return "r.logger";
-    case ReportSort::Message: return "r.message";
-    case ReportSort::Status: return "r.status_code";
-    case ReportSort::Path: return "r.path";
-    case ReportSort::Type: return "r.exception_type";
-    case ReportSort::Issue: return "r.issue_id";
-    case ReportSort::Id: return "r.id";
-    }
-    return "r.timestamp";
-}
-
 QVariant sortValue(ReportSort s, const ReportRow &r)
 {
     switch (s) {
@@ -39,15 +23,6 @@ QVariant sortValue(ReportSort s, const ReportRow &r)
     }
 }
 
-QString fromWhere(const SqlFilter &f)
-{
-    QString sql = QStringLiteral(" FROM reports r");
-    if (f.joinsIssues)
-        sql += QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
-    if (!f.where.isEmpty())
-        sql += QStringLiteral(" WHERE ") + f.where;
-    return sql;
-}
 
 } // namespace
 
@@ -102,7 +77,7 @@ PagedModel::CountJob ReportListModel::makeCountJob() const
     if (!m_filter)
         return [](Database &) -> Result<int64_t> { return int64_t(0); };
     return [f = *m_filter](Database &db) -> Result<int64_t> {
-        Statement st = db.conn().prepare((QStringLiteral("SELECT count(*)") + fromWhere(f)).toStdString());
+        Statement st = db.conn().prepare((QStringLiteral("SELECT count(*)") + f.fromClause()).toStdString());
         if (!st.valid())
             return Error{st.prepareError()};
         bindVariants(st, f.binds);
@@ -128,7 +103,7 @@ ReportListModel::RowsJob ReportListModel::makeRowsJob(int page) const
         }
     }
     const int64_t offset = int64_t(page - fromPage) * kPageSize;
-    const QString col = QString::fromLatin1(columnSql(m_sort));
+    const QString col = QString::fromLatin1(ReportStore::sortColumnSql(m_sort));
     const QString dir = m_descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
     SqlFilter f = *m_filter;
     if (from) {
@@ -138,7 +113,7 @@ ReportListModel::RowsJob ReportListModel::makeRowsJob(int page) const
         f.binds.push_back(qint64(from->id));
     }
     const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 %4, r.id %4 LIMIT ? OFFSET ?")
-                            .arg(QString::fromLatin1(ReportStore::rowColumns()), fromWhere(f), col, dir);
+                            .arg(QString::fromLatin1(ReportStore::rowColumns()), f.fromClause(), col, dir);
     return [f, sql, offset](Database &db) -> Result<std::vector<ReportRow>> {
         Statement st = db.conn().prepare(sql.toStdString());
         if (!st.valid())

@@ -21,16 +21,6 @@ namespace ed {
 
 namespace {
 constexpr int kMaxBars = 36;
-
-QString fromWhere(const SqlFilter &f)
-{
-    QString sql = QStringLiteral(" FROM reports r");
-    if (f.joinsIssues)
-        sql += QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
-    if (!f.where.isEmpty())
-        sql += QStringLiteral(" WHERE ") + f.where;
-    return sql;
-}
 } // namespace
 
 TimelineChart::TimelineChart(const QString &dbPath, QWidget *parent)
@@ -71,7 +61,7 @@ Result<TimelineData> TimelineChart::compute(Database &db, const SearchQuery &q, 
     TimelineData d;
     int64_t lo = q.since.value_or(0), hi = q.until.value_or(0);
     if (!q.since || !q.until) {
-        Statement st = db.conn().prepare((QStringLiteral("SELECT min(r.timestamp), max(r.timestamp)") + fromWhere(*f)).toStdString());
+        Statement st = db.conn().prepare((QStringLiteral("SELECT min(r.timestamp), max(r.timestamp)") + f->fromClause()).toStdString());
         if (!st.valid())
             return Error{st.prepareError()};
         bindVariants(st, f->binds);
@@ -93,7 +83,7 @@ Result<TimelineData> TimelineChart::compute(Database &db, const SearchQuery &q, 
         d.start -= int64_t(kMinBars - d.buckets) * d.bucket;
         d.buckets = kMinBars;
     }
-    const QString sql = QStringLiteral("SELECT (r.timestamp - ?) / ?, r.level, count(*)%1 GROUP BY 1, 2").arg(fromWhere(*f));
+    const QString sql = QStringLiteral("SELECT (r.timestamp - ?) / ?, r.level, count(*)%1 GROUP BY 1, 2").arg(f->fromClause());
     Statement st = db.conn().prepare(sql.toStdString());
     if (!st.valid())
         return Error{st.prepareError()};
