@@ -23,7 +23,10 @@
 #include <QDialog>
 #include <QDir>
 #include <QFile>
+#include <QGuiApplication>
 #include <QLabel>
+#include <QScreen>
+#include <QStyle>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
@@ -306,8 +309,17 @@ void MainWindow::restoreState()
 {
     QSettings s;
     s.beginGroup(QStringLiteral("MainWindow"));
-    if (!restoreGeometry(s.value(QStringLiteral("geometry")).toByteArray()))
-        resize(1500, 950);
+    if (!restoreGeometry(s.value(QStringLiteral("geometry")).toByteArray())) {
+        // First start: roomy, but never larger than the screen we open on.
+        QSize size(1500, 950);
+        if (const QScreen *screen = QGuiApplication::primaryScreen()) {
+            const QRect avail = screen->availableGeometry();
+            size = size.boundedTo(avail.size() * 0.92);
+            setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, avail));
+        } else {
+            resize(size);
+        }
+    }
     QMainWindow::restoreState(s.value(QStringLiteral("state")).toByteArray());
     for (QSplitter *sp : {m_sideSplit, m_vsplit, m_hsplit, m_listSplit})
         sp->restoreState(s.value(sp->objectName()).toByteArray());
