@@ -315,6 +315,38 @@ private Q_SLOTS:
         QVERIFY2(s.problems.front().reason.contains(QStringLiteral("MB")), qPrintable(s.problems.front().reason));
     }
 
+    // The disk fills up mid-import (SQLite's max_page_count gives the same
+    // SQLITE_FULL a full disk does): a clear fatal error, the batch rolled back,
+    // what was committed before intact, and the import completes once there is room.
+    void fullDiskStopsCleanly()
+    {
+        std::unique_ptr<Fixture> f(*Fixture::make());
+        QCOMPARE(importPlain(f->db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
+        const int64_t pages = *f->db.conn().scalar("PRAGMA page_count");
+        QVERIFY(f->db.conn().exec("PRAGMA max_page_count=" + std::to_string(pages + 8)));
+        // More than 8 pages of new reports: the same corpus under fresh event ids.
+        QByteArray more;
+        for (const QByteArray &line : corpusBytes().split('\n'))
+            if (!line.isEmpty())
+                more += QByteArray(line).replace("\"event_id\": \"", "\"event_id\": \"more-") + '\n';
+        const QString path = f->file(QStringLiteral("more.jsonl"), more);
+        const auto s = importPlain(f->db, {path}, 20);
+        QVERIFY2(s.fatal.contains(QStringLiteral("full")), qPrintable(s.fatal));
+        QVERIFY(s.fatal.contains(f->db.path()));
+        const int64_t stored = f->reports();
+        QVERIFY(stored >= 98 && stored < 196);
+        auto check = f->db.conn().prepare("PRAGMA integrity_check");
+        QVERIFY(check.step());
+        QCOMPARE(check.qtext(0), QStringLiteral("ok"));
+        QCOMPARE(*f->db.conn().scalar("SELECT sum(count + hidden_count) FROM issues"), stored);
+        QCOMPARE(*f->db.conn().scalar("SELECT count(*) FROM reports_fts"), stored);
+        // Room again: the same import goes on and ends with each report once.
+        QVERIFY(f->db.conn().exec("PRAGMA max_page_count=1073741823"));
+        const auto again = importPlain(f->db, {path});
+        QVERIFY2(again.fatal.isEmpty(), qPrintable(again.fatal));
+        QCOMPARE(f->reports(), int64_t(196));
+    }
+
     // A real kill -9 in the middle of an import, then the same import again:
     // the database is consistent and holds every report exactly once.
     void killedImportResumesExactlyOnce()
