@@ -17,6 +17,11 @@
 #include <QProcess>
 #include <QTest>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace edtest {
 
 inline const QString kPython = QStringLiteral("/usr/bin/python3"); // the one with aiosmtpd
@@ -203,6 +208,20 @@ inline QList<QJsonObject> corpusRecords()
             out << QJsonDocument::fromJson(line).object();
     }
     return out;
+}
+
+// A loopback port bound and closed again without listening: nobody answers there.
+inline int unusedLoopbackPort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
+    ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
 }
 
 } // namespace edtest

@@ -88,20 +88,6 @@ private:
         return *r;
     }
 
-    static int freePort()
-    {
-        // Bound and closed again without listening: a port where nobody answers.
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-        ::close(fd);
-        return ntohs(a.sin_port);
-    }
-
     void verifyLoggedFailure(const SendResult &r, const QString &server)
     {
         QVERIFY(r.logId > 0);
@@ -361,7 +347,7 @@ private Q_SLOTS:
 
     void connectionRefused()
     {
-        const int port = freePort();
+        const int port = edtest::unusedLoopbackPort();
         configure(QStringLiteral("127.0.0.1"), port);
         const SendResult r = sendReport(m_report500, MailAudience::Admins);
         verifyLoggedFailure(r, QStringLiteral("127.0.0.1:%1").arg(port));

@@ -55,20 +55,6 @@ private:
     IssueListModel *issues() const { return m_win->issueList()->issueModel(); }
     QString newServerDir() { return m_dir.filePath(QStringLiteral("server%1").arg(++m_servers)); }
 
-    static int unusedPort()
-    {
-        // Bound and closed again without listening: nobody answers there.
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-        ::close(fd);
-        return ntohs(a.sin_port);
-    }
-
     void setPort(int port)
     {
         // Through the window's own Config, as the settings dialog writes it.
@@ -326,7 +312,7 @@ private Q_SLOTS:
     // window's event loop never stalls meanwhile.
     void deadServerShowsAClearError()
     {
-        const int port = unusedPort();
+        const int port = edtest::unusedLoopbackPort();
         setPort(port);
         QVERIFY(selectReport(m_report500));
         m_win->action(QStringLiteral("actionEmailAdmins"))->trigger();
@@ -387,7 +373,7 @@ private Q_SLOTS:
             screenshot(dlg, QStringLiteral("settings-email"));
 
         // The port typed in the dialog is what the test uses (the dialog saves first).
-        const int dead = unusedPort();
+        const int dead = edtest::unusedLoopbackPort();
         page->findChild<QSpinBox *>(QStringLiteral("emailPort"))->setValue(dead);
         QTest::mouseClick(page->testButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(page->testStatus().startsWith(QStringLiteral("Not sent")), 30000);
