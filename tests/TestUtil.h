@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -37,8 +38,26 @@ inline QList<QJsonObject> corpusRecords()
 inline QJsonObject truth()
 {
     QFile f(corpus(QStringLiteral("truth.json")));
-    f.open(QIODevice::ReadOnly);
+    // Without it every check built on it would pass vacuously.
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(f.fileName()));
     return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+// Every secret value truth.json lists: the settings' and each request's.
+inline QStringList corpusSecrets()
+{
+    const QJsonObject t = truth();
+    QStringList out;
+    for (const QJsonValue &v : t.value(QStringLiteral("settings_secrets")).toArray())
+        out << v.toString();
+    for (const QJsonValue &r : t.value(QStringLiteral("requests")).toArray())
+        for (const QJsonValue &v : r.toObject().value(QStringLiteral("secrets")).toArray())
+            out << v.toString();
+    out.removeDuplicates();
+    if (out.isEmpty())
+        qFatal("truth.json lists no secrets");
+    return out;
 }
 
 inline void writeFile(const QString &path, const QByteArray &data)

@@ -8,6 +8,8 @@
 #include "filters/RuleApplier.h"
 #include "import/Importer.h"
 
+#include "TestUtil.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -17,24 +19,9 @@
 #include <QTest>
 
 using namespace ed;
+using edtest::corpusSecrets;
 
 namespace {
-
-QStringList corpusSecrets()
-{
-    QFile f(QStringLiteral(ERRORDECK_CORPUS "/truth.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("no truth.json");
-    const QJsonObject truth = QJsonDocument::fromJson(f.readAll()).object();
-    QStringList out;
-    for (const QJsonValue &v : truth.value(QStringLiteral("settings_secrets")).toArray())
-        out << v.toString();
-    for (const QJsonValue &r : truth.value(QStringLiteral("requests")).toArray())
-        for (const QJsonValue &v : r.toObject().value(QStringLiteral("secrets")).toArray())
-            out << v.toString();
-    out.removeDuplicates();
-    return out;
-}
 
 QStringList mailSources()
 {

@@ -3,6 +3,8 @@
 #include "filters/SecretScrubber.h"
 #include "filters/TextScanners.h"
 
+#include "TestUtil.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -11,6 +13,7 @@
 #include <QTest>
 
 using namespace ed;
+using edtest::corpusSecrets;
 
 namespace {
 
@@ -29,22 +32,6 @@ std::string scrubbed(const SecretScrubber &s, std::string text)
 }
 
 const std::string M(kScrubbedValue);
-
-QStringList corpusSecrets()
-{
-    QFile f(QStringLiteral(ERRORDECK_CORPUS "/truth.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    const QJsonObject truth = QJsonDocument::fromJson(f.readAll()).object();
-    QStringList out;
-    for (const QJsonValue &v : truth.value(QStringLiteral("settings_secrets")).toArray())
-        out << v.toString();
-    for (const QJsonValue &r : truth.value(QStringLiteral("requests")).toArray())
-        for (const QJsonValue &v : r.toObject().value(QStringLiteral("secrets")).toArray())
-            out << v.toString();
-    out.removeDuplicates();
-    return out;
-}
 
 } // namespace
 
