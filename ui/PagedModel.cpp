@@ -40,21 +40,7 @@ void PagedModel::restart()
     endResetModel();
     Q_EMIT loadingChanged(true);
 
-    auto genNow = m_generation;
-    QPointer<PagedModel> self(this);
-    m_countWorker->post([gen, genNow, self, job = makeCountJob()](Database &db) {
-        if (genNow->load() != gen)
-            return; // a newer query replaced this one while it waited
-        auto count = job(db);
-        if (genNow->load() != gen)
-            return;
-        QMetaObject::invokeMethod(
-            self.data(), [self, gen, count = std::move(count)]() mutable {
-                if (self)
-                    self->onCount(gen, std::move(count));
-            },
-            Qt::QueuedConnection);
-    });
+    postCount(gen);
     requestPage(0);
 }
 
@@ -103,6 +89,27 @@ void PagedModel::postPage(int page) const
                 Qt::QueuedConnection);
         },
         /*urgent=*/true); // newest request first: it is the one on screen
+}
+
+// The COUNT of query generation `gen`, on the count worker; dropped when a
+// newer query has replaced it by the time it runs or ends.
+void PagedModel::postCount(int gen)
+{
+    auto genNow = m_generation;
+    QPointer<PagedModel> self(this);
+    m_countWorker->post([gen, genNow, self, job = makeCountJob()](Database &db) {
+        if (genNow->load() != gen)
+            return;
+        auto count = job(db);
+        if (genNow->load() != gen)
+            return;
+        QMetaObject::invokeMethod(
+            self.data(), [self, gen, count = std::move(count)]() mutable {
+                if (self)
+                    self->onCount(gen, std::move(count));
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void PagedModel::onCount(int gen, Result<int64_t> count)
@@ -188,21 +195,7 @@ void PagedModel::refreshKeepingRows()
     onRefreshStarted();
     Q_EMIT loadingChanged(true);
 
-    auto genNow = m_generation;
-    QPointer<PagedModel> self(this);
-    m_countWorker->post([gen, genNow, self, job = makeCountJob()](Database &db) {
-        if (genNow->load() != gen)
-            return;
-        auto count = job(db);
-        if (genNow->load() != gen)
-            return;
-        QMetaObject::invokeMethod(
-            self.data(), [self, gen, count = std::move(count)]() mutable {
-                if (self)
-                    self->onCount(gen, std::move(count));
-            },
-            Qt::QueuedConnection);
-    });
+    postCount(gen);
     // The pages around the one asked for last are the ones on screen; the
     // nearest is asked for last, so it stays the "latest" page.
     const int around = m_latestPage->load();

@@ -81,6 +81,7 @@ private:
     void postPage(int page) const;
     void maybeCommitRefresh();
     void commitRefresh();
+    void postCount(int gen);
     void onCount(int gen, Result<int64_t> count);
     void onPage(int gen, int page, Result<std::pair<std::any, int>> rows);
     void setRowCount(int n);
