@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 packages=(
   cmake ninja-build g++ pkg-config git
-  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev qt6-l10n-tools libgl-dev
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev qt6-l10n-tools libgl-dev libqt6opengl6-dev
   libsqlite3-dev libspdlog-dev libcurl4-openssl-dev libgmime-3.0-dev libsimdjson-dev
   libzstd-dev libxxhash-dev zlib1g-dev qtkeychain-qt6-dev
   python3 python3-django python3-aiosmtpd openssl

@@ -6,7 +6,7 @@
 //   bench_ui_model [--reports N] [--db PATH]
 //
 // Without --db it builds a database in a temporary folder: 20,000 reports made
-// by ../shared/bench/gen_reports.py and imported with the real importer, then
+// by bench/gen_reports.py and imported with the real importer, then
 // copied in SQL (new event ids, times shifted back an hour per copy) up to N.
 // The copies are not in the full-text index. An existing --db is reused.
 #include "Database.h"
@@ -52,10 +52,9 @@ bool buildDatabase(const QString &path, int64_t target, const QString &work)
     }
     QElapsedTimer t;
     t.start();
-    const QString shared = QStringLiteral(ERRORDECK_SHARED_DIR);
     const QString seed = work + QStringLiteral("/seed.jsonl");
     if (QProcess::execute(QStringLiteral("/usr/bin/python3"),
-                          {shared + QStringLiteral("/bench/gen_reports.py"), shared + QStringLiteral("/corpus/records.jsonl"),
+                          {QStringLiteral(ERRORDECK_BENCH_DIR "/gen_reports.py"), QStringLiteral(ERRORDECK_CORPUS "/records.jsonl"),
                            QString::number(kSeedReports), seed}) != 0) {
         std::fprintf(stderr, "gen_reports.py failed\n");
         return false;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ErrorDeck's speed and memory benchmarks (not tests: numbers to read, not to assert).
 #   bench/run_benchmarks.sh [BUILD_DIR] [--large]
-# Makes a 20,000-report v1 file with ../shared/bench/gen_reports.py in a temporary
+# Makes a 20,000-report v1 file with bench/gen_reports.py in a temporary
 # folder, imports it into a fresh database with errordeck-cli, and prints seconds,
 # MB/s, reports/s, the database size as a share of the input and peak RSS, beside
 # the naive baseline (the same lines as blobs, one transaction). With --large it
@@ -12,7 +12,7 @@ root="$(dirname "$here")"
 build="${1:-$root/build}"
 large=0
 for a in "$@"; do [ "$a" = "--large" ] && large=1; done
-shared="$root/../shared"
+corpus="$root/tests/data/corpus"
 cli="$build/app/errordeck-cli/errordeck-cli"
 py=/usr/bin/python3
 [ -x "$cli" ] || { echo "build first: $cli is missing" >&2; exit 1; }
@@ -43,7 +43,7 @@ PY
 }
 
 echo "== generating 20,000 reports"
-$py "$shared/bench/gen_reports.py" "$shared/corpus/records.jsonl" 20000 "$work/g20k.jsonl"
+$py "$here/gen_reports.py" "$corpus/records.jsonl" 20000 "$work/g20k.jsonl"
 echo "== import (targets: >= 100 MB/s, peak RSS <= 300 MB, database <= 20% of input)"
 import_bench "$work/g20k.jsonl" "default rules"
 # --no-filters (hidden from --help) imports without scrubbing and rules: the
@@ -51,9 +51,9 @@ import_bench "$work/g20k.jsonl" "default rules"
 import_bench "$work/g20k.jsonl" "rules off" --no-filters
 "$build/bench/bench_naive_insert" "$work/g20k.jsonl" "$work/naive.sqlite3"
 
-if [ -d "$shared/corpus/emails" ] && "$cli" import --help >/dev/null; then
+if [ -d "$corpus/emails" ] && "$cli" import --help >/dev/null; then
   echo "== e-mail import (target >= 50 MB/s): 10,000 file-based-backend messages"
-  $py "$here/make_mail_folder.py" "$shared/corpus/emails" 10000 "$work/mail"
+  $py "$here/make_mail_folder.py" "$corpus/emails" 10000 "$work/mail"
   mail_bytes=$(du -sb "$work/mail" | awk '{print $1}')
   start=$(date +%s.%N)
   "$cli" import --quiet --json --db "$work/mail.sqlite3" "$work/mail" >"$work/mail.json" || true
@@ -72,7 +72,7 @@ fi
 
 if [ "$large" = 1 ]; then
   echo "== 200,000 reports: queries (targets: list < 50 ms, one report < 20 ms, issues < 50 ms)"
-  $py "$shared/bench/gen_reports.py" "$shared/corpus/records.jsonl" 200000 "$work/g200k.jsonl" --seed 2
+  $py "$here/gen_reports.py" "$corpus/records.jsonl" 200000 "$work/g200k.jsonl" --seed 2
   import_bench "$work/g200k.jsonl" "200k"
   rm -f "$work/g200k.jsonl"
   "$build/bench/bench_queries" "$work/bench-200k.sqlite3"

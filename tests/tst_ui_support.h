@@ -48,12 +48,12 @@ inline QString corpusDatabase(const QTemporaryDir &dir, const QString &name = QS
     return path;
 }
 
-// N generated reports (the shared benchmark generator over the corpus).
+// N generated reports (the benchmark generator, bench/gen_reports.py, over the corpus).
 inline QString generatedReports(const QTemporaryDir &dir, int n, int seed = 1)
 {
     const QString out = dir.filePath(QStringLiteral("gen-%1-%2.jsonl").arg(n).arg(seed));
     const int rc = QProcess::execute(QStringLiteral("/usr/bin/python3"),
-                                     {QStringLiteral(ERRORDECK_CORPUS "/../bench/gen_reports.py"), corpus(QStringLiteral("records.jsonl")),
+                                     {QStringLiteral(ERRORDECK_BENCH_DIR "/gen_reports.py"), corpus(QStringLiteral("records.jsonl")),
                                       QString::number(n), out, QStringLiteral("--seed"), QString::number(seed)});
     if (rc != 0)
         qFatal("gen_reports.py failed");

@@ -1,7 +1,7 @@
-"""A small real Django site that fails in all the ways of the shared corpus.
+"""A small real Django site that fails in all the ways of the corpus.
 
 Used by test_handler.py and make_site_output.py.  It is configured like the
-site that produced /work/shared/corpus: DEBUG = False, ADMINS, MANAGERS,
+site that produced tests/data/corpus: DEBUG = False, ADMINS, MANAGERS,
 BrokenLinkEmailsMiddleware, IGNORABLE_404_URLS, INTERNAL_IPS, and LOGGING with
 both Django's AdminEmailHandler(include_html=True) and ErrorDeck's
 ReportFileHandler on the "django" and "shop" loggers.  Mail goes to the locmem
