@@ -21,7 +21,7 @@ using namespace ed;
 
 namespace {
 
-QString dataDir() { return QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/data"); }
+QString dataDir() { return QStringLiteral(ERRORDECK_TEST_DATA); }
 
 QJsonDocument readJson(const QString &path)
 {
