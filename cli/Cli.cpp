@@ -93,9 +93,14 @@ int run(const QStringList &args)
     QString name = args[i];
     QStringList rest = args.mid(i + 1);
     if (name == QLatin1String("help")) { // errordeck-cli help [COMMAND]
-        if (rest.isEmpty() || !commands().count(rest.first())) {
+        if (rest.isEmpty()) {
             usage(ctx.out());
-            return rest.isEmpty() ? Ok : Fatal;
+            return Ok;
+        }
+        if (!commands().count(rest.first())) {
+            ctx.err() << "errordeck-cli help: unknown command '" << rest.first() << "'\n";
+            usage(ctx.err());
+            return Fatal;
         }
         name = rest.first();
         rest = {QStringLiteral("--help")};

@@ -11,7 +11,7 @@
 namespace ed::cli {
 
 // Replaces control characters (C0 but newline and tab, DEL, C1) and the
-// Unicode bidi controls that reorder what a terminal shows. C0 and DEL become
+// Unicode bidi embeddings, overrides and isolates that reorder what a terminal shows. C0 and DEL become
 // their Unicode control pictures (ESC shows as U+241B), the others U+FFFD.
 QString terminalSafe(QStringView s);
 // The same, and newline and tab too: for one-line fields such as file names

@@ -1,6 +1,8 @@
 // errordeck-cli as scripts use it: exit statuses, JSON output, --db and ERRORDECK_DB.
+#include "TerminalText.h"
 #include "TestUtil.h"
 
+#include <QBuffer>
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonArray>
@@ -394,6 +396,23 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("logger")).toString(), QStringLiteral("x\x1b[31mred"));
         QCOMPARE(o.value(QStringLiteral("message")).toString(),
                  QStringLiteral("Boom \x1b]0;pwned-title\x07 \x1b[2J\x1b[H fake output\r\nline2 \x1b]8;;http://evil.example/\x07link\x1b]8;;\x07"));
+    }
+
+    // The replacement itself, and through the device a UTF-8 character cut in two by the writes.
+    void terminalSafeText()
+    {
+        const QString hostile = QStringLiteral("a\u202Eb\u0080c\u009Bd\x7f\x1b\x07 \u05D0\u200F\t\n");
+        QCOMPARE(ed::cli::terminalSafe(hostile), QStringLiteral("a\uFFFDb\uFFFDc\uFFFDd\u2421\u241B\u2407 \u05D0\u200F\t\n"));
+        QCOMPARE(ed::cli::oneLine(QStringLiteral("x\ty\nz\r")), QStringLiteral("x\u2409y\u240Az\u240D"));
+        QBuffer target;
+        target.open(QIODevice::WriteOnly);
+        {
+            ed::cli::TerminalSafeDevice device(&target);
+            const QByteArray bytes = QStringLiteral("\u00E9\x1b[2J\u20AC\u009B").toUtf8(); // é ESC [2J € CSI
+            for (qsizetype i = 0; i < bytes.size(); ++i)
+                QCOMPARE(device.write(bytes.constData() + i, 1), qint64(1));
+        }
+        QCOMPARE(QString::fromUtf8(target.data()), QStringLiteral("\u00E9\u241B[2J\u20AC\uFFFD"));
     }
 
     // show --raw is the original e-mail byte for byte into a pipe, and safe on a terminal.
