@@ -3,6 +3,7 @@
 #include "TestUtil.h"
 
 #include <QBuffer>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonArray>
@@ -396,6 +397,40 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("logger")).toString(), QStringLiteral("x\x1b[31mred"));
         QCOMPARE(o.value(QStringLiteral("message")).toString(),
                  QStringLiteral("Boom \x1b]0;pwned-title\x07 \x1b[2J\x1b[H fake output\r\nline2 \x1b]8;;http://evil.example/\x07link\x1b]8;;\x07"));
+    }
+
+    // watch names the files it imports and quotes their problems: one line each, no escapes.
+    void watchShowsFileNamesSafely()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("incoming"));
+        QVERIFY(QDir().mkpath(folder));
+        QProcess watch;
+        watch.start(QStringLiteral(ERRORDECK_CLI),
+                    {QStringLiteral("--db"), dir.filePath(QStringLiteral("watch.sqlite3")), QStringLiteral("watch"),
+                     QStringLiteral("--interval"), QStringLiteral("0.2"), folder});
+        QVERIFY(watch.waitForStarted());
+        QByteArray err;
+        QDeadlineTimer deadline(60000);
+        while (!err.contains("Ctrl+C") && !deadline.hasExpired() && watch.waitForReadyRead(1000))
+            err += watch.readAllStandardError();
+        err += watch.readAllStandardError();
+        QVERIFY2(err.contains("Ctrl+C"), err.constData());
+        writeFile(folder + QStringLiteral("/new\x1b[2Jline\n.jsonl"),
+                  "{\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"fine\"}\nnot json\x1b]0;t\x07\n");
+        QByteArray out;
+        while (!(out.contains("1 stored") && err.contains(":2: ")) && !deadline.hasExpired()) {
+            watch.waitForReadyRead(500);
+            out += watch.readAllStandardOutput();
+            err += watch.readAllStandardError();
+        }
+        watch.terminate();
+        QVERIFY(watch.waitForFinished(30000));
+        out += watch.readAllStandardOutput();
+        err += watch.readAllStandardError();
+        QVERIFY2(out.contains(QStringLiteral("(new\u241B[2Jline\u240A.jsonl)").toUtf8()), out.constData());
+        QVERIFY2(err.contains(QStringLiteral("new\u241B[2Jline\u240A.jsonl:2: ").toUtf8()), err.constData());
+        QVERIFY2(!hasTerminalControls(out) && !hasTerminalControls(err), (out + err).constData());
     }
 
     // The replacement itself, and through the device a UTF-8 character cut in two by the writes.
