@@ -17,11 +17,14 @@ QString replaceControls(QStringView s, bool keepLayout)
 {
     QString out;
     out.reserve(s.size());
-    for (const QChar ch : s) {
+    for (qsizetype i = 0; i < s.size(); ++i) {
+        const QChar ch = s[i];
         const char16_t c = ch.unicode();
         if (c < 0x20) {
             if (keepLayout && (c == u'\n' || c == u'\t'))
                 out += ch;
+            else if (keepLayout && c == u'\r' && i + 1 < s.size() && s[i + 1] == u'\n')
+                continue; // a CRLF line end (e-mails have them) is a line end, a lone CR could overwrite the line
             else
                 out += QChar(char16_t(0x2400 + c)); // ␛ for ESC, ␍ for CR, ...
         } else if (c == 0x7F) {
@@ -71,7 +74,9 @@ TerminalSafeDevice::~TerminalSafeDevice()
 qint64 TerminalSafeDevice::writeData(const char *data, qint64 size)
 {
     m_pending.append(data, size);
-    const qsizetype complete = m_pending.size() - incompleteTail(m_pending);
+    qsizetype complete = m_pending.size() - incompleteTail(m_pending);
+    if (complete > 0 && m_pending[complete - 1] == '\r')
+        --complete; // whether it ends a CRLF shows with the next write
     const QByteArray safe = terminalSafe(QString::fromUtf8(m_pending.first(complete))).toUtf8();
     m_pending.remove(0, complete);
     if (m_target->write(safe) != safe.size())

@@ -10,7 +10,8 @@
 
 namespace ed::cli {
 
-// Replaces control characters (C0 but newline and tab, DEL, C1) and the
+// Replaces control characters (C0 but newline and tab, DEL, C1; CRLF becomes a
+// newline, a lone CR is replaced) and the
 // Unicode bidi embeddings, overrides and isolates that reorder what a terminal shows. C0 and DEL become
 // their Unicode control pictures (ESC shows as U+241B), the others U+FFFD.
 QString terminalSafe(QStringView s);
