@@ -135,7 +135,7 @@ Result<QString> databaseFileFrom(const QString &value, const QString &source)
 
 void addCommonOptions(QCommandLineParser &p)
 {
-    p.addOption({QStringLiteral("db"), QStringLiteral("The database file (default: $ERRORDECK_DB or the app-data folder)."),
+    p.addOption({QStringLiteral("db"), QStringLiteral("The database file, a path or file:PATH (default: $ERRORDECK_DB or the app-data folder)."),
                  QStringLiteral("path")});
     p.addOption({QStringLiteral("verbose"), QStringLiteral("More detail in the log, mirrored to stderr.")});
     p.addHelpOption();
