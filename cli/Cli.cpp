@@ -3,6 +3,7 @@
 #include "AppLog.h"
 
 #include <QCoreApplication>
+#include <algorithm>
 #include <map>
 
 namespace ed::cli {
@@ -34,11 +35,23 @@ const std::map<QString, Entry> &commands()
 
 void usage(QTextStream &o)
 {
-    o << "Usage: errordeck-cli COMMAND [options]   (errordeck-cli COMMAND --help for more)\n\nCommands:\n";
+    qsizetype width = 0;
     for (const auto &[name, e] : commands())
-        o << "  " << name.leftJustified(10) << e.summary << '\n';
-    o << "\nEvery command takes --db PATH (default: $ERRORDECK_DB or the app-data folder) and --verbose.\n";
+        width = std::max(width, name.size());
+    o << "Usage: errordeck-cli [--db PATH] [--verbose] COMMAND [options] [arguments]\n"
+         "       errordeck-cli COMMAND --help      (a command's options)\n"
+         "       errordeck-cli --version\n\nCommands:\n";
+    for (const auto &[name, e] : commands())
+        o << "  " << name.leftJustified(width + 2) << e.summary << '\n';
+    o << "\nGlobal options, before or after the command:\n"
+         "  --db PATH   the database file, a path or file:PATH (default: $ERRORDECK_DB or the app-data folder)\n"
+         "  --verbose   more detail in the log, mirrored to stderr\n";
     o.flush();
+}
+
+bool isHelp(const QString &a)
+{
+    return a == QLatin1String("--help") || a == QLatin1String("-h");
 }
 
 } // namespace
@@ -46,26 +59,66 @@ void usage(QTextStream &o)
 int run(const QStringList &args)
 {
     Context ctx;
-    if (args.size() < 2 || args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h")
-        || args[1] == QLatin1String("help")) {
+    // Global options come before the command, as with git or docker
+    // (errordeck-cli --db X list). They are handed on to the command's own
+    // parser, which checks them like the ones after the command.
+    QStringList global;
+    qsizetype i = 1;
+    for (; i < args.size() && args[i].startsWith(QLatin1Char('-')); ++i) {
+        const QString &a = args[i];
+        if (isHelp(a)) {
+            usage(ctx.out());
+            return Ok;
+        }
+        if (a == QLatin1String("--version")) {
+            ctx.out() << "errordeck-cli " << ERRORDECK_VERSION << Qt::endl;
+            return Ok;
+        }
+        if (a == QLatin1String("--verbose") || a.startsWith(QLatin1String("--db="))) {
+            global << a;
+        } else if (a == QLatin1String("--db") && i + 1 < args.size()) {
+            global << a << args[i + 1];
+            ++i;
+        } else {
+            ctx.err() << "errordeck-cli: " << (a == QLatin1String("--db") ? QStringLiteral("--db needs a database file")
+                                                                           : QStringLiteral("unknown option '%1' before the command").arg(a))
+                      << " (see errordeck-cli --help)" << Qt::endl;
+            return Fatal;
+        }
+    }
+    if (i >= args.size()) {
         usage(ctx.out());
-        return args.size() < 2 ? Fatal : Ok;
+        return Fatal;
     }
-    if (args[1] == QLatin1String("--version")) {
-        ctx.out() << "errordeck-cli " << ERRORDECK_VERSION << Qt::endl;
-        return Ok;
+    QString name = args[i];
+    QStringList rest = args.mid(i + 1);
+    if (name == QLatin1String("help")) { // errordeck-cli help [COMMAND]
+        if (rest.isEmpty()) {
+            usage(ctx.out());
+            return Ok;
+        }
+        if (!commands().count(rest.first())) {
+            ctx.err() << "errordeck-cli help: unknown command '" << rest.first() << "'\n";
+            usage(ctx.err());
+            return Fatal;
+        }
+        name = rest.first();
+        rest = {QStringLiteral("--help")};
     }
-    const auto it = commands().find(args[1]);
+    const auto it = commands().find(name);
     if (it == commands().end()) {
-        ctx.err() << "errordeck-cli: unknown command '" << args[1] << "'\n";
+        ctx.err() << "errordeck-cli: unknown command '" << name << "'\n";
         usage(ctx.err());
         return Fatal;
     }
-    ctx.verbose = args.contains(QStringLiteral("--verbose"));
+    ctx.command = name;
+    const qsizetype endOfOptions = rest.indexOf(QStringLiteral("--"));
+    ctx.verbose = global.contains(QStringLiteral("--verbose"))
+        || rest.mid(0, endOfOptions < 0 ? rest.size() : endOfOptions).contains(QStringLiteral("--verbose"));
     applog::init(QStringLiteral("errordeck-cli"), ctx.verbose);
     // The sub-parser sees "errordeck-cli COMMAND" as its program name.
-    QStringList sub = args.mid(2);
-    sub.prepend(args[0] + QLatin1Char(' ') + args[1]);
+    QStringList sub = global + rest;
+    sub.prepend(QStringLiteral("errordeck-cli ") + name);
     return it->second.run(ctx, sub);
 }
 

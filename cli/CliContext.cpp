@@ -1,18 +1,60 @@
 #include "CliContext.h"
 
-#include <QFileInfo>
+#include <QCoreApplication>
+#include <QRegularExpression>
+#include <QUrl>
 #include <cstdio>
+#include <unistd.h>
 
 namespace ed::cli {
+namespace {
 
-Context::Context() : m_out(stdout), m_err(stderr) {}
+QFile *openStdio(QFile &file, FILE *stream)
+{
+    file.open(stream, QIODevice::WriteOnly | QIODevice::Unbuffered);
+    return &file;
+}
+
+} // namespace
+
+Context::Context()
+    : m_safeStdout(openStdio(m_stdout, stdout)), m_safeStderr(openStdio(m_stderr, stderr)), m_out(&m_safeStdout),
+      m_err(&m_safeStderr), m_rawOut(&m_stdout), m_rawErr(&m_stderr)
+{
+}
+
+QTextStream &Context::exact()
+{
+    // Flush the other stream first: both end in the same stdout.
+    if (isatty(STDOUT_FILENO)) {
+        m_rawOut.flush();
+        return m_out;
+    }
+    m_out.flush();
+    return m_rawOut;
+}
 
 Database *Context::db()
 {
     if (m_db)
         return m_db.get();
-    if (dbPath.isEmpty())
+    if (!dbPath.isEmpty()) {
+        auto file = databaseFileFrom(dbPath, QStringLiteral("--db"));
+        if (!file) {
+            m_err << "errordeck-cli: " << file.error() << Qt::endl;
+            return nullptr;
+        }
+        dbPath = *file;
+    } else if (const QString env = qEnvironmentVariable("ERRORDECK_DB"); !env.isEmpty()) {
+        auto file = databaseFileFrom(env, QStringLiteral("ERRORDECK_DB"));
+        if (!file) {
+            m_err << "errordeck-cli: " << file.error() << Qt::endl;
+            return nullptr;
+        }
+        dbPath = *file;
+    } else {
         dbPath = Database::defaultPath();
+    }
     auto db = Database::open(dbPath);
     if (!db) {
         m_err << "errordeck-cli: " << db.error() << Qt::endl;
@@ -24,16 +66,27 @@ Database *Context::db()
 
 void Context::printJson(const QJsonDocument &doc)
 {
-    m_out << doc.toJson(QJsonDocument::Indented);
     m_out.flush();
+    m_rawOut << doc.toJson(QJsonDocument::Indented);
+    m_rawOut.flush();
 }
 
 void Context::printTable(const QStringList &header, const QList<QStringList> &rows)
 {
+    // One line per row, whatever the cells hold: a newline in a file name or
+    // message would fake a row.
+    QList<QStringList> cellsOf;
+    cellsOf.reserve(rows.size());
+    for (const QStringList &r : rows) {
+        QStringList cells;
+        for (const QString &c : r)
+            cells << oneLine(c);
+        cellsOf << cells;
+    }
     QList<qsizetype> width;
     for (const QString &h : header)
         width << h.size();
-    for (const QStringList &r : rows)
+    for (const QStringList &r : cellsOf)
         for (qsizetype i = 0; i < r.size() && i < width.size(); ++i)
             width[i] = std::max(width[i], r[i].size());
     auto line = [&](const QStringList &cells) {
@@ -45,14 +98,44 @@ void Context::printTable(const QStringList &header, const QList<QStringList> &ro
         m_out << s.trimmed() << '\n';
     };
     line(header);
-    for (const QStringList &r : rows)
+    for (const QStringList &r : cellsOf)
         line(r);
     m_out.flush();
 }
 
+Result<QString> databaseFileFrom(const QString &value, const QString &source)
+{
+    // A scheme of two letters or more: "C:" stays a Windows drive.
+    static const QRegularExpression schemeRe(QStringLiteral("^([A-Za-z][A-Za-z0-9+.-]+):"));
+    const QRegularExpressionMatch m = schemeRe.match(value);
+    if (!m.hasMatch())
+        return value;
+    const QString scheme = m.captured(1).toLower();
+    const QUrl url(value);
+    // What the message may repeat: never the user, password, query or fragment.
+    const QString shown = url.isValid()
+        ? url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
+        : scheme + QStringLiteral(":...");
+    if (scheme == QLatin1String("file")) {
+        if (!url.isValid() || url.hasQuery() || url.hasFragment()
+            || (!url.host().isEmpty() && url.host() != QLatin1String("localhost")) || url.path().isEmpty())
+            return Error{QStringLiteral("%1 %2: a file: URL names a local file (file:PATH or file:///PATH), "
+                                        "without a host or ?options")
+                             .arg(source, shown)};
+        return url.path();
+    }
+    if (scheme == QLatin1String("postgresql") || scheme == QLatin1String("postgres"))
+        return Error{QStringLiteral("%1 %2: PostgreSQL databases are not supported yet (planned); "
+                                    "give the path of a database file")
+                         .arg(source, shown)};
+    return Error{QStringLiteral("%1 %2: unknown URL scheme '%3:'; give the path of a database file "
+                                "(for a file whose name has a colon, write ./NAME)")
+                     .arg(source, shown, scheme)};
+}
+
 void addCommonOptions(QCommandLineParser &p)
 {
-    p.addOption({QStringLiteral("db"), QStringLiteral("The database file (default: $ERRORDECK_DB or the app-data folder)."),
+    p.addOption({QStringLiteral("db"), QStringLiteral("The database file, a path or file:PATH (default: $ERRORDECK_DB or the app-data folder)."),
                  QStringLiteral("path")});
     p.addOption({QStringLiteral("verbose"), QStringLiteral("More detail in the log, mirrored to stderr.")});
     p.addHelpOption();
@@ -60,18 +143,38 @@ void addCommonOptions(QCommandLineParser &p)
 
 int parseCommon(QCommandLineParser &p, const QStringList &args, Context &ctx)
 {
+    const QString who = QStringLiteral("errordeck-cli ") + ctx.command;
     if (!p.parse(args)) {
-        ctx.err() << "errordeck-cli: " << p.errorText() << Qt::endl;
+        ctx.err() << who.trimmed() << ": " << p.errorText() << Qt::endl;
         return Fatal;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        ctx.out() << p.helpText();
+        // Qt names the program by its path as started: name it and the command instead.
+        QString help = p.helpText();
+        const QString qtUsage = QCoreApplication::instance()
+            ? QStringLiteral("Usage: ") + QCoreApplication::arguments().value(0) : QStringLiteral("Usage: ");
+        if (help.startsWith(qtUsage))
+            help = QStringLiteral("Usage: ") + who.trimmed() + help.mid(qtUsage.size());
+        ctx.out() << help;
+        ctx.out().flush();
         return Ok;
     }
     if (p.isSet(QStringLiteral("db")))
         ctx.dbPath = p.value(QStringLiteral("db"));
     ctx.verbose = ctx.verbose || p.isSet(QStringLiteral("verbose"));
     return -1;
+}
+
+bool numberOption(Context &ctx, const QCommandLineParser &p, const QString &name, int64_t min, int64_t max, int64_t &value)
+{
+    const QString text = p.value(name).trimmed();
+    bool ok = false;
+    value = text.toLongLong(&ok);
+    if (ok && value >= min && value <= max)
+        return true;
+    ctx.err() << "errordeck-cli " << ctx.command << ": --" << name << " takes a whole number from " << min << " to " << max
+              << ", not '" << oneLine(p.value(name)) << "'" << Qt::endl;
+    return false;
 }
 
 } // namespace ed::cli

@@ -2,8 +2,10 @@
 // What every errordeck-cli command shares: the database, the filters, output.
 #include "Database.h"
 #include "Result.h"
+#include "TerminalText.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QJsonDocument>
 #include <QString>
 #include <QStringList>
@@ -18,9 +20,18 @@ enum Exit { Ok = 0, Fatal = 1, Partial = 2 };
 class Context {
 public:
     Context();
+    // Text for people, on stdout and stderr: control characters from reports
+    // and file names are replaced (see TerminalText.h), our newlines pass.
     QTextStream &out() { return m_out; }
     QTextStream &err() { return m_err; }
+    // Output that must stay byte for byte (show --raw, send --preview, rules
+    // export): exact when stdout is a pipe or file, made safe on a terminal.
+    QTextStream &exact();
+    // stderr unfiltered, for our own terminal control (the \r progress line).
+    QTextStream &rawErr() { return m_rawErr; }
 
+    // The command being run ("list"), for messages: "errordeck-cli list: ...".
+    QString command;
     // --db PATH, else ERRORDECK_DB, else the platform default.
     QString dbPath;
     bool verbose = false;
@@ -28,21 +39,33 @@ public:
     // Opens the database once; prints the error and returns null on failure.
     Database *db();
 
+    // JSON, always exact (its strings are escaped, nothing is replaced).
     void printJson(const QJsonDocument &doc);
-    // Prints rows as aligned columns under a header.
+    // Prints rows as aligned columns under a header; each cell on one line.
     void printTable(const QStringList &header, const QList<QStringList> &rows);
 
 private:
-    QTextStream m_out;
-    QTextStream m_err;
+    // Declared in this order: the streams flush into the devices, which must outlive them.
+    QFile m_stdout, m_stderr;
+    TerminalSafeDevice m_safeStdout, m_safeStderr;
+    QTextStream m_out, m_err, m_rawOut, m_rawErr;
     std::unique_ptr<Database> m_db;
 };
+
+// A --db or ERRORDECK_DB value (source names which, for the message): a file
+// path, or file:PATH / file:///PATH. Any other URL is refused, never taken for
+// a path; postgresql:// and postgres:// are planned and say so. The message
+// never repeats a password or query from the URL.
+Result<QString> databaseFileFrom(const QString &value, const QString &source);
 
 // Adds --db and --verbose (shared by all commands) to a parser.
 void addCommonOptions(QCommandLineParser &p);
 // Parses and applies the common options. Returns -1 to go on, else the exit
 // status (0 after --help, Fatal after a usage error).
 int parseCommon(QCommandLineParser &p, const QStringList &args, Context &ctx);
+// Reads a whole-number option (its value, or its default) in [min, max]; the
+// same check and message for every command. False after printing the error.
+bool numberOption(Context &ctx, const QCommandLineParser &p, const QString &name, int64_t min, int64_t max, int64_t &value);
 
 using Command = int (*)(Context &ctx, const QStringList &args);
 

@@ -73,11 +73,12 @@ int cmdImport(Context &ctx, const QStringList &args)
                                          .arg(pr.reports)
                                          .arg(mb(pr.bytesDone), mb(pr.bytesTotal))
                                          .arg(pr.mbPerSecond, 0, 'f', 1);
+                // Numbers only: our own \r and erase-line go out unfiltered.
                 if (showProgress)
-                    ctx.err() << '\r' << line << "\x1b[K";
+                    ctx.rawErr() << '\r' << line << "\x1b[K";
                 else
-                    ctx.err() << line << '\n';
-                ctx.err().flush();
+                    ctx.rawErr() << line << '\n';
+                ctx.rawErr().flush();
             },
             showProgress ? 200 : 5000);
     }
@@ -87,8 +88,10 @@ int cmdImport(Context &ctx, const QStringList &args)
     const ImportSummary s = importer.run(paths);
     std::signal(SIGINT, previous);
     g_running = nullptr;
-    if (showProgress)
-        ctx.err() << '\n';
+    if (showProgress) {
+        ctx.rawErr() << '\n';
+        ctx.rawErr().flush();
+    }
 
     const double mbps = s.seconds > 0 ? double(s.bytes) / (1 << 20) / s.seconds : 0;
     if (p.isSet(QStringLiteral("json"))) {
@@ -119,8 +122,9 @@ int cmdImport(Context &ctx, const QStringList &args)
         constexpr size_t kShown = 20;
         for (size_t i = 0; i < s.problems.size() && i < kShown; ++i) {
             const auto &pr = s.problems[i];
-            o << (pr.line ? QStringLiteral("%1:%2: %3").arg(pr.file).arg(pr.line).arg(pr.reason)
-                          : QStringLiteral("%1: %2").arg(pr.file, pr.reason))
+            // File names and reasons quote what was read: one line each, controls replaced.
+            o << (pr.line ? QStringLiteral("%1:%2: %3").arg(oneLine(pr.file)).arg(pr.line).arg(oneLine(pr.reason))
+                          : QStringLiteral("%1: %2").arg(oneLine(pr.file), oneLine(pr.reason)))
               << '\n';
         }
         const int64_t rest = int64_t(s.problems.size() > kShown ? s.problems.size() - kShown : 0) + s.moreProblems;
@@ -151,7 +155,7 @@ int cmdImport(Context &ctx, const QStringList &args)
             ctx.out() << "cancelled: what was read before is stored; run the same import again to go on\n";
         ctx.out().flush();
         if (!s.fatal.isEmpty())
-            ctx.err() << "errordeck-cli: " << s.fatal << Qt::endl;
+            ctx.err() << "errordeck-cli: " << oneLine(s.fatal) << Qt::endl;
     }
     applog::info(QStringLiteral("import done: %1 stored, %2 duplicates, %3 rejected, %4 dropped%5")
                      .arg(s.stored)

@@ -6,6 +6,7 @@
 #include "Timestamp.h"
 
 #include <QDateTime>
+#include <climits>
 #include <QTimeZone>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -92,12 +93,9 @@ int cmdList(Context &ctx, const QStringList &args)
     p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
-    bool ok = false;
-    int limit = p.value(QStringLiteral("limit")).toInt(&ok);
-    if (!ok || limit < 0) {
-        ctx.err() << "errordeck-cli list: --limit takes a number" << Qt::endl;
+    int64_t limit = 0;
+    if (!numberOption(ctx, p, QStringLiteral("limit"), 0, INT_MAX, limit))
         return Fatal;
-    }
     if (limit == 0)
         limit = -1; // SQLite: no limit
     Database *db = ctx.db();
@@ -107,7 +105,7 @@ int cmdList(Context &ctx, const QStringList &args)
     q.text = p.value(QStringLiteral("query"));
     q.includeHidden = p.isSet(QStringLiteral("all"));
     ReportStore store(*db);
-    auto rows = store.listReports(q, limit);
+    auto rows = store.listReports(q, int(limit));
     if (!rows) {
         ctx.err() << "errordeck-cli list: " << rows.error() << Qt::endl;
         return Fatal;
@@ -168,7 +166,9 @@ int cmdShow(Context &ctx, const QStringList &args)
         return Fatal;
     }
     if (p.isSet(QStringLiteral("raw"))) {
-        ctx.out() << (d->raw.isEmpty() ? QStringLiteral("(no raw text: this report came from a v1 record)\n") : d->raw);
+        // Exact for a pipe (show --raw ID > msg.eml), made safe on a terminal.
+        ctx.exact() << (d->raw.isEmpty() ? QStringLiteral("(no raw text: this report came from a v1 record)\n") : d->raw);
+        ctx.exact().flush();
         return Ok;
     }
     if (p.isSet(QStringLiteral("json"))) {
@@ -182,13 +182,15 @@ int cmdShow(Context &ctx, const QStringList &args)
     const ReportRow &r = d->row;
     o << "Report " << r.id << "  (issue " << r.issueId << ")\n";
     o << "Time:      " << formatIsoTimestamp(r.timestamp) << "\n";
-    o << "Level:     " << levelName(r.level) << (r.logger.isEmpty() ? QString() : QStringLiteral("  logger ") + r.logger) << "\n";
+    o << "Level:     " << levelName(r.level) << (r.logger.isEmpty() ? QString() : QStringLiteral("  logger ") + oneLine(r.logger)) << "\n";
     if (r.statusCode)
         o << "Status:    " << *r.statusCode << "\n";
     if (!r.path.isEmpty())
-        o << "Request:   " << r.method << ' ' << r.path << (r.remoteAddr.isEmpty() ? QString() : QStringLiteral("  from ") + r.remoteAddr) << "\n";
+        o << "Request:   " << oneLine(r.method) << ' ' << oneLine(r.path)
+          << (r.remoteAddr.isEmpty() ? QString() : QStringLiteral("  from ") + oneLine(r.remoteAddr)) << "\n";
     if (!r.hiddenBy.isEmpty())
-        o << "Hidden by: " << r.hiddenBy << "\n";
+        o << "Hidden by: " << oneLine(r.hiddenBy) << "\n";
+    // A message may have lines of its own (terminalSafe keeps them, out() replaces the rest).
     o << "Message:   " << r.message << "\n";
     // The traceback, Django's way: the oldest cause first.
     QList<QJsonObject> chain;
@@ -200,18 +202,18 @@ int cmdShow(Context &ctx, const QStringList &args)
         for (const QJsonValue fv : e.value(QStringLiteral("frames")).toArray()) {
             const QJsonObject f = fv.toObject();
             o << QStringLiteral("  File \"%1\", line %2, in %3\n")
-                     .arg(f.value(QStringLiteral("filename")).toString())
+                     .arg(oneLine(f.value(QStringLiteral("filename")).toString()))
                      .arg(f.value(QStringLiteral("lineno")).toInteger())
-                     .arg(f.value(QStringLiteral("function")).toString());
+                     .arg(oneLine(f.value(QStringLiteral("function")).toString()));
             const QString line = f.value(QStringLiteral("context_line")).toString().trimmed();
             if (!line.isEmpty())
-                o << "    " << line << "\n";
+                o << "    " << oneLine(line) << "\n";
         }
         const QString type = e.value(QStringLiteral("type")).toString();
         const QString value = e.value(QStringLiteral("value")).toString();
         // A cause read from an e-mail has no type: Django prints only its message.
         o << (type.isEmpty() ? QStringLiteral("(exception type not recorded): ") + value
-                             : value.isEmpty() ? type : type + QStringLiteral(": ") + value)
+                             : value.isEmpty() ? oneLine(type) : oneLine(type) + QStringLiteral(": ") + value)
           << "\n";
         if (k + 1 < chain.size()) {
             const bool explicitCause = chain[k + 1].value(QStringLiteral("cause_explicit")).toBool();
@@ -235,9 +237,11 @@ int cmdIssues(Context &ctx, const QStringList &args)
     p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
-    int limit = p.value(QStringLiteral("limit")).toInt();
-    if (limit <= 0)
-        limit = -1;
+    int64_t limit = 0;
+    if (!numberOption(ctx, p, QStringLiteral("limit"), 0, INT_MAX, limit))
+        return Fatal;
+    if (limit == 0)
+        limit = -1; // SQLite: no limit
     Database *db = ctx.db();
     if (!db)
         return Fatal;
@@ -245,7 +249,7 @@ int cmdIssues(Context &ctx, const QStringList &args)
     q.text = p.value(QStringLiteral("query"));
     q.includeHidden = p.isSet(QStringLiteral("all"));
     ReportStore store(*db);
-    auto rows = store.listIssues(q, limit);
+    auto rows = store.listIssues(q, int(limit));
     if (!rows) {
         ctx.err() << "errordeck-cli issues: " << rows.error() << Qt::endl;
         return Fatal;
@@ -308,7 +312,7 @@ int cmdStats(Context &ctx, const QStringList &args)
         return Ok;
     }
     QTextStream &o = ctx.out();
-    o << "Database:  " << db->path() << QStringLiteral(" (%1 MB)\n").arg(double(s->fileBytes) / (1 << 20), 0, 'f', 1);
+    o << "Database:  " << oneLine(db->path()) << QStringLiteral(" (%1 MB)\n").arg(double(s->fileBytes) / (1 << 20), 0, 'f', 1);
     o << "Reports:   " << s->reports << " (" << s->hidden << " hidden by rules)\n";
     o << "Issues:    " << s->issues << "\n";
     if (s->reports)
@@ -321,7 +325,7 @@ int cmdStats(Context &ctx, const QStringList &args)
         o << ' ' << c << ' ' << n;
     o << "\nTop loggers:\n";
     for (const auto &[l, n] : s->byLogger)
-        o << "  " << QString::number(n).rightJustified(8) << "  " << (l.isEmpty() ? QStringLiteral("(none)") : l) << "\n";
+        o << "  " << QString::number(n).rightJustified(8) << "  " << (l.isEmpty() ? QStringLiteral("(none)") : oneLine(l)) << "\n";
     o.flush();
     return Ok;
 }

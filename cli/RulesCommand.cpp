@@ -167,12 +167,10 @@ int test(Context &ctx, FilterSet &fs, const QCommandLineParser &p, const QString
     std::string type = p.value(QStringLiteral("exception")).toStdString();
     int status = 404;
     if (p.isSet(QStringLiteral("status"))) {
-        bool ok = false;
-        status = p.value(QStringLiteral("status")).toInt(&ok);
-        if (!ok) {
-            ctx.err() << "errordeck-cli rules test: --status takes a number" << Qt::endl;
+        int64_t given = 0;
+        if (!numberOption(ctx, p, QStringLiteral("status"), 100, 599, given))
             return Fatal;
-        }
+        status = int(given);
     }
     int level = status >= 500 ? level::Error : level::Warning;
     if (p.isSet(QStringLiteral("level"))) {
@@ -233,12 +231,14 @@ int apply(Context &ctx, Database &db, const FilterSet &fs, const QCommandLinePar
     const bool progress = isatty(STDERR_FILENO) && !p.isSet(QStringLiteral("json"));
     if (progress)
         opts.progress = [&ctx](int64_t done, int64_t total) {
-            ctx.err() << QStringLiteral("\rreports %1/%2").arg(done).arg(total) << "\x1b[K";
-            ctx.err().flush();
+            ctx.rawErr() << QStringLiteral("\rreports %1/%2").arg(done).arg(total) << "\x1b[K";
+            ctx.rawErr().flush();
         };
     auto s = RuleApplier::apply(db, fs, opts);
-    if (progress)
-        ctx.err() << '\n';
+    if (progress) {
+        ctx.rawErr() << '\n';
+        ctx.rawErr().flush();
+    }
     if (!s) {
         ctx.err() << "errordeck-cli: " << s.error() << Qt::endl;
         return Fatal;
@@ -355,8 +355,8 @@ int cmdRules(Context &ctx, const QStringList &args)
             ctx.err() << "errordeck-cli rules export: say --django (the one export format)" << Qt::endl;
             return Fatal;
         }
-        ctx.out() << djangoSettingsSnippet((*fs)->settings());
-        ctx.out().flush();
+        ctx.exact() << djangoSettingsSnippet((*fs)->settings());
+        ctx.exact().flush();
         return Ok;
     }
     ctx.err() << "errordeck-cli rules: unknown action '" << action << "' (see errordeck-cli rules --help)" << Qt::endl;

@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTimeZone>
+#include <climits>
 #include <cstdio>
 
 namespace ed::cli {
@@ -106,8 +107,8 @@ int cmdSend(Context &ctx, const QStringList &args)
             ctx.err() << "errordeck-cli: " << prepared.error() << Qt::endl;
             return Fatal;
         }
-        ctx.out() << QString::fromUtf8(prepared->message.bytes);
-        ctx.out().flush();
+        ctx.exact() << QString::fromUtf8(prepared->message.bytes);
+        ctx.exact().flush();
         return Ok;
     }
     return report(ctx, mailer.send(*draft));
@@ -164,14 +165,18 @@ int cmdSendLog(Context &ctx, const QStringList &args)
     addCommonOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("JSON output, with the SMTP transcript.")});
     p.addOption({QStringLiteral("report"), QStringLiteral("Only this report's."), QStringLiteral("id")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N entries (default 50)."), QStringLiteral("n"), QStringLiteral("50")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N entries (default 50; 0 for all)."), QStringLiteral("n"), QStringLiteral("50")});
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
+    int64_t limit = 0, reportId = 0;
+    if (!numberOption(ctx, p, QStringLiteral("limit"), 0, INT_MAX, limit))
+        return Fatal;
+    if (p.isSet(QStringLiteral("report")) && !numberOption(ctx, p, QStringLiteral("report"), 1, INT64_MAX, reportId))
+        return Fatal;
     Database *db = ctx.db();
     if (!db)
         return Fatal;
-    const int64_t reportId = p.value(QStringLiteral("report")).toLongLong();
-    auto entries = SendLog(*db).list(std::max(1, p.value(QStringLiteral("limit")).toInt()), reportId);
+    auto entries = SendLog(*db).list(limit == 0 ? -1 : int(limit), reportId); // SQLite: LIMIT -1 is none
     if (!entries) {
         ctx.err() << "errordeck-cli: " << entries.error() << Qt::endl;
         return Fatal;

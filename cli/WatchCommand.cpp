@@ -41,7 +41,7 @@ QString countsLine(const WatchBatch &b)
         line += QStringLiteral(", %1 regressions").arg(s.regressions);
     QStringList names;
     for (const QString &f : b.files)
-        names << QFileInfo(f).fileName();
+        names << oneLine(QFileInfo(f).fileName());
     if (!names.isEmpty())
         line += QStringLiteral("  (%1)").arg(names.size() <= 3 ? names.join(QStringLiteral(", "))
                                                                 : QStringLiteral("%1 files").arg(names.size()));
@@ -120,13 +120,13 @@ int cmdWatch(Context &ctx, const QStringList &args)
     int64_t problems = 0;
     QObject::connect(&watcher, &FolderWatcher::imported, &watcher, [&ctx, &problems](const WatchBatch &b) {
         for (const QString &r : b.rotated)
-            ctx.out() << b.at.toString(Qt::ISODate) << "  rotated: " << r << " (going on where it was)\n";
+            ctx.out() << b.at.toString(Qt::ISODate) << "  rotated: " << oneLine(r) << " (going on where it was)\n";
         for (const QString &f : b.skipped)
-            ctx.err() << f << ": not a report file, skipped\n";
+            ctx.err() << oneLine(f) << ": not a report file, skipped\n";
         const ImportSummary &s = b.summary;
         for (const ImportProblem &pr : s.problems)
-            ctx.err() << (pr.line ? QStringLiteral("%1:%2: %3").arg(pr.file).arg(pr.line).arg(pr.reason)
-                                  : QStringLiteral("%1: %2").arg(pr.file, pr.reason))
+            ctx.err() << (pr.line ? QStringLiteral("%1:%2: %3").arg(oneLine(pr.file)).arg(pr.line).arg(oneLine(pr.reason))
+                                  : QStringLiteral("%1: %2").arg(oneLine(pr.file), oneLine(pr.reason)))
                       << '\n';
         if (s.moreProblems)
             ctx.err() << "... and " << s.moreProblems << " more problems\n";
