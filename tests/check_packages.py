@@ -238,13 +238,18 @@ def main():
             if UI_ONLY.search(f):
                 problems.append("%s (%s): a UI-less build must not use Qt's UI modules" % (f, used[f]))
     owner = owners(list(used))
+    missing = {}  # the owning packages -> the files that need them
     for f in sorted(used):
         pkgs = owner.get(f, set())
         if not pkgs:
             problems.append("%s (%s): no Debian package owns it" % (f, used[f]))
         elif not pkgs & deps:
-            problems.append("%s (%s): in %s, which `dev.sh packages%s` does not pull in"
-                            % (f, used[f], ", ".join(sorted(pkgs)), "" if with_ui else " --cli"))
+            missing.setdefault(", ".join(sorted(pkgs)), []).append(f)
+    for pkgs, files in sorted(missing.items()):
+        examples = "; ".join("%s (%s)" % (f, used[f]) for f in files[:3])
+        more = " and %d more" % (len(files) - 3) if len(files) > 3 else ""
+        problems.append("%s, which `dev.sh packages%s` does not pull in, owns %d used files: %s%s"
+                        % (pkgs, "" if with_ui else " --cli", len(files), examples, more))
     print("checked %d files (%d headers) against %d listed packages (%d with their Depends)%s"
           % (len(used), len(headers), len(listed), len(deps), "" if with_ui else ", UI-less build"))
     if problems:
