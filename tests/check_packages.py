@@ -35,9 +35,9 @@ from pathlib import Path
 
 # Programs the tests start by name, besides /usr/bin/python3 (tst_smtp runs
 # openssl); with the UI, also what docs/screenshots are made under (xvfb-run,
-# which starts Xvfb).
+# which starts Xvfb and runs xauth).
 TEST_PROGRAMS = ["openssl"]
-UI_PROGRAMS = ["xvfb-run", "Xvfb"]
+UI_PROGRAMS = ["xvfb-run", "Xvfb", "xauth"]
 # Tools include(CTest) looks up for dashboards (ctest -D), which the tests never use.
 DASHBOARD_ONLY = {"MEMORYCHECK_COMMAND", "COVERAGE_COMMAND", "GITCOMMAND", "HGCOMMAND",
                   "SVNCOMMAND", "CVSCOMMAND", "P4COMMAND", "BZRCOMMAND"}

@@ -21,7 +21,8 @@ using namespace ed;
 
 namespace {
 
-QString dataDir() { return QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/data"); }
+// ERRORDECK_TEST_DATA, not __FILE__: with ccache's base_dir, __FILE__ is relative to the build folder.
+QString dataDir() { return QStringLiteral(ERRORDECK_TEST_DATA); }
 
 QJsonDocument readJson(const QString &path)
 {
