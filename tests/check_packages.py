@@ -4,11 +4,14 @@
     /usr/bin/python3 tests/check_packages.py SOURCE_DIR BUILD_DIR
 
 dev.sh installs with --no-install-recommends, so on a fresh Debian machine
-only the listed packages and their Depends closure are there. This test
-collects the files a configured and built build folder used, maps each to
-the Debian package that owns it (dpkg -S), and fails naming every file whose
-package is neither in `dev.sh packages` nor pulled in by their Depends /
-Pre-Depends (apt-cache depends --recurse, Recommends and Suggests left out).
+only the base system (Essential and required packages), the listed packages
+and what their Depends / Pre-Depends pull in are there. This test works out
+that set the way apt would (`apt-get -s install --no-install-recommends`
+against an empty dpkg status, alternatives resolved as apt resolves them;
+without apt's package lists, the wider `apt-cache depends --recurse` with
+Recommends and Suggests left out), collects the files a configured and built
+build folder used, maps each to the Debian package that owns it (dpkg -S),
+and fails naming every file whose package a fresh machine would not have.
 
 The files:
 - every `*_DIR` in CMakeCache.txt that holds a package's CMake config, and
@@ -22,8 +25,8 @@ A build folder configured with -DERRORDECK_WITH_UI=OFF is checked against
 `dev.sh packages --cli`, and must use no Qt Widgets, Gui, Charts, Svg or
 OpenGL file at all.
 
-apt-cache reads only the local package lists, so no network is needed; its
-answer is cached in BUILD_DIR/package-check/.
+apt reads only the local package lists, so no network is needed; its answer
+is cached in BUILD_DIR/package-check/.
 """
 import ast
 import hashlib
@@ -172,34 +175,62 @@ def owners(paths):
     return result
 
 
-def essential():
-    """Debian's Essential packages: every installation has them."""
-    out = run(["dpkg-query", "-W", "-f", "${Package} ${Essential}\\n"], check=True).stdout
-    return {line.split()[0] for line in out.splitlines() if line.endswith(" yes")}
+def base_system():
+    """What every Debian installation has: the Essential and the required packages."""
+    out = run(["dpkg-query", "-W", "-f", "${Package} ${Essential} ${Priority}\\n"], check=True).stdout
+    return {line.split()[0] for line in out.splitlines() if " yes " in line or line.endswith(" required")}
 
 
-def closure(packages, build):
-    """The packages and everything their Depends/Pre-Depends pull in, cached by input."""
+def simulated_install(packages, work):
+    """The packages apt installs on a machine that has none yet: `apt-get -s` against an
+    empty dpkg status, --no-install-recommends as dev.sh does. None without apt's lists."""
+    empty = work / "empty-status"
+    empty.write_text("")
+    out = run(["apt-get", "-s", "-o", "Dir::State::status=%s" % empty, "-o", "Debug::NoLocking=1",
+               "install", "--no-install-recommends"] + sorted(packages))
+    if out.returncode != 0:
+        return None
+    return {line.split()[1].split(":")[0] for line in out.stdout.splitlines() if line.startswith("Inst ")}
+
+
+def depends_closure(packages):
+    """The packages and everything their Depends/Pre-Depends name, every alternative
+    included (apt-cache reads dpkg's status too, so this works without apt's lists)."""
+    out = run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
+               "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"] + sorted(packages))
+    if out.returncode != 0:
+        sys.exit("check_packages: apt-cache depends failed:\n" + out.stderr)
+    # Every package apt-cache visited starts a line; <virtual> names start one too.
+    return {line.strip("<>").split(":")[0] for line in out.stdout.splitlines()
+            if line and not line.startswith(" ")}
+
+
+def fresh_machine(packages, build):
+    """The packages a fresh machine has after dev.sh: the base system and the listed
+    packages with their Depends. Cached in BUILD_DIR/package-check/ by input."""
+    wanted = set(packages) | base_system()
     stamp = []
     for f in ("/var/lib/dpkg/status", "/var/cache/apt/pkgcache.bin"):
         try:
             stamp.append("%s %d" % (f, os.stat(f).st_mtime_ns))
         except OSError:
             pass
-    key = hashlib.sha256("\n".join(sorted(packages) + stamp).encode()).hexdigest()[:16]
-    cache = build / "package-check" / ("closure-%s.txt" % key)
+    key = hashlib.sha256("\n".join(sorted(wanted) + stamp).encode()).hexdigest()
+    work = build / "package-check"
+    work.mkdir(exist_ok=True)
+    cache = work / "fresh-machine.txt"
     if cache.exists():
-        return set(cache.read_text().split())
-    out = run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
-               "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"] + sorted(packages))
-    if out.returncode != 0:
-        sys.exit("check_packages: apt-cache depends failed:\n" + out.stderr)
-    # Every package apt-cache visited starts a line; <virtual> names start one too.
-    names = {line.strip("<>").split(":")[0] for line in out.stdout.splitlines()
-             if line and not line.startswith(" ")}
-    cache.parent.mkdir(exist_ok=True)
-    cache.write_text("\n".join(sorted(names)) + "\n")
-    return names
+        lines = cache.read_text().split("\n", 2)
+        if lines[0] == key:
+            return lines[1], set(lines[2].split())
+    names = simulated_install(wanted, work)
+    how = "apt-get -s on an empty system"
+    if names is None:
+        names = depends_closure(wanted)
+        how = "apt-cache depends --recurse (no apt lists for a simulated install)"
+    names |= wanted
+    cache.write_text("%s\n%s\n%s\n" % (key, how, "\n".join(sorted(names))))
+    return how, names
 
 
 def main():
@@ -214,7 +245,7 @@ def main():
     with_ui = cache.get("ERRORDECK_WITH_UI", ("BOOL", "ON"))[1].upper() not in ("OFF", "0", "FALSE", "NO")
     listing = run([str(source / "dev.sh"), "packages"] + ([] if with_ui else ["--cli"]), check=True)
     listed = set(listing.stdout.split())
-    deps = closure(listed | essential(), build)
+    how, deps = fresh_machine(listed, build)
 
     used = {}  # file -> why it is used
     for f in cache_files(cache, roots):
@@ -250,8 +281,8 @@ def main():
         more = " and %d more" % (len(files) - 3) if len(files) > 3 else ""
         problems.append("%s, which `dev.sh packages%s` does not pull in, owns %d used files: %s%s"
                         % (pkgs, "" if with_ui else " --cli", len(files), examples, more))
-    print("checked %d files (%d headers) against %d listed packages (%d with their Depends)%s"
-          % (len(used), len(headers), len(listed), len(deps), "" if with_ui else ", UI-less build"))
+    print("checked %d files (%d headers) against %d listed packages: %d on a fresh machine, by %s%s"
+          % (len(used), len(headers), len(listed), len(deps), how, "" if with_ui else "; a UI-less build"))
     if problems:
         print("FAIL: dev.sh's package list misses what this build uses:")
         for p in problems:
