@@ -15,7 +15,7 @@ and fails naming every file whose package a fresh machine would not have.
 
 The files:
 - every `*_DIR` in CMakeCache.txt that holds a package's CMake config, and
-  every other absolute file path there (compilers, cmake, ninja, libraries);
+  the programs the cache names (compilers, binutils, cmake, ninja, pkg-config);
 - every system header in `ninja -t deps` (the headers the compiler read);
 - every absolute library path the link lines name (build.ninja);
 - what the tests run: /usr/bin/python3 and each module the test and benchmark
@@ -44,6 +44,8 @@ UI_PROGRAMS = ["xvfb-run", "Xvfb", "xauth"]
 # Tools include(CTest) looks up for dashboards (ctest -D), which the tests never use.
 DASHBOARD_ONLY = {"MEMORYCHECK_COMMAND", "COVERAGE_COMMAND", "GITCOMMAND", "HGCOMMAND",
                   "SVNCOMMAND", "CVSCOMMAND", "P4COMMAND", "BZRCOMMAND"}
+# Programs the build runs that CMakeCache.txt names outside CMAKE_*.
+BUILD_TOOLS = {"PKG_CONFIG_EXECUTABLE"}
 # Files whose imports are what the tests and benchmarks need from Python.
 PYTHON_GLOBS = ["tests/*.py", "tests/python/*.py", "tests/data/*.py", "bench/*.py"]
 # Qt modules a UI-less build must not touch.
@@ -80,7 +82,10 @@ def cache_files(cache, roots):
             # folders like ZLIB_INCLUDE_DIR are covered by the headers read.
             files.update(str(f) for f in p.iterdir()
                          if f.name.endswith(("Config.cmake", "-config.cmake")))
-        elif kind in ("FILEPATH", "INTERNAL", "STRING", "PATH") and p.is_file():
+        elif (name.startswith("CMAKE_") or name in BUILD_TOOLS) and p.is_file():
+            # The compilers, binutils, cmake, ninja. Libraries the cache names
+            # count only when a link line uses them (link_files): find modules
+            # also cache what they found but nobody links (FindOpenGL's libEGL).
             files.add(value)
     return files
 
