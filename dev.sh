@@ -8,7 +8,9 @@
 #   ./dev.sh packages [--cli]       print the Debian packages the other commands install
 # Extra arguments after `run` go to the app (e.g. --db FILE), after `run-cli` to errordeck-cli.
 set -euo pipefail
-cd "$(dirname "$0")"
+caller_dir="$PWD"   # the app and the CLI run from here, so relative paths in their arguments work
+root="$(cd "$(dirname "$0")" && pwd)"
+cd "$root"
 
 # The Debian packages, by what needs them. Installed with --no-install-recommends,
 # so a package the build or the tests use must be here or in the Depends of one
@@ -72,13 +74,15 @@ case "$cmd" in
     mapfile -t pkgs < <(full_set)
     install_missing "${pkgs[@]}"
     build build
-    exec build/app/errordeck/errordeck "$@"
+    cd "$caller_dir"
+    exec "$root/build/app/errordeck/errordeck" "$@"
     ;;
   run-cli)
     mapfile -t pkgs < <(cli_set)
     install_missing "${pkgs[@]}"
     build build-cli -DERRORDECK_WITH_UI=OFF -- errordeck-cli
-    exec build-cli/app/errordeck-cli/errordeck-cli "$@"
+    cd "$caller_dir"
+    exec "$root/build-cli/app/errordeck-cli/errordeck-cli" "$@"
     ;;
   test)
     if [ "${1:-}" = "--cli" ]; then
