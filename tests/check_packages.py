@@ -269,10 +269,11 @@ def main():
             used.setdefault(f, "a program the tests run")
 
     problems = []
-    if not with_ui:
-        for f in sorted(used):
-            if UI_ONLY.search(f):
-                problems.append("%s (%s): a UI-less build must not use Qt's UI modules" % (f, used[f]))
+    ui_files = [] if with_ui else [f for f in sorted(used) if UI_ONLY.search(f)]
+    if ui_files:
+        problems.append("a UI-less build must not use Qt's UI modules, but uses %d of their files: %s%s"
+                        % (len(ui_files), "; ".join("%s (%s)" % (f, used[f]) for f in ui_files[:3]),
+                           " and %d more" % (len(ui_files) - 3) if len(ui_files) > 3 else ""))
     owner = owners(list(used))
     missing = {}  # the owning packages -> the files that need them
     for f in sorted(used):
@@ -289,7 +290,7 @@ def main():
     print("checked %d files (%d headers) against %d listed packages: %d on a fresh machine, by %s%s"
           % (len(used), len(headers), len(listed), len(deps), how, "" if with_ui else "; a UI-less build"))
     if problems:
-        print("FAIL: dev.sh's package list misses what this build uses:")
+        print("FAIL: dev.sh's package list does not match what this build uses:")
         for p in problems:
             print("  " + p)
         return 1
