@@ -70,9 +70,9 @@ def outside(path, roots):
 
 
 def cache_files(cache, roots):
-    """Package config files behind *_DIR, and every absolute file in the cache."""
+    """Package config files behind *_DIR, and the programs the cache names."""
     files = set()
-    for name, (kind, value) in cache.items():
+    for name, (_kind, value) in cache.items():
         if (name in DASHBOARD_ONLY or not value.startswith("/") or value.endswith("-NOTFOUND")
                 or not outside(value, roots)):
             continue
