@@ -1,23 +1,42 @@
 #!/usr/bin/env bash
-# ErrorDeck's one entry point for a fresh Debian machine:
-#   ./dev.sh run    install what is missing, build, open the app on its default database
-#   ./dev.sh test   install what is missing, build, run every test
-# Extra arguments after `run` go to the app (e.g. --db FILE).
+# ErrorDeck's one entry point for a fresh Debian (bookworm) machine:
+#   ./dev.sh run [app options]      install what is missing, build, open the app on its default database
+#   ./dev.sh test                   install what is missing, build, run every test
+#   ./dev.sh run-cli [cli options]  the command line alone: no Qt Widgets, Charts or Svg
+#                                   packages, built with -DERRORDECK_WITH_UI=OFF in build-cli/
+#   ./dev.sh test --cli             the same UI-less set-up, then the tests that need no UI
+#   ./dev.sh packages [--cli]       print the Debian packages the other commands install
+# Extra arguments after `run` go to the app (e.g. --db FILE), after `run-cli` to errordeck-cli.
 set -euo pipefail
-cd "$(dirname "$0")"
+caller_dir="$PWD"   # the app and the CLI run from here, so relative paths in their arguments work
+root="$(cd "$(dirname "$0")" && pwd)"
+cd "$root"
 
-packages=(
-  cmake ninja-build g++ pkg-config git
-  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev qt6-l10n-tools libgl-dev libqt6opengl6-dev
+# The Debian packages, by what needs them. Installed with --no-install-recommends,
+# so a package the build or the tests use must be here or in the Depends of one
+# of these (Recommends do not count): tests/check_packages.py (CTest
+# check_packages) fails otherwise.
+tool_packages=(cmake ninja-build g++ pkg-config git)
+# core, cli, keychain and the tests of them.
+cli_packages=(
+  qt6-base-dev qt6-base-dev-tools
   libsqlite3-dev libspdlog-dev libcurl4-openssl-dev libgmime-3.0-dev libsimdjson-dev
   libzstd-dev libxxhash-dev zlib1g-dev qtkeychain-qt6-dev
-  python3 python3-django python3-aiosmtpd openssl
-  xvfb xauth
 )
+# The desktop app (ui/): Qt6Charts needs Qt6OpenGL, which qt6-base-dev only recommends.
+ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
+# What the tests run: Debian's python3 with Django and aiosmtpd (tests/python,
+# tests/smtp_server.py, bench/gen_reports.py), openssl (a test certificate).
+test_packages=(python3 python3-django python3-aiosmtpd openssl)
+# Screenshots under Xvfb (xvfb-run needs xauth), /usr/bin/time for bench/run_benchmarks.sh.
+extra_packages=(xvfb xauth time)
 
-install_missing() {
+cli_set() { printf '%s\n' "${tool_packages[@]}" "${cli_packages[@]}" "${test_packages[@]}"; }
+full_set() { cli_set; printf '%s\n' "${ui_packages[@]}" "${extra_packages[@]}"; }
+
+install_missing() { # PACKAGE...
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -28,28 +47,61 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-build() {
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON >/dev/null
-  cmake --build build -j "$(nproc)"
+build() { # BUILD_DIR [cmake options...] -- [targets...]
+  local dir="$1"; shift
+  local options=() targets=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do options+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  targets=("$@")
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON "${options[@]}" >/dev/null
+  if [ ${#targets[@]} -gt 0 ]; then
+    cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}"
+  else
+    cmake --build "$dir" -j "$(nproc)"
+  fi
+}
+
+run_tests() { # BUILD_DIR
+  # Widget tests need no display; each test sets QT_QPA_PLATFORM=offscreen too.
+  export QT_QPA_PLATFORM=offscreen
+  ctest --test-dir "$1" --output-on-failure -j 2
 }
 
 cmd="${1:-}"
+[ $# -gt 0 ] && shift
 case "$cmd" in
   run)
-    shift
-    install_missing
-    build
-    exec build/app/errordeck/errordeck "$@"
+    mapfile -t pkgs < <(full_set)
+    install_missing "${pkgs[@]}"
+    build build
+    cd "$caller_dir"
+    exec "$root/build/app/errordeck/errordeck" "$@"
+    ;;
+  run-cli)
+    mapfile -t pkgs < <(cli_set)
+    install_missing "${pkgs[@]}"
+    build build-cli -DERRORDECK_WITH_UI=OFF -- errordeck-cli
+    cd "$caller_dir"
+    exec "$root/build-cli/app/errordeck-cli/errordeck-cli" "$@"
     ;;
   test)
-    install_missing
-    build
-    # Widget tests need no display; each test sets QT_QPA_PLATFORM=offscreen too.
-    export QT_QPA_PLATFORM=offscreen
-    ctest --test-dir build --output-on-failure -j 2
+    if [ "${1:-}" = "--cli" ]; then
+      mapfile -t pkgs < <(cli_set)
+      install_missing "${pkgs[@]}"
+      build build-cli -DERRORDECK_WITH_UI=OFF
+      run_tests build-cli
+    else
+      mapfile -t pkgs < <(full_set)
+      install_missing "${pkgs[@]}"
+      build build
+      run_tests build
+    fi
+    ;;
+  packages)
+    if [ "${1:-}" = "--cli" ]; then cli_set; else full_set; fi
     ;;
   *)
-    echo "usage: ./dev.sh run [app options] | ./dev.sh test" >&2
+    echo "usage: ./dev.sh run [app options] | test [--cli] | run-cli [cli options] | packages [--cli]" >&2
     exit 2
     ;;
 esac

@@ -21,6 +21,7 @@ using namespace ed;
 
 namespace {
 
+// ERRORDECK_TEST_DATA, not __FILE__: with ccache's base_dir, __FILE__ is relative to the build folder.
 QString dataDir() { return QStringLiteral(ERRORDECK_TEST_DATA); }
 
 QJsonDocument readJson(const QString &path)

@@ -1,6 +1,6 @@
 """Tests of errordeck_django.ReportFileHandler on a real Django site.
 
-    cd /work/main && /usr/bin/python3 -m unittest discover -s tests/python -v
+    /usr/bin/python3 -m unittest discover -s tests/python -v    # from the repository root
 
 (/usr/bin/python3: Debian's python3 with python3-django, Django 3.2.)
 
