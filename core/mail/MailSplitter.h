@@ -75,7 +75,9 @@ private:
 
     // File backend: a line of 79 '-' ends a message only when what follows is
     // a header line or the end of the file; until then it is held here.
+    // The blank lines after it are held with it up to kMaxMessageBytes, then only counted.
     std::string m_pendingSeparator;
+    int64_t m_pendingUncounted = 0;
     int64_t m_pendingEndOffset = 0;
 };
 
