@@ -34,10 +34,30 @@ auto retryWhileBusy(Connection &conn, F attempt)
     }
 }
 
-Error newerSchemaError(const QString &path, int64_t version)
+struct Header {
+    int64_t version = 0;
+};
+
+// What the file says it is, read in one statement so that one snapshot answers
+// (another process may be creating it between two reads); an error unless it is
+// ErrorDeck's (or new and empty) at a schema this build reads.
+Result<Header> readHeader(const QString &path, Connection &conn)
 {
-    return Error{QStringLiteral("%1 was written by a newer ErrorDeck (schema %2; this version reads up to %3); it was left untouched")
-                     .arg(path).arg(version).arg(Database::currentSchemaVersion())};
+    Statement st = conn.prepare("SELECT (SELECT application_id FROM pragma_application_id),"
+                                " (SELECT user_version FROM pragma_user_version),"
+                                " (SELECT count(*) FROM sqlite_schema)");
+    if (!st.valid() || !st.step()) {
+        if (conn.lastErrorCode() == SQLITE_NOTADB)
+            return Error{QStringLiteral("%1 is not an ErrorDeck database (not an SQLite file); it was left untouched").arg(path)};
+        return Error{QStringLiteral("%1 cannot be read: %2").arg(path, st.valid() ? st.error() : st.prepareError())};
+    }
+    const int64_t appId = st.int64(0), version = st.int64(1), tables = st.int64(2);
+    if (appId != Database::kApplicationId && tables > 0)
+        return Error{QStringLiteral("%1 is an SQLite database, but not an ErrorDeck database; it was left untouched").arg(path)};
+    if (version > Database::currentSchemaVersion())
+        return Error{QStringLiteral("%1 was written by a newer ErrorDeck (schema %2; this version reads up to %3); it was left untouched")
+                         .arg(path).arg(version).arg(Database::currentSchemaVersion())};
+    return Header{version};
 }
 
 } // namespace
@@ -71,29 +91,19 @@ Result<Database> Database::open(const QString &path, bool readOnly)
     if (auto r = db.m_conn.open(path, !readOnly, readOnly); !r)
         return Error{r.error()};
 
-    auto appId = retryWhileBusy(db.m_conn, [&] { return db.m_conn.scalar("PRAGMA application_id"); });
-    if (!appId) {
-        if (db.m_conn.lastErrorCode() == SQLITE_NOTADB)
-            return Error{QStringLiteral("%1 is not an ErrorDeck database (not an SQLite file); it was left untouched").arg(path)};
-        return Error{QStringLiteral("%1 cannot be read: %2").arg(path, appId.error())};
-    }
-    auto version = db.m_conn.scalar("PRAGMA user_version");
-    auto tables = db.m_conn.scalar("SELECT count(*) FROM sqlite_schema");
-    if (!version || !tables)
-        return Error{QStringLiteral("%1 cannot be read: %2").arg(path, (!version ? version : tables).error())};
-    if (*appId != kApplicationId && *tables > 0)
-        return Error{QStringLiteral("%1 is an SQLite database, but not an ErrorDeck database; it was left untouched").arg(path)};
-    if (*version > currentSchemaVersion())
-        return newerSchemaError(path, *version);
+    auto header = retryWhileBusy(db.m_conn, [&] { return readHeader(path, db.m_conn); });
+    if (!header)
+        return Error{header.error()};
+    const auto version = header->version;
     if (auto r = retryWhileBusy(db.m_conn, [&] { return db.configure(readOnly); }); !r)
         return Error{QStringLiteral("%1: %2").arg(path, r.error())};
-    if (*version < currentSchemaVersion()) {
+    if (version < currentSchemaVersion()) {
         if (readOnly)
-            return Error{QStringLiteral("%1 has an older schema (%2) and was opened read-only").arg(path).arg(*version)};
-        if (*version > 0) {
+            return Error{QStringLiteral("%1 has an older schema (%2) and was opened read-only").arg(path).arg(version)};
+        if (version > 0) {
             // Keep the old file: a migration is atomic, but a user may still want to go back.
             // VACUUM INTO fills an empty file: made 0600 first, like the database.
-            const QString backup = QStringLiteral("%1.schema%2.bak").arg(path).arg(*version);
+            const QString backup = QStringLiteral("%1.schema%2.bak").arg(path).arg(version);
             QFile::remove(backup);
             if (auto r = createPrivateFile(backup); !r)
                 return Error{QStringLiteral("%1: cannot keep a copy before migrating: %2").arg(path, r.error())};
@@ -112,13 +122,11 @@ Result<Database> Database::open(const QString &path, bool readOnly)
         });
         if (!begun)
             return Error{QStringLiteral("%1: cannot start the migration: %2").arg(path, begun.error())};
-        auto now = db.m_conn.scalar("PRAGMA user_version");
+        auto now = readHeader(path, db.m_conn);
         if (!now)
-            return Error{QStringLiteral("%1 cannot be read: %2").arg(path, now.error())};
-        if (*now > currentSchemaVersion())
-            return newerSchemaError(path, *now);
-        if (*now < currentSchemaVersion()) {
-            if (auto r = db.migrate(int(*now), currentSchemaVersion()); !r)
+            return Error{now.error()};
+        if (now->version < currentSchemaVersion()) {
+            if (auto r = db.migrate(int(now->version), currentSchemaVersion()); !r)
                 return Error{QStringLiteral("%1: migration failed, nothing was changed: %2").arg(path, r.error())};
         }
         if (auto r = tx->commit(); !r)
