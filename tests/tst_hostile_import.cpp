@@ -148,9 +148,14 @@ private Q_SLOTS:
         QFETCH(int, signal);
         FifoFolder f;
         f.fill();
+        // With SIGINT, links leaving the folder are allowed too: the outer FIFO is opened and named.
+        const bool followOut = signal == SIGINT;
+        QStringList args{QStringLiteral("watch"), QStringLiteral("--db"), f.db, QStringLiteral("--interval"),
+                         QStringLiteral("0.2"), f.folder};
+        if (followOut)
+            args.insert(1, QStringLiteral("--follow-outside-links"));
         QProcess p;
-        p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("watch"), QStringLiteral("--db"), f.db,
-                                                 QStringLiteral("--interval"), QStringLiteral("0.2"), f.folder});
+        p.start(QStringLiteral(ERRORDECK_CLI), args);
         QVERIFY(p.waitForStarted(kTimeoutMs));
         QByteArray out, err;
         auto said = [&] {
@@ -162,6 +167,9 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(said().contains("2 stored"), said().constData(), kTimeoutMs);
         QTRY_VERIFY2_WITH_TIMEOUT(said().contains("pipe.jsonl: a FIFO, not a regular file: skipped"), said().constData(),
                                   kTimeoutMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(said().contains(followOut ? "outer.jsonl: a FIFO, not a regular file: skipped"
+                                                            : "outer.jsonl: a link to"),
+                                  said().constData(), kTimeoutMs);
         // New lines still arrive after it (the worker is not stuck on the FIFO).
         writeFile(f.folder + QStringLiteral("/b.jsonl"), record(QStringLiteral("f3"), QStringLiteral("three")));
         QTRY_VERIFY2_WITH_TIMEOUT(said().contains("1 stored"), said().constData(), kTimeoutMs);
