@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
+#include <zlib.h>
 
 using namespace edtest;
 using namespace ed;
@@ -58,6 +59,21 @@ void makeFifo(const QString &path) { QVERIFY2(::mkfifo(QFile::encodeName(path).c
 void link(const QString &target, const QString &at) { QVERIFY2(QFile::link(target, at), qPrintable(at)); }
 
 int64_t count(Database &db, const char *sql) { return *db.conn().scalar(sql); }
+
+QByteArray gzip(const QByteArray &data)
+{
+    QByteArray out(int(compressBound(uLong(data.size()))) + 64, '\0');
+    z_stream zs{};
+    deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    zs.avail_in = uInt(data.size());
+    zs.next_out = reinterpret_cast<Bytef *>(out.data());
+    zs.avail_out = uInt(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(int(zs.total_out));
+    deflateEnd(&zs);
+    return out;
+}
 
 // Starts the resident peak afresh, so that earlier tests' peaks do not hide this one's.
 void resetPeakRss()
@@ -223,6 +239,36 @@ private Q_SLOTS:
         QVERIFY(db->conn().exec("ROLLBACK"));
         QCOMPARE(count(*db, "SELECT count(*) FROM reports"), int64_t(0));
         qInfo("stopped %lld ms after SIGTERM", took);
+    }
+
+    // The app's watcher (FolderWatcher::stop) stops at once also in the middle of
+    // a gzip bomb: one line of 12.8 GB, 13 MB on disk, minutes to read through.
+    void watcherStopsInsideAHugeGzipLine()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("logs"));
+        QDir().mkpath(folder);
+        {
+            // gzip members may follow one another; zlib reads them as one stream.
+            const QByteArray member = gzip(QByteArray(64 << 20, 'a'));
+            QFile f(folder + QStringLiteral("/bomb.jsonl.gz"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 200; ++i)
+                QCOMPARE(f.write(member), qint64(member.size()));
+        }
+        const QString dbPath = dir.filePath(QStringLiteral("bomb.sqlite3"));
+        QVERIFY(Database::open(dbPath));
+        FolderWatcher w(dbPath, [](Database &) -> Result<ImportFilters> { return nullImportFilters(); });
+        w.setFolders({folder});
+        w.start();
+        QTest::qWait(1500); // well inside the line
+        QVERIFY(w.isRunning());
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(w.stop(kStopBoundMs * 4)); // without the stop flag it reads on for a long while
+        const qint64 took = clock.elapsed();
+        qInfo("stopped %lld ms after stop()", took);
+        QVERIFY2(took < kStopBoundMs, qPrintable(QStringLiteral("%1 ms").arg(took)));
     }
 
     // A link to a mode-600 file outside the folder is not read by default; one inside is.

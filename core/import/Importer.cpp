@@ -252,6 +252,7 @@ ImportSummary Importer::run(const QStringList &paths)
                 problem(path, 0, reader.error());
                 break;
             }
+            (*reader)->setStopFlag(&m_cancel);
             fp.offset = offset;
             fp.line = line;
             sum.resumedLines += line;

@@ -147,6 +147,10 @@ bool LineReader::next(Line &line)
             int64_t length = int64_t(avail);
             m_begin = m_end = 0;
             for (;;) {
+                if (m_stop && m_stop->load(std::memory_order_relaxed)) {
+                    m_eof = true;
+                    return false;
+                }
                 if (!fill()) {
                     line = Line{};
                     line.number = ++m_line;
