@@ -271,6 +271,36 @@ private Q_SLOTS:
         QVERIFY2(took < kStopBoundMs, qPrintable(QStringLiteral("%1 ms").arg(took)));
     }
 
+    // Likewise inside an e-mail far over the size cap (read through to its end to find it).
+    void watcherStopsInsideAHugeEmail()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("mail"));
+        QDir().mkpath(folder);
+        {
+            QFile f(folder + QStringLiteral("/huge.log"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("Subject: [Django] ERROR: huge\nFrom: root@localhost\n\n");
+            const QByteArray blanks(16 << 20, '\n'); // the slowest to split: a line per byte
+            for (int i = 0; i < 32; ++i)
+                QCOMPARE(f.write(blanks), qint64(blanks.size()));
+        }
+        const QString dbPath = dir.filePath(QStringLiteral("mail.sqlite3"));
+        QVERIFY(Database::open(dbPath));
+        FolderWatcher w(dbPath, [](Database &) -> Result<ImportFilters> { return nullImportFilters(); });
+        w.setFolders({folder});
+        w.setSettleTime(0);
+        w.start();
+        QTest::qWait(1000);
+        QVERIFY(w.isRunning());
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(w.stop(kStopBoundMs * 8));
+        const qint64 took = clock.elapsed();
+        qInfo("stopped %lld ms after stop()", took);
+        QVERIFY2(took < kStopBoundMs, qPrintable(QStringLiteral("%1 ms").arg(took)));
+    }
+
     // A link to a mode-600 file outside the folder is not read by default; one inside is.
     void linksLeavingTheFolderAreNotFollowed()
     {

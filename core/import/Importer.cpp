@@ -252,7 +252,6 @@ ImportSummary Importer::run(const QStringList &paths)
                 problem(path, 0, reader.error());
                 break;
             }
-            (*reader)->setStopFlag(&m_cancel);
             fp.offset = offset;
             fp.line = line;
             sum.resumedLines += line;
@@ -276,6 +275,7 @@ ImportSummary Importer::run(const QStringList &paths)
             continue;
         }
         ++sum.files;
+        source->setStopFlag(&m_cancel);
         const QString unit = source->unitName();
         auto withHead = [&path](FileProgress p) {
             p.headHash = fileHeadHash(path, p.offset);

@@ -169,6 +169,10 @@ bool MailSplitter::next(MailChunk &chunk)
     std::string_view line;
     bool atLineStart = true;
     for (;;) {
+        if (m_stop && m_stop->load(std::memory_order_relaxed)) {
+            m_done = true; // the message in progress is not handed out: read again next time
+            return false;
+        }
         if (m_hasCarry) {
             line = m_carry;
             atLineStart = true;
