@@ -23,6 +23,11 @@
 //  - Change notifications come from QFileSystemWatcher; a poll every interval
 //    (2 s by default) compares sizes and times too, because notifications do
 //    not arrive on some filesystems (network mounts, some containers).
+//  - What is not read: files that are not regular (a FIFO, a device, or a link
+//    to one: opened without blocking, then skipped) and, unless allowed, files
+//    whose links lead outside the folder; each is said once as a problem.
+//  - stop() is honoured within a second: the import stops at the record, line
+//    or e-mail it is in, and a wait for another process's lock gives up.
 // On start every file in the folders is looked at once (new lines of v1 files
 // since the last run are imported; e-mail files are read again and their
 // messages counted as duplicates).
