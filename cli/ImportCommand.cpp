@@ -41,6 +41,9 @@ int cmdImport(Context &ctx, const QStringList &args)
     noFilters.setFlags(QCommandLineOption::HiddenFromHelp);
     p.addOption(noFilters);
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as JSON.")});
+    p.addOption({QStringLiteral("follow-outside-links"),
+                 QStringLiteral("In folders, also read files that links lead to outside the folder (by default such "
+                                "links are skipped with a message).")});
     p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders."), QStringLiteral("FILE_OR_DIR..."));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
@@ -62,6 +65,7 @@ int cmdImport(Context &ctx, const QStringList &args)
     const RecordFilter &filter = *filters->filter;
     Importer importer(*db, scrubber, filter);
     importer.setResume(!p.isSet(QStringLiteral("no-resume")));
+    importer.setFollowOutsideLinks(p.isSet(QStringLiteral("follow-outside-links")));
     const bool showProgress = !p.isSet(QStringLiteral("quiet")) && isatty(STDERR_FILENO);
     const bool progressLines = !p.isSet(QStringLiteral("quiet")) && !showProgress;
     if (showProgress || progressLines) {

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QSocketNotifier>
 #include <csignal>
+#include <cstdlib>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,6 +18,9 @@ namespace {
 // Ctrl+C and SIGTERM end the event loop through a socket: a signal handler
 // may only write(), never call into Qt.
 int g_signalPipe[2] = {-1, -1};
+
+// Ctrl+C or SIGTERM ends the watch within a second, whatever the worker is doing.
+constexpr int kStopWaitMs = 800;
 
 void onStopSignal(int)
 {
@@ -62,6 +66,9 @@ int cmdWatch(Context &ctx, const QStringList &args)
                  QStringLiteral("Also look for changes every S seconds (for filesystems that send no notifications, "
                                 "e.g. network mounts; default 2)."),
                  QStringLiteral("S"), QStringLiteral("2")});
+    p.addOption({QStringLiteral("follow-outside-links"),
+                 QStringLiteral("Also read files that links in the folders lead to outside them (by default such "
+                                "links are skipped with a message).")});
     p.addPositionalArgument(QStringLiteral("folders"), QStringLiteral("Folders (or single files) to watch."),
                             QStringLiteral("DIR..."));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
@@ -117,6 +124,7 @@ int cmdWatch(Context &ctx, const QStringList &args)
     FolderWatcher watcher(dbPath);
     watcher.setFolders(folders);
     watcher.setPollInterval(int(seconds * 1000));
+    watcher.setFollowOutsideLinks(p.isSet(QStringLiteral("follow-outside-links")));
     int64_t problems = 0;
     QObject::connect(&watcher, &FolderWatcher::imported, &watcher, [&ctx, &problems](const WatchBatch &b) {
         for (const QString &r : b.rotated)
@@ -144,7 +152,16 @@ int cmdWatch(Context &ctx, const QStringList &args)
     applog::info(QStringLiteral("watch into %1: %2").arg(dbPath, folders.join(QStringLiteral(", "))));
     watcher.start();
     QCoreApplication::exec();
-    watcher.stop();
+    if (!watcher.stop(kStopWaitMs)) {
+        // The worker is stuck past the record it was at (a lock held elsewhere, a
+        // huge line): a stop is still a stop. What was committed stays; the
+        // batch in progress is rolled back by SQLite and read again next time.
+        ctx.err() << "stopped without waiting for the import in progress; the next watch or import reads it again"
+                  << Qt::endl;
+        ctx.out().flush();
+        applog::warn(QStringLiteral("watch stopped while an import was in progress"));
+        std::_Exit(problems > 0 ? Partial : Ok);
+    }
 
     sigaction(SIGINT, &oldInt, nullptr);
     sigaction(SIGTERM, &oldTerm, nullptr);

@@ -1,11 +1,14 @@
 #include "AppLog.h"
 
+#include "FileAccess.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 namespace ed::applog {
 namespace {
@@ -25,10 +28,19 @@ QString logFilePath(const QString &program)
 void init(const QString &program, bool verbose)
 {
     const QString path = logFilePath(program);
-    QDir().mkpath(QFileInfo(path).absolutePath());
+    (void)createPrivateFolder(QFileInfo(path).absolutePath());
     std::vector<spdlog::sink_ptr> sinks;
+    // The log names files, hosts and errors: readable by its owner only. Each
+    // file (also a new one after rotation) is made 0600 before spdlog opens it,
+    // so that no one can open it in between; older logs are tightened too.
+    spdlog::file_event_handlers ownerOnly;
+    ownerOnly.before_open = [](const spdlog::filename_t &file) {
+        (void)createPrivateFile(QString::fromStdString(file));
+    };
+    ownerOnly.after_open = [](const spdlog::filename_t &, std::FILE *f) { (void)::fchmod(::fileno(f), 0600); };
     try {
-        sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(), 5 * 1024 * 1024, 3));
+        sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(), 5 * 1024 * 1024, 3,
+                                                                               false, ownerOnly));
     } catch (const spdlog::spdlog_ex &) {
         // An unwritable app-data folder must not stop the program; stderr still works.
     }

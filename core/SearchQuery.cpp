@@ -13,9 +13,15 @@ struct Term {
     QString value;
 };
 
-// Splits on spaces, keeping "quoted text" together (quotes removed).
-QList<Term> tokenize(const QString &text)
+// Splits on spaces, keeping "quoted text" together (quotes removed). Control
+// characters (a NUL pasted in, a tab) separate words as spaces do: FTS5 and
+// SQLite's C strings end at a NUL, and no report text holds one to match.
+QList<Term> tokenize(const QString &typed)
 {
+    QString text = typed;
+    for (QChar &c : text)
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            c = QLatin1Char(' ');
     QList<Term> terms;
     qsizetype i = 0;
     const qsizetype n = text.size();

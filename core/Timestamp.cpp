@@ -18,6 +18,14 @@ int64_t daysFromCivil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + int64_t(doe) - 719468;
 }
 
+bool isLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int daysInMonth(int y, int m)
+{
+    static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && isLeapYear(y) ? 29 : kDays[m - 1];
+}
+
 struct Cursor {
     std::string_view s;
     size_t i = 0;
@@ -50,7 +58,8 @@ std::optional<int64_t> parseIsoTimestamp(std::string_view text)
     int y, mo, d, h = 0, mi = 0, sec = 0;
     if (!c.digits(4, y) || !c.eat('-') || !c.digits(2, mo) || !c.eat('-') || !c.digits(2, d))
         return std::nullopt;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+    // 2026-02-30 is no date: rejected, not shifted to March.
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo))
         return std::nullopt;
     int64_t ms = 0;
     if (!c.done()) {
@@ -87,6 +96,9 @@ std::optional<int64_t> parseIsoTimestamp(std::string_view text)
             } else if (!c.done() && !c.digits(2, om)) {
                 return std::nullopt;
             }
+            // Offsets are under a day, as Python's timezone requires (+99:99 is none).
+            if (oh > 23 || om > 59)
+                return std::nullopt;
             const int64_t offset = (int64_t(oh) * 60 + om) * 60000;
             ms -= sign == '+' ? offset : -offset;
         }

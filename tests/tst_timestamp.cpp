@@ -22,6 +22,8 @@ private Q_SLOTS:
         QTest::newRow("date only") << "2026-11-20" << qint64(1795132800000);
         QTest::newRow("epoch") << "1970-01-01T00:00:00Z" << qint64(0);
         QTest::newRow("leap day") << "2024-02-29T00:00:00Z" << qint64(1709164800000);
+        QTest::newRow("leap day of a 400th year") << "2000-02-29" << qint64(951782400000);
+        QTest::newRow("largest offset") << "2026-11-21T12:33:56+23:59" << qint64(1795178096000);
     }
     void iso()
     {
@@ -35,7 +37,11 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         for (const char *s : {"", "yesterday", "2026-13-01", "2026-11-20T25:00:00", "2026-11-20T12:34:56+0", "2026-11-20T12:34:56 junk",
-                              "2026-11-20T12:34:56.", "20261120"})
+                              "2026-11-20T12:34:56.", "20261120",
+                              // Out of range, not to be shifted into range (security review, issue 10).
+                              "2026-11-20T12:34:56+99:99", "2026-11-20T12:34:56+24:00", "2026-11-20T12:34:56-12:60",
+                              "2026-11-20T12:34:56+2400", "2026-02-30", "2026-04-31T00:00:00Z", "2025-02-29",
+                              "1900-02-29", "2026-11-00"})
             QTest::newRow(s) << QString::fromLatin1(s);
     }
     void isoInvalid()

@@ -1,5 +1,6 @@
 #include "Importer.h"
 
+#include "FileAccess.h"
 #include "Hash.h"
 #include "ReportWriter.h"
 #include "V1Source.h"
@@ -13,6 +14,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <unistd.h>
 
 namespace ed {
 
@@ -20,6 +22,20 @@ namespace {
 
 constexpr int kHeadBytes = 4096;
 
+// Binary when over 1 in 32 bytes of the head are control bytes that no text
+// has (NUL and the like; tabs, newlines, form feeds and ESC are text): an image
+// or a database has about one in nine, a log with one stray NUL in a line one
+// in thousands, and that line alone is rejected.
+bool looksBinary(const QByteArray &head)
+{
+    qsizetype control = 0;
+    for (const char ch : head) {
+        const uchar c = uchar(ch);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b) || c == 0x7f)
+            ++control;
+    }
+    return control * 32 > head.size();
+}
 
 bool looksLikeHeaderLine(const QByteArray &line)
 {
@@ -39,17 +55,30 @@ bool looksLikeHeaderLine(const QByteArray &line)
 
 QByteArray fileHeadHash(const QString &path, int64_t upTo)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
+    auto fd = openRegularFile(path);
+    if (!fd)
         return {};
+    QFile f;
+    if (!f.open(*fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(*fd);
+        return {};
+    }
     const QByteArray head = f.read(std::clamp<int64_t>(upTo, 0, kHeadBytes));
     return toBytes(hash128(std::string_view(head.constData(), size_t(head.size()))));
 }
 
 FileForm sniffFileForm(const QString &path, QString *error)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
+    bool special = false;
+    auto fd = openRegularFile(path, &special);
+    if (!fd) {
+        if (error)
+            *error = fd.error();
+        return special ? FileForm::Special : FileForm::Unknown;
+    }
+    QFile f;
+    if (!f.open(*fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(*fd);
         if (error)
             *error = f.errorString();
         return FileForm::Unknown;
@@ -61,7 +90,7 @@ FileForm sniffFileForm(const QString &path, QString *error)
         return FileForm::V1; // gzip: the compressed form of v1 files
     if (head.startsWith("\xEF\xBB\xBF"))
         head.remove(0, 3);
-    if (head.contains('\0'))
+    if (looksBinary(head))
         return FileForm::Binary;
     const QByteArray trimmed = head.trimmed();
     if (trimmed.isEmpty())
@@ -85,7 +114,8 @@ Importer::Importer(Database &db, const Scrubber &scrubber, const RecordFilter &f
 {
 }
 
-QStringList Importer::expandPaths(const QStringList &paths, std::vector<ImportProblem> &problems)
+QStringList Importer::expandPaths(const QStringList &paths, std::vector<ImportProblem> &problems,
+                                  bool followOutsideLinks)
 {
     QStringList files;
     for (const QString &p : paths) {
@@ -94,12 +124,25 @@ QStringList Importer::expandPaths(const QStringList &paths, std::vector<ImportPr
             problems.push_back({p, 0, QStringLiteral("no such file or folder")});
         } else if (info.isDir()) {
             QStringList inDir;
-            QDirIterator it(p, QDir::Files | QDir::NoDotAndDotDot | QDir::Readable, QDirIterator::Subdirectories);
+            const QString folder = info.canonicalFilePath();
+            // QDir::System: links to FIFOs and devices are listed too, to be named and skipped.
+            QDirIterator it(p, QDir::Files | QDir::System | QDir::NoDotAndDotDot | QDir::Readable, QDirIterator::Subdirectories);
             while (it.hasNext()) {
                 const QString f = it.next();
-                const QString name = it.fileInfo().fileName();
+                const QFileInfo fi = it.fileInfo();
+                const QString name = fi.fileName();
                 if (name.startsWith(QLatin1Char('.')) || name.contains(QLatin1String(".sqlite3")))
                     continue;
+                if (fi.isSymLink() && !fi.exists())
+                    continue; // a dangling link: nothing to read
+                // A link may lead anywhere (another user's file, /proc/self/environ):
+                // only what lies inside the folder is read unless allowed.
+                if (!followOutsideLinks && !resolvesInside(f, folder)) {
+                    problems.push_back({f, 0, QStringLiteral("a link to %1, outside the folder %2: not read "
+                                                             "(links leaving the folder are followed only when allowed)")
+                                                  .arg(fi.canonicalFilePath(), p)});
+                    continue;
+                }
                 inDir << f;
             }
             std::sort(inDir.begin(), inDir.end());
@@ -118,7 +161,7 @@ ImportSummary Importer::run(const QStringList &paths)
     clock.start();
     m_cancel.store(false);
 
-    const QStringList files = expandPaths(paths, sum.problems);
+    const QStringList files = expandPaths(paths, sum.problems, m_followOutsideLinks);
     QSet<QString> explicitFiles;
     for (const QString &p : paths)
         if (QFileInfo(p).isFile())
@@ -173,9 +216,12 @@ ImportSummary Importer::run(const QStringList &paths)
             else
                 sum.skippedFiles << path;
             break;
+        case FileForm::Special:
+            problem(path, 0, err + QStringLiteral(": skipped"));
+            break;
         case FileForm::Unknown:
             if (!err.isEmpty())
-                problem(path, 0, QStringLiteral("cannot read: %1").arg(err));
+                problem(path, 0, err);
             else if (explicitFile)
                 problem(path, 0, QStringLiteral("not a report file: neither v1 JSON Lines nor an e-mail"));
             else
@@ -229,6 +275,7 @@ ImportSummary Importer::run(const QStringList &paths)
             continue;
         }
         ++sum.files;
+        source->setStopFlag(&m_cancel);
         const QString unit = source->unitName();
         auto withHead = [&path](FileProgress p) {
             p.headHash = fileHeadHash(path, p.offset);

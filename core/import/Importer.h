@@ -15,9 +15,11 @@
 
 namespace ed {
 
-enum class FileForm { Unknown, Empty, Binary, V1, Mail };
+// Special: not a regular file (a FIFO, a device, a socket, a link to one): never read.
+enum class FileForm { Unknown, Empty, Binary, V1, Mail, Special };
 
-// Looks at the first bytes of a file.
+// Looks at the first bytes of a file; opening it never blocks (see FileAccess.h).
+// `error` says why a file could not be read (Unknown) or is not a regular file (Special).
 FileForm sniffFileForm(const QString &path, QString *error = nullptr);
 
 // The hash import_files keeps to notice a replaced file: of the file's first
@@ -74,11 +76,17 @@ public:
     // the same offset once it is complete (default off: an import reports it).
     void setHoldIncompleteLastLine(bool on) { m_holdIncomplete = on; }
     void cancel() { m_cancel.store(true); }
+    // In folders, also read files whose links lead outside the folder (default
+    // off: such a link is skipped with a problem naming it).
+    void setFollowOutsideLinks(bool on) { m_followOutsideLinks = on; }
 
     ImportSummary run(const QStringList &paths);
 
     // Files under the given paths: folders recursively, sorted; no hidden files.
-    static QStringList expandPaths(const QStringList &paths, std::vector<ImportProblem> &problems);
+    // A file of a folder that resolves outside it (a link) is left out with a
+    // problem, unless `followOutsideLinks`; files named themselves are kept.
+    static QStringList expandPaths(const QStringList &paths, std::vector<ImportProblem> &problems,
+                                   bool followOutsideLinks = false);
 
 private:
     Database &m_db;
@@ -89,6 +97,7 @@ private:
     int m_batchSize = 5000;
     bool m_resume = true;
     bool m_holdIncomplete = false;
+    bool m_followOutsideLinks = false;
     std::atomic<bool> m_cancel{false};
 };
 

@@ -1,5 +1,7 @@
 #include "LineReader.h"
 
+#include "FileAccess.h"
+
 #include <QFile>
 #include <cerrno>
 #include <cstring>
@@ -27,10 +29,10 @@ Result<std::unique_ptr<LineReader>> LineReader::open(const QString &path, int64_
     std::unique_ptr<LineReader> r(new LineReader);
     r->m_path = path;
     r->m_maxLine = maxLineBytes;
-    const QByteArray native = QFile::encodeName(path);
-    r->m_fd = ::open(native.constData(), O_RDONLY | O_CLOEXEC);
-    if (r->m_fd < 0)
-        return Error{QStringLiteral("cannot open %1: %2").arg(path, QString::fromLocal8Bit(strerror(errno)))};
+    auto fd = openRegularFile(path); // never blocks on a FIFO swapped in since the sniff
+    if (!fd)
+        return Error{QStringLiteral("%1: %2").arg(path, fd.error())};
+    r->m_fd = *fd;
     unsigned char magic[2] = {0, 0};
     const ssize_t n = ::pread(r->m_fd, magic, 2, 0);
     if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
@@ -145,6 +147,10 @@ bool LineReader::next(Line &line)
             int64_t length = int64_t(avail);
             m_begin = m_end = 0;
             for (;;) {
+                if (m_stop && m_stop->load(std::memory_order_relaxed)) {
+                    m_eof = true;
+                    return false;
+                }
                 if (!fill()) {
                     line = Line{};
                     line.number = ++m_line;

@@ -4,6 +4,7 @@
 #include "Result.h"
 
 #include <QString>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,6 +29,11 @@ public:
     static Result<std::unique_ptr<LineReader>> open(const QString &path, int64_t offset = 0, int64_t firstLine = 1,
                                                     size_t maxLineBytes = 16u << 20);
     bool next(Line &line);
+    // When the flag is set, next() ends as at the end of the file, also in the
+    // middle of a line too long to keep (a gzip bomb of one line takes minutes
+    // to read through): a stop is honoured at once. The line is read again by a
+    // resumed import.
+    void setStopFlag(const std::atomic<bool> *stop) { m_stop = stop; }
     const QString &error() const { return m_error; }
     int64_t bytesRead() const; // of the file on disk
     bool isGzip() const { return m_gzip != nullptr; }
@@ -45,6 +51,7 @@ private:
     bool m_eof = false;
     QString m_error;
     QString m_path;
+    const std::atomic<bool> *m_stop = nullptr;
 };
 
 } // namespace ed

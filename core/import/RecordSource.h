@@ -2,6 +2,7 @@
 // A source of v1 records read from one file: JSON Lines, or e-mails turned
 // into v1 records. The importer pulls items until next() returns false.
 #include <QString>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -32,6 +33,10 @@ public:
     virtual QString unitName() const = 0;
     // Whether endOffset of items can be given back to open() to resume there.
     virtual bool resumable() const { return false; }
+    // When the flag is set, next() ends as at the end of the file, also in the
+    // middle of an item (a line or an e-mail too large to keep still takes its
+    // time to read through): the importer's cancel is honoured at once.
+    virtual void setStopFlag(const std::atomic<bool> *stop) { (void)stop; }
 };
 
 } // namespace ed

@@ -11,6 +11,7 @@ public:
     bool next(SourceItem &item) override;
     QString endError() const override { return m_reader->error(); }
     int64_t bytesRead() const override { return m_reader->bytesRead(); }
+    void setStopFlag(const std::atomic<bool> *stop) override { m_reader->setStopFlag(stop); }
     QString unitName() const override { return QStringLiteral("line"); }
     bool resumable() const override { return true; }
 

@@ -68,6 +68,7 @@ public:
         return m_endError;
     }
     int64_t bytesRead() const override { return m_splitter->bytesRead(); }
+    void setStopFlag(const std::atomic<bool> *stop) override { m_splitter->setStopFlag(stop); }
     QString unitName() const override { return QStringLiteral("message"); }
 
 private:

@@ -1,6 +1,9 @@
 #include "MailSplitter.h"
 
+#include "FileAccess.h"
+
 #include <cstring>
+#include <unistd.h>
 
 namespace ed::mail {
 
@@ -42,9 +45,13 @@ bool isHeaderLine(std::string_view line)
 Result<std::unique_ptr<MailSplitter>> MailSplitter::open(const QString &path)
 {
     std::unique_ptr<MailSplitter> s(new MailSplitter);
-    s->m_file.setFileName(path);
-    if (!s->m_file.open(QIODevice::ReadOnly))
+    auto fd = openRegularFile(path);
+    if (!fd)
+        return Error{QStringLiteral("%1: %2").arg(path, fd.error())};
+    if (!s->m_file.open(*fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(*fd);
         return Error{QStringLiteral("%1: cannot open: %2").arg(path, s->m_file.errorString())};
+    }
     if (!s->readBlock())
         return Error{QStringLiteral("%1: cannot read: %2").arg(path, s->m_error)};
     // The form is found from the content: an mbox starts with a "From " line.
@@ -162,6 +169,10 @@ bool MailSplitter::next(MailChunk &chunk)
     std::string_view line;
     bool atLineStart = true;
     for (;;) {
+        if (m_stop && m_stop->load(std::memory_order_relaxed)) {
+            m_done = true; // the message in progress is not handed out: read again next time
+            return false;
+        }
         if (m_hasCarry) {
             line = m_carry;
             atLineStart = true;
@@ -208,13 +219,19 @@ bool MailSplitter::next(MailChunk &chunk)
         // A single message, or the file-based backend's messages and separators.
         if (!m_pendingSeparator.empty()) {
             if (isBlank(line)) {
-                m_pendingSeparator.append(line);
+                // Held only while the message could still take them: past the cap
+                // they are counted, so endless blank lines cannot fill memory.
+                if (m_messageSize + int64_t(m_pendingSeparator.size() + line.size()) <= kMaxMessageBytes)
+                    m_pendingSeparator.append(line);
+                else
+                    m_pendingUncounted += int64_t(line.size());
                 continue;
             }
             if (atLineStart && isHeaderLine(line)) {
                 // Confirmed: the separator closed the message; this line opens the next.
                 m_form = MailFileForm::FileBackend;
                 m_pendingSeparator.clear();
+                m_pendingUncounted = 0;
                 m_carry.assign(line);
                 m_hasCarry = true;
                 finishMessage(chunk, m_pendingEndOffset, false);
@@ -224,6 +241,13 @@ bool MailSplitter::next(MailChunk &chunk)
             const std::string held = std::move(m_pendingSeparator);
             m_pendingSeparator.clear();
             appendToMessage(held);
+            if (m_pendingUncounted > 0) {
+                // The blank lines not held take the message past the cap.
+                m_messageSize += m_pendingUncounted;
+                m_pendingUncounted = 0;
+                m_oversized = true;
+                std::string().swap(m_message);
+            }
         }
         if (!m_inMessage) {
             if (isBlank(line))
@@ -243,6 +267,7 @@ bool MailSplitter::next(MailChunk &chunk)
         // A separator at the end of the file closes the last message.
         m_form = MailFileForm::FileBackend;
         m_pendingSeparator.clear();
+        m_pendingUncounted = 0;
         if (m_inMessage) {
             finishMessage(chunk, m_pendingEndOffset, false);
             return true;

@@ -9,6 +9,7 @@
 
 #include <QFile>
 #include <QString>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,9 @@ public:
 
     // The next message; false at the end of the file or on a read error.
     bool next(MailChunk &chunk);
+    // When the flag is set, next() ends as at the end of the file, also in the
+    // middle of a message (one over the cap is still read through to its end).
+    void setStopFlag(const std::atomic<bool> *stop) { m_stop = stop; }
     QString error() const { return m_error; }
     MailFileForm form() const { return m_form; }
     int64_t bytesRead() const { return m_fileOffset; }
@@ -75,8 +79,11 @@ private:
 
     // File backend: a line of 79 '-' ends a message only when what follows is
     // a header line or the end of the file; until then it is held here.
+    // The blank lines after it are held with it up to kMaxMessageBytes, then only counted.
     std::string m_pendingSeparator;
+    int64_t m_pendingUncounted = 0;
     int64_t m_pendingEndOffset = 0;
+    const std::atomic<bool> *m_stop = nullptr;
 };
 
 } // namespace ed::mail

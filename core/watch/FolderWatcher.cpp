@@ -2,6 +2,8 @@
 
 #include "WatchWorker.h"
 
+#include <QDeadlineTimer>
+
 namespace ed {
 
 FolderWatcher::FolderWatcher(const QString &dbPath, ImportFiltersFactory filters, QObject *parent)
@@ -39,7 +41,7 @@ void FolderWatcher::start()
         return;
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("errordeck-watch"));
-    auto *w = new WatchWorker(m_dbPath, m_filters);
+    auto *w = new WatchWorker(m_dbPath, m_filters, m_followOutsideLinks);
     w->moveToThread(m_thread);
     m_worker = w;
     // The worker, its timers and its connection end in their own thread.
@@ -55,17 +57,19 @@ void FolderWatcher::start()
         Qt::QueuedConnection);
 }
 
-void FolderWatcher::stop()
+bool FolderWatcher::stop(int timeoutMs)
 {
     if (!m_thread)
-        return;
+        return true;
     if (WatchWorker *w = m_worker.data())
         w->cancelRunning();
     m_thread->quit();
-    m_thread->wait();
+    if (!m_thread->wait(timeoutMs < 0 ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(timeoutMs)))
+        return false;
     delete m_thread;
     m_thread = nullptr;
     m_worker = nullptr;
+    return true;
 }
 
 void FolderWatcher::checkNow()

@@ -23,6 +23,11 @@
 //  - Change notifications come from QFileSystemWatcher; a poll every interval
 //    (2 s by default) compares sizes and times too, because notifications do
 //    not arrive on some filesystems (network mounts, some containers).
+//  - What is not read: files that are not regular (a FIFO, a device, or a link
+//    to one: opened without blocking, then skipped) and, unless allowed, files
+//    whose links lead outside the folder; each is said once as a problem.
+//  - stop() is honoured within a second: the import stops at the record, line
+//    or e-mail it is in, and a wait for another process's lock gives up.
 // On start every file in the folders is looked at once (new lines of v1 files
 // since the last run are imported; e-mail files are read again and their
 // messages counted as duplicates).
@@ -64,11 +69,16 @@ public:
     int pollInterval() const { return m_pollMs; }
     // How long an e-mail file's size must stay the same before it is read.
     void setSettleTime(int ms);
+    // Also read files whose links lead outside the watched folders (default off:
+    // such links are skipped and said once). Takes effect at the next start().
+    void setFollowOutsideLinks(bool on) { m_followOutsideLinks = on; }
 
     void start();
-    // Asks an import in progress to stop after the batch it is writing (what
-    // was read is committed and resumed next time) and waits for the worker.
-    void stop();
+    // Asks an import in progress to stop after the record it is at (what was
+    // read is committed and resumed next time) and waits for the worker: at
+    // most `timeoutMs` when given. False when the worker has not finished by
+    // then (it is left running: the caller may only end the process).
+    bool stop(int timeoutMs = -1);
     bool isRunning() const { return m_thread && m_thread->isRunning(); }
     // Looks at the folders now instead of at the next poll.
     void checkNow();
@@ -88,6 +98,7 @@ private:
     QStringList m_folders;
     int m_pollMs = 2000;
     int m_settleMs = 1000;
+    bool m_followOutsideLinks = false;
     QThread *m_thread = nullptr;
     QPointer<WatchWorker> m_worker;
 };

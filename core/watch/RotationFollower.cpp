@@ -1,5 +1,6 @@
 #include "RotationFollower.h"
 
+#include "FileAccess.h"
 #include "import/Importer.h"
 
 #include <QDateTime>
@@ -10,6 +11,7 @@
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
 #endif
+#include <unistd.h>
 
 namespace ed {
 
@@ -17,11 +19,13 @@ namespace {
 
 bool isGzip(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
+    auto fd = openRegularFile(path); // a FIFO put in a rotated file's place must not block
+    if (!fd)
         return false;
-    const QByteArray magic = f.read(2);
-    return magic.size() == 2 && uchar(magic[0]) == 0x1f && uchar(magic[1]) == 0x8b;
+    unsigned char magic[2] = {0, 0};
+    const ssize_t n = ::pread(*fd, magic, 2, 0);
+    ::close(*fd);
+    return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
 }
 
 } // namespace

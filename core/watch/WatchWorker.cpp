@@ -5,7 +5,9 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSet>
+#include <QThread>
 #include <algorithm>
+#include <sqlite3.h>
 
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
@@ -20,11 +22,14 @@ namespace {
 constexpr int kMaxWatchedFiles = 500;
 // A burst of writes gives one import, a moment after it.
 constexpr int kNotificationDelayMs = 150;
+// Waiting for a lock held by another process: 10 s in steps short enough to stop.
+constexpr int kBusySleepMs = 10;
+constexpr int kBusyTries = 1000;
 
 } // namespace
 
-WatchWorker::WatchWorker(QString dbPath, ImportFiltersFactory filters)
-    : m_dbPath(std::move(dbPath)), m_filtersFactory(std::move(filters))
+WatchWorker::WatchWorker(QString dbPath, ImportFiltersFactory filters, bool followOutsideLinks)
+    : m_dbPath(std::move(dbPath)), m_filtersFactory(std::move(filters)), m_followOutsideLinks(followOutsideLinks)
 {
 }
 
@@ -87,6 +92,18 @@ bool WatchWorker::openDatabase()
         return false;
     }
     m_db = std::make_unique<Database>(std::move(*db));
+    // Waits for another process's write lock as SQLite's busy timeout would
+    // (10 s), but gives up at once when asked to stop: a stop is honoured
+    // within a second whatever the worker waits for.
+    sqlite3_busy_handler(
+        m_db->conn().handle(),
+        [](void *self, int tries) -> int {
+            if (static_cast<WatchWorker *>(self)->m_cancelled.load() || tries >= kBusyTries)
+                return 0;
+            QThread::msleep(kBusySleepMs);
+            return 1;
+        },
+        this);
     m_rotation = std::make_unique<RotationFollower>(*m_db);
     return true;
 }
@@ -177,11 +194,24 @@ void WatchWorker::check()
         return;
 
     std::vector<ImportProblem> folderProblems;
-    const QStringList listing = Importer::expandPaths(m_folders, folderProblems);
-    // A folder that is gone (unmounted?) is said once; the others go on.
+    const QStringList listing = Importer::expandPaths(m_folders, folderProblems, m_followOutsideLinks);
+    // A folder that is gone (unmounted?) is said once; the others go on. A file
+    // that is not read (a link leaving its folder, a FIFO) is said once too.
     QStringList folderErrors;
-    for (const ImportProblem &p : folderProblems)
-        folderErrors << QStringLiteral("%1: %2").arg(p.file, p.reason);
+    std::vector<ImportProblem> fileProblems;
+    auto tellOnce = [this, &fileProblems](const ImportProblem &p) {
+        const QString key = p.file + QLatin1Char('\n') + p.reason;
+        if (!m_toldFileProblems.contains(key)) {
+            m_toldFileProblems.insert(key);
+            fileProblems.push_back(p);
+        }
+    };
+    for (const ImportProblem &p : folderProblems) {
+        if (m_folders.contains(p.file))
+            folderErrors << QStringLiteral("%1: %2").arg(p.file, p.reason);
+        else
+            tellOnce(p);
+    }
     if (!folderErrors.isEmpty())
         report(folderErrors.join(QStringLiteral("; ")));
 
@@ -211,6 +241,10 @@ void WatchWorker::check()
         switch (k.form) {
         case FileForm::Empty:
             break; // read once it has something
+        case FileForm::Special:
+            tellOnce({path, 0, err + QStringLiteral(": skipped")});
+            k.done = look; // looked at again when it changes
+            break;
         case FileForm::Unknown:
             if (!err.isEmpty())
                 break; // unreadable for now: try again
@@ -245,6 +279,7 @@ void WatchWorker::check()
 
     WatchBatch batch;
     batch.skipped = skipped;
+    batch.summary.problems = fileProblems;
     if (!v1.isEmpty() || !mail.isEmpty()) {
         auto filters = m_filtersFactory ? m_filtersFactory(*m_db) : makeImportFilters(*m_db);
         if (!filters) {
@@ -276,6 +311,7 @@ void WatchWorker::check()
         }
         batch.files = v1 + mail;
         batch.summary = importer.run(batch.files);
+        batch.summary.problems.insert(batch.summary.problems.begin(), fileProblems.begin(), fileProblems.end());
         {
             QMutexLocker lock(&m_runningMutex);
             m_running = nullptr;

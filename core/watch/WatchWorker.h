@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QFileSystemWatcher>
 #include <QMutex>
+#include <QSet>
 #include <QTimer>
 #include <map>
 #include <memory>
@@ -18,7 +19,7 @@ namespace ed {
 class WatchWorker : public QObject {
     Q_OBJECT
 public:
-    WatchWorker(QString dbPath, ImportFiltersFactory filters);
+    WatchWorker(QString dbPath, ImportFiltersFactory filters, bool followOutsideLinks = false);
     ~WatchWorker() override;
 
     // Any thread: stop the import in progress after its batch.
@@ -69,7 +70,9 @@ private:
     QTimer *m_soon = nullptr; // a check soon after a notification or to let a file settle
     QElapsedTimer m_clock;
     std::map<QString, Known> m_files;
+    bool m_followOutsideLinks = false;
     QString m_lastError; // not repeated every poll
+    QSet<QString> m_toldFileProblems; // links leaving a folder, FIFOs: said once each
     bool m_checking = false;
 
     QMutex m_runningMutex;
