@@ -1,5 +1,6 @@
 // The secret scrubber: key names, value scanners, their limits (what must
 // stay), and the real corpus e-mails scrubbed as raw text.
+#include "filters/BoundedRegex.h"
 #include "filters/SecretScrubber.h"
 #include "filters/TextScanners.h"
 
@@ -93,6 +94,64 @@ private Q_SLOTS:
         bad.valuePatterns.clear();
         bad.extraKeyPatterns = {QStringLiteral("[")};
         QVERIFY(!SecretScrubber::create(bad));
+    }
+
+    // A pattern that backtracks past PCRE2's match limit cannot say "no
+    // secret here": the text is masked whole and the scrubber says so.
+    void undecidedPatternsFailClosed()
+    {
+        ScrubSettings st;
+        st.valuePatterns = {QStringLiteral("(?:a+)+$|sk_live_[A-Za-z0-9]+")};
+        st.extraKeyPatterns = {QStringLiteral("^(?:x+)+$")};
+        auto s = make(st);
+        QVERIFY(s->undecidedPatterns().isEmpty());
+        QFile f(QStringLiteral(ERRORDECK_TEST_DATA "/hostile/failopen.jsonl"));
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+        int records = 0;
+        while (!f.atEnd()) {
+            const QByteArray line = f.readLine().trimmed();
+            if (line.isEmpty())
+                continue;
+            std::string message = QJsonDocument::fromJson(line).object().value(QStringLiteral("message")).toString().toStdString();
+            QVERIFY(message.find("sk_live_") != std::string::npos);
+            QVERIFY(s->scrubText(message));
+            QVERIFY2(message.find("sk_live_") == std::string::npos, message.c_str());
+            QVERIFY2(message.find(M) != std::string::npos, message.c_str());
+            ++records;
+        }
+        QCOMPARE(records, 2);
+        // Only the text the pattern could not decide is masked whole.
+        QCOMPARE(scrubbed(*s, "order failed sk_live_ABC123 today"), "order failed " + M + " today");
+        const QStringList notes = s->undecidedPatterns();
+        QCOMPARE(notes.size(), 1);
+        QVERIFY2(notes[0].contains(QStringLiteral("(?:a+)+$|sk_live_")) && notes[0].contains(QStringLiteral(" 1 text")),
+                 qPrintable(notes[0]));
+        // A 40 KB text of such runs, the secret at its end, is masked too.
+        std::string big;
+        while (big.size() < 40000)
+            big += std::string(40, 'a') + "! ";
+        big += "sk_live_TAIL999";
+        QVERIFY(s->scrubText(big));
+        QVERIFY(big.find("sk_live_") == std::string::npos);
+        // A key pattern that cannot decide makes the key sensitive.
+        const std::string key = std::string(40, 'x') + "y";
+        QVERIFY(s->isSensitiveKey(ScrubZone::RequestData, key));
+        QVERIFY(!s->isSensitiveKey(ScrubZone::RequestData, "xxxy"));
+        QCOMPARE(s->undecidedPatterns().size(), 2);
+    }
+
+    void patternChecks()
+    {
+        QVERIFY(userPatternError(QStringLiteral("sk_live_[0-9a-z]+")).isEmpty());
+        QVERIFY(userPatternError(QStringLiteral("(unclosed")).contains(QStringLiteral("not a valid")));
+        for (const char *p : {"x*", "a?", "^", "(?:)", "foo|"})
+            QVERIFY2(userPatternError(QString::fromLatin1(p)).contains(QStringLiteral("empty string")), p);
+        QVERIFY(userPatternWarning(QStringLiteral("sk_live_[0-9a-zA-Z]+")).isEmpty());
+        QVERIFY(userPatternWarning(QStringLiteral("employee (E[0-9]{4})")).isEmpty());
+        QVERIFY(!userPatternWarning(QStringLiteral("(?:a+)+$|sk_live_x")).isEmpty());
+        QVERIFY(!userPatternWarning(QStringLiteral("^(\\d+)*$")).isEmpty());
+        QVERIFY(!userPatternWarning(QStringLiteral("^(\\w+\\s?)+$")).isEmpty());
+        QCOMPARE(userPatternWarnings({QStringLiteral("ok"), QStringLiteral("(?:a+)+$")}).size(), 1);
     }
 
     void values_data()

@@ -192,20 +192,18 @@ Result<std::unique_ptr<SecretScrubber>> SecretScrubber::create(const ScrubSettin
 {
     std::unique_ptr<SecretScrubber> s(new SecretScrubber(settings));
     for (const QString &p : settings.extraKeyPatterns) {
-        QRegularExpression re(p, QRegularExpression::CaseInsensitiveOption);
-        if (!re.isValid())
-            return Error{QStringLiteral("ERRORDECK_SENSITIVE_KEYS: '%1' is not a valid regular expression: %2").arg(p, re.errorString())};
-        re.optimize();
-        s->m_keyRegexes.push_back(std::move(re));
+        auto re = BoundedRegex::compile(p, QRegularExpression::CaseInsensitiveOption, QStringLiteral("ERRORDECK_SENSITIVE_KEYS"));
+        if (!re)
+            return Error{re.error()};
+        s->m_keyRegexes.push_back(std::move(*re));
     }
     for (const QString &p : settings.valuePatterns) {
-        QRegularExpression re(p);
-        if (!re.isValid())
-            return Error{QStringLiteral("ERRORDECK_SENSITIVE_VALUES: '%1' is not a valid regular expression: %2").arg(p, re.errorString())};
-        if (re.match(QString()).hasMatch())
-            return Error{QStringLiteral("ERRORDECK_SENSITIVE_VALUES: '%1' matches the empty string").arg(p)};
-        re.optimize();
-        s->m_valueRegexes.push_back(std::move(re));
+        if (const QString e = userPatternError(p); !e.isEmpty())
+            return Error{QStringLiteral("ERRORDECK_SENSITIVE_VALUES: %1").arg(e)};
+        auto re = BoundedRegex::compile(p, {}, QStringLiteral("ERRORDECK_SENSITIVE_VALUES"));
+        if (!re)
+            return Error{re.error()};
+        s->m_valueRegexes.push_back(std::move(*re));
     }
     return s;
 }
@@ -258,10 +256,26 @@ bool SecretScrubber::computeSensitive(std::string_view key) const
     if (builtinSensitive(key))
         return true;
     const QString k = QString::fromUtf8(key.data(), qsizetype(key.size()));
-    for (const QRegularExpression &re : m_keyRegexes)
-        if (re.match(k).hasMatch())
+    for (const BoundedRegex &re : m_keyRegexes) {
+        const BoundedRegex::Outcome o = re.search(k);
+        if (o == BoundedRegex::Outcome::Undecided)
+            ++m_undecidedKeys[re.pattern()]; // fail closed: the key counts as sensitive
+        if (o != BoundedRegex::Outcome::NoMatch)
             return true;
+    }
     return false;
+}
+
+QStringList SecretScrubber::undecidedPatterns() const
+{
+    QStringList out;
+    for (auto it = m_undecidedValues.cbegin(); it != m_undecidedValues.cend(); ++it)
+        out << QStringLiteral("ERRORDECK_SENSITIVE_VALUES: '%1' passed the regex match limit on %2 text(s); "
+                              "they were masked whole").arg(it.key()).arg(it.value());
+    for (auto it = m_undecidedKeys.cbegin(); it != m_undecidedKeys.cend(); ++it)
+        out << QStringLiteral("ERRORDECK_SENSITIVE_KEYS: '%1' passed the regex match limit on %2 key(s); "
+                              "their values were masked").arg(it.key()).arg(it.value());
+    return out;
 }
 
 bool SecretScrubber::keyIsSensitive(std::string_view key) const { return isSensitiveKey(ScrubZone::Extra, key); }
@@ -295,16 +309,26 @@ bool SecretScrubber::applyValuePatterns(std::string &text) const
     QString s = QString::fromUtf8(text.data(), qsizetype(text.size()));
     const QString marker = QString::fromLatin1(kScrubbedValue.data(), qsizetype(kScrubbedValue.size()));
     bool changed = false;
-    for (const QRegularExpression &re : m_valueRegexes) {
+    for (const BoundedRegex &re : m_valueRegexes) {
         const int group = re.captureCount() >= 1 ? 1 : 0;
         QString out;
-        qsizetype pos = 0;
+        qsizetype pos = 0, from = 0;
         bool any = false;
-        auto it = re.globalMatch(s);
-        while (it.hasNext()) {
-            const QRegularExpressionMatch m = it.next();
-            const qsizetype b = m.capturedStart(group), e = m.capturedEnd(group);
-            if (b < 0 || e <= b || b < pos || QStringView(s).mid(b, e - b) == marker)
+        for (;;) {
+            const BoundedRegex::Found m = re.find(s, from, group);
+            if (m.outcome == BoundedRegex::Outcome::Undecided) {
+                // The pattern cannot tell whether a secret stands here: fail
+                // closed, the whole text goes, and the text says why.
+                ++m_undecidedValues[re.pattern()];
+                text = std::string(kScrubbedValue)
+                    + " (masked whole: the scrubbing pattern could not decide within the regex match limit)";
+                return true;
+            }
+            if (m.outcome == BoundedRegex::Outcome::NoMatch)
+                break;
+            from = std::max(m.end, from + 1); // an empty group match moves on by one
+            const qsizetype b = m.begin, e = m.end;
+            if (e <= b || b < pos || QStringView(s).mid(b, e - b) == marker)
                 continue;
             out += QStringView(s).mid(pos, b - pos);
             out += marker;
