@@ -68,7 +68,7 @@ private Q_SLOTS:
         QVERIFY(s->isSensitiveKey(ScrubZone::Cookies, "cart"));         // every cookie
         QVERIFY(!s->isSensitiveKey(ScrubZone::Cookies, "DJANGO_LANGUAGE")); // but safe ones
         QVERIFY(!s->isSensitiveKey(ScrubZone::Settings, "csrf_cookie_name"));
-        QVERIFY(s->isSensitiveKey(ScrubZone::Settings, "CSRF_COOKIE_AGE"));
+        QVERIFY(s->isSensitiveKey(ScrubZone::Settings, "CSRF_COOKIE"));
         // Safe keys also hold in free text.
         QCOMPARE(scrubbed(*s, "CSRF_COOKIE_NAME = 'csrftoken'"), std::string("CSRF_COOKIE_NAME = 'csrftoken'"));
     }
@@ -199,6 +199,13 @@ private Q_SLOTS:
         row("yaml-like", "login failed, password: hunter2 for bob", "login failed, password: " + m + " for bob");
         row("cli option", "run --api-key=k-123 now", "run --api-key=" + m + " now");
         row("dict in settings", "CACHES = {'default': {'KEY_PREFIX': 'shop'}}", "CACHES = {'default': {'KEY_PREFIX': '" + m + "'}}");
+        row("url-encoded query", "next=%2Flogin%3Fpassword%3Dhunter2%26x%3D1", "next=%2Flogin%3Fpassword%3D" + m + "%26x%3D1");
+        row("url-encoded twice", "u=%252Flogin%253Fapi_key%253Dk-1%2526a", "u=%252Flogin%253Fapi_key%253D" + m + "%2526a");
+        row("url-encoded lower", "r=%2Freset%3ftoken%3dabc%26n%3d2", "r=%2Freset%3ftoken%3d" + m + "%26n%3d2");
+        row("card qp soft break", "card 42424242=\n42424242 ok", "card " + m + " ok");
+        row("uatp", "card 122000000000003", "card " + m);
+        row("cookie secret setting", "SESSION_SECRET_NAME = 'x1'", "SESSION_SECRET_NAME = '" + m + "'");
+        row("http cookie setting", "HTTP_COOKIE_NAME = 'x1'", "HTTP_COOKIE_NAME = '" + m + "'");
         // What must stay as it is.
         row("exception line", "KeyError: 'fig'", "KeyError: 'fig'");
         row("class name", "InvalidToken: signature mismatch", "InvalidToken: signature mismatch");
@@ -214,6 +221,14 @@ private Q_SLOTS:
         row("masked", "password = '" + m + "'", "password = '" + m + "'");
         row("none", "api_key = None", "api_key = None");
         row("logger", "django.security.csrf: rejected", "django.security.csrf: rejected");
+        row("url-encoded harmless", "next=%2Forders%3Fpage%3D2", "next=%2Forders%3Fpage%3D2");
+        row("mime boundary", "Content-Type: multipart/alternative;\n boundary=\"===============4416965510153463505==\"\n\n--===============4416965510153463505==\n",
+            "Content-Type: multipart/alternative;\n boundary=\"===============4416965510153463505==\"\n\n--===============4416965510153463505==\n");
+        row("us timestamp", "took until 1764583200123452 us", "took until 1764583200123452 us");
+        row("ms timestamp", "ts=1764583200126", "ts=1764583200126");
+        row("csrf cookie name", "CSRF_COOKIE_NAME = 'csrftoken'", "CSRF_COOKIE_NAME = 'csrftoken'");
+        row("session cookie age", "SESSION_COOKIE_AGE = 1209600\nSESSION_ENGINE = 'django.contrib.sessions.backends.db'",
+            "SESSION_COOKIE_AGE = 1209600\nSESSION_ENGINE = 'django.contrib.sessions.backends.db'");
         row("public pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
             "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----");
     }

@@ -1,6 +1,7 @@
 #include "SecretScrubber.h"
 
 #include <QCryptographicHash>
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -14,7 +15,7 @@ namespace {
 
 // Bump when a scanner changes what it finds: stored reports then count as
 // scrubbed under older rules and `rules apply` re-scrubs them.
-constexpr const char *kScannerVersion = "scanners-1";
+constexpr const char *kScannerVersion = "scanners-2";
 
 // Strings at least this long are remembered (by hash) once found clean:
 // settings, source context and repeated messages come back with every record.
@@ -61,14 +62,14 @@ bool contains(const char *d, size_t n, std::string_view needle)
 
 // What a text holds that a scanner starts from, in one pass over its bytes.
 struct Triggers {
-    bool eq = false, colon = false, lt = false, at = false, newline = false;
+    bool eq = false, colon = false, lt = false, at = false, newline = false, percent = false;
     size_t digits = 0, dashes = 0;
-    bool any() const { return eq || colon || lt || digits >= 13 || dashes >= 10; }
+    bool any() const { return eq || colon || lt || percent || digits >= 13 || dashes >= 10; }
 };
 
 Triggers triggersOf(const char *d, size_t n)
 {
-    enum : uint8_t { Eq = 1, Colon = 2, Lt = 4, At = 8, Newline = 16, Digit = 32, Dash = 64 };
+    enum : uint8_t { Eq = 1, Colon = 2, Lt = 4, At = 8, Newline = 16, Digit = 32, Dash = 64, Percent = 128 };
     static const auto table = [] {
         std::array<uint8_t, 256> t{};
         t['='] = Eq;
@@ -77,6 +78,7 @@ Triggers triggersOf(const char *d, size_t n)
         t['@'] = At;
         t['\n'] = Newline;
         t['-'] = Dash;
+        t['%'] = Percent;
         for (int c = '0'; c <= '9'; ++c)
             t[size_t(c)] = Digit;
         return t;
@@ -89,8 +91,10 @@ Triggers triggersOf(const char *d, size_t n)
     if (n >= 16) {
         const __m128i eq = _mm_set1_epi8('='), colon = _mm_set1_epi8(':'), lt = _mm_set1_epi8('<'),
                       at = _mm_set1_epi8('@'), nl = _mm_set1_epi8('\n'), dash = _mm_set1_epi8('-'),
+                      pct = _mm_set1_epi8('%'),
                       below0 = _mm_set1_epi8('0' - 1), above9 = _mm_set1_epi8('9' + 1);
-        __m128i anyEq = _mm_setzero_si128(), anyColon = anyEq, anyLt = anyEq, anyAt = anyEq, anyNl = anyEq;
+        __m128i anyEq = _mm_setzero_si128(), anyColon = anyEq, anyLt = anyEq, anyAt = anyEq, anyNl = anyEq,
+                anyPct = anyEq;
         // Per-byte counters (compare masks are -1), summed before they can wrap.
         __m128i digitCount = _mm_setzero_si128(), dashCount = digitCount;
         const __m128i zero = _mm_setzero_si128();
@@ -108,6 +112,7 @@ Triggers triggersOf(const char *d, size_t n)
             anyLt = _mm_or_si128(anyLt, _mm_cmpeq_epi8(v, lt));
             anyAt = _mm_or_si128(anyAt, _mm_cmpeq_epi8(v, at));
             anyNl = _mm_or_si128(anyNl, _mm_cmpeq_epi8(v, nl));
+            anyPct = _mm_or_si128(anyPct, _mm_cmpeq_epi8(v, pct));
             // Signed compares: bytes >= 0x80 are negative, never digits.
             const __m128i isDigit = _mm_and_si128(_mm_cmpgt_epi8(v, below0), _mm_cmplt_epi8(v, above9));
             digitCount = _mm_sub_epi8(digitCount, isDigit);
@@ -120,14 +125,14 @@ Triggers triggersOf(const char *d, size_t n)
         flush();
         flags |= (_mm_movemask_epi8(anyEq) ? Eq : 0) | (_mm_movemask_epi8(anyColon) ? Colon : 0)
             | (_mm_movemask_epi8(anyLt) ? Lt : 0) | (_mm_movemask_epi8(anyAt) ? At : 0)
-            | (_mm_movemask_epi8(anyNl) ? Newline : 0);
+            | (_mm_movemask_epi8(anyNl) ? Newline : 0) | (_mm_movemask_epi8(anyPct) ? Percent : 0);
     }
 #endif
     for (; i < n; ++i) {
         const uint8_t f = table[static_cast<unsigned char>(d[i])];
         flags |= f;
         digits += (f >> 5) & 1;
-        dashes += f >> 6;
+        dashes += (f >> 6) & 1;
     }
     Triggers t;
     t.eq = flags & Eq;
@@ -135,9 +140,44 @@ Triggers triggersOf(const char *d, size_t n)
     t.lt = flags & Lt;
     t.at = flags & At;
     t.newline = flags & Newline;
+    t.percent = flags & Percent;
     t.digits = digits;
     t.dashes = dashes;
     return t;
+}
+
+// Django settings (upper case) that configure a cookie, a session or CSRF rather than hold
+// one (CSRF_COOKIE_NAME = 'csrftoken', SESSION_COOKIE_AGE): caught by the
+// widened "cookie", "session", "csrf", "xsrf" patterns alone, they show, as
+// Django's own filter shows them. A name that also holds one of Django's
+// patterns (SECRET, TOKEN, KEY, HTTP_COOKIE, ...) stays sensitive.
+bool isCookieSetting(std::string_view key)
+{
+    static const std::array<std::string_view, 17> suffixes = {
+        "_name", "_age", "_domain", "_path", "_secure", "_httponly", "_samesite", "_engine", "_serializer",
+        "_failure_view", "_use_sessions", "_trusted_origins", "_expire_at_browser_close", "_save_every_request",
+        "_cache_alias", "_file_path", "_class"};
+    // Settings are upper case (Django reads only those); "cookie_name" in a form stays a secret's name.
+    if (std::any_of(key.begin(), key.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+        return false;
+    const std::string low = lower(key);
+    std::string_view stem;
+    for (std::string_view s : suffixes)
+        if (low.size() > s.size() && std::string_view(low).substr(low.size() - s.size()) == s)
+            stem = std::string_view(low).substr(0, low.size() - s.size());
+    if (stem.empty())
+        return false;
+    constexpr std::array<std::string_view, 4> widened = {"cookie", "session", "csrf", "xsrf"};
+    bool configures = false;
+    for (const QString &pattern : ScrubSettings::defaultKeyPatterns()) {
+        const std::string p = pattern.toStdString();
+        if (stem.find(p) == std::string_view::npos)
+            continue;
+        if (std::find(widened.begin(), widened.end(), p) == widened.end())
+            return false; // one of the other patterns: a secret's name
+        configures = true;
+    }
+    return configures;
 }
 
 } // namespace
@@ -253,7 +293,7 @@ bool SecretScrubber::builtinSensitive(std::string_view key) const
 
 bool SecretScrubber::computeSensitive(std::string_view key) const
 {
-    if (builtinSensitive(key))
+    if (builtinSensitive(key) && !isCookieSetting(key))
         return true;
     const QString k = QString::fromUtf8(key.data(), qsizetype(key.size()));
     for (const BoundedRegex &re : m_keyRegexes) {
@@ -368,6 +408,8 @@ bool SecretScrubber::scrubText(std::string &text) const
             scan::keyValuePairs(text, *m_textKeys, m_spans);
         if (t.colon && t.at)
             scan::urlPasswords(text, m_spans);
+        if (t.percent)
+            scan::percentEncodedPairs(text, *m_textKeys, m_spans);
         if (t.lt)
             scan::htmlTableCells(text, *m_textKeys, m_spans);
         if ((t.colon && t.newline && contains(d, n, std::string_view("COOKIES:")))
