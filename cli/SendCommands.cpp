@@ -35,6 +35,13 @@ int report(Context &ctx, const Result<SendResult> &r)
     return Fatal;
 }
 
+// Said before anything is sent: the SMTP password would go in clear.
+void warnBeforeSending(Context &ctx, ReportMailer &mailer)
+{
+    if (auto s = mailer.sender(); s && !s->securityWarning().isEmpty())
+        ctx.err() << "errordeck-cli: warning: " << s->securityWarning() << Qt::endl;
+}
+
 ReportMailer makeMailer(Database &db, const KeychainPasswords &keychain)
 {
     ReportMailer mailer(db, &keychain);
@@ -110,6 +117,7 @@ int cmdSend(Context &ctx, const QStringList &args)
         ctx.out().flush();
         return Ok;
     }
+    warnBeforeSending(ctx, mailer);
     return report(ctx, mailer.send(*draft));
 }
 
@@ -136,6 +144,7 @@ int cmdResend(Context &ctx, const QStringList &args)
         return Fatal;
     KeychainPasswords keychain;
     ReportMailer mailer = makeMailer(*db, keychain);
+    warnBeforeSending(ctx, mailer);
     return report(ctx, p.isSet(QStringLiteral("report")) ? mailer.resendLatestOfReport(id) : mailer.resend(id));
 }
 
@@ -154,6 +163,7 @@ int cmdTestEmail(Context &ctx, const QStringList &args)
         return Fatal;
     KeychainPasswords keychain;
     ReportMailer mailer = makeMailer(*db, keychain);
+    warnBeforeSending(ctx, mailer);
     return report(ctx, mailer.sendTest(p.values(QStringLiteral("to"))));
 }
 
