@@ -204,6 +204,8 @@ private Q_SLOTS:
         row("url-encoded lower", "r=%2Freset%3ftoken%3dabc%26n%3d2", "r=%2Freset%3ftoken%3d" + m + "%26n%3d2");
         row("card qp soft break", "card 42424242=\n42424242 ok", "card " + m + " ok");
         row("uatp", "card 122000000000003", "card " + m);
+        row("card after qp equals", "card=3D4242424242424242 ok", "card=3D" + m + " ok");
+        row("card after qp space", "card:=204242424242424242=20ok", "card:=20" + m + "=20ok");
         row("cookie secret setting", "SESSION_SECRET_NAME = 'x1'", "SESSION_SECRET_NAME = '" + m + "'");
         row("http cookie setting", "HTTP_COOKIE_NAME = 'x1'", "HTTP_COOKIE_NAME = '" + m + "'");
         // What must stay as it is.

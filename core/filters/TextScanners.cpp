@@ -517,7 +517,9 @@ void cardNumbers(std::string_view s, std::vector<Span> &out)
             ++i;
             continue;
         }
-        if (i > 0 && (isAlpha(s[i - 1]) || s[i - 1] == '_')) {
+        // Quoted-printable "=3D" ('=') before the number is no word.
+        const bool afterQpEquals = i >= 3 && s[i - 3] == '=' && s[i - 2] == '3' && (s[i - 1] == 'D' || s[i - 1] == 'd');
+        if (i > 0 && (isAlpha(s[i - 1]) || s[i - 1] == '_') && !afterQpEquals) {
             while (i < n && isAlnum(s[i]))
                 ++i; // part of a word or a hex id
             continue;
@@ -540,6 +542,15 @@ void cardNumbers(std::string_view s, std::vector<Span> &out)
                 break;
         }
         const size_t runEnd = j;
+        // "=20" / "=09" (a quoted-printable space or tab) glued to the digits:
+        // the first group also starts two digits later.
+        if (i > 0 && s[i - 1] == '=' && count < 24 && groups[0].end - groups[0].begin > 2
+            && (s.substr(i, 2) == "20" || s.substr(i, 2) == "09")) {
+            std::copy_backward(groups, groups + count, groups + count + 1);
+            groups[0].end = i + 2;
+            groups[1].begin = i + 2;
+            ++count;
+        }
         // Python's MIME boundaries, "===============<up to 19 digits>==", are
         // never a card number.
         if (i >= 2 && s[i - 1] == '=' && s[i - 2] == '=' && runEnd + 1 < n && s[runEnd] == '=' && s[runEnd + 1] == '=') {
