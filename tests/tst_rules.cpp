@@ -420,6 +420,42 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("warning")) && r.err.contains(QStringLiteral("masked whole")), qPrintable(r.err));
     }
 
+    // The CLI names a rule that could not decide: in `rules test`, after an
+    // import and after `rules apply`; the reports stay visible.
+    void cliSaysWhatCouldNotDecide()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("u.sqlite3"));
+        CliResult r = cli(db, {QStringLiteral("rules"), QStringLiteral("add"), QStringLiteral("orders"), QStringLiteral("--drop"),
+                               QStringLiteral("--message"), QStringLiteral("(?:a+)+$|order failed")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QString runs = QString(40, QLatin1Char('a')) + QStringLiteral("! order failed");
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x/"), QStringLiteral("--status"), QStringLiteral("500"),
+                     QStringLiteral("--message"), runs});
+        QVERIFY2(r.out.contains(QStringLiteral("verdict: keep")) && r.out.contains(QStringLiteral("undecided: rule: orders")), qPrintable(r.out + r.err));
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x/"), QStringLiteral("--status"), QStringLiteral("500"),
+                     QStringLiteral("--message"), QStringLiteral("order failed")});
+        QVERIFY2(r.out.contains(QStringLiteral("verdict: drop")) && !r.out.contains(QStringLiteral("undecided")), qPrintable(r.out + r.err));
+
+        const QString jsonl = dir.filePath(QStringLiteral("r.jsonl"));
+        QFile f(jsonl);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 4; ++i)
+            f.write(QJsonDocument(QJsonObject{{QStringLiteral("event_id"), QStringLiteral("e%1").arg(i)},
+                                              {QStringLiteral("timestamp"), QStringLiteral("2026-11-20T12:34:56Z")},
+                                              {QStringLiteral("level"), QStringLiteral("ERROR")},
+                                              {QStringLiteral("message"), i % 2 ? runs : QStringLiteral("order failed")}})
+                        .toJson(QJsonDocument::Compact) + "\n");
+        f.close();
+        r = cli(db, {QStringLiteral("import"), jsonl});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("2 stored")) && r.out.contains(QStringLiteral("2 dropped")), qPrintable(r.out));
+        QVERIFY2(r.err.contains(QStringLiteral("warning: rule 'orders'")) && r.err.contains(QStringLiteral("on 2 report(s)")), qPrintable(r.err));
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("apply")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("warning: rule 'orders'")), qPrintable(r.err));
+    }
+
     void exportDjango()
     {
         QTemporaryDir dir;
