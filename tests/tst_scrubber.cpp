@@ -84,6 +84,13 @@ private Q_SLOTS:
         QVERIFY(s->isSensitiveKey(ScrubZone::FrameVars, "mothers_maiden"));
         QCOMPARE(scrubbed(*s, "moved acct-123456 to acct-654321"), "moved " + M + " to " + M);
         QCOMPARE(scrubbed(*s, "employee E1234 left"), "employee " + M + " left"); // group 1 only
+        {
+            // A match where group 1 took no part masks nothing; the next match still counts.
+            ScrubSettings alt;
+            alt.valuePatterns = {QStringLiteral("(?:pin:(\\d+))|nothing-here")};
+            auto a = make(alt);
+            QCOMPARE(scrubbed(*a, "nothing-here pin:1234 nothing-here"), "nothing-here pin:" + M + " nothing-here");
+        }
         QCOMPARE(scrubbed(*s, "iban=DE89370400440532013000"), "iban=" + M);
 
         ScrubSettings bad;

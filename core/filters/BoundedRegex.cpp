@@ -40,10 +40,7 @@ BoundedRegex::Found BoundedRegex::find(const QString &text, qsizetype from, int 
     f.outcome = Outcome::Match;
     f.begin = m.capturedStart(group);
     f.end = m.capturedEnd(group);
-    if (f.begin < 0) { // the group took no part: the whole match stands for it
-        f.begin = m.capturedStart(0);
-        f.end = m.capturedEnd(0);
-    }
+    f.matchEnd = m.capturedEnd(0);
     return f;
 }
 

@@ -18,7 +18,8 @@ public:
     enum class Outcome { NoMatch, Match, Undecided };
     struct Found {
         Outcome outcome = Outcome::NoMatch;
-        qsizetype begin = -1, end = -1; // the match (or its group), for Match
+        qsizetype begin = -1, end = -1; // the group asked for (-1 when it took no part), for Match
+        qsizetype matchEnd = -1;        // where the whole match ends: the next search starts there
     };
 
     // PCRE2's match limit for one search: a few milliseconds of backtracking.

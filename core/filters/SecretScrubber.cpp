@@ -366,7 +366,8 @@ bool SecretScrubber::applyValuePatterns(std::string &text) const
             }
             if (m.outcome == BoundedRegex::Outcome::NoMatch)
                 break;
-            from = std::max(m.end, from + 1); // an empty group match moves on by one
+            // On past the whole match, as globalMatch would; an empty one moves on by one.
+            from = std::max(m.matchEnd, from + 1);
             const qsizetype b = m.begin, e = m.end;
             if (e <= b || b < pos || QStringView(s).mid(b, e - b) == marker)
                 continue;
