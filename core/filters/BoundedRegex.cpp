@@ -2,6 +2,8 @@
 
 #include <QSet>
 
+#include <algorithm>
+
 namespace ed {
 namespace {
 
@@ -60,14 +62,18 @@ QString userPatternWarning(const QString &pattern, QRegularExpression::PatternOp
     if (!compiled)
         return {};
     // Runs of one character, then one that breaks the run: what makes nested
-    // quantifiers backtrack. The pattern's own characters and common classes,
-    // each run ended by each of them (a required "y" in (x|x)*y must be there).
-    QSet<QChar> chars = {QLatin1Char('a'), QLatin1Char('A'), QLatin1Char('0'), QLatin1Char(' '),
-                         QLatin1Char('_'), QLatin1Char('.'), QLatin1Char('-'), QLatin1Char('/')};
+    // quantifiers such as (?:a+)+$ backtrack. The pattern's own characters and
+    // common classes, each run ended by each of them (PCRE2 gives up early on
+    // a text without a character the pattern requires), in a fixed order so
+    // the warning names the same test string every time.
+    QSet<QChar> set = {QLatin1Char('a'), QLatin1Char('A'), QLatin1Char('0'), QLatin1Char(' '),
+                       QLatin1Char('_'), QLatin1Char('.'), QLatin1Char('-'), QLatin1Char('/')};
     for (QChar c : pattern)
-        if (c.isPrint() && chars.size() < 64)
-            chars.insert(c);
-    QList<QChar> ends = chars.values();
+        if (c.isPrint() && set.size() < 64)
+            set.insert(c);
+    QList<QChar> chars = set.values();
+    std::sort(chars.begin(), chars.end());
+    QList<QChar> ends = chars;
     ends << QLatin1Char('\x01') << QLatin1Char('\n');
     for (QChar c : std::as_const(chars)) {
         for (QChar end : std::as_const(ends)) {
