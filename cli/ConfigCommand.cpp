@@ -2,6 +2,7 @@
 #include "CliContext.h"
 
 #include "Config.h"
+#include "filters/BoundedRegex.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -80,9 +81,20 @@ int cmdConfig(Context &ctx, const QStringList &args)
             ctx.err() << "errordeck-cli config set: give NAME and one JSON value (quote it for the shell)" << Qt::endl;
             return Fatal;
         }
-        if (auto r = config.set(*key, parseValue(pos[2])); !r) {
+        const QJsonValue value = parseValue(pos[2]);
+        if (auto r = config.set(*key, value); !r) {
             ctx.err() << "errordeck-cli config set: " << r.error() << Qt::endl;
             return Fatal;
+        }
+        // Saved; a scrubbing pattern that blows up on a test string is worth a warning.
+        if (*key == ConfigKey::SensitiveKeys || *key == ConfigKey::SensitiveValues) {
+            QStringList patterns;
+            for (const QJsonValue &v : value.toArray())
+                patterns << v.toString();
+            const auto options = *key == ConfigKey::SensitiveKeys ? QRegularExpression::CaseInsensitiveOption
+                                                                  : QRegularExpression::NoPatternOption;
+            for (const QString &w : userPatternWarnings(patterns, options))
+                ctx.err() << "errordeck-cli config set: warning: " << pos[1] << " " << w << Qt::endl;
         }
         return Ok;
     }

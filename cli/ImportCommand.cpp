@@ -2,6 +2,7 @@
 
 #include "AppLog.h"
 #include "Filter.h"
+#include "filters/FilterSet.h"
 #include "import/ImportFilters.h"
 #include "import/Importer.h"
 
@@ -97,6 +98,10 @@ int cmdImport(Context &ctx, const QStringList &args)
         ctx.rawErr().flush();
     }
 
+    // Patterns that could not decide (the regex match limit): said once each, after the run.
+    if (const auto *set = dynamic_cast<const FilterSet *>(filters->filter.get()))
+        for (const QString &w : set->undecided())
+            ctx.err() << "errordeck-cli import: warning: " << w << Qt::endl;
     const double mbps = s.seconds > 0 ? double(s.bytes) / (1 << 20) / s.seconds : 0;
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray problems;

@@ -206,6 +206,7 @@ int test(Context &ctx, FilterSet &fs, const QCommandLineParser &p, const QString
         ctx.printJson(QJsonDocument(QJsonObject{
             {QStringLiteral("verdict"), verdict},
             {QStringLiteral("rule"), d.rule.isEmpty() ? QJsonValue() : QJsonValue(d.rule)},
+            {QStringLiteral("undecided"), d.undecided.isEmpty() ? QJsonValue() : QJsonValue(d.undecided)},
             {QStringLiteral("full_path"), QString::fromStdString(fullPath)},
             {QStringLiteral("host"), QString::fromStdString(host)},
             {QStringLiteral("referer"), QString::fromStdString(referer)},
@@ -220,6 +221,8 @@ int test(Context &ctx, FilterSet &fs, const QCommandLineParser &p, const QString
                                     : QStringLiteral("rule:    none\n"));
     else
         ctx.out() << "rule:    " << d.rule << '\n';
+    if (!d.undecided.isEmpty())
+        ctx.out() << "undecided: " << d.undecided << " (the message regex passed the regex match limit; kept visible)\n";
     ctx.out().flush();
     return Ok;
 }
@@ -243,6 +246,8 @@ int apply(Context &ctx, Database &db, const FilterSet &fs, const QCommandLinePar
         ctx.err() << "errordeck-cli: " << s.error() << Qt::endl;
         return Fatal;
     }
+    for (const QString &w : fs.undecided())
+        ctx.err() << "errordeck-cli rules apply: warning: " << w << Qt::endl;
     if (p.isSet(QStringLiteral("json"))) {
         ctx.printJson(QJsonDocument(QJsonObject{
             {QStringLiteral("reports"), qint64(s->reports)},

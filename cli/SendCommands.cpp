@@ -36,6 +36,13 @@ int report(Context &ctx, const Result<SendResult> &r)
     return Fatal;
 }
 
+// Said before anything is sent: the SMTP password would go in clear.
+void warnBeforeSending(Context &ctx, ReportMailer &mailer)
+{
+    if (auto s = mailer.sender(); s && !s->securityWarning().isEmpty())
+        ctx.err() << "errordeck-cli: warning: " << s->securityWarning() << Qt::endl;
+}
+
 ReportMailer makeMailer(Database &db, const KeychainPasswords &keychain)
 {
     ReportMailer mailer(db, &keychain);
@@ -111,6 +118,7 @@ int cmdSend(Context &ctx, const QStringList &args)
         ctx.exact().flush();
         return Ok;
     }
+    warnBeforeSending(ctx, mailer);
     return report(ctx, mailer.send(*draft));
 }
 
@@ -137,6 +145,7 @@ int cmdResend(Context &ctx, const QStringList &args)
         return Fatal;
     KeychainPasswords keychain;
     ReportMailer mailer = makeMailer(*db, keychain);
+    warnBeforeSending(ctx, mailer);
     return report(ctx, p.isSet(QStringLiteral("report")) ? mailer.resendLatestOfReport(id) : mailer.resend(id));
 }
 
@@ -155,6 +164,7 @@ int cmdTestEmail(Context &ctx, const QStringList &args)
         return Fatal;
     KeychainPasswords keychain;
     ReportMailer mailer = makeMailer(*db, keychain);
+    warnBeforeSending(ctx, mailer);
     return report(ctx, mailer.sendTest(p.values(QStringLiteral("to"))));
 }
 

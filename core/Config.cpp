@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include "filters/BoundedRegex.h"
+
 namespace ed {
 namespace {
 
@@ -31,6 +33,18 @@ QString regexList(const QJsonValue &v)
         if (!re.isValid())
             return QStringLiteral("'%1' is not a valid regular expression: %2").arg(x.toString(), re.errorString());
     }
+    return {};
+}
+
+// Scrubbing patterns: valid, and never matching the empty string (a value
+// pattern that does would make every import fail; a key pattern, every key secret).
+QString scrubRegexList(const QJsonValue &v)
+{
+    if (QString e = stringListOf(v); !e.isEmpty())
+        return e;
+    for (const QJsonValue &x : v.toArray())
+        if (QString e = userPatternError(x.toString()); !e.isEmpty())
+            return e;
     return {};
 }
 
@@ -129,8 +143,8 @@ const std::vector<ConfigEntry> &Config::entries()
         {ConfigKey::EmailFilePath, "EMAIL_FILE_PATH", QString(), "the folder the file backend writes to", validString},
         {ConfigKey::EmailCaFile, "ERRORDECK_EMAIL_CA_FILE", QString(), "a CA certificate file to trust for the SMTP server", validString},
         {ConfigKey::EmailIncludeHtml, "ERRORDECK_EMAIL_INCLUDE_HTML", true, "attach the HTML report, like AdminEmailHandler(include_html=True)", validBool},
-        {ConfigKey::SensitiveKeys, "ERRORDECK_SENSITIVE_KEYS", QJsonArray(), "more key patterns (regexes, case-insensitive) whose values are scrubbed", regexList},
-        {ConfigKey::SensitiveValues, "ERRORDECK_SENSITIVE_VALUES", QJsonArray(), "more value regexes scrubbed wherever they stand", regexList},
+        {ConfigKey::SensitiveKeys, "ERRORDECK_SENSITIVE_KEYS", QJsonArray(), "more key patterns (regexes, case-insensitive) whose values are scrubbed", scrubRegexList},
+        {ConfigKey::SensitiveValues, "ERRORDECK_SENSITIVE_VALUES", QJsonArray(), "more value regexes scrubbed wherever they stand", scrubRegexList},
         {ConfigKey::SafeKeys, "ERRORDECK_SAFE_KEYS", QJsonArray(), "keys never scrubbed by name (exact, case-insensitive)", stringListOf},
         {ConfigKey::HideCrawler404s, "ERRORDECK_HIDE_CRAWLER_404S", false, "hide 404s from known crawlers", validBool},
         {ConfigKey::CrawlerAgents, "ERRORDECK_CRAWLER_AGENTS",

@@ -52,6 +52,9 @@ enum class Verdict { Keep, Hide, Drop };
 struct FilterDecision {
     Verdict verdict = Verdict::Keep;
     QString rule; // the name of the rule that decided, for Hide and Drop
+    // Rules that could not decide (their regex passed the match limit) and so
+    // neither dropped nor hid the report: a flag for the report, empty mostly.
+    QString undecided;
 };
 
 class RecordFilter {

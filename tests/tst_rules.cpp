@@ -171,6 +171,48 @@ private Q_SLOTS:
         QCOMPARE(d.rule, QStringLiteral("404: no referer"));
     }
 
+    // A rule whose message regex passes PCRE2's match limit neither drops nor
+    // hides: the report stays visible, the decision names the rule, and the
+    // set counts it for the import summary.
+    void undecidedRulesKeepVisible()
+    {
+        FilterSet::Settings st;
+        FilterRule drop;
+        drop.name = QStringLiteral("no orders");
+        drop.action = RuleAction::Drop;
+        drop.messagePattern = QStringLiteral("(?:a+)+$|order failed");
+        FilterRule hide;
+        hide.name = QStringLiteral("quiet");
+        hide.messagePattern = QStringLiteral("^(?:b+)+$|quiet please");
+        st.rules = {drop, hide};
+        auto fs = FilterSet::create(st);
+        QVERIFY(fs);
+        int dropped = 0, undecided = 0;
+        for (int i = 0; i < 200; ++i) {
+            // Every other message has a run the nested quantifier cannot get past.
+            const std::string message = (i % 2 ? std::string(40, 'a') + "! " : std::string()) + "order failed";
+            const FilterDecision d = (*fs)->decide(facts(40, "shop", std::nullopt, {}, message));
+            if (d.verdict == Verdict::Drop)
+                ++dropped;
+            QCOMPARE(d.verdict == Verdict::Keep, i % 2 == 1);
+            if (!d.undecided.isEmpty()) {
+                ++undecided;
+                QCOMPARE(d.undecided, QStringLiteral("rule: no orders"));
+            }
+        }
+        QCOMPARE(dropped, 100);
+        QCOMPARE(undecided, 100);
+        // A hide rule alike: visible, flagged.
+        const std::string bs = std::string(40, 'b') + "!";
+        const FilterDecision h = (*fs)->decide(facts(40, "shop", std::nullopt, {}, bs));
+        QCOMPARE(h.verdict, Verdict::Keep);
+        QCOMPARE(h.undecided, QStringLiteral("rule: quiet"));
+        const QStringList notes = (*fs)->undecided();
+        QCOMPARE(notes.size(), 2);
+        QVERIFY2(notes.join('\n').contains(QStringLiteral("rule 'no orders'")) && notes.join('\n').contains(QStringLiteral(" 100 report")),
+                 qPrintable(notes.join('\n')));
+    }
+
     void store()
     {
         QTemporaryDir dir;
@@ -347,6 +389,73 @@ private Q_SLOTS:
     }
 
     // The export is Python that real Django loads and that masks what ErrorDeck masks.
+    // config set refuses scrubbing patterns that match the empty string (each
+    // later import would fail) and warns about ones that blow up, saving them.
+    void configChecksPatterns()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("c.sqlite3"));
+        for (const char *p : {"[\"x*\"]", "[\"ok\", \"^\"]", "[\"a|\"]"}) {
+            const CliResult r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES"), QString::fromLatin1(p)});
+            QVERIFY2(r.code != 0, p);
+            QVERIFY2(r.err.contains(QStringLiteral("matches the empty string")), qPrintable(r.err));
+        }
+        CliResult r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_KEYS"), QStringLiteral("[\"(?:)\"]")});
+        QVERIFY2(r.code != 0 && r.err.contains(QStringLiteral("empty string")), qPrintable(r.err));
+        r = cli(db, {QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES")});
+        QCOMPARE(r.out.trimmed(), QStringLiteral("[]"));
+        // A fine pattern: saved, no warning.
+        r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES"), QStringLiteral("[\"sk_live_[0-9a-zA-Z]+\"]")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(!r.err.contains(QStringLiteral("warning")), qPrintable(r.err));
+        // One that backtracks past the match limit: saved, with a warning naming it.
+        r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES"), QStringLiteral("[\"(?:a+)+$|sk_live_[0-9a-zA-Z]+\"]")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("warning")) && r.err.contains(QStringLiteral("(?:a+)+$")), qPrintable(r.err));
+        r = cli(db, {QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES")});
+        QVERIFY2(r.out.contains(QStringLiteral("(?:a+)+$")), qPrintable(r.out));
+        // An import with it masks the secret and says so.
+        r = cli(db, {QStringLiteral("import"), QStringLiteral(ERRORDECK_TEST_DATA "/hostile/failopen.jsonl")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("warning")) && r.err.contains(QStringLiteral("masked whole")), qPrintable(r.err));
+    }
+
+    // The CLI names a rule that could not decide: in `rules test`, after an
+    // import and after `rules apply`; the reports stay visible.
+    void cliSaysWhatCouldNotDecide()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("u.sqlite3"));
+        CliResult r = cli(db, {QStringLiteral("rules"), QStringLiteral("add"), QStringLiteral("orders"), QStringLiteral("--drop"),
+                               QStringLiteral("--message"), QStringLiteral("(?:a+)+$|order failed")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QString runs = QString(40, QLatin1Char('a')) + QStringLiteral("! order failed");
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x/"), QStringLiteral("--status"), QStringLiteral("500"),
+                     QStringLiteral("--message"), runs});
+        QVERIFY2(r.out.contains(QStringLiteral("verdict: keep")) && r.out.contains(QStringLiteral("undecided: rule: orders")), qPrintable(r.out + r.err));
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x/"), QStringLiteral("--status"), QStringLiteral("500"),
+                     QStringLiteral("--message"), QStringLiteral("order failed")});
+        QVERIFY2(r.out.contains(QStringLiteral("verdict: drop")) && !r.out.contains(QStringLiteral("undecided")), qPrintable(r.out + r.err));
+
+        const QString jsonl = dir.filePath(QStringLiteral("r.jsonl"));
+        QFile f(jsonl);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 4; ++i)
+            f.write(QJsonDocument(QJsonObject{{QStringLiteral("event_id"), QStringLiteral("e%1").arg(i)},
+                                              {QStringLiteral("timestamp"), QStringLiteral("2026-11-20T12:34:56Z")},
+                                              {QStringLiteral("level"), QStringLiteral("ERROR")},
+                                              {QStringLiteral("message"), i % 2 ? runs : QStringLiteral("order failed")}})
+                        .toJson(QJsonDocument::Compact) + "\n");
+        f.close();
+        r = cli(db, {QStringLiteral("import"), jsonl});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("2 stored")) && r.out.contains(QStringLiteral("2 dropped")), qPrintable(r.out));
+        QVERIFY2(r.err.contains(QStringLiteral("warning: rule 'orders'")) && r.err.contains(QStringLiteral("on 2 report(s)")), qPrintable(r.err));
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("apply")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("warning: rule 'orders'")), qPrintable(r.err));
+    }
+
     void exportDjango()
     {
         QTemporaryDir dir;

@@ -1,5 +1,6 @@
 // The secret scrubber: key names, value scanners, their limits (what must
 // stay), and the real corpus e-mails scrubbed as raw text.
+#include "filters/BoundedRegex.h"
 #include "filters/SecretScrubber.h"
 #include "filters/TextScanners.h"
 
@@ -67,7 +68,7 @@ private Q_SLOTS:
         QVERIFY(s->isSensitiveKey(ScrubZone::Cookies, "cart"));         // every cookie
         QVERIFY(!s->isSensitiveKey(ScrubZone::Cookies, "DJANGO_LANGUAGE")); // but safe ones
         QVERIFY(!s->isSensitiveKey(ScrubZone::Settings, "csrf_cookie_name"));
-        QVERIFY(s->isSensitiveKey(ScrubZone::Settings, "CSRF_COOKIE_AGE"));
+        QVERIFY(s->isSensitiveKey(ScrubZone::Settings, "CSRF_COOKIE"));
         // Safe keys also hold in free text.
         QCOMPARE(scrubbed(*s, "CSRF_COOKIE_NAME = 'csrftoken'"), std::string("CSRF_COOKIE_NAME = 'csrftoken'"));
     }
@@ -83,6 +84,13 @@ private Q_SLOTS:
         QVERIFY(s->isSensitiveKey(ScrubZone::FrameVars, "mothers_maiden"));
         QCOMPARE(scrubbed(*s, "moved acct-123456 to acct-654321"), "moved " + M + " to " + M);
         QCOMPARE(scrubbed(*s, "employee E1234 left"), "employee " + M + " left"); // group 1 only
+        {
+            // A match where group 1 took no part masks nothing; the next match still counts.
+            ScrubSettings alt;
+            alt.valuePatterns = {QStringLiteral("(?:pin:(\\d+))|nothing-here")};
+            auto a = make(alt);
+            QCOMPARE(scrubbed(*a, "nothing-here pin:1234 nothing-here"), "nothing-here pin:" + M + " nothing-here");
+        }
         QCOMPARE(scrubbed(*s, "iban=DE89370400440532013000"), "iban=" + M);
 
         ScrubSettings bad;
@@ -93,6 +101,64 @@ private Q_SLOTS:
         bad.valuePatterns.clear();
         bad.extraKeyPatterns = {QStringLiteral("[")};
         QVERIFY(!SecretScrubber::create(bad));
+    }
+
+    // A pattern that backtracks past PCRE2's match limit cannot say "no
+    // secret here": the text is masked whole and the scrubber says so.
+    void undecidedPatternsFailClosed()
+    {
+        ScrubSettings st;
+        st.valuePatterns = {QStringLiteral("(?:a+)+$|sk_live_[A-Za-z0-9]+")};
+        st.extraKeyPatterns = {QStringLiteral("^(?:x+)+$")};
+        auto s = make(st);
+        QVERIFY(s->undecidedPatterns().isEmpty());
+        QFile f(QStringLiteral(ERRORDECK_TEST_DATA "/hostile/failopen.jsonl"));
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+        int records = 0;
+        while (!f.atEnd()) {
+            const QByteArray line = f.readLine().trimmed();
+            if (line.isEmpty())
+                continue;
+            std::string message = QJsonDocument::fromJson(line).object().value(QStringLiteral("message")).toString().toStdString();
+            QVERIFY(message.find("sk_live_") != std::string::npos);
+            QVERIFY(s->scrubText(message));
+            QVERIFY2(message.find("sk_live_") == std::string::npos, message.c_str());
+            QVERIFY2(message.find(M) != std::string::npos, message.c_str());
+            ++records;
+        }
+        QCOMPARE(records, 2);
+        // Only the text the pattern could not decide is masked whole.
+        QCOMPARE(scrubbed(*s, "order failed sk_live_ABC123 today"), "order failed " + M + " today");
+        const QStringList notes = s->undecidedPatterns();
+        QCOMPARE(notes.size(), 1);
+        QVERIFY2(notes[0].contains(QStringLiteral("(?:a+)+$|sk_live_")) && notes[0].contains(QStringLiteral(" 1 text")),
+                 qPrintable(notes[0]));
+        // A 40 KB text of such runs, the secret at its end, is masked too.
+        std::string big;
+        while (big.size() < 40000)
+            big += std::string(40, 'a') + "! ";
+        big += "sk_live_TAIL999";
+        QVERIFY(s->scrubText(big));
+        QVERIFY(big.find("sk_live_") == std::string::npos);
+        // A key pattern that cannot decide makes the key sensitive.
+        const std::string key = std::string(40, 'x') + "y";
+        QVERIFY(s->isSensitiveKey(ScrubZone::RequestData, key));
+        QVERIFY(!s->isSensitiveKey(ScrubZone::RequestData, "xxxy"));
+        QCOMPARE(s->undecidedPatterns().size(), 2);
+    }
+
+    void patternChecks()
+    {
+        QVERIFY(userPatternError(QStringLiteral("sk_live_[0-9a-z]+")).isEmpty());
+        QVERIFY(userPatternError(QStringLiteral("(unclosed")).contains(QStringLiteral("not a valid")));
+        for (const char *p : {"x*", "a?", "^", "(?:)", "foo|"})
+            QVERIFY2(userPatternError(QString::fromLatin1(p)).contains(QStringLiteral("empty string")), p);
+        QVERIFY(userPatternWarning(QStringLiteral("sk_live_[0-9a-zA-Z]+")).isEmpty());
+        QVERIFY(userPatternWarning(QStringLiteral("employee (E[0-9]{4})")).isEmpty());
+        QVERIFY(!userPatternWarning(QStringLiteral("(?:a+)+$|sk_live_x")).isEmpty());
+        QVERIFY(!userPatternWarning(QStringLiteral("^(\\d+)*$")).isEmpty());
+        QVERIFY(!userPatternWarning(QStringLiteral("^(\\w+\\s?)+$")).isEmpty());
+        QCOMPARE(userPatternWarnings({QStringLiteral("ok"), QStringLiteral("(?:a+)+$")}).size(), 1);
     }
 
     void values_data()
@@ -140,6 +206,15 @@ private Q_SLOTS:
         row("yaml-like", "login failed, password: hunter2 for bob", "login failed, password: " + m + " for bob");
         row("cli option", "run --api-key=k-123 now", "run --api-key=" + m + " now");
         row("dict in settings", "CACHES = {'default': {'KEY_PREFIX': 'shop'}}", "CACHES = {'default': {'KEY_PREFIX': '" + m + "'}}");
+        row("url-encoded query", "next=%2Flogin%3Fpassword%3Dhunter2%26x%3D1", "next=%2Flogin%3Fpassword%3D" + m + "%26x%3D1");
+        row("url-encoded twice", "u=%252Flogin%253Fapi_key%253Dk-1%2526a", "u=%252Flogin%253Fapi_key%253D" + m + "%2526a");
+        row("url-encoded lower", "r=%2Freset%3ftoken%3dabc%26n%3d2", "r=%2Freset%3ftoken%3d" + m + "%26n%3d2");
+        row("card qp soft break", "card 42424242=\n42424242 ok", "card " + m + " ok");
+        row("uatp", "card 122000000000003", "card " + m);
+        row("card after qp equals", "card=3D4242424242424242 ok", "card=3D" + m + " ok");
+        row("card after qp space", "card:=204242424242424242=20ok", "card:=20" + m + "=20ok");
+        row("cookie secret setting", "SESSION_SECRET_NAME = 'x1'", "SESSION_SECRET_NAME = '" + m + "'");
+        row("http cookie setting", "HTTP_COOKIE_NAME = 'x1'", "HTTP_COOKIE_NAME = '" + m + "'");
         // What must stay as it is.
         row("exception line", "KeyError: 'fig'", "KeyError: 'fig'");
         row("class name", "InvalidToken: signature mismatch", "InvalidToken: signature mismatch");
@@ -155,6 +230,14 @@ private Q_SLOTS:
         row("masked", "password = '" + m + "'", "password = '" + m + "'");
         row("none", "api_key = None", "api_key = None");
         row("logger", "django.security.csrf: rejected", "django.security.csrf: rejected");
+        row("url-encoded harmless", "next=%2Forders%3Fpage%3D2", "next=%2Forders%3Fpage%3D2");
+        row("mime boundary", "Content-Type: multipart/alternative;\n boundary=\"===============4416965510153463505==\"\n\n--===============4416965510153463505==\n",
+            "Content-Type: multipart/alternative;\n boundary=\"===============4416965510153463505==\"\n\n--===============4416965510153463505==\n");
+        row("us timestamp", "took until 1764583200123452 us", "took until 1764583200123452 us");
+        row("ms timestamp", "ts=1764583200126", "ts=1764583200126");
+        row("csrf cookie name", "CSRF_COOKIE_NAME = 'csrftoken'", "CSRF_COOKIE_NAME = 'csrftoken'");
+        row("session cookie age", "SESSION_COOKIE_AGE = 1209600\nSESSION_ENGINE = 'django.contrib.sessions.backends.db'",
+            "SESSION_COOKIE_AGE = 1209600\nSESSION_ENGINE = 'django.contrib.sessions.backends.db'");
         row("public pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
             "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----");
     }

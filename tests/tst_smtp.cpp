@@ -321,6 +321,50 @@ private Q_SLOTS:
         QCOMPARE(server.messages().size(), 0);
     }
 
+    // AUTH over a plain connection sends the password in clear (as Django's
+    // backend would): it still goes, with a warning in the value, the sender's
+    // check before sending, and the CLI's output.
+    void authWithoutTlsWarns()
+    {
+        SmtpServer server(newServerDir(), {QStringLiteral("--auth"), kUser + u':' + kPassword});
+        QVERIFY(server.port());
+        configure(QStringLiteral("127.0.0.1"), server.port(), false, false, kUser);
+        FixedPasswords keychain(kPassword);
+        ReportMailer mailer(*m_db, &keychain);
+        auto sender = mailer.sender();
+        QVERIFY(sender);
+        const QString warning = sender->securityWarning();
+        QVERIFY2(warning.contains(QStringLiteral("without TLS")) && warning.contains(QStringLiteral("in clear"))
+                     && warning.contains(QStringLiteral("127.0.0.1:%1").arg(server.port())) && warning.contains(kUser),
+                 qPrintable(warning));
+        QVERIFY(!warning.contains(kPassword));
+        const Delivery d = sender->deliver(QStringLiteral("errors@shop.example.com"), {QStringLiteral("dev@example.com")},
+                                           "Subject: plain auth\nFrom: errors@shop.example.com\nTo: dev@example.com\n\nhi\n");
+        QVERIFY2(d.ok, qPrintable(d.error + u'\n' + d.transcript));
+        QCOMPARE(d.warning, warning);
+        QCOMPARE(SmtpServer::envelope(server.messages().value(0)).value(QStringLiteral("auth_login")).toString(), kUser);
+
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("ERRORDECK_EMAIL_PASSWORD"), kPassword);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("test-email"), QStringLiteral("--to"), QStringLiteral("dev@example.com"),
+                                                QStringLiteral("--db"), m_db->path()});
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(err.contains(QStringLiteral("warning: SMTP AUTH to 127.0.0.1:%1 without TLS").arg(server.port())), qPrintable(err));
+        QCOMPARE(server.messages().size(), 2);
+
+        // Encrypted, or no AUTH: nothing to warn about.
+        configure(QStringLiteral("127.0.0.1"), server.port(), true, false, kUser);
+        QVERIFY(ReportMailer(*m_db, &keychain).sender()->securityWarning().isEmpty());
+        configure(QStringLiteral("127.0.0.1"), server.port(), false, true, kUser);
+        QVERIFY(ReportMailer(*m_db, &keychain).sender()->securityWarning().isEmpty());
+        configure(QStringLiteral("127.0.0.1"), server.port());
+        QVERIFY(ReportMailer(*m_db, &keychain).sender()->securityWarning().isEmpty());
+    }
+
     void authRequiredButNoUser()
     {
         SmtpServer server(newServerDir(), {QStringLiteral("--auth"), kUser + u':' + kPassword});

@@ -1,5 +1,7 @@
 #include "ScrubbingPage.h"
 
+#include "filters/BoundedRegex.h"
+
 #include <QFormLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -34,8 +36,26 @@ void ScrubbingPage::load(const Config &config)
 
 bool ScrubbingPage::apply(Config &config)
 {
-    bool ok = setValue(config, ConfigKey::SensitiveKeys, linesValue(m_keys));
-    ok = setValue(config, ConfigKey::SensitiveValues, linesValue(m_values)) && ok;
+    // A changed pattern list that holds a pattern blowing up on a test string is
+    // saved, and the warning keeps the dialog open once so it is read.
+    auto setPatterns = [&](ConfigKey key, const QPlainTextEdit *edit, QRegularExpression::PatternOptions options) {
+        const QJsonArray value = linesValue(edit);
+        const bool changed = config.value(key) != QJsonValue(value);
+        if (!setValue(config, key, value))
+            return false;
+        if (!changed)
+            return true;
+        QStringList patterns;
+        for (const QJsonValue &v : value)
+            patterns << v.toString();
+        const QStringList warnings = userPatternWarnings(patterns, options);
+        if (warnings.isEmpty())
+            return true;
+        showError(key, tr("Saved, but: %1").arg(warnings.join(QLatin1Char('\n'))));
+        return false;
+    };
+    bool ok = setPatterns(ConfigKey::SensitiveKeys, m_keys, QRegularExpression::CaseInsensitiveOption);
+    ok = setPatterns(ConfigKey::SensitiveValues, m_values, {}) && ok;
     ok = setValue(config, ConfigKey::SafeKeys, linesValue(m_safe)) && ok;
     return ok;
 }

@@ -73,8 +73,18 @@ SendDialog::SendDialog(Database &db, const PasswordSource *passwords, QWidget *p
     m_cancelButton = m_buttons->addButton(tr("S&top"), QDialogButtonBox::ActionRole);
     m_cancelButton->setVisible(false);
 
+    // Said before sending: with AUTH and no TLS the password goes in clear.
+    auto *securityWarning = new QLabel(this);
+    securityWarning->setObjectName(QStringLiteral("sendSecurityWarning"));
+    securityWarning->setWordWrap(true);
+    securityWarning->setTextFormat(Qt::PlainText);
+    if (auto s = m_mailer.sender(); s && !s->securityWarning().isEmpty())
+        securityWarning->setText(QStringLiteral("⚠ ") + s->securityWarning());
+    securityWarning->setVisible(!securityWarning->text().isEmpty());
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(securityWarning);
     layout->addWidget(m_tabs, 1);
     layout->addWidget(m_progress);
     layout->addWidget(m_status);

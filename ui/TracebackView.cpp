@@ -79,12 +79,12 @@ void TracebackView::setRecord(const QJsonObject &record)
     m_record = record;
     const QList<QJsonObject> chain = django::exceptionChain(record);
     if (chain.isEmpty()) {
-        m_title->setText(record.value(QLatin1String("message")).toString().toHtmlEscaped());
+        m_title->setText(record.value(QLatin1String("message")).toString()); // plain text: nothing to escape
         m_where->setText(tr("This report has no exception."));
     } else {
         const QJsonObject &e = chain.last();
         m_title->setText(QStringLiteral("%1: %2").arg(e.value(QLatin1String("type")).toString(),
-                                                     e.value(QLatin1String("value")).toString()).toHtmlEscaped());
+                                                     e.value(QLatin1String("value")).toString()));
         m_where->setText(tr("%n frame(s)", nullptr, m_model->frameCount()));
     }
     m_title->setTextFormat(Qt::PlainText);

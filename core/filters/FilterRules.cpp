@@ -86,30 +86,31 @@ Result<CompiledRule> CompiledRule::compile(const FilterRule &rule)
     c.m_logger = rule.logger.toStdString();
     c.m_type = rule.exceptionType.toStdString();
     if (!rule.messagePattern.isEmpty()) {
-        c.m_message = QRegularExpression(rule.messagePattern, QRegularExpression::UseUnicodePropertiesOption);
-        if (!c.m_message.isValid())
-            return Error{QStringLiteral("rule '%1': '%2' is not a valid regular expression: %3")
-                             .arg(rule.name, rule.messagePattern, c.m_message.errorString())};
-        c.m_message.optimize();
+        auto re = BoundedRegex::compile(rule.messagePattern, QRegularExpression::UseUnicodePropertiesOption,
+                                        QStringLiteral("rule '%1'").arg(rule.name));
+        if (!re)
+            return Error{re.error()};
+        c.m_message = std::move(*re);
     }
     return c;
 }
 
-bool CompiledRule::matches(const RecordFacts &f) const
+BoundedRegex::Outcome CompiledRule::test(const RecordFacts &f) const
 {
+    using Outcome = BoundedRegex::Outcome;
     const FilterRule &r = m_rule;
     if (!r.enabled || !r.hasCondition())
-        return false;
+        return Outcome::NoMatch;
     if (r.belowLevel && f.level >= *r.belowLevel)
-        return false;
+        return Outcome::NoMatch;
     if (r.statusMin && (!f.statusCode || *f.statusCode < *r.statusMin || *f.statusCode > *r.statusMax))
-        return false;
+        return Outcome::NoMatch;
     if (!m_logger.empty()) {
         // Python's logger hierarchy: "django.security" covers "django.security.csrf".
         const std::string_view l = f.logger;
         if (!(l == m_logger || (l.size() > m_logger.size() && l.substr(0, m_logger.size()) == m_logger
                                 && l[m_logger.size()] == '.')))
-            return false;
+            return Outcome::NoMatch;
     }
     if (!m_type.empty()) {
         bool found = false;
@@ -120,11 +121,12 @@ bool CompiledRule::matches(const RecordFacts &f) const
             types = sp == std::string_view::npos ? std::string_view() : types.substr(sp + 1);
         }
         if (!found)
-            return false;
+            return Outcome::NoMatch;
     }
-    if (!r.messagePattern.isEmpty() && !m_message.match(fromUtf8(f.message)).hasMatch())
-        return false;
-    return true;
+    // The regex last: the other conditions are cheap and decide most records.
+    if (!r.messagePattern.isEmpty())
+        return m_message.search(fromUtf8(f.message));
+    return Outcome::Match;
 }
 
 Result<std::vector<FilterRule>> RuleStore::list()

@@ -6,8 +6,8 @@
 #include "Database.h"
 #include "Filter.h"
 #include "Result.h"
+#include "filters/BoundedRegex.h"
 
-#include <QRegularExpression>
 #include <QString>
 #include <optional>
 #include <vector>
@@ -44,13 +44,16 @@ bool parseStatusRange(const QString &text, int &lo, int &hi);
 class CompiledRule {
 public:
     static Result<CompiledRule> compile(const FilterRule &rule);
-    bool matches(const RecordFacts &facts) const;
+    // Undecided when the message regex passed PCRE2's match limit: the caller
+    // neither drops nor hides on it (the report stays visible) and says so.
+    BoundedRegex::Outcome test(const RecordFacts &facts) const;
+    bool matches(const RecordFacts &facts) const { return test(facts) == BoundedRegex::Outcome::Match; }
     const FilterRule &rule() const { return m_rule; }
 
 private:
     FilterRule m_rule;
     std::string m_logger, m_type;
-    QRegularExpression m_message;
+    BoundedRegex m_message;
 };
 
 // The filter_rules table.

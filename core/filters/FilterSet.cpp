@@ -68,18 +68,52 @@ bool FilterSet::scrubText(std::string &text) const { return m_scrubber->scrubTex
 
 FilterDecision FilterSet::decide(const RecordFacts &facts) const
 {
-    for (const CompiledRule &r : m_drop)
-        if (r.matches(facts))
-            return {Verdict::Drop, r.rule().label()};
-    for (const CompiledRule &r : m_hide)
-        if (r.matches(facts))
-            return {Verdict::Hide, r.rule().label()};
+    // A rule that cannot decide neither drops nor hides (the report stays
+    // visible, fail safe) and is named in the decision; the others still apply.
+    FilterDecision d;
+    auto undecided = [&](const CompiledRule &r) {
+        ++m_undecidedRules[r.rule().name];
+        if (!d.undecided.isEmpty())
+            d.undecided += QStringLiteral(", ");
+        d.undecided += r.rule().label();
+    };
+    for (const CompiledRule &r : m_drop) {
+        const BoundedRegex::Outcome o = r.test(facts);
+        if (o == BoundedRegex::Outcome::Match) {
+            d.verdict = Verdict::Drop;
+            d.rule = r.rule().label();
+            return d;
+        }
+        if (o == BoundedRegex::Outcome::Undecided)
+            undecided(r);
+    }
+    for (const CompiledRule &r : m_hide) {
+        const BoundedRegex::Outcome o = r.test(facts);
+        if (o == BoundedRegex::Outcome::Match) {
+            d.verdict = Verdict::Hide;
+            d.rule = r.rule().label();
+            return d;
+        }
+        if (o == BoundedRegex::Outcome::Undecided)
+            undecided(r);
+    }
     if (facts.statusCode == 404) {
         QString by = m_notFound.ignoredBy(facts.fullPath, facts.host, facts.referer, facts.userAgent);
-        if (!by.isEmpty())
-            return {Verdict::Hide, std::move(by)};
+        if (!by.isEmpty()) {
+            d.verdict = Verdict::Hide;
+            d.rule = std::move(by);
+        }
     }
-    return {};
+    return d;
+}
+
+QStringList FilterSet::undecided() const
+{
+    QStringList out;
+    for (auto it = m_undecidedRules.cbegin(); it != m_undecidedRules.cend(); ++it)
+        out << QStringLiteral("rule '%1': its message regex passed the regex match limit on %2 report(s); "
+                              "they were kept visible").arg(it.key()).arg(it.value());
+    return out + m_scrubber->undecidedPatterns();
 }
 
 Result<QString> FilterSet::scrubbedWith(Database &db)

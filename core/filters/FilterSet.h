@@ -43,6 +43,12 @@ public:
     const SecretScrubber &scrubber() const { return *m_scrubber; }
     const NotFoundRules &notFoundRules() const { return m_notFound; }
 
+    // What could not be decided since this set was made, one message per
+    // pattern: rules whose message regex passed PCRE2's match limit (the
+    // reports stayed visible) and scrubbing patterns that did (texts masked
+    // whole). For the import summary; empty mostly.
+    QStringList undecided() const;
+
     // What the stored reports were scrubbed with (filter_state), so a change of
     // the scrubbing rules is noticed and `rules apply` re-scrubs.
     // "none" after an import without filters; empty before any import.
@@ -59,6 +65,7 @@ private:
     std::unique_ptr<SecretScrubber> m_scrubber;
     NotFoundRules m_notFound;
     std::vector<CompiledRule> m_drop, m_hide;
+    mutable QMap<QString, qint64> m_undecidedRules; // rule name -> reports
 };
 
 } // namespace ed

@@ -1,6 +1,7 @@
 #include "SecretScrubber.h"
 
 #include <QCryptographicHash>
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -14,7 +15,7 @@ namespace {
 
 // Bump when a scanner changes what it finds: stored reports then count as
 // scrubbed under older rules and `rules apply` re-scrubs them.
-constexpr const char *kScannerVersion = "scanners-1";
+constexpr const char *kScannerVersion = "scanners-2";
 
 // Strings at least this long are remembered (by hash) once found clean:
 // settings, source context and repeated messages come back with every record.
@@ -61,14 +62,14 @@ bool contains(const char *d, size_t n, std::string_view needle)
 
 // What a text holds that a scanner starts from, in one pass over its bytes.
 struct Triggers {
-    bool eq = false, colon = false, lt = false, at = false, newline = false;
+    bool eq = false, colon = false, lt = false, at = false, newline = false, percent = false;
     size_t digits = 0, dashes = 0;
-    bool any() const { return eq || colon || lt || digits >= 13 || dashes >= 10; }
+    bool any() const { return eq || colon || lt || percent || digits >= 13 || dashes >= 10; }
 };
 
 Triggers triggersOf(const char *d, size_t n)
 {
-    enum : uint8_t { Eq = 1, Colon = 2, Lt = 4, At = 8, Newline = 16, Digit = 32, Dash = 64 };
+    enum : uint8_t { Eq = 1, Colon = 2, Lt = 4, At = 8, Newline = 16, Digit = 32, Dash = 64, Percent = 128 };
     static const auto table = [] {
         std::array<uint8_t, 256> t{};
         t['='] = Eq;
@@ -77,6 +78,7 @@ Triggers triggersOf(const char *d, size_t n)
         t['@'] = At;
         t['\n'] = Newline;
         t['-'] = Dash;
+        t['%'] = Percent;
         for (int c = '0'; c <= '9'; ++c)
             t[size_t(c)] = Digit;
         return t;
@@ -89,8 +91,10 @@ Triggers triggersOf(const char *d, size_t n)
     if (n >= 16) {
         const __m128i eq = _mm_set1_epi8('='), colon = _mm_set1_epi8(':'), lt = _mm_set1_epi8('<'),
                       at = _mm_set1_epi8('@'), nl = _mm_set1_epi8('\n'), dash = _mm_set1_epi8('-'),
+                      pct = _mm_set1_epi8('%'),
                       below0 = _mm_set1_epi8('0' - 1), above9 = _mm_set1_epi8('9' + 1);
-        __m128i anyEq = _mm_setzero_si128(), anyColon = anyEq, anyLt = anyEq, anyAt = anyEq, anyNl = anyEq;
+        __m128i anyEq = _mm_setzero_si128(), anyColon = anyEq, anyLt = anyEq, anyAt = anyEq, anyNl = anyEq,
+                anyPct = anyEq;
         // Per-byte counters (compare masks are -1), summed before they can wrap.
         __m128i digitCount = _mm_setzero_si128(), dashCount = digitCount;
         const __m128i zero = _mm_setzero_si128();
@@ -108,6 +112,7 @@ Triggers triggersOf(const char *d, size_t n)
             anyLt = _mm_or_si128(anyLt, _mm_cmpeq_epi8(v, lt));
             anyAt = _mm_or_si128(anyAt, _mm_cmpeq_epi8(v, at));
             anyNl = _mm_or_si128(anyNl, _mm_cmpeq_epi8(v, nl));
+            anyPct = _mm_or_si128(anyPct, _mm_cmpeq_epi8(v, pct));
             // Signed compares: bytes >= 0x80 are negative, never digits.
             const __m128i isDigit = _mm_and_si128(_mm_cmpgt_epi8(v, below0), _mm_cmplt_epi8(v, above9));
             digitCount = _mm_sub_epi8(digitCount, isDigit);
@@ -120,14 +125,14 @@ Triggers triggersOf(const char *d, size_t n)
         flush();
         flags |= (_mm_movemask_epi8(anyEq) ? Eq : 0) | (_mm_movemask_epi8(anyColon) ? Colon : 0)
             | (_mm_movemask_epi8(anyLt) ? Lt : 0) | (_mm_movemask_epi8(anyAt) ? At : 0)
-            | (_mm_movemask_epi8(anyNl) ? Newline : 0);
+            | (_mm_movemask_epi8(anyNl) ? Newline : 0) | (_mm_movemask_epi8(anyPct) ? Percent : 0);
     }
 #endif
     for (; i < n; ++i) {
         const uint8_t f = table[static_cast<unsigned char>(d[i])];
         flags |= f;
         digits += (f >> 5) & 1;
-        dashes += f >> 6;
+        dashes += (f >> 6) & 1;
     }
     Triggers t;
     t.eq = flags & Eq;
@@ -135,9 +140,44 @@ Triggers triggersOf(const char *d, size_t n)
     t.lt = flags & Lt;
     t.at = flags & At;
     t.newline = flags & Newline;
+    t.percent = flags & Percent;
     t.digits = digits;
     t.dashes = dashes;
     return t;
+}
+
+// Django settings (upper case) that configure a cookie, a session or CSRF rather than hold
+// one (CSRF_COOKIE_NAME = 'csrftoken', SESSION_COOKIE_AGE): caught by the
+// widened "cookie", "session", "csrf", "xsrf" patterns alone, they show, as
+// Django's own filter shows them. A name that also holds one of Django's
+// patterns (SECRET, TOKEN, KEY, HTTP_COOKIE, ...) stays sensitive.
+bool isCookieSetting(std::string_view key)
+{
+    static const std::array<std::string_view, 17> suffixes = {
+        "_name", "_age", "_domain", "_path", "_secure", "_httponly", "_samesite", "_engine", "_serializer",
+        "_failure_view", "_use_sessions", "_trusted_origins", "_expire_at_browser_close", "_save_every_request",
+        "_cache_alias", "_file_path", "_class"};
+    // Settings are upper case (Django reads only those); "cookie_name" in a form stays a secret's name.
+    if (std::any_of(key.begin(), key.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+        return false;
+    const std::string low = lower(key);
+    std::string_view stem;
+    for (std::string_view s : suffixes)
+        if (low.size() > s.size() && std::string_view(low).substr(low.size() - s.size()) == s)
+            stem = std::string_view(low).substr(0, low.size() - s.size());
+    if (stem.empty())
+        return false;
+    constexpr std::array<std::string_view, 4> widened = {"cookie", "session", "csrf", "xsrf"};
+    bool configures = false;
+    for (const QString &pattern : ScrubSettings::defaultKeyPatterns()) {
+        const std::string p = pattern.toStdString();
+        if (stem.find(p) == std::string_view::npos)
+            continue;
+        if (std::find(widened.begin(), widened.end(), p) == widened.end())
+            return false; // one of the other patterns: a secret's name
+        configures = true;
+    }
+    return configures;
 }
 
 } // namespace
@@ -192,20 +232,18 @@ Result<std::unique_ptr<SecretScrubber>> SecretScrubber::create(const ScrubSettin
 {
     std::unique_ptr<SecretScrubber> s(new SecretScrubber(settings));
     for (const QString &p : settings.extraKeyPatterns) {
-        QRegularExpression re(p, QRegularExpression::CaseInsensitiveOption);
-        if (!re.isValid())
-            return Error{QStringLiteral("ERRORDECK_SENSITIVE_KEYS: '%1' is not a valid regular expression: %2").arg(p, re.errorString())};
-        re.optimize();
-        s->m_keyRegexes.push_back(std::move(re));
+        auto re = BoundedRegex::compile(p, QRegularExpression::CaseInsensitiveOption, QStringLiteral("ERRORDECK_SENSITIVE_KEYS"));
+        if (!re)
+            return Error{re.error()};
+        s->m_keyRegexes.push_back(std::move(*re));
     }
     for (const QString &p : settings.valuePatterns) {
-        QRegularExpression re(p);
-        if (!re.isValid())
-            return Error{QStringLiteral("ERRORDECK_SENSITIVE_VALUES: '%1' is not a valid regular expression: %2").arg(p, re.errorString())};
-        if (re.match(QString()).hasMatch())
-            return Error{QStringLiteral("ERRORDECK_SENSITIVE_VALUES: '%1' matches the empty string").arg(p)};
-        re.optimize();
-        s->m_valueRegexes.push_back(std::move(re));
+        if (const QString e = userPatternError(p); !e.isEmpty())
+            return Error{QStringLiteral("ERRORDECK_SENSITIVE_VALUES: %1").arg(e)};
+        auto re = BoundedRegex::compile(p, {}, QStringLiteral("ERRORDECK_SENSITIVE_VALUES"));
+        if (!re)
+            return Error{re.error()};
+        s->m_valueRegexes.push_back(std::move(*re));
     }
     return s;
 }
@@ -255,13 +293,29 @@ bool SecretScrubber::builtinSensitive(std::string_view key) const
 
 bool SecretScrubber::computeSensitive(std::string_view key) const
 {
-    if (builtinSensitive(key))
+    if (builtinSensitive(key) && !isCookieSetting(key))
         return true;
     const QString k = QString::fromUtf8(key.data(), qsizetype(key.size()));
-    for (const QRegularExpression &re : m_keyRegexes)
-        if (re.match(k).hasMatch())
+    for (const BoundedRegex &re : m_keyRegexes) {
+        const BoundedRegex::Outcome o = re.search(k);
+        if (o == BoundedRegex::Outcome::Undecided)
+            ++m_undecidedKeys[re.pattern()]; // fail closed: the key counts as sensitive
+        if (o != BoundedRegex::Outcome::NoMatch)
             return true;
+    }
     return false;
+}
+
+QStringList SecretScrubber::undecidedPatterns() const
+{
+    QStringList out;
+    for (auto it = m_undecidedValues.cbegin(); it != m_undecidedValues.cend(); ++it)
+        out << QStringLiteral("ERRORDECK_SENSITIVE_VALUES: '%1' passed the regex match limit on %2 text(s); "
+                              "they were masked whole").arg(it.key()).arg(it.value());
+    for (auto it = m_undecidedKeys.cbegin(); it != m_undecidedKeys.cend(); ++it)
+        out << QStringLiteral("ERRORDECK_SENSITIVE_KEYS: '%1' passed the regex match limit on %2 key(s); "
+                              "their values were masked").arg(it.key()).arg(it.value());
+    return out;
 }
 
 bool SecretScrubber::keyIsSensitive(std::string_view key) const { return isSensitiveKey(ScrubZone::Extra, key); }
@@ -295,16 +349,27 @@ bool SecretScrubber::applyValuePatterns(std::string &text) const
     QString s = QString::fromUtf8(text.data(), qsizetype(text.size()));
     const QString marker = QString::fromLatin1(kScrubbedValue.data(), qsizetype(kScrubbedValue.size()));
     bool changed = false;
-    for (const QRegularExpression &re : m_valueRegexes) {
+    for (const BoundedRegex &re : m_valueRegexes) {
         const int group = re.captureCount() >= 1 ? 1 : 0;
         QString out;
-        qsizetype pos = 0;
+        qsizetype pos = 0, from = 0;
         bool any = false;
-        auto it = re.globalMatch(s);
-        while (it.hasNext()) {
-            const QRegularExpressionMatch m = it.next();
-            const qsizetype b = m.capturedStart(group), e = m.capturedEnd(group);
-            if (b < 0 || e <= b || b < pos || QStringView(s).mid(b, e - b) == marker)
+        for (;;) {
+            const BoundedRegex::Found m = re.find(s, from, group);
+            if (m.outcome == BoundedRegex::Outcome::Undecided) {
+                // The pattern cannot tell whether a secret stands here: fail
+                // closed, the whole text goes, and the text says why.
+                ++m_undecidedValues[re.pattern()];
+                text = std::string(kScrubbedValue)
+                    + " (masked whole: the scrubbing pattern could not decide within the regex match limit)";
+                return true;
+            }
+            if (m.outcome == BoundedRegex::Outcome::NoMatch)
+                break;
+            // On past the whole match, as globalMatch would; an empty one moves on by one.
+            from = std::max(m.matchEnd, from + 1);
+            const qsizetype b = m.begin, e = m.end;
+            if (e <= b || b < pos || QStringView(s).mid(b, e - b) == marker)
                 continue;
             out += QStringView(s).mid(pos, b - pos);
             out += marker;
@@ -344,6 +409,8 @@ bool SecretScrubber::scrubText(std::string &text) const
             scan::keyValuePairs(text, *m_textKeys, m_spans);
         if (t.colon && t.at)
             scan::urlPasswords(text, m_spans);
+        if (t.percent)
+            scan::percentEncodedPairs(text, *m_textKeys, m_spans);
         if (t.lt)
             scan::htmlTableCells(text, *m_textKeys, m_spans);
         if ((t.colon && t.newline && contains(d, n, std::string_view("COOKIES:")))

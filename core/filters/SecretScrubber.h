@@ -11,9 +11,10 @@
 #include "Filter.h"
 #include "Hash.h"
 #include "Result.h"
+#include "filters/BoundedRegex.h"
 #include "filters/TextScanners.h"
 
-#include <QRegularExpression>
+#include <QMap>
 #include <QStringList>
 #include <array>
 #include <bitset>
@@ -52,6 +53,11 @@ public:
     bool keyIsSensitive(std::string_view key) const;
     const ScrubSettings &settings() const { return m_settings; }
 
+    // The user's patterns that could not decide (PCRE2's match limit) since
+    // this scrubber was made, with how many texts each masked whole (value
+    // patterns) or keys each counted sensitive (key patterns): one message each.
+    QStringList undecidedPatterns() const;
+
 private:
     explicit SecretScrubber(const ScrubSettings &settings);
     bool builtinSensitive(std::string_view key) const;
@@ -65,7 +71,8 @@ private:
     std::array<std::vector<std::string>, 256> m_byFirst; // default patterns, lower-case, by first letter
     std::bitset<65536> m_bigrams; // first two letters of the default patterns
     size_t m_minPattern = SIZE_MAX;
-    std::vector<QRegularExpression> m_keyRegexes, m_valueRegexes;
+    std::vector<BoundedRegex> m_keyRegexes, m_valueRegexes;
+    mutable QMap<QString, qint64> m_undecidedKeys, m_undecidedValues; // pattern -> times
     std::unordered_set<std::string> m_safe; // lower-case
     std::unique_ptr<TextKeys> m_textKeys;
 

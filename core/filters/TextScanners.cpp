@@ -305,6 +305,16 @@ void pushNonEmpty(std::string_view s, Span sp, std::vector<Span> &out)
         out.push_back(sp);
 }
 
+// The length of a quoted-printable soft line break ("=\n", "=\r\n") at `i`, or 0.
+size_t softBreakAt(std::string_view s, size_t i)
+{
+    if (i + 1 < s.size() && s[i] == '=' && s[i + 1] == '\n')
+        return 2;
+    if (i + 2 < s.size() && s[i] == '=' && s[i + 1] == '\r' && s[i + 2] == '\n')
+        return 3;
+    return 0;
+}
+
 } // namespace
 
 void keyValuePairs(std::string_view s, const KeyJudge &keys, std::vector<Span> &out)
@@ -323,6 +333,37 @@ void keyValuePairs(std::string_view s, const KeyJudge &keys, std::vector<Span> &
             nextEq = findChar(s, '=', resume);
         if (nextColon != npos && nextColon < resume)
             nextColon = findChar(s, ':', resume);
+    }
+}
+
+void percentEncodedPairs(std::string_view s, const KeyJudge &keys, std::vector<Span> &out)
+{
+    // '=' is "%3D", once encoded; "%253D" twice. '&' is "%26" / "%2526".
+    auto encodedAt = [&](size_t i, char a, char b) -> size_t {
+        auto hex = [&](size_t k, char x, char y) {
+            return k + 1 < s.size() && s[k] == x && (s[k + 1] | 0x20) == (y | 0x20);
+        };
+        if (i < s.size() && s[i] == '%') {
+            if (hex(i + 1, a, b))
+                return 3;
+            if (hex(i + 1, '2', '5') && hex(i + 3, a, b))
+                return 5;
+        }
+        return 0;
+    };
+    for (size_t p = findChar(s, '%', 0); p != npos; p = findChar(s, '%', p + 1)) {
+        const size_t sep = encodedAt(p, '3', 'D');
+        if (!sep)
+            continue;
+        const Key key = keyBefore(s, p);
+        if (key.empty() || !keys.sensitive(key.text(s)))
+            continue;
+        const size_t b = p + sep;
+        size_t e = b;
+        while (e < s.size() && !isValueDelimiter(s[e]) && !encodedAt(e, '2', '6') && s[e] != '=')
+            ++e;
+        pushNonEmpty(s, {b, e}, out);
+        p = e > p ? e - 1 : p;
     }
 }
 
@@ -388,10 +429,13 @@ void cookieSections(std::string_view s, std::vector<Span> &out)
 void htmlTableCells(std::string_view s, const KeyJudge &keys, std::vector<Span> &out)
 {
     for (size_t t = findText(s, "</td>", 0); t != npos; t = findText(s, "</td>", t + 5)) {
-        const size_t lo = t > kMaxKey ? t - kMaxKey : 0;
-        const size_t open = s.substr(0, t).rfind("<td>");
-        if (open == npos || open < lo)
+        // Searched back a key's length only: a text of many "</td>" and no
+        // "<td>" would otherwise be read back to its start for each one.
+        const size_t lo = t > kMaxKey + 4 ? t - kMaxKey - 4 : 0;
+        const size_t back = s.substr(lo, t - lo).rfind("<td>");
+        if (back == npos)
             continue;
+        const size_t open = lo + back;
         const std::string_view key = s.substr(open + 4, t - open - 4);
         if (key.empty() || key.find('<') != npos || key.find('\n') != npos || !keys.sensitive(key))
             continue;
@@ -473,12 +517,16 @@ void cardNumbers(std::string_view s, std::vector<Span> &out)
             ++i;
             continue;
         }
-        if (i > 0 && (isAlpha(s[i - 1]) || s[i - 1] == '_')) {
+        // Quoted-printable "=3D" ('=') before the number is no word.
+        const bool afterQpEquals = i >= 3 && s[i - 3] == '=' && s[i - 2] == '3' && (s[i - 1] == 'D' || s[i - 1] == 'd');
+        if (i > 0 && (isAlpha(s[i - 1]) || s[i - 1] == '_') && !afterQpEquals) {
             while (i < n && isAlnum(s[i]))
                 ++i; // part of a word or a hex id
             continue;
         }
-        // The run: digit groups joined by single spaces or dashes.
+        // The run: digit groups joined by single spaces or dashes, or split by
+        // a quoted-printable soft line break ("=\n"): the number as it stands
+        // once the e-mail is decoded.
         int count = 0;
         size_t j = i;
         while (count < 24) {
@@ -488,10 +536,27 @@ void cardNumbers(std::string_view s, std::vector<Span> &out)
             groups[count++] = {gb, j};
             if (j + 1 < n && (s[j] == ' ' || s[j] == '-') && isDigit(s[j + 1]))
                 ++j;
+            else if (const size_t soft = softBreakAt(s, j); soft && j + soft < n && isDigit(s[j + soft]))
+                j += soft;
             else
                 break;
         }
         const size_t runEnd = j;
+        // "=20" / "=09" (a quoted-printable space or tab) glued to the digits:
+        // the first group also starts two digits later.
+        if (i > 0 && s[i - 1] == '=' && count < 24 && groups[0].end - groups[0].begin > 2
+            && (s.substr(i, 2) == "20" || s.substr(i, 2) == "09")) {
+            std::copy_backward(groups, groups + count, groups + count + 1);
+            groups[0].end = i + 2;
+            groups[1].begin = i + 2;
+            ++count;
+        }
+        // Python's MIME boundaries, "===============<up to 19 digits>==", are
+        // never a card number.
+        if (i >= 2 && s[i - 1] == '=' && s[i - 2] == '=' && runEnd + 1 < n && s[runEnd] == '=' && s[runEnd + 1] == '=') {
+            i = runEnd;
+            continue;
+        }
         for (int a = 0; a < count;) {
             size_t digits = 0;
             int matched = -1;
@@ -501,6 +566,12 @@ void cardNumbers(std::string_view s, std::vector<Span> &out)
                 if (len > 19 || digits > 19)
                     break;
                 if (digits < 13)
+                    continue;
+                // ISO/IEC 7812: no payment card starts with 0, and with 1 only
+                // 15-digit airline (UATP) cards; 13 to 19 digits starting with 1
+                // are mostly epoch times in ms, us or ns.
+                const char first = s[groups[a].begin];
+                if (first == '0' || (first == '1' && digits != 15))
                     continue;
                 const size_t after = groups[b].end;
                 if (after < n && (isAlpha(s[after]) || s[after] == '_'))

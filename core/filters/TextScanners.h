@@ -27,6 +27,10 @@ public:
 // YAML-like "Key: value", where the key is sensitive.
 void keyValuePairs(std::string_view s, const KeyJudge &keys, std::vector<Span> &out);
 
+// key%3Dvalue: a query string URL-encoded inside another (next=%2Flogin%3F
+// password%3Dx%26...), also encoded twice (%253D), where the key is sensitive.
+void percentEncodedPairs(std::string_view s, const KeyJudge &keys, std::vector<Span> &out);
+
 // Every value of Django's COOKIES section: "COOKIES:\nname = 'value'" in the
 // text report and the cookie table of the HTML report.
 void cookieSections(std::string_view s, std::vector<Span> &out);
@@ -37,8 +41,10 @@ void htmlTableCells(std::string_view s, const KeyJudge &keys, std::vector<Span> 
 // The password of "scheme://user:password@host".
 void urlPasswords(std::string_view s, std::vector<Span> &out);
 
-// Payment card numbers: 13 to 19 digits, single spaces or dashes allowed
-// between digit groups, valid by the Luhn checksum.
+// Payment card numbers: 13 to 19 digits, single spaces, dashes or
+// quoted-printable soft breaks allowed between digit groups, valid by the Luhn
+// checksum, not starting with 0 (nor 1, but for 15 digits), and never the
+// digits of a MIME boundary (===============N==).
 void cardNumbers(std::string_view s, std::vector<Span> &out);
 
 // The body of a PEM "-----BEGIN ... PRIVATE KEY-----" block.

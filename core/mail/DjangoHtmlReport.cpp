@@ -14,11 +14,32 @@
 // Everything between tags is HTML-escaped text; it is unescaped here.
 #include "DjangoReport.h"
 
+#include <algorithm>
+#include <charconv>
+#include <climits>
+#include <map>
+#include <tuple>
+
 namespace ed::mail {
 
 namespace {
 
 bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// The line number whose digits start `s`; `used` gets how many digits there
+// were. Python's line numbers are C ints: a longer run (a hostile page) is no
+// line number at all, never an overflow.
+std::optional<int64_t> lineNumberAt(std::string_view s, size_t &used)
+{
+    used = 0;
+    while (used < s.size() && s[used] >= '0' && s[used] <= '9')
+        ++used;
+    int64_t n = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + used, n);
+    if (used == 0 || ec != std::errc() || n > INT_MAX)
+        return std::nullopt;
+    return n;
+}
 
 // HTML character references: numeric ones and the named ones Django's escape()
 // and the template write. Anything else stays as it is.
@@ -108,7 +129,7 @@ std::vector<std::string> preTexts(std::string_view s)
 }
 
 // The <ol ...> list with class `cls` in `block`: its start attribute and its lines.
-bool contextList(std::string_view block, std::string_view cls, int64_t &start, std::vector<std::string> &lines)
+bool contextList(std::string_view block, std::string_view cls, std::optional<int64_t> &start, std::vector<std::string> &lines)
 {
     const std::string marker = "class=\"" + std::string(cls) + "\"";
     const size_t at = block.find(marker);
@@ -120,10 +141,10 @@ bool contextList(std::string_view block, std::string_view cls, int64_t &start, s
         return false;
     const std::string_view tag = block.substr(ol, at - ol);
     const size_t s = tag.find("start=");
-    start = 0;
-    if (s != std::string_view::npos) {
-        for (size_t k = s + 7; k < tag.size() && tag[k] >= '0' && tag[k] <= '9'; ++k)
-            start = start * 10 + (tag[k] - '0');
+    start.reset();
+    if (s != std::string_view::npos && s + 7 <= tag.size()) {
+        size_t used = 0;
+        start = lineNumberAt(tag.substr(s + 7), used);
     }
     lines = preTexts(block.substr(at, end - at));
     return true;
@@ -149,12 +170,9 @@ HtmlFrame parseFrame(std::string_view block)
             std::string_view rest = block.substr(close + 7);
             rest = rest.substr(0, rest.find_first_of("\n<"));
             if (startsWith(rest, ", line ")) {
-                size_t k = 7;
-                int64_t n = 0;
-                while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9')
-                    n = n * 10 + (rest[k++] - '0');
-                f.lineno = n;
-                rest = rest.substr(k);
+                size_t used = 0;
+                f.lineno = lineNumberAt(rest.substr(7), used);
+                rest = rest.substr(7 + used);
             }
             if (startsWith(rest, ", in "))
                 f.function = unescapeHtml(rest.substr(5));
@@ -162,7 +180,7 @@ HtmlFrame parseFrame(std::string_view block)
                 f.function.pop_back();
         }
     }
-    int64_t start = 0;
+    std::optional<int64_t> start;
     std::vector<std::string> lines;
     if (contextList(block, "pre-context", start, lines)) {
         f.details.preContext = std::move(lines);
@@ -245,6 +263,16 @@ void mergeDjangoHtmlReport(std::string_view html, DjangoReport &report)
     const std::vector<HtmlFrame> frames = htmlFrames(html);
     if (frames.empty())
         return;
+    // The page frames by what a text frame is matched on, in page order, so a
+    // text frame finds its next candidate by binary search: a message whose
+    // text and page frames disagree (a hostile one) costs n log n, not n².
+    using Key = std::tuple<std::string_view, std::string_view, std::optional<int64_t>>;
+    std::map<Key, std::vector<size_t>> byLine;  // filename, function, line
+    std::map<Key, std::vector<size_t>> byName;  // filename, function (for text frames without a line)
+    for (size_t k = 0; k < frames.size(); ++k) {
+        byLine[Key(frames[k].filename, frames[k].function, frames[k].lineno)].push_back(k);
+        byName[Key(frames[k].filename, frames[k].function, std::nullopt)].push_back(k);
+    }
     // The text lists frames in the same order as the page: causes' frames first.
     std::vector<ReportFrame *> textFrames;
     for (auto e = report.chain.rbegin(); e != report.chain.rend(); ++e)
@@ -252,16 +280,16 @@ void mergeDjangoHtmlReport(std::string_view html, DjangoReport &report)
             textFrames.push_back(&f);
     size_t h = 0;
     for (ReportFrame *t : textFrames) {
-        // Walk both lists in step; a page frame that does not match is passed over.
-        size_t k = h;
-        while (k < frames.size()
-               && !(frames[k].filename == t->filename && frames[k].function == t->function
-                    && (frames[k].lineno == t->lineno || !t->lineno)))
-            ++k;
-        if (k == frames.size())
+        // Walk both lists in step; page frames that do not match are passed over.
+        const auto &index = t->lineno ? byLine : byName;
+        const auto it = index.find(Key(t->filename, t->function, t->lineno));
+        if (it == index.end())
             continue;
-        apply(frames[k], *t);
-        h = k + 1;
+        const auto next = std::lower_bound(it->second.begin(), it->second.end(), h);
+        if (next == it->second.end())
+            continue;
+        apply(frames[*next], *t);
+        h = *next + 1;
     }
 }
 

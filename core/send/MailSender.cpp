@@ -218,6 +218,20 @@ Result<DeliveryOptions> deliveryOptionsFromConfig(const Config &config)
     return o;
 }
 
+QString SmtpOptions::cleartextAuthWarning() const
+{
+    if (user.isEmpty() || startTls || implicitTls)
+        return {};
+    return QStringLiteral("SMTP AUTH to %1 without TLS: the password of %2 goes over the network in clear; "
+                          "set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL")
+        .arg(server(), user);
+}
+
+QString MailSender::securityWarning() const
+{
+    return m_o.backend == EmailBackend::Smtp ? m_o.smtp.cleartextAuthWarning() : QString();
+}
+
 QString MailSender::describe() const
 {
     switch (m_o.backend) {
@@ -292,6 +306,7 @@ Delivery MailSender::deliverSmtp(const QString &from, const QStringList &to, con
     Delivery d;
     SmtpOptions o = m_o.smtp;
     d.destination = o.server();
+    d.warning = o.cleartextAuthWarning();
     if (to.isEmpty()) {
         d.error = QStringLiteral("No recipients: nothing was sent to %1").arg(d.destination);
         return d;

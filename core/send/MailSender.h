@@ -32,6 +32,10 @@ struct SmtpOptions {
     QString caFile;          // trust this CA file (instead of the system store)
     double timeoutSeconds = 30; // 0: none
     QString server() const { return QStringLiteral("%1:%2").arg(host).arg(port); }
+    // With a user and neither STARTTLS nor TLS, AUTH sends the password in
+    // clear (Django's backend does the same, silently): the warning to show.
+    // Empty when the connection is encrypted or there is no AUTH.
+    QString cleartextAuthWarning() const;
 };
 
 struct DeliveryOptions {
@@ -67,6 +71,7 @@ struct Delivery {
     QString reply;         // the server's last reply ("250 2.0.0 Ok: queued as ...")
     QString error;         // a clear message naming the server; empty on success
     QString transcript;    // the SMTP dialogue without credentials or message content
+    QString warning;       // SmtpOptions::cleartextAuthWarning() of the attempt, if any
 };
 
 class MailSender {
@@ -85,6 +90,8 @@ public:
     const DeliveryOptions &options() const { return m_o; }
     // "smtp host:port (STARTTLS)", "file /path", "console": for logs and dialogs.
     QString describe() const;
+    // What the user should know before sending: the SMTP password going in clear.
+    QString securityWarning() const;
 
 private:
     Delivery deliverSmtp(const QString &from, const QStringList &to, const QByteArray &message, SendControl *control) const;
