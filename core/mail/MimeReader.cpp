@@ -141,6 +141,164 @@ bool isAttachment(GMimeObject *obj)
     return d && g_mime_content_disposition_is_attachment(d);
 }
 
+// The raw view's text of one MIME object (see MimeMessage::decodedRaw). GMime
+// has parsed and decoded everything; only the layout is written here, because
+// GMime's own writer would put the transfer encoding and RFC 2047 words back.
+class DecodedWriter {
+public:
+    explicit DecodedWriter(std::string &out) : m_out(out) {}
+
+    void message(GMimeMessage *message, int depth)
+    {
+        // The message's header list holds its part's Content-* headers too; they
+        // are written with the part, once.
+        headers(GMIME_OBJECT(message), /*skipContent=*/true);
+        GMimeObject *part = g_mime_message_get_mime_part(message);
+        if (part)
+            object(part, depth + 1);
+        else
+            m_out += '\n';
+    }
+
+private:
+    static bool isContentHeader(const char *name) { return g_ascii_strncasecmp(name, "Content-", 8) == 0; }
+
+    void header(const char *name, const char *value)
+    {
+        m_out += name;
+        m_out += ": ";
+        // Decoded values are unfolded; a stray line break would fake a header.
+        for (const char *c = value ? value : ""; *c; ++c)
+            m_out += (*c == '\r' || *c == '\n') ? ' ' : *c;
+        m_out += '\n';
+    }
+
+    void headers(GMimeObject *obj, bool skipContent)
+    {
+        GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+        const int n = g_mime_header_list_get_count(list);
+        for (int i = 0; i < n; ++i) {
+            GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+            const char *name = g_mime_header_get_name(h);
+            if (skipContent && isContentHeader(name))
+                continue;
+            header(name, g_mime_header_get_value(h)); // GMime 3: unfolded, RFC 2047 decoded
+        }
+    }
+
+    // A leaf's headers, with what its body now is in place of what it was.
+    void leafHeaders(GMimeObject *obj, const char *contentType, const char *encoding)
+    {
+        GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+        const int n = g_mime_header_list_get_count(list);
+        for (int i = 0; i < n; ++i) {
+            GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+            const char *name = g_mime_header_get_name(h);
+            if (g_ascii_strcasecmp(name, "Content-Type") == 0 && contentType)
+                header(name, contentType);
+            else if (g_ascii_strcasecmp(name, "Content-Transfer-Encoding") == 0)
+                continue;
+            else
+                header(name, g_mime_header_get_value(h));
+        }
+        if (encoding)
+            header("Content-Transfer-Encoding", encoding);
+        m_out += '\n';
+    }
+
+    void object(GMimeObject *obj, int depth)
+    {
+        if (depth > 32) { // GMime refuses deeper nesting anyway
+            m_out += "\n[MIME parts nested too deeply: not shown]\n";
+            return;
+        }
+        if (GMIME_IS_MULTIPART(obj))
+            multipart(GMIME_MULTIPART(obj), depth);
+        else if (GMIME_IS_MESSAGE_PART(obj)) {
+            headers(obj, false);
+            m_out += '\n';
+            if (GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj)))
+                message(inner, depth + 1);
+        } else if (GMIME_IS_TEXT_PART(obj))
+            text(GMIME_TEXT_PART(obj));
+        else if (GMIME_IS_PART(obj))
+            notStored(GMIME_PART(obj));
+        else {
+            headers(obj, false);
+            m_out += '\n';
+        }
+    }
+
+    void multipart(GMimeMultipart *mp, int depth)
+    {
+        GMimeObject *obj = GMIME_OBJECT(mp);
+        headers(obj, false);
+        m_out += '\n';
+        const char *b = g_mime_multipart_get_boundary(mp);
+        const std::string boundary = b ? b : "";
+        if (const char *prologue = g_mime_multipart_get_prologue(mp)) {
+            m_out += prologue;
+            m_out += '\n';
+        }
+        const int n = g_mime_multipart_get_count(mp);
+        for (int i = 0; i < n; ++i) {
+            m_out += "--" + boundary + '\n';
+            object(g_mime_multipart_get_part(mp, i), depth + 1);
+            if (!m_out.empty() && m_out.back() != '\n')
+                m_out += '\n';
+        }
+        m_out += "--" + boundary + "--\n";
+        if (const char *epilogue = g_mime_multipart_get_epilogue(mp)) {
+            m_out += epilogue;
+            m_out += '\n';
+        }
+    }
+
+    void text(GMimeTextPart *part)
+    {
+        GMimeObject *obj = GMIME_OBJECT(part);
+        GMimeContentType *ct = g_mime_object_get_content_type(obj);
+        auto body = partText(part, "text");
+        GChars type(g_strdup_printf("%s/%s; charset=utf-8", g_mime_content_type_get_media_type(ct),
+                                    g_mime_content_type_get_media_subtype(ct)));
+        if (!body) {
+            // An unknown charset on non-ASCII bytes: not readable, so not kept.
+            leafHeaders(obj, type.get(), "8bit");
+            m_out += "[text in an unknown charset: not stored]\n";
+            return;
+        }
+        leafHeaders(obj, type.get(), "8bit");
+        m_out += *body;
+    }
+
+    void notStored(GMimePart *part)
+    {
+        GMimeObject *obj = GMIME_OBJECT(part);
+        GMimeContentType *ct = g_mime_object_get_content_type(obj);
+        GChars type(g_mime_content_type_get_mime_type(ct));
+        const char *name = g_mime_part_get_filename(part);
+        std::string size = "unknown size";
+        if (GMimeDataWrapper *content = g_mime_part_get_content(part)) {
+            GPtr<GMimeStream> null(g_mime_stream_null_new());
+            const gint64 written = g_mime_data_wrapper_write_to_stream(content, null.get()); // decoded
+            if (written >= 0)
+                size = std::to_string(written) + " bytes";
+        }
+        leafHeaders(obj, nullptr, nullptr);
+        m_out += "[attachment";
+        if (name && *name) {
+            m_out += " \"";
+            m_out += name;
+            m_out += '"';
+        }
+        m_out += ", ";
+        m_out += type ? type.get() : "application/octet-stream";
+        m_out += ", " + size + ": not stored]\n";
+    }
+
+    std::string &m_out;
+};
+
 } // namespace
 
 std::string rfc5322DateToIso(const std::string &date)
@@ -233,6 +391,7 @@ Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mbo
                 break;
         }
     }
+    DecodedWriter(out.decodedRaw).message(message.get(), 0);
     return out;
 }
 

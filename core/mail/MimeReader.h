@@ -20,6 +20,13 @@ struct MimeMessage {
     bool hasText = false, hasHtml = false;
     int headerCount = 0;
     std::string mboxFromDateIso;        // the date of an mbox "From " line, when there is one
+    // The whole message for the raw view, decoded: headers with RFC 2047 words
+    // decoded, text parts after transfer decoding and charset conversion (HTML
+    // also after entity decoding), each marked 8bit UTF-8, the multipart
+    // structure kept; non-text attachments reduced to a line with their name,
+    // type and size. Never the transfer-encoded bytes: a scrubber run over this
+    // text sees every secret as text (base64 and quoted-printable hide them).
+    std::string decodedRaw;
 };
 
 // `bytes` is one message (an mbox's ">From " lines already unescaped, so it is
