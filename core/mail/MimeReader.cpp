@@ -395,4 +395,91 @@ Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mbo
     return out;
 }
 
+namespace {
+
+bool scrubHeaders(GMimeObject *obj, const std::function<bool(std::string &)> &scrub)
+{
+    bool changed = false;
+    GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+    const int n = g_mime_header_list_get_count(list);
+    for (int i = 0; i < n; ++i) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+        const char *value = g_mime_header_get_value(h);
+        std::string text = value ? value : "";
+        if (scrub(text)) {
+            // set_value encodes RFC 2047 words again where the text needs them.
+            g_mime_header_set_value(h, nullptr, text.c_str(), "utf-8");
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+bool scrubObject(GMimeObject *obj, const std::function<bool(std::string &)> &scrub, int depth)
+{
+    if (depth > 32)
+        return false;
+    bool changed = scrubHeaders(obj, scrub);
+    if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(obj);
+        for (int i = 0; i < g_mime_multipart_get_count(mp); ++i) {
+            GMimeObject *part = g_mime_multipart_get_part(mp, i);
+            if (GMIME_IS_PART(part) && !GMIME_IS_TEXT_PART(part)) {
+                // Not text: it cannot be scrubbed, so it is not kept.
+                GChars type(g_mime_content_type_get_mime_type(g_mime_object_get_content_type(part)));
+                const char *name = g_mime_part_get_filename(GMIME_PART(part));
+                GMimeTextPart *note = g_mime_text_part_new_with_subtype("plain");
+                GChars line(g_strdup_printf("[attachment \"%s\", %s: not stored]\n", name ? name : "",
+                                            type ? type.get() : "application/octet-stream"));
+                g_mime_text_part_set_text(note, line.get());
+                g_mime_multipart_replace(mp, i, GMIME_OBJECT(note));
+                g_object_unref(note);
+                changed = true;
+            } else {
+                changed = scrubObject(part, scrub, depth + 1) || changed;
+            }
+        }
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        if (GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj)))
+            changed = scrubObject(GMIME_OBJECT(inner), scrub, depth + 1) || changed;
+    } else if (GMIME_IS_MESSAGE(obj)) {
+        if (GMimeObject *part = g_mime_message_get_mime_part(GMIME_MESSAGE(obj)))
+            changed = scrubObject(part, scrub, depth + 1) || changed;
+    } else if (GMIME_IS_TEXT_PART(obj)) {
+        GMimeTextPart *part = GMIME_TEXT_PART(obj);
+        auto decoded = partText(part, "text");
+        // Text in an unknown charset cannot be scrubbed, so it is not kept.
+        std::string text = decoded ? std::move(*decoded) : std::string("[text in an unknown charset: not stored]\n");
+        if (scrub(text) || !decoded) {
+            const GMimeContentEncoding encoding = g_mime_part_get_content_encoding(GMIME_PART(part));
+            g_mime_text_part_set_text(part, text.c_str()); // UTF-8 from here on
+            g_mime_part_set_content_encoding(GMIME_PART(part), encoding == GMIME_CONTENT_ENCODING_BASE64
+                                                                   ? GMIME_CONTENT_ENCODING_BASE64
+                                                                   : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+} // namespace
+
+Result<bool> scrubMimeMessage(std::string &bytes, const std::function<bool(std::string &)> &scrub)
+{
+    initGMime();
+    GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+    GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+    GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
+    if (!message)
+        return Error{QStringLiteral("not an e-mail message: GMime found no message in it")};
+    if (!scrubObject(GMIME_OBJECT(message.get()), scrub, 0))
+        return false;
+    GMimeFormatOptions *options = g_mime_format_options_new();
+    g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_UNIX);
+    GChars text(g_mime_object_to_string(GMIME_OBJECT(message.get()), options));
+    g_mime_format_options_free(options);
+    bytes = text ? std::string(text.get()) : std::string();
+    return true;
+}
+
 } // namespace ed::mail

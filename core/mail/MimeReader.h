@@ -7,6 +7,7 @@
 
 #include <QString>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,14 @@ struct MimeMessage {
 // read an unescaped "From " body line). `mboxFromLine` is its mbox separator
 // line, if it had one, for the date it carries.
 Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mboxFromLine = {});
+
+// Scrubs a whole message in place where its text is decoded, and writes it
+// back through GMime in its own transfer encodings, still a sendable message
+// (the send log keeps what was sent, for a resend): every header value after
+// RFC 2047 decoding, every text part after transfer decoding and charset
+// conversion. Parts that are not text are replaced by a line naming them.
+// Returns whether anything changed; an Error when GMime cannot read it.
+Result<bool> scrubMimeMessage(std::string &bytes, const std::function<bool(std::string &)> &scrub);
 
 // An RFC 5322 date ("Sun, 22 Nov 2026 09:55:30 -0600") as ISO 8601 with its
 // offset, or empty when GMime cannot read it.
