@@ -404,6 +404,12 @@ bool scrubHeaders(GMimeObject *obj, const std::function<bool(std::string &)> &sc
     const int n = g_mime_header_list_get_count(list);
     for (int i = 0; i < n; ++i) {
         GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+        const char *name = g_mime_header_get_name(h);
+        // The structure stays as GMime wrote it: a boundary is random, and one
+        // the scrubber took for a token would no longer be a valid boundary.
+        if (g_ascii_strcasecmp(name, "Content-Type") == 0 || g_ascii_strcasecmp(name, "Content-Transfer-Encoding") == 0
+            || g_ascii_strcasecmp(name, "MIME-Version") == 0)
+            continue;
         const char *value = g_mime_header_get_value(h);
         std::string text = value ? value : "";
         if (scrub(text)) {
