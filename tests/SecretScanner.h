@@ -8,8 +8,9 @@
 //    (a frame split over overflow pages yields its first part);
 //  - every value of every table (full-text shadow tables too), with blobs
 //    that are zstd frames decompressed;
-//  - and in all of these, quoted-printable decoded (soft line breaks, =3D)
-//    and every run of base64 decoded at each of its four alignments.
+//  - and in all of these, quoted-printable decoded (soft line breaks, =3D),
+//    every run of base64 decoded at each of its four alignments, and HTML's
+//    character references undone (&amp; &lt; &#x27; ...).
 // zstd and SQLite are used directly: nothing of core decides what is found.
 #include <QDir>
 #include <QFile>
@@ -123,6 +124,30 @@ public:
         return out;
     }
 
+    // The character references Django's escape() writes, undone (enough to
+    // find a value an HTML part split with them).
+    static std::string htmlUnescaped(std::string_view s)
+    {
+        static const std::pair<std::string_view, char> refs[] = {
+            {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#x27;", '\''}, {"&#39;", '\''}};
+        std::string out;
+        out.reserve(s.size());
+        for (size_t i = 0; i < s.size(); ++i) {
+            bool done = false;
+            if (s[i] == '&')
+                for (const auto &[ref, c] : refs)
+                    if (s.substr(i, ref.size()) == ref) {
+                        out += c;
+                        i += ref.size() - 1;
+                        done = true;
+                        break;
+                    }
+            if (!done)
+                out += s[i];
+        }
+        return out;
+    }
+
     // Every run of base64 (line breaks inside a run allowed), decoded at the
     // four alignments: a run cut out of a page may start mid-quantum.
     static std::vector<std::string> base64Runs(std::string_view s, size_t minChars = 12)
@@ -204,6 +229,11 @@ private:
         if (qp.size() != text.size())
             for (const std::string &run : base64Runs(qp))
                 find(run, where, QStringLiteral("quoted-printable, base64"), rep);
+        if (text.find('&') != std::string_view::npos) {
+            const std::string html = htmlUnescaped(qp);
+            if (html.size() != qp.size())
+                find(html, where, QStringLiteral("HTML references"), rep);
+        }
     }
 
     void find(std::string_view text, const QString &where, const QString &how, Report &rep)

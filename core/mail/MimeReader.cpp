@@ -2,6 +2,7 @@
 
 #include <gmime/gmime.h>
 
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -268,7 +269,56 @@ private:
             return;
         }
         leafHeaders(obj, type.get(), "8bit");
-        m_out += *body;
+        if (g_mime_content_type_is_type(ct, "text", "html"))
+            appendHtmlUnescaped(*body); // a value reads as text, as in the text/plain part
+        else
+            m_out += *body;
+    }
+
+    // HTML's character references undone (numeric ones and those Django's
+    // escape() writes): the scrubber then sees a value as it was, not split
+    // by entities. The raw view shows the markup as text, so nothing is lost.
+    void appendHtmlUnescaped(std::string_view s)
+    {
+        static const std::pair<std::string_view, std::string_view> named[] = {
+            {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", "\xC2\xA0"}};
+        size_t i = 0;
+        while (i < s.size()) {
+            const size_t amp = s.find('&', i);
+            if (amp == std::string_view::npos) {
+                m_out.append(s.substr(i));
+                return;
+            }
+            m_out.append(s.substr(i, amp - i));
+            i = amp + 1;
+            const size_t semi = s.find(';', amp);
+            if (semi == std::string_view::npos || semi - amp > 10) {
+                m_out += '&';
+                continue;
+            }
+            const std::string_view ref = s.substr(amp + 1, semi - amp - 1);
+            std::string replacement;
+            if (ref.size() > 1 && ref[0] == '#') {
+                const bool hex = ref[1] == 'x' || ref[1] == 'X';
+                const std::string digits(ref.substr(hex ? 2 : 1));
+                char *end = nullptr;
+                const unsigned long cp = digits.empty() ? 0 : std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
+                if (end && *end == '\0' && cp > 0 && g_unichar_validate(gunichar(cp))) {
+                    char utf8[6];
+                    replacement.assign(utf8, size_t(g_unichar_to_utf8(gunichar(cp), utf8)));
+                }
+            } else {
+                for (const auto &[name, text] : named)
+                    if (ref == name)
+                        replacement = text;
+            }
+            if (replacement.empty()) {
+                m_out += '&'; // not a reference we know: kept as written
+                continue;
+            }
+            m_out += replacement;
+            i = semi + 1;
+        }
     }
 
     void notStored(GMimePart *part)
