@@ -82,6 +82,7 @@ int cmdSend(Context &ctx, const QStringList &args);
 int cmdResend(Context &ctx, const QStringList &args);
 int cmdTestEmail(Context &ctx, const QStringList &args);
 int cmdSendLog(Context &ctx, const QStringList &args);
+int cmdBackup(Context &ctx, const QStringList &args); // cli/BackupCommand.cpp
 
 // The entry point of errordeck-cli: args[0] is the program, args[1] the command.
 int run(const QStringList &args);

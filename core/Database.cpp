@@ -152,6 +152,23 @@ Result<Database> Database::createAtVersion(const QString &path, int version)
     return db;
 }
 
+Result<void> Database::close()
+{
+    if (!m_conn.isOpen())
+        return {};
+    Result<void> result;
+    Statement st = m_conn.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    // Columns: busy, frames in the WAL, frames checkpointed. A read-only
+    // connection cannot checkpoint; it has nothing of its own in the WAL either.
+    if (st.step() && st.int64(0) != 0)
+        result = Error{QStringLiteral("%1: another connection is reading; the WAL was not checkpointed").arg(path())};
+    else if (st.errorCode() != SQLITE_ROW && st.errorCode() != SQLITE_DONE && st.errorCode() != SQLITE_READONLY)
+        result = Error{QStringLiteral("%1: checkpoint failed: %2").arg(path(), st.error())};
+    st = Statement();
+    m_conn.close();
+    return result;
+}
+
 Result<void> Database::configure(bool readOnly)
 {
     // No mmap: mapped pages count in the resident size, which must stay bounded

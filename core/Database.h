@@ -22,6 +22,12 @@ public:
     // For tests of migrations: a new database at an older schema version.
     static Result<Database> createAtVersion(const QString &path, int version);
 
+    // Moves everything committed from the WAL into the main file (a TRUNCATE
+    // checkpoint) and closes the connection: the file a user sees, or copies,
+    // is then whole on its own. An Error when another connection's reading
+    // kept the checkpoint from finishing; the connection is closed anyway.
+    Result<void> close();
+
     Connection &conn() { return m_conn; }
     const QString &path() const { return m_conn.path(); }
 

@@ -41,8 +41,11 @@ public:
     ~ReportWriter();
 
     Result<void> begin();
-    // One v1 record. `raw` is the original text for a non-v1 source (an e-mail),
-    // stored for the raw view after the scrubber has been over it.
+    // One v1 record. `raw` is the text of a non-v1 source for the raw view (an
+    // e-mail decoded by MimeReader, never in its transfer encoding), stored
+    // after the scrubber has been over it. This is the one way report text
+    // enters the store: every input form (files, e-mails, and any later one)
+    // comes through here, scrubbed by the same Scrubber.
     IngestResult add(std::string_view json, bool padded, std::string_view raw = {}, const QString &source = {});
     // Where a file stands; written with the next commit so offset and reports agree.
     // One entry per file: a batch may end several small files.

@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "AppLog.h"
 
 #include "ImportController.h"
 #include "KeychainPasswords.h"
@@ -63,6 +64,13 @@ MainWindow::~MainWindow()
     qDeleteAll(findChildren<QDialog *>(QString(), Qt::FindDirectChildrenOnly));
     delete m_watcher;
     m_watcher = nullptr;
+    // An import still running writes through its own connection: wait for it
+    // (it was cancelled on close), then move the WAL into the database file, so
+    // that the file the user sees, or copies as a backup, holds everything.
+    delete m_import;
+    m_import = nullptr;
+    if (auto r = m_db.close(); !r)
+        applog::warn(r.error());
 }
 
 void MainWindow::buildWidgets()

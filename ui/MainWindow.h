@@ -83,6 +83,9 @@ public:
     bool importSampleReports();
     // Re-reads the lists (after an import or a change).
     void refresh();
+    // File › Back Up Database… without its file dialog: a consistent copy at
+    // `out` (replaced if it exists); a message box names what went wrong.
+    bool backUpDatabaseTo(const QString &out);
 
 public Q_SLOTS:
     void openImportDialog();
@@ -93,6 +96,7 @@ public Q_SLOTS:
     void reopenIssues();
     void deleteSelectedReports();
     void exportSelectedReports();
+    void backUpDatabase(); // File › Back Up Database…
     void copySelection();
     // "E-mail admins…" / "E-mail managers…" for the current report or issue.
     void emailReport(bool managers);

@@ -2,6 +2,7 @@
 #include "MainWindow.h"
 
 #include "AboutDialog.h"
+#include "Backup.h"
 #include "ImportController.h"
 #include "IssueListModel.h"
 #include "IssueListView.h"
@@ -20,6 +21,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QDate>
+#include <QDir>
+#include <QFileInfo>
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -65,6 +69,9 @@ void MainWindow::buildActions()
     QAction *exportAct = makeAction(this, QStringLiteral("actionExport"), tr("&Export Selected Reports…"), QStringLiteral("export"),
                                     QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(exportAct, &QAction::triggered, this, &MainWindow::exportSelectedReports);
+    QAction *backUp = makeAction(this, QStringLiteral("actionBackUp"), tr("&Back Up Database…"));
+    backUp->setToolTip(tr("A copy of the database in one file, consistent even while an import runs"));
+    connect(backUp, &QAction::triggered, this, &MainWindow::backUpDatabase);
     QAction *quit = makeAction(this, QStringLiteral("actionQuit"), tr("&Quit"), {}, QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -73,6 +80,7 @@ void MainWindow::buildActions()
     file->addAction(samples);
     file->addSeparator();
     file->addAction(exportAct);
+    file->addAction(backUp);
     file->addSeparator();
     file->addAction(quit);
 
@@ -217,6 +225,34 @@ void MainWindow::setIssueStatus(int status)
         ++changed;
     }
     statusBar()->showMessage(tr("%n issue(s) changed", nullptr, changed), 4000);
+}
+
+void MainWindow::backUpDatabase()
+{
+    const QString suggested = QDir(QFileInfo(m_db.path()).absolutePath())
+                                  .filePath(QStringLiteral("errordeck-backup-%1.sqlite3")
+                                                .arg(QDate::currentDate().toString(Qt::ISODate)));
+    const QString out = QFileDialog::getSaveFileName(this, tr("Back Up Database"), suggested,
+                                                     tr("ErrorDeck databases (*.sqlite3)"));
+    if (out.isEmpty())
+        return;
+    backUpDatabaseTo(out);
+}
+
+bool MainWindow::backUpDatabaseTo(const QString &out)
+{
+    const QFileInfo target(out);
+    if (target.exists() && target.canonicalFilePath() != QFileInfo(m_db.path()).canonicalFilePath())
+        QFile::remove(out); // the save dialog asked before replacing it
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    auto sum = backupDatabase(m_db, out);
+    QApplication::restoreOverrideCursor();
+    if (!sum) {
+        QMessageBox::warning(this, tr("Back Up Database"), sum.error());
+        return false;
+    }
+    statusBar()->showMessage(tr("Backed up %n report(s) to %1", nullptr, int(sum->reports)).arg(QDir::toNativeSeparators(out)), 10000);
+    return true;
 }
 
 void MainWindow::resolveIssues() { setIssueStatus(int(IssueStatus::Resolved)); }

@@ -4,6 +4,7 @@
 #include "RecordTransformer.h"
 #include "ReportStore.h"
 #include "filters/FilterSet.h"
+#include "send/SendLog.h"
 
 #include <QJsonDocument>
 #include <sqlite3.h>
@@ -49,6 +50,62 @@ Error fail(const char *what, const QString &detail)
 }
 
 } // namespace
+
+const std::vector<TextColumn> &RuleApplier::textColumns()
+{
+    static const std::vector<TextColumn> columns = {
+        {"reports", "body", true, nullptr},
+        {"reports", "raw", true, nullptr},
+        {"reports", "logger", true, nullptr},
+        {"reports", "message", true, nullptr},
+        {"reports", "site", true, nullptr},
+        {"reports", "method", true, nullptr},
+        {"reports", "path", true, nullptr},
+        {"reports", "exception_value", true, nullptr},
+        {"reports", "remote_addr", true, nullptr},
+        {"reports", "hidden_by", true, nullptr},
+        {"reports", "dedup_key", false, "a hash"},
+        {"reports", "event_id", false, "a UUID the handler made"},
+        {"reports", "exception_type", false, "a Python class name"},
+        {"reports", "source", false, "the path of the imported file"},
+        {"reports_fts", "message", true, nullptr},
+        {"reports_fts", "exception", true, nullptr},
+        {"reports_fts", "path", true, nullptr},
+        {"reports_fts", "frames", true, nullptr},
+        {"parts", "data", true, nullptr},
+        {"parts", "hash", false, "a hash"},
+        {"issues", "title", true, nullptr},
+        {"issues", "culprit", true, nullptr},
+        {"issues", "fingerprint", false, "a hash"},
+        {"issues", "logger", true, nullptr},
+        {"issues", "exception_type", false, "a Python class name"},
+        {"send_log", "subject", true, nullptr},
+        {"send_log", "reply", true, nullptr},
+        {"send_log", "error", true, nullptr},
+        {"send_log", "transcript", true, nullptr},
+        {"send_log", "message", true, nullptr},
+        {"send_log", "audience", false, "admins, managers or test"},
+        {"send_log", "backend", false, "smtp, file or console"},
+        {"send_log", "destination", false, "the server or file, from the settings"},
+        {"send_log", "sender", false, "SERVER_EMAIL, from the settings"},
+        {"send_log", "recipients", false, "addresses from the settings or typed in"},
+        {"send_log", "message_id", false, "made by GMime"},
+        {"saved_searches", "name", true, nullptr},
+        {"saved_searches", "query", true, nullptr},
+        {"import_files", "path", false, "the path of an imported file"},
+        {"import_files", "head_hash", false, "a hash"},
+        {"config", "name", false, "a setting's name"},
+        {"config", "value", false, "the user's settings, the patterns themselves among them"},
+        {"filter_rules", "name", false, "the user's rules"},
+        {"filter_rules", "action", false, "hide or drop"},
+        {"filter_rules", "logger", false, "the user's rules"},
+        {"filter_rules", "exception_type", false, "the user's rules"},
+        {"filter_rules", "message_regex", false, "the user's rules"},
+        {"filter_state", "name", false, "a marker name"},
+        {"filter_state", "value", false, "a fingerprint of the rules"},
+    };
+    return columns;
+}
 
 Result<bool> RuleApplier::needsRescrub(Database &db, const FilterSet &filters)
 {
@@ -215,19 +272,26 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
 
     if (rescrub) {
         // Issue titles and culprits come from messages and exception values.
-        std::vector<std::tuple<int64_t, std::string, std::string>> issues;
+        struct IssueText {
+            int64_t id;
+            std::string title, culprit, logger;
+        };
+        std::vector<IssueText> issues;
         {
-            Statement st = c.prepare("SELECT id, title, culprit FROM issues");
+            Statement st = c.prepare("SELECT id, title, culprit, logger FROM issues");
             while (st.step()) {
-                std::string title(st.text(1)), culprit(st.text(2));
-                const bool t = filters.scrubText(title), u = filters.scrubText(culprit);
-                if (t || u)
-                    issues.emplace_back(st.int64(0), std::move(title), std::move(culprit));
+                IssueText it{st.int64(0), std::string(st.text(1)), std::string(st.text(2)), std::string(st.text(3))};
+                const bool t = filters.scrubText(it.title), u = filters.scrubText(it.culprit),
+                           l = filters.scrubText(it.logger);
+                if (t || u || l)
+                    issues.push_back(std::move(it));
             }
         }
-        Statement up = c.prepare("UPDATE issues SET title = ?, culprit = ? WHERE id = ?");
-        for (const auto &[id, title, culprit] : issues) {
-            up.bind(1, sv(title)).bind(2, sv(culprit)).bind(3, id);
+        Statement up = c.prepare("UPDATE issues SET title = ?, culprit = ?, logger = ? WHERE id = ?");
+        for (const IssueText &it : issues) {
+            up.bind(1, sv(it.title)).bind(2, sv(it.culprit));
+            bindOptText(up, 3, it.logger);
+            up.bind(4, it.id);
             if (!up.exec())
                 return fail("rewriting an issue", up.error());
         }
@@ -262,6 +326,29 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
                 return fail("deleting a part", del.error());
         }
         sum.partsRemoved = int64_t(unused.size());
+
+        // What was e-mailed keeps the report's text of its day: scrubbed again too.
+        auto sent = SendLog(db).rescrub(filters);
+        if (!sent)
+            return fail("re-scrubbing the send log", sent.error());
+        sum.sendLogRescrubbed = *sent;
+        std::vector<std::tuple<int64_t, std::string, std::string>> searches;
+        {
+            Statement st = c.prepare("SELECT id, name, query FROM saved_searches");
+            while (st.step()) {
+                std::string name(st.text(1)), query(st.text(2));
+                const bool n = filters.scrubText(name), q = filters.scrubText(query);
+                if (n || q)
+                    searches.emplace_back(st.int64(0), std::move(name), std::move(query));
+            }
+        }
+        Statement upSearch = c.prepare("UPDATE saved_searches SET name = ?, query = ? WHERE id = ?");
+        for (const auto &[sid, name, query] : searches) {
+            upSearch.bind(1, sv(name)).bind(2, sv(query)).bind(3, sid);
+            if (!upSearch.exec())
+                return fail("rewriting a saved search", upSearch.error());
+        }
+        sum.searchesRescrubbed = int64_t(searches.size());
         // Merge the full-text index into one segment: the old terms go with the old segments.
         if (auto r = c.exec("INSERT INTO reports_fts(reports_fts) VALUES('optimize')"); !r)
             return fail("merging the full-text index", r.error());

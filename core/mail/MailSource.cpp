@@ -46,12 +46,15 @@ public:
             item.error = QStringLiteral("message %1 is empty").arg(chunk.number);
             return true;
         }
-        item.raw = chunk.raw;
         auto mail = readMimeMessage(chunk.raw, chunk.fromLine);
         if (!mail) {
             item.error = QStringLiteral("message %1: %2").arg(chunk.number).arg(mail.error());
             return true;
         }
+        // The raw view gets the message decoded, never its transfer-encoded
+        // bytes: base64 and quoted-printable would hide secrets from the scrubber.
+        m_raw = std::move(mail->decodedRaw);
+        item.raw = m_raw;
         if (auto r = mailToV1Record(*mail, m_json); !r) {
             item.error = QStringLiteral("message %1: %2").arg(chunk.number).arg(r.error());
             return true;
@@ -73,7 +76,7 @@ public:
 
 private:
     std::unique_ptr<MailSplitter> m_splitter;
-    std::string m_json;
+    std::string m_json, m_raw;
     QString m_endError;
 };
 

@@ -2,6 +2,7 @@
 
 #include <gmime/gmime.h>
 
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -141,6 +142,213 @@ bool isAttachment(GMimeObject *obj)
     return d && g_mime_content_disposition_is_attachment(d);
 }
 
+// The raw view's text of one MIME object (see MimeMessage::decodedRaw). GMime
+// has parsed and decoded everything; only the layout is written here, because
+// GMime's own writer would put the transfer encoding and RFC 2047 words back.
+class DecodedWriter {
+public:
+    explicit DecodedWriter(std::string &out) : m_out(out) {}
+
+    void message(GMimeMessage *message, int depth)
+    {
+        // The message's header list holds its part's Content-* headers too; they
+        // are written with the part, once.
+        headers(GMIME_OBJECT(message), /*skipContent=*/true);
+        GMimeObject *part = g_mime_message_get_mime_part(message);
+        if (part)
+            object(part, depth + 1);
+        else
+            m_out += '\n';
+    }
+
+private:
+    static bool isContentHeader(const char *name) { return g_ascii_strncasecmp(name, "Content-", 8) == 0; }
+
+    void header(const char *name, const char *value)
+    {
+        m_out += name;
+        m_out += ": ";
+        // Decoded values are unfolded; a stray line break would fake a header.
+        for (const char *c = value ? value : ""; *c; ++c)
+            m_out += (*c == '\r' || *c == '\n') ? ' ' : *c;
+        m_out += '\n';
+    }
+
+    void headers(GMimeObject *obj, bool skipContent)
+    {
+        GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+        const int n = g_mime_header_list_get_count(list);
+        for (int i = 0; i < n; ++i) {
+            GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+            const char *name = g_mime_header_get_name(h);
+            if (skipContent && isContentHeader(name))
+                continue;
+            header(name, g_mime_header_get_value(h)); // GMime 3: unfolded, RFC 2047 decoded
+        }
+    }
+
+    // A leaf's headers, with what its body now is in place of what it was.
+    void leafHeaders(GMimeObject *obj, const char *contentType, const char *encoding)
+    {
+        GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+        const int n = g_mime_header_list_get_count(list);
+        for (int i = 0; i < n; ++i) {
+            GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+            const char *name = g_mime_header_get_name(h);
+            if (g_ascii_strcasecmp(name, "Content-Type") == 0 && contentType)
+                header(name, contentType);
+            else if (g_ascii_strcasecmp(name, "Content-Transfer-Encoding") == 0)
+                continue;
+            else
+                header(name, g_mime_header_get_value(h));
+        }
+        if (encoding)
+            header("Content-Transfer-Encoding", encoding);
+        m_out += '\n';
+    }
+
+    void object(GMimeObject *obj, int depth)
+    {
+        if (depth > 32) { // GMime refuses deeper nesting anyway
+            m_out += "\n[MIME parts nested too deeply: not shown]\n";
+            return;
+        }
+        if (GMIME_IS_MULTIPART(obj))
+            multipart(GMIME_MULTIPART(obj), depth);
+        else if (GMIME_IS_MESSAGE_PART(obj)) {
+            headers(obj, false);
+            m_out += '\n';
+            if (GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj)))
+                message(inner, depth + 1);
+        } else if (GMIME_IS_TEXT_PART(obj))
+            text(GMIME_TEXT_PART(obj));
+        else if (GMIME_IS_PART(obj))
+            notStored(GMIME_PART(obj));
+        else {
+            headers(obj, false);
+            m_out += '\n';
+        }
+    }
+
+    void multipart(GMimeMultipart *mp, int depth)
+    {
+        GMimeObject *obj = GMIME_OBJECT(mp);
+        headers(obj, false);
+        m_out += '\n';
+        const char *b = g_mime_multipart_get_boundary(mp);
+        const std::string boundary = b ? b : "";
+        if (const char *prologue = g_mime_multipart_get_prologue(mp)) {
+            m_out += prologue;
+            m_out += '\n';
+        }
+        const int n = g_mime_multipart_get_count(mp);
+        for (int i = 0; i < n; ++i) {
+            m_out += "--" + boundary + '\n';
+            object(g_mime_multipart_get_part(mp, i), depth + 1);
+            if (!m_out.empty() && m_out.back() != '\n')
+                m_out += '\n';
+        }
+        m_out += "--" + boundary + "--\n";
+        if (const char *epilogue = g_mime_multipart_get_epilogue(mp)) {
+            m_out += epilogue;
+            m_out += '\n';
+        }
+    }
+
+    void text(GMimeTextPart *part)
+    {
+        GMimeObject *obj = GMIME_OBJECT(part);
+        GMimeContentType *ct = g_mime_object_get_content_type(obj);
+        auto body = partText(part, "text");
+        GChars type(g_strdup_printf("%s/%s; charset=utf-8", g_mime_content_type_get_media_type(ct),
+                                    g_mime_content_type_get_media_subtype(ct)));
+        if (!body) {
+            // An unknown charset on non-ASCII bytes: not readable, so not kept.
+            leafHeaders(obj, type.get(), "8bit");
+            m_out += "[text in an unknown charset: not stored]\n";
+            return;
+        }
+        leafHeaders(obj, type.get(), "8bit");
+        if (g_mime_content_type_is_type(ct, "text", "html"))
+            appendHtmlUnescaped(*body); // a value reads as text, as in the text/plain part
+        else
+            m_out += *body;
+    }
+
+    // HTML's character references undone (numeric ones and those Django's
+    // escape() writes): the scrubber then sees a value as it was, not split
+    // by entities. The raw view shows the markup as text, so nothing is lost.
+    void appendHtmlUnescaped(std::string_view s)
+    {
+        static const std::pair<std::string_view, std::string_view> named[] = {
+            {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", "\xC2\xA0"}};
+        size_t i = 0;
+        while (i < s.size()) {
+            const size_t amp = s.find('&', i);
+            if (amp == std::string_view::npos) {
+                m_out.append(s.substr(i));
+                return;
+            }
+            m_out.append(s.substr(i, amp - i));
+            i = amp + 1;
+            const size_t semi = s.find(';', amp);
+            if (semi == std::string_view::npos || semi - amp > 10) {
+                m_out += '&';
+                continue;
+            }
+            const std::string_view ref = s.substr(amp + 1, semi - amp - 1);
+            std::string replacement;
+            if (ref.size() > 1 && ref[0] == '#') {
+                const bool hex = ref[1] == 'x' || ref[1] == 'X';
+                const std::string digits(ref.substr(hex ? 2 : 1));
+                char *end = nullptr;
+                const unsigned long cp = digits.empty() ? 0 : std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
+                if (end && *end == '\0' && cp > 0 && g_unichar_validate(gunichar(cp))) {
+                    char utf8[6];
+                    replacement.assign(utf8, size_t(g_unichar_to_utf8(gunichar(cp), utf8)));
+                }
+            } else {
+                for (const auto &[name, text] : named)
+                    if (ref == name)
+                        replacement = text;
+            }
+            if (replacement.empty()) {
+                m_out += '&'; // not a reference we know: kept as written
+                continue;
+            }
+            m_out += replacement;
+            i = semi + 1;
+        }
+    }
+
+    void notStored(GMimePart *part)
+    {
+        GMimeObject *obj = GMIME_OBJECT(part);
+        GMimeContentType *ct = g_mime_object_get_content_type(obj);
+        GChars type(g_mime_content_type_get_mime_type(ct));
+        const char *name = g_mime_part_get_filename(part);
+        std::string size = "unknown size";
+        if (GMimeDataWrapper *content = g_mime_part_get_content(part)) {
+            GPtr<GMimeStream> null(g_mime_stream_null_new());
+            const gint64 written = g_mime_data_wrapper_write_to_stream(content, null.get()); // decoded
+            if (written >= 0)
+                size = std::to_string(written) + " bytes";
+        }
+        leafHeaders(obj, nullptr, nullptr);
+        m_out += "[attachment";
+        if (name && *name) {
+            m_out += " \"";
+            m_out += name;
+            m_out += '"';
+        }
+        m_out += ", ";
+        m_out += type ? type.get() : "application/octet-stream";
+        m_out += ", " + size + ": not stored]\n";
+    }
+
+    std::string &m_out;
+};
+
 } // namespace
 
 std::string rfc5322DateToIso(const std::string &date)
@@ -233,7 +441,101 @@ Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mbo
                 break;
         }
     }
+    DecodedWriter(out.decodedRaw).message(message.get(), 0);
     return out;
+}
+
+namespace {
+
+bool scrubHeaders(GMimeObject *obj, const std::function<bool(std::string &)> &scrub)
+{
+    bool changed = false;
+    GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+    const int n = g_mime_header_list_get_count(list);
+    for (int i = 0; i < n; ++i) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+        const char *name = g_mime_header_get_name(h);
+        // The structure stays as GMime wrote it: a boundary is random, and one
+        // the scrubber took for a token would no longer be a valid boundary.
+        if (g_ascii_strcasecmp(name, "Content-Type") == 0 || g_ascii_strcasecmp(name, "Content-Transfer-Encoding") == 0
+            || g_ascii_strcasecmp(name, "MIME-Version") == 0)
+            continue;
+        const char *value = g_mime_header_get_value(h);
+        std::string text = value ? value : "";
+        if (scrub(text)) {
+            // set_value encodes RFC 2047 words again where the text needs them.
+            g_mime_header_set_value(h, nullptr, text.c_str(), "utf-8");
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+bool scrubObject(GMimeObject *obj, const std::function<bool(std::string &)> &scrub, int depth)
+{
+    if (depth > 32)
+        return false;
+    bool changed = scrubHeaders(obj, scrub);
+    if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(obj);
+        for (int i = 0; i < g_mime_multipart_get_count(mp); ++i) {
+            GMimeObject *part = g_mime_multipart_get_part(mp, i);
+            if (GMIME_IS_PART(part) && !GMIME_IS_TEXT_PART(part)) {
+                // Not text: it cannot be scrubbed, so it is not kept.
+                GChars type(g_mime_content_type_get_mime_type(g_mime_object_get_content_type(part)));
+                const char *name = g_mime_part_get_filename(GMIME_PART(part));
+                GMimeTextPart *note = g_mime_text_part_new_with_subtype("plain");
+                GChars line(g_strdup_printf("[attachment \"%s\", %s: not stored]\n", name ? name : "",
+                                            type ? type.get() : "application/octet-stream"));
+                g_mime_text_part_set_text(note, line.get());
+                g_mime_multipart_replace(mp, i, GMIME_OBJECT(note));
+                g_object_unref(note);
+                changed = true;
+            } else {
+                changed = scrubObject(part, scrub, depth + 1) || changed;
+            }
+        }
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        if (GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj)))
+            changed = scrubObject(GMIME_OBJECT(inner), scrub, depth + 1) || changed;
+    } else if (GMIME_IS_MESSAGE(obj)) {
+        if (GMimeObject *part = g_mime_message_get_mime_part(GMIME_MESSAGE(obj)))
+            changed = scrubObject(part, scrub, depth + 1) || changed;
+    } else if (GMIME_IS_TEXT_PART(obj)) {
+        GMimeTextPart *part = GMIME_TEXT_PART(obj);
+        auto decoded = partText(part, "text");
+        // Text in an unknown charset cannot be scrubbed, so it is not kept.
+        std::string text = decoded ? std::move(*decoded) : std::string("[text in an unknown charset: not stored]\n");
+        if (scrub(text) || !decoded) {
+            const GMimeContentEncoding encoding = g_mime_part_get_content_encoding(GMIME_PART(part));
+            g_mime_text_part_set_text(part, text.c_str()); // UTF-8 from here on
+            g_mime_part_set_content_encoding(GMIME_PART(part), encoding == GMIME_CONTENT_ENCODING_BASE64
+                                                                   ? GMIME_CONTENT_ENCODING_BASE64
+                                                                   : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+} // namespace
+
+Result<bool> scrubMimeMessage(std::string &bytes, const std::function<bool(std::string &)> &scrub)
+{
+    initGMime();
+    GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+    GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+    GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
+    if (!message)
+        return Error{QStringLiteral("not an e-mail message: GMime found no message in it")};
+    if (!scrubObject(GMIME_OBJECT(message.get()), scrub, 0))
+        return false;
+    GMimeFormatOptions *options = g_mime_format_options_new();
+    g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_UNIX);
+    GChars text(g_mime_object_to_string(GMIME_OBJECT(message.get()), options));
+    g_mime_format_options_free(options);
+    bytes = text ? std::string(text.get()) : std::string();
+    return true;
 }
 
 } // namespace ed::mail

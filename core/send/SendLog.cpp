@@ -1,6 +1,8 @@
 #include "SendLog.h"
 
 #include "Compression.h"
+#include "Filter.h"
+#include "mail/MimeReader.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -151,6 +153,56 @@ Result<std::vector<SendLogEntry>> SendLog::list(int limit, int64_t reportId)
     if (st.errorCode() && st.errorCode() != 101)
         return Error{QStringLiteral("the send log: %1").arg(st.error())};
     return out;
+}
+
+Result<int64_t> SendLog::rescrub(const Scrubber &scrubber)
+{
+    struct Row {
+        int64_t id;
+        std::string subject, reply, error, transcript, message;
+    };
+    std::vector<Row> changed;
+    {
+        Statement st = m_db.conn().prepare("SELECT id, subject, reply, error, transcript, message FROM send_log");
+        if (!st.valid())
+            return Error{QStringLiteral("the send log: %1").arg(st.prepareError())};
+        while (st.step()) {
+            Row r{st.int64(0), std::string(st.text(1)), std::string(st.text(2)), std::string(st.text(3)),
+                  std::string(st.text(4)), {}};
+            bool any = false;
+            for (std::string *text : {&r.subject, &r.reply, &r.error, &r.transcript})
+                any = scrubber.scrubText(*text) || any;
+            auto message = decompress(st.blob(5));
+            if (!message)
+                return Error{QStringLiteral("send log entry #%1: the stored message is damaged: %2").arg(r.id).arg(message.error())};
+            r.message = std::move(*message);
+            auto scrubbed = mail::scrubMimeMessage(r.message, [&scrubber](std::string &t) { return scrubber.scrubText(t); });
+            if (!scrubbed) {
+                // Not readable as a message: scrubbed as plain text, never left as it was.
+                any = scrubber.scrubText(r.message) || any;
+            } else {
+                any = *scrubbed || any;
+            }
+            if (any)
+                changed.push_back(std::move(r));
+        }
+        if (st.errorCode() && st.errorCode() != 101)
+            return Error{QStringLiteral("the send log: %1").arg(st.error())};
+    }
+    Statement up = m_db.conn().prepare(
+        "UPDATE send_log SET subject = ?, reply = ?, error = ?, transcript = ?, message = ?, message_bytes = ? WHERE id = ?");
+    if (!up.valid())
+        return Error{QStringLiteral("the send log: %1").arg(up.prepareError())};
+    Compressor compressor;
+    std::string packed;
+    for (const Row &r : changed) {
+        compressor.compress(r.message, packed);
+        up.bind(1, std::string_view(r.subject)).bind(2, std::string_view(r.reply)).bind(3, std::string_view(r.error));
+        up.bind(4, std::string_view(r.transcript)).bindBlob(5, packed).bind(6, int64_t(r.message.size())).bind(7, r.id);
+        if (!up.exec())
+            return Error{QStringLiteral("the send log: %1").arg(up.error())};
+    }
+    return int64_t(changed.size());
 }
 
 } // namespace ed

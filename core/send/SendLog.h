@@ -15,6 +15,8 @@
 
 namespace ed {
 
+class Scrubber;
+
 enum class SendOutcome { Sent = 0, Failed = 1, Cancelled = 2 };
 QString outcomeName(SendOutcome o); // "sent", "failed", "cancelled"
 
@@ -49,6 +51,12 @@ public:
     Result<QByteArray> message(int64_t id);
     // Newest first; reportId > 0 limits to one report.
     Result<std::vector<SendLogEntry>> list(int limit = 100, int64_t reportId = 0);
+    // Scrubs every entry again with `scrubber` (rules apply after a new pattern):
+    // subject, reply, error, transcript and the message, which is decoded and
+    // written back through GMime (a value hides in quoted-printable as
+    // key=3Dvalue). Runs inside the caller's transaction; returns how many
+    // entries changed.
+    Result<int64_t> rescrub(const Scrubber &scrubber);
 
 private:
     Database &m_db;

@@ -1,0 +1,36 @@
+// errordeck-cli backup: a consistent copy of the database in one file.
+#include "CliContext.h"
+
+#include "Backup.h"
+
+namespace ed::cli {
+
+int cmdBackup(Context &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "A copy of the database in one file, consistent even while an import or the app writes to it\n"
+        "(SQLite's VACUUM INTO: committed work only, no free pages). OUT must not exist yet."));
+    addCommonOptions(p);
+    p.addPositionalArgument(QStringLiteral("out"), QStringLiteral("The file to write, e.g. backup.sqlite3."), QStringLiteral("OUT"));
+    if (int rc = parseCommon(p, args, ctx); rc >= 0)
+        return rc;
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() != 1) {
+        ctx.err() << "backup: give the file to write, e.g. errordeck-cli backup backup.sqlite3\n";
+        return Fatal;
+    }
+    Database *db = ctx.db();
+    if (!db)
+        return Fatal;
+    auto sum = backupDatabase(*db, pos[0]);
+    if (!sum) {
+        ctx.err() << "backup: " << sum.error() << '\n';
+        return Fatal;
+    }
+    ctx.out() << "backed up " << sum->reports << " reports to " << sum->path << " ("
+              << QString::number(double(sum->bytes) / (1 << 20), 'f', 1) << " MB)\n";
+    return Ok;
+}
+
+} // namespace ed::cli
