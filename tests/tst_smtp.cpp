@@ -183,7 +183,22 @@ private Q_SLOTS:
         QVERIFY(eml.open(QIODevice::ReadOnly));
         auto stored = SendLog(*m_db).message(r.logId);
         QVERIFY(stored);
-        QCOMPARE(QString::fromUtf8(eml.readAll()).remove(u'\r'), QString::fromUtf8(*stored));
+        // The log keeps the message as sent, scrubbed by the database's rules
+        // (this corpus was imported unscrubbed, so the sent one has the cookie):
+        // line for line the same, but where the stored line masks a value.
+        const QStringList sent = QString::fromUtf8(eml.readAll()).remove(u'\r').split(u'\n');
+        const QStringList kept = QString::fromUtf8(*stored).split(u'\n');
+        QVERIFY(sent.join(u'\n').contains(QStringLiteral("sessionid =3D 'sess-5d9d1818e811'")));
+        QVERIFY(!stored->contains("sess-5d9d1818e811"));
+        QCOMPARE(kept.size(), sent.size());
+        int masked = 0;
+        for (qsizetype i = 0; i < sent.size(); ++i) {
+            if (kept[i] == sent[i])
+                continue;
+            QVERIFY2(kept[i].contains(QStringLiteral("***")), qPrintable(kept[i])); // a soft line break may split the mask
+            ++masked;
+        }
+        QVERIFY(masked >= 4 && masked < 40);
     }
 
     void brokenLinkGoesToManagers()

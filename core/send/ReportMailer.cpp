@@ -2,6 +2,7 @@
 
 #include "AppLog.h"
 #include "ReportStore.h"
+#include "filters/FilterSet.h"
 
 #include <QDateTime>
 
@@ -118,7 +119,10 @@ Result<SendResult> ReportMailer::record(const PreparedMail &mail, const MailSend
     e.transcript = delivery.transcript;
     e.resendOf = mail.resendOf;
     e.messageBytes = mail.message.bytes.size();
-    auto id = SendLog(m_db).add(e, mail.message.bytes);
+    // The log keeps nothing the scrubbing rules would mask: when they cannot be
+    // read, the attempt is not logged rather than logged unscrubbed.
+    auto filters = FilterSet::load(m_db);
+    auto id = filters ? SendLog(m_db, filters->get()).add(e, mail.message.bytes) : Result<int64_t>(Error{filters.error()});
     if (!id)
         return Error{QStringLiteral("%1; and it could not be logged: %2")
                          .arg(delivery.ok ? QStringLiteral("The message was sent") : delivery.error, id.error())};

@@ -24,6 +24,20 @@ MailAudience audienceFrom(std::string_view s)
     return MailAudience::Admins;
 }
 
+// The logged texts of one attempt and its message, scrubbed in place (the
+// message decoded through GMime: a value hides in quoted-printable as
+// key=3Dvalue); true when anything changed.
+bool scrubLogged(const Scrubber &scrubber, std::initializer_list<std::string *> texts, std::string &message)
+{
+    bool any = false;
+    for (std::string *text : texts)
+        any = scrubber.scrubText(*text) || any;
+    auto scrubbed = mail::scrubMimeMessage(message, [&scrubber](std::string &t) { return scrubber.scrubText(t); });
+    if (!scrubbed) // not readable as a message: scrubbed as plain text, never left as it was
+        return scrubber.scrubText(message) || any;
+    return *scrubbed || any;
+}
+
 SendLogEntry entryFrom(const Statement &st)
 {
     SendLogEntry e;
@@ -64,10 +78,24 @@ QString outcomeName(SendOutcome o)
     return {};
 }
 
-Result<int64_t> SendLog::add(const SendLogEntry &e, const QByteArray &message)
+Result<int64_t> SendLog::add(const SendLogEntry &entry, const QByteArray &message)
 {
+    // What reaches the log is scrubbed like every report text: the user may
+    // have typed into the draft, and the server's replies quote what it got.
+    SendLogEntry e = entry;
+    std::string text = message.toStdString();
+    if (m_scrubber) {
+        std::string subject = e.subject.toStdString(), reply = e.reply.toStdString(), error = e.error.toStdString(),
+                    transcript = e.transcript.toStdString();
+        if (scrubLogged(*m_scrubber, {&subject, &reply, &error, &transcript}, text)) {
+            e.subject = QString::fromStdString(subject);
+            e.reply = QString::fromStdString(reply);
+            e.error = QString::fromStdString(error);
+            e.transcript = QString::fromStdString(transcript);
+        }
+    }
     std::string packed;
-    Compressor().compress(std::string_view(message.constData(), size_t(message.size())), packed);
+    Compressor().compress(text, packed);
     Statement st = m_db.conn().prepare(
         "INSERT INTO send_log (created_at, report_id, issue_id, audience, backend, destination, sender, recipients, "
         "subject, message_id, outcome, response_code, reply, error, transcript, resend_of, message_bytes, message) "
@@ -102,7 +130,7 @@ Result<int64_t> SendLog::add(const SendLogEntry &e, const QByteArray &message)
         st.bind(16, e.resendOf);
     else
         st.bindNull(16);
-    st.bind(17, int64_t(message.size()));
+    st.bind(17, int64_t(text.size()));
     st.bindBlob(18, packed);
     if (!st.exec())
         return Error{QStringLiteral("the send log: %1").arg(st.error())};
@@ -169,21 +197,11 @@ Result<int64_t> SendLog::rescrub(const Scrubber &scrubber)
         while (st.step()) {
             Row r{st.int64(0), std::string(st.text(1)), std::string(st.text(2)), std::string(st.text(3)),
                   std::string(st.text(4)), {}};
-            bool any = false;
-            for (std::string *text : {&r.subject, &r.reply, &r.error, &r.transcript})
-                any = scrubber.scrubText(*text) || any;
             auto message = decompress(st.blob(5));
             if (!message)
                 return Error{QStringLiteral("send log entry #%1: the stored message is damaged: %2").arg(r.id).arg(message.error())};
             r.message = std::move(*message);
-            auto scrubbed = mail::scrubMimeMessage(r.message, [&scrubber](std::string &t) { return scrubber.scrubText(t); });
-            if (!scrubbed) {
-                // Not readable as a message: scrubbed as plain text, never left as it was.
-                any = scrubber.scrubText(r.message) || any;
-            } else {
-                any = *scrubbed || any;
-            }
-            if (any)
+            if (scrubLogged(scrubber, {&r.subject, &r.reply, &r.error, &r.transcript}, r.message))
                 changed.push_back(std::move(r));
         }
         if (st.errorCode() && st.errorCode() != 101)

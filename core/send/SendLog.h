@@ -43,9 +43,12 @@ struct SendLogEntry {
 
 class SendLog {
 public:
-    explicit SendLog(Database &db) : m_db(db) {}
+    // With a scrubber, add() scrubs what it stores (ReportMailer passes the
+    // database's filters); without one it stores what it is given.
+    explicit SendLog(Database &db, const Scrubber *scrubber = nullptr) : m_db(db), m_scrubber(scrubber) {}
 
-    // Stores the entry (its id is ignored) and the message; returns the new id.
+    // Stores the entry (its id is ignored) and the message, scrubbed when the
+    // log has a scrubber; returns the new id.
     Result<int64_t> add(const SendLogEntry &entry, const QByteArray &message);
     Result<SendLogEntry> entry(int64_t id);
     Result<QByteArray> message(int64_t id);
@@ -60,6 +63,7 @@ public:
 
 private:
     Database &m_db;
+    const Scrubber *m_scrubber = nullptr;
 };
 
 } // namespace ed
