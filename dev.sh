@@ -2,6 +2,7 @@
 # ErrorDeck's one entry point for a fresh Debian machine:
 #   ./dev.sh run    install what is missing, build, open the app on its default database
 #   ./dev.sh test   install what is missing, build, run every test
+#   ./dev.sh fuzz [SECONDS]  build the libFuzzer harnesses (clang, build-fuzz/), run each for SECONDS (60)
 # Extra arguments after `run` go to the app (e.g. --db FILE).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,6 +15,9 @@ packages=(
   python3 python3-django python3-aiosmtpd openssl
   xvfb xauth
 )
+
+# For `./dev.sh fuzz` only: clang with libFuzzer and the sanitizer runtimes, llvm-symbolizer for stacks.
+fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14 ccache)
 
 install_missing() {
   local missing=()
@@ -48,8 +52,41 @@ case "$cmd" in
     export QT_QPA_PLATFORM=offscreen
     ctest --test-dir build --output-on-failure -j 2
     ;;
+  fuzz)
+    # tests/fuzz: replay the committed regression inputs through the sanitized
+    # harnesses, then fuzz each harness in turn (one process: the machine may be
+    # shared) on its seeds from tests/data. A crash input is copied to
+    # tests/fuzz/regressions/<harness>/, where the normal build's CTest test
+    # fuzz_regress_<harness> replays it too; exit status 1 if any harness crashed.
+    seconds="${2:-60}"
+    install_missing
+    packages=("${fuzz_packages[@]}")
+    install_missing
+    cmake --preset fuzz >/dev/null
+    cmake --build --preset fuzz -j "$(nproc)"
+    failed=()
+    ctest --preset fuzz || failed+=("(a committed regression input)")
+    for bin in build-fuzz/tests/fuzz/fuzz_*; do
+      h="${bin##*/fuzz_}"
+      [ -x "$bin" ] && [ -d "tests/fuzz/regressions/$h" ] || continue
+      corpus="build-fuzz/tests/fuzz/corpus/$h" artifacts="build-fuzz/tests/fuzz/artifacts/$h"
+      mkdir -p "$corpus" "$artifacts"
+      echo "== fuzz_$h for ${seconds}s"
+      if ! "$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=4096 -print_final_stats=1 \
+             -artifact_prefix="$artifacts/" "$corpus" "build-fuzz/tests/fuzz/seeds/$h" "tests/fuzz/regressions/$h"; then
+        failed+=("$h")
+        for f in "$artifacts"/*; do
+          [ -f "$f" ] && cp -v "$f" "tests/fuzz/regressions/$h/" && rm "$f"
+        done
+      fi
+    done
+    if [ ${#failed[@]} -gt 0 ]; then
+      echo "fuzz: crashes in ${failed[*]}; the inputs are in tests/fuzz/regressions/" >&2
+      exit 1
+    fi
+    ;;
   *)
-    echo "usage: ./dev.sh run [app options] | ./dev.sh test" >&2
+    echo "usage: ./dev.sh run [app options] | ./dev.sh test | ./dev.sh fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac
