@@ -70,14 +70,14 @@ case "$cmd" in
       h="${bin##*/fuzz_}"
       [ -x "$bin" ] && [ -d "tests/fuzz/regressions/$h" ] || continue
       corpus="build-fuzz/tests/fuzz/corpus/$h" artifacts="build-fuzz/tests/fuzz/artifacts/$h"
-      mkdir -p "$corpus" "$artifacts"
+      rm -rf "$artifacts" && mkdir -p "$corpus" "$artifacts" # only this run's crash inputs are copied
       dict=(); [ -f "tests/fuzz/$h.dict" ] && dict=(-dict="tests/fuzz/$h.dict")
       echo "== fuzz_$h for ${seconds}s"
       if ! "$bin" "${dict[@]}" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=4096 -print_final_stats=1 \
              -artifact_prefix="$artifacts/" "$corpus" "build-fuzz/tests/fuzz/seeds/$h" "tests/fuzz/regressions/$h"; then
         failed+=("$h")
         for f in "$artifacts"/*; do
-          [ -f "$f" ] && cp -v "$f" "tests/fuzz/regressions/$h/" && rm "$f"
+          [ -f "$f" ] && cp -v "$f" "tests/fuzz/regressions/$h/"
         done
       fi
     done
