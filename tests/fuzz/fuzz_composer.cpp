@@ -1,13 +1,29 @@
 // The message Django would have sent for a stored report (MailComposer, the
 // rebuilt text and HTML reports), to admins and to managers, made into MIME by
-// GMime. The input is a v1 record: it must pass the import path
-// (RecordTransformer, which gives the row's level and status) as a stored one has.
+// GMime, with no header added by the report's text. The input is a v1 record:
+// it must pass the import path (RecordTransformer, which gives the row's level
+// and status) as a stored one has.
 #include "FuzzSupport.h"
 #include "RecordTransformer.h"
 #include "send/MailComposer.h"
 #include "send/MimeMessage.h"
 
 #include <QJsonDocument>
+
+namespace {
+
+// How many header lines of the message's top level start with `name` (case-insensitive).
+int headerLines(const QByteArray &message, const QByteArray &name)
+{
+    const qsizetype end = message.indexOf("\n\n");
+    int n = 0;
+    for (const QByteArray &line : message.left(end < 0 ? message.size() : end).split('\n'))
+        if (line.toLower().startsWith(name))
+            ++n;
+    return n;
+}
+
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,6 +58,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!message)
             std::fprintf(stderr, "cannot render: %s\n", qPrintable(message.error()));
         FUZZ_CHECK(message.ok());
+        // Report text (subject, host, message) must not add a header or a recipient.
+        FUZZ_CHECK(headerLines(message->bytes, "to:") == 1);
+        FUZZ_CHECK(headerLines(message->bytes, "from:") == 1);
+        FUZZ_CHECK(headerLines(message->bytes, "subject:") == 1);
+        FUZZ_CHECK(headerLines(message->bytes, "cc:") == 0 && headerLines(message->bytes, "bcc:") == 0);
     }
     return 0;
 }
