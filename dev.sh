@@ -6,6 +6,7 @@
 #                                   packages, built with -DERRORDECK_WITH_UI=OFF in build-cli/
 #   ./dev.sh test --cli             the same UI-less set-up, then the tests that need no UI
 #   ./dev.sh packages [--cli]       print the Debian packages the other commands install
+#   ./dev.sh fuzz [SECONDS]         build the libFuzzer harnesses (clang, build-fuzz/), run each for SECONDS (60)
 # Extra arguments after `run` go to the app (e.g. --db FILE), after `run-cli` to errordeck-cli.
 set -euo pipefail
 caller_dir="$PWD"   # the app and the CLI run from here, so relative paths in their arguments work
@@ -30,6 +31,8 @@ ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
 test_packages=(python3 python3-django python3-aiosmtpd openssl)
 # Screenshots under Xvfb (xvfb-run needs xauth), /usr/bin/time for bench/run_benchmarks.sh.
 extra_packages=(xvfb xauth time)
+# For `./dev.sh fuzz` only: clang with libFuzzer and the sanitizer runtimes, llvm-symbolizer for stacks.
+fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14 ccache)
 
 cli_set() { printf '%s\n' "${tool_packages[@]}" "${cli_packages[@]}" "${test_packages[@]}"; }
 full_set() { cli_set; printf '%s\n' "${ui_packages[@]}" "${extra_packages[@]}"; }
@@ -100,8 +103,41 @@ case "$cmd" in
   packages)
     if [ "${1:-}" = "--cli" ]; then cli_set; else full_set; fi
     ;;
+  fuzz)
+    # tests/fuzz: replay the committed regression inputs through the sanitized
+    # harnesses, then fuzz each harness in turn (one process: the machine may be
+    # shared) on its seeds from tests/data. A crash input is copied to
+    # tests/fuzz/regressions/<harness>/, where the normal build's CTest test
+    # fuzz_regress_<harness> replays it too; exit status 1 if any harness crashed.
+    seconds="${1:-60}"
+    mapfile -t pkgs < <(cli_set)
+    install_missing "${pkgs[@]}" "${fuzz_packages[@]}"
+    cmake --preset fuzz >/dev/null
+    cmake --build --preset fuzz -j "$(nproc)"
+    failed=()
+    ctest --preset fuzz || failed+=("(a committed regression input)")
+    for bin in build-fuzz/tests/fuzz/fuzz_*; do
+      h="${bin##*/fuzz_}"
+      [ -x "$bin" ] && [ -d "tests/fuzz/regressions/$h" ] || continue
+      corpus="build-fuzz/tests/fuzz/corpus/$h" artifacts="build-fuzz/tests/fuzz/artifacts/$h"
+      rm -rf "$artifacts" && mkdir -p "$corpus" "$artifacts" # only this run's crash inputs are copied
+      dict=(); [ -f "tests/fuzz/$h.dict" ] && dict=(-dict="tests/fuzz/$h.dict")
+      echo "== fuzz_$h for ${seconds}s"
+      if ! "$bin" "${dict[@]}" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=4096 -print_final_stats=1 \
+             -artifact_prefix="$artifacts/" "$corpus" "build-fuzz/tests/fuzz/seeds/$h" "tests/fuzz/regressions/$h"; then
+        failed+=("$h")
+        for f in "$artifacts"/*; do
+          [ -f "$f" ] && cp -v "$f" "tests/fuzz/regressions/$h/"
+        done
+      fi
+    done
+    if [ ${#failed[@]} -gt 0 ]; then
+      echo "fuzz: crashes in ${failed[*]}; the inputs are in tests/fuzz/regressions/" >&2
+      exit 1
+    fi
+    ;;
   *)
-    echo "usage: ./dev.sh run [app options] | test [--cli] | run-cli [cli options] | packages [--cli]" >&2
+    echo "usage: ./dev.sh run [app options] | test [--cli] | run-cli [cli options] | packages [--cli] | fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

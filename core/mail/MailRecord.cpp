@@ -315,7 +315,7 @@ Result<void> RecordBuilder::buildDjango(DjangoReport &report, const MailSubject 
         m_w.beginObject();
         std::vector<std::pair<std::string, std::string>> merged;
         for (const auto &[title, text] : report.otherSections) {
-            auto it = std::find_if(merged.begin(), merged.end(), [&](const auto &p) { return p.first == title; });
+            auto it = std::find_if(merged.begin(), merged.end(), [&title = title](const auto &p) { return p.first == title; });
             if (it == merged.end())
                 merged.emplace_back(title, text);
             else
