@@ -18,6 +18,8 @@
 #include <QTest>
 
 #include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -211,17 +213,26 @@ inline QList<QJsonObject> corpusRecords()
 }
 
 // A loopback port bound and closed again without listening: nobody answers there.
+// Fails loudly when the socket cannot be had: port 0 would become curl's port 25.
 inline int unusedLoopbackPort()
 {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        qFatal("unusedLoopbackPort: socket() failed: %s", strerror(errno));
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof a;
-    ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) != 0) {
+        const int err = errno;
+        ::close(fd);
+        qFatal("unusedLoopbackPort: bind() or getsockname() on 127.0.0.1 failed: %s", strerror(err));
+    }
     ::close(fd);
-    return ntohs(a.sin_port);
+    const int port = ntohs(a.sin_port);
+    if (port == 0)
+        qFatal("unusedLoopbackPort: the kernel gave port 0");
+    return port;
 }
 
 } // namespace edtest
