@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <algorithm>
 #include <sqlite3.h>
 
 namespace ed {
@@ -101,6 +102,17 @@ Result<void> Database::migrate(int from, int to)
     Transaction tx(m_conn);
     if (!tx.active())
         return Error{m_conn.lastError()};
+    // Another process may have migrated the file between our look at its
+    // version and this write lock (two imports creating one database at
+    // once): go on from what the file holds now.
+    auto now = m_conn.scalar("PRAGMA user_version");
+    if (!now)
+        return Error{now.error()};
+    if (*now > to)
+        return Error{QStringLiteral("schema %1 was written meanwhile by a newer ErrorDeck (this version reads up to %2)").arg(*now).arg(to)};
+    if (*now == to)
+        return {};
+    from = std::max(from, int(*now));
     for (int v = from; v < to; ++v) {
         if (auto r = m_conn.exec(steps[size_t(v)]); !r)
             return Error{QStringLiteral("schema %1 to %2: %3").arg(v).arg(v + 1).arg(r.error())};
