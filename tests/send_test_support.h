@@ -98,6 +98,16 @@ public:
         }
     }
     int port() const { return m_port; }
+    // --silent: the connections accepted so far (its "ACCEPTED" lines). Reads
+    // what has arrived without blocking; call it from a wait loop.
+    int accepted()
+    {
+        m_proc.waitForReadyRead(0);
+        while (m_proc.canReadLine())
+            if (m_proc.readLine().trimmed() == "ACCEPTED")
+                ++m_accepted;
+        return m_accepted;
+    }
     QStringList messages() const
     {
         QStringList out;
@@ -115,6 +125,7 @@ private:
     QString m_dir;
     QProcess m_proc;
     int m_port = 0;
+    int m_accepted = 0;
 };
 
 // Runs smtp_server.py with `args` and returns its JSON output.

@@ -8,7 +8,8 @@ parsers the tests use to read what it received (Python's email package).
       Listens on 127.0.0.1 (a free port), prints "PORT <n>" once ready and
       runs until its standard input closes. Each message becomes OUT/NNNN.eml
       (exactly the DATA received) and OUT/NNNN.json (envelope, AUTH, TLS).
-      --silent accepts connections and never answers (for timeouts).
+      --silent accepts connections and never answers (for timeouts and
+      Cancel); it prints "ACCEPTED" for each connection.
   smtp_server.py parse FILE.eml
       The message as JSON: decoded headers and the text parts.
   smtp_server.py corpus DIR
@@ -88,6 +89,7 @@ def serve(args):
                 except OSError:
                     return
                 held.append(conn)  # never answered, never closed
+                print('ACCEPTED', flush=True)  # the client got through and now waits
 
         threading.Thread(target=accept, daemon=True).start()
         print('PORT %d' % port, flush=True)
