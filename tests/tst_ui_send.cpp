@@ -308,8 +308,9 @@ private Q_SLOTS:
         QTRY_VERIFY(!openedDialog());
     }
 
-    // Nobody listening: the dialog names host:port, offers Retry, and the
-    // window's event loop never stalls meanwhile.
+    // Nobody listening: the dialog names host:port and offers Retry. (The port
+    // refuses at once, so this cannot show the event loop kept running: that is
+    // slowServerKeepsTheWindowLiveAndStopCancels.)
     void deadServerShowsAClearError()
     {
         const int port = edtest::unusedLoopbackPort();
@@ -318,24 +319,10 @@ private Q_SLOTS:
         m_win->action(QStringLiteral("actionEmailAdmins"))->trigger();
         SendDialog *dlg = openedDialog();
         QVERIFY(dlg);
-
-        QElapsedTimer sinceTick;
-        qint64 longestGap = 0;
-        QTimer ticker;
-        ticker.setInterval(10);
-        connect(&ticker, &QTimer::timeout, this, [&] {
-            longestGap = std::max(longestGap, sinceTick.restart());
-        });
-        sinceTick.start();
-        ticker.start();
         QTest::mouseClick(dlg->findChild<QPushButton *>(QStringLiteral("sendButton")), Qt::LeftButton);
-        sinceTick.restart();
-        longestGap = 0;
         QTRY_VERIFY_WITH_TIMEOUT(dlg->findChild<QPushButton *>(QStringLiteral("retryButton"))->isVisible(), 30000);
-        ticker.stop();
         const QString status = statusOf(dlg);
         QVERIFY2(status.contains(QStringLiteral("127.0.0.1:%1").arg(port)), qPrintable(status));
-        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
         // The window still answers: the menus and lists work.
         QVERIFY(m_win->isEnabled());
         QVERIFY(selectReport(m_report404));
