@@ -39,6 +39,11 @@ Result<Database> Database::open(const QString &path, bool readOnly)
     if (auto r = db.m_conn.open(path, !readOnly, readOnly); !r)
         return Error{r.error()};
 
+    // The id, the version and the table count from one snapshot of the file:
+    // another process may be creating the schema this very moment (read one
+    // by one, a new file could look like another application's database).
+    if (auto r = db.m_conn.exec("BEGIN"); !r)
+        return Error{QStringLiteral("%1 cannot be read: %2").arg(path, r.error())};
     auto appId = db.m_conn.scalar("PRAGMA application_id");
     if (!appId) {
         if (db.m_conn.lastErrorCode() == SQLITE_NOTADB)
@@ -47,6 +52,7 @@ Result<Database> Database::open(const QString &path, bool readOnly)
     }
     auto version = db.m_conn.scalar("PRAGMA user_version");
     auto tables = db.m_conn.scalar("SELECT count(*) FROM sqlite_schema");
+    (void)db.m_conn.exec("COMMIT"); // nothing was written; ends the read
     if (!version || !tables)
         return Error{QStringLiteral("%1 cannot be read: %2").arg(path, (!version ? version : tables).error())};
     if (*appId != kApplicationId && *tables > 0)
