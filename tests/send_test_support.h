@@ -18,6 +18,8 @@
 #include <QTest>
 
 #include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -96,6 +98,16 @@ public:
         }
     }
     int port() const { return m_port; }
+    // --silent: the connections accepted so far (its "ACCEPTED" lines). Reads
+    // what has arrived without blocking; call it from a wait loop.
+    int accepted()
+    {
+        m_proc.waitForReadyRead(0);
+        while (m_proc.canReadLine())
+            if (m_proc.readLine().trimmed() == "ACCEPTED")
+                ++m_accepted;
+        return m_accepted;
+    }
     QStringList messages() const
     {
         QStringList out;
@@ -113,6 +125,7 @@ private:
     QString m_dir;
     QProcess m_proc;
     int m_port = 0;
+    int m_accepted = 0;
 };
 
 // Runs smtp_server.py with `args` and returns its JSON output.
@@ -211,17 +224,26 @@ inline QList<QJsonObject> corpusRecords()
 }
 
 // A loopback port bound and closed again without listening: nobody answers there.
+// Fails loudly when the socket cannot be had: port 0 would become curl's port 25.
 inline int unusedLoopbackPort()
 {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        qFatal("unusedLoopbackPort: socket() failed: %s", strerror(errno));
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof a;
-    ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) != 0) {
+        const int err = errno;
+        ::close(fd);
+        qFatal("unusedLoopbackPort: bind() or getsockname() on 127.0.0.1 failed: %s", strerror(err));
+    }
     ::close(fd);
-    return ntohs(a.sin_port);
+    const int port = ntohs(a.sin_port);
+    if (port == 0)
+        qFatal("unusedLoopbackPort: the kernel gave port 0");
+    return port;
 }
 
 } // namespace edtest

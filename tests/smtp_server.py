@@ -8,7 +8,12 @@ parsers the tests use to read what it received (Python's email package).
       Listens on 127.0.0.1 (a free port), prints "PORT <n>" once ready and
       runs until its standard input closes. Each message becomes OUT/NNNN.eml
       (exactly the DATA received) and OUT/NNNN.json (envelope, AUTH, TLS).
-      --silent accepts connections and never answers (for timeouts).
+      --silent accepts connections and never answers (for timeouts and
+      Cancel); it prints "ACCEPTED" for each connection.
+  smtp_server.py cert --cert C --key K --name NAME [--ip IP] [--expired]
+      A self-signed certificate (its own CA) for NAME (and IP), made with
+      python3-cryptography; --expired: valid from 10 days ago to yesterday
+      (bookworm's openssl 3.0 cannot date a certificate in the past).
   smtp_server.py parse FILE.eml
       The message as JSON: decoded headers and the text parts.
   smtp_server.py corpus DIR
@@ -88,6 +93,7 @@ def serve(args):
                 except OSError:
                     return
                 held.append(conn)  # never answered, never closed
+                print('ACCEPTED', flush=True)  # the client got through and now waits
 
         threading.Thread(target=accept, daemon=True).start()
         print('PORT %d' % port, flush=True)
@@ -165,6 +171,37 @@ def parse(args):
     json.dump(out, sys.stdout)
 
 
+def cert(args):
+    import datetime
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, args.name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    if args.expired:
+        begin, end = now - datetime.timedelta(days=10), now - datetime.timedelta(days=1)
+    else:
+        begin, end = now - datetime.timedelta(hours=1), now + datetime.timedelta(days=2)
+    alt = [x509.DNSName(args.name)] + ([x509.IPAddress(ipaddress.ip_address(args.ip))] if args.ip else [])
+    certificate = (x509.CertificateBuilder()
+                   .subject_name(name).issuer_name(name)
+                   .public_key(key.public_key())
+                   .serial_number(x509.random_serial_number())
+                   .not_valid_before(begin).not_valid_after(end)
+                   .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(key, hashes.SHA256()))
+    with open(args.key, 'wb') as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    with open(args.cert, 'wb') as f:
+        f.write(certificate.public_bytes(serialization.Encoding.PEM))
+
+
 def literal(text):
     try:
         return ast.literal_eval(text)
@@ -215,6 +252,13 @@ def main():
     s.add_argument('--reject', action='append', default=[])
     s.add_argument('--silent', action='store_true')
     s.set_defaults(func=serve)
+    k = sub.add_parser('cert')
+    k.add_argument('--cert', required=True)
+    k.add_argument('--key', required=True)
+    k.add_argument('--name', required=True)
+    k.add_argument('--ip')
+    k.add_argument('--expired', action='store_true')
+    k.set_defaults(func=cert)
     q = sub.add_parser('parse')
     q.add_argument('file')
     q.set_defaults(func=parse)

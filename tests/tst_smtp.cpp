@@ -290,6 +290,86 @@ private Q_SLOTS:
         QCOMPARE(SmtpServer::envelope(server.messages().value(0)).value(QStringLiteral("tls")).toBool(), true);
     }
 
+private:
+    // A certificate made by smtp_server.py cert (python3-cryptography).
+    QPair<QString, QString> makeCert(const QString &name, const QStringList &options)
+    {
+        const QString cert = m_dir.filePath(name + QStringLiteral("-cert.pem")), key = m_dir.filePath(name + QStringLiteral("-key.pem"));
+        QProcess p;
+        p.start(edtest::kPython, QStringList{edtest::smtpServerScript(), QStringLiteral("cert"), QStringLiteral("--cert"), cert,
+                                             QStringLiteral("--key"), key} + options);
+        if (!p.waitForFinished(60000) || p.exitCode() != 0)
+            qFatal("smtp_server.py cert failed: %s", p.readAllStandardError().constData());
+        return {cert, key};
+    }
+
+    // Each TLS case refused: logged as failed naming the server, with `why` in
+    // the error, and nothing reached the server (no fallback to plain text).
+    void verifyTlsRefused(SmtpServer &server, const QString &host, bool startTls, bool ssl, const QString &ca, const QStringList &why)
+    {
+        QVERIFY(server.port());
+        configure(host, server.port(), startTls, ssl, {}, ca);
+        const SendResult r = sendReport(m_report500, MailAudience::Admins);
+        verifyLoggedFailure(r, QStringLiteral("%1:%2").arg(host).arg(server.port()));
+        for (const QString &w : why)
+            QVERIFY2(r.error().contains(w, Qt::CaseInsensitive), qPrintable(w + QStringLiteral(" not in: ") + r.error()));
+        QTest::qWait(200); // a message written late would show up here
+        QCOMPARE(server.messages().size(), 0);
+    }
+
+private Q_SLOTS:
+    void implicitTlsRefusesAnUntrustedCertificate()
+    {
+        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key, QStringLiteral("--implicit-tls")});
+        verifyTlsRefused(server, QStringLiteral("localhost"), false, true, {}, {QStringLiteral("TLS failed"), QStringLiteral("certificate")});
+    }
+
+    // Trusted, but issued to another host: refused for STARTTLS and implicit TLS.
+    void tlsRefusesAWrongHostName()
+    {
+        const auto [cert, key] = makeCert(QStringLiteral("other"), {QStringLiteral("--name"), QStringLiteral("mail.other.example")});
+        {
+            SmtpServer server(newServerDir(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, QStringLiteral("--starttls-required")});
+            verifyTlsRefused(server, QStringLiteral("localhost"), true, false, cert, {QStringLiteral("TLS failed"), QStringLiteral("localhost")});
+        }
+        {
+            SmtpServer server(newServerDir(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, QStringLiteral("--implicit-tls")});
+            verifyTlsRefused(server, QStringLiteral("localhost"), false, true, cert, {QStringLiteral("TLS failed"), QStringLiteral("localhost")});
+        }
+    }
+
+    // Trusted and for this host, but expired yesterday.
+    void tlsRefusesAnExpiredCertificate()
+    {
+        const auto [cert, key] = makeCert(QStringLiteral("expired"), {QStringLiteral("--name"), QStringLiteral("localhost"), QStringLiteral("--ip"),
+                                                                     QStringLiteral("127.0.0.1"), QStringLiteral("--expired")});
+        {
+            SmtpServer server(newServerDir(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, QStringLiteral("--starttls-required")});
+            verifyTlsRefused(server, QStringLiteral("localhost"), true, false, cert, {QStringLiteral("TLS failed"), QStringLiteral("expired")});
+        }
+        {
+            SmtpServer server(newServerDir(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, QStringLiteral("--implicit-tls")});
+            verifyTlsRefused(server, QStringLiteral("localhost"), false, true, cert, {QStringLiteral("TLS failed"), QStringLiteral("expired")});
+        }
+        // The same server with a valid certificate of the same make goes through:
+        // what was refused is the date, not the way the certificate was made.
+        const auto [good, goodKey] = makeCert(QStringLiteral("fresh"), {QStringLiteral("--name"), QStringLiteral("localhost"), QStringLiteral("--ip"),
+                                                                       QStringLiteral("127.0.0.1")});
+        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), good, QStringLiteral("--key"), goodKey, QStringLiteral("--starttls-required")});
+        configure(QStringLiteral("localhost"), server.port(), true, false, {}, good);
+        const SendResult r = sendReport(m_report500, MailAudience::Admins);
+        QVERIFY2(r.ok(), qPrintable(r.error()));
+        QTRY_COMPARE_WITH_TIMEOUT(server.messages().size(), 1, 10000);
+    }
+
+    // EMAIL_USE_TLS with a server that does not offer STARTTLS: not sent in
+    // plain text.
+    void startTlsRequiredButNotOffered()
+    {
+        SmtpServer server(newServerDir(), {});
+        verifyTlsRefused(server, QStringLiteral("127.0.0.1"), true, false, {}, {QStringLiteral("STARTTLS")});
+    }
+
     // Without the CA the certificate is refused; resend after trusting it goes through.
     void tlsFailureThenResend()
     {

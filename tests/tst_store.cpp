@@ -92,7 +92,9 @@ private Q_SLOTS:
         QCOMPARE(readFile(path), bytes);
     }
 
-    // A database written by every earlier schema opens, migrates and keeps its reports.
+    // A database at every earlier schema opens, migrates and keeps its reports.
+    // (These files are written by today's importer into an old schema; real
+    // files written by the old builds are tst_migrations'.)
     void migratesFromEveryOlderVersion()
     {
         for (int v = 1; v < Database::currentSchemaVersion(); ++v) {

@@ -24,6 +24,10 @@
 #include <QSplitter>
 #include <QTreeView>
 #include "RequestView.h"
+#include "KeyValueTable.h"
+
+#include <QHash>
+#include <QSet>
 
 using namespace ed;
 
@@ -32,6 +36,7 @@ class TestUiScreenshots : public QObject {
 private:
     QTemporaryDir m_dir;
     QString m_out;
+    QString m_dbPath;
     std::unique_ptr<MainWindow> m_win;
 
     void save(QWidget *w, const QString &name)
@@ -40,7 +45,36 @@ private:
         const QPixmap pm = w->grab();
         QVERIFY(!pm.isNull());
         QVERIFY(pm.width() > 100 && pm.height() > 100);
+        // Something was painted: a blank or single-colour grab is no screenshot.
+        QVERIFY2(distinctColours(pm.toImage()) > 16, qPrintable(name));
         QVERIFY(pm.save(QDir(m_out).filePath(name + QStringLiteral(".png"))));
+    }
+
+    static int distinctColours(const QImage &img)
+    {
+        QSet<QRgb> seen;
+        for (int y = 0; y < img.height(); y += 3)
+            for (int x = 0; x < img.width(); x += 3)
+                seen.insert(img.pixel(x, y));
+        return int(seen.size());
+    }
+
+    // The lightness (0-255) of the colour covering most of the image: a
+    // widget's background.
+    static int dominantLightness(const QImage &img)
+    {
+        QHash<QRgb, int> count;
+        for (int y = 0; y < img.height(); y += 2)
+            for (int x = 0; x < img.width(); x += 2)
+                ++count[img.pixel(x, y)];
+        QRgb best = 0;
+        int most = -1;
+        for (auto it = count.cbegin(); it != count.cend(); ++it)
+            if (it.value() > most) {
+                most = it.value();
+                best = it.key();
+            }
+        return QColor(best).lightness();
     }
 
     // Selects the issue whose title starts with `title` and waits for its latest report.
@@ -48,14 +82,17 @@ private:
     {
         IssueListModel *m = m_win->issueList()->issueModel();
         QVERIFY(QTest::qWaitFor([m] { return m->isCountKnown() && m->rowCount() > 0 && m->isRowLoaded(0); }, 10000));
-        int row = 0;
+        int row = -1;
         for (int r = 0; r < m->rowCount(); ++r)
             if (m->issue(r) && m->issue(r)->title.startsWith(title)) {
                 row = r;
                 break;
             }
+        QVERIFY2(row >= 0, qPrintable(title));
+        const int64_t issue = m->issue(row)->id;
         m_win->issueList()->setCurrentIndex(m->index(row, IssueListModel::Title));
-        QVERIFY(QTest::qWaitFor([this] { return m_win->detail()->detail() != nullptr; }, 10000));
+        // That issue's report, not the one shown before.
+        QVERIFY(QTest::qWaitFor([this, issue] { return m_win->detail()->detail() && m_win->detail()->detail()->row.issueId == issue; }, 10000));
     }
 
 private Q_SLOTS:
@@ -65,6 +102,7 @@ private Q_SLOTS:
         m_out = qEnvironmentVariable("ERRORDECK_SCREENSHOT_DIR", m_dir.filePath(QStringLiteral("shots")));
         QDir().mkpath(m_out);
         const QString path = uitest::corpusDatabase(m_dir);
+        m_dbPath = path;
         auto db = Database::open(path);
         QVERIFY(db.ok());
         for (const auto &[name, query] : {std::pair{"Server errors", "status:5xx"}, std::pair{"Broken links", "status:404"},
@@ -83,6 +121,8 @@ private Q_SLOTS:
     {
         selectIssue(QStringLiteral("ZeroDivisionError"));
         QTest::qWait(300); // the chart's animation-free rebuild and the sparklines
+        // The default (light) palette: the issue list's background is light.
+        QVERIFY(dominantLightness(m_win->issueList()->viewport()->grab().toImage()) > 160);
         save(m_win.get(), QStringLiteral("main-window"));
     }
 
@@ -93,6 +133,10 @@ private Q_SLOTS:
             split->setSizes({560, 860});
         selectIssue(QStringLiteral("RuntimeError: payment"));
         m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::TracebackTab);
+        // The chained exception, in Django's words and order.
+        const QString text = m_win->detail()->traceback()->tracebackText();
+        QVERIFY2(text.contains(QStringLiteral("The above exception (")), qPrintable(text.right(3000)));
+        QVERIFY2(text.contains(QStringLiteral("Exception Type: RuntimeError at /payments/charge/")), qPrintable(text.right(600)));
         save(m_win->detail(), QStringLiteral("traceback"));
     }
 
@@ -101,12 +145,26 @@ private Q_SLOTS:
         m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::RequestTab);
         if (auto *tabs = m_win->detail()->request()->findChild<QTabWidget *>())
             tabs->setCurrentIndex(3); // COOKIES: scrubbed values, marked
+        // The cookies are shown, and the scrubbed ones are marked as such.
+        KeyValueTable *cookies = m_win->detail()->request()->table(QStringLiteral("COOKIES"));
+        QVERIFY(cookies);
+        QVERIFY(cookies->isVisible());
+        QAbstractItemModel *cm = cookies->view()->model();
+        QVERIFY(cm->rowCount() > 0);
+        int scrubbed = 0;
+        for (int r = 0; r < cm->rowCount(); ++r)
+            scrubbed += cm->index(r, 1).data(KeyValueModel::ScrubbedRole).toBool() ? 1 : 0;
+        QVERIFY(scrubbed > 0);
         save(m_win->detail(), QStringLiteral("request"));
     }
 
     void chart()
     {
         QVERIFY(QTest::qWaitFor([this] { return m_win->chart()->data().total > 0; }, 10000));
+        // The chart counts every visible report of the (unfiltered) main window.
+        auto db = Database::open(m_dbPath, true);
+        QVERIFY(db.ok());
+        QCOMPARE(int64_t(m_win->chart()->data().total), uitest::scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by IS NULL"));
         save(m_win->chart(), QStringLiteral("chart"));
     }
 
@@ -116,7 +174,12 @@ private Q_SLOTS:
         Config &c = m_win->config();
         QVERIFY(c.set(ConfigKey::Admins, QJsonArray{QJsonArray{QStringLiteral("Shop Ops"), QStringLiteral("ops@shop.example.com")},
                                                     QJsonArray{QStringLiteral("Alice Admin"), QStringLiteral("alice@shop.example.com")}}).ok());
-        QVERIFY(c.set(ConfigKey::Managers, QJsonArray{QJsonArray{QStringLiteral("Web Team"), QStringLiteral("web@shop.example.com")}}).ok());
+        // One pair: QJsonArray{QJsonArray{...}} would be a copy of the inner array, not a list of one.
+        QJsonArray managers;
+        managers.append(QJsonArray{QStringLiteral("Web Team"), QStringLiteral("web@shop.example.com")});
+        QVERIFY(c.set(ConfigKey::Managers, managers).ok());
+        QCOMPARE(c.value(ConfigKey::Managers).toArray().size(), 1);
+        QCOMPARE(c.value(ConfigKey::Managers).toArray().at(0).toArray().at(1).toString(), QStringLiteral("web@shop.example.com"));
         QVERIFY(c.set(ConfigKey::InternalIps, QJsonArray{QStringLiteral("10.0.0.5")}).ok());
         QVERIFY(c.set(ConfigKey::IgnorableUrls, QJsonArray{QStringLiteral("^/wp-"), QStringLiteral("\\.php$"), QStringLiteral("^/favicon\\.ico$")}).ok());
         SettingsDialog dlg(m_win->database(), m_win->config(), m_win.get());
@@ -127,6 +190,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&dlg));
         save(&dlg, QStringLiteral("settings"));
         dlg.showPage(SettingsDialog::NotFound);
+        // The live tester's verdict on the test request, by the rule that hides it.
+        QVERIFY2(dlg.notFound()->verdict().startsWith(QStringLiteral("Hidden")), qPrintable(dlg.notFound()->verdict()));
         save(&dlg, QStringLiteral("settings-404"));
     }
 
@@ -152,6 +217,11 @@ private Q_SLOTS:
             split->setSizes({820, 600});
         selectIssue(QStringLiteral("ZeroDivisionError"));
         QTest::qWait(300);
+        // Each part's background follows the dark palette: a fixed light colour
+        // anywhere would be the dominant colour of that part.
+        const QList<QWidget *> parts{m_win->issueList()->viewport(), m_win->detail()->traceback()->tree()->viewport(), m_win->chart()};
+        for (QWidget *w : parts)
+            QVERIFY2(dominantLightness(w->grab().toImage()) < 90, qPrintable(w->metaObject()->className()));
         save(m_win.get(), QStringLiteral("main-window-dark"));
     }
 

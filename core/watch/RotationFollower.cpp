@@ -127,12 +127,14 @@ Result<QStringList> RotationFollower::adopt(const QStringList &files)
                 && matches(n.path, it->second))
                 from = it->second;
         }
-        if (!from) {
-            for (const Row &r : stale) {
-                if (r.path != n.path && QFileInfo(r.path).path() == QFileInfo(n.path).path() && matches(n.path, r)
-                    && (!from || r.offset > from->offset))
-                    from = r;
-            }
+        // A stale row that matches and got further wins over the inode's: the
+        // inode's row is the one remembered after an earlier check, and a later
+        // import may have read on before the file was renamed (renamed before
+        // remember() saw it: that import's row is under the old name only).
+        for (const Row &r : stale) {
+            if (r.path != n.path && QFileInfo(r.path).path() == QFileInfo(n.path).path() && matches(n.path, r)
+                && (!from || r.offset > from->offset))
+                from = r;
         }
         if (from)
             moves.emplace_back(n.path, *from);
@@ -170,7 +172,9 @@ void RotationFollower::remember(const QStringList &files)
         const auto id = fileId(canonical);
         if (!id)
             continue;
-        if (auto row = rowFor(canonical))
+        // Only when the row is this file's: renamed since the import, the path
+        // holds another file, and the import's row belongs to the old inode.
+        if (auto row = rowFor(canonical); row && matches(canonical, *row))
             m_byInode[*id] = *row;
     }
 }
