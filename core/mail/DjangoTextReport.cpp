@@ -22,6 +22,18 @@ namespace ed::mail {
 
 namespace {
 
+// At most `max` bytes of `s`, never ending inside a UTF-8 character (the
+// title of an unknown section becomes a JSON key: it must stay valid text).
+std::string_view utf8Prefix(std::string_view s, size_t max)
+{
+    if (s.size() <= max)
+        return s;
+    size_t n = max;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+        --n; // s[n] continues a character that starts before it
+    return s.substr(0, n);
+}
+
 bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool endsWith(std::string_view s, std::string_view p)
 {
@@ -434,7 +446,7 @@ std::optional<DjangoReport> TextReportParser::parse()
                    || startsWith(line, "You're seeing this error because")) {
             break; // the DEBUG page's footer: not part of an e-mail report
         } else {
-            i = keepUnknown(i, line.substr(0, std::min(line.size(), size_t(60))));
+            i = keepUnknown(i, utf8Prefix(line, 60));
         }
     }
 
