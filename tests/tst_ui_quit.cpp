@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace ed;
@@ -77,7 +78,11 @@ private Q_SLOTS:
 
             // The backup from the app, while it runs (its readers open, the resolve in the WAL).
             const QString backup = elsewhere.filePath(QStringLiteral("backup.sqlite3"));
+            QSignalSpy backedUp(win.get(), &MainWindow::backupFinished);
             QVERIFY(win->backUpDatabaseTo(backup));
+            QVERIFY(!win->backUpDatabaseTo(backup)); // one at a time
+            QVERIFY(backedUp.wait(30000));
+            QVERIFY2(backedUp.at(0).at(0).toBool(), qPrintable(backedUp.at(0).at(1).toString()));
             QVERIFY(walBytes(path) > 0); // the test is meaningful: the resolve is in the WAL now
             auto copy = Database::open(backup, /*readOnly=*/true);
             QVERIFY2(copy, qPrintable(copy ? QString() : copy.error()));

@@ -83,8 +83,9 @@ public:
     bool importSampleReports();
     // Re-reads the lists (after an import or a change).
     void refresh();
-    // File › Back Up Database… without its file dialog: a consistent copy at
-    // `out` (replaced if it exists); a message box names what went wrong.
+    // File › Back Up Database… without its file dialog: starts a consistent copy
+    // at `out` (replaced if it exists) in the background; false when one is
+    // already running. backupFinished() follows; a message box names what went wrong.
     bool backUpDatabaseTo(const QString &out);
 
 public Q_SLOTS:
@@ -105,6 +106,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void importFinished(const ed::ImportSummary &summary);
+    // A backup started by backUpDatabaseTo() ended: what the status bar or the message box says.
+    void backupFinished(bool ok, const QString &message);
     // A notification was shown (new issue or regression in a watched folder).
     void notified(const QString &title, const QString &message);
 
@@ -164,6 +167,7 @@ private:
     std::unique_ptr<KeychainPasswords> m_keychain;
     std::optional<int64_t> m_notFoundCheckedReport, m_notFoundCheckedIssue; // what updateMailActions last looked at
     bool m_reportIsNotFound = false, m_issueIsNotFound = false;
+    bool m_backupRunning = false; // File › Back Up Database… in the background
 
     // Watched folders
     FolderWatcher *m_watcher = nullptr;

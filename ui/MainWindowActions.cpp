@@ -25,6 +25,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QFileDialog>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -241,17 +243,38 @@ void MainWindow::backUpDatabase()
 
 bool MainWindow::backUpDatabaseTo(const QString &out)
 {
+    if (m_backupRunning)
+        return false;
     const QFileInfo target(out);
     if (target.exists() && target.canonicalFilePath() != QFileInfo(m_db.path()).canonicalFilePath())
         QFile::remove(out); // the save dialog asked before replacing it
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    auto sum = backupDatabase(m_db, out);
-    QApplication::restoreOverrideCursor();
-    if (!sum) {
-        QMessageBox::warning(this, tr("Back Up Database"), sum.error());
-        return false;
-    }
-    statusBar()->showMessage(tr("Backed up %n report(s) to %1", nullptr, int(sum->reports)).arg(QDir::toNativeSeparators(out)), 10000);
+    m_backupRunning = true;
+    action(QStringLiteral("actionBackUp"))->setEnabled(false);
+    statusBar()->showMessage(tr("Backing up to %1…").arg(QDir::toNativeSeparators(out)));
+    // Off the UI thread, on a connection of its own: a large database takes a while,
+    // and VACUUM INTO reads one snapshot however the importer writes meanwhile.
+    auto *watcher = new QFutureWatcher<Result<BackupSummary>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, out] {
+        const Result<BackupSummary> sum = watcher->result();
+        watcher->deleteLater();
+        m_backupRunning = false;
+        action(QStringLiteral("actionBackUp"))->setEnabled(true);
+        if (!sum) {
+            statusBar()->clearMessage();
+            Q_EMIT backupFinished(false, sum.error());
+            QMessageBox::warning(this, tr("Back Up Database"), sum.error());
+            return;
+        }
+        const QString done = tr("Backed up %n report(s) to %1", nullptr, int(sum->reports)).arg(QDir::toNativeSeparators(out));
+        statusBar()->showMessage(done, 10000);
+        Q_EMIT backupFinished(true, done);
+    });
+    watcher->setFuture(QtConcurrent::run([path = m_db.path(), out]() -> Result<BackupSummary> {
+        auto db = Database::open(path, /*readOnly=*/true);
+        if (!db)
+            return Error{db.error()};
+        return backupDatabase(*db, out);
+    }));
     return true;
 }
 

@@ -23,7 +23,8 @@ namespace {
 constexpr int kHeadBytes = 4096;
 
 // Binary when over 1 in 32 bytes of the head are control bytes that no text
-// has (NUL and the like; tabs, newlines, form feeds and ESC are text): an image
+// has (NUL and the like; tabs, newlines, form feeds, backspace, and ESC and BEL
+// of terminal escapes, which logs carry, are text): an image
 // or a database has about one in nine, a log with one stray NUL in a line one
 // in thousands, and that line alone is rejected.
 bool looksBinary(const QByteArray &head)
@@ -31,7 +32,8 @@ bool looksBinary(const QByteArray &head)
     qsizetype control = 0;
     for (const char ch : head) {
         const uchar c = uchar(ch);
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b) || c == 0x7f)
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != '\a' && c != '\b' && c != 0x1b)
+            || c == 0x7f)
             ++control;
     }
     return control * 32 > head.size();
