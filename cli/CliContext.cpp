@@ -1,5 +1,7 @@
 #include "CliContext.h"
 
+#include "DatabaseLocation.h"
+
 #include <QCoreApplication>
 #include <QRegularExpression>
 #include <QUrl>
@@ -38,23 +40,12 @@ Database *Context::db()
 {
     if (m_db)
         return m_db.get();
-    if (!dbPath.isEmpty()) {
-        auto file = databaseFileFrom(dbPath, QStringLiteral("--db"));
-        if (!file) {
-            m_err << "errordeck-cli: " << file.error() << Qt::endl;
-            return nullptr;
-        }
-        dbPath = *file;
-    } else if (const QString env = qEnvironmentVariable("ERRORDECK_DB"); !env.isEmpty()) {
-        auto file = databaseFileFrom(env, QStringLiteral("ERRORDECK_DB"));
-        if (!file) {
-            m_err << "errordeck-cli: " << file.error() << Qt::endl;
-            return nullptr;
-        }
-        dbPath = *file;
-    } else {
-        dbPath = Database::defaultPath();
+    auto file = chooseDatabaseFile(dbPath);
+    if (!file) {
+        m_err << "errordeck-cli: " << file.error() << Qt::endl;
+        return nullptr;
     }
+    dbPath = *file;
     auto db = Database::open(dbPath);
     if (!db) {
         m_err << "errordeck-cli: " << db.error() << Qt::endl;
@@ -101,36 +92,6 @@ void Context::printTable(const QStringList &header, const QList<QStringList> &ro
     for (const QStringList &r : cellsOf)
         line(r);
     m_out.flush();
-}
-
-Result<QString> databaseFileFrom(const QString &value, const QString &source)
-{
-    // A scheme of two letters or more: "C:" stays a Windows drive.
-    static const QRegularExpression schemeRe(QStringLiteral("^([A-Za-z][A-Za-z0-9+.-]+):"));
-    const QRegularExpressionMatch m = schemeRe.match(value);
-    if (!m.hasMatch())
-        return value;
-    const QString scheme = m.captured(1).toLower();
-    const QUrl url(value);
-    // What the message may repeat: never the user, password, query or fragment.
-    const QString shown = url.isValid()
-        ? url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
-        : scheme + QStringLiteral(":...");
-    if (scheme == QLatin1String("file")) {
-        if (!url.isValid() || url.hasQuery() || url.hasFragment()
-            || (!url.host().isEmpty() && url.host() != QLatin1String("localhost")) || url.path().isEmpty())
-            return Error{QStringLiteral("%1 %2: a file: URL names a local file (file:PATH or file:///PATH), "
-                                        "without a host or ?options")
-                             .arg(source, shown)};
-        return url.path();
-    }
-    if (scheme == QLatin1String("postgresql") || scheme == QLatin1String("postgres"))
-        return Error{QStringLiteral("%1 %2: PostgreSQL databases are not supported yet (planned); "
-                                    "give the path of a database file")
-                         .arg(source, shown)};
-    return Error{QStringLiteral("%1 %2: unknown URL scheme '%3:'; give the path of a database file "
-                                "(for a file whose name has a colon, write ./NAME)")
-                     .arg(source, shown, scheme)};
 }
 
 void addCommonOptions(QCommandLineParser &p)

@@ -52,12 +52,6 @@ private:
     std::unique_ptr<Database> m_db;
 };
 
-// A --db or ERRORDECK_DB value (source names which, for the message): a file
-// path, or file:PATH / file:///PATH. Any other URL is refused, never taken for
-// a path; postgresql:// and postgres:// are planned and say so. The message
-// never repeats a password or query from the URL.
-Result<QString> databaseFileFrom(const QString &value, const QString &source);
-
 // Adds --db and --verbose (shared by all commands) to a parser.
 void addCommonOptions(QCommandLineParser &p);
 // Parses and applies the common options. Returns -1 to go on, else the exit

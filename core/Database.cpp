@@ -66,9 +66,6 @@ int Database::currentSchemaVersion() { return int(schemaMigrations().size()); }
 
 QString Database::defaultPath()
 {
-    const QByteArray env = qgetenv("ERRORDECK_DB");
-    if (!env.isEmpty())
-        return QString::fromLocal8Bit(env);
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     return dir + QStringLiteral("/errordeck.sqlite3");
 }

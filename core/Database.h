@@ -31,8 +31,8 @@ public:
     Connection &conn() { return m_conn; }
     const QString &path() const { return m_conn.path(); }
 
-    // The default database: errordeck.sqlite3 in the platform's app-data folder,
-    // unless the ERRORDECK_DB variable names one.
+    // The default database: errordeck.sqlite3 in the platform's app-data folder
+    // (ERRORDECK_DB and --db are read by chooseDatabaseFile, DatabaseLocation.h).
     static QString defaultPath();
 
 private:

@@ -1,6 +1,7 @@
 // errordeck: the desktop app.
 #include "AppLog.h"
 #include "Database.h"
+#include "DatabaseLocation.h"
 #include "MainWindow.h"
 #include "Resources.h"
 
@@ -30,8 +31,8 @@ int main(int argc, char *argv[])
     p.process(app);
     ed::applog::init(QStringLiteral("errordeck"), p.isSet(QStringLiteral("verbose")));
 
-    const QString path = p.isSet(QStringLiteral("db")) ? p.value(QStringLiteral("db")) : ed::Database::defaultPath();
-    auto db = ed::Database::open(path);
+    const auto path = ed::chooseDatabaseFile(p.value(QStringLiteral("db")));
+    auto db = path ? ed::Database::open(*path) : ed::Result<ed::Database>(ed::Error{path.error()});
     if (!db) {
         ed::applog::error(db.error());
         QMessageBox::critical(nullptr, QApplication::translate("main", "ErrorDeck"), db.error());
