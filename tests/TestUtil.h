@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <zlib.h>
+
 namespace edtest {
 
 inline QString corpus(const QString &rel = QString())
@@ -65,6 +67,22 @@ inline void writeFile(const QString &path, const QByteArray &data)
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
     QCOMPARE(f.write(data), data.size());
+}
+
+// `data` as one gzip member (what `gzip` writes), for import tests of .gz files.
+inline QByteArray gzip(const QByteArray &data, int level = 6)
+{
+    QByteArray out(qsizetype(compressBound(uLong(data.size()))) + 64, '\0');
+    z_stream zs{};
+    deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    zs.avail_in = uInt(data.size());
+    zs.next_out = reinterpret_cast<Bytef *>(out.data());
+    zs.avail_out = uInt(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(qsizetype(zs.total_out));
+    deflateEnd(&zs);
+    return out;
 }
 
 inline QByteArray readFile(const QString &path)

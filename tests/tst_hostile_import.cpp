@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
-#include <zlib.h>
 
 using namespace edtest;
 using namespace ed;
@@ -60,20 +59,6 @@ void link(const QString &target, const QString &at) { QVERIFY2(QFile::link(targe
 
 int64_t count(Database &db, const char *sql) { return *db.conn().scalar(sql); }
 
-QByteArray gzip(const QByteArray &data)
-{
-    QByteArray out(int(compressBound(uLong(data.size()))) + 64, '\0');
-    z_stream zs{};
-    deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
-    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    zs.avail_in = uInt(data.size());
-    zs.next_out = reinterpret_cast<Bytef *>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(int(zs.total_out));
-    deflateEnd(&zs);
-    return out;
-}
 
 // Starts the resident peak afresh, so that earlier tests' peaks do not hide this one's.
 void resetPeakRss()
@@ -250,7 +235,7 @@ private Q_SLOTS:
         QDir().mkpath(folder);
         {
             // gzip members may follow one another; zlib reads them as one stream.
-            const QByteArray member = gzip(QByteArray(64 << 20, 'a'));
+            const QByteArray member = edtest::gzip(QByteArray(64 << 20, 'a'), 9);
             QFile f(folder + QStringLiteral("/bomb.jsonl.gz"));
             QVERIFY(f.open(QIODevice::WriteOnly));
             for (int i = 0; i < 200; ++i)

@@ -5,7 +5,6 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <csignal>
-#include <zlib.h>
 
 using namespace ed;
 using namespace edtest;
@@ -22,20 +21,6 @@ int frameTotal(const QJsonObject &record)
     return n;
 }
 
-QByteArray gzip(const QByteArray &data)
-{
-    QByteArray out(int(compressBound(uLong(data.size()))) + 64, '\0');
-    z_stream zs{};
-    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    zs.avail_in = uInt(data.size());
-    zs.next_out = reinterpret_cast<Bytef *>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(int(zs.total_out));
-    deflateEnd(&zs);
-    return out;
-}
 
 struct Fixture {
     QTemporaryDir dir;
@@ -179,7 +164,7 @@ private Q_SLOTS:
     {
         std::unique_ptr<Fixture> f(*Fixture::make());
         QDir(f->dir.path()).mkpath(QStringLiteral("in/nested"));
-        f->file(QStringLiteral("in/nested/records.jsonl.gz"), gzip(corpusBytes()));
+        f->file(QStringLiteral("in/nested/records.jsonl.gz"), edtest::gzip(corpusBytes()));
         f->file(QStringLiteral("in/readme.txt"), "just notes\n");
         const auto s = importPlain(f->db, {f->dir.filePath(QStringLiteral("in"))});
         QVERIFY2(s.problems.empty(), qPrintable(problemsText(s)));
@@ -291,7 +276,7 @@ private Q_SLOTS:
     void truncatedGzipKeepsWhatWasWhole()
     {
         std::unique_ptr<Fixture> f(*Fixture::make());
-        QByteArray gz = gzip(corpusBytes());
+        QByteArray gz = edtest::gzip(corpusBytes());
         gz.truncate(gz.size() * 2 / 3);
         const QString path = f->file(QStringLiteral("cut.jsonl.gz"), gz);
         const auto s = importPlain(f->db, {path});
