@@ -46,6 +46,7 @@ QJsonObject rowJson(const ReportRow &r)
         {QStringLiteral("remote_addr"), orNull(r.remoteAddr)},
         {QStringLiteral("issue_id"), qint64(r.issueId)},
         {QStringLiteral("hidden_by"), orNull(r.hiddenBy)},
+        {QStringLiteral("undecided_rules"), orNull(r.undecided)},
         {QStringLiteral("frames"), r.frameCount},
     };
 }
@@ -190,6 +191,8 @@ int cmdShow(Context &ctx, const QStringList &args)
           << (r.remoteAddr.isEmpty() ? QString() : QStringLiteral("  from ") + oneLine(r.remoteAddr)) << "\n";
     if (!r.hiddenBy.isEmpty())
         o << "Hidden by: " << oneLine(r.hiddenBy) << "\n";
+    if (!r.undecided.isEmpty())
+        o << "Undecided: " << oneLine(r.undecided) << " (the pattern passed the regex match limit; kept visible)\n";
     // A message may have lines of its own (terminalSafe keeps them, out() replaces the rest).
     o << "Message:   " << r.message << "\n";
     // The traceback, Django's way: the oldest cause first.

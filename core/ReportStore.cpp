@@ -26,7 +26,7 @@ void bindVariants(Statement &st, const std::vector<QVariant> &values, int first)
 const char *ReportStore::rowColumns()
 {
     return "r.id, r.event_id, r.timestamp, r.level, r.logger, r.message, r.status_code, r.site, r.method,"
-           " r.path, r.exception_type, r.exception_value, r.remote_addr, r.issue_id, r.hidden_by, r.frame_count";
+           " r.path, r.exception_type, r.exception_value, r.remote_addr, r.issue_id, r.hidden_by, r.frame_count, r.undecided";
 }
 
 ReportRow ReportStore::rowFrom(const Statement &st, int c)
@@ -49,6 +49,7 @@ ReportRow ReportStore::rowFrom(const Statement &st, int c)
     r.issueId = st.int64(c + 13);
     r.hiddenBy = st.qtext(c + 14);
     r.frameCount = int(st.int64(c + 15));
+    r.undecided = st.qtext(c + 16);
     return r;
 }
 
@@ -250,19 +251,20 @@ Result<ReportDetail> ReportStore::loadReport(int64_t id)
     }
     ReportDetail d;
     d.row = rowFrom(st);
-    auto body = decompress(st.blob(16));
+    constexpr int kBody = kRowColumnCount, kRaw = kRowColumnCount + 1, kSource = kRowColumnCount + 2;
+    auto body = decompress(st.blob(kBody));
     if (!body)
         return Error{QStringLiteral("report %1: %2").arg(id).arg(body.error())};
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(*body), &perr);
     if (!doc.isObject())
         return Error{QStringLiteral("report %1: stored body is not JSON (%2)").arg(id).arg(perr.errorString())};
-    if (!st.isNull(17)) {
-        auto raw = decompress(st.blob(17));
+    if (!st.isNull(kRaw)) {
+        auto raw = decompress(st.blob(kRaw));
         if (raw)
             d.raw = QString::fromStdString(*raw);
     }
-    d.source = st.qtext(18);
+    d.source = st.qtext(kSource);
     PartLoader parts{m_db.conn().prepare("SELECT data FROM parts WHERE hash = ?"), {}};
     auto record = expandParts(doc.object(), parts);
     if (!record)

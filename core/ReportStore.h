@@ -22,6 +22,7 @@ struct ReportRow {
     QString site, method, path, exceptionType, exceptionValue, remoteAddr;
     int64_t issueId = 0;
     QString hiddenBy;
+    QString undecided; // rules that could not decide on it (regex match limit): it stayed visible
     int frameCount = 0;
 };
 
@@ -84,6 +85,7 @@ public:
 
     static ReportRow rowFrom(const Statement &st, int firstColumn = 0);
     static const char *rowColumns(); // "r.id, r.event_id, ..." in rowFrom's order
+    static constexpr int kRowColumnCount = 17; // how many rowColumns() names
     static const char *sortColumnSql(ReportSort sort); // "r.timestamp", ...
 
     // The share (0..1) of reports under a logger prefix, from the issue counters.

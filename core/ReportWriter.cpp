@@ -37,8 +37,8 @@ ReportWriter::ReportWriter(Database &db, const Scrubber &scrubber, const RecordF
     m_exists = c.prepare("SELECT 1 FROM reports WHERE dedup_key = ?");
     m_insertReport = c.prepare(
         "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method,"
-        " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw,"
+        " undecided) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_insertFts = c.prepare("INSERT INTO reports_fts(rowid, message, exception, path, frames) VALUES(?,?,?,?,?)");
     m_insertPart = c.prepare("INSERT OR IGNORE INTO parts(hash, data) VALUES(?, ?)");
     m_findIssue = c.prepare("SELECT id, status, resolved_at, level FROM issues WHERE fingerprint = ?");
@@ -200,6 +200,10 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
         m_compressor.compress(m_rawScrubbed, rawCompressed);
         st.bindBlob(19, rawCompressed);
     }
+    if (verdict.undecided.isEmpty())
+        st.bindNull(20);
+    else
+        st.bind(20, verdict.undecided);
     if (!st.exec()) {
         result.fatal = true;
         result.reason = st.error();

@@ -139,6 +139,11 @@ INSERT INTO filter_state(name, value) SELECT 'scrubbed_with', 'none' WHERE EXIST
         R"SQL(
 CREATE INDEX reports_visible_time ON reports(timestamp, id) WHERE hidden_by IS NULL;
 )SQL",
+        // 5 -> 6: the drop and hide rules that could not decide on a report (their
+        // regex passed the match limit), so it stayed visible: a flag to look at.
+        R"SQL(
+ALTER TABLE reports ADD COLUMN undecided TEXT;
+)SQL",
     };
     return migrations;
 }

@@ -68,7 +68,7 @@ private Q_SLOTS:
     void fixturesAreWhatTheReadmeSays_data()
     {
         QTest::addColumn<int>("schema");
-        for (int v : {2, 3, 4})
+        for (int v : {2, 3, 4, 5})
             QTest::addRow("schema %d", v) << v;
     }
     void fixturesAreWhatTheReadmeSays()
@@ -96,6 +96,9 @@ private Q_SLOTS:
         // Every later table and index is there.
         for (const char *name : {"send_log", "filter_rules", "filter_state", "reports_visible_time"})
             QCOMPARE(*db->conn().scalar(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + name + "'"), int64_t(1));
+        // And every later column (5 -> 6: the flag of rules that could not decide, none here).
+        QCOMPARE(count(*db, "SELECT count(*) FROM pragma_table_info('reports') WHERE name = 'undecided'"), int64_t(1));
+        QCOMPARE(count(*db, "SELECT count(*) FROM reports WHERE undecided IS NOT NULL"), int64_t(0));
         // The reports, by event id; each body reads back and matches its columns.
         ReportStore store(*db);
         QCOMPARE(count(*db, "SELECT count(*) FROM reports"), int64_t(kEventIds.size()));
@@ -136,6 +139,7 @@ private Q_SLOTS:
         QTest::addRow("schema 2") << 2 << true;
         QTest::addRow("schema 3") << 3 << true;
         QTest::addRow("schema 4") << 4 << false;
+        QTest::addRow("schema 5") << 5 << false;
     }
     void unscrubbedReportsAreMarkedAndScrubbed()
     {

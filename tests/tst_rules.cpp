@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QMap>
 #include <QTest>
 
 using namespace ed;
@@ -451,9 +452,26 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains(QStringLiteral("2 stored")) && r.out.contains(QStringLiteral("2 dropped")), qPrintable(r.out));
         QVERIFY2(r.err.contains(QStringLiteral("warning: rule 'orders'")) && r.err.contains(QStringLiteral("on 2 report(s)")), qPrintable(r.err));
+        // The flag is stored with each report the rule could not decide on.
+        auto flags = [&] {
+            QMap<QString, QString> out; // event id -> undecided_rules
+            const CliResult l = cli(db, {QStringLiteral("list"), QStringLiteral("--all"), QStringLiteral("--json"), QStringLiteral("--limit"), QStringLiteral("0")});
+            for (const QJsonValue &v : QJsonDocument::fromJson(l.out.toUtf8()).array())
+                out[v[QStringLiteral("event_id")].toString()] = v[QStringLiteral("undecided_rules")].toString();
+            return out;
+        };
+        const QMap<QString, QString> want{{QStringLiteral("e1"), QStringLiteral("rule: orders")}, {QStringLiteral("e3"), QStringLiteral("rule: orders")}};
+        QCOMPARE(flags(), want);
+        r = cli(db, {QStringLiteral("show"), QStringLiteral("e1")});
+        QVERIFY2(r.out.contains(QStringLiteral("Undecided: rule: orders")), qPrintable(r.out + r.err));
         r = cli(db, {QStringLiteral("rules"), QStringLiteral("apply")});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.err.contains(QStringLiteral("warning: rule 'orders'")), qPrintable(r.err));
+        QCOMPARE(flags(), want);
+        // Once the pattern can decide, rules apply clears the flag.
+        QCOMPARE(cli(db, {QStringLiteral("rules"), QStringLiteral("remove"), QStringLiteral("orders")}).code, 0);
+        QCOMPARE(cli(db, {QStringLiteral("rules"), QStringLiteral("apply")}).code, 0);
+        QCOMPARE(flags(), (QMap<QString, QString>{{QStringLiteral("e1"), QString()}, {QStringLiteral("e3"), QString()}}));
     }
 
     void exportDjango()

@@ -64,6 +64,7 @@ const std::vector<TextColumn> &RuleApplier::textColumns()
         {"reports", "exception_value", true, nullptr},
         {"reports", "remote_addr", true, nullptr},
         {"reports", "hidden_by", true, nullptr},
+        {"reports", "undecided", false, "the labels of the user's own rules that could not decide"},
         {"reports", "dedup_key", false, "a hash"},
         {"reports", "event_id", false, "a UUID the handler made"},
         {"reports", "exception_type", false, "a Python class name"},
@@ -140,11 +141,15 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
     if (!tx.active())
         return fail("cannot start writing", c.lastError());
 
-    std::vector<std::pair<int64_t, QString>> reports;
+    struct Stored {
+        int64_t id;
+        QString hidden, undecided;
+    };
+    std::vector<Stored> reports;
     {
-        Statement st = c.prepare("SELECT id, hidden_by FROM reports ORDER BY id");
+        Statement st = c.prepare("SELECT id, hidden_by, undecided FROM reports ORDER BY id");
         while (st.step())
-            reports.emplace_back(st.int64(0), st.qtext(1));
+            reports.push_back({st.int64(0), st.qtext(1), st.qtext(2)});
         if (st.errorCode() != SQLITE_DONE)
             return fail("reading reports", st.error());
     }
@@ -160,11 +165,11 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
     TransformedRecord rec, asStored;
     std::string compressed, rawCompressed;
 
-    Statement setHidden = c.prepare("UPDATE reports SET hidden_by = ? WHERE id = ?");
+    Statement setHidden = c.prepare("UPDATE reports SET hidden_by = ?, undecided = ? WHERE id = ?");
     Statement readRaw = c.prepare("SELECT raw FROM reports WHERE id = ?");
     Statement rewrite = c.prepare(
         "UPDATE reports SET hidden_by = ?, body = ?, raw = ?, logger = ?, message = ?, site = ?, method = ?,"
-        " path = ?, exception_value = ?, remote_addr = ? WHERE id = ?");
+        " path = ?, exception_value = ?, remote_addr = ?, undecided = ? WHERE id = ?");
     Statement rewriteFts = c.prepare(
         "UPDATE reports_fts SET message = ?, exception = ?, path = ?, frames = ? WHERE rowid = ?");
     Statement insertPart = c.prepare("INSERT OR IGNORE INTO parts(hash, data) VALUES(?, ?)");
@@ -172,7 +177,9 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
         if (!st->valid())
             return fail("database schema mismatch", st->prepareError());
 
-    for (const auto &[id, oldHidden] : reports) {
+    for (const Stored &stored : reports) {
+        const int64_t id = stored.id;
+        const QString &oldHidden = stored.hidden;
         ++sum.reports;
         if (options.progress && sum.reports % 256 == 0)
             options.progress(sum.reports, int64_t(reports.size()));
@@ -202,16 +209,17 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
         else if (oldHidden != hidden)
             ++sum.relabelled;
 
-        auto bindHidden = [&hidden](Statement &st, int i) {
-            if (hidden.isEmpty())
+        auto bindOrNull = [](Statement &st, int i, const QString &v) {
+            if (v.isEmpty())
                 st.bindNull(i);
             else
-                st.bind(i, hidden);
+                st.bind(i, v);
         };
         if (!rescrub) {
-            if (hidden != oldHidden) {
-                bindHidden(setHidden, 1);
-                setHidden.bind(2, id);
+            if (hidden != oldHidden || d.undecided != stored.undecided) {
+                bindOrNull(setHidden, 1, hidden);
+                bindOrNull(setHidden, 2, d.undecided);
+                setHidden.bind(3, id);
                 if (!setHidden.exec())
                     return fail("updating a report", setHidden.error());
             }
@@ -240,7 +248,7 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
         }
         readRaw.reset();
         compressor.compress(rec.body, compressed);
-        bindHidden(rewrite, 1);
+        bindOrNull(rewrite, 1, hidden);
         rewrite.bindBlob(2, compressed);
         if (raw)
             rewrite.bindBlob(3, rawCompressed);
@@ -253,7 +261,8 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
         bindOptText(rewrite, 8, rec.path);
         bindOptText(rewrite, 9, rec.exceptionValue);
         bindOptText(rewrite, 10, rec.remoteAddr);
-        rewrite.bind(11, id);
+        bindOrNull(rewrite, 11, d.undecided);
+        rewrite.bind(12, id);
         if (!rewrite.exec())
             return fail("rewriting a report", rewrite.error());
         rewriteFts.bind(1, sv(rec.message)).bind(2, sv(rec.ftsException)).bind(3, sv(rec.path)).bind(4, sv(rec.ftsFrames)).bind(5, id);
