@@ -5,11 +5,17 @@
 #include "tst_ui_support.h"
 
 #include "Config.h"
+#include "ReportDetailView.h"
+#include "filters/FilterRules.h"
+#include "import/ImportFilters.h"
+#include "import/Importer.h"
 #include "ScrubbingPage.h"
 #include "SendDialog.h"
 #include "TracebackView.h"
 
 #include <QApplication>
+#include <QFile>
+#include <QJsonDocument>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
@@ -38,6 +44,43 @@ private Q_SLOTS:
         QCOMPARE(title->text(), QStringLiteral("ValueError: ") + value);
         view.setRecord(QJsonObject{{QStringLiteral("message"), QStringLiteral("a < b & \"c\"")}});
         QCOMPARE(title->text(), QStringLiteral("a < b & \"c\""));
+    }
+
+    // A report a drop rule could not decide on (regex match limit) says so in
+    // the detail's summary line; a decided one does not.
+    void undecidedReportIsFlagged()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("u.sqlite3"));
+        {
+            auto db = Database::open(path);
+            QVERIFY(db);
+            FilterRule drop;
+            drop.name = QStringLiteral("orders");
+            drop.action = RuleAction::Drop;
+            drop.messagePattern = QStringLiteral("(?:a+)+$|order failed");
+            QVERIFY(RuleStore(*db).add(drop));
+            auto filters = makeImportFilters(*db);
+            QVERIFY(filters);
+            Importer importer(*db, *filters->scrubber, *filters->filter);
+            const QString jsonl = m_dir.filePath(QStringLiteral("u.jsonl"));
+            QFile f(jsonl);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (const QString &m : {QString(40, QLatin1Char('a')) + QStringLiteral("! order failed"), QStringLiteral("payment failed")})
+                f.write(QJsonDocument(QJsonObject{{QStringLiteral("timestamp"), QStringLiteral("2026-11-20T12:34:56Z")},
+                                                  {QStringLiteral("level"), QStringLiteral("ERROR")},
+                                                  {QStringLiteral("message"), m}})
+                            .toJson(QJsonDocument::Compact) + "\n");
+            f.close();
+            QCOMPARE(importer.run({jsonl}).stored, int64_t(2));
+        }
+        ReportDetailView view(path);
+        auto *summary = view.findChild<QLabel *>(QStringLiteral("reportSummary"));
+        QVERIFY(summary);
+        for (int64_t id : {1, 2}) {
+            view.showReport(id);
+            QVERIFY(QTest::qWaitFor([&] { return view.reportId() == id; }, 5000));
+            QCOMPARE(summary->text().contains(QStringLiteral("undecided: rule: orders (kept visible)")), id == 1);
+        }
     }
 
     void scrubbingPageChecksPatterns()

@@ -108,6 +108,8 @@ void ReportDetailView::present(int gen, Result<ReportDetail> detail)
         facts << tr("event %1").arg(r.eventId);
     if (!r.hiddenBy.isEmpty())
         facts << tr("hidden by %1").arg(r.hiddenBy);
+    if (!r.undecided.isEmpty())
+        facts << tr("undecided: %1 (kept visible)").arg(r.undecided);
     m_summary->setText(facts.join(QStringLiteral("  ·  ")));
     m_traceback->setRecord(m_detail->record);
     m_request->setRecord(m_detail->record);
