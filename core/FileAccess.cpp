@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -56,6 +57,31 @@ Result<int> openRegularFile(const QString &path, bool *notRegular)
     if (flags >= 0)
         (void)::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     return fd;
+}
+
+Result<QByteArray> readFileHead(const QString &path, qsizetype bytes, bool *notRegular)
+{
+    auto fd = openRegularFile(path, notRegular);
+    if (!fd)
+        return Error{fd.error()};
+    QByteArray head(std::max<qsizetype>(bytes, 0), '\0');
+    qsizetype got = 0;
+    while (got < head.size()) {
+        const ssize_t n = ::pread(*fd, head.data() + got, size_t(head.size() - got), off_t(got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(*fd);
+            return Error{QStringLiteral("cannot read: %1").arg(errnoText(err))};
+        }
+        if (n == 0)
+            break;
+        got += n;
+    }
+    ::close(*fd);
+    head.truncate(got);
+    return head;
 }
 
 Result<void> createPrivateFolder(const QString &path)

@@ -8,6 +8,7 @@
 //    created readable by their owner only (0600, folders 0700), whatever the umask.
 #include "Result.h"
 
+#include <QByteArray>
 #include <QString>
 
 namespace ed {
@@ -17,6 +18,10 @@ namespace ed {
 // opened or is not a regular file. The caller names the file.
 // `notRegular`, when given, tells the two apart.
 Result<int> openRegularFile(const QString &path, bool *notRegular = nullptr);
+
+// Up to `bytes` bytes from the start of the regular file `path`, opened as
+// openRegularFile() does (errors and `notRegular` the same).
+Result<QByteArray> readFileHead(const QString &path, qsizetype bytes, bool *notRegular = nullptr);
 
 // Creates `path` empty with mode 0600 when it does not exist (an existing file
 // is left as it is); folders missing on the way are created 0700.

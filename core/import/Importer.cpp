@@ -14,7 +14,6 @@
 #include <QSet>
 
 #include <algorithm>
-#include <unistd.h>
 
 namespace ed {
 
@@ -57,35 +56,22 @@ bool looksLikeHeaderLine(const QByteArray &line)
 
 QByteArray fileHeadHash(const QString &path, int64_t upTo)
 {
-    auto fd = openRegularFile(path);
-    if (!fd)
+    auto head = readFileHead(path, qsizetype(std::clamp<int64_t>(upTo, 0, kHeadBytes)));
+    if (!head)
         return {};
-    QFile f;
-    if (!f.open(*fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
-        ::close(*fd);
-        return {};
-    }
-    const QByteArray head = f.read(std::clamp<int64_t>(upTo, 0, kHeadBytes));
-    return toBytes(hash128(std::string_view(head.constData(), size_t(head.size()))));
+    return toBytes(hash128(std::string_view(head->constData(), size_t(head->size()))));
 }
 
 FileForm sniffFileForm(const QString &path, QString *error)
 {
     bool special = false;
-    auto fd = openRegularFile(path, &special);
-    if (!fd) {
+    auto read = readFileHead(path, kHeadBytes, &special);
+    if (!read) {
         if (error)
-            *error = fd.error();
+            *error = read.error();
         return special ? FileForm::Special : FileForm::Unknown;
     }
-    QFile f;
-    if (!f.open(*fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
-        ::close(*fd);
-        if (error)
-            *error = f.errorString();
-        return FileForm::Unknown;
-    }
-    QByteArray head = f.read(kHeadBytes);
+    QByteArray head = std::move(*read);
     if (head.isEmpty())
         return FileForm::Empty;
     if (head.size() >= 2 && uchar(head[0]) == 0x1f && uchar(head[1]) == 0x8b)

@@ -11,7 +11,6 @@
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
 #endif
-#include <unistd.h>
 
 namespace ed {
 
@@ -19,13 +18,8 @@ namespace {
 
 bool isGzip(const QString &path)
 {
-    auto fd = openRegularFile(path); // a FIFO put in a rotated file's place must not block
-    if (!fd)
-        return false;
-    unsigned char magic[2] = {0, 0};
-    const ssize_t n = ::pread(*fd, magic, 2, 0);
-    ::close(*fd);
-    return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    auto magic = readFileHead(path, 2); // a FIFO put in a rotated file's place must not block
+    return magic && magic->size() == 2 && uchar(magic->at(0)) == 0x1f && uchar(magic->at(1)) == 0x8b;
 }
 
 } // namespace
