@@ -77,25 +77,18 @@ FilterDecision FilterSet::decide(const RecordFacts &facts) const
             d.undecided += QStringLiteral(", ");
         d.undecided += r.rule().label();
     };
-    for (const CompiledRule &r : m_drop) {
-        const BoundedRegex::Outcome o = r.test(facts);
-        if (o == BoundedRegex::Outcome::Match) {
-            d.verdict = Verdict::Drop;
-            d.rule = r.rule().label();
-            return d;
+    // Drop rules first: a report both would take is dropped.
+    for (const auto &[rules, verdict] : {std::pair{&m_drop, Verdict::Drop}, std::pair{&m_hide, Verdict::Hide}}) {
+        for (const CompiledRule &r : *rules) {
+            const BoundedRegex::Outcome o = r.test(facts);
+            if (o == BoundedRegex::Outcome::Match) {
+                d.verdict = verdict;
+                d.rule = r.rule().label();
+                return d;
+            }
+            if (o == BoundedRegex::Outcome::Undecided)
+                undecided(r);
         }
-        if (o == BoundedRegex::Outcome::Undecided)
-            undecided(r);
-    }
-    for (const CompiledRule &r : m_hide) {
-        const BoundedRegex::Outcome o = r.test(facts);
-        if (o == BoundedRegex::Outcome::Match) {
-            d.verdict = Verdict::Hide;
-            d.rule = r.rule().label();
-            return d;
-        }
-        if (o == BoundedRegex::Outcome::Undecided)
-            undecided(r);
     }
     if (facts.statusCode == 404) {
         QString by = m_notFound.ignoredBy(facts.fullPath, facts.host, facts.referer, facts.userAgent);
