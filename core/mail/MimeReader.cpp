@@ -149,6 +149,9 @@ class DecodedWriter {
 public:
     explicit DecodedWriter(std::string &out) : m_out(out) {}
 
+    // A part whose text readMimeMessage() has decoded already: not decoded twice.
+    void reuse(GMimeObject *part, const std::string &text) { m_decoded.emplace_back(part, &text); }
+
     void message(GMimeMessage *message, int depth)
     {
         // The message's header list holds its part's Content-* headers too; they
@@ -259,7 +262,7 @@ private:
     {
         GMimeObject *obj = GMIME_OBJECT(part);
         GMimeContentType *ct = g_mime_object_get_content_type(obj);
-        auto body = partText(part, "text");
+        Result<std::string> body = decodedText(part);
         GChars type(g_strdup_printf("%s/%s; charset=utf-8", g_mime_content_type_get_media_type(ct),
                                     g_mime_content_type_get_media_subtype(ct)));
         if (!body) {
@@ -346,7 +349,16 @@ private:
         m_out += ", " + size + ": not stored]\n";
     }
 
+    Result<std::string> decodedText(GMimeTextPart *part) const
+    {
+        for (const auto &[known, text] : m_decoded)
+            if (known == GMIME_OBJECT(part))
+                return *text;
+        return partText(part, "text");
+    }
+
     std::string &m_out;
+    std::vector<std::pair<GMimeObject *, const std::string *>> m_decoded;
 };
 
 } // namespace
@@ -411,6 +423,7 @@ Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mbo
     GMimePartIter *iter = g_mime_part_iter_new(obj);
     std::unique_ptr<GMimePartIter, void (*)(GMimePartIter *)> iterOwner(iter, g_mime_part_iter_free);
     GMimeObject *top = g_mime_message_get_mime_part(message.get());
+    GMimeObject *textPart = nullptr, *htmlPart = nullptr; // their text is out.text and out.html
     auto consider = [&](GMimeObject *part) -> Result<void> {
         if (!part || !GMIME_IS_TEXT_PART(part) || isAttachment(part))
             return {};
@@ -421,12 +434,14 @@ Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mbo
                 return Error{t.error()};
             out.text = std::move(*t);
             out.hasText = true;
+            textPart = part;
         } else if (!out.hasHtml && g_mime_content_type_is_type(ct, "text", "html")) {
             auto t = partText(GMIME_TEXT_PART(part), "text/html");
             if (!t)
                 return Error{t.error()};
             out.html = std::move(*t);
             out.hasHtml = true;
+            htmlPart = part;
         }
         return {};
     };
@@ -441,7 +456,12 @@ Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mbo
                 break;
         }
     }
-    DecodedWriter(out.decodedRaw).message(message.get(), 0);
+    DecodedWriter raw(out.decodedRaw);
+    if (textPart)
+        raw.reuse(textPart, out.text);
+    if (htmlPart)
+        raw.reuse(htmlPart, out.html);
+    raw.message(message.get(), 0);
     return out;
 }
 
