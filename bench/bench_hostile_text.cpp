@@ -5,7 +5,7 @@
 //     backtracks past PCRE2's match limit: was 17 s; target: under 0.1 s.
 // Usage: bench_hostile_text [frames]
 #include "filters/SecretScrubber.h"
-#include "mail/DjangoReport.h"
+#include "mail/DjangoReportParser.h"
 
 #include <QElapsedTimer>
 #include <cstdio>

@@ -1,8 +1,8 @@
 // Query timings on a large database: the newest 100 reports under a filter,
 // one report with all its frames, the issue list with counts. Each figure is
 // the median of several runs after one warm-up, as a user re-running a search sees it.
-#include "Database.h"
-#include "ReportStore.h"
+#include "store/Database.h"
+#include "store/ReportStore.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -9,15 +9,15 @@
 // by bench/gen_reports.py and imported with the real importer, then
 // copied in SQL (new event ids, times shifted back an hour per copy) up to N.
 // The copies are not in the full-text index. An existing --db is reused.
-#include "Database.h"
+#include "store/Database.h"
 #include "import/ImportFilters.h"
-#include "IssueListModel.h"
-#include "IssueListView.h"
-#include "MainWindow.h"
-#include "ReportListView.h"
-#include "TimelineChart.h"
-#include "ReportListModel.h"
-#include "Resources.h"
+#include "models/IssueListModel.h"
+#include "views/IssueListView.h"
+#include "views/MainWindow.h"
+#include "views/ReportListView.h"
+#include "views/TimelineChart.h"
+#include "models/ReportListModel.h"
+#include "views/Resources.h"
 #include "import/Importer.h"
 
 #include <QApplication>

@@ -1,7 +1,7 @@
 // errordeck-cli backup: a consistent copy of the database in one file.
 #include "CliContext.h"
 
-#include "Backup.h"
+#include "store/Backup.h"
 
 namespace ed::cli {
 

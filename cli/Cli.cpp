@@ -1,6 +1,6 @@
 #include "CliContext.h"
 
-#include "AppLog.h"
+#include "base/AppLog.h"
 
 #include <QCoreApplication>
 #include <algorithm>

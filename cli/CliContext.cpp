@@ -1,6 +1,6 @@
 #include "CliContext.h"
 
-#include "DatabaseLocation.h"
+#include "store/DatabaseLocation.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

@@ -1,7 +1,7 @@
 #pragma once
 // What every errordeck-cli command shares: the database, the filters, output.
-#include "Database.h"
-#include "Result.h"
+#include "store/Database.h"
+#include "base/Result.h"
 #include "TerminalText.h"
 
 #include <QCommandLineParser>

@@ -1,8 +1,8 @@
 // errordeck-cli config: the per-database settings, by Django's names.
 #include "CliContext.h"
 
-#include "Config.h"
-#include "filters/BoundedRegex.h"
+#include "store/Config.h"
+#include "base/BoundedRegex.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

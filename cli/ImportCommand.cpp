@@ -1,7 +1,7 @@
 #include "CliContext.h"
 
-#include "AppLog.h"
-#include "Filter.h"
+#include "base/AppLog.h"
+#include "model/Filter.h"
 #include "filters/FilterSet.h"
 #include "import/ImportFilters.h"
 #include "import/Importer.h"

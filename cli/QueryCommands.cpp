@@ -1,9 +1,9 @@
 // list, show, issues, stats: what is stored, as tables for people or JSON for scripts.
 #include "CliContext.h"
 
-#include "Level.h"
-#include "ReportStore.h"
-#include "Timestamp.h"
+#include "base/Level.h"
+#include "store/ReportStore.h"
+#include "base/Timestamp.h"
 
 #include <QDateTime>
 #include <climits>

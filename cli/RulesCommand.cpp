@@ -3,7 +3,7 @@
 // reports, export for a Django project.
 #include "CliContext.h"
 
-#include "Level.h"
+#include "base/Level.h"
 #include "filters/DjangoExport.h"
 #include "filters/FilterSet.h"
 #include "filters/RuleApplier.h"

@@ -1,6 +1,6 @@
 #include "CliContext.h"
 
-#include "AppLog.h"
+#include "base/AppLog.h"
 #include "watch/FolderWatcher.h"
 
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 #pragma once
 // Helpers shared by the test suites: the corpus, temporary databases, imports.
-#include "Database.h"
-#include "Filter.h"
+#include "store/Database.h"
+#include "model/Filter.h"
 #include "import/Importer.h"
 
 #include <QFile>

@@ -2,10 +2,10 @@
 // Shared by tst_compose and tst_smtp: a real database with the corpus imported,
 // the corpus's Django settings, and tests/smtp_server.py (aiosmtpd and Python's
 // email package) for everything that must be checked by an independent parser.
-#include "Config.h"
-#include "Database.h"
-#include "Filter.h"
-#include "ReportStore.h"
+#include "store/Config.h"
+#include "store/Database.h"
+#include "model/Filter.h"
+#include "store/ReportStore.h"
 #include "import/Importer.h"
 
 #include <QDir>

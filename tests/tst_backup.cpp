@@ -1,8 +1,8 @@
-// A backup (core/Backup.h, `errordeck-cli backup`) is one file that stands on
+// A backup (core/store/Backup.h, `errordeck-cli backup`) is one file that stands on
 // its own and is consistent while an import writes: taken in the middle of a
 // real import, every copy opens, passes SQLite's integrity check, and its
 // reports, issue counts and import offsets agree with one another.
-#include "Backup.h"
+#include "store/Backup.h"
 
 #include "TestUtil.h"
 

@@ -1,5 +1,5 @@
 // Grouping into issues: Sentry's default fingerprint, parameterized messages and 404 paths.
-#include "Grouping.h"
+#include "model/Grouping.h"
 
 #include <QTest>
 

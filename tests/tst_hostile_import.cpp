@@ -7,9 +7,9 @@
 // offsets, and one NUL in a line are handled as such.
 #include "TestUtil.h"
 
-#include "AppLog.h"
-#include "ReportStore.h"
-#include "SearchQuery.h"
+#include "base/AppLog.h"
+#include "store/ReportStore.h"
+#include "store/SearchQuery.h"
 #include "mail/MailSplitter.h"
 #include "watch/FolderWatcher.h"
 

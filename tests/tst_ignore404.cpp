@@ -2,8 +2,8 @@
 // is_ignorable_request checked against Django's own verdicts (a table made by
 // running Django 3.2, tests/data/), and against what the real corpus site
 // mailed, request by request.
-#include "Config.h"
-#include "ReportStore.h"
+#include "store/Config.h"
+#include "store/ReportStore.h"
 #include "filters/FilterSet.h"
 #include "filters/NotFoundRules.h"
 #include "import/Importer.h"

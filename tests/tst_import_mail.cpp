@@ -1,7 +1,7 @@
 // Importing Django's own error e-mails (.eml, mbox, file-based backend files)
 // through the real Importer into a real SQLite file: the corpus against the
 // same events in records.jsonl, the encodings GMime decodes, and bad input.
-#include "ReportStore.h"
+#include "store/ReportStore.h"
 #include "TestUtil.h"
 
 #include <QJsonArray>

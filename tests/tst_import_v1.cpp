@@ -1,5 +1,5 @@
 // Importing v1 JSON Lines: the corpus, idempotence, resume after a kill, and bad input.
-#include "ReportStore.h"
+#include "store/ReportStore.h"
 #include "TestUtil.h"
 
 #include <QProcess>
@@ -30,7 +30,7 @@ struct Fixture {
         auto *f = new Fixture;
         auto db = Database::open(f->dir.filePath(QStringLiteral("t.sqlite3")));
         if (!db)
-            return Error{db.error()};
+            return db.failure();
         f->db = std::move(*db);
         return f;
     }

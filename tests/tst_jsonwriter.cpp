@@ -1,5 +1,5 @@
 // JsonWriter's string escaping against Qt's JSON parser, on every byte class.
-#include "JsonWriter.h"
+#include "base/JsonWriter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

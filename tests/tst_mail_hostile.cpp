@@ -2,7 +2,7 @@
 // line numbers past any integer, text and HTML tracebacks that do not match,
 // and the HTML sample of tests/data/hostile imported end to end.
 #include "TestUtil.h"
-#include "mail/DjangoReport.h"
+#include "mail/DjangoReportParser.h"
 #include "mail/MailRecord.h"
 #include "mail/MimeReader.h"
 

@@ -3,8 +3,8 @@
 // reports, settings and search, leaves a backup of itself; 3 -> 4 marks
 // unscrubbed reports so `rules apply` scrubs them; a migration that fails
 // midway leaves the file as it was.
-#include "Config.h"
-#include "ReportStore.h"
+#include "store/Config.h"
+#include "store/ReportStore.h"
 #include "TestUtil.h"
 #include "filters/FilterSet.h"
 #include "filters/RuleApplier.h"

@@ -5,7 +5,7 @@
 // mail client exports them, a send to a file backend and `rules apply` with a
 // new pattern, it finds no secret of truth.json; after an import without
 // scrubbing it finds them (asserted in the same test, so the check can fail).
-#include "Config.h"
+#include "store/Config.h"
 #include "filters/FilterSet.h"
 #include "filters/RuleApplier.h"
 #include "import/Importer.h"

@@ -1,7 +1,7 @@
 // Drop and hide rules: matching, storage, import verdicts, `rules apply` on
 // stored reports (hidden_by and issue counts), and errordeck-cli rules
 // (add, list, test, remove, apply, export --django run through real Django).
-#include "Config.h"
+#include "store/Config.h"
 #include "filters/FilterSet.h"
 #include "filters/RuleApplier.h"
 #include "import/Importer.h"

@@ -1,6 +1,6 @@
 // The secret scrubber: key names, value scanners, their limits (what must
 // stay), and the real corpus e-mails scrubbed as raw text.
-#include "filters/BoundedRegex.h"
+#include "base/BoundedRegex.h"
 #include "filters/SecretScrubber.h"
 #include "filters/TextScanners.h"
 

@@ -1,7 +1,7 @@
 // The search language, field by field and operator by operator, as the README
 // documents it: each query against a small set of hand-written reports whose
 // expected membership is written here.
-#include "ReportStore.h"
+#include "store/ReportStore.h"
 #include "TestUtil.h"
 
 #include <QSet>

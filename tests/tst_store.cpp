@@ -1,7 +1,7 @@
 // The database file: creation, refusal of what is not ours, migrations, reads.
-#include "Database.h"
-#include "ReportStore.h"
-#include "Schema.h"
+#include "store/Database.h"
+#include "store/ReportStore.h"
+#include "store/Schema.h"
 #include "TestUtil.h"
 
 #include <QCryptographicHash>

@@ -1,6 +1,6 @@
 // Parsing of the v1 format's times and levels.
-#include "Level.h"
-#include "Timestamp.h"
+#include "base/Level.h"
+#include "base/Timestamp.h"
 
 #include <QTest>
 

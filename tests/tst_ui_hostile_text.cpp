@@ -4,14 +4,14 @@
 // and the send dialog warns before AUTH goes without TLS.
 #include "tst_ui_support.h"
 
-#include "Config.h"
-#include "ReportDetailView.h"
+#include "store/Config.h"
+#include "views/ReportDetailView.h"
 #include "filters/FilterRules.h"
 #include "import/ImportFilters.h"
 #include "import/Importer.h"
-#include "ScrubbingPage.h"
-#include "SendDialog.h"
-#include "TracebackView.h"
+#include "settings/ScrubbingPage.h"
+#include "dialogs/SendDialog.h"
+#include "views/TracebackView.h"
 
 #include <QApplication>
 #include <QFile>

@@ -1,11 +1,11 @@
 // Importing from the desktop app: in the background with progress, a summary
 // listing rejected lines, cancel, drag and drop, and the sample reports.
-#include "ImportController.h"
-#include "ImportProgressBar.h"
-#include "ImportSummaryDialog.h"
-#include "IssueListModel.h"
-#include "IssueListView.h"
-#include "MainWindow.h"
+#include "controllers/ImportController.h"
+#include "views/ImportProgressBar.h"
+#include "dialogs/ImportSummaryDialog.h"
+#include "models/IssueListModel.h"
+#include "views/IssueListView.h"
+#include "views/MainWindow.h"
 #include "tst_ui_support.h"
 
 #include <QApplication>

@@ -1,12 +1,12 @@
 // The desktop app's models: QAbstractItemModelTester on each, lazy paging over
 // the worker threads (count, pages, keyset boundaries, stale generations).
-#include "DbWorker.h"
-#include "IssueListModel.h"
-#include "KeyValueTable.h"
-#include "ReportListModel.h"
-#include "ReportStore.h"
-#include "SavedSearches.h"
-#include "TracebackModel.h"
+#include "models/DbWorker.h"
+#include "models/IssueListModel.h"
+#include "views/KeyValueTable.h"
+#include "models/ReportListModel.h"
+#include "store/ReportStore.h"
+#include "models/SavedSearches.h"
+#include "models/TracebackModel.h"
 #include "tst_ui_support.h"
 
 #include <QAbstractItemModelTester>

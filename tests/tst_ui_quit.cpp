@@ -2,10 +2,10 @@
 // window closes nothing is left in the -wal, so the one .sqlite3 file a user
 // sees (and copies, the obvious backup) holds everything, a resolve done in
 // the app included; the backup made from the app while it runs is whole too.
-#include "IssueListModel.h"
-#include "IssueListView.h"
-#include "MainWindow.h"
-#include "ReportStore.h"
+#include "models/IssueListModel.h"
+#include "views/IssueListView.h"
+#include "views/MainWindow.h"
+#include "store/ReportStore.h"
 #include "tst_ui_support.h"
 
 #include <QAction>

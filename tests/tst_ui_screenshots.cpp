@@ -2,18 +2,18 @@
 // report's traceback and request, the chart and the settings dialog. Saved as
 // PNGs in $ERRORDECK_SCREENSHOT_DIR (docs/screenshots/ comes from a run under
 // Xvfb: xvfb-run -a -s "-screen 0 1600x1000x24"), else in a temporary folder.
-#include "IssueListModel.h"
-#include "IssueListView.h"
-#include "MainWindow.h"
-#include "ReportDetailView.h"
-#include "ReportListView.h"
-#include "SearchBar.h"
-#include "Config.h"
-#include "NotFoundPage.h"
-#include "SettingsDialog.h"
+#include "models/IssueListModel.h"
+#include "views/IssueListView.h"
+#include "views/MainWindow.h"
+#include "views/ReportDetailView.h"
+#include "views/ReportListView.h"
+#include "views/SearchBar.h"
+#include "store/Config.h"
+#include "settings/NotFoundPage.h"
+#include "settings/SettingsDialog.h"
 #include <QJsonArray>
-#include "TimelineChart.h"
-#include "TracebackView.h"
+#include "views/TimelineChart.h"
+#include "views/TracebackView.h"
 #include "tst_ui_support.h"
 
 #include <QApplication>
@@ -23,8 +23,8 @@
 #include <QTabWidget>
 #include <QSplitter>
 #include <QTreeView>
-#include "RequestView.h"
-#include "KeyValueTable.h"
+#include "views/RequestView.h"
+#include "views/KeyValueTable.h"
 
 #include <QHash>
 #include <QSet>

@@ -1,12 +1,12 @@
 // The Settings dialog through its widgets: values go to Config (one source of
 // truth with `errordeck-cli config`), Config's validation shows inline, the
 // 404 tester decides as Django would, and rules show what they hide.
-#include "Config.h"
-#include "EmailPage.h"
-#include "NotFoundPage.h"
-#include "RecipientsPage.h"
-#include "RulesPage.h"
-#include "SettingsDialog.h"
+#include "store/Config.h"
+#include "settings/EmailPage.h"
+#include "settings/NotFoundPage.h"
+#include "settings/RecipientsPage.h"
+#include "settings/RulesPage.h"
+#include "settings/SettingsDialog.h"
 #include "filters/FilterRules.h"
 #include "tst_ui_support.h"
 

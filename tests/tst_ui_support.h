@@ -1,9 +1,9 @@
 #pragma once
 // Helpers for the desktop app's tests: a database with the corpus imported
 // through the real importer and filters, generated bulk data, waiting.
-#include "Database.h"
+#include "store/Database.h"
 #include "import/ImportFilters.h"
-#include "Resources.h"
+#include "views/Resources.h"
 #include "import/Importer.h"
 
 #include <QCoreApplication>

@@ -4,16 +4,16 @@
 // open, the selection and scroll position stay where the user left them, and a
 // new issue or a regression raises a notification. QAbstractItemModelTester
 // checks both list models through every refresh.
-#include "IssueListModel.h"
-#include "IssueListView.h"
-#include "MainWindow.h"
-#include "ReportListModel.h"
-#include "ReportListView.h"
-#include "ReportStore.h"
-#include "SearchBar.h"
-#include "SettingsDialog.h"
-#include "Sqlite.h"
-#include "WatchPage.h"
+#include "models/IssueListModel.h"
+#include "views/IssueListView.h"
+#include "views/MainWindow.h"
+#include "models/ReportListModel.h"
+#include "views/ReportListView.h"
+#include "store/ReportStore.h"
+#include "views/SearchBar.h"
+#include "settings/SettingsDialog.h"
+#include "store/Sqlite.h"
+#include "settings/WatchPage.h"
 #include "tst_ui_support.h"
 #include "watch/FolderWatcher.h"
 

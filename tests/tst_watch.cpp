@@ -4,7 +4,7 @@
 // file-based e-mail folder, the signals, and `errordeck-cli watch` itself.
 #include "TestUtil.h"
 
-#include "ReportStore.h"
+#include "store/ReportStore.h"
 #include "watch/FolderWatcher.h"
 
 #include <QDeadlineTimer>

@@ -1,9 +1,9 @@
 // errordeck: the desktop app.
-#include "AppLog.h"
-#include "Database.h"
-#include "DatabaseLocation.h"
-#include "MainWindow.h"
-#include "Resources.h"
+#include "base/AppLog.h"
+#include "store/Database.h"
+#include "store/DatabaseLocation.h"
+#include "views/MainWindow.h"
+#include "views/Resources.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,5 +1,5 @@
 // Card numbers and PEM private keys in free text (declared in TextScanners.h).
-#include "ScanText.h"
+#include "filters/ScanText.h"
 
 namespace ed::scan {
 using namespace detail;

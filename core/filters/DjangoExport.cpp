@@ -1,4 +1,4 @@
-#include "DjangoExport.h"
+#include "filters/DjangoExport.h"
 
 #include <QStringList>
 

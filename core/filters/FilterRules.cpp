@@ -1,6 +1,6 @@
-#include "FilterRules.h"
+#include "filters/FilterRules.h"
 
-#include "Level.h"
+#include "base/Level.h"
 
 #include <QDateTime>
 #include <QStringList>
@@ -89,7 +89,7 @@ Result<CompiledRule> CompiledRule::compile(const FilterRule &rule)
         auto re = BoundedRegex::compile(rule.messagePattern, QRegularExpression::UseUnicodePropertiesOption,
                                         QStringLiteral("rule '%1'").arg(rule.name));
         if (!re)
-            return Error{re.error()};
+            return re.failure();
         c.m_message = std::move(*re);
     }
     return c;
@@ -135,7 +135,7 @@ Result<std::vector<FilterRule>> RuleStore::list()
         "SELECT id, name, action, below_level, logger, exception_type, message_regex, status_min, status_max, enabled"
         " FROM filter_rules ORDER BY id");
     if (!st.valid())
-        return Error{st.prepareError()};
+        return st.failure();
     std::vector<FilterRule> out;
     while (st.step()) {
         FilterRule r;
@@ -155,7 +155,7 @@ Result<std::vector<FilterRule>> RuleStore::list()
         out.push_back(std::move(r));
     }
     if (st.errorCode() != 101 /* SQLITE_DONE */)
-        return Error{st.error()};
+        return st.failure();
     return out;
 }
 
@@ -166,12 +166,12 @@ Result<int64_t> RuleStore::add(const FilterRule &rule)
     if (!rule.hasCondition())
         return Error{QStringLiteral("rule '%1' has no condition: give a level, logger, exception, message or status").arg(rule.name)};
     if (auto c = CompiledRule::compile(rule); !c)
-        return Error{c.error()};
+        return c.failure();
     Statement st = m_db.conn().prepare(
         "INSERT INTO filter_rules(name, action, below_level, logger, exception_type, message_regex, status_min,"
         " status_max, enabled, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)");
     if (!st.valid())
-        return Error{st.prepareError()};
+        return st.failure();
     st.bind(1, rule.name.trimmed()).bind(2, FilterRule::actionName(rule.action));
     if (rule.belowLevel)
         st.bind(3, *rule.belowLevel);
@@ -195,7 +195,7 @@ Result<int64_t> RuleStore::add(const FilterRule &rule)
     if (!st.exec()) {
         if (st.error().contains(QLatin1String("UNIQUE")))
             return Error{QStringLiteral("a rule named '%1' exists already").arg(rule.name)};
-        return Error{st.error()};
+        return st.failure();
     }
     return m_db.conn().lastInsertId();
 }
@@ -205,7 +205,7 @@ Result<bool> RuleStore::remove(const QString &name)
     Statement st = m_db.conn().prepare("DELETE FROM filter_rules WHERE name = ?");
     st.bind(1, name);
     if (!st.exec())
-        return Error{st.error()};
+        return st.failure();
     return m_db.conn().changes() > 0;
 }
 
@@ -214,7 +214,7 @@ Result<bool> RuleStore::setEnabled(const QString &name, bool enabled)
     Statement st = m_db.conn().prepare("UPDATE filter_rules SET enabled = ? WHERE name = ?");
     st.bind(1, int64_t(enabled ? 1 : 0)).bind(2, name);
     if (!st.exec())
-        return Error{st.error()};
+        return st.failure();
     return m_db.conn().changes() > 0;
 }
 

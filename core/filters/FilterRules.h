@@ -3,10 +3,10 @@
 // rule names conditions (all must hold) and an action. A hide rule keeps the
 // report, marked with the rule's name; a drop rule keeps nothing, and the
 // import summary counts it. Stored in the filter_rules table.
-#include "Database.h"
-#include "Filter.h"
-#include "Result.h"
-#include "filters/BoundedRegex.h"
+#include "store/Database.h"
+#include "model/Filter.h"
+#include "base/Result.h"
+#include "base/BoundedRegex.h"
 
 #include <QString>
 #include <optional>

@@ -1,6 +1,6 @@
-#include "FilterSet.h"
+#include "filters/FilterSet.h"
 
-#include "Config.h"
+#include "store/Config.h"
 
 namespace ed {
 
@@ -33,17 +33,17 @@ Result<std::unique_ptr<FilterSet>> FilterSet::create(const Settings &settings)
 {
     auto scrubber = SecretScrubber::create(settings.scrub);
     if (!scrubber)
-        return Error{scrubber.error()};
+        return scrubber.failure();
     auto notFound = NotFoundRules::compile(settings.notFound);
     if (!notFound)
-        return Error{notFound.error()};
+        return notFound.failure();
     std::vector<CompiledRule> drops, hides;
     for (const FilterRule &r : settings.rules) {
         if (!r.enabled)
             continue;
         auto c = CompiledRule::compile(r);
         if (!c)
-            return Error{c.error()};
+            return c.failure();
         (r.action == RuleAction::Drop ? drops : hides).push_back(std::move(*c));
     }
     return std::unique_ptr<FilterSet>(
@@ -113,11 +113,11 @@ Result<QString> FilterSet::scrubbedWith(Database &db)
 {
     Statement st = db.conn().prepare("SELECT value FROM filter_state WHERE name = 'scrubbed_with'");
     if (!st.valid())
-        return Error{st.prepareError()};
+        return st.failure();
     if (st.step())
         return st.qtext(0);
     if (st.errorCode() != 101 /* SQLITE_DONE */)
-        return Error{st.error()};
+        return st.failure();
     return QString();
 }
 
@@ -127,10 +127,10 @@ Result<void> FilterSet::setScrubbedWith(Database &db, const QString &fingerprint
         "INSERT INTO filter_state(name, value) VALUES('scrubbed_with', ?)"
         " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
     if (!st.valid())
-        return Error{st.prepareError()};
+        return st.failure();
     st.bind(1, fingerprint);
     if (!st.exec())
-        return Error{st.error()};
+        return st.failure();
     return {};
 }
 
@@ -140,7 +140,7 @@ Result<void> FilterSet::noteImport(Database &db, const FilterSet *filters)
         return setScrubbedWith(db, QStringLiteral("none"));
     auto current = scrubbedWith(db);
     if (!current)
-        return Error{current.error()};
+        return current.failure();
     // Only a database with nothing stored under other rules takes this
     // import's fingerprint; otherwise the older mark stays until `rules apply`.
     if (current->isEmpty())

@@ -7,9 +7,9 @@
 // decide() runs the rules in this order and names the one that decided:
 // drop rules, hide rules, then (for a 404) Django's ignore rules.
 // An instance holds caches and is meant for one thread at a time.
-#include "Database.h"
-#include "Filter.h"
-#include "Result.h"
+#include "store/Database.h"
+#include "model/Filter.h"
+#include "base/Result.h"
 #include "filters/FilterRules.h"
 #include "filters/NotFoundRules.h"
 #include "filters/SecretScrubber.h"

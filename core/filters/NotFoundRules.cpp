@@ -1,4 +1,4 @@
-#include "NotFoundRules.h"
+#include "filters/NotFoundRules.h"
 
 #include <algorithm>
 

@@ -5,7 +5,7 @@
 // two ErrorDeck rules beyond Django, off by default: crawler user agents and
 // hidden path prefixes. A 404 matched here is kept but hidden, marked with the
 // rule that decided, so changing the settings brings it back.
-#include "Result.h"
+#include "base/Result.h"
 
 #include <QRegularExpression>
 #include <QString>

@@ -1,8 +1,8 @@
-#include "RuleApplier.h"
+#include "filters/RuleApplier.h"
 
-#include "Compression.h"
-#include "RecordTransformer.h"
-#include "ReportStore.h"
+#include "base/Compression.h"
+#include "model/RecordTransformer.h"
+#include "store/ReportStore.h"
 #include "filters/FilterSet.h"
 #include "send/SendLog.h"
 
@@ -112,11 +112,11 @@ Result<bool> RuleApplier::needsRescrub(Database &db, const FilterSet &filters)
 {
     auto stamp = FilterSet::scrubbedWith(db);
     if (!stamp)
-        return Error{stamp.error()};
+        return stamp.failure();
     if (stamp->isEmpty()) {
         auto n = db.conn().scalar("SELECT EXISTS (SELECT 1 FROM reports)");
         if (!n)
-            return Error{n.error()};
+            return n.failure();
         return *n != 0;
     }
     return *stamp != filters.settings().scrub.fingerprint();
@@ -128,7 +128,7 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
     Connection &c = db.conn();
     auto stale = needsRescrub(db, filters);
     if (!stale)
-        return Error{stale.error()};
+        return stale.failure();
     const bool rescrub = options.rescrub || *stale;
     sum.scrubbed = rescrub;
     if (rescrub) {

@@ -13,8 +13,8 @@
 //    merged, and the WAL is checkpointed and truncated, so the old values do
 //    not linger in free pages or the log.
 // One transaction: a failure leaves the database as it was.
-#include "Database.h"
-#include "Result.h"
+#include "store/Database.h"
+#include "base/Result.h"
 
 #include <functional>
 #include <vector>

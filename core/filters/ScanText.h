@@ -2,8 +2,8 @@
 // Small byte-level helpers shared by the secret scanners (TextScanners.cpp,
 // CardScanner.cpp): ASCII classes, memchr/memmem finds, quoted-printable soft
 // breaks. Internal to core/filters.
-#include "Filter.h"
-#include "TextScanners.h"
+#include "model/Filter.h"
+#include "filters/TextScanners.h"
 
 #include <cstring>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "SecretScrubber.h"
+#include "filters/SecretScrubber.h"
 
 #include <QCryptographicHash>
 #include <algorithm>
@@ -234,7 +234,7 @@ Result<std::unique_ptr<SecretScrubber>> SecretScrubber::create(const ScrubSettin
     for (const QString &p : settings.extraKeyPatterns) {
         auto re = BoundedRegex::compile(p, QRegularExpression::CaseInsensitiveOption, QStringLiteral("ERRORDECK_SENSITIVE_KEYS"));
         if (!re)
-            return Error{re.error()};
+            return re.failure();
         s->m_keyRegexes.push_back(std::move(*re));
     }
     for (const QString &p : settings.valuePatterns) {
@@ -242,7 +242,7 @@ Result<std::unique_ptr<SecretScrubber>> SecretScrubber::create(const ScrubSettin
             return Error{QStringLiteral("ERRORDECK_SENSITIVE_VALUES: %1").arg(e)};
         auto re = BoundedRegex::compile(p, {}, QStringLiteral("ERRORDECK_SENSITIVE_VALUES"));
         if (!re)
-            return Error{re.error()};
+            return re.failure();
         s->m_valueRegexes.push_back(std::move(*re));
     }
     return s;

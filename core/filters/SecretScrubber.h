@@ -8,10 +8,10 @@
 // record. Long strings already seen clean are skipped by their hash, key
 // verdicts are cached, and regexes run only for the user's extra patterns.
 // The caches make an instance single-threaded: use one per import.
-#include "Filter.h"
-#include "Hash.h"
-#include "Result.h"
-#include "filters/BoundedRegex.h"
+#include "model/Filter.h"
+#include "base/Hash.h"
+#include "base/Result.h"
+#include "base/BoundedRegex.h"
 #include "filters/TextScanners.h"
 
 #include <QMap>

@@ -1,6 +1,6 @@
-#include "TextScanners.h"
+#include "filters/TextScanners.h"
 
-#include "ScanText.h"
+#include "filters/ScanText.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "ImportFilters.h"
+#include "import/ImportFilters.h"
 
 #include "filters/FilterSet.h"
 
@@ -8,10 +8,10 @@ Result<ImportFilters> makeImportFilters(Database &db)
 {
     auto loaded = FilterSet::load(db);
     if (!loaded)
-        return Error{loaded.error()};
+        return loaded.failure();
     std::shared_ptr<const FilterSet> set(std::move(*loaded));
     if (auto noted = FilterSet::noteImport(db, set.get()); !noted)
-        return Error{noted.error()};
+        return noted.failure();
     ImportFilters f;
     f.scrubber = set;
     f.filter = set;
@@ -29,7 +29,7 @@ ImportFilters nullImportFilters()
 Result<ImportFilters> makeUnfilteredImport(Database &db)
 {
     if (auto noted = FilterSet::noteImport(db, nullptr); !noted)
-        return Error{noted.error()};
+        return noted.failure();
     return nullImportFilters();
 }
 

@@ -3,9 +3,9 @@
 // the database, so they are built for one database connection; `errordeck-cli
 // import`, `errordeck-cli watch` and the app's watched folders all get theirs
 // from makeImportFilters, so a watched folder is filtered exactly like an import.
-#include "Database.h"
-#include "Filter.h"
-#include "Result.h"
+#include "store/Database.h"
+#include "model/Filter.h"
+#include "base/Result.h"
 
 #include <functional>
 #include <memory>

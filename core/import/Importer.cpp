@@ -1,9 +1,9 @@
-#include "Importer.h"
+#include "import/Importer.h"
 
-#include "FileAccess.h"
-#include "Hash.h"
-#include "ReportWriter.h"
-#include "V1Source.h"
+#include "base/FileAccess.h"
+#include "base/Hash.h"
+#include "store/ReportWriter.h"
+#include "import/V1Source.h"
 #include "mail/MailSource.h"
 
 #include <QDir>

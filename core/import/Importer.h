@@ -3,8 +3,8 @@
 // content, feeds its records through the filter pipeline into the store in
 // batches, records how far each file got, and reports progress. Runs on the
 // caller's thread; cancel() may be called from any other.
-#include "Database.h"
-#include "Filter.h"
+#include "store/Database.h"
+#include "model/Filter.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,6 +1,6 @@
-#include "LineReader.h"
+#include "import/LineReader.h"
 
-#include "FileAccess.h"
+#include "base/FileAccess.h"
 
 #include <QFile>
 #include <cerrno>

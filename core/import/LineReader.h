@@ -1,7 +1,7 @@
 #pragma once
 // Reads a file, plain or gzip, as lines without holding it in memory.
 // Lines longer than the limit are skipped without being buffered.
-#include "Result.h"
+#include "base/Result.h"
 
 #include <QString>
 #include <atomic>

@@ -1,4 +1,4 @@
-#include "V1Source.h"
+#include "import/V1Source.h"
 
 #include <cstring>
 

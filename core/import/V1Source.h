@@ -1,7 +1,7 @@
 #pragma once
 // v1 JSON Lines (plain or gzip) as a RecordSource.
-#include "LineReader.h"
-#include "RecordSource.h"
+#include "import/LineReader.h"
+#include "model/RecordSource.h"
 
 namespace ed {
 

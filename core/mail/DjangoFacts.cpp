@@ -1,4 +1,4 @@
-#include "DjangoFacts.h"
+#include "mail/DjangoFacts.h"
 
 #include <QByteArray>
 #include <QRegularExpression>

@@ -12,7 +12,7 @@
 //       <table class="vars"> ... <tr><td>NAME</td><td class="code"><pre>REPR</pre></td></tr> ...
 //
 // Everything between tags is HTML-escaped text; it is unescaped here.
-#include "DjangoReport.h"
+#include "mail/DjangoReportParser.h"
 
 #include <algorithm>
 #include <charconv>

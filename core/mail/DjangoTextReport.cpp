@@ -14,7 +14,7 @@
 //   Settings: Using settings module ..., NAME = repr
 //
 // Sections this parser does not know are kept as text, never a failure.
-#include "DjangoReport.h"
+#include "mail/DjangoReportParser.h"
 
 #include <algorithm>
 

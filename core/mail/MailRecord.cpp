@@ -1,8 +1,8 @@
-#include "MailRecord.h"
+#include "mail/MailRecord.h"
 
-#include "DjangoFacts.h"
-#include "DjangoReport.h"
-#include "JsonWriter.h"
+#include "mail/DjangoFacts.h"
+#include "mail/DjangoReportParser.h"
+#include "base/JsonWriter.h"
 
 #include <QRegularExpression>
 #include <QString>

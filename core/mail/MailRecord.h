@@ -2,8 +2,8 @@
 // One Django e-mail (already through GMime) as one v1 record: an error report
 // from AdminEmailHandler, a broken-link mail from BrokenLinkEmailsMiddleware,
 // or any other mail as a plain report of its subject and body.
-#include "MimeReader.h"
-#include "Result.h"
+#include "mail/MimeReader.h"
+#include "base/Result.h"
 
 #include <string>
 

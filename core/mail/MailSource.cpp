@@ -1,8 +1,8 @@
-#include "MailSource.h"
+#include "mail/MailSource.h"
 
-#include "MailRecord.h"
-#include "MailSplitter.h"
-#include "MimeReader.h"
+#include "mail/MailRecord.h"
+#include "mail/MailSplitter.h"
+#include "mail/MimeReader.h"
 
 namespace ed {
 
@@ -86,7 +86,7 @@ Result<std::unique_ptr<RecordSource>> openMailSource(const QString &path)
 {
     auto splitter = MailSplitter::open(path);
     if (!splitter)
-        return Error{splitter.error()};
+        return splitter.failure();
     return std::unique_ptr<RecordSource>(std::make_unique<MailSource>(std::move(*splitter)));
 }
 

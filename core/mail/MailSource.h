@@ -2,8 +2,8 @@
 // Django's error e-mails as a RecordSource: a single message (.eml), an mbox,
 // or a file of Django's file-based e-mail backend; each message becomes one v1
 // record (see core/mail/ for the parsing).
-#include "Result.h"
-#include "import/RecordSource.h"
+#include "base/Result.h"
+#include "model/RecordSource.h"
 
 #include <memory>
 

@@ -1,6 +1,6 @@
-#include "MailSplitter.h"
+#include "mail/MailSplitter.h"
 
-#include "FileAccess.h"
+#include "base/FileAccess.h"
 
 #include <cstring>
 #include <unistd.h>

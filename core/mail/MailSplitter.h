@@ -5,7 +5,7 @@
 // single message. That framing is not MIME, so it is done here; each message is
 // then handed to GMime whole. Reads the file in blocks and holds one message
 // at a time, capped at kMaxMessageBytes.
-#include "Result.h"
+#include "base/Result.h"
 
 #include <QFile>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "MimeReader.h"
+#include "mail/MimeReader.h"
 
 #include <gmime/gmime.h>
 
@@ -431,14 +431,14 @@ Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mbo
         if (!out.hasText && g_mime_content_type_is_type(ct, "text", "plain")) {
             auto t = partText(GMIME_TEXT_PART(part), "text/plain");
             if (!t)
-                return Error{t.error()};
+                return t.failure();
             out.text = std::move(*t);
             out.hasText = true;
             textPart = part;
         } else if (!out.hasHtml && g_mime_content_type_is_type(ct, "text", "html")) {
             auto t = partText(GMIME_TEXT_PART(part), "text/html");
             if (!t)
-                return Error{t.error()};
+                return t.failure();
             out.html = std::move(*t);
             out.hasHtml = true;
             htmlPart = part;
@@ -447,11 +447,11 @@ Result<MimeMessage> readMimeMessage(std::string_view bytes, std::string_view mbo
     };
     if (top && !GMIME_IS_MULTIPART(top)) {
         if (auto r = consider(top); !r)
-            return Error{r.error()};
+            return r.failure();
     } else {
         while (g_mime_part_iter_is_valid(iter)) {
             if (auto r = consider(g_mime_part_iter_get_current(iter)); !r)
-                return Error{r.error()};
+                return r.failure();
             if (!g_mime_part_iter_next(iter))
                 break;
         }

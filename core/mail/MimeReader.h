@@ -3,7 +3,7 @@
 // text/plain and text/html bodies decoded from their transfer encoding and
 // charset into UTF-8. Problems that make the message unreadable (a broken MIME
 // structure, an unknown charset on non-ASCII text) come back as an Error.
-#include "Result.h"
+#include "base/Result.h"
 
 #include <QString>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Reading back Python's repr() of str values, as Django prints request data,
 // settings and frame variables in its reports.
-#include "DjangoReport.h"
+#include "mail/DjangoReportParser.h"
 
 namespace ed::mail {
 

@@ -1,6 +1,6 @@
-#include "DjangoReport.h"
+#include "send/DjangoReport.h"
 
-#include "PyRepr.h"
+#include "send/PyRepr.h"
 
 #include <QDateTime>
 #include <QJsonArray>

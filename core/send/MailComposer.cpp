@@ -1,7 +1,7 @@
-#include "MailComposer.h"
+#include "send/MailComposer.h"
 
-#include "DjangoReport.h"
-#include "Level.h"
+#include "send/DjangoReport.h"
+#include "base/Level.h"
 
 #include <QDateTime>
 #include <QRegularExpression>

@@ -4,9 +4,9 @@
 // and the text report, the HTML report as an alternative) or, for a 404,
 // BrokenLinkEmailsMiddleware's ("Broken [INTERNAL ]link on HOST", Referrer /
 // Requested URL / User agent / IP address). Reads only the stored, scrubbed record.
-#include "Config.h"
-#include "MailDraft.h"
-#include "ReportStore.h"
+#include "store/Config.h"
+#include "send/MailDraft.h"
+#include "store/ReportStore.h"
 
 #include <QJsonObject>
 #include <QStringList>

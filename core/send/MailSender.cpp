@@ -1,6 +1,6 @@
-#include "MailSender.h"
+#include "send/MailSender.h"
 
-#include "MimeMessage.h"
+#include "send/MimeMessage.h"
 
 #include <QDateTime>
 #include <QDir>

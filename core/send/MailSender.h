@@ -4,8 +4,8 @@
 // (one .eml per message in EMAIL_FILE_PATH) or console (printed).
 // deliver() blocks and touches no database, so the desktop app runs it on a
 // worker thread; SendControl lets another thread cancel it and see progress.
-#include "Config.h"
-#include "PasswordSource.h"
+#include "store/Config.h"
+#include "send/PasswordSource.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "MimeMessage.h"
+#include "send/MimeMessage.h"
 
 #include <QRegularExpression>
 #include <gmime/gmime.h>
@@ -147,7 +147,7 @@ Result<RenderedMessage> renderMessage(const MailDraft &draft)
         return Error{QStringLiteral("SERVER_EMAIL must be exactly one address")};
     auto to = parseMailboxes(draft.to);
     if (!to)
-        return Error{to.error()};
+        return to.failure();
     if (to->isEmpty())
         return Error{QStringLiteral("no recipients")};
 

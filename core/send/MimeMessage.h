@@ -3,8 +3,8 @@
 // new identity for resending, and the CRLF wire form SMTP needs. Headers are
 // only ever set through GMime's API (never pasted together), so text from a
 // report cannot add a header or a recipient.
-#include "MailDraft.h"
-#include "Result.h"
+#include "send/MailDraft.h"
+#include "base/Result.h"
 
 #include <QByteArray>
 #include <QString>

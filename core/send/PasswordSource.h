@@ -3,7 +3,7 @@
 // (qtkeychain) lives behind this interface: keychain/KeychainPasswords.h implements
 // it without widgets, and the desktop app can use the same class. For headless
 // use the ERRORDECK_EMAIL_PASSWORD environment variable wins over the keychain.
-#include "Result.h"
+#include "base/Result.h"
 
 #include <QString>
 #include <optional>

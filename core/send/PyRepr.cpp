@@ -1,4 +1,4 @@
-#include "PyRepr.h"
+#include "send/PyRepr.h"
 
 #include <QRegularExpression>
 

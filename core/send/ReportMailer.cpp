@@ -1,7 +1,7 @@
-#include "ReportMailer.h"
+#include "send/ReportMailer.h"
 
-#include "AppLog.h"
-#include "ReportStore.h"
+#include "base/AppLog.h"
+#include "store/ReportStore.h"
 #include "filters/FilterSet.h"
 
 #include <QDateTime>
@@ -12,7 +12,7 @@ Result<MailDraft> ReportMailer::draftForReport(int64_t reportId, MailAudience au
 {
     auto report = ReportStore(m_db).loadReport(reportId);
     if (!report)
-        return Error{report.error()};
+        return report.failure();
     Config config(m_db);
     return MailComposer(ComposerSettings::fromConfig(config)).compose(*report, audience);
 }
@@ -21,7 +21,7 @@ Result<MailDraft> ReportMailer::draftForIssue(int64_t issueId, MailAudience audi
 {
     Statement st = m_db.conn().prepare("SELECT id FROM reports WHERE issue_id = ? ORDER BY timestamp DESC, id DESC LIMIT 1");
     if (!st.valid())
-        return Error{st.prepareError()};
+        return st.failure();
     st.bind(1, issueId);
     if (!st.step())
         return Error{QStringLiteral("issue #%1 has no reports").arg(issueId)};
@@ -50,7 +50,7 @@ Result<PreparedMail> ReportMailer::prepare(const MailDraft &draft)
                          : QStringLiteral("No recipients: ADMINS is empty (errordeck-cli config set ADMINS '[[\"Name\", \"addr\"]]') and none were given")};
     auto message = renderMessage(draft);
     if (!message)
-        return Error{message.error()};
+        return message.failure();
     PreparedMail p;
     p.draft = draft;
     p.message = std::move(*message);
@@ -66,10 +66,10 @@ Result<PreparedMail> ReportMailer::prepareResend(int64_t logId)
     SendLog log(m_db);
     auto entry = log.entry(logId);
     if (!entry)
-        return Error{entry.error()};
+        return entry.failure();
     auto stored = log.message(logId);
     if (!stored)
-        return Error{stored.error()};
+        return stored.failure();
     auto message = restampMessage(*stored);
     if (!message)
         return Error{QStringLiteral("send log entry #%1: %2").arg(logId).arg(message.error())};
@@ -92,7 +92,7 @@ Result<MailSender> ReportMailer::sender()
     Config config(m_db);
     auto options = deliveryOptionsFromConfig(config);
     if (!options)
-        return Error{options.error()};
+        return options.failure();
     MailSender s(std::move(*options), m_passwords);
     if (m_console)
         s.setConsole(m_console);
@@ -122,7 +122,7 @@ Result<SendResult> ReportMailer::record(const PreparedMail &mail, const MailSend
     // The log keeps nothing the scrubbing rules would mask: when they cannot be
     // read, the attempt is not logged rather than logged unscrubbed.
     auto filters = FilterSet::load(m_db);
-    auto id = filters ? SendLog(m_db, filters->get()).add(e, mail.message.bytes) : Result<int64_t>(Error{filters.error()});
+    auto id = filters ? SendLog(m_db, filters->get()).add(e, mail.message.bytes) : Result<int64_t>(filters.failure());
     if (!id)
         return Error{QStringLiteral("%1; and it could not be logged: %2")
                          .arg(delivery.ok ? QStringLiteral("The message was sent") : delivery.error, id.error())};
@@ -139,7 +139,7 @@ Result<SendResult> ReportMailer::deliverAndRecord(const PreparedMail &mail, Send
 {
     auto s = sender();
     if (!s)
-        return Error{s.error()};
+        return s.failure();
     const Delivery d = s->deliver(mail.envelopeFrom, mail.envelopeTo, mail.message.bytes, control);
     return record(mail, *s, d);
 }
@@ -148,7 +148,7 @@ Result<SendResult> ReportMailer::send(const MailDraft &draft, SendControl *contr
 {
     auto p = prepare(draft);
     if (!p)
-        return Error{p.error()};
+        return p.failure();
     return deliverAndRecord(*p, control);
 }
 
@@ -156,7 +156,7 @@ Result<SendResult> ReportMailer::resend(int64_t logId, SendControl *control)
 {
     auto p = prepareResend(logId);
     if (!p)
-        return Error{p.error()};
+        return p.failure();
     return deliverAndRecord(*p, control);
 }
 
@@ -164,7 +164,7 @@ Result<SendResult> ReportMailer::resendLatestOfReport(int64_t reportId, SendCont
 {
     auto entries = SendLog(m_db).list(1, reportId);
     if (!entries)
-        return Error{entries.error()};
+        return entries.failure();
     if (entries->empty())
         return Error{QStringLiteral("report #%1 has not been e-mailed yet").arg(reportId)};
     return resend(entries->front().id, control);

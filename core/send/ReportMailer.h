@@ -5,17 +5,17 @@
 // Two ways to use it:
 //  - send()/resend()/sendTest(): blocking, all in one (errordeck-cli).
 //  - prepare() on the GUI thread, MailSender::deliver() on a worker thread (no
-//    database there), record() back on the GUI thread (ui/SendDialog does this).
+//    database there), record() back on the GUI thread (ui/dialogs/SendDialog does this).
 // Failures to deliver are not Result errors: they come back logged, in
 // SendResult::entry (outcome Failed, error naming the server), ready for resend.
 // Result errors are for what stops before an attempt (no such report, bad
 // recipients, a broken setting).
-#include "Database.h"
-#include "MailComposer.h"
-#include "MailDraft.h"
-#include "MailSender.h"
-#include "MimeMessage.h"
-#include "SendLog.h"
+#include "store/Database.h"
+#include "send/MailComposer.h"
+#include "send/MailDraft.h"
+#include "send/MailSender.h"
+#include "send/MimeMessage.h"
+#include "send/SendLog.h"
 
 namespace ed {
 

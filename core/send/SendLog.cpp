@@ -1,7 +1,7 @@
-#include "SendLog.h"
+#include "send/SendLog.h"
 
-#include "Compression.h"
-#include "Filter.h"
+#include "base/Compression.h"
+#include "model/Filter.h"
 #include "mail/MimeReader.h"
 
 #include <QDateTime>

@@ -2,9 +2,9 @@
 // The send log (table send_log): every attempt to e-mail a report, with its
 // outcome, the server's answer or the error, and the message itself
 // (zstd-compressed) so that it can be sent again.
-#include "Database.h"
-#include "MailDraft.h"
-#include "Result.h"
+#include "store/Database.h"
+#include "send/MailDraft.h"
+#include "base/Result.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,6 +1,6 @@
-#include "FolderWatcher.h"
+#include "watch/FolderWatcher.h"
 
-#include "WatchWorker.h"
+#include "watch/WatchWorker.h"
 
 #include <QDeadlineTimer>
 

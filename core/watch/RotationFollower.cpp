@@ -1,6 +1,6 @@
-#include "RotationFollower.h"
+#include "watch/RotationFollower.h"
 
-#include "FileAccess.h"
+#include "base/FileAccess.h"
 #include "import/Importer.h"
 
 #include <QDateTime>
@@ -153,7 +153,7 @@ Result<QStringList> RotationFollower::adopt(const QStringList &files)
         done << QStringLiteral("%1 -> %2").arg(row.path, path);
     }
     if (auto c = tx.commit(); !c)
-        return Error{c.error()};
+        return c.failure();
     return done;
 }
 

@@ -17,8 +17,8 @@
 //    replaced or truncated), when the new path's head matches that row's hash.
 // Either way the head hash is checked, so a reused inode cannot mislead it.
 // Only for v1 files: e-mail files are read whole and deduplicated by Message-ID.
-#include "Database.h"
-#include "Result.h"
+#include "store/Database.h"
+#include "base/Result.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,6 +1,6 @@
-#include "WatchWorker.h"
+#include "watch/WatchWorker.h"
 
-#include "AppLog.h"
+#include "base/AppLog.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -3,7 +3,7 @@
 // default settings) and the import filters it gives, built once per process.
 // Each harness defines LLVMFuzzerTestOneInput; libFuzzer calls it (the fuzz
 // preset), or regress_main.cpp does on the committed regression inputs.
-#include "Database.h"
+#include "store/Database.h"
 #include "filters/FilterSet.h"
 
 #include <QTemporaryDir>

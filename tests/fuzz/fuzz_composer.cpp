@@ -4,7 +4,7 @@
 // it must pass the import path (RecordTransformer, which gives the row's level
 // and status) as a stored one has.
 #include "FuzzSupport.h"
-#include "RecordTransformer.h"
+#include "model/RecordTransformer.h"
 #include "send/MailComposer.h"
 #include "send/MimeMessage.h"
 

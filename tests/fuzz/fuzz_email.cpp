@@ -3,7 +3,7 @@
 // (mailToV1Record), and that record through the import path. An input that
 // starts with "From " is an mbox message: its first line is the separator.
 #include "FuzzSupport.h"
-#include "RecordTransformer.h"
+#include "model/RecordTransformer.h"
 #include "mail/MailRecord.h"
 #include "mail/MimeReader.h"
 

@@ -3,7 +3,7 @@
 // (core/send/PyRepr.cpp). Whatever str reprString prints, the reader must give
 // back exactly, alone and inside a list.
 #include "FuzzSupport.h"
-#include "mail/DjangoReport.h"
+#include "mail/DjangoReportParser.h"
 #include "send/PyRepr.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,8 +3,8 @@
 // list run it. A query toSql accepts must also be one SQLite accepts: the
 // language reports bad values itself, with its own message.
 #include "FuzzSupport.h"
-#include "ReportStore.h"
-#include "SearchQuery.h"
+#include "store/ReportStore.h"
+#include "store/SearchQuery.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,7 +2,7 @@
 // default rules, split into parts and full-text columns (RecordTransformer),
 // then judged by the drop, hide and 404 rules.
 #include "FuzzSupport.h"
-#include "RecordTransformer.h"
+#include "model/RecordTransformer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,0 +1,80 @@
+#pragma once
+// Turns one v1 JSON record into what the store writes: indexed columns, a
+// scrubbed body with repeated parts split out (settings, environment, frame
+// source context), full-text columns and the grouping fingerprint.
+// This is the import hot path: it reads simdjson's DOM and writes JSON once.
+#include "model/Filter.h"
+#include "model/Grouping.h"
+#include "base/Hash.h"
+#include "base/Result.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace ed {
+
+struct PendingPart {
+    Hash128 hash;
+    std::string json;
+};
+
+// Hashes of the parts stored already, so a repeated part is neither re-sent nor re-inserted.
+class PartCache {
+public:
+    bool known(const Hash128 &h) const { return m_known.count(h) != 0; }
+    void add(const Hash128 &h)
+    {
+        if (m_known.size() > kMaxEntries)
+            m_known.clear(); // bounded memory; a miss only costs an INSERT OR IGNORE
+        m_known.insert(h);
+    }
+    void clear() { m_known.clear(); }
+
+private:
+    static constexpr size_t kMaxEntries = 1u << 20;
+    std::unordered_set<Hash128, Hash128Hasher> m_known;
+};
+
+struct TransformedRecord {
+    std::string eventId; // empty when the producer gave none
+    Hash128 dedupKey{};  // of the event id, else of the record's content
+    int64_t timestamp = 0;
+    int level = 0;
+    std::string logger, message, site, method, host, path, fullPath, url, referer, userAgent,
+        remoteAddr, user;
+    std::optional<int> statusCode;
+    std::string exceptionType, exceptionValue, exceptionTypes;
+    std::string body;
+    std::vector<PendingPart> newParts;
+    std::string ftsException, ftsFrames;
+    Grouping grouping;
+    int frameCount = 0;
+
+    RecordFacts facts() const;
+};
+
+class RecordTransformer {
+public:
+    RecordTransformer(const Scrubber &scrubber, PartCache &parts);
+    ~RecordTransformer();
+
+    // `json` must stay readable for simdjson::SIMDJSON_PADDING bytes past its end
+    // when `padded` is true; otherwise it is copied.
+    Result<void> transform(std::string_view json, bool padded, TransformedRecord &out);
+
+    // The dedup key of an event id, as transform() computes it (for lookups by id).
+    static Hash128 dedupKeyForEventId(std::string_view eventId);
+
+    // Records larger than this are rejected before parsing.
+    static constexpr size_t kMaxRecordBytes = 16u << 20;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace ed

@@ -1,0 +1,250 @@
+#include "store/Config.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+#include "base/BoundedRegex.h"
+
+namespace ed {
+namespace {
+
+QString expectType(const QJsonValue &v, QJsonValue::Type t, const char *what)
+{
+    return v.type() == t ? QString() : QStringLiteral("must be %1").arg(QString::fromLatin1(what));
+}
+
+QString stringListOf(const QJsonValue &v)
+{
+    if (!v.isArray())
+        return QStringLiteral("must be a list of strings");
+    for (const QJsonValue &x : v.toArray())
+        if (!x.isString())
+            return QStringLiteral("must be a list of strings");
+    return {};
+}
+
+QString regexList(const QJsonValue &v)
+{
+    if (QString e = stringListOf(v); !e.isEmpty())
+        return e;
+    for (const QJsonValue &x : v.toArray()) {
+        const QRegularExpression re(x.toString());
+        if (!re.isValid())
+            return QStringLiteral("'%1' is not a valid regular expression: %2").arg(x.toString(), re.errorString());
+    }
+    return {};
+}
+
+// Scrubbing patterns: valid, and never matching the empty string (a value
+// pattern that does would make every import fail; a key pattern, every key secret).
+QString scrubRegexList(const QJsonValue &v)
+{
+    if (QString e = stringListOf(v); !e.isEmpty())
+        return e;
+    for (const QJsonValue &x : v.toArray())
+        if (QString e = userPatternError(x.toString()); !e.isEmpty())
+            return e;
+    return {};
+}
+
+bool plausibleAddress(const QString &a)
+{
+    static const QRegularExpression re(QStringLiteral(R"(^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+$)"));
+    return re.match(a).hasMatch();
+}
+
+QString peopleList(const QJsonValue &v)
+{
+    if (!v.isArray())
+        return QStringLiteral("must be a list of [name, address] pairs, as in settings.py");
+    for (const QJsonValue &x : v.toArray()) {
+        const QJsonArray pair = x.toArray();
+        if (!x.isArray() || pair.size() != 2 || !pair[0].isString() || !pair[1].isString())
+            return QStringLiteral("must be a list of [name, address] pairs, as in settings.py");
+        if (pair[0].toString().contains(QLatin1Char('\n')) || pair[0].toString().contains(QLatin1Char('\r')))
+            return QStringLiteral("a name may not contain line breaks");
+        if (!plausibleAddress(pair[1].toString()))
+            return QStringLiteral("'%1' is not an e-mail address").arg(pair[1].toString());
+    }
+    return {};
+}
+
+QString validBool(const QJsonValue &v) { return expectType(v, QJsonValue::Bool, "true or false"); }
+QString validString(const QJsonValue &v) { return expectType(v, QJsonValue::String, "a string"); }
+
+QString port(const QJsonValue &v)
+{
+    if (!v.isDouble() || v.toDouble() != double(v.toInt()) || v.toInt() < 1 || v.toInt() > 65535)
+        return QStringLiteral("must be a port number (1-65535)");
+    return {};
+}
+
+QString timeout(const QJsonValue &v)
+{
+    if (v.isNull())
+        return {};
+    if (!v.isDouble() || v.toDouble() <= 0)
+        return QStringLiteral("must be a number of seconds, or null for none");
+    return {};
+}
+
+QString backend(const QJsonValue &v)
+{
+    if (!v.isString())
+        return QStringLiteral("must be a string");
+    const QString b = v.toString().section(QLatin1Char('.'), -2, -2); // Django's dotted name
+    const QString s = v.toString().contains(QLatin1Char('.')) ? b : v.toString();
+    if (s != QLatin1String("smtp") && s != QLatin1String("filebased") && s != QLatin1String("file")
+        && s != QLatin1String("console"))
+        return QStringLiteral("must be smtp, file or console (or Django's backend names)");
+    return {};
+}
+
+QString serverEmail(const QJsonValue &v)
+{
+    if (!v.isString())
+        return QStringLiteral("must be a string");
+    QString a = v.toString();
+    static const QRegularExpression angle(QStringLiteral(R"(<([^>]*)>\s*$)"));
+    if (auto m = angle.match(a); m.hasMatch())
+        a = m.captured(1);
+    return plausibleAddress(a) ? QString() : QStringLiteral("'%1' is not an e-mail address").arg(v.toString());
+}
+
+QJsonArray strings(std::initializer_list<const char *> items)
+{
+    QJsonArray a;
+    for (const char *s : items)
+        a.append(QString::fromLatin1(s));
+    return a;
+}
+
+} // namespace
+
+const std::vector<ConfigEntry> &Config::entries()
+{
+    // Defaults as in Django's global_settings, except where noted.
+    static const std::vector<ConfigEntry> table = {
+        {ConfigKey::IgnorableUrls, "IGNORABLE_404_URLS", QJsonArray(), "404s whose path matches one of these Python regexes are hidden", regexList},
+        {ConfigKey::AppendSlash, "APPEND_SLASH", true, "as in settings.py: a referer equal to the URL without its slash makes a 404 ignorable", validBool},
+        {ConfigKey::InternalIps, "INTERNAL_IPS", QJsonArray(), "client addresses that make a report 'internal'", stringListOf},
+        {ConfigKey::Admins, "ADMINS", QJsonArray(), "who gets server-error reports: [[name, address], ...]", peopleList},
+        {ConfigKey::Managers, "MANAGERS", QJsonArray(), "who gets broken-link reports: [[name, address], ...]", peopleList},
+        {ConfigKey::ServerEmail, "SERVER_EMAIL", QStringLiteral("root@localhost"), "the From address of reports", serverEmail},
+        {ConfigKey::EmailSubjectPrefix, "EMAIL_SUBJECT_PREFIX", QStringLiteral("[Django] "), "put before every subject", validString},
+        {ConfigKey::EmailBackend, "EMAIL_BACKEND", QStringLiteral("smtp"), "smtp, file or console", backend},
+        {ConfigKey::EmailHost, "EMAIL_HOST", QStringLiteral("localhost"), "the SMTP server", validString},
+        {ConfigKey::EmailPort, "EMAIL_PORT", 25, "the SMTP port", port},
+        {ConfigKey::EmailHostUser, "EMAIL_HOST_USER", QString(), "the SMTP user (the password is kept in the system keychain)", validString},
+        {ConfigKey::EmailUseTls, "EMAIL_USE_TLS", false, "STARTTLS", validBool},
+        {ConfigKey::EmailUseSsl, "EMAIL_USE_SSL", false, "implicit TLS (usually port 465)", validBool},
+        {ConfigKey::EmailTimeout, "EMAIL_TIMEOUT", 30, "seconds before a dead server counts as failed (Django's default is none; ErrorDeck's 30)", timeout},
+        {ConfigKey::EmailFilePath, "EMAIL_FILE_PATH", QString(), "the folder the file backend writes to", validString},
+        {ConfigKey::EmailCaFile, "ERRORDECK_EMAIL_CA_FILE", QString(), "a CA certificate file to trust for the SMTP server", validString},
+        {ConfigKey::EmailIncludeHtml, "ERRORDECK_EMAIL_INCLUDE_HTML", true, "attach the HTML report, like AdminEmailHandler(include_html=True)", validBool},
+        {ConfigKey::SensitiveKeys, "ERRORDECK_SENSITIVE_KEYS", QJsonArray(), "more key patterns (regexes, case-insensitive) whose values are scrubbed", scrubRegexList},
+        {ConfigKey::SensitiveValues, "ERRORDECK_SENSITIVE_VALUES", QJsonArray(), "more value regexes scrubbed wherever they stand", scrubRegexList},
+        {ConfigKey::SafeKeys, "ERRORDECK_SAFE_KEYS", QJsonArray(), "keys never scrubbed by name (exact, case-insensitive)", stringListOf},
+        {ConfigKey::HideCrawler404s, "ERRORDECK_HIDE_CRAWLER_404S", false, "hide 404s from known crawlers", validBool},
+        {ConfigKey::CrawlerAgents, "ERRORDECK_CRAWLER_AGENTS",
+         strings({"bot", "crawler", "spider", "slurp", "bingpreview", "facebookexternalhit", "python-requests", "curl/", "wget/"}),
+         "user-agent substrings (case-insensitive) that mark a crawler", stringListOf},
+        {ConfigKey::Hidden404Prefixes, "ERRORDECK_HIDDEN_404_PREFIXES", QJsonArray(), "hide 404s under these path prefixes", stringListOf},
+        {ConfigKey::WatchedFolders, "ERRORDECK_WATCHED_FOLDERS", QJsonArray(), "folders the desktop app imports from as files arrive", stringListOf},
+    };
+    return table;
+}
+
+const ConfigEntry &Config::entry(ConfigKey key)
+{
+    for (const ConfigEntry &e : entries())
+        if (e.key == key)
+            return e;
+    Q_UNREACHABLE();
+}
+
+std::optional<ConfigKey> Config::keyByName(const QString &name)
+{
+    for (const ConfigEntry &e : entries())
+        if (name.compare(QLatin1String(e.name), Qt::CaseInsensitive) == 0)
+            return e.key;
+    return std::nullopt;
+}
+
+Config::Config(Database &db, QObject *parent) : QObject(parent), m_db(db) { reload(); }
+
+void Config::reload()
+{
+    m_values.clear();
+    Statement st = m_db.conn().prepare("SELECT name, value FROM config");
+    while (st.step()) {
+        const auto key = keyByName(st.qtext(0));
+        if (!key)
+            continue; // a setting of a newer version: kept in the table, ignored here
+        const QByteArray json = "[" + QByteArray(st.text(1).data(), qsizetype(st.text(1).size())) + "]";
+        const QJsonArray wrapped = QJsonDocument::fromJson(json).array();
+        if (!wrapped.isEmpty())
+            m_values.insert(int(*key), wrapped.first());
+    }
+}
+
+QJsonValue Config::value(ConfigKey key) const
+{
+    const auto it = m_values.constFind(int(key));
+    return it != m_values.constEnd() ? *it : entry(key).defaultValue;
+}
+
+bool Config::isSet(ConfigKey key) const { return m_values.contains(int(key)); }
+
+Result<void> Config::set(ConfigKey key, const QJsonValue &value)
+{
+    const ConfigEntry &e = entry(key);
+    if (e.validate) {
+        if (QString problem = e.validate(value); !problem.isEmpty())
+            return Error{QStringLiteral("%1 %2").arg(QString::fromLatin1(e.name), problem)};
+    }
+    // A JSON text for any value, scalars included: wrap in an array, strip the brackets.
+    QByteArray json = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    json = json.mid(1, json.size() - 2);
+    Statement st = m_db.conn().prepare(
+        "INSERT INTO config(name, value) VALUES(?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+    st.bind(1, QString::fromLatin1(e.name)).bind(2, std::string_view(json.constData(), size_t(json.size())));
+    if (!st.exec())
+        return Error{QStringLiteral("cannot save %1: %2").arg(QString::fromLatin1(e.name), st.error())};
+    m_values.insert(int(key), value);
+    Q_EMIT changed(key);
+    return {};
+}
+
+Result<void> Config::unset(ConfigKey key)
+{
+    Statement st = m_db.conn().prepare("DELETE FROM config WHERE name = ?");
+    st.bind(1, QString::fromLatin1(entry(key).name));
+    if (!st.exec())
+        return st.failure();
+    m_values.remove(int(key));
+    Q_EMIT changed(key);
+    return {};
+}
+
+QStringList Config::stringList(ConfigKey key) const
+{
+    QStringList out;
+    for (const QJsonValue &v : value(key).toArray())
+        out << v.toString();
+    return out;
+}
+
+QList<QPair<QString, QString>> Config::people(ConfigKey key) const
+{
+    QList<QPair<QString, QString>> out;
+    for (const QJsonValue &v : value(key).toArray()) {
+        const QJsonArray pair = v.toArray();
+        if (pair.size() == 2)
+            out.append({pair[0].toString(), pair[1].toString()});
+    }
+    return out;
+}
+
+} // namespace ed

@@ -1,0 +1,49 @@
+#include "store/DatabaseLocation.h"
+
+#include "store/Database.h"
+
+#include <QRegularExpression>
+#include <QUrl>
+
+namespace ed {
+
+Result<QString> databaseFileFrom(const QString &value, const QString &source)
+{
+    // A scheme of two letters or more: "C:" stays a Windows drive.
+    static const QRegularExpression schemeRe(QStringLiteral("^([A-Za-z][A-Za-z0-9+.-]+):"));
+    const QRegularExpressionMatch m = schemeRe.match(value);
+    if (!m.hasMatch())
+        return value;
+    const QString scheme = m.captured(1).toLower();
+    const QUrl url(value);
+    // What the message may repeat: never the user, password, query or fragment.
+    const QString shown = url.isValid()
+        ? url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
+        : scheme + QStringLiteral(":...");
+    if (scheme == QLatin1String("file")) {
+        if (!url.isValid() || url.hasQuery() || url.hasFragment()
+            || (!url.host().isEmpty() && url.host() != QLatin1String("localhost")) || url.path().isEmpty())
+            return Error{QStringLiteral("%1 %2: a file: URL names a local file (file:PATH or file:///PATH), "
+                                        "without a host or ?options")
+                             .arg(source, shown)};
+        return url.path();
+    }
+    if (scheme == QLatin1String("postgresql") || scheme == QLatin1String("postgres"))
+        return Error{QStringLiteral("%1 %2: PostgreSQL databases are not supported yet (planned); "
+                                    "give the path of a database file")
+                         .arg(source, shown)};
+    return Error{QStringLiteral("%1 %2: unknown URL scheme '%3:'; give the path of a database file "
+                                "(for a file whose name has a colon, write ./NAME)")
+                     .arg(source, shown, scheme)};
+}
+
+Result<QString> chooseDatabaseFile(const QString &dbOption)
+{
+    if (!dbOption.isEmpty())
+        return databaseFileFrom(dbOption, QStringLiteral("--db"));
+    if (const QString env = qEnvironmentVariable("ERRORDECK_DB"); !env.isEmpty())
+        return databaseFileFrom(env, QStringLiteral("ERRORDECK_DB"));
+    return Database::defaultPath();
+}
+
+} // namespace ed

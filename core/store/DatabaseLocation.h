@@ -1,0 +1,22 @@
+#pragma once
+// Where the database is: a --db value, the ERRORDECK_DB variable, or the
+// default file. One reading for the CLI and the app, so that a URL is never
+// taken for a file path (a postgresql://user:pw@host/db once created folders
+// named after it, password included).
+#include "base/Result.h"
+
+#include <QString>
+
+namespace ed {
+
+// A --db or ERRORDECK_DB value (source names which, for the message): a file
+// path, or file:PATH / file:///PATH. Any other URL is refused, never taken for
+// a path; postgresql:// and postgres:// are planned and say so. The message
+// never repeats a password or query from the URL.
+Result<QString> databaseFileFrom(const QString &value, const QString &source);
+
+// The database file to open: `dbOption` (--db) when given, else ERRORDECK_DB,
+// else Database::defaultPath(); each value read by databaseFileFrom().
+Result<QString> chooseDatabaseFile(const QString &dbOption);
+
+} // namespace ed

@@ -1,0 +1,431 @@
+#include "store/ReportStore.h"
+
+#include "base/Compression.h"
+#include "base/Hash.h"
+#include "model/RecordTransformer.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <sqlite3.h>
+
+namespace ed {
+
+void bindVariants(Statement &st, const std::vector<QVariant> &values, int first)
+{
+    int i = first;
+    for (const QVariant &v : values) {
+        if (v.typeId() == QMetaType::LongLong || v.typeId() == QMetaType::Int)
+            st.bind(i++, int64_t(v.toLongLong()));
+        else
+            st.bind(i++, v.toString());
+    }
+}
+
+const char *ReportStore::rowColumns()
+{
+    return "r.id, r.event_id, r.timestamp, r.level, r.logger, r.message, r.status_code, r.site, r.method,"
+           " r.path, r.exception_type, r.exception_value, r.remote_addr, r.issue_id, r.hidden_by, r.frame_count, r.undecided";
+}
+
+ReportRow ReportStore::rowFrom(const Statement &st, int c)
+{
+    ReportRow r;
+    r.id = st.int64(c + 0);
+    r.eventId = st.qtext(c + 1);
+    r.timestamp = st.int64(c + 2);
+    r.level = int(st.int64(c + 3));
+    r.logger = st.qtext(c + 4);
+    r.message = st.qtext(c + 5);
+    if (!st.isNull(c + 6))
+        r.statusCode = int(st.int64(c + 6));
+    r.site = st.qtext(c + 7);
+    r.method = st.qtext(c + 8);
+    r.path = st.qtext(c + 9);
+    r.exceptionType = st.qtext(c + 10);
+    r.exceptionValue = st.qtext(c + 11);
+    r.remoteAddr = st.qtext(c + 12);
+    r.issueId = st.int64(c + 13);
+    r.hiddenBy = st.qtext(c + 14);
+    r.frameCount = int(st.int64(c + 15));
+    r.undecided = st.qtext(c + 16);
+    return r;
+}
+
+const char *ReportStore::sortColumnSql(ReportSort s)
+{
+    switch (s) {
+    case ReportSort::Timestamp: return "r.timestamp";
+    case ReportSort::Level: return "r.level";
+    case ReportSort::Logger: return "r.logger";
+    case ReportSort::Message: return "r.message";
+    case ReportSort::Status: return "r.status_code";
+    case ReportSort::Path: return "r.path";
+    case ReportSort::Type: return "r.exception_type";
+    case ReportSort::Issue: return "r.issue_id";
+    case ReportSort::Id: return "r.id";
+    }
+    return "r.timestamp";
+}
+
+namespace {
+
+const char *issueSortColumn(IssueSort s)
+{
+    switch (s) {
+    case IssueSort::LastSeen: return "last_seen";
+    case IssueSort::FirstSeen: return "first_seen";
+    case IssueSort::Count: return "n";
+    case IssueSort::Title: return "title";
+    case IssueSort::Culprit: return "culprit";
+    case IssueSort::Level: return "level";
+    case IssueSort::Status: return "status";
+    }
+    return "last_seen";
+}
+
+
+IssueRow issueFrom(const Statement &st)
+{
+    IssueRow i;
+    i.id = st.int64(0);
+    i.title = st.qtext(1);
+    i.culprit = st.qtext(2);
+    i.level = int(st.int64(3));
+    i.logger = st.qtext(4);
+    i.exceptionType = st.qtext(5);
+    i.firstSeen = st.int64(6);
+    i.lastSeen = st.int64(7);
+    i.count = st.int64(8);
+    i.hiddenCount = st.int64(9);
+    i.status = IssueStatus(st.int64(10));
+    i.regression = st.int64(11) != 0;
+    return i;
+}
+
+constexpr const char *kIssueColumns =
+    "id, title, culprit, level, logger, exception_type, first_seen, last_seen, count, hidden_count, status, regression";
+
+} // namespace
+
+double ReportStore::loggerShare(const QString &prefix)
+{
+    // Issue counters stand in for a histogram: an issue's reports share its logger.
+    Statement st = m_db.conn().prepare(
+        "SELECT coalesce(sum(CASE WHEN logger = ?1 OR (logger > ?2 AND logger < ?3) THEN count + hidden_count END), 0),"
+        " coalesce(sum(count + hidden_count), 0) FROM issues");
+    st.bind(1, prefix).bind(2, prefix + QLatin1Char('.')).bind(3, prefix + QLatin1Char('/'));
+    if (!st.step() || st.int64(1) == 0)
+        return 0;
+    return double(st.int64(0)) / double(st.int64(1));
+}
+
+Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, int limit, int64_t offset,
+                                                        ReportSort sort, bool descending)
+{
+    auto filter = q.toSql(sort == ReportSort::Timestamp ? [this](const QString &p) { return loggerShare(p); }
+                                                        : std::function<double(const QString &)>());
+    if (!filter)
+        return filter.failure();
+    const char *dir = descending ? "DESC" : "ASC";
+    const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 %4, r.id %4 LIMIT ? OFFSET ?")
+                            .arg(QString::fromLatin1(rowColumns()), filter->fromClause(),
+                                 QString::fromLatin1(sortColumnSql(sort)), QString::fromLatin1(dir));
+    Statement st = m_db.conn().prepare(sql.toStdString());
+    if (!st.valid())
+        return st.failure();
+    bindVariants(st, filter->binds);
+    const int n = int(filter->binds.size());
+    st.bind(n + 1, int64_t(limit)).bind(n + 2, offset);
+    std::vector<ReportRow> rows;
+    while (st.step())
+        rows.push_back(rowFrom(st));
+    if (st.errorCode() != SQLITE_DONE)
+        return st.failure();
+    return rows;
+}
+
+Result<int64_t> ReportStore::countReports(const SearchQuery &q)
+{
+    auto filter = q.toSql();
+    if (!filter)
+        return filter.failure();
+    Statement st = m_db.conn().prepare((QStringLiteral("SELECT count(*)") + filter->fromClause()).toStdString());
+    if (!st.valid())
+        return st.failure();
+    bindVariants(st, filter->binds);
+    if (!st.step())
+        return st.failure();
+    return st.int64(0);
+}
+
+// Loads parts by hash, each once per report: a deep recursion repeats the same
+// frame context hundreds of times.
+struct ReportStore::PartLoader {
+    Statement st;
+    QHash<QByteArray, QJsonObject> cache;
+
+    Result<QJsonObject> get(const QString &hex)
+    {
+        const QByteArray key = hex.toLatin1();
+        if (auto it = cache.constFind(key); it != cache.constEnd())
+            return *it;
+        Hash128 h;
+        if (!fromHex(std::string_view(key.constData(), size_t(key.size())), h))
+            return Error{QStringLiteral("bad part reference %1").arg(hex)};
+        st.reset();
+        st.bindBlob(1, std::string_view(reinterpret_cast<const char *>(h.data()), 16));
+        if (!st.step())
+            return Error{QStringLiteral("missing part %1").arg(hex)};
+        auto json = decompress(st.blob(0));
+        st.reset();
+        if (!json)
+            return json.failure();
+        const QJsonObject part = QJsonDocument::fromJson(QByteArray::fromStdString(*json)).object();
+        cache.insert(key, part);
+        return part;
+    }
+};
+
+// Parts stand at three places only (RecordTransformer puts them there): the
+// settings, the environment, and each frame's source context.
+Result<QJsonObject> ReportStore::expandParts(QJsonObject record, PartLoader &parts)
+{
+    const QString mergeKey = QStringLiteral("$merge");
+    auto merge = [&](QJsonObject &obj) -> Result<void> {
+        const auto ref = obj.constFind(mergeKey);
+        if (ref == obj.constEnd() || !ref->isString())
+            return {};
+        auto part = parts.get(ref->toString());
+        if (!part)
+            return part.failure();
+        obj.remove(mergeKey);
+        for (auto it = part->begin(); it != part->end(); ++it)
+            obj.insert(it.key(), it.value());
+        return {};
+    };
+    for (const QString &key : {QStringLiteral("settings"), QStringLiteral("environment")}) {
+        if (!record.value(key).isObject())
+            continue;
+        QJsonObject obj = record.value(key).toObject();
+        if (auto r = merge(obj); !r)
+            return r.failure();
+        record.insert(key, obj);
+    }
+    // The exception chain, innermost cause last; rebuilt from the inside out.
+    std::vector<QJsonObject> chain;
+    for (QJsonValue e = record.value(QStringLiteral("exception")); e.isObject() && chain.size() < 200;
+         e = e.toObject().value(QStringLiteral("cause")))
+        chain.push_back(e.toObject());
+    for (QJsonObject &exc : chain) {
+        QJsonArray frames = exc.value(QStringLiteral("frames")).toArray();
+        for (qsizetype i = 0; i < frames.size(); ++i) {
+            QJsonObject f = frames[i].toObject();
+            if (!f.contains(mergeKey))
+                continue;
+            if (auto r = merge(f); !r)
+                return r.failure();
+            frames[i] = f;
+        }
+        if (exc.contains(QStringLiteral("frames")))
+            exc.insert(QStringLiteral("frames"), frames);
+    }
+    for (size_t i = chain.size(); i-- > 1;)
+        chain[i - 1].insert(QStringLiteral("cause"), chain[i]);
+    if (!chain.empty())
+        record.insert(QStringLiteral("exception"), chain.front());
+    return record;
+}
+
+Result<ReportDetail> ReportStore::loadReport(int64_t id)
+{
+    Statement st = m_db.conn().prepare(
+        (QStringLiteral("SELECT %1, r.body, r.raw, r.source FROM reports r WHERE r.id = ?").arg(QString::fromLatin1(rowColumns())))
+            .toStdString());
+    st.bind(1, id);
+    if (!st.step()) {
+        if (st.errorCode() == SQLITE_DONE)
+            return Error{QStringLiteral("no report %1").arg(id)};
+        return st.failure();
+    }
+    ReportDetail d;
+    d.row = rowFrom(st);
+    constexpr int kBody = kRowColumnCount, kRaw = kRowColumnCount + 1, kSource = kRowColumnCount + 2;
+    auto body = decompress(st.blob(kBody));
+    if (!body)
+        return Error{QStringLiteral("report %1: %2").arg(id).arg(body.error())};
+    QJsonParseError perr;
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(*body), &perr);
+    if (!doc.isObject())
+        return Error{QStringLiteral("report %1: stored body is not JSON (%2)").arg(id).arg(perr.errorString())};
+    if (!st.isNull(kRaw)) {
+        auto raw = decompress(st.blob(kRaw));
+        if (raw)
+            d.raw = QString::fromStdString(*raw);
+    }
+    d.source = st.qtext(kSource);
+    PartLoader parts{m_db.conn().prepare("SELECT data FROM parts WHERE hash = ?"), {}};
+    auto record = expandParts(doc.object(), parts);
+    if (!record)
+        return record.failure();
+    d.record = *record;
+    return d;
+}
+
+Result<int64_t> ReportStore::findByEventId(const QString &eventId)
+{
+    const Hash128 key = RecordTransformer::dedupKeyForEventId(eventId.toStdString());
+    Statement st = m_db.conn().prepare("SELECT id FROM reports WHERE dedup_key = ?");
+    st.bindBlob(1, std::string_view(reinterpret_cast<const char *>(key.data()), 16));
+    if (!st.step())
+        return Error{QStringLiteral("no report with event id %1").arg(eventId)};
+    return st.int64(0);
+}
+
+Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int limit, int64_t offset, IssueSort sort,
+                                                      bool descending)
+{
+    auto filter = q.toSql();
+    if (!filter)
+        return filter.failure();
+    const QString dir = descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    QString sql;
+    const bool plain = q.text.trimmed().isEmpty() && !q.since && !q.until && !q.issueId;
+    if (plain) {
+        // The stored counters answer without touching the reports.
+        sql = QStringLiteral("SELECT %1, %2 AS n FROM issues WHERE %3 ORDER BY %4 %5, id %5 LIMIT ? OFFSET ?")
+                  .arg(QString::fromLatin1(kIssueColumns),
+                       q.includeHidden ? QStringLiteral("count + hidden_count") : QStringLiteral("count"),
+                       q.includeHidden ? QStringLiteral("count + hidden_count > 0") : QStringLiteral("count > 0"),
+                       QString::fromLatin1(issueSortColumn(sort)), dir);
+    } else {
+        sql = QStringLiteral("SELECT %1, m.n FROM issues JOIN (SELECT r.issue_id AS iid, count(*) AS n%2 GROUP BY r.issue_id) m"
+                             " ON m.iid = issues.id ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
+                  .arg(QString::fromLatin1(kIssueColumns), filter->fromClause(),
+                       QString::fromLatin1(issueSortColumn(sort)), dir);
+    }
+    Statement st = m_db.conn().prepare(sql.toStdString());
+    if (!st.valid())
+        return st.failure();
+    int n = 0;
+    if (!plain) {
+        bindVariants(st, filter->binds);
+        n = int(filter->binds.size());
+    }
+    st.bind(n + 1, int64_t(limit)).bind(n + 2, offset);
+    std::vector<IssueRow> rows;
+    while (st.step()) {
+        IssueRow row = issueFrom(st);
+        row.count = st.int64(12);
+        rows.push_back(row);
+    }
+    if (st.errorCode() != SQLITE_DONE)
+        return st.failure();
+    return rows;
+}
+
+Result<IssueRow> ReportStore::loadIssue(int64_t id)
+{
+    Statement st = m_db.conn().prepare(QStringLiteral("SELECT %1 FROM issues WHERE id = ?").arg(QString::fromLatin1(kIssueColumns)).toStdString());
+    st.bind(1, id);
+    if (!st.step())
+        return Error{QStringLiteral("no issue %1").arg(id)};
+    return issueFrom(st);
+}
+
+Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
+{
+    Statement st = m_db.conn().prepare(
+        "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN ?3 ELSE NULL END,"
+        " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END WHERE id = ?1");
+    st.bind(1, id).bind(2, int(status)).bind(3, QDateTime::currentMSecsSinceEpoch());
+    if (!st.exec())
+        return st.failure();
+    if (m_db.conn().changes() == 0)
+        return Error{QStringLiteral("no issue %1").arg(id)};
+    return {};
+}
+
+Result<std::vector<int64_t>> ReportStore::issueDailyCounts(int64_t issueId, int days, int64_t endMs)
+{
+    constexpr int64_t day = 86400000;
+    const int64_t start = endMs - int64_t(days) * day;
+    Statement st = m_db.conn().prepare(
+        "SELECT (timestamp - ?2) / 86400000, count(*) FROM reports WHERE issue_id = ?1 AND timestamp >= ?2"
+        " AND timestamp < ?3 AND hidden_by IS NULL GROUP BY 1");
+    st.bind(1, issueId).bind(2, start).bind(3, endMs);
+    std::vector<int64_t> counts(size_t(days), 0);
+    while (st.step()) {
+        const int64_t k = st.int64(0);
+        if (k >= 0 && k < days)
+            counts[size_t(k)] = st.int64(1);
+    }
+    if (st.errorCode() != SQLITE_DONE)
+        return st.failure();
+    return counts;
+}
+
+Result<StoreStats> ReportStore::stats()
+{
+    StoreStats s;
+    Connection &c = m_db.conn();
+    Statement st = c.prepare("SELECT count(*), count(hidden_by), min(timestamp), max(timestamp) FROM reports");
+    if (!st.step())
+        return st.failure();
+    s.reports = st.int64(0);
+    s.hidden = st.int64(1);
+    s.firstSeen = st.int64(2);
+    s.lastSeen = st.int64(3);
+    auto issues = c.scalar("SELECT count(*) FROM issues WHERE count + hidden_count > 0");
+    auto parts = c.scalar("SELECT count(*) FROM parts");
+    if (!issues || !parts)
+        return Error{(!issues ? issues : parts).error()};
+    s.issues = *issues;
+    s.parts = *parts;
+    Statement lv = c.prepare("SELECT level, count(*) FROM reports WHERE hidden_by IS NULL GROUP BY level ORDER BY level DESC");
+    while (lv.step())
+        s.byLevel.emplace_back(int(lv.int64(0)), lv.int64(1));
+    Statement lg = c.prepare("SELECT coalesce(logger, ''), count(*) FROM reports WHERE hidden_by IS NULL GROUP BY logger ORDER BY 2 DESC LIMIT 10");
+    while (lg.step())
+        s.byLogger.emplace_back(lg.qtext(0), lg.int64(1));
+    Statement sc = c.prepare("SELECT status_code, count(*) FROM reports WHERE hidden_by IS NULL AND status_code IS NOT NULL GROUP BY status_code ORDER BY 2 DESC");
+    while (sc.step())
+        s.byStatus.emplace_back(int(sc.int64(0)), sc.int64(1));
+    const QString path = m_db.path();
+    s.fileBytes = QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
+    return s;
+}
+
+Result<int64_t> ReportStore::deleteReports(const std::vector<int64_t> &ids)
+{
+    Connection &c = m_db.conn();
+    Transaction tx(c);
+    if (!tx.active())
+        return c.failure();
+    Statement get = c.prepare("SELECT issue_id, hidden_by IS NOT NULL FROM reports WHERE id = ?");
+    Statement delR = c.prepare("DELETE FROM reports WHERE id = ?");
+    Statement delF = c.prepare("DELETE FROM reports_fts WHERE rowid = ?");
+    Statement upd = c.prepare("UPDATE issues SET count = count - ?2, hidden_count = hidden_count - ?3 WHERE id = ?1");
+    int64_t deleted = 0;
+    for (int64_t id : ids) {
+        get.reset();
+        get.bind(1, id);
+        if (!get.step())
+            continue;
+        const int64_t issue = get.int64(0);
+        const bool hidden = get.int64(1) != 0;
+        get.reset();
+        delR.bind(1, id);
+        delF.bind(1, id);
+        upd.bind(1, issue).bind(2, int64_t(hidden ? 0 : 1)).bind(3, int64_t(hidden ? 1 : 0));
+        if (!delR.exec() || !delF.exec() || !upd.exec())
+            return c.failure();
+        ++deleted;
+    }
+    if (auto r = tx.commit(); !r)
+        return r.failure();
+    return deleted;
+}
+
+} // namespace ed

@@ -1,0 +1,103 @@
+#pragma once
+// Reading what is stored: report rows, one report in full, issues, statistics.
+#include "store/Database.h"
+#include "base/Result.h"
+#include "store/SearchQuery.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace ed {
+
+struct ReportRow {
+    int64_t id = 0;
+    QString eventId;
+    int64_t timestamp = 0;
+    int level = 0;
+    QString logger, message;
+    std::optional<int> statusCode;
+    QString site, method, path, exceptionType, exceptionValue, remoteAddr;
+    int64_t issueId = 0;
+    QString hiddenBy;
+    QString undecided; // rules that could not decide on it (regex match limit): it stayed visible
+    int frameCount = 0;
+};
+
+struct ReportDetail {
+    ReportRow row;
+    QJsonObject record; // the whole v1 record, parts put back, scrubbed
+    QString raw;        // the original e-mail text (scrubbed), empty for v1 records
+    QString source;
+};
+
+enum class IssueStatus { Unresolved = 0, Resolved = 1, Ignored = 2 };
+
+struct IssueRow {
+    int64_t id = 0;
+    QString title, culprit;
+    int level = 0;
+    QString logger, exceptionType;
+    int64_t firstSeen = 0, lastSeen = 0;
+    int64_t count = 0, hiddenCount = 0;
+    IssueStatus status = IssueStatus::Unresolved;
+    bool regression = false;
+};
+
+struct StoreStats {
+    int64_t reports = 0, hidden = 0, issues = 0, parts = 0;
+    int64_t firstSeen = 0, lastSeen = 0;
+    int64_t fileBytes = 0;
+    std::vector<std::pair<int, int64_t>> byLevel;        // level, count
+    std::vector<std::pair<QString, int64_t>> byLogger;   // top loggers
+    std::vector<std::pair<int, int64_t>> byStatus;       // status code, count
+};
+
+enum class ReportSort { Timestamp, Level, Logger, Message, Status, Path, Type, Issue, Id };
+enum class IssueSort { LastSeen, FirstSeen, Count, Title, Culprit, Level, Status };
+
+class ReportStore {
+public:
+    explicit ReportStore(Database &db) : m_db(db) {}
+
+    Result<std::vector<ReportRow>> listReports(const SearchQuery &q, int limit, int64_t offset = 0,
+                                               ReportSort sort = ReportSort::Timestamp, bool descending = true);
+    Result<int64_t> countReports(const SearchQuery &q);
+    Result<ReportDetail> loadReport(int64_t id);
+    // By event id (or the Message-ID of an imported e-mail).
+    Result<int64_t> findByEventId(const QString &eventId);
+
+    // Issues with at least one report matching `q` (all issues when q is empty),
+    // with the matching count.
+    Result<std::vector<IssueRow>> listIssues(const SearchQuery &q, int limit, int64_t offset = 0,
+                                             IssueSort sort = IssueSort::LastSeen, bool descending = true);
+    Result<IssueRow> loadIssue(int64_t id);
+    Result<void> setIssueStatus(int64_t id, IssueStatus status);
+    // Reports per day for the last `days` days ending at `endMs`, oldest first.
+    Result<std::vector<int64_t>> issueDailyCounts(int64_t issueId, int days, int64_t endMs);
+
+    Result<StoreStats> stats();
+
+    // Deletes reports (and their full-text rows), keeping issue counts right.
+    Result<int64_t> deleteReports(const std::vector<int64_t> &ids);
+
+    static ReportRow rowFrom(const Statement &st, int firstColumn = 0);
+    static const char *rowColumns(); // "r.id, r.event_id, ..." in rowFrom's order
+    static constexpr int kRowColumnCount = 17; // how many rowColumns() names
+    static const char *sortColumnSql(ReportSort sort); // "r.timestamp", ...
+
+    // The share (0..1) of reports under a logger prefix, from the issue counters.
+    double loggerShare(const QString &prefix);
+
+private:
+    struct PartLoader;
+    Result<QJsonObject> expandParts(QJsonObject record, PartLoader &parts);
+    Database &m_db;
+};
+
+// Binds QVariant values (qint64, QString) to ?s numbered from `first`.
+void bindVariants(Statement &st, const std::vector<QVariant> &values, int first = 1);
+
+} // namespace ed

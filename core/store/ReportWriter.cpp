@@ -1,0 +1,309 @@
+#include "store/ReportWriter.h"
+
+#include <QDateTime>
+#include <sqlite3.h>
+
+#include <algorithm>
+
+namespace ed {
+
+struct ReportWriter::IssueState {
+    int64_t id = 0;
+    int status = 0;
+    std::optional<int64_t> resolvedAt;
+    int level = 0;
+    int64_t firstSeen = INT64_MAX, lastSeen = INT64_MIN;
+    int64_t visible = 0, hidden = 0;
+    bool reopen = false;
+    bool touched = false;
+};
+
+namespace {
+std::string_view sv(const std::string &s) { return s; }
+
+void bindOptText(Statement &st, int i, const std::string &s)
+{
+    if (s.empty())
+        st.bindNull(i);
+    else
+        st.bind(i, sv(s));
+}
+} // namespace
+
+ReportWriter::ReportWriter(Database &db, const Scrubber &scrubber, const RecordFilter &filter)
+    : m_db(db), m_scrubber(scrubber), m_filter(filter), m_transformer(scrubber, m_parts)
+{
+    Connection &c = m_db.conn();
+    m_exists = c.prepare("SELECT 1 FROM reports WHERE dedup_key = ?");
+    m_insertReport = c.prepare(
+        "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method,"
+        " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw,"
+        " undecided) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    m_insertFts = c.prepare("INSERT INTO reports_fts(rowid, message, exception, path, frames) VALUES(?,?,?,?,?)");
+    m_insertPart = c.prepare("INSERT OR IGNORE INTO parts(hash, data) VALUES(?, ?)");
+    m_findIssue = c.prepare("SELECT id, status, resolved_at, level FROM issues WHERE fingerprint = ?");
+    m_insertIssue = c.prepare(
+        "INSERT INTO issues(fingerprint, title, culprit, level, logger, exception_type, first_seen, last_seen)"
+        " VALUES(?,?,?,?,?,?,?,?)");
+    m_updateIssue = c.prepare(
+        "UPDATE issues SET count = count + ?2, hidden_count = hidden_count + ?3,"
+        " first_seen = min(first_seen, ?4), last_seen = max(last_seen, ?5), level = max(level, ?6),"
+        " status = CASE WHEN ?7 THEN 0 ELSE status END, regression = CASE WHEN ?7 THEN 1 ELSE regression END"
+        " WHERE id = ?1");
+    m_progressSt = c.prepare(
+        "INSERT INTO import_files(path, head_hash, offset, line, size, updated_at) VALUES(?,?,?,?,?,?)"
+        " ON CONFLICT(path) DO UPDATE SET head_hash=excluded.head_hash, offset=excluded.offset,"
+        " line=excluded.line, size=excluded.size, updated_at=excluded.updated_at");
+}
+
+ReportWriter::~ReportWriter()
+{
+    if (m_inTx)
+        rollback();
+}
+
+Result<void> ReportWriter::begin()
+{
+    for (Statement *st : {&m_exists, &m_insertReport, &m_insertFts, &m_insertPart, &m_findIssue, &m_insertIssue,
+                          &m_updateIssue, &m_progressSt})
+        if (!st->valid())
+            return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
+    if (auto r = m_db.conn().exec("BEGIN IMMEDIATE"); !r)
+        return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error())};
+    m_inTx = true;
+    m_issues.clear(); // another process may have changed issue states since the last batch
+    m_progress.clear();
+    return {};
+}
+
+Result<ReportWriter::IssueState *> ReportWriter::issueFor(const TransformedRecord &rec)
+{
+    auto it = m_issues.find(rec.grouping.fingerprint);
+    if (it != m_issues.end())
+        return it->second.get();
+    auto state = std::make_unique<IssueState>();
+    const std::string_view fp(reinterpret_cast<const char *>(rec.grouping.fingerprint.data()), 16);
+    m_findIssue.reset();
+    m_findIssue.bindBlob(1, fp);
+    if (m_findIssue.step()) {
+        state->id = m_findIssue.int64(0);
+        state->status = int(m_findIssue.int64(1));
+        if (!m_findIssue.isNull(2))
+            state->resolvedAt = m_findIssue.int64(2);
+        state->level = int(m_findIssue.int64(3));
+        m_findIssue.reset();
+    } else {
+        if (m_findIssue.errorCode() != SQLITE_DONE)
+            return m_findIssue.failure();
+        m_findIssue.reset();
+        m_insertIssue.bindBlob(1, fp)
+            .bind(2, rec.grouping.title)
+            .bind(3, rec.grouping.culprit)
+            .bind(4, rec.level);
+        bindOptText(m_insertIssue, 5, rec.logger);
+        bindOptText(m_insertIssue, 6, rec.exceptionType);
+        m_insertIssue.bind(7, rec.timestamp).bind(8, rec.timestamp);
+        if (!m_insertIssue.exec())
+            return m_insertIssue.failure();
+        state->id = m_db.conn().lastInsertId();
+        state->touched = true; // new: reported as such by add()
+    }
+    IssueState *raw = state.get();
+    m_issues.emplace(rec.grouping.fingerprint, std::move(state));
+    return raw;
+}
+
+IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_view raw, const QString &source)
+{
+    IngestResult result;
+    if (!m_inTx) {
+        result.fatal = true;
+        result.reason = QStringLiteral("internal error: no open batch");
+        return result;
+    }
+    if (auto r = m_transformer.transform(json, padded, m_rec); !r) {
+        result.reason = r.error();
+        return result;
+    }
+    const TransformedRecord &rec = m_rec;
+    const std::string_view key(reinterpret_cast<const char *>(rec.dedupKey.data()), 16);
+    m_exists.reset();
+    m_exists.bindBlob(1, key);
+    const bool exists = m_exists.step();
+    m_exists.reset();
+    if (exists) {
+        result.outcome = IngestOutcome::Duplicate;
+        return result;
+    }
+    const FilterDecision verdict = m_filter.decide(rec.facts());
+    if (verdict.verdict == Verdict::Drop) {
+        result.outcome = IngestOutcome::Dropped;
+        result.reason = verdict.rule;
+        return result;
+    }
+    const bool hidden = verdict.verdict == Verdict::Hide;
+
+    auto issue = issueFor(rec);
+    if (!issue) {
+        result.fatal = true;
+        result.reason = issue.error();
+        return result;
+    }
+    IssueState *is = *issue;
+    result.newIssue = is->touched && is->visible == 0 && is->hidden == 0 && is->firstSeen == INT64_MAX;
+
+    for (const PendingPart &p : rec.newParts) {
+        m_compressor.compress(p.json, m_compressed);
+        m_insertPart.bindBlob(1, std::string_view(reinterpret_cast<const char *>(p.hash.data()), 16))
+            .bindBlob(2, m_compressed);
+        if (!m_insertPart.exec()) {
+            result.fatal = true;
+        result.reason = m_insertPart.error();
+            return result;
+        }
+    }
+
+    m_compressor.compress(rec.body, m_compressed);
+    Statement &st = m_insertReport;
+    st.bindBlob(1, key);
+    bindOptText(st, 2, rec.eventId);
+    st.bind(3, rec.timestamp).bind(4, rec.level);
+    bindOptText(st, 5, rec.logger);
+    st.bind(6, sv(rec.message));
+    if (rec.statusCode)
+        st.bind(7, *rec.statusCode);
+    else
+        st.bindNull(7);
+    bindOptText(st, 8, rec.site);
+    bindOptText(st, 9, rec.method);
+    bindOptText(st, 10, rec.path);
+    bindOptText(st, 11, rec.exceptionType);
+    bindOptText(st, 12, rec.exceptionValue);
+    bindOptText(st, 13, rec.remoteAddr);
+    st.bind(14, is->id);
+    if (hidden)
+        st.bind(15, verdict.rule);
+    else
+        st.bindNull(15);
+    st.bind(16, rec.frameCount);
+    if (source.isEmpty())
+        st.bindNull(17);
+    else
+        st.bind(17, source);
+    st.bindBlob(18, m_compressed);
+    if (raw.empty()) {
+        st.bindNull(19);
+    } else {
+        m_rawScrubbed.assign(raw);
+        m_scrubber.scrubText(m_rawScrubbed);
+        std::string rawCompressed;
+        m_compressor.compress(m_rawScrubbed, rawCompressed);
+        st.bindBlob(19, rawCompressed);
+    }
+    if (verdict.undecided.isEmpty())
+        st.bindNull(20);
+    else
+        st.bind(20, verdict.undecided);
+    if (!st.exec()) {
+        result.fatal = true;
+        result.reason = st.error();
+        return result;
+    }
+    const int64_t reportId = m_db.conn().lastInsertId();
+    m_insertFts.bind(1, reportId).bind(2, sv(rec.message)).bind(3, sv(rec.ftsException)).bind(4, sv(rec.path)).bind(5, sv(rec.ftsFrames));
+    if (!m_insertFts.exec()) {
+        result.fatal = true;
+        result.reason = m_insertFts.error();
+        return result;
+    }
+    for (const PendingPart &p : rec.newParts)
+        m_parts.add(p.hash);
+
+    is->touched = true;
+    (hidden ? is->hidden : is->visible) += 1;
+    is->firstSeen = std::min(is->firstSeen, rec.timestamp);
+    is->lastSeen = std::max(is->lastSeen, rec.timestamp);
+    is->level = std::max(is->level, rec.level);
+    if (!hidden && is->status == 1 && (!is->resolvedAt || rec.timestamp > *is->resolvedAt)) {
+        // A resolved issue seen again after its resolution: reopened, a regression.
+        is->reopen = true;
+        is->status = 0;
+        result.regression = true;
+    }
+    result.outcome = IngestOutcome::Stored;
+    result.hiddenBy = hidden ? verdict.rule : QString();
+    result.reportId = reportId;
+    result.issueId = is->id;
+    return result;
+}
+
+Result<void> ReportWriter::flushIssues()
+{
+    for (auto &[fp, is] : m_issues) {
+        if (!is->touched || (is->visible == 0 && is->hidden == 0 && !is->reopen))
+            continue;
+        m_updateIssue.bind(1, is->id)
+            .bind(2, is->visible)
+            .bind(3, is->hidden)
+            .bind(4, is->firstSeen == INT64_MAX ? INT64_MAX : is->firstSeen)
+            .bind(5, is->lastSeen == INT64_MIN ? INT64_MIN : is->lastSeen)
+            .bind(6, is->level)
+            .bind(7, int64_t(is->reopen ? 1 : 0));
+        if (!m_updateIssue.exec())
+            return m_updateIssue.failure();
+        is->visible = is->hidden = 0;
+        is->reopen = false;
+    }
+    return {};
+}
+
+void ReportWriter::setFileProgress(const FileProgress &p)
+{
+    for (FileProgress &have : m_progress) {
+        if (have.path == p.path) {
+            have = p;
+            return;
+        }
+    }
+    m_progress.push_back(p);
+}
+
+Result<void> ReportWriter::commit()
+{
+    if (!m_inTx)
+        return {};
+    if (auto r = flushIssues(); !r) {
+        rollback();
+        return r;
+    }
+    for (const FileProgress &progress : m_progress) {
+        m_progressSt.bind(1, progress.path)
+            .bindBlob(2, std::string_view(progress.headHash.constData(), size_t(progress.headHash.size())))
+            .bind(3, progress.offset)
+            .bind(4, progress.line)
+            .bind(5, progress.size)
+            .bind(6, QDateTime::currentMSecsSinceEpoch());
+        if (!m_progressSt.exec()) {
+            const QString err = m_progressSt.error();
+            rollback();
+            return Error{err};
+        }
+    }
+    if (auto r = m_db.conn().exec("COMMIT"); !r) {
+        rollback();
+        return Error{QStringLiteral("cannot commit to %1: %2").arg(m_db.path(), r.error())};
+    }
+    m_inTx = false;
+    return {};
+}
+
+void ReportWriter::rollback()
+{
+    if (m_inTx)
+        (void)m_db.conn().exec("ROLLBACK");
+    m_inTx = false;
+    m_issues.clear();
+    m_parts.clear(); // parts added in this batch are gone with it
+}
+
+} // namespace ed

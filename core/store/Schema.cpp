@@ -1,0 +1,151 @@
+#include "store/Schema.h"
+
+namespace ed {
+
+const std::vector<std::string_view> &schemaMigrations()
+{
+    static const std::vector<std::string_view> migrations = {
+        // 0 -> 1: reports, issues, shared parts, full-text index, import progress.
+        R"SQL(
+CREATE TABLE parts (
+    id INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL UNIQUE,          -- XXH3-128 of the JSON
+    data BLOB NOT NULL                  -- zstd-compressed JSON
+);
+CREATE TABLE issues (
+    id INTEGER PRIMARY KEY,
+    fingerprint BLOB NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    culprit TEXT,
+    level INTEGER NOT NULL,
+    logger TEXT,
+    exception_type TEXT,
+    first_seen INTEGER NOT NULL,        -- ms since the epoch, UTC
+    last_seen INTEGER NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0,   -- visible reports
+    hidden_count INTEGER NOT NULL DEFAULT 0,
+    status INTEGER NOT NULL DEFAULT 0,  -- 0 unresolved, 1 resolved, 2 ignored
+    regression INTEGER NOT NULL DEFAULT 0,
+    resolved_at INTEGER
+);
+CREATE INDEX issues_last_seen ON issues(last_seen);
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    dedup_key BLOB NOT NULL UNIQUE,     -- hash of the event id, else of the content
+    event_id TEXT,
+    timestamp INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    logger TEXT,
+    message TEXT NOT NULL,
+    status_code INTEGER,
+    site TEXT,
+    method TEXT,
+    path TEXT,
+    exception_type TEXT,
+    exception_value TEXT,
+    remote_addr TEXT,
+    issue_id INTEGER NOT NULL REFERENCES issues(id),
+    hidden_by TEXT,                     -- the rule that hides it, or NULL
+    frame_count INTEGER NOT NULL DEFAULT 0,
+    source TEXT,                        -- the file it came from
+    body BLOB NOT NULL,                 -- zstd-compressed JSON, parts referenced by hash
+    raw BLOB                            -- zstd-compressed original text when not v1 (e-mails)
+);
+CREATE INDEX reports_time ON reports(timestamp);
+CREATE INDEX reports_level ON reports(level, timestamp);
+CREATE INDEX reports_logger ON reports(logger, timestamp);
+CREATE INDEX reports_status ON reports(status_code, timestamp);
+CREATE INDEX reports_site ON reports(site, timestamp);
+CREATE INDEX reports_path ON reports(path, timestamp);
+CREATE INDEX reports_type ON reports(exception_type, timestamp);
+CREATE INDEX reports_issue ON reports(issue_id, timestamp);
+CREATE VIRTUAL TABLE reports_fts USING fts5(
+    message, exception, path, frames,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE import_files (
+    path TEXT PRIMARY KEY,              -- canonical path
+    head_hash BLOB NOT NULL,            -- hash of the first bytes, to notice a replaced file
+    offset INTEGER NOT NULL,            -- bytes (uncompressed) committed so far
+    line INTEGER NOT NULL,              -- lines committed so far
+    size INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+)SQL",
+        // 1 -> 2: per-database settings (Django's names) and saved searches.
+        R"SQL(
+CREATE TABLE config (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL                 -- JSON
+);
+CREATE TABLE saved_searches (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    query TEXT NOT NULL
+);
+)SQL",
+        // 2 -> 3: send log (core/send/SendLog.h): every attempt to e-mail a report, with
+        // the message kept so it can be resent.
+        R"SQL(
+CREATE TABLE send_log (
+    id INTEGER PRIMARY KEY,
+    created_at INTEGER NOT NULL,        -- ms since the epoch, UTC
+    report_id INTEGER,                  -- NULL for a test message; kept if the report is deleted
+    issue_id INTEGER,
+    audience TEXT NOT NULL,             -- admins, managers, test
+    backend TEXT NOT NULL,              -- smtp, file, console
+    destination TEXT NOT NULL,          -- host:port, the file written, console
+    sender TEXT NOT NULL,               -- envelope sender
+    recipients TEXT NOT NULL,           -- JSON array of envelope recipients
+    subject TEXT NOT NULL,
+    message_id TEXT,
+    outcome INTEGER NOT NULL,           -- 0 sent, 1 failed, 2 cancelled
+    response_code INTEGER,              -- the last SMTP reply code
+    reply TEXT,                         -- the server's last reply
+    error TEXT,                         -- what went wrong, naming the server
+    transcript TEXT,                    -- SMTP dialogue without credentials or content
+    resend_of INTEGER,                  -- the entry this one sent again
+    message_bytes INTEGER NOT NULL,
+    message BLOB NOT NULL               -- zstd-compressed RFC 5322 message
+);
+CREATE INDEX send_log_report ON send_log(report_id, id);
+)SQL",
+        // 3 -> 4: drop and hide rules (core/filters/FilterRules.h), and what the
+        // stored reports were scrubbed with. Reports stored before this version
+        // were not scrubbed: marked so `errordeck-cli rules apply` scrubs them.
+        R"SQL(
+CREATE TABLE filter_rules (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    action TEXT NOT NULL CHECK (action IN ('hide', 'drop')),
+    below_level INTEGER,                -- matches records under this level
+    logger TEXT,                        -- this logger and its children
+    exception_type TEXT,                -- any type in the exception chain
+    message_regex TEXT,
+    status_min INTEGER,
+    status_max INTEGER,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE filter_state (
+    name TEXT PRIMARY KEY,              -- scrubbed_with: fingerprint of the scrubbing rules
+    value TEXT NOT NULL
+);
+INSERT INTO filter_state(name, value) SELECT 'scrubbed_with', 'none' WHERE EXISTS (SELECT 1 FROM reports);
+)SQL",
+        // 4 -> 5: the visible reports by time, in an index of their own. The
+        // app's list and its COUNT skip over index entries only, instead of
+        // reading every row to test hidden_by (a far scroll on 1M reports).
+        R"SQL(
+CREATE INDEX reports_visible_time ON reports(timestamp, id) WHERE hidden_by IS NULL;
+)SQL",
+        // 5 -> 6: the drop and hide rules that could not decide on a report (their
+        // regex passed the match limit), so it stayed visible: a flag to look at.
+        R"SQL(
+ALTER TABLE reports ADD COLUMN undecided TEXT;
+)SQL",
+    };
+    return migrations;
+}
+
+} // namespace ed

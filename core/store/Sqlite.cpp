@@ -1,0 +1,265 @@
+#include "store/Sqlite.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace ed {
+
+Statement::Statement(sqlite3 *db, std::string_view sql) : m_db(db)
+{
+    m_rc = sqlite3_prepare_v3(db, sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
+    if (m_rc != SQLITE_OK) {
+        m_error = QString::fromUtf8(sqlite3_errmsg(db));
+        m_stmt = nullptr;
+    }
+}
+
+Statement::~Statement() { sqlite3_finalize(m_stmt); }
+
+Statement::Statement(Statement &&o) noexcept
+    : m_stmt(std::exchange(o.m_stmt, nullptr)), m_db(o.m_db), m_rc(o.m_rc), m_error(std::move(o.m_error))
+{
+}
+
+Statement &Statement::operator=(Statement &&o) noexcept
+{
+    if (this != &o) {
+        sqlite3_finalize(m_stmt);
+        m_stmt = std::exchange(o.m_stmt, nullptr);
+        m_db = o.m_db;
+        m_rc = o.m_rc;
+        m_error = std::move(o.m_error);
+    }
+    return *this;
+}
+
+Statement &Statement::bind(int i, int64_t v)
+{
+    sqlite3_bind_int64(m_stmt, i, v);
+    return *this;
+}
+
+Statement &Statement::bind(int i, double v)
+{
+    sqlite3_bind_double(m_stmt, i, v);
+    return *this;
+}
+
+Statement &Statement::bind(int i, std::string_view text)
+{
+    sqlite3_bind_text64(m_stmt, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    return *this;
+}
+
+Statement &Statement::bind(int i, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    return bind(i, std::string_view(utf8.constData(), size_t(utf8.size())));
+}
+
+Statement &Statement::bindBlob(int i, std::string_view blob)
+{
+    sqlite3_bind_blob64(m_stmt, i, blob.data(), blob.size(), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement &Statement::bindNull(int i)
+{
+    sqlite3_bind_null(m_stmt, i);
+    return *this;
+}
+
+bool Statement::step()
+{
+    if (!m_stmt)
+        return false;
+    m_rc = sqlite3_step(m_stmt);
+    return m_rc == SQLITE_ROW;
+}
+
+bool Statement::exec()
+{
+    if (!m_stmt)
+        return false;
+    while ((m_rc = sqlite3_step(m_stmt)) == SQLITE_ROW) {
+    }
+    const bool ok = m_rc == SQLITE_DONE;
+    if (!ok)
+        m_error = QString::fromUtf8(sqlite3_errmsg(m_db));
+    sqlite3_reset(m_stmt);
+    return ok;
+}
+
+void Statement::reset()
+{
+    if (m_stmt) {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+    }
+}
+
+bool Statement::isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+int64_t Statement::int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+double Statement::real(int col) const { return sqlite3_column_double(m_stmt, col); }
+
+std::string_view Statement::text(int col) const
+{
+    const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, col));
+    return p ? std::string_view(p, size_t(sqlite3_column_bytes(m_stmt, col))) : std::string_view();
+}
+
+QString Statement::qtext(int col) const
+{
+    const std::string_view t = text(col);
+    return QString::fromUtf8(t.data(), qsizetype(t.size()));
+}
+
+std::string_view Statement::blob(int col) const
+{
+    const auto *p = static_cast<const char *>(sqlite3_column_blob(m_stmt, col));
+    return p ? std::string_view(p, size_t(sqlite3_column_bytes(m_stmt, col))) : std::string_view();
+}
+
+QString Statement::error() const
+{
+    if (!m_error.isEmpty())
+        return m_error;
+    return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString();
+}
+
+Connection::~Connection() { close(); }
+
+Connection::Connection(Connection &&o) noexcept : m_db(std::exchange(o.m_db, nullptr)), m_path(std::move(o.m_path)) {}
+
+Connection &Connection::operator=(Connection &&o) noexcept
+{
+    if (this != &o) {
+        close();
+        m_db = std::exchange(o.m_db, nullptr);
+        m_path = std::move(o.m_path);
+    }
+    return *this;
+}
+
+Result<void> Connection::open(const QString &path, bool create, bool readOnly)
+{
+    close();
+    int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (create && !readOnly)
+        flags |= SQLITE_OPEN_CREATE;
+    flags |= SQLITE_OPEN_NOMUTEX;
+    const QByteArray p = path.toUtf8();
+    sqlite3 *db = nullptr;
+    const int rc = sqlite3_open_v2(p.constData(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        QString msg = db ? QString::fromUtf8(sqlite3_errmsg(db)) : QString::fromUtf8(sqlite3_errstr(rc));
+        sqlite3_close_v2(db);
+        return Error{QStringLiteral("cannot open %1: %2").arg(path, msg), sqliteErrorKind(rc)};
+    }
+    m_db = db;
+    m_path = path;
+    sqlite3_extended_result_codes(m_db, 1);
+    sqlite3_busy_timeout(m_db, 10000);
+    return {};
+}
+
+void Connection::close()
+{
+    if (m_db) {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+    }
+}
+
+Result<void> Connection::exec(std::string_view sql)
+{
+    char *err = nullptr;
+    const std::string s(sql);
+    if (sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        QString msg = QString::fromUtf8(err ? err : sqlite3_errmsg(m_db));
+        sqlite3_free(err);
+        return Error{msg, sqliteErrorKind(sqlite3_extended_errcode(m_db))};
+    }
+    return {};
+}
+
+Result<int64_t> Connection::scalar(std::string_view sql)
+{
+    Statement st = prepare(sql);
+    if (!st.valid())
+        return st.failure();
+    if (!st.step()) {
+        if (st.errorCode() != SQLITE_DONE)
+            return st.failure();
+        return int64_t(0);
+    }
+    return st.int64(0);
+}
+
+ErrorKind sqliteErrorKind(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_INTERRUPT:
+        return ErrorKind::Interrupted;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return ErrorKind::Busy;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return ErrorKind::Corrupt;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        return ErrorKind::Io;
+    case SQLITE_NOTFOUND:
+        return ErrorKind::NotFound;
+    default:
+        return ErrorKind::Failed;
+    }
+}
+
+Error Statement::failure() const
+{
+    if (!m_stmt)
+        return Error{m_error, sqliteErrorKind(m_rc)};
+    return Error{error(), sqliteErrorKind(m_rc)};
+}
+
+Error Connection::failure() const { return Error{lastError(), sqliteErrorKind(m_db ? sqlite3_extended_errcode(m_db) : SQLITE_CANTOPEN)}; }
+
+int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
+int Connection::changes() const { return sqlite3_changes(m_db); }
+int Connection::lastErrorCode() const { return m_db ? (sqlite3_extended_errcode(m_db) & 0xff) : SQLITE_CANTOPEN; }
+QString Connection::lastError() const { return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString(); }
+void Connection::interrupt()
+{
+    if (m_db)
+        sqlite3_interrupt(m_db);
+}
+
+Transaction::Transaction(Connection &c, bool immediate) : m_conn(c)
+{
+    m_active = bool(m_conn.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN"));
+}
+
+Transaction::~Transaction()
+{
+    if (m_active)
+        (void)m_conn.exec("ROLLBACK");
+}
+
+Result<void> Transaction::commit()
+{
+    if (!m_active)
+        return Error{QStringLiteral("no transaction to commit")};
+    auto r = m_conn.exec("COMMIT");
+    if (r)
+        m_active = false;
+    return r;
+}
+
+} // namespace ed

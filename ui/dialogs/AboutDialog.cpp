@@ -1,0 +1,45 @@
+#include "dialogs/AboutDialog.h"
+
+#include <QBoxLayout>
+#include <QDialogButtonBox>
+#include <QIcon>
+#include <QLabel>
+#include <QSysInfo>
+#include <sqlite3.h>
+
+namespace ed {
+
+QString AboutDialog::versionsText()
+{
+    return tr("ErrorDeck %1\nQt %2 (built with %3)\nSQLite %4\n%5")
+        .arg(QStringLiteral(ERRORDECK_VERSION), QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR),
+             QString::fromLatin1(sqlite3_libversion()), QSysInfo::prettyProductName());
+}
+
+AboutDialog::AboutDialog(QWidget *parent) : QDialog(parent)
+{
+    setObjectName(QStringLiteral("aboutDialog"));
+    setWindowTitle(tr("About ErrorDeck"));
+    auto *icon = new QLabel(this);
+    icon->setPixmap(QIcon(QStringLiteral(":/icons/errordeck.svg")).pixmap(64, 64));
+    auto *title = new QLabel(tr("<h2>ErrorDeck</h2><p>Browse a Django site's error reports: import its error e-mails and "
+                                "report files, scrub secrets, drop noise, group reports into issues.</p>"),
+                             this);
+    title->setWordWrap(true);
+    auto *versions = new QLabel(versionsText(), this);
+    versions->setObjectName(QStringLiteral("versions"));
+    versions->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *text = new QVBoxLayout;
+    text->addWidget(title);
+    text->addWidget(versions);
+    auto *row = new QHBoxLayout;
+    row->addWidget(icon, 0, Qt::AlignTop);
+    row->addLayout(text, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(row);
+    layout->addWidget(buttons);
+}
+
+} // namespace ed

@@ -1,0 +1,273 @@
+#include "dialogs/SendDialog.h"
+
+#include "store/ReportStore.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QThread>
+#include <QVBoxLayout>
+
+namespace ed {
+
+SendDialog::SendDialog(Database &db, const PasswordSource *passwords, QWidget *parent)
+    : QDialog(parent), m_db(db), m_mailer(db, passwords)
+{
+    setObjectName(QStringLiteral("sendDialog"));
+    setWindowTitle(tr("E-mail report"));
+    resize(820, 640);
+
+    m_audience = new QComboBox(this);
+    m_audience->setObjectName(QStringLiteral("sendAudience"));
+    m_audience->addItem(tr("Admins (server error report, ADMINS)"), int(MailAudience::Admins));
+    m_audience->addItem(tr("Managers (broken link, MANAGERS)"), int(MailAudience::Managers));
+    m_to = new QLineEdit(this);
+    m_to->setObjectName(QStringLiteral("sendTo"));
+    m_to->setPlaceholderText(tr("ops@example.com, Ana Lima <ana@example.com>"));
+    m_to->setToolTip(tr("Recipients, separated by commas. Only these receive the message."));
+    m_from = new QLabel(this);
+    m_from->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_subject = new QLineEdit(this);
+    m_subject->setObjectName(QStringLiteral("sendSubject"));
+    m_subject->setReadOnly(true);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Send as:"), m_audience);
+    form->addRow(tr("&To:"), m_to);
+    form->addRow(tr("From:"), m_from);
+    form->addRow(tr("Subject:"), m_subject);
+
+    m_tabs = new QTabWidget(this);
+    m_text = new QPlainTextEdit(this);
+    m_text->setReadOnly(true);
+    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_html = new QTextBrowser(this);
+    m_html->setOpenLinks(false);
+    m_tabs->addTab(m_text, tr("Text"));
+    m_tabs->addTab(m_html, tr("HTML"));
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("sendStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 0);
+    m_progress->setVisible(false);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    m_sendButton = m_buttons->addButton(tr("&Send"), QDialogButtonBox::AcceptRole);
+    m_sendButton->setObjectName(QStringLiteral("sendButton"));
+    m_sendButton->setDefault(true);
+    m_retryButton = m_buttons->addButton(tr("&Retry"), QDialogButtonBox::ActionRole);
+    m_retryButton->setObjectName(QStringLiteral("retryButton"));
+    m_retryButton->setVisible(false);
+    m_cancelButton = m_buttons->addButton(tr("S&top"), QDialogButtonBox::ActionRole);
+    m_cancelButton->setVisible(false);
+
+    // Said before sending: with AUTH and no TLS the password goes in clear.
+    auto *securityWarning = new QLabel(this);
+    securityWarning->setObjectName(QStringLiteral("sendSecurityWarning"));
+    securityWarning->setWordWrap(true);
+    securityWarning->setTextFormat(Qt::PlainText);
+    if (auto s = m_mailer.sender(); s && !s->securityWarning().isEmpty())
+        securityWarning->setText(QStringLiteral("⚠ ") + s->securityWarning());
+    securityWarning->setVisible(!securityWarning->text().isEmpty());
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(securityWarning);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_status);
+    layout->addWidget(m_buttons);
+
+    connect(m_sendButton, &QPushButton::clicked, this, &SendDialog::send);
+    connect(m_retryButton, &QPushButton::clicked, this, &SendDialog::retry);
+    connect(m_cancelButton, &QPushButton::clicked, this, [this] {
+        if (m_control)
+            m_control->cancel();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_audience, &QComboBox::currentIndexChanged, this, &SendDialog::recompose);
+}
+
+SendDialog::~SendDialog()
+{
+    if (m_thread) {
+        // Closing mid-send: stop the transfer rather than leave it running.
+        m_control->cancel();
+        m_thread->wait();
+    }
+}
+
+SendDialog *SendDialog::forReport(Database &db, const PasswordSource *passwords, int64_t reportId, MailAudience audience, QWidget *parent)
+{
+    auto *d = new SendDialog(db, passwords, parent);
+    d->load(reportId, false, audience);
+    return d;
+}
+
+SendDialog *SendDialog::forIssue(Database &db, const PasswordSource *passwords, int64_t issueId, MailAudience audience, QWidget *parent)
+{
+    auto *d = new SendDialog(db, passwords, parent);
+    d->load(issueId, true, audience);
+    return d;
+}
+
+void SendDialog::load(int64_t id, bool isIssue, MailAudience audience)
+{
+    m_id = id;
+    m_isIssue = isIssue;
+    // "E-mail managers" is Django's broken-link message: only for a 404.
+    auto draft = isIssue ? m_mailer.draftForIssue(id, MailAudience::Admins) : m_mailer.draftForReport(id, MailAudience::Admins);
+    if (draft) {
+        auto report = ReportStore(m_db).loadReport(draft->reportId);
+        m_canBrokenLink = report && MailComposer::isNotFound(*report);
+    }
+    m_audience->setItemData(1, m_canBrokenLink ? QVariant() : QVariant(0), Qt::UserRole - 1); // disables the item
+    const int index = audience == MailAudience::Managers && m_canBrokenLink ? 1 : 0;
+    if (m_audience->currentIndex() == index)
+        recompose();
+    else
+        m_audience->setCurrentIndex(index);
+}
+
+void SendDialog::recompose()
+{
+    const auto audience = MailAudience(m_audience->currentData().toInt());
+    auto draft = m_isIssue ? m_mailer.draftForIssue(m_id, audience) : m_mailer.draftForReport(m_id, audience);
+    if (!draft) {
+        showError(draft.error());
+        m_sendButton->setEnabled(false);
+        return;
+    }
+    m_draft = *draft;
+    setWindowTitle(audience == MailAudience::Managers ? tr("E-mail managers — report #%1").arg(m_draft.reportId)
+                                                      : tr("E-mail admins — report #%1").arg(m_draft.reportId));
+    m_to->setText(m_draft.to.join(QStringLiteral(", ")));
+    m_from->setText(m_draft.from);
+    m_subject->setText(m_draft.subject);
+    m_subject->setCursorPosition(0);
+    m_text->setPlainText(m_draft.text);
+    m_html->setHtml(m_draft.html);
+    m_tabs->setTabEnabled(1, !m_draft.html.isEmpty());
+    m_status->setText(m_draft.to.isEmpty() ? tr("No recipients configured: enter at least one address.") : QString());
+    m_sendButton->setEnabled(true);
+    m_retryButton->setVisible(false);
+}
+
+void SendDialog::send()
+{
+    MailDraft draft = m_draft;
+    draft.to = QStringList{m_to->text()}; // parseMailboxes reads comma-separated lists
+    auto prepared = m_mailer.prepare(draft);
+    if (!prepared) {
+        showError(prepared.error());
+        return;
+    }
+    start(std::move(*prepared));
+}
+
+void SendDialog::retry()
+{
+    if (!m_lastLogId)
+        return;
+    auto prepared = m_mailer.prepareResend(m_lastLogId);
+    if (!prepared) {
+        showError(prepared.error());
+        return;
+    }
+    start(std::move(*prepared));
+}
+
+void SendDialog::start(PreparedMail mail)
+{
+    auto sender = m_mailer.sender();
+    if (!sender) {
+        showError(sender.error());
+        return;
+    }
+    m_pending = std::make_unique<PreparedMail>(std::move(mail));
+    m_sender = std::make_unique<MailSender>(std::move(*sender));
+    m_control = std::make_unique<SendControl>();
+    m_delivery = std::make_unique<Delivery>();
+    m_control->onProgress = [this](const SendProgress &p) {
+        // Called on the worker: hand the numbers to the GUI thread.
+        QMetaObject::invokeMethod(this, [this, p] {
+            if (p.stage == SendProgress::Transferring && p.bytesTotal > 0) {
+                m_progress->setRange(0, 100);
+                m_progress->setValue(int(100 * p.bytesSent / p.bytesTotal));
+            }
+        }, Qt::QueuedConnection);
+    };
+    m_status->setText(tr("Sending through %1…").arg(m_sender->describe()));
+    m_status->setStyleSheet(QString());
+    setBusy(true);
+    // The worker only reads these; they stay alive until finished() runs.
+    PreparedMail *pending = m_pending.get();
+    MailSender *sendr = m_sender.get();
+    SendControl *control = m_control.get();
+    Delivery *delivery = m_delivery.get();
+    m_thread = QThread::create([pending, sendr, control, delivery] {
+        *delivery = sendr->deliver(pending->envelopeFrom, pending->envelopeTo, pending->message.bytes, control);
+    });
+    connect(m_thread, &QThread::finished, this, &SendDialog::finished);
+    m_thread->start();
+}
+
+void SendDialog::finished()
+{
+    m_thread->deleteLater();
+    m_thread = nullptr;
+    setBusy(false);
+    auto result = m_mailer.record(*m_pending, *m_sender, *m_delivery);
+    m_pending.reset();
+    m_control.reset();
+    if (!result) {
+        showError(result.error());
+        return;
+    }
+    m_lastLogId = result->logId;
+    Q_EMIT attemptLogged(result->logId, result->ok());
+    if (result->ok()) {
+        m_status->setStyleSheet(QString());
+        m_status->setText(tr("Sent to %1 via %2. The server answered: %3 (send log #%4)")
+                              .arg(result->entry.recipients.join(QStringLiteral(", ")), result->entry.destination,
+                                   result->entry.reply.isEmpty() ? tr("OK") : result->entry.reply)
+                              .arg(result->logId));
+        m_retryButton->setVisible(false);
+        m_sendButton->setText(tr("&Send again"));
+    } else {
+        showError(tr("%1\n(Logged as #%2; nothing was lost. Retry sends the same message again.)").arg(result->entry.error).arg(result->logId));
+        m_retryButton->setVisible(!result->entry.error.isEmpty());
+    }
+}
+
+void SendDialog::setBusy(bool busy)
+{
+    m_progress->setRange(0, 0);
+    m_progress->setVisible(busy);
+    m_cancelButton->setVisible(busy);
+    m_sendButton->setEnabled(!busy);
+    m_retryButton->setEnabled(!busy);
+    m_to->setEnabled(!busy);
+    m_audience->setEnabled(!busy);
+    m_buttons->button(QDialogButtonBox::Close)->setEnabled(!busy);
+}
+
+void SendDialog::showError(const QString &message)
+{
+    m_status->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
+    m_status->setText(message);
+}
+
+} // namespace ed

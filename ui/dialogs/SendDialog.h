@@ -1,0 +1,84 @@
+#pragma once
+// "E-mail admins…" / "E-mail managers…": previews the message Django would have
+// sent for a report (or an issue's latest report), lets the user edit the
+// recipients, sends it in the background and shows the server's answer. A
+// failed attempt is logged like any other and can be retried from here.
+//
+// Composing, logging and the database stay on the GUI thread; only
+// MailSender::deliver() (network, keychain) runs on a worker thread.
+#include "store/Database.h"
+#include "send/ReportMailer.h"
+
+#include <QDialog>
+#include <memory>
+
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTabWidget;
+class QTextBrowser;
+class QThread;
+
+namespace ed {
+
+class SendDialog : public QDialog {
+    Q_OBJECT
+public:
+    // `passwords` may be null (then only $ERRORDECK_EMAIL_PASSWORD is used);
+    // the app passes a KeychainPasswords (keychain/KeychainPasswords.h).
+    static SendDialog *forReport(Database &db, const PasswordSource *passwords, int64_t reportId, MailAudience audience,
+                                 QWidget *parent = nullptr);
+    static SendDialog *forIssue(Database &db, const PasswordSource *passwords, int64_t issueId, MailAudience audience,
+                                QWidget *parent = nullptr);
+    ~SendDialog() override;
+
+Q_SIGNALS:
+    // After every attempt (sent or not), for views that list the send log.
+    void attemptLogged(qint64 logId, bool sent);
+
+private:
+    SendDialog(Database &db, const PasswordSource *passwords, QWidget *parent);
+    void load(int64_t id, bool isIssue, MailAudience audience);
+    void recompose();
+    void send();
+    void retry();
+    void start(PreparedMail mail);
+    void finished();
+    void setBusy(bool busy);
+    void showError(const QString &message);
+
+    Database &m_db;
+    ReportMailer m_mailer;
+    int64_t m_id = 0;
+    bool m_isIssue = false;
+    bool m_canBrokenLink = false;
+    MailDraft m_draft;
+
+    // The attempt in flight.
+    std::unique_ptr<PreparedMail> m_pending;
+    std::unique_ptr<MailSender> m_sender;
+    std::unique_ptr<SendControl> m_control;
+    std::unique_ptr<Delivery> m_delivery;
+    QThread *m_thread = nullptr;
+    int64_t m_lastLogId = 0;
+
+    QComboBox *m_audience;
+    QLineEdit *m_to;
+    QLabel *m_from;
+    QLineEdit *m_subject;
+    QTabWidget *m_tabs;
+    QPlainTextEdit *m_text;
+    QTextBrowser *m_html;
+    QLabel *m_status;
+    QProgressBar *m_progress;
+    QPushButton *m_sendButton;
+    QPushButton *m_retryButton;
+    QPushButton *m_cancelButton;
+    QDialogButtonBox *m_buttons;
+};
+
+} // namespace ed

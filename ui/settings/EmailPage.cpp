@@ -1,0 +1,247 @@
+#include "settings/EmailPage.h"
+
+#include "KeychainPasswords.h"
+#include "controllers/MailJob.h"
+#include "views/Theme.h"
+#include "send/PasswordSource.h"
+#include "send/ReportMailer.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QPushButton>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <qt6keychain/keychain.h>
+
+namespace ed {
+
+EmailPage::EmailPage(QWidget *parent) : SettingsPage(parent)
+{
+    auto *form = new QFormLayout(this);
+    m_host = new QLineEdit(this);
+    m_host->setObjectName(QStringLiteral("emailHost"));
+    m_port = new QSpinBox(this);
+    m_port->setObjectName(QStringLiteral("emailPort"));
+    m_port->setRange(1, 65535);
+    m_security = new QComboBox(this);
+    m_security->setObjectName(QStringLiteral("emailSecurity"));
+    m_security->addItems({tr("None"), tr("STARTTLS (EMAIL_USE_TLS)"), tr("SSL/TLS (EMAIL_USE_SSL)")});
+    m_user = new QLineEdit(this);
+    m_user->setObjectName(QStringLiteral("emailUser"));
+    m_password = new QLineEdit(this);
+    m_password->setObjectName(QStringLiteral("emailPassword"));
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(tr("kept in the system keychain"));
+    m_keychain = new QLabel(this);
+    m_keychain->setObjectName(QStringLiteral("keychainStatus"));
+    m_keychain->setWordWrap(true);
+    m_timeout = new QDoubleSpinBox(this);
+    m_timeout->setObjectName(QStringLiteral("emailTimeout"));
+    m_timeout->setRange(0, 3600);
+    m_timeout->setSuffix(tr(" s"));
+    m_timeout->setSpecialValueText(tr("none"));
+    m_serverEmail = new QLineEdit(this);
+    m_serverEmail->setObjectName(QStringLiteral("serverEmail"));
+    m_prefix = new QLineEdit(this);
+    m_prefix->setObjectName(QStringLiteral("subjectPrefix"));
+    m_html = new QCheckBox(tr("Attach the HTML report, like AdminEmailHandler(include_html=True)"), this);
+    m_html->setObjectName(QStringLiteral("includeHtml"));
+
+    addField(form, tr("&Host:"), m_host, ConfigKey::EmailHost);
+    addField(form, tr("&Port:"), m_port, ConfigKey::EmailPort);
+    addField(form, tr("S&ecurity:"), m_security, ConfigKey::EmailUseTls);
+    addField(form, tr("&User:"), m_user, ConfigKey::EmailHostUser);
+    form->addRow(tr("Pass&word:"), m_password);
+    form->addRow(QString(), m_keychain);
+    addField(form, tr("&Timeout:"), m_timeout, ConfigKey::EmailTimeout);
+    addField(form, tr("&SERVER_EMAIL:"), m_serverEmail, ConfigKey::ServerEmail);
+    addField(form, tr("Subject &prefix:"), m_prefix, ConfigKey::EmailSubjectPrefix);
+    addField(form, QString(), m_html, ConfigKey::EmailIncludeHtml);
+
+    // Send test e-mail: to these addresses, else ADMINS.
+    m_testRow = new QWidget(this);
+    m_testTo = new QLineEdit(m_testRow);
+    m_testTo->setObjectName(QStringLiteral("testRecipients"));
+    m_testTo->setPlaceholderText(tr("ADMINS, or addresses separated by commas"));
+    m_testButton = new QPushButton(theme::icon(QStringLiteral("mail")), tr("Send &test e-mail"), m_testRow);
+    m_testButton->setObjectName(QStringLiteral("sendTestEmail"));
+    m_testButton->setToolTip(tr("Saves these settings and sends a test message, showing the server's answer"));
+    auto *testLayout = new QHBoxLayout(m_testRow);
+    testLayout->setContentsMargins(0, 0, 0, 0);
+    testLayout->addWidget(m_testTo, 1);
+    testLayout->addWidget(m_testButton);
+    m_testStatus = new QLabel(this);
+    m_testStatus->setObjectName(QStringLiteral("testStatus"));
+    m_testStatus->setWordWrap(true);
+    m_testStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(tr("Test:"), m_testRow);
+    form->addRow(QString(), m_testStatus);
+    m_testRow->setVisible(false);
+    m_testStatus->setVisible(false);
+    connect(m_testButton, &QPushButton::clicked, this, &EmailPage::testRequested);
+    connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
+    connect(m_security, &QComboBox::activated, this, [this](int i) {
+        // The usual port for the choice, when the port is still a usual one.
+        if (m_port->value() == 25 || m_port->value() == 587 || m_port->value() == 465)
+            m_port->setValue(i == Ssl ? 465 : i == StartTls ? 587 : 25);
+    });
+}
+
+EmailPage::~EmailPage()
+{
+    m_job.reset(); // stops a test in progress while the mailer and keychain are still here
+}
+
+void EmailPage::load(const Config &config)
+{
+    m_host->setText(config.string(ConfigKey::EmailHost));
+    m_port->setValue(config.integer(ConfigKey::EmailPort));
+    m_security->setCurrentIndex(config.flag(ConfigKey::EmailUseSsl) ? Ssl : config.flag(ConfigKey::EmailUseTls) ? StartTls : None);
+    m_user->setText(config.string(ConfigKey::EmailHostUser));
+    const QJsonValue timeout = config.value(ConfigKey::EmailTimeout);
+    m_timeout->setValue(timeout.isNull() ? 0 : timeout.toDouble());
+    m_serverEmail->setText(config.string(ConfigKey::ServerEmail));
+    m_prefix->setText(config.string(ConfigKey::EmailSubjectPrefix));
+    m_html->setChecked(config.flag(ConfigKey::EmailIncludeHtml));
+    m_loadedUser = m_user->text();
+    m_loadedHost = m_host->text();
+    m_passwordEdited = false;
+    m_password->clear();
+    readPassword();
+}
+
+bool EmailPage::apply(Config &config)
+{
+    bool ok = setValue(config, ConfigKey::EmailHost, m_host->text().trimmed());
+    ok = setValue(config, ConfigKey::EmailPort, m_port->value()) && ok;
+    const int sec = m_security->currentIndex();
+    ok = setValue(config, ConfigKey::EmailUseTls, sec == StartTls) && ok;
+    ok = setValue(config, ConfigKey::EmailUseSsl, sec == Ssl) && ok;
+    ok = setValue(config, ConfigKey::EmailHostUser, m_user->text().trimmed()) && ok;
+    ok = setValue(config, ConfigKey::EmailTimeout, m_timeout->value() == 0 ? QJsonValue() : QJsonValue(m_timeout->value())) && ok;
+    ok = setValue(config, ConfigKey::ServerEmail, m_serverEmail->text().trimmed()) && ok;
+    ok = setValue(config, ConfigKey::EmailSubjectPrefix, m_prefix->text()) && ok;
+    ok = setValue(config, ConfigKey::EmailIncludeHtml, m_html->isChecked()) && ok;
+    const QString user = m_user->text().trimmed(), host = m_host->text().trimmed();
+    if (m_passwordEdited || user != m_loadedUser || host != m_loadedHost) {
+        if (!user.isEmpty() && (m_passwordEdited || !m_password->text().isEmpty()))
+            writePassword(user, host);
+        m_loadedUser = user;
+        m_loadedHost = host;
+        m_passwordEdited = false;
+    }
+    return ok;
+}
+
+QString EmailPage::keychainStatus() const { return m_keychain->text(); }
+
+void EmailPage::readPassword()
+{
+    if (m_user->text().isEmpty()) {
+        m_keychain->setText(tr("No user: the server is used without logging in."));
+        return;
+    }
+    auto *job = new QKeychain::ReadPasswordJob(QString::fromLatin1(kKeychainService), this);
+    job->setKey(smtpKeychainKey(m_user->text(), m_host->text()));
+    job->setAutoDelete(true);
+    m_keychain->setText(tr("Reading the password from the keychain…"));
+    connect(job, &QKeychain::Job::finished, this, [this](QKeychain::Job *j) {
+        auto *read = static_cast<QKeychain::ReadPasswordJob *>(j);
+        if (read->error() == QKeychain::NoError) {
+            if (!m_passwordEdited)
+                m_password->setText(read->textData());
+            m_keychain->setText(tr("The password is kept in the system keychain."));
+        } else if (read->error() == QKeychain::EntryNotFound) {
+            m_keychain->setText(tr("No password stored for this user and host."));
+        } else {
+            m_keychain->setText(tr("The keychain is not available: %1").arg(read->errorString()));
+        }
+        Q_EMIT keychainDone();
+    });
+    job->start();
+}
+
+void EmailPage::writePassword(const QString &user, const QString &host)
+{
+    QKeychain::Job *job = nullptr;
+    if (m_password->text().isEmpty()) {
+        auto *del = new QKeychain::DeletePasswordJob(QString::fromLatin1(kKeychainService), this);
+        del->setKey(smtpKeychainKey(user, host));
+        job = del;
+    } else {
+        auto *write = new QKeychain::WritePasswordJob(QString::fromLatin1(kKeychainService), this);
+        write->setKey(smtpKeychainKey(user, host));
+        write->setTextData(m_password->text());
+        job = write;
+    }
+    job->setAutoDelete(true);
+    m_keychain->setText(tr("Saving the password in the keychain…"));
+    connect(job, &QKeychain::Job::finished, this, [this](QKeychain::Job *j) {
+        if (j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound)
+            m_keychain->setText(tr("The password is kept in the system keychain."));
+        else
+            m_keychain->setText(tr("The password could not be saved in the keychain: %1").arg(j->errorString()));
+        Q_EMIT keychainDone();
+    });
+    job->start();
+}
+
+} // namespace ed
+
+namespace ed {
+
+void EmailPage::enableTestSend(Database &db)
+{
+    m_passwords = std::make_unique<KeychainPasswords>();
+    m_mailer = std::make_unique<ReportMailer>(db, m_passwords.get());
+    m_job = std::make_unique<MailJob>(*m_mailer);
+    connect(m_job.get(), &MailJob::finished, this, [this](bool ok, const QString &message, qint64 logId) {
+        m_testButton->setEnabled(true);
+        m_testStatus->setStyleSheet(ok ? QString() : QStringLiteral("color: #b3261e; font-weight: bold;"));
+        m_testStatus->setText(ok ? tr("Sent. The server answered: %1 (send log #%2)").arg(message).arg(logId)
+                                 : tr("Not sent: %1").arg(message));
+        Q_EMIT testFinished(ok, message);
+    });
+    m_testRow->setVisible(true);
+    m_testStatus->setVisible(true);
+}
+
+bool EmailPage::isTestRunning() const { return m_job && m_job->isRunning(); }
+QString EmailPage::testStatus() const { return m_testStatus->text(); }
+
+void EmailPage::sendTest()
+{
+    if (!m_job || m_job->isRunning())
+        return;
+    const auto fail = [this](const QString &message) {
+        m_testStatus->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
+        m_testStatus->setText(tr("Not sent: %1").arg(message));
+        Q_EMIT testFinished(false, message);
+    };
+    QStringList to;
+    if (!m_testTo->text().trimmed().isEmpty())
+        to << m_testTo->text().trimmed(); // parseMailboxes reads comma-separated lists
+    auto prepared = m_mailer->prepare(m_mailer->draftTest(to));
+    if (!prepared)
+        return fail(prepared.error());
+    auto sender = m_mailer->sender();
+    if (!sender)
+        return fail(sender.error());
+    // A password typed here may not be in the keychain yet (it is written
+    // asynchronously on apply): use it as typed. It stays in memory only.
+    DeliveryOptions options = sender->options();
+    if (!options.smtp.user.isEmpty() && !m_password->text().isEmpty())
+        options.smtp.password = m_password->text();
+    MailSender withPassword(std::move(options), m_passwords.get());
+    m_testStatus->setStyleSheet(QString());
+    m_testStatus->setText(tr("Sending a test message to %1 through %2…")
+                              .arg(prepared->envelopeTo.join(QStringLiteral(", ")), withPassword.describe()));
+    m_testButton->setEnabled(false);
+    m_job->start(std::move(*prepared), std::move(withPassword));
+}
+
+} // namespace ed

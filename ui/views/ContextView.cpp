@@ -1,0 +1,34 @@
+#include "views/ContextView.h"
+
+#include "views/KeyValueTable.h"
+
+#include <QBoxLayout>
+#include <QSplitter>
+
+namespace ed {
+
+ContextView::ContextView(QWidget *parent) : QWidget(parent)
+{
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName(QStringLiteral("contextSplitter"));
+    m_settings = new KeyValueTable(tr("Settings"), split);
+    m_environment = new KeyValueTable(tr("Environment"), split);
+    m_extra = new KeyValueTable(tr("Extra"), split);
+    split->addWidget(m_settings);
+    split->addWidget(m_environment);
+    split->addWidget(m_extra);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+}
+
+void ContextView::setRecord(const QJsonObject &record)
+{
+    m_settings->setObject(record.value(QLatin1String("settings")).toObject());
+    m_environment->setObject(record.value(QLatin1String("environment")).toObject());
+    m_extra->setObject(record.value(QLatin1String("extra")).toObject());
+}
+
+} // namespace ed

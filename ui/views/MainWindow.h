@@ -1,0 +1,181 @@
+#pragma once
+// The main window: search bar and chart on top, issues over reports on the
+// left, the selected report's detail on the right, saved searches in a side
+// panel. Menus and the toolbar are built in buildActions(); the Issue and
+// Report menus are where other features add their actions (reportMenu(),
+// issueMenu(), actionToolBar()), using selectedReportIds()/currentIssueId().
+// E-mailing admins and managers (SendDialog, the send log) is wired up in
+// MainWindowMail.cpp; watched folders (FolderWatcher, live refresh,
+// notifications) in MainWindowWatch.cpp.
+#include "store/Config.h"
+#include "store/Database.h"
+#include "store/SearchQuery.h"
+
+#include <QMainWindow>
+#include <memory>
+#include <optional>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QSplitter;
+class QSystemTrayIcon;
+class QTimer;
+class QToolBar;
+class QToolButton;
+
+namespace ed {
+
+class FolderWatcher;
+class ImportController;
+class KeychainPasswords;
+class PasswordSource;
+class ImportProgressBar;
+class IssueListModel;
+class IssueListView;
+class ReportDetailView;
+class ReportListModel;
+class ReportListView;
+class SavedSearchesPanel;
+class SearchBar;
+class TimelineChart;
+struct ImportSummary;
+struct WatchBatch;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(Database db, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Database &database() { return m_db; }
+    Config &config() { return *m_config; }
+
+    // Hooks for report and issue actions.
+    QMenu *reportMenu() const { return m_reportMenu; }
+    QMenu *issueMenu() const { return m_issueMenu; }
+    QToolBar *actionToolBar() const { return m_toolBar; }
+    QList<int64_t> selectedReportIds() const;
+    std::optional<int64_t> currentIssueId() const;
+    std::optional<int64_t> currentReportId() const;
+
+    SearchBar *searchBar() const { return m_search; }
+    IssueListView *issueList() const { return m_issues; }
+    ReportListView *reportList() const { return m_reports; }
+    ReportDetailView *detail() const { return m_detail; }
+    TimelineChart *chart() const { return m_chart; }
+    SavedSearchesPanel *savedSearches() const { return m_saved; }
+    ImportController *importer() const { return m_import; }
+    QAction *action(const QString &name) const; // by objectName, e.g. "actionImport"
+    // The SMTP password's source for sending (the system keychain).
+    const PasswordSource *passwords() const;
+    // Runs while ERRORDECK_WATCHED_FOLDERS names folders; null otherwise.
+    FolderWatcher *folderWatcher() const { return m_watcher; }
+    QLabel *watchStatusLabel() const { return m_watchLabel; }
+
+    // Lists all reports matching the search instead of the selected issue's.
+    void setShowAllReports(bool all);
+    bool showAllReports() const;
+    // Imports in the background; the summary dialog opens when it ends.
+    bool startImport(const QStringList &paths);
+    // On a database without reports: offers the sample reports shipped with the app.
+    void offerSampleImportIfEmpty();
+    bool importSampleReports();
+    // Re-reads the lists (after an import or a change).
+    void refresh();
+    // File › Back Up Database… without its file dialog: starts a consistent copy
+    // at `out` (replaced if it exists) in the background; false when one is
+    // already running. backupFinished() follows; a message box names what went wrong.
+    bool backUpDatabaseTo(const QString &out);
+
+public Q_SLOTS:
+    void openImportDialog();
+    void openSettings();
+    void showAbout();
+    void resolveIssues() ;
+    void ignoreIssues();
+    void reopenIssues();
+    void deleteSelectedReports();
+    void exportSelectedReports();
+    void backUpDatabase(); // File › Back Up Database…
+    void copySelection();
+    // "E-mail admins…" / "E-mail managers…" for the current report or issue.
+    void emailReport(bool managers);
+    void emailIssue(bool managers);
+    void openSendLog();
+
+Q_SIGNALS:
+    void importFinished(const ed::ImportSummary &summary);
+    // A backup started by backUpDatabaseTo() ended: what the status bar or the message box says.
+    void backupFinished(bool ok, const QString &message);
+    // A notification was shown (new issue or regression in a watched folder).
+    void notified(const QString &title, const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *e) override;
+    void dragEnterEvent(QDragEnterEvent *e) override;
+    void dropEvent(QDropEvent *e) override;
+
+private:
+    void buildWidgets();
+    void buildActions();
+    void applyQuery(const SearchQuery &q);
+    void updateReportQuery();
+    void onIssueChanged(std::optional<int64_t> issueId);
+    void onImportFinished(const ImportSummary &summary);
+    void setIssueStatus(int status);
+    void updateActions();
+    void updateCounts();
+    void restoreState();
+    void saveState();
+    // MainWindowMail.cpp
+    void buildMailActions();
+    void updateMailActions();
+    // MainWindowWatch.cpp
+    void setupWatcher();
+    void restartWatcher();
+    void onWatchImported(const WatchBatch &batch);
+    void refreshLive();
+    void showWatchNotice();
+    void notify(const QString &title, const QString &message);
+
+    Database m_db;
+    std::unique_ptr<Config> m_config;
+    SearchQuery m_query;
+    std::optional<int64_t> m_issueId;
+    bool m_selectFirstReport = false;
+    qint64 m_issueCount = -1, m_reportCount = -1;
+
+    SearchBar *m_search = nullptr;
+    TimelineChart *m_chart = nullptr;
+    IssueListModel *m_issueModel = nullptr;
+    IssueListView *m_issues = nullptr;
+    ReportListModel *m_reportModel = nullptr;
+    ReportListView *m_reports = nullptr;
+    ReportDetailView *m_detail = nullptr;
+    SavedSearchesPanel *m_saved = nullptr;
+    QLabel *m_reportsTitle = nullptr;
+    QToolButton *m_allToggle = nullptr;
+    QSplitter *m_hsplit = nullptr, *m_vsplit = nullptr, *m_sideSplit = nullptr, *m_listSplit = nullptr;
+    QLabel *m_countLabel = nullptr;
+    ImportController *m_import = nullptr;
+    ImportProgressBar *m_importBar = nullptr;
+    QMenu *m_reportMenu = nullptr, *m_issueMenu = nullptr;
+    QToolBar *m_toolBar = nullptr;
+
+    // E-mail
+    std::unique_ptr<KeychainPasswords> m_keychain;
+    std::optional<int64_t> m_notFoundCheckedReport, m_notFoundCheckedIssue; // what updateMailActions last looked at
+    bool m_reportIsNotFound = false, m_issueIsNotFound = false;
+    bool m_backupRunning = false; // File › Back Up Database… in the background
+
+    // Watched folders
+    FolderWatcher *m_watcher = nullptr;
+    QLabel *m_watchLabel = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QTimer *m_noticeTimer = nullptr;
+    QList<qint64> m_newIssues, m_regressions; // since the last notification
+    int m_issueScroll = 0, m_reportScroll = 0; // kept across a live refresh
+};
+
+} // namespace ed

@@ -1,0 +1,17 @@
+#pragma once
+// Writing reports out: v1 JSON Lines (the stored record, one per line, which
+// imports again) or Django's text report.
+#include "store/Database.h"
+#include "base/Result.h"
+
+#include <QString>
+#include <vector>
+
+namespace ed {
+
+enum class ExportFormat { JsonLines, DjangoText };
+
+// Returns how many reports were written.
+Result<int> exportReports(Database &db, const std::vector<int64_t> &ids, const QString &path, ExportFormat format);
+
+} // namespace ed
