@@ -2,6 +2,7 @@
 // one report with all its frames, the issue list with counts. Each figure is
 // the median of several runs after one warm-up, as a user re-running a search sees it.
 #include "store/Database.h"
+#include "store/sqlite/Sqlite.h"
 #include "store/ReportStore.h"
 
 #include <QCoreApplication>
@@ -57,13 +58,13 @@ int main(int argc, char **argv)
         std::printf("newest 100 [%-14s] %7.2f ms  (%zu rows)  target < 50 ms\n", *f ? f : "no filter", ms, n);
     }
     // The report with the most frames.
-    Statement st = db->conn().prepare("SELECT id, frame_count FROM reports ORDER BY frame_count DESC LIMIT 1");
+    Statement st = connectionOf(*db).prepare("SELECT id, frame_count FROM reports ORDER BY frame_count DESC LIMIT 1");
     if (st.step()) {
         const int64_t id = st.int64(0);
         const int frames = int(st.int64(1));
         const double ms = medianMs([&] { return bool(store.loadReport(id)); });
         std::printf("one report, %d frames      %7.2f ms  target < 20 ms\n", frames, ms);
-        Statement typical = db->conn().prepare("SELECT id FROM reports WHERE frame_count BETWEEN 3 AND 12 LIMIT 1");
+        Statement typical = connectionOf(*db).prepare("SELECT id FROM reports WHERE frame_count BETWEEN 3 AND 12 LIMIT 1");
         if (typical.step()) {
             const int64_t tid = typical.int64(0);
             std::printf("one report, typical         %7.2f ms\n", medianMs([&] { return bool(store.loadReport(tid)); }));

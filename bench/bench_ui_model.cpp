@@ -10,6 +10,7 @@
 // copied in SQL (new event ids, times shifted back an hour per copy) up to N.
 // The copies are not in the full-text index. An existing --db is reused.
 #include "store/Database.h"
+#include "store/sqlite/Sqlite.h"
 #include "import/ImportFilters.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
@@ -45,7 +46,7 @@ bool buildDatabase(const QString &path, int64_t target, const QString &work)
         std::fprintf(stderr, "%s\n", qPrintable(db.error()));
         return false;
     }
-    auto have = db->conn().scalar("SELECT count(*) FROM reports");
+    auto have = connectionOf(*db).scalar("SELECT count(*) FROM reports");
     if (have && *have >= target) {
         std::printf("reusing %s: %lld reports\n", qPrintable(path), static_cast<long long>(*have));
         return true;
@@ -67,8 +68,8 @@ bool buildDatabase(const QString &path, int64_t target, const QString &work)
     Importer imp(*db, *filters->scrubber, *filters->filter);
     const ImportSummary s = imp.run({seed});
     std::printf("seed: %lld reports generated and imported in %.1f s\n", static_cast<long long>(s.stored), t.elapsed() / 1000.0);
-    const int64_t base = *db->conn().scalar("SELECT max(id) FROM reports");
-    Connection &c = db->conn();
+    const int64_t base = *connectionOf(*db).scalar("SELECT max(id) FROM reports");
+    Connection &c = connectionOf(*db);
     for (int64_t copy = 1; *c.scalar("SELECT count(*) FROM reports") < target; ++copy) {
         Transaction tx(c);
         Statement st = c.prepare(

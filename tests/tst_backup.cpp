@@ -3,6 +3,7 @@
 // real import, every copy opens, passes SQLite's integrity check, and its
 // reports, issue counts and import offsets agree with one another.
 #include "store/Backup.h"
+#include "store/sqlite/Sqlite.h"
 
 #include "TestUtil.h"
 
@@ -22,7 +23,7 @@ namespace {
 
 int64_t scalar(Database &db, const char *sql)
 {
-    auto n = db.conn().scalar(sql);
+    auto n = connectionOf(db).scalar(sql);
     return n ? *n : -1;
 }
 

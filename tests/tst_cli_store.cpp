@@ -2,6 +2,7 @@
 // corrupt file are refused with a message naming them and left untouched; two
 // imports into one database at the same time store each report exactly once.
 #include "TestUtil.h"
+#include "store/sqlite/Sqlite.h"
 
 #include <QProcess>
 #include <QRegularExpression>
@@ -157,7 +158,7 @@ private Q_SLOTS:
         QCOMPARE(skipped, ns);
         auto opened = Database::open(db);
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
-        Connection &c = opened->conn();
+        Connection &c = connectionOf(*opened);
         QCOMPARE(*c.scalar("SELECT count(*) FROM reports"), na + nb + ns);
         QCOMPARE(*c.scalar("SELECT count(DISTINCT event_id) FROM reports"), na + nb + ns);
         QCOMPARE(*c.scalar("SELECT sum(count + hidden_count) FROM issues"), na + nb + ns);

@@ -2,6 +2,7 @@
 // the real Django site sent for the same requests (corpus/emails) and parsed
 // back with Python's email package.
 #include "send_test_support.h"
+#include "store/sqlite/Sqlite.h"
 
 #include "send/DjangoReport.h"
 #include "send/MailComposer.h"
@@ -355,7 +356,7 @@ private Q_SLOTS:
         QVERIFY(d);
         QCOMPARE(d->issueId, report->row.issueId);
         // The latest report of that issue.
-        Statement st = m_db->conn().prepare("SELECT id FROM reports WHERE issue_id = ? ORDER BY timestamp DESC, id DESC LIMIT 1");
+        Statement st = connectionOf(*m_db).prepare("SELECT id FROM reports WHERE issue_id = ? ORDER BY timestamp DESC, id DESC LIMIT 1");
         st.bind(1, report->row.issueId);
         QVERIFY(st.step());
         QCOMPARE(d->reportId, st.int64(0));

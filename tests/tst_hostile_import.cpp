@@ -6,6 +6,7 @@
 // separator cannot fill memory; a NUL in a search term, impossible dates and
 // offsets, and one NUL in a line are handled as such.
 #include "TestUtil.h"
+#include "store/sqlite/Sqlite.h"
 
 #include "base/AppLog.h"
 #include "store/ReportStore.h"
@@ -57,7 +58,7 @@ void makeFifo(const QString &path) { QVERIFY2(::mkfifo(QFile::encodeName(path).c
 
 void link(const QString &target, const QString &at) { QVERIFY2(QFile::link(target, at), qPrintable(at)); }
 
-int64_t count(Database &db, const char *sql) { return *db.conn().scalar(sql); }
+int64_t count(Database &db, const char *sql) { return *connectionOf(db).scalar(sql); }
 
 
 // Starts the resident peak afresh, so that earlier tests' peaks do not hide this one's.
@@ -199,7 +200,7 @@ private Q_SLOTS:
         const QString dbPath = dir.filePath(QStringLiteral("locked.sqlite3"));
         auto db = Database::open(dbPath);
         QVERIFY2(db, qPrintable(db ? QString() : db.error()));
-        QVERIFY(db->conn().exec("BEGIN IMMEDIATE"));
+        QVERIFY(connectionOf(*db).exec("BEGIN IMMEDIATE"));
         QProcess p;
         p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("watch"), QStringLiteral("--db"), dbPath,
                                                  QStringLiteral("--interval"), QStringLiteral("0.2"), folder});
@@ -221,7 +222,7 @@ private Q_SLOTS:
         }
         QVERIFY2(ended, qPrintable(QStringLiteral("still running %1 ms after SIGTERM").arg(took)));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-        QVERIFY(db->conn().exec("ROLLBACK"));
+        QVERIFY(connectionOf(*db).exec("ROLLBACK"));
         QCOMPARE(count(*db, "SELECT count(*) FROM reports"), int64_t(0));
         qInfo("stopped %lld ms after SIGTERM", took);
     }
@@ -434,7 +435,7 @@ private Q_SLOTS:
             }
             auto opened = Database::open(db);
             QVERIFY(opened);
-            QCOMPARE(*opened->conn().scalar("PRAGMA user_version"), int64_t(Database::currentSchemaVersion()));
+            QCOMPARE(*connectionOf(*opened).scalar("PRAGMA user_version"), int64_t(Database::currentSchemaVersion()));
             QCOMPARE(count(*opened, "SELECT count(*) FROM reports"), int64_t(1));
         }
     }

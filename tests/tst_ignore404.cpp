@@ -3,6 +3,7 @@
 // running Django 3.2, tests/data/), and against what the real corpus site
 // mailed, request by request.
 #include "store/Config.h"
+#include "store/sqlite/Sqlite.h"
 #include "store/ReportStore.h"
 #include "filters/FilterSet.h"
 #include "filters/NotFoundRules.h"
@@ -191,7 +192,7 @@ private Q_SLOTS:
 
         // hidden_by per event id.
         QHash<QString, QString> hiddenBy;
-        Statement st = db->conn().prepare("SELECT event_id, hidden_by FROM reports");
+        Statement st = connectionOf(*db).prepare("SELECT event_id, hidden_by FROM reports");
         while (st.step())
             hiddenBy.insert(st.qtext(0), st.isNull(1) ? QString() : st.qtext(1));
         QCOMPARE(hiddenBy.size(), 98);
@@ -234,7 +235,7 @@ private Q_SLOTS:
         QCOMPARE(checked, 43);
         QVERIFY(visible > 5 && visible < checked);
         // Non-404 reports are not touched by the 404 rules.
-        Statement other = db->conn().prepare("SELECT count(*) FROM reports WHERE hidden_by IS NOT NULL AND status_code IS NOT 404");
+        Statement other = connectionOf(*db).prepare("SELECT count(*) FROM reports WHERE hidden_by IS NOT NULL AND status_code IS NOT 404");
         QVERIFY(other.step());
         QCOMPARE(other.int64(0), int64_t(0));
     }

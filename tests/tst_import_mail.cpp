@@ -2,6 +2,7 @@
 // through the real Importer into a real SQLite file: the corpus against the
 // same events in records.jsonl, the encodings GMime decodes, and bad input.
 #include "store/ReportStore.h"
+#include "store/sqlite/Sqlite.h"
 #include "TestUtil.h"
 
 #include <QJsonArray>
@@ -71,7 +72,7 @@ struct Fixture {
         writeFile(p, data);
         return p;
     }
-    int64_t reports() { return *db.conn().scalar("SELECT count(*) FROM reports"); }
+    int64_t reports() { return *connectionOf(db).scalar("SELECT count(*) FROM reports"); }
     QJsonObject onlyRecord()
     {
         ReportStore store(db);

@@ -1,5 +1,6 @@
 // Importing v1 JSON Lines: the corpus, idempotence, resume after a kill, and bad input.
 #include "store/ReportStore.h"
+#include "store/sqlite/Sqlite.h"
 #include "TestUtil.h"
 
 #include <QProcess>
@@ -42,7 +43,7 @@ struct Fixture {
         f.write(data);
         return p;
     }
-    int64_t reports() { return *db.conn().scalar("SELECT count(*) FROM reports"); }
+    int64_t reports() { return *connectionOf(db).scalar("SELECT count(*) FROM reports"); }
 };
 
 } // namespace
@@ -144,7 +145,7 @@ private Q_SLOTS:
         const auto c = importPlain(f->db, {copy});
         QCOMPARE(c.duplicates, int64_t(98));
         QCOMPARE(f->reports(), int64_t(98));
-        QCOMPARE(*f->db.conn().scalar("SELECT sum(count) FROM issues"), int64_t(98));
+        QCOMPARE(*f->connectionOf(db).scalar("SELECT sum(count) FROM issues"), int64_t(98));
     }
 
     void withoutEventIdContentDecides()
@@ -218,7 +219,7 @@ private Q_SLOTS:
         QVERIFY2(byLine.value(16).contains(QStringLiteral("no newline")), qPrintable(byLine.value(16)));
         // Nothing half-stored: only the good records and their issues.
         QCOMPARE(f->reports(), int64_t(3));
-        QCOMPARE(*f->db.conn().scalar("SELECT count(*) FROM reports_fts"), int64_t(3));
+        QCOMPARE(*f->connectionOf(db).scalar("SELECT count(*) FROM reports_fts"), int64_t(3));
         ReportStore store(f->db);
         auto g2 = store.loadReport(*store.findByEventId(QStringLiteral("g2")));
         QVERIFY(g2);
@@ -313,8 +314,8 @@ private Q_SLOTS:
     {
         std::unique_ptr<Fixture> f(*Fixture::make());
         QCOMPARE(importPlain(f->db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
-        const int64_t pages = *f->db.conn().scalar("PRAGMA page_count");
-        QVERIFY(f->db.conn().exec("PRAGMA max_page_count=" + std::to_string(pages + 8)));
+        const int64_t pages = *f->connectionOf(db).scalar("PRAGMA page_count");
+        QVERIFY(f->connectionOf(db).exec("PRAGMA max_page_count=" + std::to_string(pages + 8)));
         // More than 8 pages of new reports: the same corpus under fresh event ids.
         QByteArray more;
         for (const QByteArray &line : corpusBytes().split('\n'))
@@ -326,13 +327,13 @@ private Q_SLOTS:
         QVERIFY(s.fatal.contains(f->db.path()));
         const int64_t stored = f->reports();
         QVERIFY(stored >= 98 && stored < 196);
-        auto check = f->db.conn().prepare("PRAGMA integrity_check");
+        auto check = f->connectionOf(db).prepare("PRAGMA integrity_check");
         QVERIFY(check.step());
         QCOMPARE(check.qtext(0), QStringLiteral("ok"));
-        QCOMPARE(*f->db.conn().scalar("SELECT sum(count + hidden_count) FROM issues"), stored);
-        QCOMPARE(*f->db.conn().scalar("SELECT count(*) FROM reports_fts"), stored);
+        QCOMPARE(*f->connectionOf(db).scalar("SELECT sum(count + hidden_count) FROM issues"), stored);
+        QCOMPARE(*f->connectionOf(db).scalar("SELECT count(*) FROM reports_fts"), stored);
         // Room again: the same import goes on and ends with each report once.
-        QVERIFY(f->db.conn().exec("PRAGMA max_page_count=1073741823"));
+        QVERIFY(f->connectionOf(db).exec("PRAGMA max_page_count=1073741823"));
         const auto again = importPlain(f->db, {path});
         QVERIFY2(again.fatal.isEmpty(), qPrintable(again.fatal));
         QCOMPARE(f->reports(), int64_t(196));
@@ -387,15 +388,15 @@ private Q_SLOTS:
         {
             auto db = Database::open(dbPath);
             QVERIFY2(db, qPrintable(db ? QString() : db.error()));
-            afterKill = *db->conn().scalar("SELECT count(*) FROM reports");
-            auto check = db->conn().prepare("PRAGMA integrity_check");
+            afterKill = *connectionOf(*db).scalar("SELECT count(*) FROM reports");
+            auto check = connectionOf(*db).prepare("PRAGMA integrity_check");
             QVERIFY(check.step());
             QCOMPARE(check.qtext(0), QStringLiteral("ok"));
             // Issue counts agree with the reports that made it.
-            QCOMPARE(*db->conn().scalar("SELECT sum(count + hidden_count) FROM issues"), afterKill);
+            QCOMPARE(*connectionOf(*db).scalar("SELECT sum(count + hidden_count) FROM issues"), afterKill);
             // How far the killed import recorded it got, committed with its reports.
-            QCOMPARE(*db->conn().scalar("SELECT count(*) FROM import_files"), int64_t(1));
-            recordedLine = *db->conn().scalar("SELECT line FROM import_files");
+            QCOMPARE(*connectionOf(*db).scalar("SELECT count(*) FROM import_files"), int64_t(1));
+            recordedLine = *connectionOf(*db).scalar("SELECT line FROM import_files");
         }
         QVERIFY(afterKill > 0);
         QVERIFY2(afterKill < total, "the import stored everything before it was killed");
@@ -412,10 +413,10 @@ private Q_SLOTS:
         QCOMPARE(second.value(QStringLiteral("duplicates")).toInteger(-1), int64_t(0));
         QCOMPARE(second.value(QStringLiteral("stored")).toInteger(-1), total - afterKill);
         auto db = Database::open(dbPath);
-        QCOMPARE(*db->conn().scalar("SELECT count(*) FROM reports"), total);
-        QCOMPARE(*db->conn().scalar("SELECT count(DISTINCT event_id) FROM reports"), total);
-        QCOMPARE(*db->conn().scalar("SELECT sum(count + hidden_count) FROM issues"), total);
-        QCOMPARE(*db->conn().scalar("SELECT count(*) FROM reports_fts"), total);
+        QCOMPARE(*connectionOf(*db).scalar("SELECT count(*) FROM reports"), total);
+        QCOMPARE(*connectionOf(*db).scalar("SELECT count(DISTINCT event_id) FROM reports"), total);
+        QCOMPARE(*connectionOf(*db).scalar("SELECT sum(count + hidden_count) FROM issues"), total);
+        QCOMPARE(*connectionOf(*db).scalar("SELECT count(*) FROM reports_fts"), total);
     }
 };
 

@@ -4,6 +4,7 @@
 // unscrubbed reports so `rules apply` scrubs them; a migration that fails
 // midway leaves the file as it was.
 #include "store/Config.h"
+#include "store/sqlite/Sqlite.h"
 #include "store/ReportStore.h"
 #include "TestUtil.h"
 #include "filters/FilterSet.h"
@@ -58,7 +59,7 @@ QStringList describe(const QString &path)
     return out;
 }
 
-int64_t count(Database &db, const char *sql) { return *db.conn().scalar(sql); }
+int64_t count(Database &db, const char *sql) { return *connectionOf(db).scalar(sql); }
 
 } // namespace
 
@@ -95,7 +96,7 @@ private Q_SLOTS:
         QCOMPARE(count(*db, "PRAGMA application_id"), int64_t(Database::kApplicationId));
         // Every later table and index is there.
         for (const char *name : {"send_log", "filter_rules", "filter_state", "reports_visible_time"})
-            QCOMPARE(*db->conn().scalar(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + name + "'"), int64_t(1));
+            QCOMPARE(*connectionOf(*db).scalar(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + name + "'"), int64_t(1));
         // And every later column (5 -> 6: the flag of rules that could not decide, none here).
         QCOMPARE(count(*db, "SELECT count(*) FROM pragma_table_info('reports') WHERE name = 'undecided'"), int64_t(1));
         QCOMPARE(count(*db, "SELECT count(*) FROM reports WHERE undecided IS NOT NULL"), int64_t(0));
@@ -120,7 +121,7 @@ private Q_SLOTS:
         Config config(*db);
         QCOMPARE(config.value(ConfigKey::Admins).toArray().at(0).toArray().at(1).toString(), QStringLiteral("ops@example.com"));
         QCOMPARE(count(*db, "SELECT sum(count + hidden_count) FROM issues"), int64_t(kEventIds.size()));
-        auto check = db->conn().prepare("PRAGMA integrity_check");
+        auto check = connectionOf(*db).prepare("PRAGMA integrity_check");
         QVERIFY(check.step());
         QCOMPARE(check.qtext(0), QStringLiteral("ok"));
 

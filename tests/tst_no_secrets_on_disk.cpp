@@ -6,6 +6,7 @@
 // new pattern, it finds no secret of truth.json; after an import without
 // scrubbing it finds them (asserted in the same test, so the check can fail).
 #include "store/Config.h"
+#include "store/sqlite/Sqlite.h"
 #include "filters/FilterSet.h"
 #include "filters/RuleApplier.h"
 #include "import/Importer.h"
@@ -55,7 +56,7 @@ QSet<QString> secretsInFiles(const QStringList &secrets, const QStringList &path
 
 int64_t scalar(Database &db, const char *sql)
 {
-    auto n = db.conn().scalar(sql);
+    auto n = connectionOf(db).scalar(sql);
     return n ? *n : -1;
 }
 
@@ -131,7 +132,7 @@ class TestNoSecretsOnDisk : public QObject {
         QVERIFY2(draft, qPrintable(draft ? QString() : draft.error()));
         auto sent = mailer.send(*draft);
         QVERIFY2(sent && sent->ok(), qPrintable(sent ? sent->error() : sent.error()));
-        QVERIFY(db.conn().exec("INSERT INTO saved_searches(name, query) VALUES('fruit', 'path:/kiwi*')"));
+        QVERIFY(connectionOf(db).exec("INSERT INTO saved_searches(name, query) VALUES('fruit', 'path:/kiwi*')"));
         // The check can fail: the word is in the send log and the saved search now.
         const QStringList before = SecretScanner({kNewSecret}).scan(db.path()).found.filter(QStringLiteral("send_log."));
         QVERIFY2(!before.isEmpty(), "the sent message should hold the word before the new pattern");
@@ -292,7 +293,7 @@ private Q_SLOTS:
         auto db = importInto(path, QStringList{QStringLiteral(ERRORDECK_CORPUS "/records.jsonl")} + mailSources() + QStringList{m_base64},
                              false, 69);
         QVERIFY(db);
-        QVERIFY(db->conn().exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+        QVERIFY(connectionOf(*db).exec("PRAGMA wal_checkpoint(TRUNCATE)"));
         QVERIFY(SecretScanner(m_secrets).scan(path).found.size() >= 30); // the test can fail
 
         auto fs = FilterSet::load(*db);
@@ -311,7 +312,7 @@ private Q_SLOTS:
         // Still whole: every report readable, full-text search still finds text.
         QVERIFY(scalar(*db, "SELECT count(*) FROM reports_fts WHERE reports_fts MATCH 'ZeroDivisionError'") > 0);
         QCOMPARE(scalar(*db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), int64_t(0));
-        QVERIFY(db->conn().exec("INSERT INTO reports_fts(reports_fts) VALUES('integrity-check')"));
+        QVERIFY(connectionOf(*db).exec("INSERT INTO reports_fts(reports_fts) VALUES('integrity-check')"));
     }
 
     // Every column of the schema that can hold text is listed in
@@ -331,7 +332,7 @@ private Q_SLOTS:
         QSet<QString> inSchema;
         // pragma_table_list types the full-text index's shadow tables 'shadow':
         // they follow reports_fts (rewritten, then merged by 'optimize').
-        Statement tables = db->conn().prepare(
+        Statement tables = connectionOf(*db).prepare(
             "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'virtual')"
             " AND name NOT LIKE 'sqlite_%'");
         QVERIFY(tables.valid());
@@ -339,7 +340,7 @@ private Q_SLOTS:
         while (tables.step()) {
             const QString table = tables.qtext(0);
             ++tableCount;
-            Statement cols = db->conn().prepare("SELECT name, upper(type) FROM pragma_table_info(?)");
+            Statement cols = connectionOf(*db).prepare("SELECT name, upper(type) FROM pragma_table_info(?)");
             cols.bind(1, table);
             while (cols.step()) {
                 const QString type = cols.qtext(1);

@@ -3,6 +3,7 @@
 // run in four): the file is rotated after an import read it and before the
 // follower remembered it.
 #include "TestUtil.h"
+#include "store/sqlite/Sqlite.h"
 #include "watch/RotationFollower.h"
 
 #include <QDir>
@@ -69,7 +70,7 @@ private Q_SLOTS:
         QCOMPARE(s.duplicates, int64_t(0)); // nothing read twice
         QCOMPARE(s.resumedLines, int64_t(15));
         QCOMPARE(s.stored, int64_t(4));
-        QCOMPARE(*db->conn().scalar("SELECT count(*) FROM reports"), int64_t(19));
+        QCOMPARE(*connectionOf(*db).scalar("SELECT count(*) FROM reports"), int64_t(19));
     }
 };
 

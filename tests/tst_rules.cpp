@@ -2,6 +2,7 @@
 // stored reports (hidden_by and issue counts), and errordeck-cli rules
 // (add, list, test, remove, apply, export --django run through real Django).
 #include "store/Config.h"
+#include "store/sqlite/Sqlite.h"
 #include "filters/FilterSet.h"
 #include "filters/RuleApplier.h"
 #include "import/Importer.h"
@@ -57,7 +58,7 @@ CliResult cli(const QString &db, const QStringList &args)
 // Issue counts agree with the reports they group.
 void checkIssueCounts(Database &db)
 {
-    Statement st = db.conn().prepare(
+    Statement st = connectionOf(db).prepare(
         "SELECT i.id, i.count, i.hidden_count,"
         " (SELECT count(*) FROM reports r WHERE r.issue_id = i.id AND r.hidden_by IS NULL),"
         " (SELECT count(*) FROM reports r WHERE r.issue_id = i.id AND r.hidden_by IS NOT NULL) FROM issues i");
@@ -72,7 +73,7 @@ void checkIssueCounts(Database &db)
 
 int64_t count(Database &db, const char *sql)
 {
-    auto v = db.conn().scalar(sql);
+    auto v = connectionOf(db).scalar(sql);
     return v ? *v : -1;
 }
 
@@ -303,7 +304,7 @@ private Q_SLOTS:
             QVERIFY(config.set(ConfigKey::Hidden404Prefixes, QJsonArray{QStringLiteral("/products/")}));
         }
         // A person's own hiding is never undone by rules.
-        QVERIFY(db->conn().exec("UPDATE reports SET hidden_by = 'manual' WHERE id = (SELECT min(id) FROM reports WHERE hidden_by IS NULL AND status_code = 500)"));
+        QVERIFY(connectionOf(*db).exec("UPDATE reports SET hidden_by = 'manual' WHERE id = (SELECT min(id) FROM reports WHERE hidden_by IS NULL AND status_code = 500)"));
         auto fs2 = FilterSet::load(*db);
         QVERIFY(fs2);
         auto applied = RuleApplier::apply(*db, **fs2);

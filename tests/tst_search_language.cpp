@@ -2,6 +2,7 @@
 // documents it: each query against a small set of hand-written reports whose
 // expected membership is written here.
 #include "store/ReportStore.h"
+#include "store/sqlite/Sqlite.h"
 #include "TestUtil.h"
 
 #include <QSet>
@@ -105,7 +106,7 @@ private Q_SLOTS:
         QCOMPARE(importPlain(m_db, {b}).stored, int64_t(1));
         QCOMPARE(issueOf("e8"), m_keyErrorIssue);
         // e9 hidden (as a 404 rule would hide it; the rule itself is tst_rules' business).
-        QVERIFY(m_db.conn().exec("UPDATE reports SET hidden_by = 'IGNORABLE_404_URLS ^/favicon' WHERE event_id = 'e9'"));
+        QVERIFY(connectionOf(m_db).exec("UPDATE reports SET hidden_by = 'IGNORABLE_404_URLS ^/favicon' WHERE event_id = 'e9'"));
     }
 
     void query_data()

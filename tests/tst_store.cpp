@@ -1,5 +1,6 @@
 // The database file: creation, refusal of what is not ours, migrations, reads.
 #include "store/Database.h"
+#include "store/sqlite/Sqlite.h"
 #include "store/ReportStore.h"
 #include "store/Schema.h"
 #include "TestUtil.h"
@@ -19,9 +20,9 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("sub/folder/new.sqlite3"));
         auto db = Database::open(path);
         QVERIFY2(db, qPrintable(db ? QString() : db.error()));
-        QCOMPARE(*db->conn().scalar("PRAGMA user_version"), int64_t(Database::currentSchemaVersion()));
-        QCOMPARE(*db->conn().scalar("PRAGMA application_id"), int64_t(Database::kApplicationId));
-        auto mode = db->conn().prepare("PRAGMA journal_mode");
+        QCOMPARE(*connectionOf(*db).scalar("PRAGMA user_version"), int64_t(Database::currentSchemaVersion()));
+        QCOMPARE(*connectionOf(*db).scalar("PRAGMA application_id"), int64_t(Database::kApplicationId));
+        auto mode = connectionOf(*db).prepare("PRAGMA journal_mode");
         QVERIFY(mode.step());
         QCOMPARE(mode.qtext(0), QStringLiteral("wal"));
     }
@@ -61,7 +62,7 @@ private Q_SLOTS:
         {
             auto db = Database::open(path);
             QVERIFY(db);
-            QVERIFY(db->conn().exec("PRAGMA user_version=" + std::to_string(Database::currentSchemaVersion() + 5)));
+            QVERIFY(connectionOf(*db).exec("PRAGMA user_version=" + std::to_string(Database::currentSchemaVersion() + 5)));
         }
         const QByteArray before = readFile(path);
         auto db = Database::open(path);
@@ -79,7 +80,7 @@ private Q_SLOTS:
             QVERIFY(db);
             auto s = importPlain(*db, {corpus(QStringLiteral("records.jsonl"))});
             QCOMPARE(s.stored, int64_t(98));
-            QVERIFY(db->conn().exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+            QVERIFY(connectionOf(*db).exec("PRAGMA wal_checkpoint(TRUNCATE)"));
         }
         // Keep the header, smash the schema page.
         QByteArray bytes = readFile(path);
@@ -104,14 +105,14 @@ private Q_SLOTS:
             {
                 auto old = Database::createAtVersion(path, v);
                 QVERIFY2(old, qPrintable(old ? QString() : old.error()));
-                QCOMPARE(*old->conn().scalar("PRAGMA user_version"), int64_t(v));
-                QVERIFY(old->conn().exec("INSERT INTO issues(fingerprint, title, culprit, level, first_seen, last_seen)"
+                QCOMPARE(*connectionOf(*old).scalar("PRAGMA user_version"), int64_t(v));
+                QVERIFY(connectionOf(*old).exec("INSERT INTO issues(fingerprint, title, culprit, level, first_seen, last_seen)"
                                          " VALUES(x'00', 'kept', '', 40, 0, 0)"));
             }
             auto db = Database::open(path);
             QVERIFY2(db, qPrintable(db ? QString() : db.error()));
-            QCOMPARE(*db->conn().scalar("PRAGMA user_version"), int64_t(Database::currentSchemaVersion()));
-            QCOMPARE(*db->conn().scalar("SELECT count(*) FROM issues WHERE title = 'kept'"), int64_t(1));
+            QCOMPARE(*connectionOf(*db).scalar("PRAGMA user_version"), int64_t(Database::currentSchemaVersion()));
+            QCOMPARE(*connectionOf(*db).scalar("SELECT count(*) FROM issues WHERE title = 'kept'"), int64_t(1));
             auto s = importPlain(*db, {corpus(QStringLiteral("records.jsonl"))});
             QCOMPARE(s.stored, int64_t(98));
             ReportStore store(*db);
@@ -122,7 +123,7 @@ private Q_SLOTS:
             // The old file was kept beside it before migrating.
             QVERIFY(QFileInfo::exists(path + QStringLiteral(".schema%1.bak").arg(v)));
             // The new tables work.
-            QVERIFY(db->conn().exec("INSERT INTO config(name, value) VALUES('APPEND_SLASH', 'true')"));
+            QVERIFY(connectionOf(*db).exec("INSERT INTO config(name, value) VALUES('APPEND_SLASH', 'true')"));
         }
     }
 
@@ -249,8 +250,34 @@ private Q_SLOTS:
         QCOMPARE(*store.deleteReports({rows->at(0).id, rows->at(1).id}), int64_t(2));
         QCOMPARE(store.loadIssue(issue)->count, before - 2);
         QVERIFY(!store.loadReport(rows->at(0).id));
-        auto ftsCount = db->conn().scalar("SELECT count(*) FROM reports_fts");
+        auto ftsCount = connectionOf(*db).scalar("SELECT count(*) FROM reports_fts");
         QCOMPARE(*ftsCount, int64_t(96));
+    }
+
+    // A missing row is NotFound; a database that fails says so with another kind.
+    void missingRowsAreNotFound()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open(dir.filePath(QStringLiteral("n.sqlite3")));
+        QVERIFY(db);
+        QCOMPARE(importPlain(*db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
+        ReportStore store(*db);
+        const int64_t missing = 1000000;
+        QCOMPARE(store.loadIssue(missing).errorKind(), ErrorKind::NotFound);
+        QCOMPARE(store.loadReport(missing).errorKind(), ErrorKind::NotFound);
+        QCOMPARE(store.latestReportOfIssue(missing).errorKind(), ErrorKind::NotFound);
+        auto issues = store.listIssues(SearchQuery{}, 1);
+        QVERIFY(issues && !issues->empty());
+        QVERIFY(store.latestReportOfIssue(issues->front().id));
+
+        QVERIFY(connectionOf(*db).exec("ALTER TABLE issues RENAME TO issues_gone"));
+        QVERIFY(connectionOf(*db).exec("ALTER TABLE reports RENAME TO reports_gone"));
+        for (const QString &err : {store.loadIssue(1).error(), store.loadReport(1).error()})
+            QVERIFY2(err.contains(QStringLiteral("no such table")), qPrintable(err));
+        QVERIFY(store.loadIssue(1).errorKind() != ErrorKind::NotFound);
+        QVERIFY(store.loadReport(1).errorKind() != ErrorKind::NotFound);
+        QVERIFY(store.latestReportOfIssue(1).errorKind() != ErrorKind::NotFound);
+        QVERIFY(!store.stats());
     }
 };
 

@@ -2,6 +2,7 @@
 // imported: issues and their reports, search (and its inline errors), the
 // detail tabs, issue actions, deleting and exporting reports, saved searches.
 #include "dialogs/AboutDialog.h"
+#include "store/sqlite/Sqlite.h"
 #include "views/ContextView.h"
 #include "views/DjangoText.h"
 #include "models/IssueListModel.h"
@@ -119,7 +120,7 @@ private Q_SLOTS:
         QVERIFY(openIssue(QStringLiteral("ZeroDivisionError")));
         const int64_t issueId = *m_win->currentIssueId();
         QVERIFY(loaded(reports()));
-        Statement st = m_db->conn().prepare("SELECT count(*) FROM reports WHERE issue_id = ? AND hidden_by IS NULL");
+        Statement st = connectionOf(*m_db).prepare("SELECT count(*) FROM reports WHERE issue_id = ? AND hidden_by IS NULL");
         st.bind(1, issueId);
         QVERIFY(st.step());
         QCOMPARE(int64_t(reports()->rowCount()), st.int64(0));
@@ -233,7 +234,7 @@ private Q_SLOTS:
         QCOMPARE(*m_win->searchBar()->query().since, from);
         m_win->setShowAllReports(true);
         QVERIFY(loaded(reports()));
-        Statement st = m_db->conn().prepare("SELECT count(*) FROM reports WHERE hidden_by IS NULL AND timestamp >= ? AND timestamp < ?");
+        Statement st = connectionOf(*m_db).prepare("SELECT count(*) FROM reports WHERE hidden_by IS NULL AND timestamp >= ? AND timestamp < ?");
         st.bind(1, from).bind(2, to);
         QVERIFY(st.step());
         QCOMPARE(int64_t(reports()->rowCount()), st.int64(0));
@@ -329,7 +330,7 @@ private Q_SLOTS:
         QVERIFY(openIssue(QStringLiteral("KeyError")));
         const int64_t id = *m_win->currentIssueId();
         auto status = [&] {
-            Statement st = m_db->conn().prepare("SELECT status FROM issues WHERE id = ?");
+            Statement st = connectionOf(*m_db).prepare("SELECT status FROM issues WHERE id = ?");
             st.bind(1, id);
             return st.step() ? int(st.int64(0)) : -1;
         };

@@ -1,6 +1,7 @@
 // The desktop app's models: QAbstractItemModelTester on each, lazy paging over
 // the worker threads (count, pages, keyset boundaries, stale generations).
 #include "models/DbWorker.h"
+#include "store/sqlite/Sqlite.h"
 #include "models/IssueListModel.h"
 #include "views/KeyValueTable.h"
 #include "models/ReportListModel.h"
@@ -39,7 +40,7 @@ private:
     static QList<qint64> ids(Database &db, const QString &sql)
     {
         QList<qint64> out;
-        Statement st = db.conn().prepare(sql.toStdString());
+        Statement st = connectionOf(db).prepare(sql.toStdString());
         while (st.step())
             out << st.int64(0);
         if (!st.valid() || st.errorCode() != 101 /* SQLITE_DONE */)
@@ -167,7 +168,7 @@ private Q_SLOTS:
         std::atomic<bool> started{false};
         QElapsedTimer t;
         worker.post([&](Database &db) {
-            Statement st = db.conn().prepare("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000000)"
+            Statement st = connectionOf(db).prepare("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000000)"
                                              " SELECT count(*) FROM n");
             started = true;
             st.step();
@@ -182,7 +183,7 @@ private Q_SLOTS:
         QCOMPARE(rc.load() & 0xff, 9); // SQLITE_INTERRUPT
         // The worker goes on with the next job.
         std::atomic<int64_t> n{-1};
-        worker.post([&](Database &db) { n = *db.conn().scalar("SELECT count(*) FROM reports"); });
+        worker.post([&](Database &db) { n = *connectionOf(db).scalar("SELECT count(*) FROM reports"); });
         QVERIFY(QTest::qWaitFor([&] { return n.load() > 0; }, 5000));
     }
 
@@ -306,7 +307,7 @@ private Q_SLOTS:
 
         // A chain: a Cause row with Django's sentence between the two exceptions.
         bool foundChain = false;
-        Statement st = db->conn().prepare("SELECT id FROM reports WHERE message LIKE '%/payments/charge/%' LIMIT 1");
+        Statement st = connectionOf(*db).prepare("SELECT id FROM reports WHERE message LIKE '%/payments/charge/%' LIMIT 1");
         QVERIFY(st.step());
         auto chained = store.loadReport(st.int64(0));
         model.setRecord(chained->record);

@@ -3,6 +3,7 @@
 // sees (and copies, the obvious backup) holds everything, a resolve done in
 // the app included; the backup made from the app while it runs is whole too.
 #include "models/IssueListModel.h"
+#include "store/sqlite/Sqlite.h"
 #include "views/IssueListView.h"
 #include "views/MainWindow.h"
 #include "store/ReportStore.h"
@@ -43,7 +44,7 @@ std::unique_ptr<Database> openCopyOfMainFile(const QString &path, const QTempora
 
 int64_t issueStatus(Database &db, int64_t id)
 {
-    Statement st = db.conn().prepare("SELECT status FROM issues WHERE id = ?");
+    Statement st = connectionOf(db).prepare("SELECT status FROM issues WHERE id = ?");
     st.bind(1, id);
     return st.step() ? st.int64(0) : -1;
 }

@@ -3,6 +3,7 @@
 // PNGs in $ERRORDECK_SCREENSHOT_DIR (docs/screenshots/ comes from a run under
 // Xvfb: xvfb-run -a -s "-screen 0 1600x1000x24"), else in a temporary folder.
 #include "models/IssueListModel.h"
+#include "store/sqlite/Sqlite.h"
 #include "views/IssueListView.h"
 #include "views/MainWindow.h"
 #include "views/ReportDetailView.h"
@@ -107,7 +108,7 @@ private Q_SLOTS:
         QVERIFY(db.ok());
         for (const auto &[name, query] : {std::pair{"Server errors", "status:5xx"}, std::pair{"Broken links", "status:404"},
                                           std::pair{"Security", "logger:django.security"}, std::pair{"KeyErrors", "type:KeyError"}}) {
-            Statement st = db->conn().prepare("INSERT INTO saved_searches(name, query) VALUES (?, ?)");
+            Statement st = connectionOf(*db).prepare("INSERT INTO saved_searches(name, query) VALUES (?, ?)");
             st.bind(1, QString::fromLatin1(name)).bind(2, QString::fromLatin1(query));
             QVERIFY(st.exec());
         }

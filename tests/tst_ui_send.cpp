@@ -5,6 +5,7 @@
 // send log's Resend. What the server received is read back with Python's
 // email package and compared with what Django sent for the same request.
 #include "settings/EmailPage.h"
+#include "store/sqlite/Sqlite.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
 #include "views/MainWindow.h"
@@ -484,7 +485,7 @@ private Q_SLOTS:
         QCOMPARE(m_win->config().string(ConfigKey::EmailHostUser), QStringLiteral("alice"));
         QTest::qWait(200); // the keychain job (if any) ends
 
-        QVERIFY(m_db->conn().exec("PRAGMA wal_checkpoint(FULL)").ok());
+        QVERIFY(connectionOf(*m_db).exec("PRAGMA wal_checkpoint(FULL)").ok());
         int files = 0;
         for (QDirIterator it(m_dir.path(), QDir::Files, QDirIterator::Subdirectories); it.hasNext();) {
             const QString f = it.next();

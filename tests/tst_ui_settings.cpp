@@ -2,6 +2,7 @@
 // truth with `errordeck-cli config`), Config's validation shows inline, the
 // 404 tester decides as Django would, and rules show what they hide.
 #include "store/Config.h"
+#include "store/sqlite/Sqlite.h"
 #include "settings/EmailPage.h"
 #include "settings/NotFoundPage.h"
 #include "settings/RecipientsPage.h"
@@ -190,7 +191,7 @@ private Q_SLOTS:
         r.belowLevel = 40;
         QVERIFY(RuleStore(*db).add(r).ok());
         // Mark stored reports as that rule would (what `rules apply` does).
-        QVERIFY(db->conn().exec("UPDATE reports SET hidden_by = 'rule: quiet-warnings' WHERE level < 40").ok());
+        QVERIFY(connectionOf(*db).exec("UPDATE reports SET hidden_by = 'rule: quiet-warnings' WHERE level < 40").ok());
         const int64_t hidden = uitest::scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by = 'rule: quiet-warnings'");
         QVERIFY(hidden > 0);
         Config config(*db);

@@ -2,6 +2,7 @@
 // Helpers for the desktop app's tests: a database with the corpus imported
 // through the real importer and filters, generated bulk data, waiting.
 #include "store/Database.h"
+#include "store/sqlite/Sqlite.h"
 #include "import/ImportFilters.h"
 #include "views/Resources.h"
 #include "import/Importer.h"
@@ -62,7 +63,7 @@ inline QString generatedReports(const QTemporaryDir &dir, int n, int seed = 1)
 
 inline int64_t scalar(ed::Database &db, const char *sql)
 {
-    auto v = db.conn().scalar(sql);
+    auto v = connectionOf(db).scalar(sql);
     return v ? *v : -1;
 }
 

@@ -12,7 +12,7 @@
 #include "store/ReportStore.h"
 #include "views/SearchBar.h"
 #include "settings/SettingsDialog.h"
-#include "store/Sqlite.h"
+#include "store/sqlite/Sqlite.h"
 #include "settings/WatchPage.h"
 #include "tst_ui_support.h"
 #include "watch/FolderWatcher.h"
@@ -62,7 +62,7 @@ private:
     }
     QJsonObject recordOfIssue(int64_t issueId) const
     {
-        Statement st = m_db->conn().prepare("SELECT event_id FROM reports WHERE issue_id = ?");
+        Statement st = connectionOf(*m_db).prepare("SELECT event_id FROM reports WHERE issue_id = ?");
         st.bind(1, issueId);
         while (st.step()) {
             const QString eventId = st.qtext(0);

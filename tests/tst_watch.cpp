@@ -3,6 +3,7 @@
 // both files still growing, a rotation chain while nobody watched), Django's
 // file-based e-mail folder, the signals, and `errordeck-cli watch` itself.
 #include "TestUtil.h"
+#include "store/sqlite/Sqlite.h"
 
 #include "store/ReportStore.h"
 #include "watch/FolderWatcher.h"
@@ -107,8 +108,8 @@ struct Fixture {
         watcher.reset();
     }
     QString path(const QString &name) const { return folder + QLatin1Char('/') + name; }
-    int64_t reports() { return *db.conn().scalar("SELECT count(*) FROM reports"); }
-    int64_t distinctEvents() { return *db.conn().scalar("SELECT count(DISTINCT event_id) FROM reports"); }
+    int64_t reports() { return *connectionOf(db).scalar("SELECT count(*) FROM reports"); }
+    int64_t distinctEvents() { return *connectionOf(db).scalar("SELECT count(DISTINCT event_id) FROM reports"); }
     // Waits until the watcher has looked at the folder `n` more times.
     bool waitChecks(int n)
     {
@@ -222,10 +223,10 @@ private Q_SLOTS:
                      .contains(QStringLiteral("/errors.jsonl -> %1/errors.jsonl.1").arg(canonicalFolder)),
                  qPrintable(f.rotated.join(QLatin1Char('\n'))));
         // One newIssue signal per issue created, with its id.
-        const int64_t issues = *f.db.conn().scalar("SELECT count(*) FROM issues");
+        const int64_t issues = *f.connectionOf(db).scalar("SELECT count(*) FROM issues");
         QCOMPARE(int64_t(f.newIssues.size()), issues);
         for (qint64 id : std::as_const(f.newIssues))
-            QCOMPARE(*f.db.conn().scalar("SELECT count(*) FROM issues WHERE id = " + std::to_string(id)), int64_t(1));
+            QCOMPARE(*f.connectionOf(db).scalar("SELECT count(*) FROM issues WHERE id = " + std::to_string(id)), int64_t(1));
     }
 
     // logrotate ran while nothing watched: .1 -> .2, errors.jsonl -> .1, a new
@@ -356,7 +357,7 @@ private Q_SLOTS:
         QVERIFY2(err.contains("stopped"), err.constData());
         auto opened = Database::open(db);
         QVERIFY(opened);
-        QCOMPARE(*opened->conn().scalar("SELECT count(*) FROM reports"), int64_t(5));
+        QCOMPARE(*connectionOf(*opened).scalar("SELECT count(*) FROM reports"), int64_t(5));
     }
 };
 

@@ -1,10 +1,5 @@
 #include "filters/FilterRules.h"
 
-#include "base/Level.h"
-
-#include <QDateTime>
-#include <QStringList>
-
 namespace ed {
 namespace {
 
@@ -23,39 +18,6 @@ bool sameType(std::string_view a, std::string_view b)
 }
 
 } // namespace
-
-bool FilterRule::hasCondition() const
-{
-    return belowLevel || !logger.isEmpty() || !exceptionType.isEmpty() || !messagePattern.isEmpty() || statusMin;
-}
-
-QString FilterRule::actionName(RuleAction a) { return a == RuleAction::Drop ? QStringLiteral("drop") : QStringLiteral("hide"); }
-
-std::optional<RuleAction> FilterRule::actionFromName(const QString &s)
-{
-    if (s == QLatin1String("drop"))
-        return RuleAction::Drop;
-    if (s == QLatin1String("hide"))
-        return RuleAction::Hide;
-    return std::nullopt;
-}
-
-QString FilterRule::describe() const
-{
-    QStringList parts;
-    if (belowLevel)
-        parts << QStringLiteral("level < %1").arg(levelName(*belowLevel));
-    if (!logger.isEmpty())
-        parts << QStringLiteral("logger %1").arg(logger);
-    if (!exceptionType.isEmpty())
-        parts << QStringLiteral("exception %1").arg(exceptionType);
-    if (!messagePattern.isEmpty())
-        parts << QStringLiteral("message ~ /%1/").arg(messagePattern);
-    if (statusMin)
-        parts << (*statusMin == *statusMax ? QStringLiteral("status %1").arg(*statusMin)
-                                           : QStringLiteral("status %1-%2").arg(*statusMin).arg(*statusMax));
-    return parts.join(QStringLiteral(", "));
-}
 
 bool parseStatusRange(const QString &text, int &lo, int &hi)
 {
@@ -86,8 +48,7 @@ Result<CompiledRule> CompiledRule::compile(const FilterRule &rule)
     c.m_logger = rule.logger.toStdString();
     c.m_type = rule.exceptionType.toStdString();
     if (!rule.messagePattern.isEmpty()) {
-        auto re = BoundedRegex::compile(rule.messagePattern, QRegularExpression::UseUnicodePropertiesOption,
-                                        QStringLiteral("rule '%1'").arg(rule.name));
+        auto re = rule.compileMessagePattern();
         if (!re)
             return re.failure();
         c.m_message = std::move(*re);
@@ -127,95 +88,6 @@ BoundedRegex::Outcome CompiledRule::test(const RecordFacts &f) const
     if (!r.messagePattern.isEmpty())
         return m_message.search(fromUtf8(f.message));
     return Outcome::Match;
-}
-
-Result<std::vector<FilterRule>> RuleStore::list()
-{
-    Statement st = m_db.conn().prepare(
-        "SELECT id, name, action, below_level, logger, exception_type, message_regex, status_min, status_max, enabled"
-        " FROM filter_rules ORDER BY id");
-    if (!st.valid())
-        return st.failure();
-    std::vector<FilterRule> out;
-    while (st.step()) {
-        FilterRule r;
-        r.id = st.int64(0);
-        r.name = st.qtext(1);
-        r.action = FilterRule::actionFromName(st.qtext(2)).value_or(RuleAction::Hide);
-        if (!st.isNull(3))
-            r.belowLevel = int(st.int64(3));
-        r.logger = st.qtext(4);
-        r.exceptionType = st.qtext(5);
-        r.messagePattern = st.qtext(6);
-        if (!st.isNull(7)) {
-            r.statusMin = int(st.int64(7));
-            r.statusMax = st.isNull(8) ? *r.statusMin : int(st.int64(8));
-        }
-        r.enabled = st.int64(9) != 0;
-        out.push_back(std::move(r));
-    }
-    if (st.errorCode() != 101 /* SQLITE_DONE */)
-        return st.failure();
-    return out;
-}
-
-Result<int64_t> RuleStore::add(const FilterRule &rule)
-{
-    if (rule.name.trimmed().isEmpty())
-        return Error{QStringLiteral("a rule needs a name")};
-    if (!rule.hasCondition())
-        return Error{QStringLiteral("rule '%1' has no condition: give a level, logger, exception, message or status").arg(rule.name)};
-    if (auto c = CompiledRule::compile(rule); !c)
-        return c.failure();
-    Statement st = m_db.conn().prepare(
-        "INSERT INTO filter_rules(name, action, below_level, logger, exception_type, message_regex, status_min,"
-        " status_max, enabled, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)");
-    if (!st.valid())
-        return st.failure();
-    st.bind(1, rule.name.trimmed()).bind(2, FilterRule::actionName(rule.action));
-    if (rule.belowLevel)
-        st.bind(3, *rule.belowLevel);
-    else
-        st.bindNull(3);
-    auto optText = [&st](int i, const QString &s) {
-        if (s.isEmpty())
-            st.bindNull(i);
-        else
-            st.bind(i, s);
-    };
-    optText(4, rule.logger);
-    optText(5, rule.exceptionType);
-    optText(6, rule.messagePattern);
-    if (rule.statusMin) {
-        st.bind(7, *rule.statusMin).bind(8, rule.statusMax.value_or(*rule.statusMin));
-    } else {
-        st.bindNull(7).bindNull(8);
-    }
-    st.bind(9, int64_t(rule.enabled ? 1 : 0)).bind(10, QDateTime::currentMSecsSinceEpoch());
-    if (!st.exec()) {
-        if (st.error().contains(QLatin1String("UNIQUE")))
-            return Error{QStringLiteral("a rule named '%1' exists already").arg(rule.name)};
-        return st.failure();
-    }
-    return m_db.conn().lastInsertId();
-}
-
-Result<bool> RuleStore::remove(const QString &name)
-{
-    Statement st = m_db.conn().prepare("DELETE FROM filter_rules WHERE name = ?");
-    st.bind(1, name);
-    if (!st.exec())
-        return st.failure();
-    return m_db.conn().changes() > 0;
-}
-
-Result<bool> RuleStore::setEnabled(const QString &name, bool enabled)
-{
-    Statement st = m_db.conn().prepare("UPDATE filter_rules SET enabled = ? WHERE name = ?");
-    st.bind(1, int64_t(enabled ? 1 : 0)).bind(2, name);
-    if (!st.exec())
-        return st.failure();
-    return m_db.conn().changes() > 0;
 }
 
 } // namespace ed

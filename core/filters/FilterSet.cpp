@@ -109,29 +109,11 @@ QStringList FilterSet::undecided() const
     return out + m_scrubber->undecidedPatterns();
 }
 
-Result<QString> FilterSet::scrubbedWith(Database &db)
-{
-    Statement st = db.conn().prepare("SELECT value FROM filter_state WHERE name = 'scrubbed_with'");
-    if (!st.valid())
-        return st.failure();
-    if (st.step())
-        return st.qtext(0);
-    if (st.errorCode() != 101 /* SQLITE_DONE */)
-        return st.failure();
-    return QString();
-}
+Result<QString> FilterSet::scrubbedWith(Database &db) { return RuleStore(db).scrubbedWith(); }
 
 Result<void> FilterSet::setScrubbedWith(Database &db, const QString &fingerprint)
 {
-    Statement st = db.conn().prepare(
-        "INSERT INTO filter_state(name, value) VALUES('scrubbed_with', ?)"
-        " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
-    if (!st.valid())
-        return st.failure();
-    st.bind(1, fingerprint);
-    if (!st.exec())
-        return st.failure();
-    return {};
+    return RuleStore(db).setScrubbedWith(fingerprint);
 }
 
 Result<void> FilterSet::noteImport(Database &db, const FilterSet *filters)

@@ -1,19 +1,22 @@
 #pragma once
 // Brings stored reports in line with the current rules (`errordeck-cli rules
-// apply`, and the desktop app after a settings change):
+// apply`; the desktop app does not call it: its settings apply to what is
+// imported next):
 //  - hide rules and the 404 rules decide each report's hidden_by again, and
 //    the issues' visible and hidden counts follow (drop rules hide stored
 //    reports: applying rules never deletes one);
 //  - when the scrubbing rules changed since the reports were stored (or when
 //    asked), every report is scrubbed again: its body, parts, raw e-mail,
-//    indexed columns and full-text row, the issue titles, the send log
-//    (subject, server replies, transcript, the message decoded) and the saved
-//    searches: every column textColumns() marks. Parts no longer
-//    referenced are deleted, with secure_delete on and the full-text index
-//    merged, and the WAL is checkpointed and truncated, so the old values do
-//    not linger in free pages or the log.
-// One transaction: a failure leaves the database as it was.
+//    indexed columns and full-text row, the issues' titles, culprits and
+//    loggers, the send log (subject, server replies, transcript, the message
+//    decoded) and the saved searches: every column textColumns() marks. Parts
+//    no longer referenced are deleted, with secure_delete on and the full-text
+//    index merged, and the WAL is checkpointed and truncated, so the old
+//    values do not linger in free pages or the log.
+// The writing goes through store/ReportRewriter, in one transaction: a failure
+// leaves the stored data as it was.
 #include "store/Database.h"
+#include "store/ReportRewriter.h"
 #include "base/Result.h"
 
 #include <functional>
@@ -43,19 +46,10 @@ struct ApplySummary {
     QString checkpoint;       // empty when the WAL was truncated, else why not
 };
 
-// A column of the schema that can hold text, and whether a re-scrub rewrites
-// it. tst_no_secrets_on_disk fails on a text column missing here: a new table
-// or column holding report-derived text must be re-scrubbed by apply().
-struct TextColumn {
-    const char *table;
-    const char *column;
-    bool rescrubbed;
-    const char *why; // for a column left alone: why no report text stands there
-};
-
 class RuleApplier {
 public:
-    static const std::vector<TextColumn> &textColumns();
+    // Every text column of the schema (store/ReportRewriter.h).
+    static const std::vector<TextColumn> &textColumns() { return ReportRewriter::textColumns(); }
     static Result<ApplySummary> apply(Database &db, const FilterSet &filters, const ApplyOptions &options = {});
     // Whether stored reports were scrubbed with other rules than `filters`'.
     static Result<bool> needsRescrub(Database &db, const FilterSet &filters);

@@ -2,6 +2,7 @@
 
 #include "base/FileAccess.h"
 #include "base/Hash.h"
+#include "store/ImportFileStore.h"
 #include "store/ReportWriter.h"
 #include "import/V1Source.h"
 #include "mail/MailSource.h"
@@ -220,14 +221,11 @@ ImportSummary Importer::run(const QStringList &paths)
             fp.size = QFileInfo(path).size();
             int64_t offset = 0, line = 0;
             if (m_resume) {
-                Statement st = m_db.conn().prepare("SELECT head_hash, offset, line FROM import_files WHERE path = ?");
-                st.bind(1, fp.path);
-                if (st.step()) {
-                    const QByteArray head = fileHeadHash(path, st.int64(1));
-                    if (st.blob(0) == std::string_view(head.constData(), size_t(head.size()))) {
-                        offset = st.int64(1);
-                        line = st.int64(2);
-                    }
+                // Unreadable progress: the file is read from its start (duplicates are skipped).
+                auto stored = ImportFileStore(m_db).find(fp.path);
+                if (stored && *stored && fileHeadHash(path, (*stored)->offset) == (*stored)->headHash) {
+                    offset = (*stored)->offset;
+                    line = (*stored)->line;
                 }
             }
             auto reader = LineReader::open(path, offset, line + 1);
@@ -360,8 +358,8 @@ ImportSummary Importer::run(const QStringList &paths)
         sum.fatal = c.error();
     if (sum.stored > 0 && sum.fatal.isEmpty()) {
         // Fresh statistics let the planner pick the time index for "newest 100
-        // matching X"; analysis_limit keeps this to milliseconds on big files.
-        (void)m_db.conn().exec("PRAGMA analysis_limit=1000; ANALYZE;");
+        // matching X".
+        (void)m_db.refreshQueryStatistics();
     }
     sum.cancelled = m_cancel.load();
     sum.seconds = clock.elapsed() / 1000.0;

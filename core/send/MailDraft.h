@@ -1,19 +1,13 @@
 #pragma once
 // A message about to be sent: what the preview shows and the user may edit
 // (recipients) before it becomes MIME (MimeMessage.h) and goes out (MailSender.h).
+#include "model/MailAudience.h"
+
 #include <QString>
 #include <QStringList>
 #include <cstdint>
 
 namespace ed {
-
-enum class MailAudience {
-    Admins,   // AdminEmailHandler's report, to ADMINS
-    Managers, // BrokenLinkEmailsMiddleware's message for a 404 (else the report), to MANAGERS
-    Test,     // a test message from the settings dialog or `errordeck-cli test-email`
-};
-
-QString audienceName(MailAudience a); // "admins", "managers", "test"
 
 struct MailDraft {
     MailAudience audience = MailAudience::Admins;

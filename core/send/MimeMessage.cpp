@@ -98,19 +98,6 @@ GMimeMessage *parse(const QByteArray &bytes)
 
 } // namespace
 
-QString audienceName(MailAudience a)
-{
-    switch (a) {
-    case MailAudience::Admins:
-        return QStringLiteral("admins");
-    case MailAudience::Managers:
-        return QStringLiteral("managers");
-    case MailAudience::Test:
-        return QStringLiteral("test");
-    }
-    return {};
-}
-
 Result<QList<Mailbox>> parseMailboxes(const QStringList &entries)
 {
     ensureGMime();

@@ -19,13 +19,10 @@ Result<MailDraft> ReportMailer::draftForReport(int64_t reportId, MailAudience au
 
 Result<MailDraft> ReportMailer::draftForIssue(int64_t issueId, MailAudience audience)
 {
-    Statement st = m_db.conn().prepare("SELECT id FROM reports WHERE issue_id = ? ORDER BY timestamp DESC, id DESC LIMIT 1");
-    if (!st.valid())
-        return st.failure();
-    st.bind(1, issueId);
-    if (!st.step())
-        return Error{QStringLiteral("issue #%1 has no reports").arg(issueId)};
-    return draftForReport(st.int64(0), audience);
+    auto latest = ReportStore(m_db).latestReportOfIssue(issueId);
+    if (!latest)
+        return latest.failure();
+    return draftForReport(*latest, audience);
 }
 
 MailDraft ReportMailer::draftTest(const QStringList &to)

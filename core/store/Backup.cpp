@@ -1,4 +1,5 @@
 #include "store/Backup.h"
+#include "store/sqlite/Sqlite.h"
 
 #include <QDir>
 #include <QFile>
@@ -26,7 +27,7 @@ Result<BackupSummary> backupDatabase(Database &db, const QString &out)
             QFile::remove(partial + QLatin1String(suffix));
     };
 
-    Statement st = db.conn().prepare("VACUUM INTO ?");
+    Statement st = connectionOf(db).prepare("VACUUM INTO ?");
     if (!st.valid())
         return Error{QStringLiteral("cannot back up %1: %2").arg(db.path(), st.prepareError())};
     st.bind(1, partial);
@@ -44,8 +45,8 @@ Result<BackupSummary> backupDatabase(Database &db, const QString &out)
             discard();
             return Error{QStringLiteral("the backup %1 cannot be read back: %2").arg(out, copy.error())};
         }
-        auto check = copy->conn().scalar("SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'");
-        auto reports = copy->conn().scalar("SELECT count(*) FROM reports");
+        auto check = connectionOf(*copy).scalar("SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'");
+        auto reports = connectionOf(*copy).scalar("SELECT count(*) FROM reports");
         if (!check || *check != 0 || !reports) {
             discard();
             return Error{QStringLiteral("the backup %1 failed its check: %2")

@@ -1,4 +1,5 @@
 #include "store/Config.h"
+#include "store/sqlite/Sqlite.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -177,7 +178,7 @@ Config::Config(Database &db, QObject *parent) : QObject(parent), m_db(db) { relo
 void Config::reload()
 {
     m_values.clear();
-    Statement st = m_db.conn().prepare("SELECT name, value FROM config");
+    Statement st = connectionOf(m_db).prepare("SELECT name, value FROM config");
     while (st.step()) {
         const auto key = keyByName(st.qtext(0));
         if (!key)
@@ -207,7 +208,7 @@ Result<void> Config::set(ConfigKey key, const QJsonValue &value)
     // A JSON text for any value, scalars included: wrap in an array, strip the brackets.
     QByteArray json = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
     json = json.mid(1, json.size() - 2);
-    Statement st = m_db.conn().prepare(
+    Statement st = connectionOf(m_db).prepare(
         "INSERT INTO config(name, value) VALUES(?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value");
     st.bind(1, QString::fromLatin1(e.name)).bind(2, std::string_view(json.constData(), size_t(json.size())));
     if (!st.exec())
@@ -219,7 +220,7 @@ Result<void> Config::set(ConfigKey key, const QJsonValue &value)
 
 Result<void> Config::unset(ConfigKey key)
 {
-    Statement st = m_db.conn().prepare("DELETE FROM config WHERE name = ?");
+    Statement st = connectionOf(m_db).prepare("DELETE FROM config WHERE name = ?");
     st.bind(1, QString::fromLatin1(entry(key).name));
     if (!st.exec())
         return st.failure();

@@ -2,6 +2,7 @@
 
 #include "base/FileAccess.h"
 #include "store/Schema.h"
+#include "store/sqlite/Sqlite.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -62,7 +63,35 @@ Result<Header> readHeader(const QString &path, Connection &conn)
 
 } // namespace
 
+Connection &connectionOf(Database &db) { return *db.m_conn; }
+
+Database::Database() : m_conn(std::make_unique<Connection>()) {}
+Database::Database(Database &&other) noexcept = default;
+Database &Database::operator=(Database &&other) noexcept = default;
+Database::~Database() = default;
+
+const QString &Database::path() const { return m_conn->path(); }
+bool Database::isOpen() const { return m_conn && m_conn->isOpen(); }
+void Database::interrupt() { m_conn->interrupt(); }
+
+void Database::setBusyWait(std::function<bool(int tries)> keepWaiting)
+{
+    m_busyWait = std::make_unique<std::function<bool(int)>>(std::move(keepWaiting));
+    sqlite3_busy_handler(
+        m_conn->handle(),
+        [](void *wait, int tries) -> int { return (*static_cast<std::function<bool(int)> *>(wait))(tries) ? 1 : 0; },
+        m_busyWait.get());
+}
+
+Result<void> Database::refreshQueryStatistics()
+{
+    // analysis_limit keeps ANALYZE to milliseconds on big files.
+    return m_conn->exec("PRAGMA analysis_limit=1000; ANALYZE;");
+}
+
 int Database::currentSchemaVersion() { return int(schemaMigrations().size()); }
+
+QString Database::engineVersion() { return QString::fromLatin1(sqlite3_libversion()); }
 
 QString Database::defaultPath()
 {
@@ -85,14 +114,14 @@ Result<Database> Database::open(const QString &path, bool readOnly)
             return r.failure();
     }
     Database db;
-    if (auto r = db.m_conn.open(path, !readOnly, readOnly); !r)
+    if (auto r = db.m_conn->open(path, !readOnly, readOnly); !r)
         return r.failure();
 
-    auto header = retryWhileBusy(db.m_conn, [&] { return readHeader(path, db.m_conn); });
+    auto header = retryWhileBusy(*db.m_conn, [&] { return readHeader(path, *db.m_conn); });
     if (!header)
         return header.failure();
     const auto version = header->version;
-    if (auto r = retryWhileBusy(db.m_conn, [&] { return db.configure(readOnly); }); !r)
+    if (auto r = retryWhileBusy(*db.m_conn, [&] { return db.configure(readOnly); }); !r)
         return Error{QStringLiteral("%1: %2").arg(path, r.error())};
     if (version < currentSchemaVersion()) {
         if (readOnly)
@@ -104,7 +133,7 @@ Result<Database> Database::open(const QString &path, bool readOnly)
             QFile::remove(backup);
             if (auto r = createPrivateFile(backup); !r)
                 return Error{QStringLiteral("%1: cannot keep a copy before migrating: %2").arg(path, r.error())};
-            Statement st = db.m_conn.prepare("VACUUM INTO ?");
+            Statement st = db.m_conn->prepare("VACUUM INTO ?");
             st.bind(1, backup);
             if (!st.exec())
                 return Error{QStringLiteral("%1: cannot keep a copy before migrating: %2").arg(path, st.error())};
@@ -113,13 +142,13 @@ Result<Database> Database::open(const QString &path, bool readOnly)
         // the version is read again under the write lock, and only what is still
         // missing is done (the first one does it all; the others find it done).
         std::optional<Transaction> tx; // BEGIN IMMEDIATE: the write lock before the read
-        const auto begun = retryWhileBusy(db.m_conn, [&]() -> Result<void> {
-            tx.emplace(db.m_conn);
-            return tx->active() ? Result<void>() : Result<void>(db.m_conn.failure());
+        const auto begun = retryWhileBusy(*db.m_conn, [&]() -> Result<void> {
+            tx.emplace(*db.m_conn);
+            return tx->active() ? Result<void>() : Result<void>(db.m_conn->failure());
         });
         if (!begun)
             return Error{QStringLiteral("%1: cannot start the migration: %2").arg(path, begun.error())};
-        auto now = readHeader(path, db.m_conn);
+        auto now = readHeader(path, *db.m_conn);
         if (!now)
             return now.failure();
         if (now->version < currentSchemaVersion()) {
@@ -135,13 +164,13 @@ Result<Database> Database::open(const QString &path, bool readOnly)
 Result<Database> Database::createAtVersion(const QString &path, int version)
 {
     Database db;
-    if (auto r = db.m_conn.open(path, true); !r)
+    if (auto r = db.m_conn->open(path, true); !r)
         return r.failure();
     if (auto r = db.configure(false); !r)
         return r.failure();
-    Transaction tx(db.m_conn);
+    Transaction tx(*db.m_conn);
     if (!tx.active())
-        return db.m_conn.failure();
+        return db.m_conn->failure();
     if (auto r = db.migrate(0, version); !r)
         return r.failure();
     if (auto r = tx.commit(); !r)
@@ -151,10 +180,10 @@ Result<Database> Database::createAtVersion(const QString &path, int version)
 
 Result<void> Database::close()
 {
-    if (!m_conn.isOpen())
+    if (!m_conn || !m_conn->isOpen())
         return {};
     Result<void> result;
-    Statement st = m_conn.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    Statement st = m_conn->prepare("PRAGMA wal_checkpoint(TRUNCATE)");
     // Columns: busy, frames in the WAL, frames checkpointed. A read-only
     // connection cannot checkpoint; it has nothing of its own in the WAL either.
     if (st.step() && st.int64(0) != 0)
@@ -162,7 +191,7 @@ Result<void> Database::close()
     else if (st.errorCode() != SQLITE_ROW && st.errorCode() != SQLITE_DONE && st.errorCode() != SQLITE_READONLY)
         result = Error{QStringLiteral("%1: checkpoint failed: %2").arg(path(), st.error())};
     st = Statement();
-    m_conn.close();
+    m_conn->close();
     return result;
 }
 
@@ -173,19 +202,19 @@ Result<void> Database::configure(bool readOnly)
     const char *pragmas = readOnly ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
                                      "PRAGMA cache_size=-65536; PRAGMA foreign_keys=ON;";
-    return m_conn.exec(pragmas);
+    return m_conn->exec(pragmas);
 }
 
 Result<void> Database::migrate(int from, int to)
 {
     const auto &steps = schemaMigrations();
     for (int v = from; v < to; ++v) {
-        if (auto r = m_conn.exec(steps[size_t(v)]); !r)
+        if (auto r = m_conn->exec(steps[size_t(v)]); !r)
             return Error{QStringLiteral("schema %1 to %2: %3").arg(v).arg(v + 1).arg(r.error())};
     }
-    if (auto r = m_conn.exec("PRAGMA application_id=" + std::to_string(kApplicationId)); !r)
+    if (auto r = m_conn->exec("PRAGMA application_id=" + std::to_string(kApplicationId)); !r)
         return r;
-    return m_conn.exec("PRAGMA user_version=" + std::to_string(to));
+    return m_conn->exec("PRAGMA user_version=" + std::to_string(to));
 }
 
 } // namespace ed

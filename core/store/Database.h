@@ -1,11 +1,14 @@
 #pragma once
 // The ErrorDeck database file: opening it safely, its schema and migrations.
 #include "base/Result.h"
-#include "store/Sqlite.h"
 
 #include <QString>
+#include <functional>
+#include <memory>
 
 namespace ed {
+
+class Connection; // store/sqlite/Sqlite.h: only store code reaches the connection
 
 class Database {
 public:
@@ -28,17 +31,37 @@ public:
     // kept the checkpoint from finishing; the connection is closed anyway.
     Result<void> close();
 
-    Connection &conn() { return m_conn; }
-    const QString &path() const { return m_conn.path(); }
+    Database(Database &&other) noexcept;
+    Database &operator=(Database &&other) noexcept;
+    ~Database();
+
+    const QString &path() const;
+    bool isOpen() const;
+
+    // Stops the query running on this database from another thread (it fails
+    // with ErrorKind::Interrupted).
+    void interrupt();
+    // While another process holds the write lock, `keepWaiting(tries)` is asked
+    // before each retry: true waits on, false gives up (the call fails Busy).
+    // It replaces the busy timeout of open(); give a function, not an empty one.
+    void setBusyWait(std::function<bool(int tries)> keepWaiting);
+    // Fresh planner statistics after a large import (bounded, milliseconds).
+    Result<void> refreshQueryStatistics();
+
+    // The version of the SQL engine's library, for the About box ("3.40.1").
+    static QString engineVersion();
 
     // The default database: errordeck.sqlite3 in the platform's app-data folder
     // (ERRORDECK_DB and --db are read by chooseDatabaseFile, DatabaseLocation.h).
     static QString defaultPath();
 
 private:
+    Database();
+    friend Connection &connectionOf(Database &db);
     Result<void> configure(bool readOnly);
     Result<void> migrate(int from, int to);
-    Connection m_conn;
+    std::unique_ptr<Connection> m_conn;
+    std::unique_ptr<std::function<bool(int)>> m_busyWait; // stable address for SQLite's callback
 };
 
 } // namespace ed

@@ -1,4 +1,6 @@
 #include "store/ReportStore.h"
+#include "store/sqlite/Rows.h"
+#include "store/sqlite/SearchSql.h"
 
 #include "base/Compression.h"
 #include "base/Hash.h"
@@ -23,13 +25,13 @@ void bindVariants(Statement &st, const std::vector<QVariant> &values, int first)
     }
 }
 
-const char *ReportStore::rowColumns()
+const char *reportRowColumns()
 {
     return "r.id, r.event_id, r.timestamp, r.level, r.logger, r.message, r.status_code, r.site, r.method,"
            " r.path, r.exception_type, r.exception_value, r.remote_addr, r.issue_id, r.hidden_by, r.frame_count, r.undecided";
 }
 
-ReportRow ReportStore::rowFrom(const Statement &st, int c)
+ReportRow reportRowFrom(const Statement &st, int c)
 {
     ReportRow r;
     r.id = st.int64(c + 0);
@@ -53,7 +55,7 @@ ReportRow ReportStore::rowFrom(const Statement &st, int c)
     return r;
 }
 
-const char *ReportStore::sortColumnSql(ReportSort s)
+const char *reportSortColumn(ReportSort s)
 {
     switch (s) {
     case ReportSort::Timestamp: return "r.timestamp";
@@ -112,7 +114,7 @@ constexpr const char *kIssueColumns =
 double ReportStore::loggerShare(const QString &prefix)
 {
     // Issue counters stand in for a histogram: an issue's reports share its logger.
-    Statement st = m_db.conn().prepare(
+    Statement st = connectionOf(m_db).prepare(
         "SELECT coalesce(sum(CASE WHEN logger = ?1 OR (logger > ?2 AND logger < ?3) THEN count + hidden_count END), 0),"
         " coalesce(sum(count + hidden_count), 0) FROM issues");
     st.bind(1, prefix).bind(2, prefix + QLatin1Char('.')).bind(3, prefix + QLatin1Char('/'));
@@ -124,15 +126,15 @@ double ReportStore::loggerShare(const QString &prefix)
 Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, int limit, int64_t offset,
                                                         ReportSort sort, bool descending)
 {
-    auto filter = q.toSql(sort == ReportSort::Timestamp ? [this](const QString &p) { return loggerShare(p); }
+    auto filter = searchSql(q, sort == ReportSort::Timestamp ? [this](const QString &p) { return loggerShare(p); }
                                                         : std::function<double(const QString &)>());
     if (!filter)
         return filter.failure();
     const char *dir = descending ? "DESC" : "ASC";
     const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 %4, r.id %4 LIMIT ? OFFSET ?")
-                            .arg(QString::fromLatin1(rowColumns()), filter->fromClause(),
-                                 QString::fromLatin1(sortColumnSql(sort)), QString::fromLatin1(dir));
-    Statement st = m_db.conn().prepare(sql.toStdString());
+                            .arg(QString::fromLatin1(reportRowColumns()), filter->fromClause(),
+                                 QString::fromLatin1(reportSortColumn(sort)), QString::fromLatin1(dir));
+    Statement st = connectionOf(m_db).prepare(sql.toStdString());
     if (!st.valid())
         return st.failure();
     bindVariants(st, filter->binds);
@@ -140,7 +142,7 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
     st.bind(n + 1, int64_t(limit)).bind(n + 2, offset);
     std::vector<ReportRow> rows;
     while (st.step())
-        rows.push_back(rowFrom(st));
+        rows.push_back(reportRowFrom(st));
     if (st.errorCode() != SQLITE_DONE)
         return st.failure();
     return rows;
@@ -148,16 +150,24 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
 
 Result<int64_t> ReportStore::countReports(const SearchQuery &q)
 {
-    auto filter = q.toSql();
+    auto filter = searchSql(q);
     if (!filter)
         return filter.failure();
-    Statement st = m_db.conn().prepare((QStringLiteral("SELECT count(*)") + filter->fromClause()).toStdString());
+    Statement st = connectionOf(m_db).prepare((QStringLiteral("SELECT count(*)") + filter->fromClause()).toStdString());
     if (!st.valid())
         return st.failure();
     bindVariants(st, filter->binds);
     if (!st.step())
         return st.failure();
     return st.int64(0);
+}
+
+Result<bool> ReportStore::hasReports()
+{
+    auto n = connectionOf(m_db).scalar("SELECT EXISTS (SELECT 1 FROM reports)");
+    if (!n)
+        return n.failure();
+    return *n != 0;
 }
 
 // Loads parts by hash, each once per report: a deep recursion repeats the same
@@ -240,18 +250,20 @@ Result<QJsonObject> ReportStore::expandParts(QJsonObject record, PartLoader &par
 
 Result<ReportDetail> ReportStore::loadReport(int64_t id)
 {
-    Statement st = m_db.conn().prepare(
-        (QStringLiteral("SELECT %1, r.body, r.raw, r.source FROM reports r WHERE r.id = ?").arg(QString::fromLatin1(rowColumns())))
+    Statement st = connectionOf(m_db).prepare(
+        (QStringLiteral("SELECT %1, r.body, r.raw, r.source FROM reports r WHERE r.id = ?").arg(QString::fromLatin1(reportRowColumns())))
             .toStdString());
+    if (!st.valid())
+        return st.failure();
     st.bind(1, id);
     if (!st.step()) {
-        if (st.errorCode() == SQLITE_DONE)
-            return Error{QStringLiteral("no report %1").arg(id)};
+        if (st.done())
+            return Error{QStringLiteral("no report %1").arg(id), ErrorKind::NotFound};
         return st.failure();
     }
     ReportDetail d;
-    d.row = rowFrom(st);
-    constexpr int kBody = kRowColumnCount, kRaw = kRowColumnCount + 1, kSource = kRowColumnCount + 2;
+    d.row = reportRowFrom(st);
+    constexpr int kBody = kReportRowColumnCount, kRaw = kReportRowColumnCount + 1, kSource = kReportRowColumnCount + 2;
     auto body = decompress(st.blob(kBody));
     if (!body)
         return Error{QStringLiteral("report %1: %2").arg(id).arg(body.error())};
@@ -265,7 +277,7 @@ Result<ReportDetail> ReportStore::loadReport(int64_t id)
             d.raw = QString::fromStdString(*raw);
     }
     d.source = st.qtext(kSource);
-    PartLoader parts{m_db.conn().prepare("SELECT data FROM parts WHERE hash = ?"), {}};
+    PartLoader parts{connectionOf(m_db).prepare("SELECT data FROM parts WHERE hash = ?"), {}};
     auto record = expandParts(doc.object(), parts);
     if (!record)
         return record.failure();
@@ -276,7 +288,7 @@ Result<ReportDetail> ReportStore::loadReport(int64_t id)
 Result<int64_t> ReportStore::findByEventId(const QString &eventId)
 {
     const Hash128 key = RecordTransformer::dedupKeyForEventId(eventId.toStdString());
-    Statement st = m_db.conn().prepare("SELECT id FROM reports WHERE dedup_key = ?");
+    Statement st = connectionOf(m_db).prepare("SELECT id FROM reports WHERE dedup_key = ?");
     st.bindBlob(1, std::string_view(reinterpret_cast<const char *>(key.data()), 16));
     if (!st.step())
         return Error{QStringLiteral("no report with event id %1").arg(eventId)};
@@ -286,7 +298,7 @@ Result<int64_t> ReportStore::findByEventId(const QString &eventId)
 Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int limit, int64_t offset, IssueSort sort,
                                                       bool descending)
 {
-    auto filter = q.toSql();
+    auto filter = searchSql(q);
     if (!filter)
         return filter.failure();
     const QString dir = descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
@@ -305,7 +317,7 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
                   .arg(QString::fromLatin1(kIssueColumns), filter->fromClause(),
                        QString::fromLatin1(issueSortColumn(sort)), dir);
     }
-    Statement st = m_db.conn().prepare(sql.toStdString());
+    Statement st = connectionOf(m_db).prepare(sql.toStdString());
     if (!st.valid())
         return st.failure();
     int n = 0;
@@ -327,22 +339,42 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
 
 Result<IssueRow> ReportStore::loadIssue(int64_t id)
 {
-    Statement st = m_db.conn().prepare(QStringLiteral("SELECT %1 FROM issues WHERE id = ?").arg(QString::fromLatin1(kIssueColumns)).toStdString());
+    Statement st = connectionOf(m_db).prepare(QStringLiteral("SELECT %1 FROM issues WHERE id = ?").arg(QString::fromLatin1(kIssueColumns)).toStdString());
+    if (!st.valid())
+        return st.failure();
     st.bind(1, id);
-    if (!st.step())
-        return Error{QStringLiteral("no issue %1").arg(id)};
+    if (!st.step()) {
+        if (st.done())
+            return Error{QStringLiteral("no issue %1").arg(id), ErrorKind::NotFound};
+        return st.failure();
+    }
     return issueFrom(st);
+}
+
+Result<int64_t> ReportStore::latestReportOfIssue(int64_t issueId)
+{
+    Statement st = connectionOf(m_db).prepare(
+        "SELECT id FROM reports WHERE issue_id = ? ORDER BY timestamp DESC, id DESC LIMIT 1");
+    if (!st.valid())
+        return st.failure();
+    st.bind(1, issueId);
+    if (!st.step()) {
+        if (st.done())
+            return Error{QStringLiteral("issue #%1 has no reports").arg(issueId), ErrorKind::NotFound};
+        return st.failure();
+    }
+    return st.int64(0);
 }
 
 Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
 {
-    Statement st = m_db.conn().prepare(
+    Statement st = connectionOf(m_db).prepare(
         "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN ?3 ELSE NULL END,"
         " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END WHERE id = ?1");
     st.bind(1, id).bind(2, int(status)).bind(3, QDateTime::currentMSecsSinceEpoch());
     if (!st.exec())
         return st.failure();
-    if (m_db.conn().changes() == 0)
+    if (connectionOf(m_db).changes() == 0)
         return Error{QStringLiteral("no issue %1").arg(id)};
     return {};
 }
@@ -351,7 +383,7 @@ Result<std::vector<int64_t>> ReportStore::issueDailyCounts(int64_t issueId, int 
 {
     constexpr int64_t day = 86400000;
     const int64_t start = endMs - int64_t(days) * day;
-    Statement st = m_db.conn().prepare(
+    Statement st = connectionOf(m_db).prepare(
         "SELECT (timestamp - ?2) / 86400000, count(*) FROM reports WHERE issue_id = ?1 AND timestamp >= ?2"
         " AND timestamp < ?3 AND hidden_by IS NULL GROUP BY 1");
     st.bind(1, issueId).bind(2, start).bind(3, endMs);
@@ -369,7 +401,7 @@ Result<std::vector<int64_t>> ReportStore::issueDailyCounts(int64_t issueId, int 
 Result<StoreStats> ReportStore::stats()
 {
     StoreStats s;
-    Connection &c = m_db.conn();
+    Connection &c = connectionOf(m_db);
     Statement st = c.prepare("SELECT count(*), count(hidden_by), min(timestamp), max(timestamp) FROM reports");
     if (!st.step())
         return st.failure();
@@ -380,18 +412,32 @@ Result<StoreStats> ReportStore::stats()
     auto issues = c.scalar("SELECT count(*) FROM issues WHERE count + hidden_count > 0");
     auto parts = c.scalar("SELECT count(*) FROM parts");
     if (!issues || !parts)
-        return Error{(!issues ? issues : parts).error()};
+        return (!issues ? issues : parts).failure();
     s.issues = *issues;
     s.parts = *parts;
-    Statement lv = c.prepare("SELECT level, count(*) FROM reports WHERE hidden_by IS NULL GROUP BY level ORDER BY level DESC");
-    while (lv.step())
-        s.byLevel.emplace_back(int(lv.int64(0)), lv.int64(1));
-    Statement lg = c.prepare("SELECT coalesce(logger, ''), count(*) FROM reports WHERE hidden_by IS NULL GROUP BY logger ORDER BY 2 DESC LIMIT 10");
-    while (lg.step())
-        s.byLogger.emplace_back(lg.qtext(0), lg.int64(1));
-    Statement sc = c.prepare("SELECT status_code, count(*) FROM reports WHERE hidden_by IS NULL AND status_code IS NOT NULL GROUP BY status_code ORDER BY 2 DESC");
-    while (sc.step())
-        s.byStatus.emplace_back(int(sc.int64(0)), sc.int64(1));
+    // Each breakdown read to its end: a step that fails (busy, interrupted,
+    // corrupt) is an error, not a shorter list.
+    auto each = [](Statement q, const auto &take) -> Result<void> {
+        if (!q.valid())
+            return q.failure();
+        while (q.step())
+            take(q);
+        if (!q.done())
+            return q.failure();
+        return {};
+    };
+    if (auto r = each(c.prepare("SELECT level, count(*) FROM reports WHERE hidden_by IS NULL GROUP BY level ORDER BY level DESC"),
+                       [&](const Statement &q) { s.byLevel.emplace_back(int(q.int64(0)), q.int64(1)); });
+        !r)
+        return r.failure();
+    if (auto r = each(c.prepare("SELECT coalesce(logger, ''), count(*) FROM reports WHERE hidden_by IS NULL GROUP BY logger ORDER BY 2 DESC LIMIT 10"),
+                       [&](const Statement &q) { s.byLogger.emplace_back(q.qtext(0), q.int64(1)); });
+        !r)
+        return r.failure();
+    if (auto r = each(c.prepare("SELECT status_code, count(*) FROM reports WHERE hidden_by IS NULL AND status_code IS NOT NULL GROUP BY status_code ORDER BY 2 DESC"),
+                       [&](const Statement &q) { s.byStatus.emplace_back(int(q.int64(0)), q.int64(1)); });
+        !r)
+        return r.failure();
     const QString path = m_db.path();
     s.fileBytes = QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
     return s;
@@ -399,7 +445,7 @@ Result<StoreStats> ReportStore::stats()
 
 Result<int64_t> ReportStore::deleteReports(const std::vector<int64_t> &ids)
 {
-    Connection &c = m_db.conn();
+    Connection &c = connectionOf(m_db);
     Transaction tx(c);
     if (!tx.active())
         return c.failure();

@@ -65,6 +65,9 @@ public:
     Result<std::vector<ReportRow>> listReports(const SearchQuery &q, int limit, int64_t offset = 0,
                                                ReportSort sort = ReportSort::Timestamp, bool descending = true);
     Result<int64_t> countReports(const SearchQuery &q);
+    // Whether any report is stored (hidden ones too).
+    Result<bool> hasReports();
+    // ErrorKind::NotFound when no report has that id.
     Result<ReportDetail> loadReport(int64_t id);
     // By event id (or the Message-ID of an imported e-mail).
     Result<int64_t> findByEventId(const QString &eventId);
@@ -73,7 +76,11 @@ public:
     // with the matching count.
     Result<std::vector<IssueRow>> listIssues(const SearchQuery &q, int limit, int64_t offset = 0,
                                              IssueSort sort = IssueSort::LastSeen, bool descending = true);
+    // ErrorKind::NotFound when no issue has that id.
     Result<IssueRow> loadIssue(int64_t id);
+    // The id of the issue's latest report (what mailing an issue sends);
+    // ErrorKind::NotFound when it has none.
+    Result<int64_t> latestReportOfIssue(int64_t issueId);
     Result<void> setIssueStatus(int64_t id, IssueStatus status);
     // Reports per day for the last `days` days ending at `endMs`, oldest first.
     Result<std::vector<int64_t>> issueDailyCounts(int64_t issueId, int days, int64_t endMs);
@@ -83,11 +90,6 @@ public:
     // Deletes reports (and their full-text rows), keeping issue counts right.
     Result<int64_t> deleteReports(const std::vector<int64_t> &ids);
 
-    static ReportRow rowFrom(const Statement &st, int firstColumn = 0);
-    static const char *rowColumns(); // "r.id, r.event_id, ..." in rowFrom's order
-    static constexpr int kRowColumnCount = 17; // how many rowColumns() names
-    static const char *sortColumnSql(ReportSort sort); // "r.timestamp", ...
-
     // The share (0..1) of reports under a logger prefix, from the issue counters.
     double loggerShare(const QString &prefix);
 
@@ -96,8 +98,5 @@ private:
     Result<QJsonObject> expandParts(QJsonObject record, PartLoader &parts);
     Database &m_db;
 };
-
-// Binds QVariant values (qint64, QString) to ?s numbered from `first`.
-void bindVariants(Statement &st, const std::vector<QVariant> &values, int first = 1);
 
 } // namespace ed

@@ -1,4 +1,5 @@
 #include "store/ReportWriter.h"
+#include "store/sqlite/Rows.h"
 
 #include <QDateTime>
 #include <sqlite3.h>
@@ -18,39 +19,36 @@ struct ReportWriter::IssueState {
     bool touched = false;
 };
 
+struct ReportWriter::Statements {
+    Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt;
+};
+
 namespace {
 std::string_view sv(const std::string &s) { return s; }
-
-void bindOptText(Statement &st, int i, const std::string &s)
-{
-    if (s.empty())
-        st.bindNull(i);
-    else
-        st.bind(i, sv(s));
-}
 } // namespace
 
 ReportWriter::ReportWriter(Database &db, const Scrubber &scrubber, const RecordFilter &filter)
-    : m_db(db), m_scrubber(scrubber), m_filter(filter), m_transformer(scrubber, m_parts)
+    : m_db(db), m_scrubber(scrubber), m_filter(filter), m_transformer(scrubber, m_parts),
+      m_sql(std::make_unique<Statements>())
 {
-    Connection &c = m_db.conn();
-    m_exists = c.prepare("SELECT 1 FROM reports WHERE dedup_key = ?");
-    m_insertReport = c.prepare(
+    Connection &c = connectionOf(m_db);
+    m_sql->exists = c.prepare("SELECT 1 FROM reports WHERE dedup_key = ?");
+    m_sql->insertReport = c.prepare(
         "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method,"
         " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw,"
         " undecided) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    m_insertFts = c.prepare("INSERT INTO reports_fts(rowid, message, exception, path, frames) VALUES(?,?,?,?,?)");
-    m_insertPart = c.prepare("INSERT OR IGNORE INTO parts(hash, data) VALUES(?, ?)");
-    m_findIssue = c.prepare("SELECT id, status, resolved_at, level FROM issues WHERE fingerprint = ?");
-    m_insertIssue = c.prepare(
+    m_sql->insertFts = c.prepare("INSERT INTO reports_fts(rowid, message, exception, path, frames) VALUES(?,?,?,?,?)");
+    m_sql->insertPart = c.prepare("INSERT OR IGNORE INTO parts(hash, data) VALUES(?, ?)");
+    m_sql->findIssue = c.prepare("SELECT id, status, resolved_at, level FROM issues WHERE fingerprint = ?");
+    m_sql->insertIssue = c.prepare(
         "INSERT INTO issues(fingerprint, title, culprit, level, logger, exception_type, first_seen, last_seen)"
         " VALUES(?,?,?,?,?,?,?,?)");
-    m_updateIssue = c.prepare(
+    m_sql->updateIssue = c.prepare(
         "UPDATE issues SET count = count + ?2, hidden_count = hidden_count + ?3,"
         " first_seen = min(first_seen, ?4), last_seen = max(last_seen, ?5), level = max(level, ?6),"
         " status = CASE WHEN ?7 THEN 0 ELSE status END, regression = CASE WHEN ?7 THEN 1 ELSE regression END"
         " WHERE id = ?1");
-    m_progressSt = c.prepare(
+    m_sql->progressSt = c.prepare(
         "INSERT INTO import_files(path, head_hash, offset, line, size, updated_at) VALUES(?,?,?,?,?,?)"
         " ON CONFLICT(path) DO UPDATE SET head_hash=excluded.head_hash, offset=excluded.offset,"
         " line=excluded.line, size=excluded.size, updated_at=excluded.updated_at");
@@ -64,11 +62,11 @@ ReportWriter::~ReportWriter()
 
 Result<void> ReportWriter::begin()
 {
-    for (Statement *st : {&m_exists, &m_insertReport, &m_insertFts, &m_insertPart, &m_findIssue, &m_insertIssue,
-                          &m_updateIssue, &m_progressSt})
+    for (Statement *st : {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue, &m_sql->insertIssue,
+                          &m_sql->updateIssue, &m_sql->progressSt})
         if (!st->valid())
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
-    if (auto r = m_db.conn().exec("BEGIN IMMEDIATE"); !r)
+    if (auto r = connectionOf(m_db).exec("BEGIN IMMEDIATE"); !r)
         return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error())};
     m_inTx = true;
     m_issues.clear(); // another process may have changed issue states since the last batch
@@ -83,29 +81,29 @@ Result<ReportWriter::IssueState *> ReportWriter::issueFor(const TransformedRecor
         return it->second.get();
     auto state = std::make_unique<IssueState>();
     const std::string_view fp(reinterpret_cast<const char *>(rec.grouping.fingerprint.data()), 16);
-    m_findIssue.reset();
-    m_findIssue.bindBlob(1, fp);
-    if (m_findIssue.step()) {
-        state->id = m_findIssue.int64(0);
-        state->status = int(m_findIssue.int64(1));
-        if (!m_findIssue.isNull(2))
-            state->resolvedAt = m_findIssue.int64(2);
-        state->level = int(m_findIssue.int64(3));
-        m_findIssue.reset();
+    m_sql->findIssue.reset();
+    m_sql->findIssue.bindBlob(1, fp);
+    if (m_sql->findIssue.step()) {
+        state->id = m_sql->findIssue.int64(0);
+        state->status = int(m_sql->findIssue.int64(1));
+        if (!m_sql->findIssue.isNull(2))
+            state->resolvedAt = m_sql->findIssue.int64(2);
+        state->level = int(m_sql->findIssue.int64(3));
+        m_sql->findIssue.reset();
     } else {
-        if (m_findIssue.errorCode() != SQLITE_DONE)
-            return m_findIssue.failure();
-        m_findIssue.reset();
-        m_insertIssue.bindBlob(1, fp)
+        if (m_sql->findIssue.errorCode() != SQLITE_DONE)
+            return m_sql->findIssue.failure();
+        m_sql->findIssue.reset();
+        m_sql->insertIssue.bindBlob(1, fp)
             .bind(2, rec.grouping.title)
             .bind(3, rec.grouping.culprit)
             .bind(4, rec.level);
-        bindOptText(m_insertIssue, 5, rec.logger);
-        bindOptText(m_insertIssue, 6, rec.exceptionType);
-        m_insertIssue.bind(7, rec.timestamp).bind(8, rec.timestamp);
-        if (!m_insertIssue.exec())
-            return m_insertIssue.failure();
-        state->id = m_db.conn().lastInsertId();
+        m_sql->insertIssue.bindTextOrNull(5, sv(rec.logger));
+        m_sql->insertIssue.bindTextOrNull(6, sv(rec.exceptionType));
+        m_sql->insertIssue.bind(7, rec.timestamp).bind(8, rec.timestamp);
+        if (!m_sql->insertIssue.exec())
+            return m_sql->insertIssue.failure();
+        state->id = connectionOf(m_db).lastInsertId();
         state->touched = true; // new: reported as such by add()
     }
     IssueState *raw = state.get();
@@ -127,10 +125,10 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
     }
     const TransformedRecord &rec = m_rec;
     const std::string_view key(reinterpret_cast<const char *>(rec.dedupKey.data()), 16);
-    m_exists.reset();
-    m_exists.bindBlob(1, key);
-    const bool exists = m_exists.step();
-    m_exists.reset();
+    m_sql->exists.reset();
+    m_sql->exists.bindBlob(1, key);
+    const bool exists = m_sql->exists.step();
+    m_sql->exists.reset();
     if (exists) {
         result.outcome = IngestOutcome::Duplicate;
         return result;
@@ -154,32 +152,32 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
 
     for (const PendingPart &p : rec.newParts) {
         m_compressor.compress(p.json, m_compressed);
-        m_insertPart.bindBlob(1, std::string_view(reinterpret_cast<const char *>(p.hash.data()), 16))
+        m_sql->insertPart.bindBlob(1, std::string_view(reinterpret_cast<const char *>(p.hash.data()), 16))
             .bindBlob(2, m_compressed);
-        if (!m_insertPart.exec()) {
+        if (!m_sql->insertPart.exec()) {
             result.fatal = true;
-        result.reason = m_insertPart.error();
+        result.reason = m_sql->insertPart.error();
             return result;
         }
     }
 
     m_compressor.compress(rec.body, m_compressed);
-    Statement &st = m_insertReport;
+    Statement &st = m_sql->insertReport;
     st.bindBlob(1, key);
-    bindOptText(st, 2, rec.eventId);
+    st.bindTextOrNull(2, sv(rec.eventId));
     st.bind(3, rec.timestamp).bind(4, rec.level);
-    bindOptText(st, 5, rec.logger);
+    st.bindTextOrNull(5, sv(rec.logger));
     st.bind(6, sv(rec.message));
     if (rec.statusCode)
         st.bind(7, *rec.statusCode);
     else
         st.bindNull(7);
-    bindOptText(st, 8, rec.site);
-    bindOptText(st, 9, rec.method);
-    bindOptText(st, 10, rec.path);
-    bindOptText(st, 11, rec.exceptionType);
-    bindOptText(st, 12, rec.exceptionValue);
-    bindOptText(st, 13, rec.remoteAddr);
+    st.bindTextOrNull(8, sv(rec.site));
+    st.bindTextOrNull(9, sv(rec.method));
+    st.bindTextOrNull(10, sv(rec.path));
+    st.bindTextOrNull(11, sv(rec.exceptionType));
+    st.bindTextOrNull(12, sv(rec.exceptionValue));
+    st.bindTextOrNull(13, sv(rec.remoteAddr));
     st.bind(14, is->id);
     if (hidden)
         st.bind(15, verdict.rule);
@@ -209,11 +207,11 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
         result.reason = st.error();
         return result;
     }
-    const int64_t reportId = m_db.conn().lastInsertId();
-    m_insertFts.bind(1, reportId).bind(2, sv(rec.message)).bind(3, sv(rec.ftsException)).bind(4, sv(rec.path)).bind(5, sv(rec.ftsFrames));
-    if (!m_insertFts.exec()) {
+    const int64_t reportId = connectionOf(m_db).lastInsertId();
+    m_sql->insertFts.bind(1, reportId).bind(2, sv(rec.message)).bind(3, sv(rec.ftsException)).bind(4, sv(rec.path)).bind(5, sv(rec.ftsFrames));
+    if (!m_sql->insertFts.exec()) {
         result.fatal = true;
-        result.reason = m_insertFts.error();
+        result.reason = m_sql->insertFts.error();
         return result;
     }
     for (const PendingPart &p : rec.newParts)
@@ -242,15 +240,15 @@ Result<void> ReportWriter::flushIssues()
     for (auto &[fp, is] : m_issues) {
         if (!is->touched || (is->visible == 0 && is->hidden == 0 && !is->reopen))
             continue;
-        m_updateIssue.bind(1, is->id)
+        m_sql->updateIssue.bind(1, is->id)
             .bind(2, is->visible)
             .bind(3, is->hidden)
             .bind(4, is->firstSeen == INT64_MAX ? INT64_MAX : is->firstSeen)
             .bind(5, is->lastSeen == INT64_MIN ? INT64_MIN : is->lastSeen)
             .bind(6, is->level)
             .bind(7, int64_t(is->reopen ? 1 : 0));
-        if (!m_updateIssue.exec())
-            return m_updateIssue.failure();
+        if (!m_sql->updateIssue.exec())
+            return m_sql->updateIssue.failure();
         is->visible = is->hidden = 0;
         is->reopen = false;
     }
@@ -277,19 +275,14 @@ Result<void> ReportWriter::commit()
         return r;
     }
     for (const FileProgress &progress : m_progress) {
-        m_progressSt.bind(1, progress.path)
-            .bindBlob(2, std::string_view(progress.headHash.constData(), size_t(progress.headHash.size())))
-            .bind(3, progress.offset)
-            .bind(4, progress.line)
-            .bind(5, progress.size)
-            .bind(6, QDateTime::currentMSecsSinceEpoch());
-        if (!m_progressSt.exec()) {
-            const QString err = m_progressSt.error();
+        bindFileProgress(m_sql->progressSt, progress);
+        if (!m_sql->progressSt.exec()) {
+            const QString err = m_sql->progressSt.error();
             rollback();
             return Error{err};
         }
     }
-    if (auto r = m_db.conn().exec("COMMIT"); !r) {
+    if (auto r = connectionOf(m_db).exec("COMMIT"); !r) {
         rollback();
         return Error{QStringLiteral("cannot commit to %1: %2").arg(m_db.path(), r.error())};
     }
@@ -300,7 +293,7 @@ Result<void> ReportWriter::commit()
 void ReportWriter::rollback()
 {
     if (m_inTx)
-        (void)m_db.conn().exec("ROLLBACK");
+        (void)connectionOf(m_db).exec("ROLLBACK");
     m_inTx = false;
     m_issues.clear();
     m_parts.clear(); // parts added in this batch are gone with it

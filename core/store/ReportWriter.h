@@ -4,6 +4,7 @@
 // killed import leaves whole batches and the file offsets that match them.
 #include "base/Compression.h"
 #include "store/Database.h"
+#include "store/ImportFileStore.h"
 #include "model/Filter.h"
 #include "model/RecordTransformer.h"
 
@@ -25,14 +26,6 @@ struct IngestResult {
     bool newIssue = false;
     bool regression = false;
     bool fatal = false; // the database failed, not the record: stop the import
-};
-
-struct FileProgress {
-    QString path;
-    QByteArray headHash;
-    int64_t offset = 0;
-    int64_t line = 0;
-    int64_t size = 0;
 };
 
 class ReportWriter {
@@ -68,8 +61,8 @@ private:
     TransformedRecord m_rec;
     std::string m_compressed, m_rawScrubbed;
     std::unordered_map<Hash128, std::unique_ptr<IssueState>, Hash128Hasher> m_issues;
-    Statement m_exists, m_insertReport, m_insertFts, m_insertPart, m_findIssue, m_insertIssue,
-        m_updateIssue, m_progressSt;
+    struct Statements; // prepared once per writer (store/sqlite)
+    std::unique_ptr<Statements> m_sql;
     std::vector<FileProgress> m_progress; // of this transaction
     bool m_inTx = false;
 };

@@ -56,47 +56,23 @@ QList<Term> tokenize(const QString &typed)
     return terms;
 }
 
-QString likeEscape(const QString &s)
-{
-    QString out;
-    for (QChar c : s) {
-        if (c == QLatin1Char('%') || c == QLatin1Char('_') || c == QLatin1Char('\\'))
-            out += QLatin1Char('\\');
-        out += c;
-    }
-    return out;
-}
-
 // "<op><number>" with op one of >=, <=, >, <, = or none.
-QString splitComparator(QString &value)
+SearchTerm::Compare splitComparator(QString &value)
 {
-    for (const char *op : {">=", "<=", ">", "<", "="}) {
+    using C = SearchTerm::Compare;
+    for (const auto &[op, compare] : {std::pair{">=", C::AtLeast}, std::pair{"<=", C::AtMost}, std::pair{">", C::Above},
+                                      std::pair{"<", C::Below}, std::pair{"=", C::Equal}}) {
         if (value.startsWith(QLatin1String(op))) {
             value = value.mid(qsizetype(strlen(op)));
-            return QString::fromLatin1(op);
+            return compare;
         }
     }
-    return QStringLiteral("=");
+    return C::Equal;
 }
 
-QString ftsPhrase(const QString &word)
-{
-    QString w = word;
-    w.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + w + QStringLiteral("\"*");
-}
+Error invalid(const QString &message) { return Error{message, ErrorKind::InvalidInput}; }
 
 } // namespace
-
-QString SqlFilter::fromClause() const
-{
-    QString sql = QStringLiteral(" FROM reports r");
-    if (joinsIssues)
-        sql += QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
-    if (!where.isEmpty())
-        sql += QStringLiteral(" WHERE ") + where;
-    return sql;
-}
 
 QStringList SearchQuery::fieldNames()
 {
@@ -110,136 +86,90 @@ bool fieldNamesContain(const QString &word)
     return SearchQuery::fieldNames().contains(word.toLower());
 }
 
-Result<SqlFilter> SearchQuery::toSql(const std::function<double(const QString &)> &loggerShare) const
+Result<ParsedSearch> SearchQuery::parse() const
 {
-    SqlFilter out;
-    QStringList conds;
-    QStringList fts;
-    bool showHidden = includeHidden;
-    auto add = [&](const Term &t, QString cond) {
-        // A NULL column (no exception type, no status) does not match, so its negation does.
-        conds << (t.negated ? QStringLiteral("NOT coalesce((%1), 0)").arg(cond) : QStringLiteral("(%1)").arg(cond));
-    };
+    using Kind = SearchTerm::Kind;
+    ParsedSearch out;
+    out.showHidden = includeHidden;
     for (const Term &t : tokenize(text)) {
         const QString &f = t.field;
         QString v = t.value;
+        SearchTerm term;
+        term.negated = t.negated;
+        auto add = [&](Kind kind) {
+            term.kind = kind;
+            out.terms.push_back(term);
+        };
         if (f.isEmpty()) {
-            if (t.negated) {
-                conds << QStringLiteral("r.id NOT IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)");
-                out.binds.push_back(ftsPhrase(v));
-            } else {
-                fts << ftsPhrase(v);
-            }
+            term.text = v;
+            add(Kind::Text);
             continue;
         }
         if (v.isEmpty())
-            return Error{QStringLiteral("'%1:' needs a value").arg(f)};
+            return invalid(QStringLiteral("'%1:' needs a value").arg(f));
         if (f == QLatin1String("level")) {
-            const QString op = splitComparator(v);
+            term.compare = splitComparator(v);
             const auto level = parseLevel(v.toStdString());
             if (!level)
-                return Error{QStringLiteral("unknown level '%1' (debug, info, warning, error, critical)").arg(v)};
-            // A range of levels is usually broad: scan by time (unary + keeps the level index out).
-            add(t, op == QLatin1String("=") ? QStringLiteral("r.level = ?") : QStringLiteral("+r.level %1 ?").arg(op));
-            out.binds.push_back(qint64(*level));
+                return invalid(QStringLiteral("unknown level '%1' (debug, info, warning, error, critical)").arg(v));
+            term.number = *level;
+            add(Kind::Level);
         } else if (f == QLatin1String("status")) {
-            const QString op = splitComparator(v);
+            term.compare = splitComparator(v);
             bool ok = false;
-            if (op == QLatin1String("=") && v.size() == 3 && v.endsWith(QLatin1String("xx"), Qt::CaseInsensitive)) {
+            if (term.compare == SearchTerm::Compare::Equal && v.size() == 3
+                && v.endsWith(QLatin1String("xx"), Qt::CaseInsensitive)) {
                 const int hundreds = v.left(1).toInt(&ok);
                 if (!ok)
-                    return Error{QStringLiteral("bad status '%1'").arg(v)};
-                add(t, QStringLiteral("+r.status_code BETWEEN ? AND ?"));
-                out.binds.push_back(qint64(hundreds * 100));
-                out.binds.push_back(qint64(hundreds * 100 + 99));
+                    return invalid(QStringLiteral("bad status '%1'").arg(v));
+                term.number = hundreds * 100;
+                term.upTo = hundreds * 100 + 99;
+                add(Kind::StatusRange);
                 continue;
             }
-            const int code = v.toInt(&ok);
+            term.number = v.toInt(&ok);
             if (!ok)
-                return Error{QStringLiteral("bad status '%1' (a code like 500, a class like 5xx, or >=400)").arg(v)};
-            add(t, op == QLatin1String("=") ? QStringLiteral("r.status_code = ?") : QStringLiteral("+r.status_code %1 ?").arg(op));
-            out.binds.push_back(qint64(code));
+                return invalid(QStringLiteral("bad status '%1' (a code like 500, a class like 5xx, or >=400)").arg(v));
+            add(Kind::Status);
         } else if (f == QLatin1String("logger")) {
-            // The logger and its children, as in Python logging; a range keeps the index usable.
-            const bool broad = loggerShare && loggerShare(v) > 0.05;
-            add(t, broad ? QStringLiteral("+r.logger = ? OR (+r.logger > ? AND +r.logger < ?)")
-                         : QStringLiteral("r.logger = ? OR (r.logger > ? AND r.logger < ?)"));
-            out.binds.push_back(v);
-            out.binds.push_back(v + QLatin1Char('.'));
-            out.binds.push_back(v + QLatin1Char('/'));
+            term.text = v;
+            add(Kind::Logger);
         } else if (f == QLatin1String("path") || f == QLatin1String("message")) {
-            const QString col = f == QLatin1String("path") ? QStringLiteral("r.path") : QStringLiteral("r.message");
-            if (v.contains(QLatin1Char('*')) || v.contains(QLatin1Char('?'))) {
-                QString like = likeEscape(v);
-                like.replace(QLatin1Char('*'), QLatin1Char('%')).replace(QLatin1Char('?'), QLatin1Char('_'));
-                add(t, col + QStringLiteral(" LIKE ? ESCAPE '\\'"));
-                out.binds.push_back(like);
-            } else {
-                add(t, col + QStringLiteral(" = ?"));
-                out.binds.push_back(v);
-            }
-        } else if (f == QLatin1String("type")) {
-            add(t, QStringLiteral("r.exception_type = ?"));
-            out.binds.push_back(v);
-        } else if (f == QLatin1String("site")) {
-            add(t, QStringLiteral("r.site = ?"));
-            out.binds.push_back(v);
-        } else if (f == QLatin1String("event")) {
-            add(t, QStringLiteral("r.event_id = ?"));
-            out.binds.push_back(v);
+            term.text = v;
+            term.wildcard = v.contains(QLatin1Char('*')) || v.contains(QLatin1Char('?'));
+            add(f == QLatin1String("path") ? Kind::Path : Kind::Message);
+        } else if (f == QLatin1String("type") || f == QLatin1String("site") || f == QLatin1String("event")) {
+            term.text = v;
+            add(f == QLatin1String("type") ? Kind::ExceptionType : f == QLatin1String("site") ? Kind::Site : Kind::EventId);
         } else if (f == QLatin1String("issue")) {
             bool ok = false;
-            const qint64 id = v.toLongLong(&ok);
+            term.number = v.toLongLong(&ok);
             if (!ok)
-                return Error{QStringLiteral("bad issue id '%1'").arg(v)};
-            add(t, QStringLiteral("r.issue_id = ?"));
-            out.binds.push_back(id);
+                return invalid(QStringLiteral("bad issue id '%1'").arg(v));
+            add(Kind::Issue);
         } else if (f == QLatin1String("after") || f == QLatin1String("before")) {
             const auto ts = parseIsoTimestamp(v.toStdString());
             if (!ts)
-                return Error{QStringLiteral("bad date '%1' (use 2026-11-20 or 2026-11-20T12:00)").arg(v)};
-            add(t, f == QLatin1String("after") ? QStringLiteral("r.timestamp >= ?") : QStringLiteral("r.timestamp < ?"));
-            out.binds.push_back(qint64(*ts));
+                return invalid(QStringLiteral("bad date '%1' (use 2026-11-20 or 2026-11-20T12:00)").arg(v));
+            term.number = *ts;
+            add(f == QLatin1String("after") ? Kind::After : Kind::Before);
         } else if (f == QLatin1String("is")) {
             const QString s = v.toLower();
             if (s == QLatin1String("hidden")) {
-                showHidden = true;
-                add(t, QStringLiteral("r.hidden_by IS NOT NULL"));
-                continue;
+                out.showHidden = true;
+                add(Kind::Hidden);
+            } else if (s == QLatin1String("regression") || s == QLatin1String("regressed")) {
+                add(Kind::Regression);
+            } else {
+                // IssueStatus: Unresolved 0, Resolved 1, Ignored 2 (store/ReportStore.h).
+                const QStringList statuses{QStringLiteral("unresolved"), QStringLiteral("resolved"), QStringLiteral("ignored")};
+                if (!statuses.contains(s))
+                    return invalid(QStringLiteral("unknown 'is:%1' (unresolved, resolved, ignored, regression, hidden)").arg(v));
+                term.number = statuses.indexOf(s);
+                add(Kind::IssueStatus);
             }
-            out.joinsIssues = true;
-            if (s == QLatin1String("unresolved"))
-                add(t, QStringLiteral("i.status = 0"));
-            else if (s == QLatin1String("resolved"))
-                add(t, QStringLiteral("i.status = 1"));
-            else if (s == QLatin1String("ignored"))
-                add(t, QStringLiteral("i.status = 2"));
-            else if (s == QLatin1String("regression") || s == QLatin1String("regressed"))
-                add(t, QStringLiteral("i.regression = 1"));
-            else
-                return Error{QStringLiteral("unknown 'is:%1' (unresolved, resolved, ignored, regression, hidden)").arg(v)};
         }
     }
-    if (!showHidden)
-        conds << QStringLiteral("r.hidden_by IS NULL");
-    if (since) {
-        conds << QStringLiteral("r.timestamp >= ?");
-        out.binds.push_back(qint64(*since));
-    }
-    if (until) {
-        conds << QStringLiteral("r.timestamp < ?");
-        out.binds.push_back(qint64(*until));
-    }
-    if (issueId) {
-        conds << QStringLiteral("r.issue_id = ?");
-        out.binds.push_back(qint64(*issueId));
-    }
-    if (!fts.isEmpty()) {
-        out.ftsMatch = fts.join(QLatin1Char(' '));
-        conds << QStringLiteral("r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)");
-        out.binds.push_back(out.ftsMatch);
-    }
-    out.where = conds.join(QStringLiteral(" AND "));
     return out;
 }
 

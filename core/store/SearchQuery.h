@@ -10,22 +10,42 @@
 
 #include <QString>
 #include <QStringList>
-#include <QVariant>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <vector>
 
 namespace ed {
 
-struct SqlFilter {
-    QString where;             // "" or a condition over reports r (and issues i when joinsIssues)
-    std::vector<QVariant> binds;
-    bool joinsIssues = false;
-    QString ftsMatch;          // "" or an FTS5 MATCH expression
+// One term of a parsed search, in domain terms; store/sqlite/SearchSql.h
+// translates it for the engine.
+struct SearchTerm {
+    enum class Kind {
+        Text,          // free text (full-text search, as a prefix)
+        Level,         // compare with `number`
+        Status,        // compare with `number`
+        StatusRange,   // number..upTo, inclusive (5xx)
+        Logger,        // `text` and its children
+        Path, Message, // `text`, with * and ? wildcards when `wildcard`
+        ExceptionType, Site, EventId, // `text`, exactly
+        Issue,         // the issue id `number`
+        After, Before, // ms since the epoch: at or after / before `number`
+        Hidden,        // hidden by a rule or a person
+        IssueStatus,   // the issue's IssueStatus as `number`
+        Regression,    // the issue came back after it was resolved
+    };
+    enum class Compare { Equal, AtLeast, AtMost, Above, Below };
 
-    // " FROM reports r [JOIN issues i] [WHERE ...]": the filter's binds follow in order.
-    QString fromClause() const;
+    Kind kind = Kind::Text;
+    bool negated = false;
+    Compare compare = Compare::Equal;
+    int64_t number = 0, upTo = 0;
+    QString text;
+    bool wildcard = false;
+};
+
+struct ParsedSearch {
+    std::vector<SearchTerm> terms;
+    bool showHidden = false; // includeHidden or an is:hidden term: hidden reports are not left out
 };
 
 struct SearchQuery {
@@ -36,11 +56,9 @@ struct SearchQuery {
     std::optional<int64_t> issueId;
     bool includeHidden = false;
 
-    // Translates to SQL over `reports r`; an unknown field or a bad value is an error.
-    // `loggerShare`, when given, estimates the share of reports (0..1) under a
-    // logger prefix: SQLite here has no histogram (no STAT4), and a broad prefix
-    // must scan by time rather than collect and sort every match.
-    Result<SqlFilter> toSql(const std::function<double(const QString &)> &loggerShare = {}) const;
+    // The typed text's terms; an unknown field or a bad value is an error
+    // (ErrorKind::InvalidInput) that says what is wrong.
+    Result<ParsedSearch> parse() const;
 
     // Field names, for completion in the search bar.
     static QStringList fieldNames();

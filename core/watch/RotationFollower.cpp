@@ -3,7 +3,6 @@
 #include "base/FileAccess.h"
 #include "import/Importer.h"
 
-#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QSet>
@@ -38,18 +37,8 @@ std::optional<RotationFollower::FileId> RotationFollower::fileId(const QString &
 
 std::optional<RotationFollower::Row> RotationFollower::rowFor(const QString &canonicalPath)
 {
-    Statement st = m_db.conn().prepare("SELECT head_hash, offset, line, size FROM import_files WHERE path = ?");
-    st.bind(1, canonicalPath);
-    if (!st.step())
-        return std::nullopt;
-    Row r;
-    r.path = canonicalPath;
-    const std::string_view h = st.blob(0);
-    r.headHash = QByteArray(h.data(), qsizetype(h.size()));
-    r.offset = st.int64(1);
-    r.line = st.int64(2);
-    r.size = st.int64(3);
-    return r;
+    auto row = ImportFileStore(m_db).find(canonicalPath);
+    return row ? *row : std::nullopt; // unreadable: as if it had none
 }
 
 // Whether the file at `path` can go on from `row`: the same first bytes, and
@@ -88,26 +77,13 @@ Result<QStringList> RotationFollower::adopt(const QStringList &files)
     // Rows in the same folders whose own file no longer matches them.
     std::vector<Row> stale;
     for (const QString &dir : std::as_const(folders)) {
-        const QString prefix = dir.endsWith(QLatin1Char('/')) ? dir : dir + QLatin1Char('/');
-        Statement st = m_db.conn().prepare(
-            "SELECT path, head_hash, offset, line, size FROM import_files WHERE path > ? AND path < ?");
-        // Every path that starts with prefix sorts between prefix and prefix with its '/' raised to '0'.
-        st.bind(1, prefix).bind(2, prefix.left(prefix.size() - 1) + QLatin1Char('0'));
-        while (st.step()) {
-            Row r;
-            r.path = st.qtext(0);
-            if (r.path.indexOf(QLatin1Char('/'), prefix.size()) >= 0)
-                continue; // in a subfolder
-            const std::string_view h = st.blob(1);
-            r.headHash = QByteArray(h.data(), qsizetype(h.size()));
-            r.offset = st.int64(2);
-            r.line = st.int64(3);
-            r.size = st.int64(4);
+        auto rows = ImportFileStore(m_db).inFolder(dir);
+        if (!rows)
+            return Error{QStringLiteral("cannot read import progress from %1: %2").arg(m_db.path(), rows.error()),
+                         rows.errorKind()};
+        for (Row &r : *rows)
             if (r.offset > 0 && !matches(r.path, r))
                 stale.push_back(std::move(r));
-        }
-        if (!st.valid() || st.errorCode() != 101 /* SQLITE_DONE */)
-            return Error{QStringLiteral("cannot read import progress from %1: %2").arg(m_db.path(), st.error())};
     }
 
     // Decide every inheritance before writing any: a row may pass on while its
@@ -137,23 +113,16 @@ Result<QStringList> RotationFollower::adopt(const QStringList &files)
         return QStringList();
 
     QStringList done;
-    Transaction tx(m_db.conn());
-    Statement put = m_db.conn().prepare(
-        "INSERT OR REPLACE INTO import_files(path, head_hash, offset, line, size, updated_at) VALUES(?,?,?,?,?,?)");
+    std::vector<Row> inherited;
     for (const auto &[path, row] : moves) {
-        put.reset();
-        put.bind(1, path)
-            .bindBlob(2, std::string_view(row.headHash.constData(), size_t(row.headHash.size())))
-            .bind(3, row.offset)
-            .bind(4, row.line)
-            .bind(5, QFileInfo(path).size())
-            .bind(6, QDateTime::currentMSecsSinceEpoch());
-        if (!put.exec())
-            return Error{QStringLiteral("cannot record import progress in %1: %2").arg(m_db.path(), put.error())};
+        Row r = row;
+        r.path = path;
+        r.size = QFileInfo(path).size();
+        inherited.push_back(std::move(r));
         done << QStringLiteral("%1 -> %2").arg(row.path, path);
     }
-    if (auto c = tx.commit(); !c)
-        return c.failure();
+    if (auto put = ImportFileStore(m_db).putAll(inherited); !put)
+        return Error{QStringLiteral("cannot record import progress in %1: %2").arg(m_db.path(), put.error()), put.errorKind()};
     return done;
 }
 

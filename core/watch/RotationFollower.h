@@ -18,6 +18,7 @@
 // Either way the head hash is checked, so a reused inode cannot mislead it.
 // Only for v1 files: e-mail files are read whole and deduplicated by Message-ID.
 #include "store/Database.h"
+#include "store/ImportFileStore.h"
 #include "base/Result.h"
 
 #include <QByteArray>
@@ -41,11 +42,7 @@ public:
     void remember(const QStringList &files);
 
 private:
-    struct Row {
-        QString path;
-        QByteArray headHash;
-        int64_t offset = 0, line = 0, size = 0;
-    };
+    using Row = FileProgress; // a row of import_files
     using FileId = std::pair<uint64_t, uint64_t>; // device, inode
 
     std::optional<Row> rowFor(const QString &canonicalPath);

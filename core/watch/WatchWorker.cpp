@@ -7,7 +7,6 @@
 #include <QSet>
 #include <QThread>
 #include <algorithm>
-#include <sqlite3.h>
 
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
@@ -95,15 +94,12 @@ bool WatchWorker::openDatabase()
     // Waits for another process's write lock as SQLite's busy timeout would
     // (10 s), but gives up at once when asked to stop: a stop is honoured
     // within a second whatever the worker waits for.
-    sqlite3_busy_handler(
-        m_db->conn().handle(),
-        [](void *self, int tries) -> int {
-            if (static_cast<WatchWorker *>(self)->m_cancelled.load() || tries >= kBusyTries)
-                return 0;
-            QThread::msleep(kBusySleepMs);
-            return 1;
-        },
-        this);
+    m_db->setBusyWait([this](int tries) {
+        if (m_cancelled.load() || tries >= kBusyTries)
+            return false;
+        QThread::msleep(kBusySleepMs);
+        return true;
+    });
     m_rotation = std::make_unique<RotationFollower>(*m_db);
     return true;
 }

@@ -1,6 +1,6 @@
-// The search language (SearchQuery::toSql), with the SQL it makes run against
+// The search language (SearchQuery::parse and its SQL), with the SQL it makes run against
 // a real, empty ErrorDeck database as the report list, the count and the issue
-// list run it. A query toSql accepts must also be one SQLite accepts: the
+// list run it. A query parse() accepts must also be one SQLite accepts: the
 // language reports bad values itself, with its own message.
 #include "FuzzSupport.h"
 #include "store/ReportStore.h"
@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static ed::ReportStore store(ed::fuzz::scratchDatabase());
     ed::SearchQuery q;
     q.text = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
-    if (!q.toSql())
+    if (!q.parse())
         return 0;
     const auto reports = store.listReports(q, 10);
     if (!reports)

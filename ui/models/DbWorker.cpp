@@ -56,7 +56,7 @@ void DbWorker::run()
     }
     {
         QMutexLocker lock(&m_mutex);
-        m_conn = &db->conn();
+        m_conn = &*db;
     }
     for (;;) {
         Job job;

@@ -39,7 +39,7 @@ private:
     QWaitCondition m_wake;
     std::deque<Job> m_jobs; // front runs first
     bool m_stop = false;
-    Connection *m_conn = nullptr; // the open connection, for interrupt(); guarded by m_mutex
+    Database *m_conn = nullptr; // the open database, for interrupt(); guarded by m_mutex
 };
 
 } // namespace ed

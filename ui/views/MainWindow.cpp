@@ -280,8 +280,8 @@ bool MainWindow::importSampleReports()
 
 void MainWindow::offerSampleImportIfEmpty()
 {
-    auto n = m_db.conn().scalar("SELECT count(*) FROM reports");
-    if (!n || *n > 0)
+    auto any = ReportStore(m_db).hasReports();
+    if (!any || *any)
         return;
     const auto answer = QMessageBox::question(
         this, tr("Welcome to ErrorDeck"),

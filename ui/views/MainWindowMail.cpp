@@ -9,7 +9,6 @@
 #include "store/ReportStore.h"
 #include "dialogs/SendDialog.h"
 #include "dialogs/SendLogDialog.h"
-#include "store/Sqlite.h"
 #include "views/Theme.h"
 
 #include <QAction>
@@ -40,13 +39,10 @@ bool reportIsNotFound(Database &db, int64_t reportId)
 // An issue is mailed as its latest report (as ReportMailer::draftForIssue picks it).
 std::optional<int64_t> latestReportOfIssue(Database &db, int64_t issueId)
 {
-    Statement st = db.conn().prepare("SELECT id FROM reports WHERE issue_id = ? ORDER BY timestamp DESC, id DESC LIMIT 1");
-    if (!st.valid())
+    auto latest = ReportStore(db).latestReportOfIssue(issueId);
+    if (!latest)
         return std::nullopt;
-    st.bind(1, issueId);
-    if (!st.step())
-        return std::nullopt;
-    return st.int64(0);
+    return *latest;
 }
 
 } // namespace

@@ -1,4 +1,4 @@
-#include "store/Sqlite.h"
+#include "store/sqlite/Sqlite.h"
 
 #include <sqlite3.h>
 
@@ -69,6 +69,18 @@ Statement &Statement::bindNull(int i)
     sqlite3_bind_null(m_stmt, i);
     return *this;
 }
+
+Statement &Statement::bindTextOrNull(int i, std::string_view text)
+{
+    return text.empty() ? bindNull(i) : bind(i, text);
+}
+
+Statement &Statement::bindTextOrNull(int i, const QString &text)
+{
+    return text.isEmpty() ? bindNull(i) : bind(i, text);
+}
+
+bool Statement::done() const { return m_rc == SQLITE_DONE; }
 
 bool Statement::step()
 {

@@ -12,6 +12,8 @@ struct sqlite3_stmt;
 
 namespace ed {
 
+class Database;
+
 class Statement {
 public:
     Statement() = default;
@@ -34,6 +36,9 @@ public:
     Statement &bind(int i, const QString &text);
     Statement &bindBlob(int i, std::string_view blob); // copied
     Statement &bindNull(int i);
+    // NULL for an empty text, else the text: the schema keeps absent values NULL.
+    Statement &bindTextOrNull(int i, std::string_view text);
+    Statement &bindTextOrNull(int i, const QString &text);
 
     // True while a row is available; false at the end or on error (see error()).
     bool step();
@@ -49,6 +54,8 @@ public:
     std::string_view blob(int col) const;
 
     int errorCode() const { return m_rc; }
+    // Whether the last step() ran to the end of the rows (not stopped by an error).
+    bool done() const;
     QString error() const;
     // The last failure (of prepare or step) as an Error with its kind.
     Error failure() const;
@@ -93,6 +100,10 @@ private:
     sqlite3 *m_db = nullptr;
     QString m_path;
 };
+
+// The connection of an open Database: for store code only (store/sqlite/ is
+// private to core/store; tests may use it to look at the file).
+Connection &connectionOf(Database &db);
 
 // The ErrorKind of an SQLite result code (primary or extended).
 ErrorKind sqliteErrorKind(int rc);
