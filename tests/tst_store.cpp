@@ -2,7 +2,7 @@
 #include "store/Database.h"
 #include "store/sqlite/Sqlite.h"
 #include "store/ReportStore.h"
-#include "store/Schema.h"
+#include "store/sqlite/Schema.h"
 #include "TestUtil.h"
 
 #include <QCryptographicHash>

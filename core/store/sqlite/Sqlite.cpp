@@ -80,6 +80,17 @@ Statement &Statement::bindTextOrNull(int i, const QString &text)
     return text.isEmpty() ? bindNull(i) : bind(i, text);
 }
 
+Result<void> Statement::stepToRow(const QString &missing)
+{
+    if (!valid())
+        return failure();
+    if (step())
+        return {};
+    if (done())
+        return Error{missing, ErrorKind::NotFound};
+    return failure();
+}
+
 bool Statement::done() const { return m_rc == SQLITE_DONE; }
 
 bool Statement::step()

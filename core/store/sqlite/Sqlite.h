@@ -44,6 +44,10 @@ public:
     bool step();
     // Runs to completion; false on error.
     bool exec();
+    // Steps to the one row a lookup by key wants: an Error of kind NotFound
+    // saying `missing` when there is none, the failure (of prepare or step)
+    // otherwise.
+    Result<void> stepToRow(const QString &missing);
     void reset();
 
     bool isNull(int col) const;

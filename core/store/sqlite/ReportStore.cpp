@@ -253,14 +253,9 @@ Result<ReportDetail> ReportStore::loadReport(int64_t id)
     Statement st = connectionOf(m_db).prepare(
         (QStringLiteral("SELECT %1, r.body, r.raw, r.source FROM reports r WHERE r.id = ?").arg(QString::fromLatin1(reportRowColumns())))
             .toStdString());
-    if (!st.valid())
-        return st.failure();
     st.bind(1, id);
-    if (!st.step()) {
-        if (st.done())
-            return Error{QStringLiteral("no report %1").arg(id), ErrorKind::NotFound};
-        return st.failure();
-    }
+    if (auto row = st.stepToRow(QStringLiteral("no report %1").arg(id)); !row)
+        return row.failure();
     ReportDetail d;
     d.row = reportRowFrom(st);
     constexpr int kBody = kReportRowColumnCount, kRaw = kReportRowColumnCount + 1, kSource = kReportRowColumnCount + 2;
@@ -340,14 +335,9 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
 Result<IssueRow> ReportStore::loadIssue(int64_t id)
 {
     Statement st = connectionOf(m_db).prepare(QStringLiteral("SELECT %1 FROM issues WHERE id = ?").arg(QString::fromLatin1(kIssueColumns)).toStdString());
-    if (!st.valid())
-        return st.failure();
     st.bind(1, id);
-    if (!st.step()) {
-        if (st.done())
-            return Error{QStringLiteral("no issue %1").arg(id), ErrorKind::NotFound};
-        return st.failure();
-    }
+    if (auto row = st.stepToRow(QStringLiteral("no issue %1").arg(id)); !row)
+        return row.failure();
     return issueFrom(st);
 }
 
@@ -355,14 +345,9 @@ Result<int64_t> ReportStore::latestReportOfIssue(int64_t issueId)
 {
     Statement st = connectionOf(m_db).prepare(
         "SELECT id FROM reports WHERE issue_id = ? ORDER BY timestamp DESC, id DESC LIMIT 1");
-    if (!st.valid())
-        return st.failure();
     st.bind(1, issueId);
-    if (!st.step()) {
-        if (st.done())
-            return Error{QStringLiteral("issue #%1 has no reports").arg(issueId), ErrorKind::NotFound};
-        return st.failure();
-    }
+    if (auto row = st.stepToRow(QStringLiteral("issue #%1 has no reports").arg(issueId)); !row)
+        return row.failure();
     return st.int64(0);
 }
 

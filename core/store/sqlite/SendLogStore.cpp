@@ -25,7 +25,7 @@ Error damaged(int64_t id, const QString &detail)
                  ErrorKind::Corrupt};
 }
 
-Error notFound(int64_t id) { return Error{QStringLiteral("no send log entry #%1").arg(id), ErrorKind::NotFound}; }
+QString notFound(int64_t id) { return QStringLiteral("no send log entry #%1").arg(id); }
 
 SendLogEntry entryFrom(const Statement &st)
 {
@@ -119,8 +119,8 @@ Result<SendLogEntry> SendLogStore::entry(int64_t id)
     if (!st.valid())
         return logError(st.prepareError(), st.failure().kind);
     st.bind(1, id);
-    if (!st.step())
-        return st.done() ? notFound(id) : Error{st.error(), st.failure().kind};
+    if (auto row = st.stepToRow(notFound(id)); !row)
+        return row.failure();
     return entryFrom(st);
 }
 
@@ -130,8 +130,8 @@ Result<QByteArray> SendLogStore::message(int64_t id)
     if (!st.valid())
         return logError(st.prepareError(), st.failure().kind);
     st.bind(1, id);
-    if (!st.step())
-        return st.done() ? notFound(id) : logError(st.error(), st.failure().kind);
+    if (auto row = st.stepToRow(notFound(id)); !row)
+        return row.failure();
     auto raw = decompress(st.blob(0));
     if (!raw)
         return damaged(id, raw.error());

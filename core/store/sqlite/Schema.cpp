@@ -1,4 +1,4 @@
-#include "store/Schema.h"
+#include "store/sqlite/Schema.h"
 
 namespace ed {
 

@@ -1,7 +1,7 @@
 #include "store/Database.h"
 
 #include "base/FileAccess.h"
-#include "store/Schema.h"
+#include "store/sqlite/Schema.h"
 #include "store/sqlite/Sqlite.h"
 
 #include <QDeadlineTimer>
