@@ -145,7 +145,7 @@ private Q_SLOTS:
         const auto c = importPlain(f->db, {copy});
         QCOMPARE(c.duplicates, int64_t(98));
         QCOMPARE(f->reports(), int64_t(98));
-        QCOMPARE(*f->connectionOf(db).scalar("SELECT sum(count) FROM issues"), int64_t(98));
+        QCOMPARE(*connectionOf(f->db).scalar("SELECT sum(count) FROM issues"), int64_t(98));
     }
 
     void withoutEventIdContentDecides()
@@ -219,7 +219,7 @@ private Q_SLOTS:
         QVERIFY2(byLine.value(16).contains(QStringLiteral("no newline")), qPrintable(byLine.value(16)));
         // Nothing half-stored: only the good records and their issues.
         QCOMPARE(f->reports(), int64_t(3));
-        QCOMPARE(*f->connectionOf(db).scalar("SELECT count(*) FROM reports_fts"), int64_t(3));
+        QCOMPARE(*connectionOf(f->db).scalar("SELECT count(*) FROM reports_fts"), int64_t(3));
         ReportStore store(f->db);
         auto g2 = store.loadReport(*store.findByEventId(QStringLiteral("g2")));
         QVERIFY(g2);
@@ -314,8 +314,8 @@ private Q_SLOTS:
     {
         std::unique_ptr<Fixture> f(*Fixture::make());
         QCOMPARE(importPlain(f->db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
-        const int64_t pages = *f->connectionOf(db).scalar("PRAGMA page_count");
-        QVERIFY(f->connectionOf(db).exec("PRAGMA max_page_count=" + std::to_string(pages + 8)));
+        const int64_t pages = *connectionOf(f->db).scalar("PRAGMA page_count");
+        QVERIFY(connectionOf(f->db).exec("PRAGMA max_page_count=" + std::to_string(pages + 8)));
         // More than 8 pages of new reports: the same corpus under fresh event ids.
         QByteArray more;
         for (const QByteArray &line : corpusBytes().split('\n'))
@@ -327,13 +327,13 @@ private Q_SLOTS:
         QVERIFY(s.fatal.contains(f->db.path()));
         const int64_t stored = f->reports();
         QVERIFY(stored >= 98 && stored < 196);
-        auto check = f->connectionOf(db).prepare("PRAGMA integrity_check");
+        auto check = connectionOf(f->db).prepare("PRAGMA integrity_check");
         QVERIFY(check.step());
         QCOMPARE(check.qtext(0), QStringLiteral("ok"));
-        QCOMPARE(*f->connectionOf(db).scalar("SELECT sum(count + hidden_count) FROM issues"), stored);
-        QCOMPARE(*f->connectionOf(db).scalar("SELECT count(*) FROM reports_fts"), stored);
+        QCOMPARE(*connectionOf(f->db).scalar("SELECT sum(count + hidden_count) FROM issues"), stored);
+        QCOMPARE(*connectionOf(f->db).scalar("SELECT count(*) FROM reports_fts"), stored);
         // Room again: the same import goes on and ends with each report once.
-        QVERIFY(f->connectionOf(db).exec("PRAGMA max_page_count=1073741823"));
+        QVERIFY(connectionOf(f->db).exec("PRAGMA max_page_count=1073741823"));
         const auto again = importPlain(f->db, {path});
         QVERIFY2(again.fatal.isEmpty(), qPrintable(again.fatal));
         QCOMPARE(f->reports(), int64_t(196));

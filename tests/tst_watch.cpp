@@ -223,10 +223,10 @@ private Q_SLOTS:
                      .contains(QStringLiteral("/errors.jsonl -> %1/errors.jsonl.1").arg(canonicalFolder)),
                  qPrintable(f.rotated.join(QLatin1Char('\n'))));
         // One newIssue signal per issue created, with its id.
-        const int64_t issues = *f.connectionOf(db).scalar("SELECT count(*) FROM issues");
+        const int64_t issues = *connectionOf(f.db).scalar("SELECT count(*) FROM issues");
         QCOMPARE(int64_t(f.newIssues.size()), issues);
         for (qint64 id : std::as_const(f.newIssues))
-            QCOMPARE(*f.connectionOf(db).scalar("SELECT count(*) FROM issues WHERE id = " + std::to_string(id)), int64_t(1));
+            QCOMPARE(*connectionOf(f.db).scalar("SELECT count(*) FROM issues WHERE id = " + std::to_string(id)), int64_t(1));
     }
 
     // logrotate ran while nothing watched: .1 -> .2, errors.jsonl -> .1, a new

@@ -31,6 +31,7 @@ public:
     // kept the checkpoint from finishing; the connection is closed anyway.
     Result<void> close();
 
+    Database(); // closed: open() and createAtVersion() give open ones
     Database(Database &&other) noexcept;
     Database &operator=(Database &&other) noexcept;
     ~Database();
@@ -56,7 +57,6 @@ public:
     static QString defaultPath();
 
 private:
-    Database();
     friend Connection &connectionOf(Database &db);
     Result<void> configure(bool readOnly);
     Result<void> migrate(int from, int to);
