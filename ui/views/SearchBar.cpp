@@ -148,9 +148,9 @@ void SearchBar::apply()
 {
     m_debounce->stop();
     const SearchQuery q = query();
-    auto sql = q.parse();
-    if (!sql) {
-        m_error->setText(sql.error());
+    auto parsed = q.parse();
+    if (!parsed) {
+        m_error->setText(parsed.error());
         m_error->show();
         m_errorIcon->show();
         return;
