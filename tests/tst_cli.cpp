@@ -192,7 +192,7 @@ private Q_SLOTS:
     // send/DjangoRenderer (tst_compose holds the e-mail to Django's own).
     void showTracebackIsTheMailsTraceback()
     {
-        auto db = Database::open(m_db, true);
+        auto db = ed::Database::open(m_db, true);
         QVERIFY(db);
         int compared = 0;
         for (const char *path : {"/payments/charge/", "/orders/597/total/"}) {
@@ -205,7 +205,7 @@ private Q_SLOTS:
             const qsizetype at = r.out.indexOf("\nTraceback (most recent call last):\n");
             QVERIFY2(at >= 0, r.out.constData());
             const QString shown = QString::fromUtf8(r.out.mid(at + 1));
-            auto draft = ReportMailer(*db).draftForReport(id, MailAudience::Admins);
+            auto draft = ed::ReportMailer(*db).draftForReport(id, ed::MailAudience::Admins);
             QVERIFY(draft);
             // In the e-mail: after the installed middleware, before the request information.
             QVERIFY2(draft->text.contains(QStringLiteral("\n\n") + shown + QStringLiteral("Request information:\n")),
