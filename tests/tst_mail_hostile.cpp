@@ -127,8 +127,9 @@ private Q_SLOTS:
         const std::string &line = report.chain[0].frames[0].contextLine;
         QVERIFY2(line.find("root:") == std::string::npos, line.c_str());
         QCOMPARE(line, std::string("x = '&xxe;'"));
-        // The deep frame: matched or not, the first one stands and nothing crashed.
-        QVERIFY(report.chain[0].frames[1].contextLine.empty() || report.chain[0].frames[1].contextLine == "bottom");
+        // libxml2's depth limit stays on (no XML_PARSE_HUGE): nothing below
+        // depth 256 is read, the frame before it stands, nothing crashed.
+        QVERIFY(report.chain[0].frames[1].contextLine.empty());
     }
 
     // The security review's minimized sample goes through MIME and the report
