@@ -22,7 +22,7 @@ tool_packages=(cmake ninja-build g++ pkg-config git)
 cli_packages=(
   qt6-base-dev qt6-base-dev-tools
   libsqlite3-dev libspdlog-dev libcurl4-openssl-dev libgmime-3.0-dev libsimdjson-dev
-  libzstd-dev libxxhash-dev zlib1g-dev qtkeychain-qt6-dev
+  libzstd-dev libxxhash-dev zlib1g-dev qtkeychain-qt6-dev libxml2-dev
 )
 # The desktop app (ui/): Qt6Charts needs Qt6OpenGL, which qt6-base-dev only recommends.
 ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)

@@ -4,6 +4,7 @@
 #include "base/Level.h"
 #include "store/ReportStore.h"
 #include "base/Timestamp.h"
+#include "send/DjangoRenderer.h"
 
 #include <QDateTime>
 #include <climits>
@@ -195,35 +196,12 @@ int cmdShow(Context &ctx, const QStringList &args)
         o << "Undecided: " << oneLine(r.undecided) << " (the pattern passed the regex match limit; kept visible)\n";
     // A message may have lines of its own (terminalSafe keeps them, out() replaces the rest).
     o << "Message:   " << r.message << "\n";
-    // The traceback, Django's way: the oldest cause first.
-    QList<QJsonObject> chain;
-    for (QJsonValue e = d->record.value(QStringLiteral("exception")); e.isObject(); e = e.toObject().value(QStringLiteral("cause")))
-        chain.prepend(e.toObject());
-    for (qsizetype k = 0; k < chain.size(); ++k) {
-        const QJsonObject &e = chain[k];
-        o << "\nTraceback (most recent call last):\n";
-        for (const QJsonValue fv : e.value(QStringLiteral("frames")).toArray()) {
-            const QJsonObject f = fv.toObject();
-            o << QStringLiteral("  File \"%1\", line %2, in %3\n")
-                     .arg(oneLine(f.value(QStringLiteral("filename")).toString()))
-                     .arg(f.value(QStringLiteral("lineno")).toInteger())
-                     .arg(oneLine(f.value(QStringLiteral("function")).toString()));
-            const QString line = f.value(QStringLiteral("context_line")).toString().trimmed();
-            if (!line.isEmpty())
-                o << "    " << oneLine(line) << "\n";
-        }
-        const QString type = e.value(QStringLiteral("type")).toString();
-        const QString value = e.value(QStringLiteral("value")).toString();
-        // A cause read from an e-mail has no type: Django prints only its message.
-        o << (type.isEmpty() ? QStringLiteral("(exception type not recorded): ") + value
-                             : value.isEmpty() ? oneLine(type) : oneLine(type) + QStringLiteral(": ") + value)
+    if (!r.exceptionType.isEmpty())
+        o << "Exception: " << oneLine(r.exceptionType) << (r.exceptionValue.isEmpty() ? QString() : QStringLiteral(": ") + r.exceptionValue)
           << "\n";
-        if (k + 1 < chain.size()) {
-            const bool explicitCause = chain[k + 1].value(QStringLiteral("cause_explicit")).toBool();
-            o << (explicitCause ? "\nThe above exception was the direct cause of the following exception:\n"
-                                : "\nDuring handling of the above exception, another exception occurred:\n");
-        }
-    }
+    // The traceback as Django's error e-mail has it (the same renderer), the oldest cause first.
+    if (d->report.raised())
+        o << "\n" << djangoTracebackText(d->report);
     o.flush();
     return Ok;
 }

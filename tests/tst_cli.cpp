@@ -1,6 +1,7 @@
 // errordeck-cli as scripts use it: exit statuses, JSON output, --db and ERRORDECK_DB.
 #include "TerminalText.h"
 #include "TestUtil.h"
+#include "send/ReportMailer.h"
 
 #include <QBuffer>
 #include <QDeadlineTimer>
@@ -179,9 +180,39 @@ private Q_SLOTS:
                               QStringLiteral("path:/payments/charge/"), QStringLiteral("--limit"), QStringLiteral("1")});
         const int id = QJsonDocument::fromJson(list.out).array().first().toObject().value(QStringLiteral("id")).toInt();
         const Run r = cli({QStringLiteral("show"), QStringLiteral("--db"), m_db, QString::number(id)});
-        QVERIFY2(r.out.contains("The above exception was the direct cause of the following exception:"), r.out.constData());
+        // Django's words (technical_500.txt), as the error e-mail has them.
+        QVERIFY2(r.out.contains(") was the direct cause of the following exception:\n"), r.out.constData());
+        QVERIFY2(r.out.contains("\nThe above exception ("), r.out.constData());
         // The cause first, the exception raised last at the end.
-        QVERIFY(r.out.lastIndexOf("RuntimeError: payment gateway failed") > r.out.indexOf("direct cause"));
+        QVERIFY(r.out.lastIndexOf("Exception Type: RuntimeError at /payments/charge/\nException Value: payment gateway failed\n")
+                > r.out.indexOf("direct cause"));
+    }
+
+    // show's traceback is the error e-mail's, to the byte: both come from
+    // send/DjangoRenderer (tst_compose holds the e-mail to Django's own).
+    void showTracebackIsTheMailsTraceback()
+    {
+        auto db = ed::Database::open(m_db, true);
+        QVERIFY(db);
+        int compared = 0;
+        for (const char *path : {"/payments/charge/", "/orders/597/total/"}) {
+            const Run list = cli({QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), m_db, QStringLiteral("--query"),
+                                  QStringLiteral("path:") + QLatin1String(path), QStringLiteral("--limit"), QStringLiteral("1")});
+            const int id = QJsonDocument::fromJson(list.out).array().first().toObject().value(QStringLiteral("id")).toInt();
+            QVERIFY2(id > 0, path);
+            const Run r = cli({QStringLiteral("show"), QStringLiteral("--db"), m_db, QString::number(id)});
+            QCOMPARE(r.code, 0);
+            const qsizetype at = r.out.indexOf("\nTraceback (most recent call last):\n");
+            QVERIFY2(at >= 0, r.out.constData());
+            const QString shown = QString::fromUtf8(r.out.mid(at + 1));
+            auto draft = ed::ReportMailer(*db).draftForReport(id, ed::MailAudience::Admins);
+            QVERIFY(draft);
+            // In the e-mail: after the installed middleware, before the request information.
+            QVERIFY2(draft->text.contains(QStringLiteral("\n\n") + shown + QStringLiteral("Request information:\n")),
+                     qPrintable(shown + QStringLiteral("\n----\n") + draft->text));
+            ++compared;
+        }
+        QCOMPARE(compared, 2);
     }
 
     void issuesAndStatsJson()

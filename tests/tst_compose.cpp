@@ -4,7 +4,8 @@
 #include "send_test_support.h"
 #include "store/sqlite/Sqlite.h"
 
-#include "send/DjangoReport.h"
+#include "send/DjangoRenderer.h"
+#include "model/ReportJson.h"
 #include "send/MailComposer.h"
 #include "send/MimeMessage.h"
 #include "send/PyRepr.h"
@@ -289,7 +290,7 @@ private Q_SLOTS:
         QJsonObject record = crlf;
         record.insert(QStringLiteral("message"), QStringLiteral("Not Found: /a\r\nBcc: victim@example.net"));
         MailComposer composer(ComposerSettings::fromConfig(Config(*m_db)));
-        const QString subject = composer.adminSubject(record, 30);
+        const QString subject = composer.adminSubject(reportFromRecord(record), 30);
         QCOMPARE(subject, QStringLiteral("[Shop] WARNING (EXTERNAL IP): Not Found: /a\\r\\nBcc: victim@example.net"));
         MailDraft d;
         d.from = QStringLiteral("errors@shop.example.com");
@@ -395,7 +396,7 @@ private Q_SLOTS:
                               {QStringLiteral("frames"), QJsonArray{frameB}}, {QStringLiteral("cause"), cause},
                               {QStringLiteral("cause_explicit"), true}};
         const QJsonObject record{{QStringLiteral("message"), QStringLiteral("boom")}, {QStringLiteral("exception"), exc}};
-        const QString text = djangoTextReport(djangoReportData(record));
+        const QString text = djangoTextReport(djangoReportData(reportFromRecord(record)));
         QVERIFY2(text.contains(QStringLiteral(
                      "Traceback (most recent call last):\n"
                      "  File \"/srv/a.py\", line 3, in fa\n"

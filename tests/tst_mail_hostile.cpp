@@ -91,6 +91,47 @@ private Q_SLOTS:
             QCOMPARE(frames[size_t(3000 + i)].contextLine, "rec " + std::to_string(i));
     }
 
+    // Text and attributes unescaped as a browser does (libxml2's HTML parser):
+    // named references beyond the five Django writes, numeric ones, <module>.
+    void htmlEntitiesAsABrowserReadsThem()
+    {
+        DjangoReport report;
+        report.hasException = true;
+        report.chain.resize(1);
+        report.chain[0].frames = {textFrame("/srv/caf\xc3\xa9.py", "<module>", 3)};
+        const std::string html = "<ul class=\"traceback\">"
+            + htmlFrame("/srv/caf&eacute;.py", "&lt;module&gt;", "3", "2", "    s = &#x27;a&amp;b&#39; # &hellip; &copy;")
+            + "</ul>";
+        mergeDjangoHtmlReport(html, report);
+        QCOMPARE(report.chain[0].frames[0].contextLine, std::string("    s = 'a&b' # \xe2\x80\xa6 \xc2\xa9"));
+        QCOMPARE(report.chain[0].frames[0].preContextLineno, std::optional<int64_t>(2));
+    }
+
+    // A page that declares entities or a DTD gets nothing fetched or expanded,
+    // and one nested a hundred thousand deep costs no stack (the tree walk is a loop).
+    void htmlFetchesNothingAndNestsBounded()
+    {
+        DjangoReport report;
+        report.hasException = true;
+        report.chain.resize(1);
+        report.chain[0].frames = {textFrame("/srv/a.py", "view", 5), textFrame("/srv/b.py", "deep", 9)};
+        std::string html = "<!DOCTYPE html SYSTEM \"http://127.0.0.1:9/evil.dtd\" [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+                           "<ul class=\"traceback\">"
+            + htmlFrame("/srv/a.py", "view", "5", "4", "x = '&xxe;'");
+        std::string deep = "<li class=\"frame user\">\n<code class=\"fname\">/srv/b.py</code>, line 9, in deep\n";
+        for (int i = 0; i < 100000; ++i)
+            deep += "<div>";
+        deep += "<ol start=\"9\" class=\"context-line\"><li><pre>bottom</pre></li></ol>";
+        html += deep + "</li></ul>";
+        mergeDjangoHtmlReport(html, report);
+        const std::string &line = report.chain[0].frames[0].contextLine;
+        QVERIFY2(line.find("root:") == std::string::npos, line.c_str());
+        QCOMPARE(line, std::string("x = '&xxe;'"));
+        // libxml2's depth limit stays on (no XML_PARSE_HUGE): nothing below
+        // depth 256 is read, the frame before it stands, nothing crashed.
+        QVERIFY(report.chain[0].frames[1].contextLine.empty());
+    }
+
     // The security review's minimized sample goes through MIME and the report
     // parsers into a record without a wrapped line number.
     void hostileSampleImports()

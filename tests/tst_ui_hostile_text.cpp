@@ -12,6 +12,7 @@
 #include "settings/ScrubbingPage.h"
 #include "dialogs/SendDialog.h"
 #include "views/TracebackView.h"
+#include "model/ReportJson.h"
 
 #include <QApplication>
 #include <QFile>
@@ -36,13 +37,13 @@ private Q_SLOTS:
         const QString value = QStringLiteral("bad <tag> \"quoted\" & 'single'");
         QJsonObject exc{{QStringLiteral("type"), QStringLiteral("ValueError")}, {QStringLiteral("value"), value},
                         {QStringLiteral("frames"), QJsonArray()}};
-        view.setRecord(QJsonObject{{QStringLiteral("message"), QStringLiteral("Internal Server Error: /x/")},
-                                   {QStringLiteral("exception"), exc}});
+        view.setReport(reportFromRecord(QJsonObject{{QStringLiteral("message"), QStringLiteral("Internal Server Error: /x/")},
+                                                    {QStringLiteral("exception"), exc}}));
         auto *title = view.findChild<QLabel *>(QStringLiteral("exceptionTitle"));
         QVERIFY(title);
         QCOMPARE(title->textFormat(), Qt::PlainText);
         QCOMPARE(title->text(), QStringLiteral("ValueError: ") + value);
-        view.setRecord(QJsonObject{{QStringLiteral("message"), QStringLiteral("a < b & \"c\"")}});
+        view.setReport(reportFromRecord(QJsonObject{{QStringLiteral("message"), QStringLiteral("a < b & \"c\"")}}));
         QCOMPARE(title->text(), QStringLiteral("a < b & \"c\""));
     }
 

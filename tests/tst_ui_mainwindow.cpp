@@ -4,7 +4,6 @@
 #include "dialogs/AboutDialog.h"
 #include "store/sqlite/Sqlite.h"
 #include "views/ContextView.h"
-#include "views/DjangoText.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
 #include "views/KeyValueTable.h"
@@ -14,6 +13,7 @@
 #include "models/ReportListModel.h"
 #include "views/ReportListView.h"
 #include "store/ReportStore.h"
+#include "send/ReportMailer.h"
 #include "views/RequestView.h"
 #include "models/SavedSearches.h"
 #include "views/SearchBar.h"
@@ -279,6 +279,11 @@ private Q_SLOTS:
         QVERIFY(text.startsWith(QStringLiteral("Traceback (most recent call last):\n  File \"")));
         QVERIFY(text.contains(QStringLiteral("The above exception (gateway timeout after 30s) was the direct cause of the following exception:")));
         QVERIFY(text.contains(QStringLiteral("\nException Type: RuntimeError at /payments/charge/\nException Value: payment gateway failed\n")));
+        // The copy is the error e-mail's traceback, to the byte (one renderer, send/DjangoRenderer).
+        auto draft = ReportMailer(*m_db).draftForReport(d->reportId().value_or(0), MailAudience::Admins);
+        QVERIFY(draft);
+        QVERIFY2(draft->text.contains(QStringLiteral("\n\n") + text + QStringLiteral("Request information:\n")),
+                 qPrintable(text + QStringLiteral("\n----\n") + draft->text));
     }
 
     void deepRecursionStaysFast()

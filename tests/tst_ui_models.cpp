@@ -8,6 +8,7 @@
 #include "store/ReportStore.h"
 #include "models/SavedSearches.h"
 #include "models/TracebackModel.h"
+#include "model/ReportJson.h"
 #include "tst_ui_support.h"
 
 #include <QAbstractItemModelTester>
@@ -300,7 +301,7 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QElapsedTimer t;
         t.start();
-        model.setRecord(d->record);
+        model.setReport(d->report);
         QVERIFY2(t.elapsed() < 1500, qPrintable(QString::number(t.elapsed()))); // milliseconds, with room for a busy CI machine
         QVERIFY(model.frameCount() > 900);
         QCOMPARE(model.frameRows().size(), model.frameCount());
@@ -310,7 +311,7 @@ private Q_SLOTS:
         Statement st = connectionOf(*db).prepare("SELECT id FROM reports WHERE message LIKE '%/payments/charge/%' LIMIT 1");
         QVERIFY(st.step());
         auto chained = store.loadReport(st.int64(0));
-        model.setRecord(chained->record);
+        model.setReport(chained->report);
         for (int row = 0; row < model.rowCount(); ++row) {
             const QModelIndex i = model.index(row, 0);
             if (i.data(TracebackModel::KindRole).toInt() == TracebackModel::Cause) {
@@ -342,9 +343,11 @@ private Q_SLOTS:
     {
         KeyValueModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setObject(QJsonObject{{QStringLiteral("SECRET_KEY"), QStringLiteral("********************")},
-                                    {QStringLiteral("DEBUG"), QStringLiteral("False")},
-                                    {QStringLiteral("q"), QJsonArray{QStringLiteral("a"), QStringLiteral("b")}}});
+        model.setEntries(reportFromRecord(QJsonObject{{QStringLiteral("settings"),
+                                                       QJsonObject{{QStringLiteral("SECRET_KEY"), QStringLiteral("********************")},
+                                                                   {QStringLiteral("DEBUG"), QStringLiteral("False")},
+                                                                   {QStringLiteral("q"), QJsonArray{QStringLiteral("a"), QStringLiteral("b")}}}}})
+                             .settings);
         QCOMPARE(model.rowCount(), 3);
         int scrubbed = 0;
         for (int r = 0; r < 3; ++r)

@@ -1,6 +1,6 @@
 #include "send/MailComposer.h"
 
-#include "send/DjangoReport.h"
+#include "send/DjangoRenderer.h"
 #include "base/Level.h"
 
 #include <QDateTime>
@@ -9,11 +9,6 @@
 
 namespace ed {
 namespace {
-
-QString metaValue(const QJsonObject &record, const char *key)
-{
-    return record.value(QLatin1String("request")).toObject().value(QLatin1String("META")).toObject().value(QLatin1String(key)).toString();
-}
 
 QStringList addresses(const QList<QPair<QString, QString>> &people)
 {
@@ -24,14 +19,14 @@ QStringList addresses(const QList<QPair<QString, QString>> &people)
 }
 
 // request.get_host(): the stored host, else the Host header.
-QString requestHost(const QJsonObject &record)
+QString requestHost(const Report &report)
 {
-    const QJsonObject r = record.value(QLatin1String("request")).toObject();
-    QString host = r.value(QLatin1String("host")).toString();
+    const Request r = report.request.value_or(Request{});
+    QString host = r.host;
     if (host.isEmpty())
-        host = metaValue(record, "HTTP_HOST");
+        host = entryText(r.meta, u"HTTP_HOST");
     if (host.isEmpty())
-        host = record.value(QLatin1String("site")).toString();
+        host = report.site;
     return host;
 }
 
@@ -54,52 +49,34 @@ QString djangoFormatSubject(QString subject)
     return subject.replace(QLatin1Char('\n'), QLatin1String("\\n")).replace(QLatin1Char('\r'), QLatin1String("\\r"));
 }
 
-QString MailComposer::adminSubject(const QJsonObject &record, int level) const
+QString MailComposer::adminSubject(const Report &report, int level) const
 {
-    const QString message = record.value(QLatin1String("message")).toString();
     QString subject;
-    if (record.value(QLatin1String("request")).isObject()) {
+    if (report.request) {
         // request.META.get('REMOTE_ADDR') in settings.INTERNAL_IPS
-        QString addr = metaValue(record, "REMOTE_ADDR");
-        if (!record.value(QLatin1String("request")).toObject().value(QLatin1String("META")).toObject().contains(QLatin1String("REMOTE_ADDR")))
-            addr = record.value(QLatin1String("request")).toObject().value(QLatin1String("remote_addr")).toString();
+        const Value *meta = findEntry(report.request->meta, u"REMOTE_ADDR");
+        const QString addr = meta ? meta->text() : report.request->remoteAddr;
         const bool internal = !addr.isEmpty() && m_s.internalIps.contains(addr);
-        subject = QStringLiteral("%1 (%2 IP): %3").arg(levelName(level), internal ? QStringLiteral("internal") : QStringLiteral("EXTERNAL"), message);
+        subject = QStringLiteral("%1 (%2 IP): %3").arg(levelName(level), internal ? QStringLiteral("internal") : QStringLiteral("EXTERNAL"), report.message);
     } else {
-        subject = QStringLiteral("%1: %2").arg(levelName(level), message);
+        subject = QStringLiteral("%1: %2").arg(levelName(level), report.message);
     }
     return m_s.subjectPrefix + djangoFormatSubject(subject);
 }
 
-QString MailComposer::brokenLinkSubject(const QJsonObject &record) const
+QString MailComposer::brokenLinkSubject(const Report &report) const
 {
-    const QString domain = requestHost(record);
-    const QString referer = metaValue(record, "HTTP_REFERER");
+    const QString domain = requestHost(report);
+    const QString referer = report.request ? entryText(report.request->meta, u"HTTP_REFERER") : QString();
     // is_internal_request: re.match("^https?://%s/" % re.escape(domain), referer)
     const QRegularExpression internalRe(QStringLiteral("^https?://%1/").arg(QRegularExpression::escape(domain)));
     const bool internal = internalRe.match(referer).hasMatch();
     return m_s.subjectPrefix + djangoFormatSubject(QStringLiteral("Broken %1link on %2").arg(internal ? QStringLiteral("INTERNAL ") : QString(), domain));
 }
 
-QString MailComposer::brokenLinkBody(const QJsonObject &record)
-{
-    const QJsonObject r = record.value(QLatin1String("request")).toObject();
-    QString path = r.value(QLatin1String("full_path")).toString();
-    if (path.isEmpty())
-        path = r.value(QLatin1String("path")).toString();
-    const QJsonObject meta = r.value(QLatin1String("META")).toObject();
-    const QString ua = meta.contains(QLatin1String("HTTP_USER_AGENT")) ? meta.value(QLatin1String("HTTP_USER_AGENT")).toString() : QStringLiteral("<none>");
-    QString ip = meta.contains(QLatin1String("REMOTE_ADDR")) ? meta.value(QLatin1String("REMOTE_ADDR")).toString()
-                                                            : r.value(QLatin1String("remote_addr")).toString();
-    if (ip.isEmpty())
-        ip = QStringLiteral("<none>");
-    return QStringLiteral("Referrer: %1\nRequested URL: %2\nUser agent: %3\nIP address: %4\n")
-        .arg(meta.value(QLatin1String("HTTP_REFERER")).toString(), path, ua, ip);
-}
-
 bool MailComposer::isNotFound(const ReportDetail &report)
 {
-    return report.row.statusCode.value_or(0) == 404 && report.record.value(QLatin1String("request")).isObject();
+    return report.row.statusCode.value_or(0) == 404 && report.report.request;
 }
 
 MailDraft MailComposer::compose(const ReportDetail &report, MailAudience audience) const
@@ -111,16 +88,14 @@ MailDraft MailComposer::compose(const ReportDetail &report, MailAudience audienc
     d.from = m_s.serverEmail;
     d.to = audience == MailAudience::Managers ? m_s.managers : m_s.admins;
     if (audience == MailAudience::Managers && isNotFound(report)) {
-        d.subject = brokenLinkSubject(report.record);
-        d.text = brokenLinkBody(report.record);
+        d.subject = brokenLinkSubject(report.report);
+        d.text = djangoBrokenLinkText(report.report);
         return d;
     }
-    d.subject = adminSubject(report.record, report.row.level);
-    const DjangoReportData data = djangoReportData(report.record);
-    // "%s\n\n%s" % (self.format(no_exc_record), reporter.get_traceback_text())
-    d.text = report.record.value(QLatin1String("message")).toString() + QStringLiteral("\n\n") + djangoTextReport(data);
+    d.subject = adminSubject(report.report, report.row.level);
+    d.text = djangoAdminMailText(report.report);
     if (m_s.includeHtml)
-        d.html = djangoHtmlReport(data);
+        d.html = djangoHtmlReport(djangoReportData(report.report));
     return d;
 }
 

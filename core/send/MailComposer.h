@@ -8,7 +8,6 @@
 #include "send/MailDraft.h"
 #include "store/ReportStore.h"
 
-#include <QJsonObject>
 #include <QStringList>
 
 namespace ed {
@@ -34,10 +33,10 @@ public:
     // Like Django's sendtestemail command.
     MailDraft composeTest(const QStringList &to) const;
 
-    // The pieces, from a v1 record (public for tests and previews).
-    QString adminSubject(const QJsonObject &record, int level) const;
-    QString brokenLinkSubject(const QJsonObject &record) const;
-    static QString brokenLinkBody(const QJsonObject &record);
+    // The subjects (public for tests and previews); the bodies are
+    // send/DjangoRenderer's.
+    QString adminSubject(const Report &report, int level) const;
+    QString brokenLinkSubject(const Report &report) const;
     static bool isNotFound(const ReportDetail &report);
 
 private:

@@ -3,6 +3,7 @@
 #include "store/Database.h"
 #include "base/Result.h"
 #include "store/SearchQuery.h"
+#include "model/Report.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -28,7 +29,11 @@ struct ReportRow {
 
 struct ReportDetail {
     ReportRow row;
-    QJsonObject record; // the whole v1 record, parts put back, scrubbed
+    Report report;      // the record, typed: what everything but the raw JSON reads
+    // The whole v1 record, parts put back, scrubbed: only for what needs the
+    // JSON itself, with the fields ErrorDeck does not know (JSON export, the
+    // raw view, `show --json`, rules re-run on stored records).
+    QJsonObject record;
     QString raw;        // the original e-mail text (scrubbed), empty for v1 records
     QString source;
 };

@@ -5,6 +5,7 @@
 // and status) as a stored one has.
 #include "FuzzSupport.h"
 #include "model/RecordTransformer.h"
+#include "model/ReportJson.h"
 #include "send/MailComposer.h"
 #include "send/MimeMessage.h"
 
@@ -43,6 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     report.row.level = out.level;
     report.row.statusCode = out.statusCode;
     report.record = doc.object();
+    report.report = ed::reportFromRecord(report.record);
 
     ed::ComposerSettings settings;
     settings.subjectPrefix = QStringLiteral("[Shop] ");

@@ -1,12 +1,11 @@
 #include "models/TracebackModel.h"
 
-#include "views/DjangoText.h"
 #include "model/Filter.h"
+#include "send/DjangoRenderer.h"
 #include "views/Theme.h"
 
 #include <QApplication>
 #include <QFont>
-#include <QJsonArray>
 
 namespace ed {
 
@@ -40,60 +39,52 @@ int TracebackModel::add(Node n)
     return id;
 }
 
-void TracebackModel::setRecord(const QJsonObject &record)
+void TracebackModel::setReport(const Report &report)
 {
     beginResetModel();
     m_nodes.clear();
     m_top.clear();
     m_frameCount = 0;
-    const QList<QJsonObject> chain = django::exceptionChain(record);
-    for (qsizetype i = 0; i < chain.size(); ++i) {
-        const QJsonObject &e = chain[i];
+    const std::vector<const ExceptionInfo *> chain = report.chainRootFirst();
+    for (size_t i = 0; i < chain.size(); ++i) {
+        const ExceptionInfo &e = *chain[i];
         if (i > 0)
-            add({Cause, -1, 0, {}, django::causeSentence(e, chain[i - 1]), {}, {}});
-        const QString type = e.value(QLatin1String("type")).toString();
-        const QString value = e.value(QLatin1String("value")).toString();
-        add({Heading, -1, 0, {}, value.isEmpty() ? type : type + QStringLiteral(": ") + value, {}, value});
-        for (const QJsonValue &f : e.value(QLatin1String("frames")).toArray())
-            addFrame(f.toObject());
+            add({Cause, -1, 0, {}, djangoCauseSentence(chain[i - 1]->value, e.causeExplicit), {}, {}});
+        add({Heading, -1, 0, {}, e.value.isEmpty() ? e.type : e.type + QStringLiteral(": ") + e.value, {}, e.value});
+        for (const ed::Frame &f : e.frames)
+            addFrame(f);
     }
     endResetModel();
 }
 
-void TracebackModel::addFrame(const QJsonObject &f)
+void TracebackModel::addFrame(const ed::Frame &f)
 {
     ++m_frameCount;
-    const QString file = f.value(QLatin1String("filename")).toString();
-    const int lineno = f.value(QLatin1String("lineno")).toInt();
-    const QString function = f.value(QLatin1String("function")).toString();
-    Node frame{Frame, -1, 0, {}, tr("%1:%2 in %3").arg(shortPath(file)).arg(lineno).arg(function),
-               f.value(QLatin1String("context_line")).toString().trimmed(),
-               tr("File \"%1\", line %2, in %3").arg(file).arg(lineno).arg(function)};
-    frame.inApp = f.value(QLatin1String("in_app")).toBool();
+    Node frame{Frame, -1, 0, {}, tr("%1:%2 in %3").arg(shortPath(f.filename)).arg(f.lineno).arg(f.function),
+               f.contextLine.value_or(QString()).trimmed(),
+               tr("File \"%1\", line %2, in %3").arg(f.filename).arg(f.lineno).arg(f.function)};
+    frame.inApp = f.inApp;
     const int id = add(std::move(frame));
 
-    const QJsonArray pre = f.value(QLatin1String("pre_context")).toArray();
-    const QJsonArray post = f.value(QLatin1String("post_context")).toArray();
-    int n = f.value(QLatin1String("pre_context_lineno")).toInt(lineno - int(pre.size()));
-    for (const QJsonValue &l : pre)
-        add({SourceLine, id, 0, {}, QString::number(n++), l.toString(), {}});
-    if (f.contains(QLatin1String("context_line"))) {
-        Node line{SourceLine, id, 0, {}, QString::number(lineno), f.value(QLatin1String("context_line")).toString(), {}};
+    int n = f.preContextLineno.value_or(f.lineno - int(f.preContext.size()));
+    for (const QString &l : f.preContext)
+        add({SourceLine, id, 0, {}, QString::number(n++), l, {}});
+    if (f.contextLine) {
+        Node line{SourceLine, id, 0, {}, QString::number(f.lineno), *f.contextLine, {}};
         line.failing = true;
         add(std::move(line));
     }
-    n = lineno + 1;
-    for (const QJsonValue &l : post)
-        add({SourceLine, id, 0, {}, QString::number(n++), l.toString(), {}});
+    n = f.lineno + 1;
+    for (const QString &l : f.postContext)
+        add({SourceLine, id, 0, {}, QString::number(n++), l, {}});
 
-    const QJsonObject vars = f.value(QLatin1String("vars")).toObject();
-    if (vars.isEmpty())
+    if (f.vars.empty())
         return;
-    const int group = add({VarsGroup, id, 0, {}, tr("Local variables (%1)").arg(vars.size()), {}, {}});
+    const int group = add({VarsGroup, id, 0, {}, tr("Local variables (%1)").arg(f.vars.size()), {}, {}});
     const QString scrubbed = QString::fromLatin1(kScrubbedValue.data(), qsizetype(kScrubbedValue.size()));
-    for (auto it = vars.begin(); it != vars.end(); ++it) {
-        const QString value = django::valueText(it.value());
-        Node var{Variable, group, 0, {}, it.key(), value, {}};
+    for (const Entry &v : f.vars) {
+        const QString value = v.value.displayText();
+        Node var{Variable, group, 0, {}, v.key, value, {}};
         // Django writes '********************' (with quotes, as a repr) or bare.
         var.scrubbed = value == scrubbed || value == QLatin1Char('\'') + scrubbed + QLatin1Char('\'');
         var.tooltip = var.scrubbed ? tr("Scrubbed: the value was removed before it was stored") : value.left(4000);

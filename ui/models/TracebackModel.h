@@ -4,8 +4,9 @@
 // cause, and its frames; under a frame its source lines and its local
 // variables. Nodes are plain structs made once per report (a 1000-frame
 // RecursionError takes a few ms); the view creates no widget per frame.
+#include "model/Report.h"
+
 #include <QAbstractItemModel>
-#include <QJsonObject>
 #include <vector>
 
 namespace ed {
@@ -19,7 +20,7 @@ public:
 
     explicit TracebackModel(QObject *parent = nullptr);
 
-    void setRecord(const QJsonObject &record);
+    void setReport(const Report &report);
     int frameCount() const { return m_frameCount; }
     // Top-level rows of frames that Django would show open (in-app frames).
     QList<int> inAppFrameRows() const;
@@ -43,7 +44,7 @@ private:
     };
     int add(Node n);
     const Node *node(const QModelIndex &i) const;
-    void addFrame(const QJsonObject &frame);
+    void addFrame(const ed::Frame &frame); // ed::Frame: Frame here is the Kind
 
     std::vector<Node> m_nodes;
     std::vector<int> m_top;

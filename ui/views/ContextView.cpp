@@ -24,11 +24,11 @@ ContextView::ContextView(QWidget *parent) : QWidget(parent)
     layout->addWidget(split);
 }
 
-void ContextView::setRecord(const QJsonObject &record)
+void ContextView::setReport(const Report &report)
 {
-    m_settings->setObject(record.value(QLatin1String("settings")).toObject());
-    m_environment->setObject(record.value(QLatin1String("environment")).toObject());
-    m_extra->setObject(record.value(QLatin1String("extra")).toObject());
+    m_settings->setEntries(report.settings);
+    m_environment->setEntries(report.environment);
+    m_extra->setEntries(report.extra);
 }
 
 } // namespace ed

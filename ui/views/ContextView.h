@@ -1,7 +1,8 @@
 #pragma once
 // The "Settings & environment" tab: the site's settings as the report saw them,
 // facts about the server process, and the log record's extra attributes.
-#include <QJsonObject>
+#include "model/Report.h"
+
 #include <QWidget>
 
 namespace ed {
@@ -12,7 +13,7 @@ class ContextView : public QWidget {
     Q_OBJECT
 public:
     explicit ContextView(QWidget *parent = nullptr);
-    void setRecord(const QJsonObject &record);
+    void setReport(const Report &report);
     KeyValueTable *settings() const { return m_settings; }
     KeyValueTable *environment() const { return m_environment; }
 

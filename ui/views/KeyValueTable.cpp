@@ -1,6 +1,5 @@
 #include "views/KeyValueTable.h"
 
-#include "views/DjangoText.h"
 #include "model/Filter.h"
 #include "views/Theme.h"
 
@@ -14,13 +13,13 @@
 
 namespace ed {
 
-void KeyValueModel::setObject(const QJsonObject &object)
+void KeyValueModel::setEntries(const Entries &entries)
 {
     beginResetModel();
     m_items.clear();
     const QString stars = QString::fromLatin1(kScrubbedValue.data(), qsizetype(kScrubbedValue.size()));
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        Item item{it.key(), django::valueText(it.value())};
+    for (const Entry &e : entries) {
+        Item item{e.key, e.value.displayText()};
         item.scrubbed = item.value.contains(stars);
         m_items.push_back(std::move(item));
     }
@@ -108,11 +107,11 @@ KeyValueTable::KeyValueTable(const QString &title, QWidget *parent) : QWidget(pa
     m_title->setText(title);
 }
 
-void KeyValueTable::setObject(const QJsonObject &object)
+void KeyValueTable::setEntries(const Entries &entries)
 {
-    m_model->setObject(object);
+    m_model->setEntries(entries);
     m_filter->clear();
-    m_title->setText(object.isEmpty() ? tr("%1: none").arg(m_titleText) : tr("%1 (%2)").arg(m_titleText).arg(object.size()));
+    m_title->setText(entries.empty() ? tr("%1: none").arg(m_titleText) : tr("%1 (%2)").arg(m_titleText).arg(entries.size()));
 }
 
 int KeyValueTable::visibleRows() const { return m_proxy->rowCount(); }

@@ -1,8 +1,9 @@
 #pragma once
 // A key/value table with filter-as-you-type, for request GET/POST/COOKIES/META,
 // settings and environment. Scrubbed values (Django's 20 asterisks) are marked.
+#include "model/Report.h"
+
 #include <QAbstractTableModel>
-#include <QJsonObject>
 #include <QWidget>
 
 class QLineEdit;
@@ -17,7 +18,7 @@ class KeyValueModel : public QAbstractTableModel {
 public:
     enum Role { ScrubbedRole = Qt::UserRole + 1 };
     using QAbstractTableModel::QAbstractTableModel;
-    void setObject(const QJsonObject &object);
+    void setEntries(const Entries &entries);
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -35,7 +36,7 @@ class KeyValueTable : public QWidget {
     Q_OBJECT
 public:
     explicit KeyValueTable(const QString &title, QWidget *parent = nullptr);
-    void setObject(const QJsonObject &object);
+    void setEntries(const Entries &entries);
     QLineEdit *filterEdit() const { return m_filter; }
     QTableView *view() const { return m_view; }
     int visibleRows() const;

@@ -111,9 +111,9 @@ void ReportDetailView::present(int gen, Result<ReportDetail> detail)
     if (!r.undecided.isEmpty())
         facts << tr("undecided: %1 (kept visible)").arg(r.undecided);
     m_summary->setText(facts.join(QStringLiteral("  ·  ")));
-    m_traceback->setRecord(m_detail->record);
-    m_request->setRecord(m_detail->record);
-    m_context->setRecord(m_detail->record);
+    m_traceback->setReport(m_detail->report);
+    m_request->setReport(m_detail->report);
+    m_context->setReport(m_detail->report);
     m_raw->setPlainText(!m_detail->raw.isEmpty()
                             ? m_detail->raw
                             : QString::fromUtf8(QJsonDocument(m_detail->record).toJson(QJsonDocument::Indented)));

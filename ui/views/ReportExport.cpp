@@ -1,6 +1,6 @@
 #include "views/ReportExport.h"
 
-#include "views/DjangoText.h"
+#include "send/DjangoRenderer.h"
 #include "store/ReportStore.h"
 
 #include <QJsonDocument>
@@ -25,7 +25,7 @@ Result<int> exportReports(Database &db, const std::vector<int64_t> &ids, const Q
         } else {
             if (n > 0)
                 out.write(QByteArray(79, '-') + "\n"); // as Django's file e-mail backend separates messages
-            out.write(django::reportText(d->record).toUtf8());
+            out.write(djangoAdminMailText(d->report).toUtf8()); // the body of Django's error e-mail
         }
         ++n;
     }

@@ -1,6 +1,6 @@
 #pragma once
 // Writing reports out: v1 JSON Lines (the stored record, one per line, which
-// imports again) or Django's text report.
+// imports again) or the body of Django's error e-mail (send/DjangoRenderer).
 #include "store/Database.h"
 #include "base/Result.h"
 

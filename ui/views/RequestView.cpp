@@ -48,33 +48,28 @@ RequestView::RequestView(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_none, 1);
 }
 
-void RequestView::setRecord(const QJsonObject &record)
+void RequestView::setReport(const Report &report)
 {
-    const QJsonObject r = record.value(QLatin1String("request")).toObject();
-    const QJsonObject meta = r.value(QLatin1String("META")).toObject();
-    m_none->setVisible(r.isEmpty());
-    m_tabs->setVisible(!r.isEmpty());
+    const Request r = report.request.value_or(Request{});
+    m_none->setVisible(!report.request);
+    m_tabs->setVisible(report.request.has_value());
     auto set = [this](const QString &key, const QString &text) {
         m_fields[key]->setText(text.isEmpty() ? QStringLiteral("—") : text);
         m_fields[key]->setToolTip(text);
     };
-    set(QStringLiteral("method"), r.value(QLatin1String("method")).toString());
-    QString url = r.value(QLatin1String("url")).toString();
-    if (url.isEmpty())
-        url = r.value(QLatin1String("full_path")).toString();
-    set(QStringLiteral("url"), url);
-    set(QStringLiteral("user"), r.value(QLatin1String("user")).toString());
-    QString client = r.value(QLatin1String("remote_addr")).toString();
-    if (client.isEmpty())
-        client = meta.value(QLatin1String("REMOTE_ADDR")).toString();
-    set(QStringLiteral("client"), client);
-    set(QStringLiteral("referer"), meta.value(QLatin1String("HTTP_REFERER")).toString());
-    set(QStringLiteral("agent"), meta.value(QLatin1String("HTTP_USER_AGENT")).toString());
+    set(QStringLiteral("method"), r.method);
+    set(QStringLiteral("url"), r.url.isEmpty() ? r.fullPath : r.url);
+    set(QStringLiteral("user"), r.user);
+    set(QStringLiteral("client"), r.remoteAddr.isEmpty() ? entryText(r.meta, u"REMOTE_ADDR") : r.remoteAddr);
+    set(QStringLiteral("referer"), entryText(r.meta, u"HTTP_REFERER"));
+    set(QStringLiteral("agent"), entryText(r.meta, u"HTTP_USER_AGENT"));
+    const std::pair<const char *, const Entries *> sections[] = {
+        {"GET", &r.get}, {"POST", &r.post}, {"FILES", &r.files}, {"COOKIES", &r.cookies}, {"META", &r.meta}};
     int i = 0;
-    for (const char *name : {"GET", "POST", "FILES", "COOKIES", "META"}) {
-        const QJsonObject obj = r.value(QLatin1String(name)).toObject();
-        m_tables[QString::fromLatin1(name)]->setObject(obj);
-        m_tabs->setTabText(i++, obj.isEmpty() ? QString::fromLatin1(name) : QStringLiteral("%1 (%2)").arg(QString::fromLatin1(name)).arg(obj.size()));
+    for (const auto &[name, entries] : sections) {
+        m_tables[QString::fromLatin1(name)]->setEntries(*entries);
+        m_tabs->setTabText(i++, entries->empty() ? QString::fromLatin1(name)
+                                                 : QStringLiteral("%1 (%2)").arg(QString::fromLatin1(name)).arg(entries->size()));
     }
 }
 

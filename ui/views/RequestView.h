@@ -1,7 +1,8 @@
 #pragma once
 // The Request tab: method, URL, user, client address, referer and user agent,
 // then GET, POST, FILES, COOKIES and META as filterable key/value tables.
-#include <QJsonObject>
+#include "model/Report.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -16,7 +17,7 @@ class RequestView : public QWidget {
     Q_OBJECT
 public:
     explicit RequestView(QWidget *parent = nullptr);
-    void setRecord(const QJsonObject &record);
+    void setReport(const Report &report);
     KeyValueTable *table(const QString &name) const; // "GET", "POST", "FILES", "COOKIES", "META"
     QString fieldText(const QString &name) const;    // "method", "url", "user", "client", "referer", "agent"
 

@@ -1,8 +1,8 @@
 #include "views/TracebackView.h"
 
-#include "views/DjangoText.h"
 #include "views/Theme.h"
 #include "models/TracebackModel.h"
+#include "send/DjangoRenderer.h"
 
 #include <QApplication>
 #include <QBoxLayout>
@@ -74,24 +74,22 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_tree, 1);
 }
 
-void TracebackView::setRecord(const QJsonObject &record)
+void TracebackView::setReport(const Report &report)
 {
-    m_record = record;
-    const QList<QJsonObject> chain = django::exceptionChain(record);
-    if (chain.isEmpty()) {
-        m_title->setText(record.value(QLatin1String("message")).toString()); // plain text: nothing to escape
+    m_report = report;
+    const ExceptionInfo *e = report.raised();
+    if (!e) {
+        m_title->setText(report.message); // plain text: nothing to escape
         m_where->setText(tr("This report has no exception."));
     } else {
-        const QJsonObject &e = chain.last();
-        m_title->setText(QStringLiteral("%1: %2").arg(e.value(QLatin1String("type")).toString(),
-                                                     e.value(QLatin1String("value")).toString()));
-        m_where->setText(tr("%n frame(s)", nullptr, m_model->frameCount()));
+        m_title->setText(QStringLiteral("%1: %2").arg(e->type, e->value));
     }
     m_title->setTextFormat(Qt::PlainText);
-    m_model->setRecord(record);
-    if (!chain.isEmpty())
-        m_where->setText(chain.size() > 1 ? tr("%n frame(s), %1 chained exceptions", nullptr, m_model->frameCount()).arg(chain.size())
-                                          : tr("%n frame(s)", nullptr, m_model->frameCount()));
+    m_model->setReport(report);
+    const size_t chained = report.exceptions.size();
+    if (e)
+        m_where->setText(chained > 1 ? tr("%n frame(s), %1 chained exceptions", nullptr, m_model->frameCount()).arg(chained)
+                                     : tr("%n frame(s)", nullptr, m_model->frameCount()));
     openDefaultFrames();
 }
 
@@ -133,7 +131,7 @@ void TracebackView::expandAllFrames()
 
 void TracebackView::collapseAllFrames() { m_tree->collapseAll(); }
 
-QString TracebackView::tracebackText() const { return django::tracebackText(m_record); }
+QString TracebackView::tracebackText() const { return djangoTracebackText(m_report); }
 
 void TracebackView::copyTraceback() { QApplication::clipboard()->setText(tracebackText()); }
 

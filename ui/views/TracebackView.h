@@ -2,7 +2,8 @@
 // The Traceback tab: the exception, its chain and frames (TracebackModel in a
 // QTreeView), in-app frames open and library frames closed, and a button that
 // copies the traceback as Django's text.
-#include <QJsonObject>
+#include "model/Report.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -16,10 +17,10 @@ class TracebackView : public QWidget {
     Q_OBJECT
 public:
     explicit TracebackView(QWidget *parent = nullptr);
-    void setRecord(const QJsonObject &record);
+    void setReport(const Report &report);
     QTreeView *tree() const { return m_tree; }
     TracebackModel *model() const { return m_model; }
-    QString tracebackText() const;
+    QString tracebackText() const; // Django's, as in the error e-mail (send/DjangoRenderer)
 
 public Q_SLOTS:
     void copyTraceback();
@@ -29,7 +30,7 @@ public Q_SLOTS:
 private:
     void openDefaultFrames();
 
-    QJsonObject m_record;
+    Report m_report;
     QLabel *m_title;
     QLabel *m_where;
     QTreeView *m_tree;

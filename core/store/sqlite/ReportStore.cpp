@@ -5,6 +5,7 @@
 #include "base/Compression.h"
 #include "base/Hash.h"
 #include "model/RecordTransformer.h"
+#include "model/ReportJson.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -277,6 +278,7 @@ Result<ReportDetail> ReportStore::loadReport(int64_t id)
     if (!record)
         return record.failure();
     d.record = *record;
+    d.report = reportFromRecord(d.record);
     return d;
 }
 

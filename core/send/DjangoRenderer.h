@@ -1,9 +1,13 @@
 #pragma once
-// Django's error report (views/debug.py ExceptionReporter), rebuilt from a
-// stored v1 record: the plain text of technical_500.txt that AdminEmailHandler
-// puts in the body, and an HTML rendition of technical_500.html for the
-// alternative part. Both read only the stored (already scrubbed) record.
-#include <QJsonObject>
+// Django's error report (views/debug.py ExceptionReporter), rendered from a
+// stored report: the plain text of technical_500.txt that AdminEmailHandler
+// puts in the body, an HTML rendition of technical_500.html for the
+// alternative part, the traceback part of the text on its own (for copying and
+// `errordeck-cli show`), and BrokenLinkEmailsMiddleware's 404 message. The one
+// place ErrorDeck writes Django's report; Django's own e-mails in
+// tests/data/corpus are what tst_compose compares it with.
+#include "model/Report.h"
+
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -38,15 +42,33 @@ struct DjangoReportData {
     std::vector<DjangoFrame> frames;
 };
 
-// What ExceptionReporter.get_traceback_data() would have had, from a v1 record.
-DjangoReportData djangoReportData(const QJsonObject &record);
+// What ExceptionReporter.get_traceback_data() would have had.
+DjangoReportData djangoReportData(const Report &report);
 
 // technical_500.txt with is_email=True.
 QString djangoTextReport(const DjangoReportData &data);
 
+// The traceback part of technical_500.txt, from "Traceback (most recent call
+// last):" to "Exception Value: ...", ending in a newline; empty when Django
+// would print no traceback. djangoTextReport() holds exactly this text.
+QString djangoTracebackText(const DjangoReportData &data);
+QString djangoTracebackText(const Report &report);
+
+// Django's sentence before the frames of an exception that has a cause:
+// "The above exception (CAUSE) was the direct cause of the following exception:"
+// or "During handling of the above exception (CAUSE), another exception occurred:".
+QString djangoCauseSentence(const QString &cause, bool causeExplicit);
+
+// AdminEmailHandler's body: "%s\n\n%s" % (the log message, get_traceback_text()).
+QString djangoAdminMailText(const Report &report);
+
 // A rendition of technical_500.html (is_email=True): summary, traceback with
 // source context and local variables, request information, settings.
 QString djangoHtmlReport(const DjangoReportData &data);
+
+// BrokenLinkEmailsMiddleware's 404 message: Referrer, Requested URL, User
+// agent, IP address.
+QString djangoBrokenLinkText(const Report &report);
 
 // Django's date filter "r" (RFC 5322) for an ISO 8601 timestamp, keeping its offset.
 QString rfc5322Date(const QString &iso);
