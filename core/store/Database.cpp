@@ -70,6 +70,8 @@ QString Database::defaultPath()
     return dir + QStringLiteral("/errordeck.sqlite3");
 }
 
+QString Database::sqliteVersion() { return QString::fromLatin1(sqlite3_libversion()); }
+
 Result<Database> Database::open(const QString &path, bool readOnly)
 {
     // Only stat() the file here, never open it: closing any descriptor of a file

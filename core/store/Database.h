@@ -34,6 +34,8 @@ public:
     // The default database: errordeck.sqlite3 in the platform's app-data folder
     // (ERRORDECK_DB and --db are read by chooseDatabaseFile, DatabaseLocation.h).
     static QString defaultPath();
+    // The SQLite library's version, for the About box.
+    static QString sqliteVersion();
 
 private:
     Result<void> configure(bool readOnly);

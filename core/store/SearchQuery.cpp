@@ -98,6 +98,14 @@ QString SqlFilter::fromClause() const
     return sql;
 }
 
+Result<void> SearchQuery::check() const
+{
+    auto sql = toSql();
+    if (!sql)
+        return sql.failure();
+    return {};
+}
+
 QStringList SearchQuery::fieldNames()
 {
     return {QStringLiteral("level"), QStringLiteral("status"), QStringLiteral("logger"), QStringLiteral("path"),

@@ -42,6 +42,9 @@ struct SearchQuery {
     // must scan by time rather than collect and sort every match.
     Result<SqlFilter> toSql(const std::function<double(const QString &)> &loggerShare = {}) const;
 
+    // Whether the text parses (the error toSql would give), without SQL: for the UI.
+    Result<void> check() const;
+
     // Field names, for completion in the search bar.
     static QStringList fieldNames();
 };

@@ -1,11 +1,12 @@
 #include "dialogs/AboutDialog.h"
 
+#include "store/Database.h"
+
 #include <QBoxLayout>
 #include <QDialogButtonBox>
 #include <QIcon>
 #include <QLabel>
 #include <QSysInfo>
-#include <sqlite3.h>
 
 namespace ed {
 
@@ -13,7 +14,7 @@ QString AboutDialog::versionsText()
 {
     return tr("ErrorDeck %1\nQt %2 (built with %3)\nSQLite %4\n%5")
         .arg(QStringLiteral(ERRORDECK_VERSION), QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR),
-             QString::fromLatin1(sqlite3_libversion()), QSysInfo::prettyProductName());
+             Database::sqliteVersion(), QSysInfo::prettyProductName());
 }
 
 AboutDialog::AboutDialog(QWidget *parent) : QDialog(parent)

@@ -148,7 +148,7 @@ void SearchBar::apply()
 {
     m_debounce->stop();
     const SearchQuery q = query();
-    auto sql = q.toSql();
+    auto sql = q.check();
     if (!sql) {
         m_error->setText(sql.error());
         m_error->show();
