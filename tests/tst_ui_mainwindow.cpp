@@ -340,14 +340,15 @@ private Q_SLOTS:
             return st.step() ? int(st.int64(0)) : -1;
         };
         m_win->action(QStringLiteral("actionResolve"))->trigger();
-        QCOMPARE(status(), int(IssueStatus::Resolved));
+        QTRY_COMPARE(status(), int(IssueStatus::Resolved)); // written on the job runner
         QCOMPARE(issues()->index(m_win->issueList()->currentIndex().row(), IssueListModel::Status).data().toString(), QStringLiteral("Resolved"));
         m_win->action(QStringLiteral("actionIgnore"))->trigger();
-        QCOMPARE(status(), int(IssueStatus::Ignored));
+        QTRY_COMPARE(status(), int(IssueStatus::Ignored));
         m_win->action(QStringLiteral("actionReopen"))->trigger();
-        QCOMPARE(status(), int(IssueStatus::Unresolved));
+        QTRY_COMPARE(status(), int(IssueStatus::Unresolved));
         // is:resolved finds it after resolving again.
         m_win->action(QStringLiteral("actionResolve"))->trigger();
+        QTRY_COMPARE(status(), int(IssueStatus::Resolved));
         m_win->searchBar()->setText(QStringLiteral("is:resolved"));
         QVERIFY(loaded(issues()));
         QCOMPARE(issues()->rowCount(), 1);
@@ -391,16 +392,18 @@ private Q_SLOTS:
                 QTest::keyClick(box, Qt::Key_Return);
         });
         m_win->action(QStringLiteral("actionDelete"))->trigger();
-        QCOMPARE(count("SELECT count(*) FROM reports"), before - 3);
+        QTRY_COMPARE(count("SELECT count(*) FROM reports"), before - 3); // deleted on the job runner
+        // The list is read again once the delete is done.
+        QTRY_COMPARE(int64_t(reports()->rowCount()), count("SELECT count(*) FROM reports WHERE hidden_by IS NULL"));
         QVERIFY(loaded(reports()));
-        QCOMPARE(int64_t(reports()->rowCount()), count("SELECT count(*) FROM reports WHERE hidden_by IS NULL"));
         m_win->setShowAllReports(false);
     }
 
     void savedSearches()
     {
         SavedSearchesPanel *panel = m_win->savedSearches();
-        QVERIFY(panel->model()->save(QStringLiteral("Broken links"), QStringLiteral("status:404")).ok());
+        panel->model()->save(QStringLiteral("Broken links"), QStringLiteral("status:404"));
+        QTRY_COMPARE(panel->model()->rowCount(), 1); // written and read again on the job runner
         const QModelIndex i = panel->model()->index(0, 0);
         QListView *list = panel->list();
         QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(i).center());

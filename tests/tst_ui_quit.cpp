@@ -75,7 +75,7 @@ private Q_SLOTS:
             QVERIFY(QTest::qWaitFor([&win] { return win->currentIssueId().has_value(); }, 5000));
             issueId = *win->currentIssueId();
             win->action(QStringLiteral("actionResolve"))->trigger();
-            QCOMPARE(issueStatus(win->database(), issueId), int64_t(IssueStatus::Resolved));
+            QTRY_COMPARE(issueStatus(win->database(), issueId), int64_t(IssueStatus::Resolved)); // written on the job runner
 
             // The backup from the app, while it runs (its readers open, the resolve in the WAL).
             const QString backup = elsewhere.filePath(QStringLiteral("backup.sqlite3"));

@@ -207,7 +207,7 @@ private Q_SLOTS:
     {
         const int64_t issueId = *m_win->currentIssueId();
         m_win->resolveIssues();
-        QCOMPARE(count(qPrintable(QStringLiteral("SELECT status FROM issues WHERE id = %1").arg(issueId))), int64_t(IssueStatus::Resolved));
+        QTRY_COMPARE(count(qPrintable(QStringLiteral("SELECT status FROM issues WHERE id = %1").arg(issueId))), int64_t(IssueStatus::Resolved));
         QSignalSpy notified(m_win.get(), &MainWindow::notified);
         const int64_t before = count("SELECT count(*) FROM reports");
         QVERIFY(!recordOfIssue(issueId).isEmpty());

@@ -1,5 +1,6 @@
 // errordeck: the desktop app.
 #include "base/AppLog.h"
+#include "base/ThreadCheck.h"
 #include "store/Database.h"
 #include "store/DatabaseLocation.h"
 #include "views/MainWindow.h"
@@ -38,6 +39,9 @@ int main(int argc, char *argv[])
         QMessageBox::critical(nullptr, QApplication::translate("main", "ErrorDeck"), db.error());
         return 1;
     }
+    // From here on the UI thread never waits on SQLite: the window's database
+    // work runs on its JobRunner (checked in builds with ERRORDECK_ASSERT_THREADS).
+    ed::dbthread::setUiThread(app.thread());
     ed::MainWindow w(std::move(*db));
     w.show();
     const QStringList files = p.positionalArguments();

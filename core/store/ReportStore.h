@@ -61,14 +61,22 @@ struct StoreStats {
 };
 
 enum class ReportSort { Timestamp, Level, Logger, Message, Status, Path, Type, Issue, Id };
+
+// Where a keyset page starts: after the row with this sort value and id.
+struct ReportKey {
+    QVariant value; // the sort column's value (qint64 or QString)
+    int64_t id = 0;
+};
 enum class IssueSort { LastSeen, FirstSeen, Count, Title, Culprit, Level, Status };
 
 class ReportStore {
 public:
     explicit ReportStore(Database &db) : m_db(db) {}
 
+    // `after`: only rows past that one in this order (keyset paging), then `offset` more skipped.
     Result<std::vector<ReportRow>> listReports(const SearchQuery &q, int limit, int64_t offset = 0,
-                                               ReportSort sort = ReportSort::Timestamp, bool descending = true);
+                                               ReportSort sort = ReportSort::Timestamp, bool descending = true,
+                                               const std::optional<ReportKey> &after = std::nullopt);
     Result<int64_t> countReports(const SearchQuery &q);
     // Whether any report is stored (hidden ones too).
     Result<bool> hasReports();

@@ -74,6 +74,14 @@ Error invalid(const QString &message) { return Error{message, ErrorKind::Invalid
 
 } // namespace
 
+Result<void> SearchQuery::check() const
+{
+    auto parsed = parse();
+    if (!parsed)
+        return parsed.failure();
+    return {};
+}
+
 QStringList SearchQuery::fieldNames()
 {
     return {QStringLiteral("level"), QStringLiteral("status"), QStringLiteral("logger"), QStringLiteral("path"),

@@ -60,6 +60,9 @@ struct SearchQuery {
     // (ErrorKind::InvalidInput) that says what is wrong.
     Result<ParsedSearch> parse() const;
 
+    // Whether the text parses (the error parse() gives), for the UI's search bar.
+    Result<void> check() const;
+
     // Field names, for completion in the search bar.
     static QStringList fieldNames();
 };

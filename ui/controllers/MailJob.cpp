@@ -1,37 +1,52 @@
 #include "controllers/MailJob.h"
 
-#include <QThread>
+#include "base/ThreadCheck.h"
 
 namespace ed {
 
-MailJob::MailJob(ReportMailer &mailer, QObject *parent) : QObject(parent), m_mailer(mailer) {}
-
-MailJob::~MailJob()
+MailJob::MailJob(ReportMailer &mailer, const QString &dbPath, QObject *parent)
+    : QObject(parent), m_mailer(mailer), m_jobs(JobRunner::forDatabase(dbPath))
 {
-    if (m_thread) {
-        m_control->cancel();
-        m_thread->wait();
-        delete m_thread;
-    }
 }
+
+MailJob::~MailJob() { m_jobs->cancelAll(this); } // the token's hook stops the transfer
 
 bool MailJob::start(PreparedMail mail, MailSender sender)
 {
-    if (m_thread)
+    if (m_running)
         return false;
-    m_mail = std::make_unique<PreparedMail>(std::move(mail));
-    m_sender = std::make_unique<MailSender>(std::move(sender));
-    m_control = std::make_unique<SendControl>();
-    m_delivery = std::make_unique<Delivery>();
-    // The worker only reads these; they stay until onThreadFinished().
-    const PreparedMail *m = m_mail.get();
-    const MailSender *s = m_sender.get();
-    SendControl *c = m_control.get();
-    Delivery *d = m_delivery.get();
-    m_thread = QThread::create([m, s, c, d] { *d = s->deliver(m->envelopeFrom, m->envelopeTo, m->message.bytes, c); });
-    m_thread->setObjectName(QStringLiteral("errordeck-mail"));
-    connect(m_thread, &QThread::finished, this, &MailJob::onThreadFinished);
-    m_thread->start();
+    m_running = true;
+    m_last.reset();
+    auto prepared = std::make_shared<const PreparedMail>(std::move(mail));
+    auto through = std::make_shared<const MailSender>(std::move(sender));
+    auto control = std::make_shared<SendControl>();
+    m_control = control;
+    m_jobs->run(
+        this, {QStringLiteral("send"), JobRunner::Access::None, 0, [this](qint64 sent, qint64 total) { Q_EMIT progress(sent, total); }},
+        [prepared, through, control](JobContext &ctx) {
+            control->onProgress = [&ctx](const SendProgress &p) {
+                if (p.stage == SendProgress::Transferring && p.bytesTotal > 0)
+                    ctx.progress(qint64(p.bytesSent), qint64(p.bytesTotal));
+            };
+            ctx.token().setOnCancel([control] { control->cancel(); });
+            Delivery delivery = through->deliver(prepared->envelopeFrom, prepared->envelopeTo, prepared->message.bytes, control.get());
+            ctx.token().clearOnCancel();
+            return delivery;
+        },
+        [this, prepared, through](Delivery delivery) {
+            m_running = false;
+            m_control.reset();
+            // The send log is still written on the UI thread (ReportMailer, core/send).
+            const dbthread::AllowOnUiThread allow("the send log's record of an attempt");
+            m_last = m_mailer.record(*prepared, *through, delivery);
+            const Result<SendResult> &result = *m_last;
+            if (!result)
+                Q_EMIT finished(false, result.error(), 0);
+            else if (result->ok())
+                Q_EMIT finished(true, result->entry.reply.isEmpty() ? tr("OK") : result->entry.reply, result->logId);
+            else
+                Q_EMIT finished(false, result->entry.error, result->logId);
+        });
     return true;
 }
 
@@ -39,25 +54,6 @@ void MailJob::cancel()
 {
     if (m_control)
         m_control->cancel();
-}
-
-void MailJob::onThreadFinished()
-{
-    m_thread->deleteLater();
-    m_thread = nullptr;
-    auto result = m_mailer.record(*m_mail, *m_sender, *m_delivery);
-    m_mail.reset();
-    m_sender.reset();
-    m_control.reset();
-    m_delivery.reset();
-    if (!result) {
-        Q_EMIT finished(false, result.error(), 0);
-        return;
-    }
-    if (result->ok())
-        Q_EMIT finished(true, result->entry.reply.isEmpty() ? tr("OK") : result->entry.reply, result->logId);
-    else
-        Q_EMIT finished(false, result->entry.error, result->logId);
 }
 
 } // namespace ed

@@ -1,5 +1,7 @@
 #include "dialogs/SendDialog.h"
 
+#include "base/ThreadCheck.h"
+#include "controllers/MailJob.h"
 #include "store/ReportStore.h"
 
 #include <QComboBox>
@@ -13,13 +15,12 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTextBrowser>
-#include <QThread>
 #include <QVBoxLayout>
 
 namespace ed {
 
 SendDialog::SendDialog(Database &db, const PasswordSource *passwords, QWidget *parent)
-    : QDialog(parent), m_db(db), m_mailer(db, passwords)
+    : QDialog(parent), m_db(db), m_mailer(db, passwords), m_job(new MailJob(m_mailer, db.path(), this))
 {
     setObjectName(QStringLiteral("sendDialog"));
     setWindowTitle(tr("E-mail report"));
@@ -92,9 +93,11 @@ SendDialog::SendDialog(Database &db, const PasswordSource *passwords, QWidget *p
 
     connect(m_sendButton, &QPushButton::clicked, this, &SendDialog::send);
     connect(m_retryButton, &QPushButton::clicked, this, &SendDialog::retry);
-    connect(m_cancelButton, &QPushButton::clicked, this, [this] {
-        if (m_control)
-            m_control->cancel();
+    connect(m_cancelButton, &QPushButton::clicked, m_job, &MailJob::cancel);
+    connect(m_job, &MailJob::finished, this, &SendDialog::finished);
+    connect(m_job, &MailJob::progress, this, [this](qint64 sent, qint64 total) {
+        m_progress->setRange(0, 100);
+        m_progress->setValue(int(100 * sent / total));
     });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_audience, &QComboBox::currentIndexChanged, this, &SendDialog::recompose);
@@ -102,11 +105,8 @@ SendDialog::SendDialog(Database &db, const PasswordSource *passwords, QWidget *p
 
 SendDialog::~SendDialog()
 {
-    if (m_thread) {
-        // Closing mid-send: stop the transfer rather than leave it running.
-        m_control->cancel();
-        m_thread->wait();
-    }
+    // Closing mid-send stops the transfer rather than leave it running.
+    delete m_job;
 }
 
 SendDialog *SendDialog::forReport(Database &db, const PasswordSource *passwords, int64_t reportId, MailAudience audience, QWidget *parent)
@@ -125,6 +125,7 @@ SendDialog *SendDialog::forIssue(Database &db, const PasswordSource *passwords, 
 
 void SendDialog::load(int64_t id, bool isIssue, MailAudience audience)
 {
+    const dbthread::AllowOnUiThread allow("SendDialog: composing from the store (ReportMailer)");
     m_id = id;
     m_isIssue = isIssue;
     // "E-mail managers" is Django's broken-link message: only for a 404.
@@ -143,6 +144,7 @@ void SendDialog::load(int64_t id, bool isIssue, MailAudience audience)
 
 void SendDialog::recompose()
 {
+    const dbthread::AllowOnUiThread allow("SendDialog: composing from the store (ReportMailer)");
     const auto audience = MailAudience(m_audience->currentData().toInt());
     auto draft = m_isIssue ? m_mailer.draftForIssue(m_id, audience) : m_mailer.draftForReport(m_id, audience);
     if (!draft) {
@@ -167,6 +169,7 @@ void SendDialog::recompose()
 
 void SendDialog::send()
 {
+    const dbthread::AllowOnUiThread allow("SendDialog: preparing the message (ReportMailer)");
     MailDraft draft = m_draft;
     draft.to = QStringList{m_to->text()}; // parseMailboxes reads comma-separated lists
     auto prepared = m_mailer.prepare(draft);
@@ -181,6 +184,7 @@ void SendDialog::retry()
 {
     if (!m_lastLogId)
         return;
+    const dbthread::AllowOnUiThread allow("SendDialog: the logged message again (ReportMailer)");
     auto prepared = m_mailer.prepareResend(m_lastLogId);
     if (!prepared) {
         showError(prepared.error());
@@ -191,47 +195,22 @@ void SendDialog::retry()
 
 void SendDialog::start(PreparedMail mail)
 {
+    const dbthread::AllowOnUiThread allow("SendDialog: the sender for the settings (ReportMailer)");
     auto sender = m_mailer.sender();
     if (!sender) {
         showError(sender.error());
         return;
     }
-    m_pending = std::make_unique<PreparedMail>(std::move(mail));
-    m_sender = std::make_unique<MailSender>(std::move(*sender));
-    m_control = std::make_unique<SendControl>();
-    m_delivery = std::make_unique<Delivery>();
-    m_control->onProgress = [this](const SendProgress &p) {
-        // Called on the worker: hand the numbers to the GUI thread.
-        QMetaObject::invokeMethod(this, [this, p] {
-            if (p.stage == SendProgress::Transferring && p.bytesTotal > 0) {
-                m_progress->setRange(0, 100);
-                m_progress->setValue(int(100 * p.bytesSent / p.bytesTotal));
-            }
-        }, Qt::QueuedConnection);
-    };
-    m_status->setText(tr("Sending through %1…").arg(m_sender->describe()));
+    m_status->setText(tr("Sending through %1…").arg(sender->describe()));
     m_status->setStyleSheet(QString());
     setBusy(true);
-    // The worker only reads these; they stay alive until finished() runs.
-    PreparedMail *pending = m_pending.get();
-    MailSender *sendr = m_sender.get();
-    SendControl *control = m_control.get();
-    Delivery *delivery = m_delivery.get();
-    m_thread = QThread::create([pending, sendr, control, delivery] {
-        *delivery = sendr->deliver(pending->envelopeFrom, pending->envelopeTo, pending->message.bytes, control);
-    });
-    connect(m_thread, &QThread::finished, this, &SendDialog::finished);
-    m_thread->start();
+    m_job->start(std::move(mail), std::move(*sender));
 }
 
 void SendDialog::finished()
 {
-    m_thread->deleteLater();
-    m_thread = nullptr;
     setBusy(false);
-    auto result = m_mailer.record(*m_pending, *m_sender, *m_delivery);
-    m_pending.reset();
-    m_control.reset();
+    const Result<SendResult> &result = *m_job->lastResult();
     if (!result) {
         showError(result.error());
         return;

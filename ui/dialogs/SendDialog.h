@@ -4,8 +4,9 @@
 // recipients, sends it in the background and shows the server's answer. A
 // failed attempt is logged like any other and can be retried from here.
 //
-// Composing, logging and the database stay on the GUI thread; only
-// MailSender::deliver() (network, keychain) runs on a worker thread.
+// Composing and logging stay on the GUI thread (ReportMailer reads the store
+// and the settings there, see dbthread::AllowOnUiThread); MailSender::deliver()
+// (network, keychain) runs as a job (MailJob).
 #include "store/Database.h"
 #include "send/ReportMailer.h"
 
@@ -21,9 +22,10 @@ class QProgressBar;
 class QPushButton;
 class QTabWidget;
 class QTextBrowser;
-class QThread;
 
 namespace ed {
+
+class MailJob;
 
 class SendDialog : public QDialog {
     Q_OBJECT
@@ -58,12 +60,7 @@ private:
     bool m_canBrokenLink = false;
     MailDraft m_draft;
 
-    // The attempt in flight.
-    std::unique_ptr<PreparedMail> m_pending;
-    std::unique_ptr<MailSender> m_sender;
-    std::unique_ptr<SendControl> m_control;
-    std::unique_ptr<Delivery> m_delivery;
-    QThread *m_thread = nullptr;
+    MailJob *m_job; // the attempt in flight
     int64_t m_lastLogId = 0;
 
     QComboBox *m_audience;

@@ -1,5 +1,6 @@
 #include "dialogs/SendLogDialog.h"
 
+#include "base/ThreadCheck.h"
 #include "controllers/MailJob.h"
 
 #include <QBoxLayout>
@@ -26,7 +27,7 @@ SendLogDialog::SendLogDialog(Database &db, const PasswordSource *passwords, QWid
     setObjectName(QStringLiteral("sendLogDialog"));
     setWindowTitle(tr("Send log"));
     resize(980, 560);
-    m_job = new MailJob(m_mailer, this);
+    m_job = new MailJob(m_mailer, db.path(), this);
 
     m_list = new QTreeWidget(this);
     m_list->setObjectName(QStringLiteral("sendLogList"));
@@ -89,6 +90,7 @@ SendLogDialog::~SendLogDialog()
 void SendLogDialog::reload()
 {
     const qint64 keep = selectedEntry();
+    const dbthread::AllowOnUiThread allow("the send log's list (core/send/SendLog)");
     auto entries = m_mailer.log().list(kShown);
     m_list->clear();
     if (!entries) {
@@ -146,6 +148,7 @@ void SendLogDialog::showDetails()
         m_details->clear();
         return;
     }
+    const dbthread::AllowOnUiThread allow("a send log entry (core/send/SendLog)");
     auto e = m_mailer.log().entry(id);
     if (!e) {
         m_details->setPlainText(e.error());
@@ -173,6 +176,7 @@ void SendLogDialog::resend()
     const qint64 id = selectedEntry();
     if (!id || m_job->isRunning())
         return;
+    const dbthread::AllowOnUiThread allow("the logged message again (ReportMailer)");
     auto prepared = m_mailer.prepareResend(id);
     if (!prepared) {
         m_status->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));

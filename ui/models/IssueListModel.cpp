@@ -2,6 +2,7 @@
 
 #include "views/Format.h"
 #include "base/Level.h"
+#include "store/ListQueries.h"
 #include "views/Theme.h"
 
 #include <QApplication>
@@ -15,7 +16,7 @@ void IssueListModel::setQuery(const SearchQuery &q)
 {
     m_query = q;
     m_query.issueId.reset();
-    auto filter = m_query.toSql();
+    auto filter = m_query.check();
     m_valid = filter.ok();
     m_localStatus.clear();
     const QDateTime tomorrow(QDate::currentDate().addDays(1), QTime(0, 0));
@@ -73,27 +74,7 @@ PagedModel::CountJob IssueListModel::makeCountJob() const
 {
     if (!m_valid)
         return [](Database &) -> Result<int64_t> { return int64_t(0); };
-    return [q = m_query](Database &db) -> Result<int64_t> {
-        const bool plain = q.text.trimmed().isEmpty() && !q.since && !q.until;
-        if (plain)
-            return db.conn().scalar(q.includeHidden ? "SELECT count(*) FROM issues WHERE count + hidden_count > 0"
-                                                    : "SELECT count(*) FROM issues WHERE count > 0");
-        auto f = q.toSql();
-        if (!f)
-            return f.failure();
-        QString sql = QStringLiteral("SELECT count(DISTINCT r.issue_id) FROM reports r");
-        if (f->joinsIssues)
-            sql += QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
-        if (!f->where.isEmpty())
-            sql += QStringLiteral(" WHERE ") + f->where;
-        Statement st = db.conn().prepare(sql.toStdString());
-        if (!st.valid())
-            return st.failure();
-        bindVariants(st, f->binds);
-        if (!st.step())
-            return st.failure();
-        return st.int64(0);
-    };
+    return [q = m_query](Database &db) { return ListQueries(db).countIssues(q); };
 }
 
 IssueListModel::RowsJob IssueListModel::makeRowsJob(int page) const

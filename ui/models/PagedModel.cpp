@@ -1,24 +1,22 @@
 #include "models/PagedModel.h"
 
-#include <QPointer>
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
+#include <optional>
 
 namespace ed {
 
 PagedModel::PagedModel(const QString &dbPath, QObject *parent)
-    : QAbstractTableModel(parent),
-      m_rowWorker(std::make_unique<DbWorker>(dbPath)),
-      m_countWorker(std::make_unique<DbWorker>(dbPath))
+    : QAbstractTableModel(parent), m_jobs(JobRunner::forDatabase(dbPath))
 {
 }
 
 PagedModel::~PagedModel()
 {
-    // Join the workers before the model goes: their jobs post results to it.
+    // Outdated now: stops the model's running queries; nothing is delivered to it.
     m_generation->fetch_add(1);
-    m_rowWorker.reset();
-    m_countWorker.reset();
+    m_jobs->cancelAll(this);
 }
 
 int PagedModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : m_rowCount; }
@@ -26,8 +24,7 @@ int PagedModel::rowCount(const QModelIndex &parent) const { return parent.isVali
 void PagedModel::restart()
 {
     const int gen = m_generation->fetch_add(1) + 1;
-    m_rowWorker->cancelAll();
-    m_countWorker->cancelAll();
+    m_jobs->cancelAll(this);
     beginResetModel();
     dropAllPages();
     m_loaded.clear();
@@ -58,58 +55,42 @@ void PagedModel::postPage(int page) const
     m_requested.insert(page);
     m_latestPage->store(page);
     const int gen = m_generation->load();
-    auto genNow = m_generation;
-    auto latest = m_latestPage;
-    QPointer<PagedModel> self(const_cast<PagedModel *>(this));
-    m_rowWorker->post(
-        [gen, genNow, latest, self, page, job = makePageJob(page)](Database &db) {
-            if (genNow->load() != gen)
-                return;
+    auto *self = const_cast<PagedModel *>(this);
+    using PageResult = std::optional<Result<std::pair<std::any, int>>>; // nullopt: skipped
+    m_jobs->run(
+        self, {QStringLiteral("page %1").arg(page), JobRunner::Access::Read, ++self->m_pageSerial},
+        [latest = m_latestPage, page, job = makePageJob(page)](JobContext &ctx) -> PageResult {
             // A fast scroll asks for many pages on its way; by the time this one
             // is due the view may be far off. Skip it: painting asks again.
-            if (std::abs(latest->load() - page) > 2) {
-                QMetaObject::invokeMethod(
-                    self.data(), [self, gen, page] {
-                        if (self && gen == self->m_generation->load()) {
-                            self->m_requested.remove(page);
-                            self->maybeCommitRefresh();
-                        }
-                    },
-                    Qt::QueuedConnection);
-                return;
-            }
-            auto rows = job(db);
-            if (genNow->load() != gen)
-                return;
-            QMetaObject::invokeMethod(
-                self.data(), [self, gen, page, rows = std::move(rows)]() mutable {
-                    if (self)
-                        self->onPage(gen, page, std::move(rows));
-                },
-                Qt::QueuedConnection);
+            if (std::abs(latest->load() - page) > 2)
+                return std::nullopt;
+            return job(ctx.db());
         },
-        /*urgent=*/true); // newest request first: it is the one on screen
+        [self, gen, page](PageResult rows) {
+            if (!rows)
+                self->onPageSkipped(gen, page);
+            else
+                self->onPage(gen, page, std::move(*rows));
+        });
 }
 
-// The COUNT of query generation `gen`, on the count worker; dropped when a
-// newer query has replaced it by the time it runs or ends.
+void PagedModel::onPageSkipped(int gen, int page)
+{
+    if (gen != m_generation->load())
+        return;
+    m_requested.remove(page);
+    maybeCommitRefresh();
+}
+
+// The COUNT of query generation `gen`; dropped when a newer query has
+// replaced it (restart() cancels it, interrupting the running COUNT).
 void PagedModel::postCount(int gen)
 {
-    auto genNow = m_generation;
-    QPointer<PagedModel> self(this);
-    m_countWorker->post([gen, genNow, self, job = makeCountJob()](Database &db) {
-        if (genNow->load() != gen)
-            return;
-        auto count = job(db);
-        if (genNow->load() != gen)
-            return;
-        QMetaObject::invokeMethod(
-            self.data(), [self, gen, count = std::move(count)]() mutable {
-                if (self)
-                    self->onCount(gen, std::move(count));
-            },
-            Qt::QueuedConnection);
-    });
+    // Before the pages queued after it: the scroll bar's size depends on it.
+    m_jobs->run(
+        this, {QStringLiteral("count"), JobRunner::Access::Read, std::numeric_limits<int>::max()},
+        [job = makeCountJob()](JobContext &ctx) { return job(ctx.db()); },
+        [this, gen](Result<int64_t> count) { onCount(gen, std::move(count)); });
 }
 
 void PagedModel::onCount(int gen, Result<int64_t> count)
@@ -186,8 +167,7 @@ void PagedModel::refreshKeepingRows()
         return;
     }
     const int gen = m_generation->fetch_add(1) + 1;
-    m_rowWorker->cancelAll();
-    m_countWorker->cancelAll();
+    m_jobs->cancelAll(this);
     m_requested.clear();
     m_staged.clear();
     m_refreshing = true;

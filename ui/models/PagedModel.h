@@ -1,12 +1,13 @@
 #pragma once
 // A table model over a query that may match millions of rows, after DB Browser
 // for SQLite's RowLoader/RowCache: rowCount comes from a COUNT query and rows
-// arrive in pages, both computed on worker threads with their own connections.
+// arrive in pages, both computed on the database's JobRunner (pool threads,
+// pooled read connections).
 // data() for a row not loaded yet returns a placeholder and asks for its page.
 // Every change of query or sort starts a new generation: results of an older
 // one are dropped on arrival, and its running query is interrupted.
-#include "models/DbWorker.h"
 #include "base/Result.h"
+#include "controllers/JobRunner.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -82,12 +83,14 @@ private:
     void maybeCommitRefresh();
     void commitRefresh();
     void postCount(int gen);
+    void onPageSkipped(int gen, int page);
     void onCount(int gen, Result<int64_t> count);
     void onPage(int gen, int page, Result<std::pair<std::any, int>> rows);
     void setRowCount(int n);
     void evictFarPages(int around);
 
-    std::unique_ptr<DbWorker> m_rowWorker, m_countWorker;
+    std::shared_ptr<JobRunner> m_jobs;
+    int m_pageSerial = 0; // a later page request starts first: it is the one on screen
     std::shared_ptr<std::atomic<int>> m_generation = std::make_shared<std::atomic<int>>(0);
     std::shared_ptr<std::atomic<int>> m_latestPage = std::make_shared<std::atomic<int>>(0);
     int m_rowCount = 0;

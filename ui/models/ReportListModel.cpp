@@ -6,7 +6,6 @@
 #include "base/Timestamp.h"
 
 #include <QApplication>
-#include <sqlite3.h>
 
 namespace ed {
 namespace {
@@ -31,10 +30,8 @@ ReportListModel::ReportListModel(const QString &dbPath, QObject *parent) : Paged
 void ReportListModel::setQuery(const SearchQuery &q)
 {
     m_query = q;
-    auto filter = q.toSql();
-    m_filter.reset();
-    if (filter)
-        m_filter = *filter;
+    auto filter = q.check(); // to say at once what is wrong with it
+    m_valid = filter.ok();
     m_boundaries.clear();
     restart();
     if (!filter)
@@ -74,25 +71,17 @@ bool ReportListModel::keysetSort() const { return sortValue(m_sort, ReportRow{})
 
 PagedModel::CountJob ReportListModel::makeCountJob() const
 {
-    if (!m_filter)
+    if (!m_valid)
         return [](Database &) -> Result<int64_t> { return int64_t(0); };
-    return [f = *m_filter](Database &db) -> Result<int64_t> {
-        Statement st = db.conn().prepare((QStringLiteral("SELECT count(*)") + f.fromClause()).toStdString());
-        if (!st.valid())
-            return st.failure();
-        bindVariants(st, f.binds);
-        if (!st.step())
-            return st.failure();
-        return st.int64(0);
-    };
+    return [q = m_query](Database &db) { return ReportStore(db).countReports(q); };
 }
 
 ReportListModel::RowsJob ReportListModel::makeRowsJob(int page) const
 {
-    if (!m_filter)
+    if (!m_valid)
         return [](Database &) -> Result<std::vector<ReportRow>> { return std::vector<ReportRow>{}; };
     // The nearest known start at or before this page.
-    std::optional<Boundary> from;
+    std::optional<ReportKey> from;
     int fromPage = 0;
     if (keysetSort()) {
         auto it = m_boundaries.upperBound(page);
@@ -103,38 +92,15 @@ ReportListModel::RowsJob ReportListModel::makeRowsJob(int page) const
         }
     }
     const int64_t offset = int64_t(page - fromPage) * kPageSize;
-    const QString col = QString::fromLatin1(ReportStore::sortColumnSql(m_sort));
-    const QString dir = m_descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
-    SqlFilter f = *m_filter;
-    if (from) {
-        const QString cond = QStringLiteral("(%1, r.id) %2 (?, ?)").arg(col, m_descending ? QStringLiteral("<") : QStringLiteral(">"));
-        f.where = f.where.isEmpty() ? cond : f.where + QStringLiteral(" AND ") + cond;
-        f.binds.push_back(from->key);
-        f.binds.push_back(qint64(from->id));
-    }
-    const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 %4, r.id %4 LIMIT ? OFFSET ?")
-                            .arg(QString::fromLatin1(ReportStore::rowColumns()), f.fromClause(), col, dir);
-    return [f, sql, offset](Database &db) -> Result<std::vector<ReportRow>> {
-        Statement st = db.conn().prepare(sql.toStdString());
-        if (!st.valid())
-            return st.failure();
-        bindVariants(st, f.binds);
-        const int n = int(f.binds.size());
-        st.bind(n + 1, int64_t(kPageSize)).bind(n + 2, offset);
-        std::vector<ReportRow> rows;
-        rows.reserve(kPageSize);
-        while (st.step())
-            rows.push_back(ReportStore::rowFrom(st));
-        if (st.errorCode() != SQLITE_DONE)
-            return st.failure();
-        return rows;
+    return [q = m_query, from, offset, sort = m_sort, desc = m_descending](Database &db) {
+        return ReportStore(db).listReports(q, kPageSize, offset, sort, desc, from);
     };
 }
 
 void ReportListModel::onRowsStored(int page, const std::vector<ReportRow> &rows)
 {
     if (keysetSort() && rows.size() == size_t(kPageSize))
-        m_boundaries.insert(page + 1, Boundary{sortValue(m_sort, rows.back()), rows.back().id});
+        m_boundaries.insert(page + 1, ReportKey{sortValue(m_sort, rows.back()), rows.back().id});
 }
 
 int ReportListModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }

@@ -44,17 +44,13 @@ protected:
     void onRefreshStarted() override { m_boundaries.clear(); }
 
 private:
-    struct Boundary {
-        QVariant key; // the sort column's value of the last row before the page
-        int64_t id = 0;
-    };
     bool keysetSort() const;
 
     SearchQuery m_query;
-    std::optional<SqlFilter> m_filter; // nullopt when the query is invalid
+    bool m_valid = true; // false: the query does not parse, nothing is listed
     ReportSort m_sort = ReportSort::Timestamp;
     bool m_descending = true;
-    QMap<int, Boundary> m_boundaries; // page -> where it starts
+    QMap<int, ReportKey> m_boundaries; // page -> the last row before it
 };
 
 } // namespace ed

@@ -11,37 +11,54 @@
 
 namespace ed {
 
-SavedSearchModel::SavedSearchModel(Database &db, QObject *parent) : QAbstractListModel(parent), m_db(db) { reload(); }
+SavedSearchModel::SavedSearchModel(const QString &dbPath, QObject *parent)
+    : QAbstractListModel(parent), m_jobs(JobRunner::forDatabase(dbPath))
+{
+    reload();
+}
+
+SavedSearchModel::~SavedSearchModel() { m_jobs->cancelAll(this); }
 
 void SavedSearchModel::reload()
 {
-    beginResetModel();
-    m_items.clear();
-    Statement st = m_db.conn().prepare("SELECT id, name, query FROM saved_searches ORDER BY name COLLATE NOCASE");
-    while (st.step())
-        m_items.push_back({st.int64(0), st.qtext(1), st.qtext(2)});
-    endResetModel();
+    m_jobs->run(
+        this, {QStringLiteral("list")}, [](JobContext &ctx) { return SavedSearchStore(ctx.db()).list(); },
+        [this](Result<std::vector<SavedSearch>> items) {
+            if (!items) {
+                Q_EMIT failed(items.error());
+                return;
+            }
+            beginResetModel();
+            m_items = std::move(*items);
+            endResetModel();
+            Q_EMIT reloaded();
+        });
 }
 
-Result<void> SavedSearchModel::save(const QString &name, const QString &query)
+void SavedSearchModel::write(std::function<Result<void>(SavedSearchStore &)> change)
 {
-    Statement st = m_db.conn().prepare(
-        "INSERT INTO saved_searches(name, query) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET query = excluded.query");
-    st.bind(1, name).bind(2, query);
-    if (!st.exec())
-        return st.failure();
-    reload();
-    return {};
+    // Unnamed: writes are never stale; they run one after another, in order.
+    m_jobs->run(
+        this, {QString(), JobRunner::Access::Write},
+        [change = std::move(change)](JobContext &ctx) {
+            SavedSearchStore store(ctx.db());
+            return change(store);
+        },
+        [this](Result<void> r) {
+            if (!r)
+                Q_EMIT failed(r.error());
+            reload();
+        });
 }
 
-Result<void> SavedSearchModel::remove(int64_t id)
+void SavedSearchModel::save(const QString &name, const QString &query)
 {
-    Statement st = m_db.conn().prepare("DELETE FROM saved_searches WHERE id = ?");
-    st.bind(1, id);
-    if (!st.exec())
-        return st.failure();
-    reload();
-    return {};
+    write([name, query](SavedSearchStore &store) { return store.save(name, query); });
+}
+
+void SavedSearchModel::remove(int64_t id)
+{
+    write([id](SavedSearchStore &store) { return store.remove(id); });
 }
 
 int SavedSearchModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_items.size()); }
@@ -50,7 +67,7 @@ QVariant SavedSearchModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Item &item = m_items[size_t(index.row())];
+    const SavedSearch &item = m_items[size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole: return item.name;
     case Qt::ToolTipRole: return item.query;
@@ -61,10 +78,12 @@ QVariant SavedSearchModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
-SavedSearchesPanel::SavedSearchesPanel(Database &db, QWidget *parent) : QWidget(parent)
+SavedSearchesPanel::SavedSearchesPanel(const QString &dbPath, QWidget *parent) : QWidget(parent)
 {
     setObjectName(QStringLiteral("savedSearches"));
-    m_model = new SavedSearchModel(db, this);
+    m_model = new SavedSearchModel(dbPath, this);
+    connect(m_model, &SavedSearchModel::failed, this,
+            [this](const QString &message) { QMessageBox::warning(this, tr("Saved searches"), message); });
     m_list = new QListView(this);
     m_list->setObjectName(QStringLiteral("savedSearchList"));
     m_list->setModel(m_model);
@@ -106,8 +125,7 @@ void SavedSearchesPanel::saveQuery(const QString &query)
                                                query.left(40), &ok).trimmed();
     if (!ok || name.isEmpty())
         return;
-    if (auto r = m_model->save(name, query); !r)
-        QMessageBox::warning(this, tr("Save search"), r.error());
+    m_model->save(name, query);
 }
 
 void SavedSearchesPanel::removeSelected()
@@ -115,8 +133,7 @@ void SavedSearchesPanel::removeSelected()
     const QModelIndex i = m_list->currentIndex();
     if (!i.isValid())
         return;
-    if (auto r = m_model->remove(i.data(SavedSearchModel::IdRole).toLongLong()); !r)
-        QMessageBox::warning(this, tr("Saved searches"), r.error());
+    m_model->remove(i.data(SavedSearchModel::IdRole).toLongLong());
 }
 
 } // namespace ed

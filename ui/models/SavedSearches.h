@@ -1,7 +1,8 @@
 #pragma once
-// Saved searches (the saved_searches table): a sidebar list; choosing one puts
-// its query in the search bar. The table is tiny, so it is read directly.
-#include "store/Database.h"
+// Saved searches (store/SavedSearchStore): a sidebar list; choosing one puts
+// its query in the search bar. Read and written on the database's JobRunner.
+#include "controllers/JobRunner.h"
+#include "store/SavedSearchStore.h"
 
 #include <QAbstractListModel>
 #include <QWidget>
@@ -15,26 +16,30 @@ class SavedSearchModel : public QAbstractListModel {
     Q_OBJECT
 public:
     enum Role { QueryRole = Qt::UserRole + 1, IdRole };
-    explicit SavedSearchModel(Database &db, QObject *parent = nullptr);
+    explicit SavedSearchModel(const QString &dbPath, QObject *parent = nullptr);
+    ~SavedSearchModel() override;
     void reload();
-    Result<void> save(const QString &name, const QString &query); // replaces one of the same name
-    Result<void> remove(int64_t id);
+    // Replaces one of the same name; reloaded() follows, or failed().
+    void save(const QString &name, const QString &query);
+    void remove(int64_t id);
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
 
+Q_SIGNALS:
+    void reloaded();
+    void failed(const QString &message);
+
 private:
-    struct Item {
-        int64_t id;
-        QString name, query;
-    };
-    Database &m_db;
-    std::vector<Item> m_items;
+    void write(std::function<Result<void>(SavedSearchStore &)> change);
+
+    std::shared_ptr<JobRunner> m_jobs;
+    std::vector<SavedSearch> m_items;
 };
 
 class SavedSearchesPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit SavedSearchesPanel(Database &db, QWidget *parent = nullptr);
+    explicit SavedSearchesPanel(const QString &dbPath, QWidget *parent = nullptr);
     SavedSearchModel *model() const { return m_model; }
     QListView *list() const { return m_list; }
     // Asks for a name and saves `query` under it.

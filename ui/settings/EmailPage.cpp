@@ -1,6 +1,7 @@
 #include "settings/EmailPage.h"
 
 #include "KeychainPasswords.h"
+#include "base/ThreadCheck.h"
 #include "controllers/MailJob.h"
 #include "views/Theme.h"
 #include "send/PasswordSource.h"
@@ -198,7 +199,7 @@ void EmailPage::enableTestSend(Database &db)
 {
     m_passwords = std::make_unique<KeychainPasswords>();
     m_mailer = std::make_unique<ReportMailer>(db, m_passwords.get());
-    m_job = std::make_unique<MailJob>(*m_mailer);
+    m_job = std::make_unique<MailJob>(*m_mailer, db.path());
     connect(m_job.get(), &MailJob::finished, this, [this](bool ok, const QString &message, qint64 logId) {
         m_testButton->setEnabled(true);
         m_testStatus->setStyleSheet(ok ? QString() : QStringLiteral("color: #b3261e; font-weight: bold;"));
@@ -225,6 +226,7 @@ void EmailPage::sendTest()
     QStringList to;
     if (!m_testTo->text().trimmed().isEmpty())
         to << m_testTo->text().trimmed(); // parseMailboxes reads comma-separated lists
+    const dbthread::AllowOnUiThread allow("EmailPage: composing the test message (ReportMailer)");
     auto prepared = m_mailer->prepare(m_mailer->draftTest(to));
     if (!prepared)
         return fail(prepared.error());

@@ -1,8 +1,10 @@
 #include "settings/RulesPage.h"
 
 #include "base/Level.h"
+#include "base/ThreadCheck.h"
 #include "views/Theme.h"
 #include "filters/FilterRules.h"
+#include "store/ListQueries.h"
 
 #include <QBoxLayout>
 #include <QComboBox>
@@ -13,14 +15,19 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QPointer>
 #include <QPushButton>
 #include <QTableWidget>
 
 namespace ed {
 
+namespace {
+// The rules table is a few rows, read and written through RuleStore
+// (core/filters) on this connection; not moved onto the job runner yet.
+constexpr const char *kRuleStoreOnUiThread = "RulesPage: the rules (RuleStore)";
+} // namespace
+
 RulesPage::RulesPage(Database &db, QWidget *parent)
-    : SettingsPage(parent), m_db(db), m_worker(std::make_unique<DbWorker>(db.path()))
+    : SettingsPage(parent), m_db(db), m_jobs(JobRunner::forDatabase(db.path()))
 {
     m_rules = new QTableWidget(0, 5, this);
     m_rules->setObjectName(QStringLiteral("rulesTable"));
@@ -34,6 +41,7 @@ RulesPage::RulesPage(Database &db, QWidget *parent)
         if (item->column() != 0)
             return;
         const QString name = m_rules->item(item->row(), 1) ? m_rules->item(item->row(), 1)->text() : QString();
+        const dbthread::AllowOnUiThread allow(kRuleStoreOnUiThread);
         if (auto r = RuleStore(m_db).setEnabled(name, item->checkState() == Qt::Checked); !r)
             QMessageBox::warning(this, tr("Rules"), r.error());
     });
@@ -73,6 +81,7 @@ void RulesPage::load(const Config &)
 
 void RulesPage::reloadRules()
 {
+    const dbthread::AllowOnUiThread allow(kRuleStoreOnUiThread);
     auto rules = RuleStore(m_db).list();
     const QSignalBlocker block(m_rules);
     m_rules->setRowCount(0);
@@ -98,32 +107,26 @@ void RulesPage::reloadRules()
 
 void RulesPage::reloadCounts()
 {
-    QPointer<RulesPage> self(this);
-    m_worker->post([self](Database &db) {
-        QHash<QString, qint64> counts;
-        Statement st = db.conn().prepare("SELECT hidden_by, count(*) FROM reports WHERE hidden_by IS NOT NULL GROUP BY hidden_by ORDER BY 2 DESC");
-        while (st.step())
-            counts.insert(st.qtext(0), st.int64(1));
-        QMetaObject::invokeMethod(
-            self.data(), [self, counts] {
-                if (!self)
-                    return;
-                self->m_counts = counts;
-                self->m_hidden->setRowCount(int(counts.size()));
-                int row = 0;
-                for (auto it = counts.begin(); it != counts.end(); ++it, ++row) {
-                    self->m_hidden->setItem(row, 0, new QTableWidgetItem(it.key()));
-                    auto *n = new QTableWidgetItem;
-                    n->setData(Qt::DisplayRole, it.value());
-                    n->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                    self->m_hidden->setItem(row, 1, n);
-                }
-                self->m_hidden->sortItems(1, Qt::DescendingOrder);
-                self->reloadRules();
-                Q_EMIT self->countsLoaded();
-            },
-            Qt::QueuedConnection);
-    });
+    m_jobs->run(
+        this, {QStringLiteral("hidden counts")}, [](JobContext &ctx) { return ListQueries(ctx.db()).hiddenCounts(); },
+        [this](Result<std::vector<std::pair<QString, int64_t>>> counts) {
+            m_counts.clear();
+            if (counts)
+                for (const auto &[rule, n] : *counts)
+                    m_counts.insert(rule, n);
+            m_hidden->setRowCount(int(m_counts.size()));
+            int row = 0;
+            for (auto it = m_counts.cbegin(); it != m_counts.cend(); ++it, ++row) {
+                m_hidden->setItem(row, 0, new QTableWidgetItem(it.key()));
+                auto *n = new QTableWidgetItem;
+                n->setData(Qt::DisplayRole, it.value());
+                n->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                m_hidden->setItem(row, 1, n);
+            }
+            m_hidden->sortItems(1, Qt::DescendingOrder);
+            reloadRules();
+            Q_EMIT countsLoaded();
+        });
 }
 
 void RulesPage::addRule()
@@ -177,6 +180,7 @@ void RulesPage::addRule()
             r.statusMin = lo;
             r.statusMax = hi;
         }
+        const dbthread::AllowOnUiThread allow(kRuleStoreOnUiThread);
         if (auto added = RuleStore(m_db).add(r); !added) {
             error->setText(added.error());
             return;
@@ -192,6 +196,7 @@ void RulesPage::removeRule()
     const int row = m_rules->currentRow();
     if (row < 0 || !m_rules->item(row, 1))
         return;
+    const dbthread::AllowOnUiThread allow(kRuleStoreOnUiThread);
     if (auto r = RuleStore(m_db).remove(m_rules->item(row, 1)->text()); !r)
         QMessageBox::warning(this, tr("Rules"), r.error());
     reloadRules();

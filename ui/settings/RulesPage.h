@@ -2,7 +2,7 @@
 // Settings: the drop and hide rules (filter_rules), each with how many stored
 // reports it hides now, and every hidden_by reason with its count. Adding,
 // removing and switching rules take effect at once for the next import.
-#include "models/DbWorker.h"
+#include "controllers/JobRunner.h"
 #include "settings/SettingsPage.h"
 
 #include <memory>
@@ -31,7 +31,7 @@ private:
     void removeRule();
 
     Database &m_db;
-    std::unique_ptr<DbWorker> m_worker;
+    std::shared_ptr<JobRunner> m_jobs;
     QHash<QString, qint64> m_counts; // hidden_by -> reports
     QTableWidget *m_rules;
     QTableWidget *m_hidden;

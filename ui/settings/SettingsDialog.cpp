@@ -12,6 +12,8 @@
 #include <QDialogButtonBox>
 #include <QListWidget>
 #include <QPushButton>
+#include "base/ThreadCheck.h"
+
 #include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
@@ -22,6 +24,7 @@ SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : 
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings — %1").arg(db.path()));
+    const dbthread::AllowOnUiThread allow("the settings (Config) and rules (RuleStore): a few rows");
     config.reload(); // show what `errordeck-cli config` may have written since
     m_recipients = new RecipientsPage(this);
     m_email = new EmailPage(this);
@@ -82,6 +85,7 @@ void SettingsDialog::showPage(Page p) { m_nav->setCurrentRow(int(p)); }
 
 bool SettingsDialog::apply()
 {
+    const dbthread::AllowOnUiThread allow("writing the settings (Config): a few rows");
     m_config.reload(); // another process (errordeck-cli config) may have written meanwhile
     bool ok = true;
     int firstBad = -1;

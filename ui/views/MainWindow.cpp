@@ -1,7 +1,12 @@
 #include "views/MainWindow.h"
 #include "base/AppLog.h"
 
+#include "base/ThreadCheck.h"
 #include "controllers/ImportController.h"
+#include "controllers/JobRunner.h"
+#include "controllers/MailController.h"
+#include "controllers/WatchController.h"
+#include "store/ListQueries.h"
 #include "KeychainPasswords.h"
 #include "watch/FolderWatcher.h"
 #include "views/ImportProgressBar.h"
@@ -47,14 +52,21 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     setWindowTitle(tr("ErrorDeck — %1").arg(QDir::toNativeSeparators(m_db.path())));
     setWindowIcon(QIcon(QStringLiteral(":/icons/errordeck.svg")));
     setAcceptDrops(true);
-    m_config = std::make_unique<Config>(m_db);
+    m_jobs = JobRunner::forDatabase(m_db.path());
+    {
+        // The settings are read once here (a few rows) and kept in memory.
+        const dbthread::AllowOnUiThread allow("Config: the settings at start");
+        m_config = std::make_unique<Config>(m_db);
+    }
     m_keychain = std::make_unique<KeychainPasswords>();
+    m_mail = new MailController(this, m_db, m_keychain.get(), m_jobs);
     buildWidgets();
     buildActions();
-    buildMailActions();
+    m_mail->buildActions();
     restoreState();
     applyQuery(m_search->query());
-    setupWatcher();
+    m_watch = new WatchController(this, m_jobs);
+    connect(m_watch, &WatchController::notified, this, &MainWindow::notified);
 }
 
 MainWindow::~MainWindow()
@@ -62,16 +74,24 @@ MainWindow::~MainWindow()
     // Dialogs (sending in the background, with the keychain member and the
     // database) stop and go first; the watcher stops before the database goes.
     qDeleteAll(findChildren<QDialog *>(QString(), Qt::FindDirectChildrenOnly));
-    delete m_watcher;
-    m_watcher = nullptr;
+    delete m_watch;
+    m_watch = nullptr;
     // An import still running writes through its own connection: wait for it
     // (it was cancelled on close), then move the WAL into the database file, so
     // that the file the user sees, or copies as a backup, holds everything.
     delete m_import;
     m_import = nullptr;
+    const dbthread::AllowOnUiThread allow("the checkpoint at quit");
     if (auto r = m_db.close(); !r)
         applog::warn(r.error());
 }
+
+FolderWatcher *MainWindow::folderWatcher() const { return m_watch ? m_watch->folderWatcher() : nullptr; }
+QLabel *MainWindow::watchStatusLabel() const { return m_watch ? m_watch->statusLabel() : nullptr; }
+const PasswordSource *MainWindow::passwords() const { return m_keychain.get(); }
+void MainWindow::emailReport(bool managers) { m_mail->emailReport(managers); }
+void MainWindow::emailIssue(bool managers) { m_mail->emailIssue(managers); }
+void MainWindow::openSendLog() { m_mail->openSendLog(); }
 
 void MainWindow::buildWidgets()
 {
@@ -83,7 +103,7 @@ void MainWindow::buildWidgets()
     m_reportModel = new ReportListModel(path, this);
     m_reports = new ReportListView(m_reportModel, this);
     m_detail = new ReportDetailView(path, this);
-    m_saved = new SavedSearchesPanel(m_db, this);
+    m_saved = new SavedSearchesPanel(path, this);
 
     m_reportsTitle = new QLabel(this);
     m_reportsTitle->setObjectName(QStringLiteral("reportsTitle"));
@@ -280,9 +300,16 @@ bool MainWindow::importSampleReports()
 
 void MainWindow::offerSampleImportIfEmpty()
 {
-    auto any = ReportStore(m_db).hasReports();
-    if (!any || *any)
-        return;
+    m_jobs->run(
+        this, {QStringLiteral("count for the welcome")}, [](JobContext &ctx) { return ListQueries(ctx.db()).totalReports(); },
+        [this](Result<int64_t> n) {
+            if (n && *n == 0)
+                offerSampleImport();
+        });
+}
+
+void MainWindow::offerSampleImport()
+{
     const auto answer = QMessageBox::question(
         this, tr("Welcome to ErrorDeck"),
         tr("This database has no reports yet.\n\nImport the sample reports (a real Django site's errors) to look around? "

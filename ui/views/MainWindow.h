@@ -4,9 +4,10 @@
 // panel. Menus and the toolbar are built in buildActions(); the Issue and
 // Report menus are where other features add their actions (reportMenu(),
 // issueMenu(), actionToolBar()), using selectedReportIds()/currentIssueId().
-// E-mailing admins and managers (SendDialog, the send log) is wired up in
-// MainWindowMail.cpp; watched folders (FolderWatcher, live refresh,
-// notifications) in MainWindowWatch.cpp.
+// E-mailing admins and managers (SendDialog, the send log) is the
+// MailController's; watched folders (FolderWatcher, live refresh,
+// notifications) the WatchController's (ui/controllers/). Database work runs
+// on the file's JobRunner, never on the UI thread.
 #include "store/Config.h"
 #include "store/Database.h"
 #include "store/SearchQuery.h"
@@ -19,8 +20,6 @@ class QAction;
 class QLabel;
 class QMenu;
 class QSplitter;
-class QSystemTrayIcon;
-class QTimer;
 class QToolBar;
 class QToolButton;
 
@@ -28,6 +27,9 @@ namespace ed {
 
 class FolderWatcher;
 class ImportController;
+class JobRunner;
+class MailController;
+class WatchController;
 class KeychainPasswords;
 class PasswordSource;
 class ImportProgressBar;
@@ -40,7 +42,6 @@ class SavedSearchesPanel;
 class SearchBar;
 class TimelineChart;
 struct ImportSummary;
-struct WatchBatch;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -70,8 +71,10 @@ public:
     // The SMTP password's source for sending (the system keychain).
     const PasswordSource *passwords() const;
     // Runs while ERRORDECK_WATCHED_FOLDERS names folders; null otherwise.
-    FolderWatcher *folderWatcher() const { return m_watcher; }
-    QLabel *watchStatusLabel() const { return m_watchLabel; }
+    FolderWatcher *folderWatcher() const;
+    QLabel *watchStatusLabel() const;
+    // The search the lists show (the selected issue aside).
+    const SearchQuery &currentQuery() const { return m_query; }
 
     // Lists all reports matching the search instead of the selected issue's.
     void setShowAllReports(bool all);
@@ -124,22 +127,14 @@ private:
     void onIssueChanged(std::optional<int64_t> issueId);
     void onImportFinished(const ImportSummary &summary);
     void setIssueStatus(int status);
+    void offerSampleImport();
     void updateActions();
     void updateCounts();
     void restoreState();
     void saveState();
-    // MainWindowMail.cpp
-    void buildMailActions();
-    void updateMailActions();
-    // MainWindowWatch.cpp
-    void setupWatcher();
-    void restartWatcher();
-    void onWatchImported(const WatchBatch &batch);
-    void refreshLive();
-    void showWatchNotice();
-    void notify(const QString &title, const QString &message);
 
     Database m_db;
+    std::shared_ptr<JobRunner> m_jobs;
     std::unique_ptr<Config> m_config;
     SearchQuery m_query;
     std::optional<int64_t> m_issueId;
@@ -163,19 +158,10 @@ private:
     QMenu *m_reportMenu = nullptr, *m_issueMenu = nullptr;
     QToolBar *m_toolBar = nullptr;
 
-    // E-mail
     std::unique_ptr<KeychainPasswords> m_keychain;
-    std::optional<int64_t> m_notFoundCheckedReport, m_notFoundCheckedIssue; // what updateMailActions last looked at
-    bool m_reportIsNotFound = false, m_issueIsNotFound = false;
+    MailController *m_mail = nullptr;
+    WatchController *m_watch = nullptr;
     bool m_backupRunning = false; // File › Back Up Database… in the background
-
-    // Watched folders
-    FolderWatcher *m_watcher = nullptr;
-    QLabel *m_watchLabel = nullptr;
-    QSystemTrayIcon *m_tray = nullptr;
-    QTimer *m_noticeTimer = nullptr;
-    QList<qint64> m_newIssues, m_regressions; // since the last notification
-    int m_issueScroll = 0, m_reportScroll = 0; // kept across a live refresh
 };
 
 } // namespace ed

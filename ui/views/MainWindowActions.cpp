@@ -4,6 +4,8 @@
 #include "dialogs/AboutDialog.h"
 #include "store/Backup.h"
 #include "controllers/ImportController.h"
+#include "controllers/JobRunner.h"
+#include "controllers/MailController.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
 #include "views/ReportDetailView.h"
@@ -25,8 +27,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QFileDialog>
-#include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -211,22 +211,35 @@ void MainWindow::updateActions()
     for (const char *name : {"actionDelete", "actionExport"})
         if (QAction *a = action(QString::fromLatin1(name)))
             a->setEnabled(reports);
-    updateMailActions();
+    m_mail->updateActions();
 }
 
 void MainWindow::setIssueStatus(int status)
 {
-    ReportStore store(m_db);
-    int changed = 0;
-    for (int64_t id : m_issues->selectedIssueIds()) {
-        if (auto r = store.setIssueStatus(id, IssueStatus(status)); !r) {
-            QMessageBox::warning(this, tr("Issue"), r.error());
-            return;
-        }
+    const QList<int64_t> ids = m_issues->selectedIssueIds();
+    for (int64_t id : ids)
         m_issueModel->setLocalStatus(id, IssueStatus(status)); // shown now; the list re-reads later
-        ++changed;
-    }
-    statusBar()->showMessage(tr("%n issue(s) changed", nullptr, changed), 4000);
+    // Unnamed: every change is written, one after another, in order.
+    m_jobs->run(
+        this, {QString(), JobRunner::Access::Write},
+        [ids, status](JobContext &ctx) -> Result<int> {
+            ReportStore store(ctx.db());
+            int changed = 0;
+            for (int64_t id : ids) {
+                if (auto r = store.setIssueStatus(id, IssueStatus(status)); !r)
+                    return r.failure();
+                ++changed;
+            }
+            return changed;
+        },
+        [this](Result<int> changed) {
+            if (!changed) {
+                QMessageBox::warning(this, tr("Issue"), changed.error());
+                refresh(); // what is stored, not what was shown
+                return;
+            }
+            statusBar()->showMessage(tr("%n issue(s) changed", nullptr, *changed), 4000);
+        });
 }
 
 void MainWindow::backUpDatabase()
@@ -251,30 +264,23 @@ bool MainWindow::backUpDatabaseTo(const QString &out)
     m_backupRunning = true;
     action(QStringLiteral("actionBackUp"))->setEnabled(false);
     statusBar()->showMessage(tr("Backing up to %1…").arg(QDir::toNativeSeparators(out)));
-    // Off the UI thread, on a connection of its own: a large database takes a while,
+    // On a read connection of the job runner: a large database takes a while,
     // and VACUUM INTO reads one snapshot however the importer writes meanwhile.
-    auto *watcher = new QFutureWatcher<Result<BackupSummary>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, out] {
-        const Result<BackupSummary> sum = watcher->result();
-        watcher->deleteLater();
-        m_backupRunning = false;
-        action(QStringLiteral("actionBackUp"))->setEnabled(true);
-        if (!sum) {
-            statusBar()->clearMessage();
-            Q_EMIT backupFinished(false, sum.error());
-            QMessageBox::warning(this, tr("Back Up Database"), sum.error());
-            return;
-        }
-        const QString done = tr("Backed up %n report(s) to %1", nullptr, int(sum->reports)).arg(QDir::toNativeSeparators(out));
-        statusBar()->showMessage(done, 10000);
-        Q_EMIT backupFinished(true, done);
-    });
-    watcher->setFuture(QtConcurrent::run([path = m_db.path(), out]() -> Result<BackupSummary> {
-        auto db = Database::open(path, /*readOnly=*/true);
-        if (!db)
-            return db.failure();
-        return backupDatabase(*db, out);
-    }));
+    m_jobs->run(
+        this, {QStringLiteral("backup")}, [out](JobContext &ctx) { return backupDatabase(ctx.db(), out); },
+        [this, out](Result<BackupSummary> sum) {
+            m_backupRunning = false;
+            action(QStringLiteral("actionBackUp"))->setEnabled(true);
+            if (!sum) {
+                statusBar()->clearMessage();
+                Q_EMIT backupFinished(false, sum.error());
+                QMessageBox::warning(this, tr("Back Up Database"), sum.error());
+                return;
+            }
+            const QString done = tr("Backed up %n report(s) to %1", nullptr, int(sum->reports)).arg(QDir::toNativeSeparators(out));
+            statusBar()->showMessage(done, 10000);
+            Q_EMIT backupFinished(true, done);
+        });
     return true;
 }
 
@@ -290,13 +296,17 @@ void MainWindow::deleteSelectedReports()
     if (QMessageBox::question(this, tr("Delete reports"), tr("Delete %n report(s)? This cannot be undone.", nullptr, int(ids.size())))
         != QMessageBox::Yes)
         return;
-    auto n = ReportStore(m_db).deleteReports(std::vector<int64_t>(ids.begin(), ids.end()));
-    if (!n) {
-        QMessageBox::warning(this, tr("Delete reports"), n.error());
-        return;
-    }
-    statusBar()->showMessage(tr("%n report(s) deleted", nullptr, int(*n)), 4000);
-    refresh();
+    m_jobs->run(
+        this, {QString(), JobRunner::Access::Write},
+        [ids = std::vector<int64_t>(ids.begin(), ids.end())](JobContext &ctx) { return ReportStore(ctx.db()).deleteReports(ids); },
+        [this](Result<int64_t> n) {
+            if (!n) {
+                QMessageBox::warning(this, tr("Delete reports"), n.error());
+                return;
+            }
+            statusBar()->showMessage(tr("%n report(s) deleted", nullptr, int(*n)), 4000);
+            refresh();
+        });
 }
 
 void MainWindow::exportSelectedReports()
@@ -312,11 +322,17 @@ void MainWindow::exportSelectedReports()
     if (path.isEmpty())
         return;
     const ExportFormat format = filter == text || path.endsWith(QLatin1String(".txt")) ? ExportFormat::DjangoText : ExportFormat::JsonLines;
-    auto n = exportReports(m_db, std::vector<int64_t>(ids.begin(), ids.end()), path, format);
-    if (!n)
-        QMessageBox::warning(this, tr("Export reports"), n.error());
-    else
-        statusBar()->showMessage(tr("%n report(s) exported to %1", nullptr, *n).arg(path), 6000);
+    m_jobs->run(
+        this, {QStringLiteral("export")},
+        [ids = std::vector<int64_t>(ids.begin(), ids.end()), path, format](JobContext &ctx) {
+            return exportReports(ctx.db(), ids, path, format);
+        },
+        [this, path](Result<int> n) {
+            if (!n)
+                QMessageBox::warning(this, tr("Export reports"), n.error());
+            else
+                statusBar()->showMessage(tr("%n report(s) exported to %1", nullptr, *n).arg(path), 6000);
+        });
 }
 
 void MainWindow::copySelection()

@@ -11,14 +11,13 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QStackedWidget>
 #include <QTabWidget>
 
 namespace ed {
 
 ReportDetailView::ReportDetailView(const QString &dbPath, QWidget *parent)
-    : QWidget(parent), m_worker(std::make_unique<DbWorker>(dbPath))
+    : QWidget(parent), m_jobs(JobRunner::forDatabase(dbPath))
 {
     setObjectName(QStringLiteral("reportDetail"));
     m_placeholder = new QLabel(tr("Select a report to see its traceback, request and settings."), this);
@@ -64,31 +63,22 @@ void ReportDetailView::showReport(std::optional<int64_t> reportId)
     if (reportId == m_requestedId)
         return;
     m_requestedId = reportId;
-    const int gen = ++m_generation;
+    const QString job = QStringLiteral("report");
     if (!reportId) {
+        m_jobs->cancel(this, job); // the user moved on: what is loading is not shown
         m_shownId.reset();
         m_detail.reset();
         m_stack->setCurrentIndex(0);
         return;
     }
-    QPointer<ReportDetailView> self(this);
-    const int64_t id = *reportId;
-    m_worker->cancelAll();
-    m_worker->post([self, gen, id](Database &db) {
-        auto detail = ReportStore(db).loadReport(id);
-        QMetaObject::invokeMethod(
-            self.data(), [self, gen, detail = std::move(detail)]() mutable {
-                if (self)
-                    self->present(gen, std::move(detail));
-            },
-            Qt::QueuedConnection);
-    });
+    // Another report asked for makes the one loading stale (same job name).
+    m_jobs->run(
+        this, {job}, [id = *reportId](JobContext &ctx) { return ReportStore(ctx.db()).loadReport(id); },
+        [this](Result<ReportDetail> detail) { present(std::move(detail)); });
 }
 
-void ReportDetailView::present(int gen, Result<ReportDetail> detail)
+void ReportDetailView::present(Result<ReportDetail> detail)
 {
-    if (gen != m_generation)
-        return; // the user moved on to another report
     if (!detail) {
         m_placeholder->setText(tr("This report cannot be shown: %1").arg(detail.error()));
         m_stack->setCurrentIndex(0);

@@ -1,8 +1,8 @@
 #pragma once
 // One report in full: a summary line and tabs for the traceback, the request,
-// settings and environment, and the raw record. The report is read on a worker
-// thread; a newer selection wins over a slower older one.
-#include "models/DbWorker.h"
+// settings and environment, and the raw record. The report is read on the
+// database's JobRunner; a newer selection wins over a slower older one.
+#include "controllers/JobRunner.h"
 #include "store/ReportStore.h"
 
 #include <QWidget>
@@ -41,10 +41,9 @@ Q_SIGNALS:
     void reportShown(qint64 reportId);
 
 private:
-    void present(int gen, Result<ReportDetail> detail);
+    void present(Result<ReportDetail> detail);
 
-    std::unique_ptr<DbWorker> m_worker;
-    int m_generation = 0;
+    std::shared_ptr<JobRunner> m_jobs;
     std::optional<int64_t> m_requestedId, m_shownId;
     std::optional<ReportDetail> m_detail;
     QStackedWidget *m_stack;

@@ -1,9 +1,10 @@
 #pragma once
 // Reports over time for the current search, stacked by level (QtCharts).
-// The numbers are counted on a worker thread; clicking a bar asks for the
-// search to narrow to that bar's time span.
-#include "models/DbWorker.h"
+// The numbers are counted on the database's JobRunner (store/TimelineQueries);
+// clicking a bar asks for the search to narrow to that bar's time span.
+#include "controllers/JobRunner.h"
 #include "store/SearchQuery.h"
+#include "store/TimelineQueries.h"
 
 #include <QWidget>
 #include <map>
@@ -13,14 +14,6 @@ class QChart;
 class QChartView;
 
 namespace ed {
-
-struct TimelineData {
-    int64_t start = 0;  // ms of the first bucket
-    int64_t bucket = 0; // ms per bar
-    int buckets = 0;
-    std::map<int, std::vector<int64_t>> byLevel; // level -> count per bucket
-    int64_t total = 0;
-};
 
 class TimelineChart : public QWidget {
     Q_OBJECT
@@ -34,10 +27,6 @@ public:
     // The time span of bar `index`, as the click on it narrows to.
     std::pair<int64_t, int64_t> barSpan(int index) const;
 
-    // Picks the bar width for a span so that it fits in at most `maxBars` bars.
-    static int64_t bucketFor(int64_t spanMs, int maxBars);
-    static Result<TimelineData> compute(Database &db, const SearchQuery &q, int maxBars);
-
 Q_SIGNALS:
     void rangeSelected(qint64 sinceMs, qint64 untilMs);
     void updated();
@@ -46,11 +35,10 @@ protected:
     void changeEvent(QEvent *e) override;
 
 private:
-    void present(int gen, Result<TimelineData> data);
+    void present(Result<TimelineData> data);
     void rebuild();
 
-    std::unique_ptr<DbWorker> m_worker;
-    int m_generation = 0;
+    std::shared_ptr<JobRunner> m_jobs;
     TimelineData m_data;
     QChart *m_chart;
     QChartView *m_view;

@@ -99,6 +99,7 @@ QString Database::defaultPath()
     return dir + QStringLiteral("/errordeck.sqlite3");
 }
 
+
 Result<Database> Database::open(const QString &path, bool readOnly)
 {
     // Only stat() the file here, never open it: closing any descriptor of a file

@@ -125,12 +125,19 @@ double ReportStore::loggerShare(const QString &prefix)
 }
 
 Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, int limit, int64_t offset,
-                                                        ReportSort sort, bool descending)
+                                                        ReportSort sort, bool descending, const std::optional<ReportKey> &after)
 {
     auto filter = searchSql(q, sort == ReportSort::Timestamp ? [this](const QString &p) { return loggerShare(p); }
                                                         : std::function<double(const QString &)>());
     if (!filter)
         return filter.failure();
+    if (after) {
+        const QString cond = QStringLiteral("(%1, r.id) %2 (?, ?)")
+                                 .arg(QString::fromLatin1(reportSortColumn(sort)), descending ? QStringLiteral("<") : QStringLiteral(">"));
+        filter->where = filter->where.isEmpty() ? cond : filter->where + QStringLiteral(" AND ") + cond;
+        filter->binds.push_back(after->value);
+        filter->binds.push_back(qint64(after->id));
+    }
     const char *dir = descending ? "DESC" : "ASC";
     const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 %4, r.id %4 LIMIT ? OFFSET ?")
                             .arg(QString::fromLatin1(reportRowColumns()), filter->fromClause(),

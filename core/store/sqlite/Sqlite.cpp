@@ -1,5 +1,7 @@
 #include "store/sqlite/Sqlite.h"
 
+#include "base/ThreadCheck.h"
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -8,6 +10,7 @@ namespace ed {
 
 Statement::Statement(sqlite3 *db, std::string_view sql) : m_db(db)
 {
+    dbthread::checkNotUiThread(sql);
     m_rc = sqlite3_prepare_v3(db, sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
     if (m_rc != SQLITE_OK) {
         m_error = QString::fromUtf8(sqlite3_errmsg(db));
@@ -197,6 +200,7 @@ void Connection::close()
 
 Result<void> Connection::exec(std::string_view sql)
 {
+    dbthread::checkNotUiThread(sql);
     char *err = nullptr;
     const std::string s(sql);
     if (sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
