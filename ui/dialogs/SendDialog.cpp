@@ -1,6 +1,7 @@
 #include "dialogs/SendDialog.h"
 
 #include "store/ReportStore.h"
+#include "views/Theme.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -266,7 +267,7 @@ void SendDialog::setBusy(bool busy)
 
 void SendDialog::showError(const QString &message)
 {
-    m_status->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
+    m_status->setStyleSheet(theme::failureStyleSheet(m_status->palette()));
     m_status->setText(message);
 }
 

@@ -65,6 +65,13 @@ QColor mutedText(const QPalette &p)
     return c;
 }
 
+QColor errorText(const QPalette &p) { return levelColor(level::Error, p); }
+
+QString failureStyleSheet(const QPalette &p)
+{
+    return QStringLiteral("color: %1; font-weight: bold;").arg(errorText(p).name());
+}
+
 QColor markBackground(const QPalette &p)
 {
     QColor c = p.color(QPalette::Highlight);
