@@ -1,12 +1,5 @@
 #include "SmtpSupport.h"
 
-#include "store/Config.h"
-
-#include <QDir>
-#include <QElapsedTimer>
-#include <QFile>
-#include <QJsonArray>
-
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>

@@ -3,13 +3,13 @@
 // settings, and tests/support/smtp_server.py (aiosmtpd and Python's email
 // package) for everything that must be checked by an independent parser.
 #include "TestSupport.h"
+#include "store/Config.h"
+#include "store/ReportStore.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QDir>
+#include <QElapsedTimer>
 #include <QJsonValue>
 #include <QProcess>
-#include <QString>
-#include <QStringList>
 
 namespace edtest {
 

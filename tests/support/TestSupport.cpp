@@ -1,13 +1,8 @@
 #include "TestSupport.h"
 
 #include "import/ImportFilters.h"
-#include "model/Filter.h"
 
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QProcess>
-#include <QTest>
 
 #include <zlib.h>
 

@@ -4,21 +4,23 @@
 // tests/support/smtp_server.py, SecretScanner.h the raw look at database
 // files, UiSupport.h (UI builds only) what the widget tests share.
 #include "import/Importer.h"
+#include "model/Filter.h"
 #include "store/Database.h"
 
+// What every suite uses, so a test needs no include of its own for it.
 #include <QByteArray>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <cstdint>
 #include <memory>
-
-namespace ed {
-class Scrubber;
-}
 
 namespace edtest {
 

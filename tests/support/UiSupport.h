@@ -4,13 +4,13 @@
 // Header-only, so that the support library itself needs no widgets: the ui
 // tests link ui themselves (errordeck_test in tests/ui).
 #include "TestSupport.h"
-
+#include "import/ImportFilters.h"
 #include "models/PagedModel.h"
 #include "views/Resources.h"
 
 #include <QCoreApplication>
+#include <QProcess>
 #include <QStandardPaths>
-#include <QTest>
 
 namespace edtest {
 
