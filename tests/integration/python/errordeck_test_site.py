@@ -16,7 +16,7 @@ import sys
 from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))  # tests/integration/python
 # Test the handler in this tree, not one that may be installed.
 sys.path.insert(0, os.path.join(REPO, "packaging", "python"))
 
