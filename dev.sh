@@ -5,9 +5,11 @@
 #   ./dev.sh run-cli [cli options]  the command line alone: no Qt Widgets, Charts or Svg
 #                                   packages, built with -DERRORDECK_WITH_UI=OFF in build-cli/
 #   ./dev.sh test --cli             the same UI-less set-up, then the tests that need no UI
+#   ./dev.sh test --sanitize        also the unit tests under ASan+UBSan (build-asan/); on CI (CI=true) always
 #   ./dev.sh packages [--cli]       print the Debian packages the other commands install
 #   ./dev.sh fuzz [SECONDS]         build the libFuzzer harnesses (clang, build-fuzz/), run each for SECONDS (60)
 # Extra arguments after `run` go to the app (e.g. --db FILE), after `run-cli` to errordeck-cli.
+# ERRORDECK_WERROR=ON makes the warnings of the core layers errors (errordeck_warnings).
 set -euo pipefail
 caller_dir="$PWD"   # the app and the CLI run from here, so relative paths in their arguments work
 root="$(cd "$(dirname "$0")" && pwd)"
@@ -26,8 +28,8 @@ cli_packages=(
 )
 # The desktop app (ui/): Qt6Charts needs Qt6OpenGL, which qt6-base-dev only recommends.
 ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
-# What the tests run: Debian's python3 with Django and aiosmtpd (tests/python,
-# tests/smtp_server.py, bench/gen_reports.py), python3-cryptography (smtp_server.py
+# What the tests run: Debian's python3 with Django and aiosmtpd (tests/integration/python,
+# tests/support/smtp_server.py, bench/gen_reports.py), python3-cryptography (smtp_server.py
 # makes the TLS test certificates: expired, wrong host), openssl (a test certificate).
 test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl)
 # Screenshots under Xvfb (xvfb-run needs xauth), /usr/bin/time for bench/run_benchmarks.sh.
@@ -57,7 +59,8 @@ build() { # BUILD_DIR [cmake options...] -- [targets...]
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do options+=("$1"); shift; done
   [ $# -gt 0 ] && shift
   targets=("$@")
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON "${options[@]}" >/dev/null
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON \
+    -DERRORDECK_WERROR="${ERRORDECK_WERROR:-OFF}" "${options[@]}" >/dev/null
   if [ ${#targets[@]} -gt 0 ]; then
     cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}"
   else
@@ -65,10 +68,20 @@ build() { # BUILD_DIR [cmake options...] -- [targets...]
   fi
 }
 
-run_tests() { # BUILD_DIR
+run_tests() { # BUILD_DIR [ctest options...]
   # Widget tests need no display; each test sets QT_QPA_PLATFORM=offscreen too.
   export QT_QPA_PLATFORM=offscreen
-  ctest --test-dir "$1" --output-on-failure -j 2
+  local dir="$1"; shift
+  ctest --test-dir "$dir" --output-on-failure -j 2 "$@"
+}
+
+# The unit tests (tests/unit, label "unit") under ASan+UBSan: core, cli and
+# those tests only, without the UI, to keep CI's time down. Any finding fails
+# the test (-fno-sanitize-recover, halt_on_error).
+sanitized_unit_tests() {
+  build build-asan -DERRORDECK_WITH_UI=OFF "-DERRORDECK_SANITIZE=address;undefined" -- errordeck-cli unit_tests
+  ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    run_tests build-asan -L '^unit$'
 }
 
 cmd="${1:-}"
@@ -99,6 +112,9 @@ case "$cmd" in
       install_missing "${pkgs[@]}"
       build build
       run_tests build
+      if [ "${1:-}" = "--sanitize" ] || [ "${CI:-}" = "true" ]; then
+        sanitized_unit_tests
+      fi
     fi
     ;;
   packages)
@@ -138,7 +154,7 @@ case "$cmd" in
     fi
     ;;
   *)
-    echo "usage: ./dev.sh run [app options] | test [--cli] | run-cli [cli options] | packages [--cli] | fuzz [SECONDS]" >&2
+    echo "usage: ./dev.sh run [app options] | test [--cli|--sanitize] | run-cli [cli options] | packages [--cli] | fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

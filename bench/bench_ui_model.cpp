@@ -14,11 +14,11 @@
 #include "import/ImportFilters.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
-#include "views/MainWindow.h"
+#include "window/MainWindow.h"
 #include "views/ReportListView.h"
 #include "views/TimelineChart.h"
 #include "models/ReportListModel.h"
-#include "views/Resources.h"
+#include "look/Resources.h"
 #include "import/Importer.h"
 
 #include <QApplication>

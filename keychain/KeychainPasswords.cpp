@@ -28,6 +28,12 @@ QString runJob(QKeychain::Job &job, int timeoutMs)
     return {};
 }
 
+// The keychain's reason for a failed job, NotFound when there is no such entry.
+Error jobError(const QKeychain::Job &job)
+{
+    return Error{job.errorString(), job.error() == QKeychain::EntryNotFound ? ErrorKind::NotFound : ErrorKind::Failed};
+}
+
 } // namespace
 
 Result<QString> KeychainPasswords::smtpPassword(const QString &user, const QString &host) const
@@ -39,23 +45,43 @@ Result<QString> KeychainPasswords::smtpPassword(const QString &user, const QStri
     return job.textData();
 }
 
-Result<void> KeychainPasswords::store(const QString &user, const QString &host, const QString &password) const
+void KeychainPasswords::readLater(const QString &user, const QString &host, QObject *context,
+                                  std::function<void(Result<QString>)> done)
 {
-    QKeychain::WritePasswordJob job(QString::fromLatin1(kKeychainService));
-    job.setKey(smtpKeychainKey(user, host));
-    job.setTextData(password);
-    if (QString e = runJob(job, m_timeoutMs); !e.isEmpty())
-        return Error{QStringLiteral("could not store the password in the keychain: %1").arg(e)};
-    return {};
+    auto *job = new QKeychain::ReadPasswordJob(QString::fromLatin1(kKeychainService), context);
+    job->setKey(smtpKeychainKey(user, host));
+    job->setAutoDelete(true);
+    QObject::connect(job, &QKeychain::Job::finished, context, [done = std::move(done)](QKeychain::Job *j) {
+        if (j->error() == QKeychain::NoError)
+            done(static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
+        else
+            done(jobError(*j));
+    });
+    job->start();
 }
 
-Result<void> KeychainPasswords::remove(const QString &user, const QString &host) const
+void KeychainPasswords::storeLater(const QString &user, const QString &host, const QString &password, QObject *context,
+                                   std::function<void(Result<void>)> done)
 {
-    QKeychain::DeletePasswordJob job(QString::fromLatin1(kKeychainService));
-    job.setKey(smtpKeychainKey(user, host));
-    if (QString e = runJob(job, m_timeoutMs); !e.isEmpty())
-        return Error{QStringLiteral("could not remove the password from the keychain: %1").arg(e)};
-    return {};
+    QKeychain::Job *job = nullptr;
+    if (password.isEmpty()) {
+        auto *del = new QKeychain::DeletePasswordJob(QString::fromLatin1(kKeychainService), context);
+        del->setKey(smtpKeychainKey(user, host));
+        job = del;
+    } else {
+        auto *write = new QKeychain::WritePasswordJob(QString::fromLatin1(kKeychainService), context);
+        write->setKey(smtpKeychainKey(user, host));
+        write->setTextData(password);
+        job = write;
+    }
+    job->setAutoDelete(true);
+    QObject::connect(job, &QKeychain::Job::finished, context, [done = std::move(done)](QKeychain::Job *j) {
+        if (j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound)
+            done(Result<void>{});
+        else
+            done(jobError(*j));
+    });
+    job->start();
 }
 
 } // namespace ed

@@ -6,6 +6,10 @@
 // so it works on the GUI thread or a worker thread that has no loop of its own.
 #include "send/PasswordSource.h"
 
+#include <functional>
+
+class QObject;
+
 namespace ed {
 
 class KeychainPasswords final : public PasswordSource {
@@ -15,9 +19,16 @@ public:
 
     Result<QString> smtpPassword(const QString &user, const QString &host) const override;
 
-    // For the settings dialog: keep or forget the password of user@host.
-    Result<void> store(const QString &user, const QString &host, const QString &password) const;
-    Result<void> remove(const QString &user, const QString &host) const;
+    // For the settings page, without blocking: `done` runs on `context`'s
+    // thread when the keychain answers (never, once `context` is gone). A
+    // failed read is ErrorKind::NotFound when no password is stored; the
+    // message is the keychain's own reason.
+    static void readLater(const QString &user, const QString &host, QObject *context,
+                          std::function<void(Result<QString>)> done);
+    // Keeps `password` for user@host; an empty one forgets it (forgetting a
+    // password that is not there succeeds).
+    static void storeLater(const QString &user, const QString &host, const QString &password, QObject *context,
+                           std::function<void(Result<void>)> done);
 
 private:
     int m_timeoutMs;

@@ -47,7 +47,7 @@ DASHBOARD_ONLY = {"MEMORYCHECK_COMMAND", "COVERAGE_COMMAND", "GITCOMMAND", "HGCO
 # Programs the build runs that CMakeCache.txt names outside CMAKE_*.
 BUILD_TOOLS = {"PKG_CONFIG_EXECUTABLE"}
 # Files whose imports are what the tests and benchmarks need from Python.
-PYTHON_GLOBS = ["tests/*.py", "tests/python/*.py", "tests/data/*.py", "bench/*.py"]
+PYTHON_GLOBS = ["tests/*.py", "tests/support/*.py", "tests/integration/python/*.py", "tests/data/*.py", "bench/*.py"]
 # Qt modules a UI-less build must not touch.
 UI_ONLY = re.compile(r"/(Qt6?(Widgets|Gui|Charts|Svg|OpenGL|OpenGLWidgets))([/.]|Tools|Private|$)")
 

@@ -3,8 +3,8 @@
 #include "base/ThreadCheck.h"
 #include "store/Database.h"
 #include "store/DatabaseLocation.h"
-#include "views/MainWindow.h"
-#include "views/Resources.h"
+#include "window/MainWindow.h"
+#include "look/Resources.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

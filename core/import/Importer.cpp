@@ -53,6 +53,9 @@ bool looksLikeHeaderLine(const QByteArray &line)
     return true;
 }
 
+// Seconds since `clock` started, for the summary.
+double secondsSince(const QElapsedTimer &clock) { return double(clock.elapsed()) / 1000.0; }
+
 } // namespace
 
 QByteArray fileHeadHash(const QString &path, int64_t upTo)
@@ -167,7 +170,7 @@ ImportSummary Importer::run(const QStringList &paths)
         if (!m_progress || (!force && sinceProgress.elapsed() < m_progressIntervalMs))
             return;
         sinceProgress.restart();
-        const double secs = std::max(clock.elapsed(), qint64(1)) / 1000.0;
+        const double secs = double(std::max(clock.elapsed(), qint64(1))) / 1000.0;
         progress.mbPerSecond = double(progress.bytesDone) / (1 << 20) / secs;
         progress.reports = sum.stored;
         m_progress(progress);
@@ -304,7 +307,7 @@ ImportSummary Importer::run(const QStringList &paths)
                         writer.rollback();
                         sum.fatal = QStringLiteral("%1: %2 (the batch in progress was rolled back; earlier batches are stored)")
                                         .arg(m_db.path(), r.reason);
-                        sum.seconds = clock.elapsed() / 1000.0;
+                        sum.seconds = secondsSince(clock);
                         return sum;
                     }
                     ++sum.rejected;
@@ -329,12 +332,12 @@ ImportSummary Importer::run(const QStringList &paths)
                     writer.setFileProgress(withHead(fp));
                 if (auto c = writer.commit(); !c) {
                     sum.fatal = c.error();
-                    sum.seconds = clock.elapsed() / 1000.0;
+                    sum.seconds = secondsSince(clock);
                     return sum;
                 }
                 if (auto b = writer.begin(); !b) {
                     sum.fatal = b.error();
-                    sum.seconds = clock.elapsed() / 1000.0;
+                    sum.seconds = secondsSince(clock);
                     return sum;
                 }
                 inBatch = 0;
@@ -362,7 +365,7 @@ ImportSummary Importer::run(const QStringList &paths)
         (void)m_db.refreshQueryStatistics();
     }
     sum.cancelled = m_cancel.load();
-    sum.seconds = clock.elapsed() / 1000.0;
+    sum.seconds = secondsSince(clock);
     report(true);
     return sum;
 }

@@ -1,8 +1,9 @@
 #include "dialogs/SendDialog.h"
 
 #include "base/ThreadCheck.h"
-#include "controllers/MailJob.h"
+#include "jobs/MailJob.h"
 #include "store/ReportStore.h"
+#include "look/Theme.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -245,7 +246,7 @@ void SendDialog::setBusy(bool busy)
 
 void SendDialog::showError(const QString &message)
 {
-    m_status->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
+    m_status->setStyleSheet(theme::failureStyleSheet(m_status->palette()));
     m_status->setText(message);
 }
 

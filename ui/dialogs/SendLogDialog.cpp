@@ -1,7 +1,8 @@
 #include "dialogs/SendLogDialog.h"
 
 #include "base/ThreadCheck.h"
-#include "controllers/MailJob.h"
+#include "jobs/MailJob.h"
+#include "look/Theme.h"
 
 #include <QBoxLayout>
 #include <QDateTime>
@@ -67,7 +68,7 @@ SendLogDialog::SendLogDialog(Database &db, const PasswordSource *passwords, QWid
     connect(m_list, &QTreeWidget::currentItemChanged, this, &SendLogDialog::showDetails);
     connect(m_job, &MailJob::finished, this, [this](bool ok, const QString &message, qint64 logId) {
         m_resend->setEnabled(m_list->currentItem() != nullptr);
-        m_status->setStyleSheet(ok ? QString() : QStringLiteral("color: #b3261e; font-weight: bold;"));
+        m_status->setStyleSheet(ok ? QString() : theme::failureStyleSheet(m_status->palette()));
         m_status->setText(ok ? tr("Sent again (log #%1). The server answered: %2").arg(logId).arg(message)
                              : tr("Not sent (log #%1): %2").arg(logId).arg(message));
         reload();
@@ -179,13 +180,13 @@ void SendLogDialog::resend()
     const dbthread::AllowOnUiThread allow("the logged message again (ReportMailer)");
     auto prepared = m_mailer.prepareResend(id);
     if (!prepared) {
-        m_status->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
+        m_status->setStyleSheet(theme::failureStyleSheet(m_status->palette()));
         m_status->setText(prepared.error());
         return;
     }
     auto sender = m_mailer.sender();
     if (!sender) {
-        m_status->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
+        m_status->setStyleSheet(theme::failureStyleSheet(m_status->palette()));
         m_status->setText(sender.error());
         return;
     }

@@ -1,9 +1,9 @@
 #include "models/IssueListModel.h"
 
-#include "views/Format.h"
+#include "look/Format.h"
 #include "base/Level.h"
 #include "store/ListQueries.h"
-#include "views/Theme.h"
+#include "look/Theme.h"
 
 #include <QApplication>
 #include <QDateTime>

@@ -7,7 +7,7 @@
 // Every change of query or sort starts a new generation: results of an older
 // one are dropped on arrival, and its running query is interrupted.
 #include "base/Result.h"
-#include "controllers/JobRunner.h"
+#include "jobs/JobRunner.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

@@ -1,8 +1,8 @@
 #include "models/ReportListModel.h"
 
-#include "views/Format.h"
+#include "look/Format.h"
 #include "base/Level.h"
-#include "views/Theme.h"
+#include "look/Theme.h"
 #include "base/Timestamp.h"
 
 #include <QApplication>

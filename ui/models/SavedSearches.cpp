@@ -1,6 +1,6 @@
 #include "models/SavedSearches.h"
 
-#include "views/Theme.h"
+#include "look/Theme.h"
 
 #include <QBoxLayout>
 #include <QInputDialog>

@@ -1,7 +1,7 @@
 #pragma once
 // Saved searches (store/SavedSearchStore): a sidebar list; choosing one puts
 // its query in the search bar. Read and written on the database's JobRunner.
-#include "controllers/JobRunner.h"
+#include "jobs/JobRunner.h"
 #include "store/SavedSearchStore.h"
 
 #include <QAbstractListModel>

@@ -2,7 +2,7 @@
 
 #include "model/Filter.h"
 #include "send/DjangoRenderer.h"
-#include "views/Theme.h"
+#include "look/Theme.h"
 
 #include <QApplication>
 #include <QFont>

@@ -2,8 +2,8 @@
 
 #include "KeychainPasswords.h"
 #include "base/ThreadCheck.h"
-#include "controllers/MailJob.h"
-#include "views/Theme.h"
+#include "jobs/MailJob.h"
+#include "look/Theme.h"
 #include "send/PasswordSource.h"
 #include "send/ReportMailer.h"
 
@@ -16,7 +16,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
-#include <qt6keychain/keychain.h>
 
 namespace ed {
 
@@ -146,49 +145,31 @@ void EmailPage::readPassword()
         m_keychain->setText(tr("No user: the server is used without logging in."));
         return;
     }
-    auto *job = new QKeychain::ReadPasswordJob(QString::fromLatin1(kKeychainService), this);
-    job->setKey(smtpKeychainKey(m_user->text(), m_host->text()));
-    job->setAutoDelete(true);
     m_keychain->setText(tr("Reading the password from the keychain…"));
-    connect(job, &QKeychain::Job::finished, this, [this](QKeychain::Job *j) {
-        auto *read = static_cast<QKeychain::ReadPasswordJob *>(j);
-        if (read->error() == QKeychain::NoError) {
+    KeychainPasswords::readLater(m_user->text(), m_host->text(), this, [this](Result<QString> read) {
+        if (read) {
             if (!m_passwordEdited)
-                m_password->setText(read->textData());
+                m_password->setText(*read);
             m_keychain->setText(tr("The password is kept in the system keychain."));
-        } else if (read->error() == QKeychain::EntryNotFound) {
+        } else if (read.errorKind() == ErrorKind::NotFound) {
             m_keychain->setText(tr("No password stored for this user and host."));
         } else {
-            m_keychain->setText(tr("The keychain is not available: %1").arg(read->errorString()));
+            m_keychain->setText(tr("The keychain is not available: %1").arg(read.error()));
         }
         Q_EMIT keychainDone();
     });
-    job->start();
 }
 
 void EmailPage::writePassword(const QString &user, const QString &host)
 {
-    QKeychain::Job *job = nullptr;
-    if (m_password->text().isEmpty()) {
-        auto *del = new QKeychain::DeletePasswordJob(QString::fromLatin1(kKeychainService), this);
-        del->setKey(smtpKeychainKey(user, host));
-        job = del;
-    } else {
-        auto *write = new QKeychain::WritePasswordJob(QString::fromLatin1(kKeychainService), this);
-        write->setKey(smtpKeychainKey(user, host));
-        write->setTextData(m_password->text());
-        job = write;
-    }
-    job->setAutoDelete(true);
     m_keychain->setText(tr("Saving the password in the keychain…"));
-    connect(job, &QKeychain::Job::finished, this, [this](QKeychain::Job *j) {
-        if (j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound)
+    KeychainPasswords::storeLater(user, host, m_password->text(), this, [this](Result<void> stored) {
+        if (stored)
             m_keychain->setText(tr("The password is kept in the system keychain."));
         else
-            m_keychain->setText(tr("The password could not be saved in the keychain: %1").arg(j->errorString()));
+            m_keychain->setText(tr("The password could not be saved in the keychain: %1").arg(stored.error()));
         Q_EMIT keychainDone();
     });
-    job->start();
 }
 
 } // namespace ed
@@ -202,7 +183,7 @@ void EmailPage::enableTestSend(Database &db)
     m_job = std::make_unique<MailJob>(*m_mailer, db.path());
     connect(m_job.get(), &MailJob::finished, this, [this](bool ok, const QString &message, qint64 logId) {
         m_testButton->setEnabled(true);
-        m_testStatus->setStyleSheet(ok ? QString() : QStringLiteral("color: #b3261e; font-weight: bold;"));
+        m_testStatus->setStyleSheet(ok ? QString() : theme::failureStyleSheet(m_testStatus->palette()));
         m_testStatus->setText(ok ? tr("Sent. The server answered: %1 (send log #%2)").arg(message).arg(logId)
                                  : tr("Not sent: %1").arg(message));
         Q_EMIT testFinished(ok, message);
@@ -219,7 +200,7 @@ void EmailPage::sendTest()
     if (!m_job || m_job->isRunning())
         return;
     const auto fail = [this](const QString &message) {
-        m_testStatus->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
+        m_testStatus->setStyleSheet(theme::failureStyleSheet(m_testStatus->palette()));
         m_testStatus->setText(tr("Not sent: %1").arg(message));
         Q_EMIT testFinished(false, message);
     };

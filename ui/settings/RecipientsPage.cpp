@@ -1,6 +1,6 @@
 #include "settings/RecipientsPage.h"
 
-#include "views/Theme.h"
+#include "look/Theme.h"
 
 #include <QBoxLayout>
 #include <QFormLayout>

@@ -2,7 +2,7 @@
 
 #include "base/Level.h"
 #include "base/ThreadCheck.h"
-#include "views/Theme.h"
+#include "look/Theme.h"
 #include "filters/FilterRules.h"
 #include "store/ListQueries.h"
 

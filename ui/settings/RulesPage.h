@@ -2,7 +2,7 @@
 // Settings: the drop and hide rules (filter_rules), each with how many stored
 // reports it hides now, and every hidden_by reason with its count. Adding,
 // removing and switching rules take effect at once for the next import.
-#include "controllers/JobRunner.h"
+#include "jobs/JobRunner.h"
 #include "settings/SettingsPage.h"
 
 #include <memory>

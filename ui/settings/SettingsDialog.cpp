@@ -5,7 +5,7 @@
 #include "settings/RecipientsPage.h"
 #include "settings/RulesPage.h"
 #include "settings/ScrubbingPage.h"
-#include "views/Theme.h"
+#include "look/Theme.h"
 #include "settings/WatchPage.h"
 
 #include <QBoxLayout>

@@ -1,6 +1,6 @@
 #include "settings/SettingsPage.h"
 
-#include "views/Theme.h"
+#include "look/Theme.h"
 
 #include <QFormLayout>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 #include "settings/WatchPage.h"
 
-#include "views/Theme.h"
+#include "look/Theme.h"
 
 #include <QBoxLayout>
 #include <QDir>

@@ -1,7 +1,7 @@
 #include "views/KeyValueTable.h"
 
 #include "model/Filter.h"
-#include "views/Theme.h"
+#include "look/Theme.h"
 
 #include <QApplication>
 #include <QBoxLayout>

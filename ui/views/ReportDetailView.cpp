@@ -1,10 +1,10 @@
 #include "views/ReportDetailView.h"
 
 #include "views/ContextView.h"
-#include "views/Format.h"
+#include "look/Format.h"
 #include "base/Level.h"
 #include "views/RequestView.h"
-#include "views/Theme.h"
+#include "look/Theme.h"
 #include "views/TracebackView.h"
 
 #include <QBoxLayout>

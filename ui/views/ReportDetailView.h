@@ -2,7 +2,7 @@
 // One report in full: a summary line and tabs for the traceback, the request,
 // settings and environment, and the raw record. The report is read on the
 // database's JobRunner; a newer selection wins over a slower older one.
-#include "controllers/JobRunner.h"
+#include "jobs/JobRunner.h"
 #include "store/ReportStore.h"
 
 #include <QWidget>

@@ -1,6 +1,6 @@
 #include "views/SearchBar.h"
 
-#include "views/Theme.h"
+#include "look/Theme.h"
 
 #include <QAbstractItemView>
 #include <QBoxLayout>

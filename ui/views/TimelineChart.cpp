@@ -1,7 +1,7 @@
 #include "views/TimelineChart.h"
 
 #include "base/Level.h"
-#include "views/Theme.h"
+#include "look/Theme.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>

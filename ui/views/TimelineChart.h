@@ -2,7 +2,7 @@
 // Reports over time for the current search, stacked by level (QtCharts).
 // The numbers are counted on the database's JobRunner (store/TimelineQueries);
 // clicking a bar asks for the search to narrow to that bar's time span.
-#include "controllers/JobRunner.h"
+#include "jobs/JobRunner.h"
 #include "store/SearchQuery.h"
 #include "store/TimelineQueries.h"
 

@@ -1,6 +1,6 @@
 #include "views/TracebackView.h"
 
-#include "views/Theme.h"
+#include "look/Theme.h"
 #include "models/TracebackModel.h"
 #include "send/DjangoRenderer.h"
 

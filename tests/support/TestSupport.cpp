@@ -1,0 +1,157 @@
+#include "store/sqlite/Sqlite.h"
+#include "TestSupport.h"
+
+#include "import/ImportFilters.h"
+
+#include <QProcess>
+
+#include <zlib.h>
+
+namespace edtest {
+
+QString corpusDir() { return QStringLiteral(ERRORDECK_CORPUS); }
+
+QString corpus(const QString &rel) { return rel.isEmpty() ? corpusDir() : corpusDir() + u'/' + rel; }
+
+QString supportScript(const QString &name) { return QStringLiteral(ERRORDECK_TEST_SUPPORT_DIR "/") + name; }
+
+QList<QJsonObject> corpusRecords()
+{
+    QList<QJsonObject> out;
+    QFile f(corpus(QStringLiteral("records.jsonl")));
+    if (!f.open(QIODevice::ReadOnly))
+        return out;
+    while (!f.atEnd()) {
+        const QByteArray line = f.readLine().trimmed();
+        if (!line.isEmpty())
+            out << QJsonDocument::fromJson(line).object();
+    }
+    return out;
+}
+
+QJsonObject truth()
+{
+    QFile f(corpus(QStringLiteral("truth.json")));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(f.fileName()));
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+QStringList corpusSecrets()
+{
+    const QJsonObject t = truth();
+    QStringList out;
+    for (const QJsonValue &v : t.value(QStringLiteral("settings_secrets")).toArray())
+        out << v.toString();
+    for (const QJsonValue &r : t.value(QStringLiteral("requests")).toArray())
+        for (const QJsonValue &v : r.toObject().value(QStringLiteral("secrets")).toArray())
+            out << v.toString();
+    out.removeDuplicates();
+    if (out.isEmpty())
+        qFatal("truth.json lists no secrets");
+    return out;
+}
+
+void writeFile(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(f.write(data), data.size());
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+QByteArray gzip(const QByteArray &data, int level)
+{
+    QByteArray out(qsizetype(compressBound(uLong(data.size()))) + 64, '\0');
+    z_stream zs{};
+    deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    zs.avail_in = uInt(data.size());
+    zs.next_out = reinterpret_cast<Bytef *>(out.data());
+    zs.avail_out = uInt(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(qsizetype(zs.total_out));
+    deflateEnd(&zs);
+    return out;
+}
+
+ed::ImportSummary importPlain(ed::Database &db, const QStringList &paths, int batch)
+{
+    ed::NullScrubber scrubber;
+    ed::NullRecordFilter filter;
+    ed::Importer importer(db, scrubber, filter);
+    importer.setBatchSize(batch);
+    return importer.run(paths);
+}
+
+ed::ImportSummary importFiltered(ed::Database &db, const QStringList &paths)
+{
+    auto filters = ed::makeImportFilters(db);
+    if (!filters)
+        qFatal("filters: %s", qPrintable(filters.error()));
+    ed::Importer importer(db, *filters->scrubber, *filters->filter);
+    return importer.run(paths);
+}
+
+QString problemsText(const ed::ImportSummary &s)
+{
+    QString out;
+    for (const auto &p : s.problems)
+        out += QStringLiteral("%1:%2: %3\n").arg(p.file).arg(p.line).arg(p.reason);
+    return out;
+}
+
+QString corpusDatabase(const QTemporaryDir &dir, const QString &name)
+{
+    const QString path = dir.filePath(name);
+    auto db = ed::Database::open(path);
+    if (!db)
+        qFatal("open: %s", qPrintable(db.error()));
+    const ed::ImportSummary s = importFiltered(*db, {corpus(QStringLiteral("records.jsonl"))});
+    if (s.stored == 0)
+        qFatal("corpus import stored nothing");
+    return path;
+}
+
+std::unique_ptr<ed::Database> importCorpus(const QString &path, const ed::Scrubber &scrubber)
+{
+    auto db = ed::Database::open(path);
+    if (!db) {
+        qWarning() << db.error();
+        return nullptr;
+    }
+    auto owned = std::make_unique<ed::Database>(std::move(*db));
+    ed::NullRecordFilter filter;
+    ed::Importer importer(*owned, scrubber, filter);
+    const ed::ImportSummary s = importer.run({corpus(QStringLiteral("records.jsonl"))});
+    if (!s.fatal.isEmpty() || s.stored != 98) {
+        qWarning() << "import:" << s.fatal << s.stored;
+        return nullptr;
+    }
+    return owned;
+}
+
+QString generatedReports(const QTemporaryDir &dir, int n, int seed)
+{
+    const QString out = dir.filePath(QStringLiteral("gen-%1-%2.jsonl").arg(n).arg(seed));
+    const int rc = QProcess::execute(kPython, {QStringLiteral(ERRORDECK_BENCH_DIR "/gen_reports.py"), corpus(QStringLiteral("records.jsonl")),
+                                               QString::number(n), out, QStringLiteral("--seed"), QString::number(seed)});
+    if (rc != 0)
+        qFatal("gen_reports.py failed");
+    return out;
+}
+
+int64_t scalar(ed::Database &db, const char *sql)
+{
+    auto v = connectionOf(db).scalar(sql);
+    return v ? *v : -1;
+}
+
+} // namespace edtest

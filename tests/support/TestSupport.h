@@ -1,0 +1,67 @@
+#pragma once
+// The one support library of the tests (target errordeck_test_support): the
+// corpus, files, temporary databases and imports. SmtpSupport.h adds
+// tests/support/smtp_server.py, SecretScanner.h the raw look at database
+// files, UiSupport.h (UI builds only) what the widget tests share.
+#include "import/Importer.h"
+#include "model/Filter.h"
+#include "store/Database.h"
+
+// What every suite uses, so a test needs no include of its own for it.
+#include <QByteArray>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstdint>
+#include <memory>
+
+namespace edtest {
+
+// Debian's python3: the one with Django, aiosmtpd and cryptography.
+inline const QString kPython = QStringLiteral("/usr/bin/python3");
+
+// tests/data/corpus, or a file in it.
+QString corpusDir();
+QString corpus(const QString &rel = QString());
+// tests/support/<name>: the Python helpers the tests run.
+QString supportScript(const QString &name);
+
+// records.jsonl, one object per line, in order.
+QList<QJsonObject> corpusRecords();
+// truth.json; qFatal when it cannot be read (every check built on it would pass vacuously).
+QJsonObject truth();
+// Every secret value truth.json lists: the settings' and each request's.
+QStringList corpusSecrets();
+
+// Writes `data` to `path` (a QVERIFY failure when it cannot).
+void writeFile(const QString &path, const QByteArray &data);
+// The whole file, or empty when it cannot be read.
+QByteArray readFile(const QString &path);
+// `data` as one gzip member (what `gzip` writes), for import tests of .gz files.
+QByteArray gzip(const QByteArray &data, int level = 6);
+
+// Imports with no scrubbing and no rules: what the store itself does.
+ed::ImportSummary importPlain(ed::Database &db, const QStringList &paths, int batch = 5000);
+// Imports through the filters the database configures (ed::makeImportFilters), as the app does.
+ed::ImportSummary importFiltered(ed::Database &db, const QStringList &paths);
+QString problemsText(const ed::ImportSummary &s);
+
+// A database at dir/name with the corpus's records.jsonl imported through its filters.
+QString corpusDatabase(const QTemporaryDir &dir, const QString &name = QStringLiteral("corpus.sqlite3"));
+// A new database at `path` with records.jsonl imported through `scrubber` and no
+// record filter; null (and a warning) unless all 98 records were stored.
+std::unique_ptr<ed::Database> importCorpus(const QString &path, const ed::Scrubber &scrubber);
+// N generated reports (the benchmark generator, bench/gen_reports.py, over the corpus).
+QString generatedReports(const QTemporaryDir &dir, int n, int seed = 1);
+
+// The first column of the first row of `sql`, or -1 when it fails.
+int64_t scalar(ed::Database &db, const char *sql);
+
+} // namespace edtest

@@ -1,0 +1,156 @@
+// Importing from the desktop app: in the background with progress, a summary
+// listing rejected lines, cancel, drag and drop, and the sample reports.
+#include "window/ImportController.h"
+#include "views/ImportProgressBar.h"
+#include "dialogs/ImportSummaryDialog.h"
+#include "models/IssueListModel.h"
+#include "views/IssueListView.h"
+#include "window/MainWindow.h"
+#include "UiSupport.h"
+
+#include <QApplication>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QUrl>
+
+using namespace ed;
+
+class TestUiImport : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_big;
+
+    std::unique_ptr<MainWindow> emptyWindow(const QString &name)
+    {
+        auto db = Database::open(m_dir.filePath(name));
+        if (!db)
+            return nullptr;
+        auto w = std::make_unique<MainWindow>(std::move(*db));
+        w->show();
+        return w;
+    }
+    static ImportSummary waitSummary(QSignalSpy &spy)
+    {
+        if (spy.isEmpty() && !spy.wait(60000))
+            return {};
+        return spy.takeFirst().at(0).value<ImportSummary>();
+    }
+    static void closeSummaries()
+    {
+        for (QWidget *w : QApplication::topLevelWidgets())
+            if (auto *d = qobject_cast<ImportSummaryDialog *>(w))
+                d->close();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        edtest::isolate();
+        m_big = edtest::generatedReports(m_dir, 30000, 7);
+    }
+
+    void importWithProgressAndSummary()
+    {
+        auto w = emptyWindow(QStringLiteral("a.sqlite3"));
+        QVERIFY(w);
+        // A file with some broken lines among good ones.
+        const QString bad = m_dir.filePath(QStringLiteral("mixed.jsonl"));
+        QFile src(edtest::corpus(QStringLiteral("records.jsonl")));
+        QVERIFY(src.open(QIODevice::ReadOnly));
+        QList<QByteArray> lines = src.readAll().split('\n');
+        lines.insert(3, "{\"level\": \"ERROR\", this is not json");
+        lines.insert(10, "{\"message\": \"no timestamp or level\"}");
+        QFile out(bad);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(lines.join('\n'));
+        out.close();
+
+        QSignalSpy done(w.get(), &MainWindow::importFinished);
+        QSignalSpy progress(w->importer(), &ImportController::progress);
+        QVERIFY(w->startImport({bad}));
+        QVERIFY(w->importer()->isRunning());
+        QVERIFY(!w->startImport({bad})); // one import at a time
+        const ImportSummary s = waitSummary(done);
+        QCOMPARE(s.stored, 98);
+        QCOMPARE(s.rejected, 2);
+        QVERIFY(progress.count() >= 1);
+        // The summary dialog lists the rejected lines and why.
+        QTRY_VERIFY(w->findChild<ImportSummaryDialog *>());
+        auto *dlg = w->findChild<ImportSummaryDialog *>();
+        QTableWidget *problems = dlg->problems();
+        QCOMPARE(problems->rowCount(), 2);
+        QCOMPARE(problems->item(0, 1)->text(), QStringLiteral("4"));
+        QVERIFY(!problems->item(0, 2)->text().isEmpty());
+        QCOMPARE(problems->item(1, 1)->text(), QStringLiteral("11"));
+        dlg->close();
+        // The lists were refreshed.
+        IssueListModel *m = w->issueList()->issueModel();
+        QVERIFY(edtest::waitUntilLoaded(m, 1, 5000));
+    }
+
+    void cancelStopsTheImport()
+    {
+        auto w = emptyWindow(QStringLiteral("b.sqlite3"));
+        QVERIFY(w);
+        w->importer()->setBatchSize(200);
+        QSignalSpy done(w.get(), &MainWindow::importFinished);
+        QSignalSpy progress(w->importer(), &ImportController::progress);
+        QVERIFY(w->startImport({m_big}));
+        QVERIFY(progress.wait(20000));
+        // The Cancel button of the status bar's progress.
+        auto *bar = w->findChild<ImportProgressBar *>();
+        QVERIFY(bar && bar->isVisible());
+        QVERIFY(bar->text().contains(QStringLiteral("reports")));
+        bar->cancelButton()->click();
+        const ImportSummary s = waitSummary(done);
+        QVERIFY(s.cancelled);
+        QVERIFY(s.stored < 30000);
+        QVERIFY(!w->importer()->isRunning());
+        QVERIFY(!bar->isVisible());
+        auto db = Database::open(m_dir.filePath(QStringLiteral("b.sqlite3")));
+        QCOMPARE(edtest::scalar(*db, "SELECT count(*) FROM reports"), s.stored);
+        closeSummaries();
+
+        // Importing the same file again resumes and completes it.
+        QVERIFY(w->startImport({m_big}));
+        const ImportSummary rest = waitSummary(done);
+        QVERIFY(!rest.cancelled);
+        QCOMPARE(edtest::scalar(*db, "SELECT count(*) FROM reports"), 30000);
+        closeSummaries();
+    }
+
+    void dropFilesAndFolders()
+    {
+        auto w = emptyWindow(QStringLiteral("c.sqlite3"));
+        QVERIFY(w);
+        QSignalSpy done(w.get(), &MainWindow::importFinished);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(edtest::corpus(QStringLiteral("eml")))});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(w.get(), &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(w.get(), &drop);
+        const ImportSummary s = waitSummary(done);
+        QCOMPARE(s.files, 12);
+        QCOMPARE(s.stored, 12);
+        closeSummaries();
+    }
+
+    void sampleReports()
+    {
+        auto w = emptyWindow(QStringLiteral("d.sqlite3"));
+        QVERIFY(w);
+        QSignalSpy done(w.get(), &MainWindow::importFinished);
+        QVERIFY(w->importSampleReports());
+        const ImportSummary s = waitSummary(done);
+        QCOMPARE(s.stored, 98); // the corpus's records.jsonl ships as the samples
+        closeSummaries();
+    }
+};
+
+QTEST_MAIN(TestUiImport)
+#include "tst_ui_import.moc"

@@ -1,0 +1,233 @@
+// Screenshots of the desktop app with the corpus loaded: the main window, a
+// report's traceback and request, the chart and the settings dialog. Saved as
+// PNGs in $ERRORDECK_SCREENSHOT_DIR (docs/screenshots/ comes from a run under
+// Xvfb: xvfb-run -a -s "-screen 0 1600x1000x24"), else in a temporary folder.
+#include "models/IssueListModel.h"
+#include "store/sqlite/Sqlite.h"
+#include "views/IssueListView.h"
+#include "window/MainWindow.h"
+#include "views/ReportDetailView.h"
+#include "views/ReportListView.h"
+#include "views/SearchBar.h"
+#include "store/Config.h"
+#include "settings/NotFoundPage.h"
+#include "settings/SettingsDialog.h"
+#include <QJsonArray>
+#include "views/TimelineChart.h"
+#include "views/TracebackView.h"
+#include "UiSupport.h"
+
+#include <QApplication>
+#include <QPalette>
+#include <QStyle>
+#include <QDir>
+#include <QTabWidget>
+#include <QSplitter>
+#include <QTreeView>
+#include "views/RequestView.h"
+#include "views/KeyValueTable.h"
+
+#include <QHash>
+#include <QSet>
+
+using namespace ed;
+
+class TestUiScreenshots : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_out;
+    QString m_dbPath;
+    std::unique_ptr<MainWindow> m_win;
+
+    void save(QWidget *w, const QString &name)
+    {
+        QApplication::processEvents();
+        const QPixmap pm = w->grab();
+        QVERIFY(!pm.isNull());
+        QVERIFY(pm.width() > 100 && pm.height() > 100);
+        // Something was painted: a blank or single-colour grab is no screenshot.
+        QVERIFY2(distinctColours(pm.toImage()) > 16, qPrintable(name));
+        QVERIFY(pm.save(QDir(m_out).filePath(name + QStringLiteral(".png"))));
+    }
+
+    static int distinctColours(const QImage &img)
+    {
+        QSet<QRgb> seen;
+        for (int y = 0; y < img.height(); y += 3)
+            for (int x = 0; x < img.width(); x += 3)
+                seen.insert(img.pixel(x, y));
+        return int(seen.size());
+    }
+
+    // The lightness (0-255) of the colour covering most of the image: a
+    // widget's background.
+    static int dominantLightness(const QImage &img)
+    {
+        QHash<QRgb, int> count;
+        for (int y = 0; y < img.height(); y += 2)
+            for (int x = 0; x < img.width(); x += 2)
+                ++count[img.pixel(x, y)];
+        QRgb best = 0;
+        int most = -1;
+        for (auto it = count.cbegin(); it != count.cend(); ++it)
+            if (it.value() > most) {
+                most = it.value();
+                best = it.key();
+            }
+        return QColor(best).lightness();
+    }
+
+    // Selects the issue whose title starts with `title` and waits for its latest report.
+    void selectIssue(const QString &title)
+    {
+        IssueListModel *m = m_win->issueList()->issueModel();
+        QVERIFY(edtest::waitUntilLoaded(m, 1));
+        int row = -1;
+        for (int r = 0; r < m->rowCount(); ++r)
+            if (m->issue(r) && m->issue(r)->title.startsWith(title)) {
+                row = r;
+                break;
+            }
+        QVERIFY2(row >= 0, qPrintable(title));
+        const int64_t issue = m->issue(row)->id;
+        m_win->issueList()->setCurrentIndex(m->index(row, IssueListModel::Title));
+        // That issue's report, not the one shown before.
+        QVERIFY(QTest::qWaitFor([this, issue] { return m_win->detail()->detail() && m_win->detail()->detail()->row.issueId == issue; }, 10000));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        edtest::isolate();
+        m_out = qEnvironmentVariable("ERRORDECK_SCREENSHOT_DIR", m_dir.filePath(QStringLiteral("shots")));
+        QDir().mkpath(m_out);
+        const QString path = edtest::corpusDatabase(m_dir);
+        m_dbPath = path;
+        auto db = Database::open(path);
+        QVERIFY(db.ok());
+        for (const auto &[name, query] : {std::pair{"Server errors", "status:5xx"}, std::pair{"Broken links", "status:404"},
+                                          std::pair{"Security", "logger:django.security"}, std::pair{"KeyErrors", "type:KeyError"}}) {
+            Statement st = connectionOf(*db).prepare("INSERT INTO saved_searches(name, query) VALUES (?, ?)");
+            st.bind(1, QString::fromLatin1(name)).bind(2, QString::fromLatin1(query));
+            QVERIFY(st.exec());
+        }
+        m_win = std::make_unique<MainWindow>(std::move(*db));
+        m_win->resize(1560, 960);
+        m_win->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_win.get()));
+    }
+
+    void mainWindow()
+    {
+        selectIssue(QStringLiteral("ZeroDivisionError"));
+        QTest::qWait(300); // the chart's animation-free rebuild and the sparklines
+        // The default (light) palette: the issue list's background is light.
+        QVERIFY(dominantLightness(m_win->issueList()->viewport()->grab().toImage()) > 160);
+        save(m_win.get(), QStringLiteral("main-window"));
+    }
+
+    void traceback()
+    {
+        // Room for the detail, as a user would drag the splitter.
+        if (auto *split = m_win->findChild<QSplitter *>(QStringLiteral("detailSplitter")))
+            split->setSizes({560, 860});
+        selectIssue(QStringLiteral("RuntimeError: payment"));
+        m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::TracebackTab);
+        // The chained exception, in Django's words and order.
+        const QString text = m_win->detail()->traceback()->tracebackText();
+        QVERIFY2(text.contains(QStringLiteral("The above exception (")), qPrintable(text.right(3000)));
+        QVERIFY2(text.contains(QStringLiteral("Exception Type: RuntimeError at /payments/charge/")), qPrintable(text.right(600)));
+        save(m_win->detail(), QStringLiteral("traceback"));
+    }
+
+    void request()
+    {
+        m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::RequestTab);
+        if (auto *tabs = m_win->detail()->request()->findChild<QTabWidget *>())
+            tabs->setCurrentIndex(3); // COOKIES: scrubbed values, marked
+        // The cookies are shown, and the scrubbed ones are marked as such.
+        KeyValueTable *cookies = m_win->detail()->request()->table(QStringLiteral("COOKIES"));
+        QVERIFY(cookies);
+        QVERIFY(cookies->isVisible());
+        QAbstractItemModel *cm = cookies->view()->model();
+        QVERIFY(cm->rowCount() > 0);
+        int scrubbed = 0;
+        for (int r = 0; r < cm->rowCount(); ++r)
+            scrubbed += cm->index(r, 1).data(KeyValueModel::ScrubbedRole).toBool() ? 1 : 0;
+        QVERIFY(scrubbed > 0);
+        save(m_win->detail(), QStringLiteral("request"));
+    }
+
+    void chart()
+    {
+        QVERIFY(QTest::qWaitFor([this] { return m_win->chart()->data().total > 0; }, 10000));
+        // The chart counts every visible report of the (unfiltered) main window.
+        auto db = Database::open(m_dbPath, true);
+        QVERIFY(db.ok());
+        QCOMPARE(int64_t(m_win->chart()->data().total), edtest::scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by IS NULL"));
+        save(m_win->chart(), QStringLiteral("chart"));
+    }
+
+    void settings()
+    {
+        // Values as the corpus's site had them (see the corpus README).
+        Config &c = m_win->config();
+        QVERIFY(c.set(ConfigKey::Admins, QJsonArray{QJsonArray{QStringLiteral("Shop Ops"), QStringLiteral("ops@shop.example.com")},
+                                                    QJsonArray{QStringLiteral("Alice Admin"), QStringLiteral("alice@shop.example.com")}}).ok());
+        // One pair: QJsonArray{QJsonArray{...}} would be a copy of the inner array, not a list of one.
+        QJsonArray managers;
+        managers.append(QJsonArray{QStringLiteral("Web Team"), QStringLiteral("web@shop.example.com")});
+        QVERIFY(c.set(ConfigKey::Managers, managers).ok());
+        QCOMPARE(c.value(ConfigKey::Managers).toArray().size(), 1);
+        QCOMPARE(c.value(ConfigKey::Managers).toArray().at(0).toArray().at(1).toString(), QStringLiteral("web@shop.example.com"));
+        QVERIFY(c.set(ConfigKey::InternalIps, QJsonArray{QStringLiteral("10.0.0.5")}).ok());
+        QVERIFY(c.set(ConfigKey::IgnorableUrls, QJsonArray{QStringLiteral("^/wp-"), QStringLiteral("\\.php$"), QStringLiteral("^/favicon\\.ico$")}).ok());
+        SettingsDialog dlg(m_win->database(), m_win->config(), m_win.get());
+        dlg.notFound()->setTestRequest(QStringLiteral("/wp-login.php"), QStringLiteral("https://shop.example.com/"),
+                                       QStringLiteral("shop.example.com"));
+        dlg.resize(900, 660);
+        dlg.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dlg));
+        save(&dlg, QStringLiteral("settings"));
+        dlg.showPage(SettingsDialog::NotFound);
+        // The live tester's verdict on the test request, by the rule that hides it.
+        QVERIFY2(dlg.notFound()->verdict().startsWith(QStringLiteral("Hidden")), qPrintable(dlg.notFound()->verdict()));
+        save(&dlg, QStringLiteral("settings-404"));
+    }
+
+    // The system's dark palette: every color derives from it (no fixed colors).
+    void darkPalette()
+    {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(45, 45, 48));
+        dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+        dark.setColor(QPalette::Base, QColor(30, 30, 32));
+        dark.setColor(QPalette::AlternateBase, QColor(40, 40, 43));
+        dark.setColor(QPalette::Text, QColor(230, 230, 230));
+        dark.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
+        dark.setColor(QPalette::Button, QColor(50, 50, 54));
+        dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+        dark.setColor(QPalette::Highlight, QColor(42, 130, 218));
+        dark.setColor(QPalette::HighlightedText, Qt::white);
+        dark.setColor(QPalette::ToolTipBase, QColor(50, 50, 54));
+        dark.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
+        QApplication::setPalette(dark);
+        if (auto *split = m_win->findChild<QSplitter *>(QStringLiteral("detailSplitter")))
+            split->setSizes({820, 600});
+        selectIssue(QStringLiteral("ZeroDivisionError"));
+        QTest::qWait(300);
+        // Each part's background follows the dark palette: a fixed light colour
+        // anywhere would be the dominant colour of that part.
+        const QList<QWidget *> parts{m_win->issueList()->viewport(), m_win->detail()->traceback()->tree()->viewport(), m_win->chart()};
+        for (QWidget *w : parts)
+            QVERIFY2(dominantLightness(w->grab().toImage()) < 90, qPrintable(w->metaObject()->className()));
+        save(m_win.get(), QStringLiteral("main-window-dark"));
+    }
+
+    void cleanupTestCase() { m_win.reset(); }
+};
+
+QTEST_MAIN(TestUiScreenshots)
+#include "tst_ui_screenshots.moc"

@@ -1,0 +1,223 @@
+// The Settings dialog through its widgets: values go to Config (one source of
+// truth with `errordeck-cli config`), Config's validation shows inline, the
+// 404 tester decides as Django would, and rules show what they hide.
+#include "store/Config.h"
+#include "store/sqlite/Sqlite.h"
+#include "settings/EmailPage.h"
+#include "settings/NotFoundPage.h"
+#include "settings/RecipientsPage.h"
+#include "settings/RulesPage.h"
+#include "settings/SettingsDialog.h"
+#include "filters/FilterRules.h"
+#include "UiSupport.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QJsonArray>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableWidget>
+
+using namespace ed;
+
+class TestUiSettings : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_path;
+
+    QString cli(const QStringList &args)
+    {
+        QProcess p;
+        p.start(QStringLiteral(ERRORDECK_CLI), args + QStringList{QStringLiteral("--db"), m_path});
+        p.waitForFinished(30000);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        if (p.exitCode() != 0 || !err.isEmpty())
+            qWarning("errordeck-cli %s: %s", qPrintable(args.join(QLatin1Char(' '))), qPrintable(err));
+        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    }
+    static void setCell(QTableWidget *t, int row, int col, const QString &text)
+    {
+        if (t->rowCount() <= row)
+            t->setRowCount(row + 1);
+        t->setItem(row, col, new QTableWidgetItem(text));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        edtest::isolate();
+        m_path = edtest::corpusDatabase(m_dir);
+    }
+
+    void recipientsValidatedAndShared()
+    {
+        auto db = Database::open(m_path);
+        Config config(*db);
+        SettingsDialog dlg(*db, config);
+        dlg.show();
+        QTableWidget *admins = dlg.recipients()->admins();
+        setCell(admins, 0, 0, QStringLiteral("Ops"));
+        setCell(admins, 0, 1, QStringLiteral("not-an-address"));
+        dlg.buttons()->button(QDialogButtonBox::Ok)->click();
+        QVERIFY(dlg.isVisible()); // refused: stays open with the reason
+        QVERIFY(dlg.recipients()->errorText(ConfigKey::Admins).contains(QStringLiteral("not-an-address")));
+        QVERIFY(!config.isSet(ConfigKey::Admins));
+
+        setCell(admins, 0, 1, QStringLiteral("ops@shop.example.com"));
+        setCell(dlg.recipients()->managers(), 0, 0, QStringLiteral("Web"));
+        setCell(dlg.recipients()->managers(), 0, 1, QStringLiteral("web@shop.example.com"));
+        dlg.recipients()->findChild<QPlainTextEdit *>(QStringLiteral("internalIps"))->setPlainText(QStringLiteral("10.0.0.5\n\n10.0.0.6\n"));
+        dlg.buttons()->button(QDialogButtonBox::Ok)->click();
+        QVERIFY(!dlg.isVisible());
+        QVERIFY(dlg.recipients()->errorText(ConfigKey::Admins).isEmpty());
+        QCOMPARE(config.people(ConfigKey::Admins).size(), 1);
+        QCOMPARE(config.stringList(ConfigKey::InternalIps), (QStringList{QStringLiteral("10.0.0.5"), QStringLiteral("10.0.0.6")}));
+        // The CLI reads the same rows.
+        QVERIFY(cli({QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("ADMINS")}).contains(QStringLiteral("ops@shop.example.com")));
+        QVERIFY(cli({QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("INTERNAL_IPS")}).contains(QStringLiteral("10.0.0.6")));
+
+        // And what the CLI writes shows in a dialog opened afterwards.
+        cli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("EMAIL_HOST"), QStringLiteral("smtp.example.com")});
+        auto fresh = Database::open(m_path);
+        Config freshConfig(*fresh);
+        QCOMPARE(freshConfig.string(ConfigKey::EmailHost), QStringLiteral("smtp.example.com"));
+        SettingsDialog again(*fresh, freshConfig);
+        QCOMPARE(again.email()->findChild<QLineEdit *>(QStringLiteral("emailHost"))->text(), QStringLiteral("smtp.example.com"));
+        QCOMPARE(again.recipients()->managers()->item(0, 1)->text(), QStringLiteral("web@shop.example.com"));
+
+        // A connection that was open during the CLI's write must see it too
+        // (it did not while Database::open read the file's header with its own
+        // descriptor: closing that drops the process's POSIX locks, SQLite's too).
+        config.reload();
+        QCOMPARE(config.string(ConfigKey::EmailHost), QStringLiteral("smtp.example.com"));
+    }
+
+    void emailServer()
+    {
+        auto db = Database::open(m_path);
+        Config config(*db);
+        SettingsDialog dlg(*db, config);
+        EmailPage *page = dlg.email();
+        page->findChild<QLineEdit *>(QStringLiteral("emailHost"))->setText(QStringLiteral("mail.example.com"));
+        auto *security = page->findChild<QComboBox *>(QStringLiteral("emailSecurity"));
+        security->setCurrentIndex(EmailPage::StartTls);
+        Q_EMIT security->activated(EmailPage::StartTls); // as a user's choice: the port follows
+        QCOMPARE(page->findChild<QSpinBox *>(QStringLiteral("emailPort"))->value(), 587);
+        page->findChild<QLineEdit *>(QStringLiteral("serverEmail"))->setText(QStringLiteral("Errors <errors@shop.example.com>"));
+        page->findChild<QLineEdit *>(QStringLiteral("subjectPrefix"))->setText(QStringLiteral("[Shop] "));
+        page->findChild<QCheckBox *>(QStringLiteral("includeHtml"))->setChecked(false);
+        QVERIFY(dlg.apply());
+        QCOMPARE(config.string(ConfigKey::EmailHost), QStringLiteral("mail.example.com"));
+        QCOMPARE(config.integer(ConfigKey::EmailPort), 587);
+        QVERIFY(config.flag(ConfigKey::EmailUseTls));
+        QVERIFY(!config.flag(ConfigKey::EmailUseSsl));
+        QCOMPARE(config.string(ConfigKey::EmailSubjectPrefix), QStringLiteral("[Shop] "));
+        QVERIFY(!config.flag(ConfigKey::EmailIncludeHtml));
+        // A bad SERVER_EMAIL is refused with Config's reason, under its field.
+        page->findChild<QLineEdit *>(QStringLiteral("serverEmail"))->setText(QStringLiteral("nobody"));
+        QVERIFY(!dlg.apply());
+        QVERIFY(page->errorText(ConfigKey::ServerEmail).contains(QStringLiteral("nobody")));
+        QCOMPARE(config.string(ConfigKey::ServerEmail), QStringLiteral("Errors <errors@shop.example.com>"));
+        // The password never lands in the database.
+        page->findChild<QLineEdit *>(QStringLiteral("emailUser"))->setText(QStringLiteral("mailer"));
+        auto *pw = page->findChild<QLineEdit *>(QStringLiteral("emailPassword"));
+        pw->setFocus();
+        QTest::keyClicks(pw, QStringLiteral("hunter2-secret"));
+        page->findChild<QLineEdit *>(QStringLiteral("serverEmail"))->setText(QStringLiteral("errors@shop.example.com"));
+        QSignalSpy keychain(page, &EmailPage::keychainDone);
+        QVERIFY(dlg.apply());
+        // The write finished, one way or the other, and the page says which.
+        QVERIFY(keychain.count() > 0 || keychain.wait(20000));
+        const QString status = page->keychainStatus();
+        const QString unavailable = QStringLiteral("The password could not be saved in the keychain: ");
+        if (status == QStringLiteral("The password is kept in the system keychain.")) {
+            // A keychain is running: a fresh page reads the same password back.
+            SettingsDialog again(*db, config);
+            EmailPage *reread = again.email();
+            QSignalSpy read(reread, &EmailPage::keychainDone);
+            QVERIFY(read.count() > 0 || read.wait(20000));
+            QCOMPARE(reread->keychainStatus(), QStringLiteral("The password is kept in the system keychain."));
+            QCOMPARE(reread->findChild<QLineEdit *>(QStringLiteral("emailPassword"))->text(), QStringLiteral("hunter2-secret"));
+        } else {
+            // No keychain here (no Secret Service on the session bus): the page
+            // names the failure with the keychain's own reason.
+            QVERIFY2(status.startsWith(unavailable) && status.size() > unavailable.size() + 3, qPrintable(status));
+        }
+        QFile f(m_path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(!f.readAll().contains("hunter2-secret"));
+        QVERIFY(!QFile::exists(m_path + QStringLiteral("-wal")) || !edtest::readFile(m_path + QStringLiteral("-wal")).contains("hunter2-secret"));
+    }
+
+    void notFoundTester()
+    {
+        auto db = Database::open(m_path);
+        Config config(*db);
+        SettingsDialog dlg(*db, config);
+        NotFoundPage *page = dlg.notFound();
+        page->findChild<QPlainTextEdit *>(QStringLiteral("ignorableUrls"))->setPlainText(QStringLiteral("^/wp-\n\\.php$"));
+        page->setTestRequest(QStringLiteral("/wp-login.php"), QStringLiteral("https://shop.example.com/"), QStringLiteral("shop.example.com"));
+        QVERIFY2(page->verdict().startsWith(QStringLiteral("Hidden")), qPrintable(page->verdict()));
+        QVERIFY(page->verdict().contains(QStringLiteral("^/wp-")));
+        // A broken link from our own page: Django mails MANAGERS.
+        page->setTestRequest(QStringLiteral("/products/missing/"), QStringLiteral("https://shop.example.com/catalog/"),
+                             QStringLiteral("shop.example.com"));
+        QVERIFY2(page->verdict().startsWith(QStringLiteral("Kept")), qPrintable(page->verdict()));
+        // No referer: Django does not mail (not a broken link of ours).
+        page->setTestRequest(QStringLiteral("/products/missing/"), QString(), QStringLiteral("shop.example.com"));
+        QVERIFY2(page->verdict().startsWith(QStringLiteral("Hidden")), qPrintable(page->verdict()));
+        // An invalid regex: the tester and Config both say so.
+        page->findChild<QPlainTextEdit *>(QStringLiteral("ignorableUrls"))->setPlainText(QStringLiteral("(unclosed"));
+        QVERIFY(page->verdict().contains(QStringLiteral("error")));
+        QVERIFY(!dlg.apply());
+        QVERIFY(!page->errorText(ConfigKey::IgnorableUrls).isEmpty());
+        page->findChild<QPlainTextEdit *>(QStringLiteral("ignorableUrls"))->setPlainText(QStringLiteral("^/wp-"));
+        QVERIFY(dlg.apply());
+        QCOMPARE(config.stringList(ConfigKey::IgnorableUrls), QStringList{QStringLiteral("^/wp-")});
+    }
+
+    void rulesShowWhatTheyHide()
+    {
+        auto db = Database::open(m_path);
+        FilterRule r;
+        r.name = QStringLiteral("quiet-warnings");
+        r.action = RuleAction::Hide;
+        r.belowLevel = 40;
+        QVERIFY(RuleStore(*db).add(r).ok());
+        // Mark stored reports as that rule would (what `rules apply` does).
+        QVERIFY(connectionOf(*db).exec("UPDATE reports SET hidden_by = 'rule: quiet-warnings' WHERE level < 40").ok());
+        const int64_t hidden = edtest::scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by = 'rule: quiet-warnings'");
+        QVERIFY(hidden > 0);
+        Config config(*db);
+        SettingsDialog dlg(*db, config);
+        RulesPage *page = dlg.rules();
+        QSignalSpy counts(page, &RulesPage::countsLoaded);
+        QVERIFY(counts.count() > 0 || counts.wait(10000));
+        QTableWidget *rules = page->rules();
+        int row = -1;
+        for (int i = 0; i < rules->rowCount(); ++i)
+            if (rules->item(i, 1)->text() == QStringLiteral("quiet-warnings"))
+                row = i;
+        QVERIFY(row >= 0);
+        QCOMPARE(rules->item(row, 4)->text(), QString::number(hidden));
+        QTableWidget *byReason = page->hidden();
+        bool found = false;
+        for (int i = 0; i < byReason->rowCount(); ++i)
+            found |= byReason->item(i, 0)->text() == QStringLiteral("rule: quiet-warnings")
+                     && byReason->item(i, 1)->data(Qt::DisplayRole).toLongLong() == hidden;
+        QVERIFY(found);
+        // Switching it off goes to the store.
+        rules->item(row, 0)->setCheckState(Qt::Unchecked);
+        auto list = RuleStore(*db).list();
+        QVERIFY(!list->front().enabled);
+    }
+};
+
+QTEST_MAIN(TestUiSettings)
+#include "tst_ui_settings.moc"

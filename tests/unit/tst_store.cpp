@@ -1,0 +1,286 @@
+// The database file: creation, refusal of what is not ours, migrations, reads.
+#include "store/Database.h"
+#include "store/sqlite/Sqlite.h"
+#include "store/ReportStore.h"
+#include "store/sqlite/Schema.h"
+#include "TestSupport.h"
+#include "store/sqlite/Schema.h"
+
+#include <QCryptographicHash>
+#include <QFileInfo>
+
+using namespace ed;
+using namespace edtest;
+
+class TestStore : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void createsNewDatabase()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("sub/folder/new.sqlite3"));
+        auto db = Database::open(path);
+        QVERIFY2(db, qPrintable(db ? QString() : db.error()));
+        QCOMPARE(*connectionOf(*db).scalar("PRAGMA user_version"), int64_t(Database::currentSchemaVersion()));
+        QCOMPARE(*connectionOf(*db).scalar("PRAGMA application_id"), int64_t(Database::kApplicationId));
+        auto mode = connectionOf(*db).prepare("PRAGMA journal_mode");
+        QVERIFY(mode.step());
+        QCOMPARE(mode.qtext(0), QStringLiteral("wal"));
+    }
+
+    void refusesTextFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("notes.txt"));
+        writeFile(path, "these are my notes, not a database\n");
+        auto db = Database::open(path);
+        QVERIFY(!db);
+        QVERIFY2(db.error().contains(QStringLiteral("not an ErrorDeck database")), qPrintable(db.error()));
+        QVERIFY(db.error().contains(path));
+        QCOMPARE(readFile(path), QByteArray("these are my notes, not a database\n"));
+    }
+
+    void refusesOtherSqliteDatabase()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("other.sqlite3"));
+        {
+            Connection c;
+            QVERIFY(c.open(path, true));
+            QVERIFY(c.exec("CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers(name) VALUES('x')"));
+        }
+        const QByteArray before = readFile(path);
+        auto db = Database::open(path);
+        QVERIFY(!db);
+        QVERIFY2(db.error().contains(QStringLiteral("not an ErrorDeck database")), qPrintable(db.error()));
+        QCOMPARE(readFile(path), before);
+    }
+
+    void refusesNewerSchema()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("future.sqlite3"));
+        {
+            auto db = Database::open(path);
+            QVERIFY(db);
+            QVERIFY(connectionOf(*db).exec("PRAGMA user_version=" + std::to_string(Database::currentSchemaVersion() + 5)));
+        }
+        const QByteArray before = readFile(path);
+        auto db = Database::open(path);
+        QVERIFY(!db);
+        QVERIFY2(db.error().contains(QStringLiteral("newer ErrorDeck")), qPrintable(db.error()));
+        QCOMPARE(readFile(path), before);
+    }
+
+    void refusesCorruptFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("corrupt.sqlite3"));
+        {
+            auto db = Database::open(path);
+            QVERIFY(db);
+            auto s = importPlain(*db, {corpus(QStringLiteral("records.jsonl"))});
+            QCOMPARE(s.stored, int64_t(98));
+            QVERIFY(connectionOf(*db).exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+        }
+        // Keep the header, smash the schema page.
+        QByteArray bytes = readFile(path);
+        for (int i = 100; i < 4096; ++i)
+            bytes[i] = char(0xA5);
+        writeFile(path, bytes);
+        auto db = Database::open(path);
+        QVERIFY(!db);
+        QVERIFY2(db.error().contains(path), qPrintable(db.error()));
+        QCOMPARE(readFile(path), bytes);
+    }
+
+    // A database created at every earlier schema (by today's migration steps)
+    // opens, migrates and then stores and reads reports. Real files written by
+    // the old builds, with their reports, are tst_migrations'; today's writer
+    // cannot write an old schema (its columns are today's).
+    void migratesFromEveryOlderVersion()
+    {
+        for (int v = 1; v < Database::currentSchemaVersion(); ++v) {
+            QTemporaryDir dir;
+            const QString path = dir.filePath(QStringLiteral("old.sqlite3"));
+            {
+                auto old = Database::createAtVersion(path, v);
+                QVERIFY2(old, qPrintable(old ? QString() : old.error()));
+                QCOMPARE(*connectionOf(*old).scalar("PRAGMA user_version"), int64_t(v));
+                QVERIFY(connectionOf(*old).exec("INSERT INTO issues(fingerprint, title, culprit, level, first_seen, last_seen)"
+                                         " VALUES(x'00', 'kept', '', 40, 0, 0)"));
+            }
+            auto db = Database::open(path);
+            QVERIFY2(db, qPrintable(db ? QString() : db.error()));
+            QCOMPARE(*connectionOf(*db).scalar("PRAGMA user_version"), int64_t(Database::currentSchemaVersion()));
+            QCOMPARE(*connectionOf(*db).scalar("SELECT count(*) FROM issues WHERE title = 'kept'"), int64_t(1));
+            auto s = importPlain(*db, {corpus(QStringLiteral("records.jsonl"))});
+            QCOMPARE(s.stored, int64_t(98));
+            ReportStore store(*db);
+            QCOMPARE(*store.countReports(SearchQuery{}), int64_t(98));
+            auto d = store.loadReport(1);
+            QVERIFY(d);
+            QVERIFY(d->record.value(QStringLiteral("settings")).toObject().contains(QStringLiteral("DEBUG")));
+            // The old file was kept beside it before migrating.
+            QVERIFY(QFileInfo::exists(path + QStringLiteral(".schema%1.bak").arg(v)));
+            // The new tables work.
+            QVERIFY(connectionOf(*db).exec("INSERT INTO config(name, value) VALUES('APPEND_SLASH', 'true')"));
+        }
+    }
+
+    void readsReportBackWhole()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open(dir.filePath(QStringLiteral("r.sqlite3")));
+        QVERIFY(db);
+        QCOMPARE(importPlain(*db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
+        ReportStore store(*db);
+        const QList<QJsonObject> records = corpusRecords();
+        // Every record comes back equal to what was imported (no scrubbing in this test).
+        for (const QJsonObject &rec : records) {
+            auto id = store.findByEventId(rec.value(QStringLiteral("event_id")).toString());
+            QVERIFY(id);
+            auto d = store.loadReport(*id);
+            QVERIFY2(d, qPrintable(d ? QString() : d.error()));
+            QCOMPARE(d->record, rec);
+        }
+    }
+
+    void queriesFilter()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open(dir.filePath(QStringLiteral("q.sqlite3")));
+        QVERIFY(db);
+        QCOMPARE(importPlain(*db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
+        ReportStore store(*db);
+        const QList<QJsonObject> records = corpusRecords();
+        auto count = [&](const QString &q) {
+            SearchQuery sq;
+            sq.text = q;
+            auto n = store.countReports(sq);
+            return n ? qint64(*n) : qint64(-1);
+        };
+        auto expect = [&](auto pred) {
+            qint64 n = 0;
+            for (const QJsonObject &r : records)
+                n += pred(r) ? 1 : 0;
+            return n;
+        };
+        QCOMPARE(count(QStringLiteral("status:404")), expect([](const QJsonObject &r) { return r.value(QStringLiteral("status_code")).toInt() == 404; }));
+        QCOMPARE(count(QStringLiteral("status:4xx")), expect([](const QJsonObject &r) { return r.value(QStringLiteral("status_code")).toInt() / 100 == 4; }));
+        QCOMPARE(count(QStringLiteral("level:error")), expect([](const QJsonObject &r) { return r.value(QStringLiteral("level")) == QStringLiteral("ERROR"); }));
+        QCOMPARE(count(QStringLiteral("level:>=warning")), qint64(98));
+        QCOMPARE(count(QStringLiteral("logger:django.security")), expect([](const QJsonObject &r) {
+                     return r.value(QStringLiteral("logger")).toString().startsWith(QStringLiteral("django.security."));
+                 }));
+        QCOMPARE(count(QStringLiteral("logger:django")), expect([](const QJsonObject &r) {
+                     return r.value(QStringLiteral("logger")).toString().startsWith(QStringLiteral("django."));
+                 }));
+        QCOMPARE(count(QStringLiteral("type:KeyError")), expect([](const QJsonObject &r) {
+                     return r.value(QStringLiteral("exception")).toObject().value(QStringLiteral("type")) == QStringLiteral("KeyError");
+                 }));
+        QCOMPARE(count(QStringLiteral("-type:KeyError")), 98 - count(QStringLiteral("type:KeyError")));
+        QCOMPARE(count(QStringLiteral("path:/products/*")), expect([](const QJsonObject &r) {
+                     return r.value(QStringLiteral("request")).toObject().value(QStringLiteral("path")).toString().startsWith(QStringLiteral("/products/"));
+                 }));
+        // Full text: a word of the exception value, a frame's function name.
+        QCOMPARE(count(QStringLiteral("gateway")), expect([](const QJsonObject &r) {
+                     return r.value(QStringLiteral("exception")).toObject().value(QStringLiteral("value")).toString().contains(QStringLiteral("gateway"));
+                 }));
+        QVERIFY(count(QStringLiteral("_helper_lookup")) > 0);
+        QCOMPARE(count(QStringLiteral("_helper_lookup")), count(QStringLiteral("type:KeyError")));
+        QCOMPARE(count(QStringLiteral("is:unresolved")), qint64(98));
+        SearchQuery bad;
+        bad.text = QStringLiteral("level:loud");
+        QVERIFY(!store.countReports(bad));
+        QVERIFY(store.countReports(bad).error().contains(QStringLiteral("loud")));
+    }
+
+    void issueStatusAndRegression()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("one.jsonl"));
+        auto db = Database::open(dir.filePath(QStringLiteral("s.sqlite3")));
+        QVERIFY(db);
+        auto line = [](const char *id, const char *ts) {
+            return QByteArray("{\"event_id\":\"") + id + "\",\"timestamp\":\"" + ts
+                   + "\",\"level\":\"ERROR\",\"logger\":\"shop\",\"message\":\"m\",\"exception\":{\"type\":\"KeyError\","
+                     "\"value\":\"'x'\",\"frames\":[{\"filename\":\"/srv/a.py\",\"module\":\"shop.a\",\"function\":\"f\","
+                     "\"lineno\":1,\"in_app\":true}]}}\n";
+        };
+        writeFile(file, line("a1", "2026-11-01T00:00:00Z"));
+        QCOMPARE(importPlain(*db, {file}).stored, int64_t(1));
+        ReportStore store(*db);
+        auto issues = store.listIssues(SearchQuery{}, 10);
+        QCOMPARE(issues->size(), size_t(1));
+        const int64_t issueId = issues->front().id;
+        QVERIFY(store.setIssueStatus(issueId, IssueStatus::Resolved));
+        QCOMPARE(store.loadIssue(issueId)->status, IssueStatus::Resolved);
+        // A report from before the resolution does not reopen it...
+        writeFile(file, line("a2", "2026-11-02T00:00:00Z"));
+        QCOMPARE(importPlain(*db, {file}).regressions, int64_t(0));
+        QCOMPARE(store.loadIssue(issueId)->status, IssueStatus::Resolved);
+        // ...one from after it does, as a regression.
+        writeFile(file, line("a3", "2099-01-01T00:00:00Z"));
+        auto s = importPlain(*db, {file});
+        QCOMPARE(s.regressions, int64_t(1));
+        auto reopened = store.loadIssue(issueId);
+        QCOMPARE(reopened->status, IssueStatus::Unresolved);
+        QVERIFY(reopened->regression);
+        QCOMPARE(reopened->count, int64_t(3));
+        // Ignored stays ignored.
+        QVERIFY(store.setIssueStatus(issueId, IssueStatus::Ignored));
+        writeFile(file, line("a4", "2099-01-02T00:00:00Z"));
+        QCOMPARE(importPlain(*db, {file}).stored, int64_t(1));
+        QCOMPARE(store.loadIssue(issueId)->status, IssueStatus::Ignored);
+    }
+
+    void deleteKeepsCountsRight()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open(dir.filePath(QStringLiteral("d.sqlite3")));
+        QVERIFY(db);
+        QCOMPARE(importPlain(*db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
+        ReportStore store(*db);
+        SearchQuery q;
+        q.text = QStringLiteral("type:ZeroDivisionError");
+        auto rows = store.listReports(q, 100);
+        QVERIFY(rows && rows->size() >= 2);
+        const int64_t issue = rows->front().issueId;
+        const int64_t before = store.loadIssue(issue)->count;
+        QCOMPARE(*store.deleteReports({rows->at(0).id, rows->at(1).id}), int64_t(2));
+        QCOMPARE(store.loadIssue(issue)->count, before - 2);
+        QVERIFY(!store.loadReport(rows->at(0).id));
+        auto ftsCount = connectionOf(*db).scalar("SELECT count(*) FROM reports_fts");
+        QCOMPARE(*ftsCount, int64_t(96));
+    }
+
+    // A missing row is NotFound; a database that fails says so with another kind.
+    void missingRowsAreNotFound()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open(dir.filePath(QStringLiteral("n.sqlite3")));
+        QVERIFY(db);
+        QCOMPARE(importPlain(*db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
+        ReportStore store(*db);
+        const int64_t missing = 1000000;
+        QCOMPARE(store.loadIssue(missing).errorKind(), ErrorKind::NotFound);
+        QCOMPARE(store.loadReport(missing).errorKind(), ErrorKind::NotFound);
+        QCOMPARE(store.latestReportOfIssue(missing).errorKind(), ErrorKind::NotFound);
+        auto issues = store.listIssues(SearchQuery{}, 1);
+        QVERIFY(issues && !issues->empty());
+        QVERIFY(store.latestReportOfIssue(issues->front().id));
+
+        QVERIFY(connectionOf(*db).exec("ALTER TABLE issues RENAME TO issues_gone"));
+        QVERIFY(connectionOf(*db).exec("ALTER TABLE reports RENAME TO reports_gone"));
+        for (const QString &err : {store.loadIssue(1).error(), store.loadReport(1).error()})
+            QVERIFY2(err.contains(QStringLiteral("no such table")), qPrintable(err));
+        QVERIFY(store.loadIssue(1).errorKind() != ErrorKind::NotFound);
+        QVERIFY(store.loadReport(1).errorKind() != ErrorKind::NotFound);
+        QVERIFY(store.latestReportOfIssue(1).errorKind() != ErrorKind::NotFound);
+        QVERIFY(!store.stats());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"

@@ -1,0 +1,44 @@
+#include "look/Format.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+
+namespace ed::fmt {
+
+QString localTime(int64_t ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms).toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString age(int64_t ms, int64_t nowMs)
+{
+    const int64_t s = (nowMs - ms) / 1000;
+    if (s < 60)
+        return QCoreApplication::translate("Format", "just now");
+    if (s < 3600)
+        return QCoreApplication::translate("Format", "%n min ago", nullptr, int(s / 60));
+    if (s < 86400)
+        return QCoreApplication::translate("Format", "%n h ago", nullptr, int(s / 3600));
+    if (s < 86400 * 30)
+        return QCoreApplication::translate("Format", "%n day(s) ago", nullptr, int(s / 86400));
+    return QDateTime::fromMSecsSinceEpoch(ms).toLocalTime().toString(QStringLiteral("yyyy-MM-dd"));
+}
+
+QString reportTitle(const ReportRow &r)
+{
+    if (r.exceptionType.isEmpty())
+        return r.message;
+    return r.exceptionValue.isEmpty() ? r.exceptionType : r.exceptionType + QStringLiteral(": ") + r.exceptionValue;
+}
+
+QString issueStatusName(IssueStatus s, bool regression)
+{
+    switch (s) {
+    case IssueStatus::Resolved: return QCoreApplication::translate("Format", "Resolved");
+    case IssueStatus::Ignored: return QCoreApplication::translate("Format", "Ignored");
+    case IssueStatus::Unresolved: break;
+    }
+    return regression ? QCoreApplication::translate("Format", "Regressed") : QCoreApplication::translate("Format", "Unresolved");
+}
+
+} // namespace ed::fmt

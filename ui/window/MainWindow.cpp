@@ -1,0 +1,398 @@
+#include "window/MainWindow.h"
+#include "base/AppLog.h"
+
+#include "base/ThreadCheck.h"
+#include "window/ImportController.h"
+#include "jobs/JobRunner.h"
+#include "window/MailController.h"
+#include "window/WatchController.h"
+#include "store/ListQueries.h"
+#include "KeychainPasswords.h"
+#include "watch/FolderWatcher.h"
+#include "views/ImportProgressBar.h"
+#include "dialogs/ImportSummaryDialog.h"
+#include "models/IssueListModel.h"
+#include "views/IssueListView.h"
+#include "views/ReportDetailView.h"
+#include "models/ReportListModel.h"
+#include "views/ReportListView.h"
+#include "store/ReportStore.h"
+#include "look/Resources.h"
+#include "models/SavedSearches.h"
+#include "views/SearchBar.h"
+#include "look/Theme.h"
+#include "views/TimelineChart.h"
+
+#include <QAction>
+#include <QBoxLayout>
+#include <QCloseEvent>
+#include <QDialog>
+#include <QDir>
+#include <QFile>
+#include <QGuiApplication>
+#include <QLabel>
+#include <QScreen>
+#include <QStyle>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QUrl>
+
+namespace ed {
+
+MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db(std::move(db))
+{
+    initUiResources();
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("ErrorDeck — %1").arg(QDir::toNativeSeparators(m_db.path())));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/errordeck.svg")));
+    setAcceptDrops(true);
+    m_jobs = JobRunner::forDatabase(m_db.path());
+    {
+        // The settings are read once here (a few rows) and kept in memory.
+        const dbthread::AllowOnUiThread allow("Config: the settings at start");
+        m_config = std::make_unique<Config>(m_db);
+    }
+    m_keychain = std::make_unique<KeychainPasswords>();
+    m_mail = new MailController(this, m_db, m_keychain.get(), m_jobs);
+    buildWidgets();
+    buildActions();
+    m_mail->buildActions();
+    restoreState();
+    applyQuery(m_search->query());
+    m_watch = new WatchController(this, m_jobs);
+    connect(m_watch, &WatchController::notified, this, &MainWindow::notified);
+}
+
+MainWindow::~MainWindow()
+{
+    // Dialogs (sending in the background, with the keychain member and the
+    // database) stop and go first; the watcher stops before the database goes.
+    qDeleteAll(findChildren<QDialog *>(QString(), Qt::FindDirectChildrenOnly));
+    delete m_watch;
+    m_watch = nullptr;
+    // An import still running writes through its own connection: wait for it
+    // (it was cancelled on close), then move the WAL into the database file, so
+    // that the file the user sees, or copies as a backup, holds everything.
+    delete m_import;
+    m_import = nullptr;
+    const dbthread::AllowOnUiThread allow("the checkpoint at quit");
+    if (auto r = m_db.close(); !r)
+        applog::warn(r.error());
+}
+
+FolderWatcher *MainWindow::folderWatcher() const { return m_watch ? m_watch->folderWatcher() : nullptr; }
+QLabel *MainWindow::watchStatusLabel() const { return m_watch ? m_watch->statusLabel() : nullptr; }
+const PasswordSource *MainWindow::passwords() const { return m_keychain.get(); }
+void MainWindow::emailReport(bool managers) { m_mail->emailReport(managers); }
+void MainWindow::emailIssue(bool managers) { m_mail->emailIssue(managers); }
+void MainWindow::openSendLog() { m_mail->openSendLog(); }
+
+void MainWindow::buildWidgets()
+{
+    const QString path = m_db.path();
+    m_search = new SearchBar(this);
+    m_chart = new TimelineChart(path, this);
+    m_issueModel = new IssueListModel(path, this);
+    m_issues = new IssueListView(m_issueModel, this);
+    m_reportModel = new ReportListModel(path, this);
+    m_reports = new ReportListView(m_reportModel, this);
+    m_detail = new ReportDetailView(path, this);
+    m_saved = new SavedSearchesPanel(path, this);
+
+    m_reportsTitle = new QLabel(this);
+    m_reportsTitle->setObjectName(QStringLiteral("reportsTitle"));
+    m_allToggle = new QToolButton(this);
+    m_allToggle->setObjectName(QStringLiteral("allReportsToggle"));
+    m_allToggle->setText(tr("All reports"));
+    m_allToggle->setCheckable(true);
+    m_allToggle->setToolTip(tr("List every report matching the search, not only the selected issue's"));
+    auto *reportsPane = new QWidget(this);
+    auto *reportsHead = new QHBoxLayout;
+    reportsHead->setContentsMargins(4, 2, 4, 2);
+    reportsHead->addWidget(m_reportsTitle, 1);
+    reportsHead->addWidget(m_allToggle);
+    auto *reportsLayout = new QVBoxLayout(reportsPane);
+    reportsLayout->setContentsMargins(0, 0, 0, 0);
+    reportsLayout->setSpacing(0);
+    reportsLayout->addLayout(reportsHead);
+    reportsLayout->addWidget(m_reports, 1);
+
+    m_listSplit = new QSplitter(Qt::Vertical, this);
+    m_listSplit->setObjectName(QStringLiteral("listSplitter"));
+    m_listSplit->addWidget(m_issues);
+    m_listSplit->addWidget(reportsPane);
+    m_listSplit->setStretchFactor(0, 3);
+    m_listSplit->setStretchFactor(1, 2);
+    m_hsplit = new QSplitter(Qt::Horizontal, this);
+    m_hsplit->setObjectName(QStringLiteral("detailSplitter"));
+    m_hsplit->addWidget(m_listSplit);
+    m_hsplit->addWidget(m_detail);
+    m_hsplit->setStretchFactor(0, 5);
+    m_hsplit->setStretchFactor(1, 4);
+    m_hsplit->setSizes({820, 600});
+    m_vsplit = new QSplitter(Qt::Vertical, this);
+    m_vsplit->setObjectName(QStringLiteral("chartSplitter"));
+    m_vsplit->addWidget(m_chart);
+    m_vsplit->addWidget(m_hsplit);
+    m_vsplit->setStretchFactor(0, 0);
+    m_vsplit->setStretchFactor(1, 1);
+    m_vsplit->setSizes({170, 800});
+
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(6, 6, 6, 0);
+    rightLayout->addWidget(m_search);
+    rightLayout->addWidget(m_vsplit, 1);
+    m_sideSplit = new QSplitter(Qt::Horizontal, this);
+    m_sideSplit->setObjectName(QStringLiteral("sideSplitter"));
+    m_sideSplit->addWidget(m_saved);
+    m_sideSplit->addWidget(right);
+    m_sideSplit->setStretchFactor(0, 0);
+    m_sideSplit->setStretchFactor(1, 1);
+    m_sideSplit->setSizes({160, 1400});
+    setCentralWidget(m_sideSplit);
+
+    m_countLabel = new QLabel(this);
+    m_countLabel->setObjectName(QStringLiteral("countLabel"));
+    statusBar()->addWidget(m_countLabel, 1);
+    m_import = new ImportController(path, this);
+    m_importBar = new ImportProgressBar(this);
+    m_importBar->hide();
+    statusBar()->addPermanentWidget(m_importBar);
+
+    connect(m_search, &SearchBar::queryChanged, this, &MainWindow::applyQuery);
+    connect(m_chart, &TimelineChart::rangeSelected, m_search, &SearchBar::setCustomRange);
+    connect(m_issues, &IssueListView::currentIssueChanged, this, &MainWindow::onIssueChanged);
+    connect(m_allToggle, &QToolButton::toggled, this, [this] { updateReportQuery(); });
+    connect(m_reports, &ReportListView::currentReportChanged, this, [this](std::optional<int64_t> id) {
+        m_detail->showReport(id);
+        updateActions();
+    });
+    connect(m_reportModel, &PagedModel::firstRowsLoaded, this, [this] {
+        if (m_selectFirstReport && m_reportModel->rowCount() > 0) {
+            m_selectFirstReport = false;
+            m_reports->setCurrentIndex(m_reportModel->index(0, 0)); // the latest report of the issue
+        }
+    });
+    connect(m_issueModel, &PagedModel::countKnown, this, [this](qint64 n) {
+        m_issueCount = n;
+        updateCounts();
+    });
+    connect(m_reportModel, &PagedModel::countKnown, this, [this](qint64 n) {
+        m_reportCount = n;
+        updateCounts();
+    });
+    connect(m_reportModel, &PagedModel::queryFailed, this,
+            [this](const QString &e) { statusBar()->showMessage(tr("Query failed: %1").arg(e), 8000); });
+    connect(m_saved, &SavedSearchesPanel::searchChosen, m_search, &SearchBar::setText);
+    connect(m_saved, &SavedSearchesPanel::saveRequested, this, [this] { m_saved->saveQuery(m_search->text()); });
+    connect(m_import, &ImportController::started, this, [this] {
+        m_importBar->begin();
+        m_importBar->show();
+    });
+    connect(m_import, &ImportController::progress, m_importBar, &ImportProgressBar::update);
+    connect(m_importBar, &ImportProgressBar::cancelRequested, m_import, &ImportController::cancel);
+    connect(m_import, &ImportController::finished, this, &MainWindow::onImportFinished);
+    connect(m_issues->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { updateActions(); });
+    connect(m_reports->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { updateActions(); });
+}
+
+void MainWindow::applyQuery(const SearchQuery &q)
+{
+    m_query = q;
+    m_issueCount = m_reportCount = -1;
+    m_issueId.reset(); // before the reset of the issue list, which reports "no issue"
+    m_issueModel->setQuery(q);
+    m_chart->setQuery(q);
+    updateReportQuery();
+}
+
+void MainWindow::onIssueChanged(std::optional<int64_t> issueId)
+{
+    if (issueId == m_issueId)
+        return;
+    m_issueId = issueId;
+    if (!m_allToggle->isChecked())
+        updateReportQuery();
+    updateActions();
+}
+
+void MainWindow::setShowAllReports(bool all) { m_allToggle->setChecked(all); }
+bool MainWindow::showAllReports() const { return m_allToggle->isChecked(); }
+
+void MainWindow::updateReportQuery()
+{
+    SearchQuery q = m_query;
+    const bool byIssue = m_issueId && !m_allToggle->isChecked();
+    if (byIssue) {
+        q.issueId = m_issueId;
+        m_reportsTitle->setText(tr("Reports of issue %1").arg(*m_issueId));
+    } else {
+        m_reportsTitle->setText(tr("All reports matching the search"));
+    }
+    m_selectFirstReport = byIssue;
+    m_reportCount = -1;
+    m_reportModel->setQuery(q);
+    m_detail->showReport(std::nullopt);
+    updateActions();
+}
+
+void MainWindow::updateCounts()
+{
+    QStringList parts;
+    if (m_issueCount >= 0)
+        parts << tr("%Ln issue(s)", nullptr, int(m_issueCount));
+    if (m_reportCount >= 0)
+        parts << (m_reportsTitle->text().startsWith(tr("All")) ? tr("%Ln report(s)", nullptr, int(m_reportCount))
+                                                                : tr("%Ln report(s) in this issue", nullptr, int(m_reportCount)));
+    m_countLabel->setText(parts.join(QStringLiteral(" · ")));
+}
+
+void MainWindow::refresh()
+{
+    m_saved->model()->reload();
+    applyQuery(m_query);
+}
+
+QList<int64_t> MainWindow::selectedReportIds() const { return m_reports->selectedReportIds(); }
+std::optional<int64_t> MainWindow::currentIssueId() const { return m_issues->currentIssueId(); }
+std::optional<int64_t> MainWindow::currentReportId() const { return m_reports->currentReportId(); }
+
+bool MainWindow::startImport(const QStringList &paths)
+{
+    if (m_import->isRunning()) {
+        statusBar()->showMessage(tr("An import is running; wait for it to finish."), 5000);
+        return false;
+    }
+    return m_import->start(paths);
+}
+
+void MainWindow::onImportFinished(const ImportSummary &summary)
+{
+    m_importBar->hide();
+    statusBar()->showMessage(ImportSummaryDialog::headline(summary), 10000);
+    refresh();
+    auto *dlg = new ImportSummaryDialog(summary, this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    dlg->open();
+    Q_EMIT importFinished(summary);
+}
+
+bool MainWindow::importSampleReports()
+{
+    // Imported from a copy: the importer reads files, and a resource is not one.
+    static QTemporaryDir dir;
+    const QString copy = dir.filePath(QStringLiteral("sample-reports.jsonl"));
+    QFile::remove(copy);
+    if (!dir.isValid() || !QFile::copy(QStringLiteral(":/samples/records.jsonl"), copy)) {
+        QMessageBox::warning(this, tr("Sample reports"), tr("The sample reports could not be copied to %1.").arg(dir.path()));
+        return false;
+    }
+    QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner);
+    return startImport({copy});
+}
+
+void MainWindow::offerSampleImportIfEmpty()
+{
+    m_jobs->run(
+        this, {QStringLiteral("count for the welcome")}, [](JobContext &ctx) { return ListQueries(ctx.db()).totalReports(); },
+        [this](Result<int64_t> n) {
+            if (n && *n == 0)
+                offerSampleImport();
+        });
+}
+
+void MainWindow::offerSampleImport()
+{
+    const auto answer = QMessageBox::question(
+        this, tr("Welcome to ErrorDeck"),
+        tr("This database has no reports yet.\n\nImport the sample reports (a real Django site's errors) to look around? "
+           "You can also import your own files with File › Import or by dropping them on the window."),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    if (answer == QMessageBox::Yes)
+        importSampleReports();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *e)
+{
+    if (e->mimeData()->hasUrls()) {
+        for (const QUrl &u : e->mimeData()->urls())
+            if (u.isLocalFile()) {
+                e->acceptProposedAction();
+                return;
+            }
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent *e)
+{
+    QStringList paths;
+    for (const QUrl &u : e->mimeData()->urls())
+        if (u.isLocalFile())
+            paths << u.toLocalFile();
+    if (!paths.isEmpty() && startImport(paths))
+        e->acceptProposedAction();
+}
+
+void MainWindow::restoreState()
+{
+    QSettings s;
+    s.beginGroup(QStringLiteral("MainWindow"));
+    if (!restoreGeometry(s.value(QStringLiteral("geometry")).toByteArray())) {
+        // First start: roomy, but never larger than the screen we open on.
+        QSize size(1500, 950);
+        if (const QScreen *screen = QGuiApplication::primaryScreen()) {
+            const QRect avail = screen->availableGeometry();
+            size = size.boundedTo(avail.size() * 0.92);
+            setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, avail));
+        } else {
+            resize(size);
+        }
+    }
+    QMainWindow::restoreState(s.value(QStringLiteral("state")).toByteArray());
+    for (QSplitter *sp : {m_sideSplit, m_vsplit, m_hsplit, m_listSplit})
+        sp->restoreState(s.value(sp->objectName()).toByteArray());
+    const bool chart = s.value(QStringLiteral("chartVisible"), true).toBool();
+    m_chart->setVisible(chart);
+    if (QAction *a = action(QStringLiteral("actionShowChart")))
+        a->setChecked(chart);
+    const bool side = s.value(QStringLiteral("savedSearchesVisible"), true).toBool();
+    m_saved->setVisible(side);
+    if (QAction *a = action(QStringLiteral("actionShowSavedSearches")))
+        a->setChecked(side);
+}
+
+void MainWindow::saveState()
+{
+    QSettings s;
+    s.beginGroup(QStringLiteral("MainWindow"));
+    s.setValue(QStringLiteral("geometry"), saveGeometry());
+    s.setValue(QStringLiteral("state"), QMainWindow::saveState());
+    for (QSplitter *sp : {m_sideSplit, m_vsplit, m_hsplit, m_listSplit})
+        s.setValue(sp->objectName(), sp->saveState());
+    s.setValue(QStringLiteral("chartVisible"), !m_chart->isHidden());
+    s.setValue(QStringLiteral("savedSearchesVisible"), !m_saved->isHidden());
+}
+
+void MainWindow::closeEvent(QCloseEvent *e)
+{
+    if (m_import->isRunning()) {
+        const auto answer = QMessageBox::question(this, tr("Import running"),
+                                                  tr("An import is running. Stop it and quit? What was imported so far is kept."));
+        if (answer != QMessageBox::Yes) {
+            e->ignore();
+            return;
+        }
+        m_import->cancel();
+    }
+    saveState();
+    e->accept();
+}
+
+} // namespace ed
