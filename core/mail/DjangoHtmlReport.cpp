@@ -206,9 +206,25 @@ HtmlFrame parseFrame(xmlNode *li, std::string_view kind)
     return f;
 }
 
-std::vector<HtmlFrame> htmlFrames(std::string_view html)
+// The traceback section of Django's page (technical_500.html): from
+// <div id="traceback"> to <div id="requestinfo">. The request, settings and
+// META tables after it are most of the page and nothing is read from them, so
+// parsing only this slice keeps e-mail import fast. The cut is safe: Django
+// escapes every value it prints, so these literal tags cannot come from a
+// report's data. Without the markers, the whole page.
+std::string_view tracebackSection(std::string_view html)
+{
+    const size_t start = html.find("<div id=\"traceback\">");
+    if (start == std::string_view::npos)
+        return html;
+    const size_t end = html.find("<div id=\"requestinfo\">", start);
+    return html.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+}
+
+std::vector<HtmlFrame> htmlFrames(std::string_view page)
 {
     std::vector<HtmlFrame> frames;
+    const std::string_view html = tracebackSection(page);
     if (html.size() > size_t(INT_MAX)) // libxml2 takes an int; the MIME reader's part limit is far below
         return frames;
     static const bool initialised = (xmlInitParser(), true); // once, before any thread parses
