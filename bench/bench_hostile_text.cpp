@@ -26,9 +26,10 @@ int main(int argc, char **argv)
         f.function = "view";
         f.lineno = i + 1;
         report.chain[0].frames.push_back(f);
-        html += "<li class=\"frame user\">\n<code class=\"fname\">/srv/shop/page_" + std::to_string(i)
-            + ".py</code>, line " + std::to_string(i + 1) + ", in view\n<ol start=\"" + std::to_string(i + 1)
-            + "\" class=\"context-line\"><li><pre>    x = compute(request, " + std::string(150, 'x') + ")</pre></li></ol>\n</li>\n";
+        html += "<li class=\"frame user\">\n<code class=\"fname\">/srv/shop/page_" + std::to_string(i) + ".py</code>, line " +
+                std::to_string(i + 1) + ", in view\n<ol start=\"" + std::to_string(i + 1) +
+                "\" class=\"context-line\"><li><pre>    x = compute(request, " + std::string(150, 'x') +
+                ")</pre></li></ol>\n</li>\n";
     }
     html += "</ul>";
     QElapsedTimer t;

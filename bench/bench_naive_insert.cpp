@@ -20,8 +20,9 @@ int main(int argc, char **argv)
     if (sqlite3_open(argv[2], &db) != SQLITE_OK)
         return 1;
     const auto start = std::chrono::steady_clock::now();
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE lines(id INTEGER PRIMARY KEY, body BLOB); BEGIN",
-                 nullptr, nullptr, nullptr);
+    sqlite3_exec(
+        db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE lines(id INTEGER PRIMARY KEY, body BLOB); BEGIN",
+        nullptr, nullptr, nullptr);
     sqlite3_stmt *st = nullptr;
     sqlite3_prepare_v2(db, "INSERT INTO lines(body) VALUES(?)", -1, &st, nullptr);
     std::ifstream in(argv[1], std::ios::binary);

@@ -55,8 +55,8 @@ bool buildDatabase(const QString &path, int64_t target, const QString &work)
     t.start();
     const QString seed = work + QStringLiteral("/seed.jsonl");
     if (QProcess::execute(QStringLiteral("/usr/bin/python3"),
-                          {QStringLiteral(ERRORDECK_BENCH_DIR "/gen_reports.py"), QStringLiteral(ERRORDECK_CORPUS "/records.jsonl"),
-                           QString::number(kSeedReports), seed}) != 0) {
+                          {QStringLiteral(ERRORDECK_BENCH_DIR "/gen_reports.py"),
+                           QStringLiteral(ERRORDECK_CORPUS "/records.jsonl"), QString::number(kSeedReports), seed}) != 0) {
         std::fprintf(stderr, "gen_reports.py failed\n");
         return false;
     }
@@ -85,10 +85,12 @@ bool buildDatabase(const QString &path, int64_t target, const QString &work)
             return false;
         }
     }
-    (void)c.exec("UPDATE issues SET count = (SELECT count(*) FROM reports r WHERE r.issue_id = issues.id AND r.hidden_by IS NULL),"
-                 " hidden_count = (SELECT count(*) FROM reports r WHERE r.issue_id = issues.id AND r.hidden_by IS NOT NULL),"
-                 " first_seen = (SELECT min(timestamp) FROM reports r WHERE r.issue_id = issues.id); ANALYZE;");
-    std::printf("database: %lld reports, %.0f MB, built in %.1f s\n", static_cast<long long>(*c.scalar("SELECT count(*) FROM reports")),
+    (void)c.exec(
+        "UPDATE issues SET count = (SELECT count(*) FROM reports r WHERE r.issue_id = issues.id AND r.hidden_by IS NULL),"
+        " hidden_count = (SELECT count(*) FROM reports r WHERE r.issue_id = issues.id AND r.hidden_by IS NOT NULL),"
+        " first_seen = (SELECT min(timestamp) FROM reports r WHERE r.issue_id = issues.id); ANALYZE;");
+    std::printf("database: %lld reports, %.0f MB, built in %.1f s\n",
+                static_cast<long long>(*c.scalar("SELECT count(*) FROM reports")),
                 double(QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size()) / 1e6, t.elapsed() / 1000.0);
     return true;
 }
@@ -131,8 +133,7 @@ void spin(int ms)
         QApplication::processEvents(QEventLoop::AllEvents, 5);
 }
 
-template <class Model>
-double timeToFirstRows(Model &model, QTableView &view)
+template <class Model> double timeToFirstRows(Model &model, QTableView &view)
 {
     QElapsedTimer t;
     t.start();
@@ -210,8 +211,9 @@ int main(int argc, char *argv[])
     countClock.start();
     while (!reports.isCountKnown() && countClock.elapsed() < 120000)
         QApplication::processEvents(QEventLoop::AllEvents, 5);
-    std::printf("first report rows shown after %.1f ms; first issue rows after %.1f ms; report COUNT known %.1f ms later (%d rows)\n",
-                firstReports, firstIssues, countClock.nsecsElapsed() / 1e6, reports.rowCount());
+    std::printf(
+        "first report rows shown after %.1f ms; first issue rows after %.1f ms; report COUNT known %.1f ms later (%d rows)\n",
+        firstReports, firstIssues, countClock.nsecsElapsed() / 1e6, reports.rowCount());
 
     StallMeter meter;
     QScrollBar *bar = reportView.verticalScrollBar();

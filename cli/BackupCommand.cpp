@@ -8,11 +8,12 @@ namespace ed::cli {
 int cmdBackup(Context &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "A copy of the database in one file, consistent even while an import or the app writes to it\n"
-        "(SQLite's VACUUM INTO: committed work only, no free pages). OUT must not exist yet."));
+    p.setApplicationDescription(
+        QStringLiteral("A copy of the database in one file, consistent even while an import or the app writes to it\n"
+                       "(SQLite's VACUUM INTO: committed work only, no free pages). OUT must not exist yet."));
     addCommonOptions(p);
-    p.addPositionalArgument(QStringLiteral("out"), QStringLiteral("The file to write, e.g. backup.sqlite3."), QStringLiteral("OUT"));
+    p.addPositionalArgument(QStringLiteral("out"), QStringLiteral("The file to write, e.g. backup.sqlite3."),
+                            QStringLiteral("OUT"));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
     const QStringList pos = p.positionalArguments();

@@ -50,10 +50,7 @@ void usage(QTextStream &o)
     o.flush();
 }
 
-bool isHelp(const QString &a)
-{
-    return a == QLatin1String("--help") || a == QLatin1String("-h");
-}
+bool isHelp(const QString &a) { return a == QLatin1String("--help") || a == QLatin1String("-h"); }
 
 } // namespace
 
@@ -81,8 +78,9 @@ int run(const QStringList &args)
             global << a << args[i + 1];
             ++i;
         } else {
-            ctx.err() << "errordeck-cli: " << (a == QLatin1String("--db") ? QStringLiteral("--db needs a database file")
-                                                                           : QStringLiteral("unknown option '%1' before the command").arg(a))
+            ctx.err() << "errordeck-cli: "
+                      << (a == QLatin1String("--db") ? QStringLiteral("--db needs a database file")
+                                                     : QStringLiteral("unknown option '%1' before the command").arg(a))
                       << " (see errordeck-cli --help)" << Qt::endl;
             return Fatal;
         }
@@ -114,8 +112,8 @@ int run(const QStringList &args)
     }
     ctx.command = name;
     const qsizetype endOfOptions = rest.indexOf(QStringLiteral("--"));
-    ctx.verbose = global.contains(QStringLiteral("--verbose"))
-        || rest.mid(0, endOfOptions < 0 ? rest.size() : endOfOptions).contains(QStringLiteral("--verbose"));
+    ctx.verbose = global.contains(QStringLiteral("--verbose")) ||
+                  rest.mid(0, endOfOptions < 0 ? rest.size() : endOfOptions).contains(QStringLiteral("--verbose"));
     applog::init(QStringLiteral("errordeck-cli"), ctx.verbose);
     // The sub-parser sees "errordeck-cli COMMAND" as its program name.
     QStringList sub = global + rest;

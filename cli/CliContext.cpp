@@ -20,8 +20,12 @@ QFile *openStdio(QFile &file, FILE *stream)
 } // namespace
 
 Context::Context()
-    : m_safeStdout(openStdio(m_stdout, stdout)), m_safeStderr(openStdio(m_stderr, stderr)), m_out(&m_safeStdout),
-      m_err(&m_safeStderr), m_rawOut(&m_stdout), m_rawErr(&m_stderr)
+    : m_safeStdout(openStdio(m_stdout, stdout)),
+      m_safeStderr(openStdio(m_stderr, stderr)),
+      m_out(&m_safeStdout),
+      m_err(&m_safeStderr),
+      m_rawOut(&m_stdout),
+      m_rawErr(&m_stderr)
 {
 }
 
@@ -96,7 +100,8 @@ void Context::printTable(const QStringList &header, const QList<QStringList> &ro
 
 void addCommonOptions(QCommandLineParser &p)
 {
-    p.addOption({QStringLiteral("db"), QStringLiteral("The database file, a path or file:PATH (default: $ERRORDECK_DB or the app-data folder)."),
+    p.addOption({QStringLiteral("db"),
+                 QStringLiteral("The database file, a path or file:PATH (default: $ERRORDECK_DB or the app-data folder)."),
                  QStringLiteral("path")});
     p.addOption({QStringLiteral("verbose"), QStringLiteral("More detail in the log, mirrored to stderr.")});
     p.addHelpOption();
@@ -112,8 +117,8 @@ int parseCommon(QCommandLineParser &p, const QStringList &args, Context &ctx)
     if (p.isSet(QStringLiteral("help"))) {
         // Qt names the program by its path as started: name it and the command instead.
         QString help = p.helpText();
-        const QString qtUsage = QCoreApplication::instance()
-            ? QStringLiteral("Usage: ") + QCoreApplication::arguments().value(0) : QStringLiteral("Usage: ");
+        const QString qtUsage = QCoreApplication::instance() ? QStringLiteral("Usage: ") + QCoreApplication::arguments().value(0)
+                                                             : QStringLiteral("Usage: ");
         if (help.startsWith(qtUsage))
             help = QStringLiteral("Usage: ") + who.trimmed() + help.mid(qtUsage.size());
         ctx.out() << help;

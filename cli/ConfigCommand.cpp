@@ -31,15 +31,16 @@ QJsonValue parseValue(const QString &text)
 int cmdConfig(Context &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Per-database settings, with Django's names where Django has them.\n"
-        "  config list                 every setting, its value and what it does\n"
-        "  config get NAME             the value, as JSON\n"
-        "  config set NAME JSON        e.g. config set ADMINS '[[\"Ops\", \"ops@example.com\"]]'\n"
-        "  config unset NAME           back to the default"));
+    p.setApplicationDescription(
+        QStringLiteral("Per-database settings, with Django's names where Django has them.\n"
+                       "  config list                 every setting, its value and what it does\n"
+                       "  config get NAME             the value, as JSON\n"
+                       "  config set NAME JSON        e.g. config set ADMINS '[[\"Ops\", \"ops@example.com\"]]'\n"
+                       "  config unset NAME           back to the default"));
     addCommonOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("JSON output for list.")});
-    p.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, get, set or unset"), QStringLiteral("ACTION [NAME [JSON]]"));
+    p.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, get, set or unset"),
+                            QStringLiteral("ACTION [NAME [JSON]]"));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
     const QStringList pos = p.positionalArguments();

@@ -35,7 +35,8 @@ int cmdImport(Context &ctx, const QStringList &args)
                                                "file-based backend files), and every such file in folders."));
     addCommonOptions(p);
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress on stderr.")});
-    p.addOption({QStringLiteral("no-resume"), QStringLiteral("Read files from their start even if an earlier import got further.")});
+    p.addOption(
+        {QStringLiteral("no-resume"), QStringLiteral("Read files from their start even if an earlier import got further.")});
     // Benchmarking aid only: stores text unscrubbed and unfiltered, to measure
     // what the filters cost. The database is marked so `rules apply` scrubs it.
     QCommandLineOption noFilters(QStringLiteral("no-filters"), QStringLiteral("Benchmarking aid: no scrubbing, no rules."));
@@ -139,10 +140,8 @@ int cmdImport(Context &ctx, const QStringList &args)
         const int64_t rest = int64_t(s.problems.size() > kShown ? s.problems.size() - kShown : 0) + s.moreProblems;
         if (rest > 0)
             o << "... and " << rest << " more problems\n";
-        ctx.out() << QStringLiteral("%1 stored, %2 skipped as duplicates, %3 rejected")
-                         .arg(s.stored)
-                         .arg(s.duplicates)
-                         .arg(s.rejected);
+        ctx.out()
+            << QStringLiteral("%1 stored, %2 skipped as duplicates, %3 rejected").arg(s.stored).arg(s.duplicates).arg(s.rejected);
         if (s.dropped)
             ctx.out() << QStringLiteral(", %1 dropped by rules").arg(s.dropped);
         if (s.hidden)
@@ -157,7 +156,8 @@ int cmdImport(Context &ctx, const QStringList &args)
             ctx.out() << QStringLiteral(", %1 regressions").arg(s.regressions);
         ctx.out() << ")\n";
         if (s.resumedLines)
-            ctx.out() << QStringLiteral("%1 lines were read by an earlier import and skipped (--no-resume reads them again)\n").arg(s.resumedLines);
+            ctx.out() << QStringLiteral("%1 lines were read by an earlier import and skipped (--no-resume reads them again)\n")
+                             .arg(s.resumedLines);
         if (!s.skippedFiles.isEmpty())
             ctx.out() << QStringLiteral("%1 files in folders were not reports and were skipped\n").arg(s.skippedFiles.size());
         if (s.cancelled)

@@ -87,7 +87,8 @@ int cmdList(Context &ctx, const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("List stored reports, newest first."));
     addCommonOptions(p);
-    p.addOption({QStringLiteral("query"), QStringLiteral("Search, e.g. 'level:error status:500 logger:django.request type:KeyError word'."),
+    p.addOption({QStringLiteral("query"),
+                 QStringLiteral("Search, e.g. 'level:error status:500 logger:django.request type:KeyError word'."),
                  QStringLiteral("Q")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("At most N reports (default 50; 0 for all)."), QStringLiteral("N"),
                  QStringLiteral("50")});
@@ -121,11 +122,14 @@ int cmdList(Context &ctx, const QStringList &args)
     }
     QList<QStringList> table;
     for (const ReportRow &r : *rows) {
-        table << QStringList{QString::number(r.id), shortTime(r.timestamp), levelName(r.level),
-                             r.statusCode ? QString::number(*r.statusCode) : QStringLiteral("-"),
-                             QString::number(r.issueId),
-                             elide(r.exceptionType.isEmpty() ? r.message : r.exceptionType + QStringLiteral(": ") + r.exceptionValue, 90)
-                                 + (r.hiddenBy.isEmpty() ? QString() : QStringLiteral("  [hidden: %1]").arg(r.hiddenBy))};
+        table << QStringList{
+            QString::number(r.id),
+            shortTime(r.timestamp),
+            levelName(r.level),
+            r.statusCode ? QString::number(*r.statusCode) : QStringLiteral("-"),
+            QString::number(r.issueId),
+            elide(r.exceptionType.isEmpty() ? r.message : r.exceptionType + QStringLiteral(": ") + r.exceptionValue, 90) +
+                (r.hiddenBy.isEmpty() ? QString() : QStringLiteral("  [hidden: %1]").arg(r.hiddenBy))};
     }
     ctx.printTable({QStringLiteral("ID"), QStringLiteral("TIME (UTC)"), QStringLiteral("LEVEL"), QStringLiteral("STATUS"),
                     QStringLiteral("ISSUE"), QStringLiteral("MESSAGE")},
@@ -184,7 +188,8 @@ int cmdShow(Context &ctx, const QStringList &args)
     const ReportRow &r = d->row;
     o << "Report " << r.id << "  (issue " << r.issueId << ")\n";
     o << "Time:      " << formatIsoTimestamp(r.timestamp) << "\n";
-    o << "Level:     " << levelName(r.level) << (r.logger.isEmpty() ? QString() : QStringLiteral("  logger ") + oneLine(r.logger)) << "\n";
+    o << "Level:     " << levelName(r.level) << (r.logger.isEmpty() ? QString() : QStringLiteral("  logger ") + oneLine(r.logger))
+      << "\n";
     if (r.statusCode)
         o << "Status:    " << *r.statusCode << "\n";
     if (!r.path.isEmpty())
@@ -197,8 +202,8 @@ int cmdShow(Context &ctx, const QStringList &args)
     // A message may have lines of its own (terminalSafe keeps them, out() replaces the rest).
     o << "Message:   " << r.message << "\n";
     if (!r.exceptionType.isEmpty())
-        o << "Exception: " << oneLine(r.exceptionType) << (r.exceptionValue.isEmpty() ? QString() : QStringLiteral(": ") + r.exceptionValue)
-          << "\n";
+        o << "Exception: " << oneLine(r.exceptionType)
+          << (r.exceptionValue.isEmpty() ? QString() : QStringLiteral(": ") + r.exceptionValue) << "\n";
     // The traceback as Django's error e-mail has it (the same renderer), the oldest cause first.
     if (d->report.raised())
         o << "\n" << djangoTracebackText(d->report);
@@ -246,7 +251,9 @@ int cmdIssues(Context &ctx, const QStringList &args)
     for (const IssueRow &i : *rows)
         table << QStringList{QString::number(i.id), QString::number(i.count), shortTime(i.lastSeen),
                              statusName(i.status) + (i.regression ? QStringLiteral("*") : QString()),
-                             elide(i.title, 70) + (i.culprit.isEmpty() ? QString() : QStringLiteral("  (") + elide(i.culprit, 40) + QLatin1Char(')'))};
+                             elide(i.title, 70) + (i.culprit.isEmpty()
+                                                       ? QString()
+                                                       : QStringLiteral("  (") + elide(i.culprit, 40) + QLatin1Char(')'))};
     ctx.printTable({QStringLiteral("ID"), QStringLiteral("COUNT"), QStringLiteral("LAST SEEN (UTC)"), QStringLiteral("STATUS"),
                     QStringLiteral("TITLE")},
                    table);
@@ -306,7 +313,8 @@ int cmdStats(Context &ctx, const QStringList &args)
         o << ' ' << c << ' ' << n;
     o << "\nTop loggers:\n";
     for (const auto &[l, n] : s->byLogger)
-        o << "  " << QString::number(n).rightJustified(8) << "  " << (l.isEmpty() ? QStringLiteral("(none)") : oneLine(l)) << "\n";
+        o << "  " << QString::number(n).rightJustified(8) << "  " << (l.isEmpty() ? QStringLiteral("(none)") : oneLine(l))
+          << "\n";
     o.flush();
     return Ok;
 }

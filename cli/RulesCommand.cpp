@@ -183,8 +183,8 @@ int test(Context &ctx, FilterSet &fs, const QCommandLineParser &p, const QString
     }
     // Django's messages for these statuses; the request as import would see it: scrubbed.
     std::string message = p.isSet(QStringLiteral("message")) ? p.value(QStringLiteral("message")).toStdString()
-        : status == 404 ? "Not Found: " + fullPath
-                        : (status >= 500 ? "Internal Server Error: " : "Bad Request: ") + fullPath;
+                          : status == 404                    ? "Not Found: " + fullPath
+                                          : (status >= 500 ? "Internal Server Error: " : "Bad Request: ") + fullPath;
     for (std::string *s : {&fullPath, &referer, &agent, &message})
         fs.scrubText(*s);
     RecordFacts f;
@@ -199,26 +199,26 @@ int test(Context &ctx, FilterSet &fs, const QCommandLineParser &p, const QString
     f.referer = referer;
     f.userAgent = agent;
     const FilterDecision d = fs.decide(f);
-    const QString verdict = d.verdict == Verdict::Keep ? QStringLiteral("keep")
-        : d.verdict == Verdict::Hide                  ? QStringLiteral("hide")
-                                                      : QStringLiteral("drop");
+    const QString verdict = d.verdict == Verdict::Keep   ? QStringLiteral("keep")
+                            : d.verdict == Verdict::Hide ? QStringLiteral("hide")
+                                                         : QStringLiteral("drop");
     if (p.isSet(QStringLiteral("json"))) {
-        ctx.printJson(QJsonDocument(QJsonObject{
-            {QStringLiteral("verdict"), verdict},
-            {QStringLiteral("rule"), d.rule.isEmpty() ? QJsonValue() : QJsonValue(d.rule)},
-            {QStringLiteral("undecided"), d.undecided.isEmpty() ? QJsonValue() : QJsonValue(d.undecided)},
-            {QStringLiteral("full_path"), QString::fromStdString(fullPath)},
-            {QStringLiteral("host"), QString::fromStdString(host)},
-            {QStringLiteral("referer"), QString::fromStdString(referer)},
-            {QStringLiteral("internal"), NotFoundRules::isInternal(host, referer)}}));
+        ctx.printJson(QJsonDocument(
+            QJsonObject{{QStringLiteral("verdict"), verdict},
+                        {QStringLiteral("rule"), d.rule.isEmpty() ? QJsonValue() : QJsonValue(d.rule)},
+                        {QStringLiteral("undecided"), d.undecided.isEmpty() ? QJsonValue() : QJsonValue(d.undecided)},
+                        {QStringLiteral("full_path"), QString::fromStdString(fullPath)},
+                        {QStringLiteral("host"), QString::fromStdString(host)},
+                        {QStringLiteral("referer"), QString::fromStdString(referer)},
+                        {QStringLiteral("internal"), NotFoundRules::isInternal(host, referer)}}));
         return Ok;
     }
     ctx.out() << "verdict: " << verdict << '\n';
     if (d.verdict == Verdict::Keep)
-        ctx.out() << (status == 404 ? "rule:    none (Django would mail MANAGERS about this broken "
-                                      + QString::fromLatin1(NotFoundRules::isInternal(host, referer) ? "INTERNAL " : "")
-                                      + "link)\n"
-                                    : QStringLiteral("rule:    none\n"));
+        ctx.out() << (status == 404
+                          ? "rule:    none (Django would mail MANAGERS about this broken " +
+                                QString::fromLatin1(NotFoundRules::isInternal(host, referer) ? "INTERNAL " : "") + "link)\n"
+                          : QStringLiteral("rule:    none\n"));
     else
         ctx.out() << "rule:    " << d.rule << '\n';
     if (!d.undecided.isEmpty())
@@ -249,16 +249,16 @@ int apply(Context &ctx, Database &db, const FilterSet &fs, const QCommandLinePar
     for (const QString &w : fs.undecided())
         ctx.err() << "errordeck-cli rules apply: warning: " << w << Qt::endl;
     if (p.isSet(QStringLiteral("json"))) {
-        ctx.printJson(QJsonDocument(QJsonObject{
-            {QStringLiteral("reports"), qint64(s->reports)},
-            {QStringLiteral("hidden"), qint64(s->hidden)},
-            {QStringLiteral("newly_hidden"), qint64(s->newlyHidden)},
-            {QStringLiteral("newly_shown"), qint64(s->newlyShown)},
-            {QStringLiteral("relabelled"), qint64(s->relabelled)},
-            {QStringLiteral("rescrubbed"), s->scrubbed ? QJsonValue(qint64(s->rescrubbed)) : QJsonValue()},
-            {QStringLiteral("parts_removed"), qint64(s->partsRemoved)},
-            {QStringLiteral("failed"), qint64(s->failed)},
-            {QStringLiteral("checkpoint"), s->checkpoint.isEmpty() ? QJsonValue() : QJsonValue(s->checkpoint)}}));
+        ctx.printJson(QJsonDocument(
+            QJsonObject{{QStringLiteral("reports"), qint64(s->reports)},
+                        {QStringLiteral("hidden"), qint64(s->hidden)},
+                        {QStringLiteral("newly_hidden"), qint64(s->newlyHidden)},
+                        {QStringLiteral("newly_shown"), qint64(s->newlyShown)},
+                        {QStringLiteral("relabelled"), qint64(s->relabelled)},
+                        {QStringLiteral("rescrubbed"), s->scrubbed ? QJsonValue(qint64(s->rescrubbed)) : QJsonValue()},
+                        {QStringLiteral("parts_removed"), qint64(s->partsRemoved)},
+                        {QStringLiteral("failed"), qint64(s->failed)},
+                        {QStringLiteral("checkpoint"), s->checkpoint.isEmpty() ? QJsonValue() : QJsonValue(s->checkpoint)}}));
     } else {
         ctx.out() << QStringLiteral("%1 reports: %2 hidden (%3 newly hidden, %4 shown again, %5 by another rule)\n")
                          .arg(s->reports)
@@ -303,12 +303,16 @@ int cmdRules(Context &ctx, const QStringList &args)
     p.addOption({QStringLiteral("drop"), QStringLiteral("add: never store matching reports.")});
     p.addOption({QStringLiteral("below"), QStringLiteral("add: records under this level."), QStringLiteral("LEVEL")});
     p.addOption({QStringLiteral("logger"), QStringLiteral("add, test: a logger (and its children)."), QStringLiteral("NAME")});
-    p.addOption({QStringLiteral("exception"), QStringLiteral("add, test: an exception type anywhere in the chain."), QStringLiteral("TYPE")});
-    p.addOption({QStringLiteral("message"), QStringLiteral("add: a regex searched in the message; test: the message."), QStringLiteral("TEXT")});
-    p.addOption({QStringLiteral("status"), QStringLiteral("add: a status or range; test: the status (default 404)."), QStringLiteral("STATUS")});
+    p.addOption({QStringLiteral("exception"), QStringLiteral("add, test: an exception type anywhere in the chain."),
+                 QStringLiteral("TYPE")});
+    p.addOption({QStringLiteral("message"), QStringLiteral("add: a regex searched in the message; test: the message."),
+                 QStringLiteral("TEXT")});
+    p.addOption({QStringLiteral("status"), QStringLiteral("add: a status or range; test: the status (default 404)."),
+                 QStringLiteral("STATUS")});
     p.addOption({QStringLiteral("level"), QStringLiteral("test: the record's level."), QStringLiteral("LEVEL")});
     p.addOption({QStringLiteral("referer"), QStringLiteral("test: the Referer header."), QStringLiteral("URL")});
-    p.addOption({QStringLiteral("host"), QStringLiteral("test: the request's host (default: the URL's)."), QStringLiteral("HOST")});
+    p.addOption(
+        {QStringLiteral("host"), QStringLiteral("test: the request's host (default: the URL's)."), QStringLiteral("HOST")});
     p.addOption({QStringLiteral("user-agent"), QStringLiteral("test: the User-Agent header."), QStringLiteral("UA")});
     p.addOption({QStringLiteral("rescrub"), QStringLiteral("apply: scrub every stored report again.")});
     p.addOption({QStringLiteral("django"), QStringLiteral("export: as Python for a Django project.")});
@@ -330,7 +334,8 @@ int cmdRules(Context &ctx, const QStringList &args)
             return Fatal;
         }
         RuleStore store(*db);
-        auto r = action == QLatin1String("remove") ? store.remove(pos[1]) : store.setEnabled(pos[1], action == QLatin1String("enable"));
+        auto r = action == QLatin1String("remove") ? store.remove(pos[1])
+                                                   : store.setEnabled(pos[1], action == QLatin1String("enable"));
         if (!r) {
             ctx.err() << "errordeck-cli rules " << action << ": " << r.error() << Qt::endl;
             return Fatal;

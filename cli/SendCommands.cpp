@@ -24,8 +24,8 @@ int report(Context &ctx, const Result<SendResult> &r)
     }
     const SendLogEntry &e = r->entry;
     if (r->ok()) {
-        ctx.out() << "Sent \"" << e.subject << "\" to " << e.recipients.join(QStringLiteral(", ")) << " via " << e.backend
-                  << ' ' << e.destination;
+        ctx.out() << "Sent \"" << e.subject << "\" to " << e.recipients.join(QStringLiteral(", ")) << " via " << e.backend << ' '
+                  << e.destination;
         if (!e.reply.isEmpty())
             ctx.out() << ": " << e.reply;
         ctx.out() << " (send log #" << e.id << ")" << Qt::endl;
@@ -65,27 +65,26 @@ bool parseId(Context &ctx, const QString &text, const char *what, int64_t &id)
     return true;
 }
 
-QString isoTime(int64_t ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs);
-}
+QString isoTime(int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs); }
 
 } // namespace
 
 int cmdSend(Context &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "E-mail a report as Django would have: AdminEmailHandler's message to ADMINS, or with --managers\n"
-        "BrokenLinkEmailsMiddleware's message for a 404 to MANAGERS. Uses EMAIL_BACKEND and the EMAIL_*\n"
-        "settings (errordeck-cli config list); the SMTP password comes from $ERRORDECK_EMAIL_PASSWORD or\n"
-        "the system keychain (service \"ErrorDeck\", key \"smtp:USER@HOST\")."));
+    p.setApplicationDescription(
+        QStringLiteral("E-mail a report as Django would have: AdminEmailHandler's message to ADMINS, or with --managers\n"
+                       "BrokenLinkEmailsMiddleware's message for a 404 to MANAGERS. Uses EMAIL_BACKEND and the EMAIL_*\n"
+                       "settings (errordeck-cli config list); the SMTP password comes from $ERRORDECK_EMAIL_PASSWORD or\n"
+                       "the system keychain (service \"ErrorDeck\", key \"smtp:USER@HOST\")."));
     addCommonOptions(p);
-    p.addOption({QStringLiteral("to"), QStringLiteral("Send to this address instead of ADMINS/MANAGERS (repeatable)."), QStringLiteral("addr")});
+    p.addOption({QStringLiteral("to"), QStringLiteral("Send to this address instead of ADMINS/MANAGERS (repeatable)."),
+                 QStringLiteral("addr")});
     p.addOption({QStringLiteral("managers"), QStringLiteral("To MANAGERS; for a 404, the broken-link message.")});
     p.addOption({QStringLiteral("issue"), QStringLiteral("ID is an issue: send its latest report.")});
     p.addOption({QStringLiteral("preview"), QStringLiteral("Print the message instead of sending it.")});
-    p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The report (or with --issue, the issue)."), QStringLiteral("ID"));
+    p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The report (or with --issue, the issue)."),
+                            QStringLiteral("ID"));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
     if (p.positionalArguments().size() != 1) {
@@ -125,9 +124,9 @@ int cmdSend(Context &ctx, const QStringList &args)
 int cmdResend(Context &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Send a logged message again (same content, new Message-ID and Date) to the same recipients,\n"
-        "through the current EMAIL_* settings. See errordeck-cli sendlog for the ids."));
+    p.setApplicationDescription(
+        QStringLiteral("Send a logged message again (same content, new Message-ID and Date) to the same recipients,\n"
+                       "through the current EMAIL_* settings. See errordeck-cli sendlog for the ids."));
     addCommonOptions(p);
     p.addOption({QStringLiteral("report"), QStringLiteral("ID is a report: resend its last logged message.")});
     p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The send log entry."), QStringLiteral("LOG_ID"));
@@ -152,9 +151,9 @@ int cmdResend(Context &ctx, const QStringList &args)
 int cmdTestEmail(Context &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Send a test message through the current EMAIL_* settings (like Django's sendtestemail),\n"
-        "to the given addresses or else to ADMINS."));
+    p.setApplicationDescription(
+        QStringLiteral("Send a test message through the current EMAIL_* settings (like Django's sendtestemail),\n"
+                       "to the given addresses or else to ADMINS."));
     addCommonOptions(p);
     p.addOption({QStringLiteral("to"), QStringLiteral("Recipient (repeatable); default ADMINS."), QStringLiteral("addr")});
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
@@ -175,7 +174,8 @@ int cmdSendLog(Context &ctx, const QStringList &args)
     addCommonOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("JSON output, with the SMTP transcript.")});
     p.addOption({QStringLiteral("report"), QStringLiteral("Only this report's."), QStringLiteral("id")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N entries (default 50; 0 for all)."), QStringLiteral("n"), QStringLiteral("50")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N entries (default 50; 0 for all)."), QStringLiteral("n"),
+                 QStringLiteral("50")});
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
     int64_t limit = 0, reportId = 0;
@@ -224,12 +224,13 @@ int cmdSendLog(Context &ctx, const QStringList &args)
         QString subject = e.subject;
         if (subject.size() > 60)
             subject = subject.left(59) + QChar(0x2026);
-        rows << QStringList{QString::number(e.id),
-                            QDateTime::fromMSecsSinceEpoch(e.createdAt, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
-                            e.reportId ? QString::number(e.reportId) : QStringLiteral("-"),
-                            outcomeName(e.outcome),
-                            e.recipients.join(u','),
-                            subject + (e.outcome == SendOutcome::Sent ? QString() : QStringLiteral("  [%1]").arg(e.error))};
+        rows << QStringList{
+            QString::number(e.id),
+            QDateTime::fromMSecsSinceEpoch(e.createdAt, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+            e.reportId ? QString::number(e.reportId) : QStringLiteral("-"),
+            outcomeName(e.outcome),
+            e.recipients.join(u','),
+            subject + (e.outcome == SendOutcome::Sent ? QString() : QStringLiteral("  [%1]").arg(e.error))};
     }
     ctx.printTable({QStringLiteral("ID"), QStringLiteral("TIME (UTC)"), QStringLiteral("REPORT"), QStringLiteral("OUTCOME"),
                     QStringLiteral("TO"), QStringLiteral("SUBJECT")},

@@ -8,10 +8,7 @@ namespace {
 // The embeddings, overrides and isolates that can make a terminal show text in
 // another order than it is stored ("Trojan Source"); the plain direction marks
 // of right-to-left text are left alone.
-bool isBidiControl(char16_t c)
-{
-    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
-}
+bool isBidiControl(char16_t c) { return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069); }
 
 QString replaceControls(QStringView s, bool keepLayout)
 {

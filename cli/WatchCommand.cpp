@@ -48,7 +48,7 @@ QString countsLine(const WatchBatch &b)
         names << oneLine(QFileInfo(f).fileName());
     if (!names.isEmpty())
         line += QStringLiteral("  (%1)").arg(names.size() <= 3 ? names.join(QStringLiteral(", "))
-                                                                : QStringLiteral("%1 files").arg(names.size()));
+                                                               : QStringLiteral("%1 files").arg(names.size()));
     return line;
 }
 
@@ -144,11 +144,9 @@ int cmdWatch(Context &ctx, const QStringList &args)
         ctx.out().flush();
         ctx.err().flush();
     });
-    QObject::connect(&watcher, &FolderWatcher::error, &watcher, [&ctx](const QString &message) {
-        ctx.err() << "errordeck-cli watch: " << message << Qt::endl;
-    });
-    ctx.err() << "watching " << folders.join(QStringLiteral(", ")) << " into " << dbPath
-              << " (Ctrl+C to stop)" << Qt::endl;
+    QObject::connect(&watcher, &FolderWatcher::error, &watcher,
+                     [&ctx](const QString &message) { ctx.err() << "errordeck-cli watch: " << message << Qt::endl; });
+    ctx.err() << "watching " << folders.join(QStringLiteral(", ")) << " into " << dbPath << " (Ctrl+C to stop)" << Qt::endl;
     applog::info(QStringLiteral("watch into %1: %2").arg(dbPath, folders.join(QStringLiteral(", "))));
     watcher.start();
     QCoreApplication::exec();
@@ -156,8 +154,7 @@ int cmdWatch(Context &ctx, const QStringList &args)
         // The worker is stuck past the record it was at (a lock held elsewhere, a
         // huge line): a stop is still a stop. What was committed stays; the
         // batch in progress is rolled back by SQLite and read again next time.
-        ctx.err() << "stopped without waiting for the import in progress; the next watch or import reads it again"
-                  << Qt::endl;
+        ctx.err() << "stopped without waiting for the import in progress; the next watch or import reads it again" << Qt::endl;
         ctx.out().flush();
         applog::warn(QStringLiteral("watch stopped while an import was in progress"));
         std::_Exit(problems > 0 ? Partial : Ok);

@@ -15,7 +15,7 @@ namespace ed {
 class KeychainPasswords final : public PasswordSource {
 public:
     // Gives up after `timeoutMs` (a keychain that never answers).
-    explicit KeychainPasswords(int timeoutMs = 15000) : m_timeoutMs(timeoutMs) {}
+    explicit KeychainPasswords(int timeoutMs = 15000) : m_timeoutMs(timeoutMs) { }
 
     Result<QString> smtpPassword(const QString &user, const QString &host) const override;
 
@@ -23,8 +23,7 @@ public:
     // thread when the keychain answers (never, once `context` is gone). A
     // failed read is ErrorKind::NotFound when no password is stored; the
     // message is the keychain's own reason.
-    static void readLater(const QString &user, const QString &host, QObject *context,
-                          std::function<void(Result<QString>)> done);
+    static void readLater(const QString &user, const QString &host, QObject *context, std::function<void(Result<QString>)> done);
     // Keeps `password` for user@host; an empty one forgets it (forgetting a
     // password that is not there succeeds).
     static void storeLater(const QString &user, const QString &host, const QString &password, QObject *context,

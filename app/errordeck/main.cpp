@@ -28,7 +28,8 @@ int main(int argc, char *argv[])
     p.addVersionOption();
     p.addOption({QStringLiteral("db"), QApplication::translate("main", "The database file."), QStringLiteral("path")});
     p.addOption({QStringLiteral("verbose"), QApplication::translate("main", "More detail in the log.")});
-    p.addPositionalArgument(QStringLiteral("files"), QApplication::translate("main", "Report files or folders to import."), QStringLiteral("[files...]"));
+    p.addPositionalArgument(QStringLiteral("files"), QApplication::translate("main", "Report files or folders to import."),
+                            QStringLiteral("[files...]"));
     p.process(app);
     ed::applog::init(QStringLiteral("errordeck"), p.isSet(QStringLiteral("verbose")));
 

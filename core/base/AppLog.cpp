@@ -34,13 +34,11 @@ void init(const QString &program, bool verbose)
     // file (also a new one after rotation) is made 0600 before spdlog opens it,
     // so that no one can open it in between; older logs are tightened too.
     spdlog::file_event_handlers ownerOnly;
-    ownerOnly.before_open = [](const spdlog::filename_t &file) {
-        (void)createPrivateFile(QString::fromStdString(file));
-    };
+    ownerOnly.before_open = [](const spdlog::filename_t &file) { (void)createPrivateFile(QString::fromStdString(file)); };
     ownerOnly.after_open = [](const spdlog::filename_t &, std::FILE *f) { (void)::fchmod(::fileno(f), 0600); };
     try {
-        sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(), 5 * 1024 * 1024, 3,
-                                                                               false, ownerOnly));
+        sinks.push_back(
+            std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(), 5 * 1024 * 1024, 3, false, ownerOnly));
     } catch (const spdlog::spdlog_ex &) {
         // An unwritable app-data folder must not stop the program; stderr still works.
     }

@@ -9,10 +9,7 @@ namespace {
 
 // PCRE2 reads "(*LIMIT_MATCH=n)" at the start of a pattern as a lower match
 // limit for every search with it; QRegularExpression has no setter for it.
-QString bounded(const QString &pattern)
-{
-    return QStringLiteral("(*LIMIT_MATCH=%1)").arg(BoundedRegex::kMatchLimit) + pattern;
-}
+QString bounded(const QString &pattern) { return QStringLiteral("(*LIMIT_MATCH=%1)").arg(BoundedRegex::kMatchLimit) + pattern; }
 
 } // namespace
 
@@ -81,7 +78,8 @@ QString userPatternWarning(const QString &pattern, QRegularExpression::PatternOp
                 return QStringLiteral("'%1' backtracks past the regex match limit on a short test string (\"%2\" "
                                       "40 times, then \"%3\"): texts like it will be masked whole (scrubbing) or kept "
                                       "visible and flagged (rules)")
-                    .arg(pattern, QString(c), end.isPrint() ? QString(end) : QStringLiteral("U+%1").arg(end.unicode(), 4, 16, QLatin1Char('0')));
+                    .arg(pattern, QString(c),
+                         end.isPrint() ? QString(end) : QStringLiteral("U+%1").arg(end.unicode(), 4, 16, QLatin1Char('0')));
         }
     }
     return {};

@@ -19,7 +19,7 @@ public:
     struct Found {
         Outcome outcome = Outcome::NoMatch;
         qsizetype begin = -1, end = -1; // the group asked for (-1 when it took no part), for Match
-        qsizetype matchEnd = -1;        // where the whole match ends: the next search starts there
+        qsizetype matchEnd = -1; // where the whole match ends: the next search starts there
     };
 
     // PCRE2's match limit for one search: a few milliseconds of backtracking.
@@ -28,8 +28,7 @@ public:
 
     BoundedRegex() = default;
     // `what` names the pattern in the error ("ERRORDECK_SENSITIVE_VALUES", "rule 'x'").
-    static Result<BoundedRegex> compile(const QString &pattern, QRegularExpression::PatternOptions options,
-                                        const QString &what);
+    static Result<BoundedRegex> compile(const QString &pattern, QRegularExpression::PatternOptions options, const QString &what);
 
     bool isNull() const { return m_pattern.isEmpty(); }
     const QString &pattern() const { return m_pattern; }

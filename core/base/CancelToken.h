@@ -23,8 +23,7 @@ public:
 
     // Runs `f` under the token's lock unless cancelled: a worker posting a
     // result this way cannot race a cancel() that the receiver's destruction makes.
-    template <typename F>
-    bool unlessCancelled(F &&f)
+    template <typename F> bool unlessCancelled(F &&f)
     {
         QMutexLocker lock(&m_mutex);
         if (isCancelled())

@@ -4,7 +4,7 @@
 
 namespace ed {
 
-Compressor::Compressor(int level) : m_ctx(ZSTD_createCCtx()), m_level(level) {}
+Compressor::Compressor(int level) : m_ctx(ZSTD_createCCtx()), m_level(level) { }
 
 Compressor::~Compressor() { ZSTD_freeCCtx(m_ctx); }
 

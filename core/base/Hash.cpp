@@ -14,10 +14,7 @@ Hash128 hash128(std::string_view data)
     return out;
 }
 
-QByteArray toBytes(const Hash128 &h)
-{
-    return QByteArray(reinterpret_cast<const char *>(h.data()), int(h.size()));
-}
+QByteArray toBytes(const Hash128 &h) { return QByteArray(reinterpret_cast<const char *>(h.data()), int(h.size())); }
 
 std::string toHex(const Hash128 &h)
 {
@@ -35,9 +32,12 @@ bool fromHex(std::string_view hex, Hash128 &out)
     if (hex.size() != 32)
         return false;
     auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
         return -1;
     };
     for (size_t i = 0; i < 16; ++i) {

@@ -18,11 +18,16 @@ std::optional<int> parseLevel(std::string_view text)
 {
     std::string up(text);
     std::transform(up.begin(), up.end(), up.begin(), [](unsigned char c) { return char(std::toupper(c)); });
-    if (up == "DEBUG") return level::Debug;
-    if (up == "INFO") return level::Info;
-    if (up == "WARNING" || up == "WARN") return level::Warning;
-    if (up == "ERROR") return level::Error;
-    if (up == "CRITICAL" || up == "FATAL") return level::Critical;
+    if (up == "DEBUG")
+        return level::Debug;
+    if (up == "INFO")
+        return level::Info;
+    if (up == "WARNING" || up == "WARN")
+        return level::Warning;
+    if (up == "ERROR")
+        return level::Error;
+    if (up == "CRITICAL" || up == "FATAL")
+        return level::Critical;
     long long n = 0;
     auto [ptr, ec] = std::from_chars(up.data(), up.data() + up.size(), n);
     if (ec == std::errc() && ptr == up.data() + up.size() && !up.empty())

@@ -10,13 +10,13 @@ namespace ed {
 // What went wrong, for callers that act on it (retry when busy, stay quiet
 // when interrupted, say "not found") instead of reading the message text.
 enum class ErrorKind {
-    Failed,       // anything not named below
+    Failed, // anything not named below
     InvalidInput, // the user's file, query, setting or request is malformed
-    NotFound,     // no such report, issue, file or row
-    Corrupt,      // a stored file or database is damaged or is not ours
-    Busy,         // another process holds the lock; trying again may work
-    Io,           // reading or writing failed: disk full, permissions, a dead server
-    Interrupted,  // cancelled on purpose (sqlite3_interrupt, a cancel token)
+    NotFound, // no such report, issue, file or row
+    Corrupt, // a stored file or database is damaged or is not ours
+    Busy, // another process holds the lock; trying again may work
+    Io, // reading or writing failed: disk full, permissions, a dead server
+    Interrupted, // cancelled on purpose (sqlite3_interrupt, a cancel token)
 };
 
 struct Error {
@@ -25,11 +25,10 @@ struct Error {
 };
 
 // A minimal std::expected stand-in (C++20 has none): either a value or an Error.
-template <typename T>
-class [[nodiscard]] Result {
+template <typename T> class [[nodiscard]] Result {
 public:
-    Result(T value) : m_data(std::move(value)) {}
-    Result(Error error) : m_data(std::move(error)) {}
+    Result(T value) : m_data(std::move(value)) { }
+    Result(Error error) : m_data(std::move(error)) { }
 
     bool ok() const { return std::holds_alternative<T>(m_data); }
     explicit operator bool() const { return ok(); }
@@ -48,11 +47,10 @@ private:
     std::variant<T, Error> m_data;
 };
 
-template <>
-class [[nodiscard]] Result<void> {
+template <> class [[nodiscard]] Result<void> {
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)) {}
+    Result(Error error) : m_error(std::move(error)) { }
     bool ok() const { return !m_error; }
     explicit operator bool() const { return ok(); }
     const QString &error() const { return m_error->message; }

@@ -46,7 +46,8 @@ void checkNotUiThread(std::string_view what)
 #ifdef ERRORDECK_ASSERT_THREADS
     if (t_allowDepth > 0 || !isUiThread())
         return;
-    const QString message = QStringLiteral("SQLite on the UI thread: %1").arg(QString::fromUtf8(what.data(), qsizetype(std::min<size_t>(what.size(), 200))));
+    const QString message = QStringLiteral("SQLite on the UI thread: %1")
+                                .arg(QString::fromUtf8(what.data(), qsizetype(std::min<size_t>(what.size(), 200))));
     ViolationHandler h;
     {
         QMutexLocker lock(&handlerMutex());

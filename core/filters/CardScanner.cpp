@@ -66,8 +66,8 @@ void cardNumbers(std::string_view s, std::vector<Span> &out)
         const size_t runEnd = j;
         // "=20" / "=09" (a quoted-printable space or tab) glued to the digits:
         // the first group also starts two digits later.
-        if (i > 0 && s[i - 1] == '=' && count < 24 && groups[0].end - groups[0].begin > 2
-            && (s.substr(i, 2) == "20" || s.substr(i, 2) == "09")) {
+        if (i > 0 && s[i - 1] == '=' && count < 24 && groups[0].end - groups[0].begin > 2 &&
+            (s.substr(i, 2) == "20" || s.substr(i, 2) == "09")) {
             std::copy_backward(groups, groups + count, groups + count + 1);
             groups[0].end = i + 2;
             groups[1].begin = i + 2;

@@ -11,8 +11,8 @@ bool sameType(std::string_view a, std::string_view b)
     if (a == b)
         return true;
     auto endsWithDotted = [](std::string_view longer, std::string_view shorter) {
-        return longer.size() > shorter.size() && longer.substr(longer.size() - shorter.size()) == shorter
-            && longer[longer.size() - shorter.size() - 1] == '.';
+        return longer.size() > shorter.size() && longer.substr(longer.size() - shorter.size()) == shorter &&
+               longer[longer.size() - shorter.size() - 1] == '.';
     };
     return endsWithDotted(a, b) || endsWithDotted(b, a);
 }
@@ -69,8 +69,8 @@ BoundedRegex::Outcome CompiledRule::test(const RecordFacts &f) const
     if (!m_logger.empty()) {
         // Python's logger hierarchy: "django.security" covers "django.security.csrf".
         const std::string_view l = f.logger;
-        if (!(l == m_logger || (l.size() > m_logger.size() && l.substr(0, m_logger.size()) == m_logger
-                                && l[m_logger.size()] == '.')))
+        if (!(l == m_logger ||
+              (l.size() > m_logger.size() && l.substr(0, m_logger.size()) == m_logger && l[m_logger.size()] == '.')))
             return Outcome::NoMatch;
     }
     if (!m_type.empty()) {

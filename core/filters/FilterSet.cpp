@@ -52,17 +52,17 @@ Result<std::unique_ptr<FilterSet>> FilterSet::create(const Settings &settings)
 
 FilterSet::FilterSet(Settings settings, std::unique_ptr<SecretScrubber> scrubber, NotFoundRules notFound,
                      std::vector<CompiledRule> drops, std::vector<CompiledRule> hides)
-    : m_settings(std::move(settings)), m_scrubber(std::move(scrubber)), m_notFound(std::move(notFound)),
-      m_drop(std::move(drops)), m_hide(std::move(hides))
+    : m_settings(std::move(settings)),
+      m_scrubber(std::move(scrubber)),
+      m_notFound(std::move(notFound)),
+      m_drop(std::move(drops)),
+      m_hide(std::move(hides))
 {
 }
 
 FilterSet::~FilterSet() = default;
 
-bool FilterSet::isSensitiveKey(ScrubZone zone, std::string_view key) const
-{
-    return m_scrubber->isSensitiveKey(zone, key);
-}
+bool FilterSet::isSensitiveKey(ScrubZone zone, std::string_view key) const { return m_scrubber->isSensitiveKey(zone, key); }
 
 bool FilterSet::scrubText(std::string &text) const { return m_scrubber->scrubText(text); }
 
@@ -105,7 +105,9 @@ QStringList FilterSet::undecided() const
     QStringList out;
     for (auto it = m_undecidedRules.cbegin(); it != m_undecidedRules.cend(); ++it)
         out << QStringLiteral("rule '%1': its message regex passed the regex match limit on %2 report(s); "
-                              "they were kept visible").arg(it.key()).arg(it.value());
+                              "they were kept visible")
+                   .arg(it.key())
+                   .arg(it.value());
     return out + m_scrubber->undecidedPatterns();
 }
 

@@ -7,8 +7,7 @@ namespace {
 
 bool isSchemeChar(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-'
-        || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
 }
 
 std::string lower(std::string_view s)
@@ -39,9 +38,8 @@ SplitUrl urlSplit(std::string_view in)
 
     std::string_view rest(url);
     const size_t colon = rest.find(':');
-    if (colon != std::string_view::npos && colon > 0 && static_cast<unsigned char>(rest[0]) < 0x80
-        && ((rest[0] | 0x20) >= 'a' && (rest[0] | 0x20) <= 'z')
-        && std::all_of(rest.begin(), rest.begin() + colon, isSchemeChar)) {
+    if (colon != std::string_view::npos && colon > 0 && static_cast<unsigned char>(rest[0]) < 0x80 &&
+        ((rest[0] | 0x20) >= 'a' && (rest[0] | 0x20) <= 'z') && std::all_of(rest.begin(), rest.begin() + colon, isSchemeChar)) {
         r.scheme = lower(rest.substr(0, colon));
         rest.remove_prefix(colon + 1);
     }
@@ -114,7 +112,8 @@ Result<NotFoundRules> NotFoundRules::compile(const NotFoundSettings &settings)
     for (const QString &p : settings.ignorableUrls) {
         QRegularExpression re = pythonRegex(p);
         if (!re.isValid())
-            return Error{QStringLiteral("IGNORABLE_404_URLS: '%1' is not a valid regular expression: %2").arg(p, re.errorString())};
+            return Error{
+                QStringLiteral("IGNORABLE_404_URLS: '%1' is not a valid regular expression: %2").arg(p, re.errorString())};
         re.optimize();
         r.m_patterns.push_back(std::move(re));
     }
@@ -146,8 +145,8 @@ QString NotFoundRules::ignoredBy(std::string_view fullPath, std::string_view hos
     // Django's checks, in Django's order.
     if (referer.empty())
         return QStringLiteral("404: no referer");
-    if (m_settings.appendSlash && !fullPath.empty() && fullPath.back() == '/'
-        && referer == fullPath.substr(0, fullPath.size() - 1))
+    if (m_settings.appendSlash && !fullPath.empty() && fullPath.back() == '/' &&
+        referer == fullPath.substr(0, fullPath.size() - 1))
         return QStringLiteral("404: APPEND_SLASH redirect (referer is the URL without its slash)");
     if (!isInternal(host, referer) && referer.find('?') != std::string_view::npos)
         return QStringLiteral("404: external referer with a query (search engine)");

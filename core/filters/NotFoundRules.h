@@ -18,7 +18,7 @@ namespace ed {
 
 struct NotFoundSettings {
     QStringList ignorableUrls; // IGNORABLE_404_URLS
-    bool appendSlash = true;   // APPEND_SLASH
+    bool appendSlash = true; // APPEND_SLASH
     bool hideCrawlers = false; // ERRORDECK_HIDE_CRAWLER_404S
     QStringList crawlerAgents; // ERRORDECK_CRAWLER_AGENTS (substrings, case-insensitive)
     QStringList hiddenPrefixes; // ERRORDECK_HIDDEN_404_PREFIXES

@@ -106,8 +106,8 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
             continue;
         }
 
-        bool changed = !plain.transform(text, false, asStored) || asStored.body != rec.body
-            || asStored.newParts.size() != rec.newParts.size();
+        bool changed = !plain.transform(text, false, asStored) || asStored.body != rec.body ||
+                       asStored.newParts.size() != rec.newParts.size();
         for (size_t i = 0; !changed && i < rec.newParts.size(); ++i)
             changed = rec.newParts[i].hash != asStored.newParts[i].hash;
         std::optional<std::string> raw = stored.raw(id);

@@ -32,18 +32,18 @@ struct ApplyOptions {
 };
 
 struct ApplySummary {
-    int64_t reports = 0;      // looked at
-    int64_t hidden = 0;       // hidden after applying
-    int64_t newlyHidden = 0;  // visible before, hidden now
-    int64_t newlyShown = 0;   // hidden before, visible now
-    int64_t relabelled = 0;   // still hidden, by another rule
-    bool scrubbed = false;    // the re-scrub ran
-    int64_t rescrubbed = 0;   // reports whose stored text changed
+    int64_t reports = 0; // looked at
+    int64_t hidden = 0; // hidden after applying
+    int64_t newlyHidden = 0; // visible before, hidden now
+    int64_t newlyShown = 0; // hidden before, visible now
+    int64_t relabelled = 0; // still hidden, by another rule
+    bool scrubbed = false; // the re-scrub ran
+    int64_t rescrubbed = 0; // reports whose stored text changed
     int64_t partsRemoved = 0;
-    int64_t failed = 0;       // reports that could not be read back (left as they were)
+    int64_t failed = 0; // reports that could not be read back (left as they were)
     int64_t sendLogRescrubbed = 0; // send log entries whose text changed
     int64_t searchesRescrubbed = 0;
-    QString checkpoint;       // empty when the WAL was truncated, else why not
+    QString checkpoint; // empty when the WAL was truncated, else why not
 };
 
 class RuleApplier {

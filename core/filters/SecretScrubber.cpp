@@ -89,12 +89,10 @@ Triggers triggersOf(const char *d, size_t n)
 #if defined(__SSE2__)
     // 16 bytes at a time: this runs on every string not already known clean.
     if (n >= 16) {
-        const __m128i eq = _mm_set1_epi8('='), colon = _mm_set1_epi8(':'), lt = _mm_set1_epi8('<'),
-                      at = _mm_set1_epi8('@'), nl = _mm_set1_epi8('\n'), dash = _mm_set1_epi8('-'),
-                      pct = _mm_set1_epi8('%'),
+        const __m128i eq = _mm_set1_epi8('='), colon = _mm_set1_epi8(':'), lt = _mm_set1_epi8('<'), at = _mm_set1_epi8('@'),
+                      nl = _mm_set1_epi8('\n'), dash = _mm_set1_epi8('-'), pct = _mm_set1_epi8('%'),
                       below0 = _mm_set1_epi8('0' - 1), above9 = _mm_set1_epi8('9' + 1);
-        __m128i anyEq = _mm_setzero_si128(), anyColon = anyEq, anyLt = anyEq, anyAt = anyEq, anyNl = anyEq,
-                anyPct = anyEq;
+        __m128i anyEq = _mm_setzero_si128(), anyColon = anyEq, anyLt = anyEq, anyAt = anyEq, anyNl = anyEq, anyPct = anyEq;
         // Per-byte counters (compare masks are -1), summed before they can wrap.
         __m128i digitCount = _mm_setzero_si128(), dashCount = digitCount;
         const __m128i zero = _mm_setzero_si128();
@@ -123,9 +121,9 @@ Triggers triggersOf(const char *d, size_t n)
             }
         }
         flush();
-        flags |= (_mm_movemask_epi8(anyEq) ? Eq : 0) | (_mm_movemask_epi8(anyColon) ? Colon : 0)
-            | (_mm_movemask_epi8(anyLt) ? Lt : 0) | (_mm_movemask_epi8(anyAt) ? At : 0)
-            | (_mm_movemask_epi8(anyNl) ? Newline : 0) | (_mm_movemask_epi8(anyPct) ? Percent : 0);
+        flags |= (_mm_movemask_epi8(anyEq) ? Eq : 0) | (_mm_movemask_epi8(anyColon) ? Colon : 0) |
+                 (_mm_movemask_epi8(anyLt) ? Lt : 0) | (_mm_movemask_epi8(anyAt) ? At : 0) |
+                 (_mm_movemask_epi8(anyNl) ? Newline : 0) | (_mm_movemask_epi8(anyPct) ? Percent : 0);
     }
 #endif
     for (; i < n; ++i) {
@@ -153,10 +151,23 @@ Triggers triggersOf(const char *d, size_t n)
 // patterns (SECRET, TOKEN, KEY, HTTP_COOKIE, ...) stays sensitive.
 bool isCookieSetting(std::string_view key)
 {
-    static const std::array<std::string_view, 17> suffixes = {
-        "_name", "_age", "_domain", "_path", "_secure", "_httponly", "_samesite", "_engine", "_serializer",
-        "_failure_view", "_use_sessions", "_trusted_origins", "_expire_at_browser_close", "_save_every_request",
-        "_cache_alias", "_file_path", "_class"};
+    static const std::array<std::string_view, 17> suffixes = {"_name",
+                                                              "_age",
+                                                              "_domain",
+                                                              "_path",
+                                                              "_secure",
+                                                              "_httponly",
+                                                              "_samesite",
+                                                              "_engine",
+                                                              "_serializer",
+                                                              "_failure_view",
+                                                              "_use_sessions",
+                                                              "_trusted_origins",
+                                                              "_expire_at_browser_close",
+                                                              "_save_every_request",
+                                                              "_cache_alias",
+                                                              "_file_path",
+                                                              "_class"};
     // Settings are upper case (Django reads only those); "cookie_name" in a form stays a secret's name.
     if (std::any_of(key.begin(), key.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
         return false;
@@ -186,12 +197,25 @@ const QStringList &ScrubSettings::defaultKeyPatterns()
 {
     static const QStringList patterns = {
         // Django 5.2's SafeExceptionReporterFilter.hidden_settings
-        QStringLiteral("api"), QStringLiteral("auth"), QStringLiteral("token"), QStringLiteral("key"),
-        QStringLiteral("secret"), QStringLiteral("pass"), QStringLiteral("signature"), QStringLiteral("http_cookie"),
+        QStringLiteral("api"),
+        QStringLiteral("auth"),
+        QStringLiteral("token"),
+        QStringLiteral("key"),
+        QStringLiteral("secret"),
+        QStringLiteral("pass"),
+        QStringLiteral("signature"),
+        QStringLiteral("http_cookie"),
         // and more
-        QStringLiteral("cookie"), QStringLiteral("session"), QStringLiteral("csrf"), QStringLiteral("xsrf"),
-        QStringLiteral("credential"), QStringLiteral("private"), QStringLiteral("pwd"), QStringLiteral("ssn"),
-        QStringLiteral("cvv"), QStringLiteral("cvc"),
+        QStringLiteral("cookie"),
+        QStringLiteral("session"),
+        QStringLiteral("csrf"),
+        QStringLiteral("xsrf"),
+        QStringLiteral("credential"),
+        QStringLiteral("private"),
+        QStringLiteral("pwd"),
+        QStringLiteral("ssn"),
+        QStringLiteral("cvv"),
+        QStringLiteral("cvc"),
     };
     return patterns;
 }
@@ -221,7 +245,7 @@ QString ScrubSettings::fingerprint() const
 // The key test as the text scanners see it (keys found in free text).
 class SecretScrubber::TextKeys final : public scan::KeyJudge {
 public:
-    explicit TextKeys(const SecretScrubber &s) : m_s(s) {}
+    explicit TextKeys(const SecretScrubber &s) : m_s(s) { }
     bool sensitive(std::string_view key) const override { return m_s.isSensitiveKey(ScrubZone::Extra, key); }
 
 private:
@@ -311,10 +335,14 @@ QStringList SecretScrubber::undecidedPatterns() const
     QStringList out;
     for (auto it = m_undecidedValues.cbegin(); it != m_undecidedValues.cend(); ++it)
         out << QStringLiteral("ERRORDECK_SENSITIVE_VALUES: '%1' passed the regex match limit on %2 text(s); "
-                              "they were masked whole").arg(it.key()).arg(it.value());
+                              "they were masked whole")
+                   .arg(it.key())
+                   .arg(it.value());
     for (auto it = m_undecidedKeys.cbegin(); it != m_undecidedKeys.cend(); ++it)
         out << QStringLiteral("ERRORDECK_SENSITIVE_KEYS: '%1' passed the regex match limit on %2 key(s); "
-                              "their values were masked").arg(it.key()).arg(it.value());
+                              "their values were masked")
+                   .arg(it.key())
+                   .arg(it.value());
     return out;
 }
 
@@ -360,8 +388,8 @@ bool SecretScrubber::applyValuePatterns(std::string &text) const
                 // The pattern cannot tell whether a secret stands here: fail
                 // closed, the whole text goes, and the text says why.
                 ++m_undecidedValues[re.pattern()];
-                text = std::string(kScrubbedValue)
-                    + " (masked whole: the scrubbing pattern could not decide within the regex match limit)";
+                text = std::string(kScrubbedValue) +
+                       " (masked whole: the scrubbing pattern could not decide within the regex match limit)";
                 return true;
             }
             if (m.outcome == BoundedRegex::Outcome::NoMatch)
@@ -413,8 +441,8 @@ bool SecretScrubber::scrubText(std::string &text) const
             scan::percentEncodedPairs(text, *m_textKeys, m_spans);
         if (t.lt)
             scan::htmlTableCells(text, *m_textKeys, m_spans);
-        if ((t.colon && t.newline && contains(d, n, std::string_view("COOKIES:")))
-            || (t.lt && t.dashes && contains(d, n, std::string_view("cookie-info"))))
+        if ((t.colon && t.newline && contains(d, n, std::string_view("COOKIES:"))) ||
+            (t.lt && t.dashes && contains(d, n, std::string_view("cookie-info"))))
             scan::cookieSections(text, m_spans);
         if (t.digits >= 13)
             scan::cardNumbers(text, m_spans);

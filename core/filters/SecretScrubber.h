@@ -28,8 +28,8 @@ namespace ed {
 
 struct ScrubSettings {
     QStringList extraKeyPatterns; // ERRORDECK_SENSITIVE_KEYS: regexes, searched, case-insensitive
-    QStringList valuePatterns;    // ERRORDECK_SENSITIVE_VALUES: regexes; group 1 when there is one
-    QStringList safeKeys;         // ERRORDECK_SAFE_KEYS: exact names, case-insensitive
+    QStringList valuePatterns; // ERRORDECK_SENSITIVE_VALUES: regexes; group 1 when there is one
+    QStringList safeKeys; // ERRORDECK_SAFE_KEYS: exact names, case-insensitive
 
     // Substrings (case-insensitive) that make a key sensitive: Django 5.2's
     // hidden_settings (API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE)

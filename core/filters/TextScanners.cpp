@@ -133,11 +133,26 @@ bool looksLikeClassName(std::string_view key)
 bool isValueDelimiter(char c)
 {
     switch (c) {
-    case ' ': case '\t': case '\r': case '\n': case '&': case ';': case ',': case '\'': case '"':
-    case '<': case '>': case '(': case ')': case '[': case ']': case '{': case '}': case '#': case '\\':
-        return true;
-    default:
-        return false;
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+    case '&':
+    case ';':
+    case ',':
+    case '\'':
+    case '"':
+    case '<':
+    case '>':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '#':
+    case '\\': return true;
+    default: return false;
     }
 }
 
@@ -168,8 +183,7 @@ size_t bracketEnd(std::string_view s, size_t i)
 
 bool isInertToken(std::string_view v)
 {
-    return v == "None" || v == "True" || v == "False" || v == "null" || v == "true" || v == "false"
-        || v == kScrubbedValue;
+    return v == "None" || v == "True" || v == "False" || v == "null" || v == "true" || v == "false" || v == kScrubbedValue;
 }
 
 // The value after the separator at `p`, for a sensitive key.
@@ -266,7 +280,6 @@ Span unquoteCell(std::string_view s, Span sp)
     return {b, e};
 }
 
-
 } // namespace
 
 void keyValuePairs(std::string_view s, const KeyJudge &keys, std::vector<Span> &out)
@@ -292,9 +305,7 @@ void percentEncodedPairs(std::string_view s, const KeyJudge &keys, std::vector<S
 {
     // '=' is "%3D", once encoded; "%253D" twice. '&' is "%26" / "%2526".
     auto encodedAt = [&](size_t i, char a, char b) -> size_t {
-        auto hex = [&](size_t k, char x, char y) {
-            return k + 1 < s.size() && s[k] == x && (s[k + 1] | 0x20) == (y | 0x20);
-        };
+        auto hex = [&](size_t k, char x, char y) { return k + 1 < s.size() && s[k] == x && (s[k + 1] | 0x20) == (y | 0x20); };
         if (i < s.size() && s[i] == '%') {
             if (hex(i + 1, a, b))
                 return 3;
@@ -368,7 +379,8 @@ void cookieSections(std::string_view s, std::vector<Span> &out)
         size_t end = std::min(findText(s, "</table>", at), findText(s, "<h3", at));
         if (end == npos)
             end = s.size();
-        for (size_t pre = findText(s.substr(0, end), "<pre>", at); pre != npos; pre = findText(s.substr(0, end), "<pre>", pre + 5)) {
+        for (size_t pre = findText(s.substr(0, end), "<pre>", at); pre != npos;
+             pre = findText(s.substr(0, end), "<pre>", pre + 5)) {
             const size_t b = pre + 5;
             size_t e = findText(s.substr(0, end), "</pre>", b);
             if (e == npos)
@@ -433,7 +445,6 @@ void urlPasswords(std::string_view s, std::vector<Span> &out)
         pushNonEmpty(s, {colon + 1, at}, out);
     }
 }
-
 
 bool applySpans(std::string &s, std::vector<Span> &spans)
 {

@@ -32,8 +32,8 @@ bool looksBinary(const QByteArray &head)
     qsizetype control = 0;
     for (const char ch : head) {
         const uchar c = uchar(ch);
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != '\a' && c != '\b' && c != 0x1b)
-            || c == 0x7f)
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != '\a' && c != '\b' && c != 0x1b) ||
+            c == 0x7f)
             ++control;
     }
     return control * 32 > head.size();
@@ -106,8 +106,7 @@ Importer::Importer(Database &db, const Scrubber &scrubber, const RecordFilter &f
 {
 }
 
-QStringList Importer::expandPaths(const QStringList &paths, std::vector<ImportProblem> &problems,
-                                  bool followOutsideLinks)
+QStringList Importer::expandPaths(const QStringList &paths, std::vector<ImportProblem> &problems, bool followOutsideLinks)
 {
     QStringList files;
     for (const QString &p : paths) {
@@ -130,9 +129,10 @@ QStringList Importer::expandPaths(const QStringList &paths, std::vector<ImportPr
                 // A link may lead anywhere (another user's file, /proc/self/environ):
                 // only what lies inside the folder is read unless allowed.
                 if (!followOutsideLinks && !resolvesInside(f, folder)) {
-                    problems.push_back({f, 0, QStringLiteral("a link to %1, outside the folder %2: not read "
-                                                             "(links leaving the folder are followed only when allowed)")
-                                                  .arg(fi.canonicalFilePath(), p)});
+                    problems.push_back({f, 0,
+                                        QStringLiteral("a link to %1, outside the folder %2: not read "
+                                                       "(links leaving the folder are followed only when allowed)")
+                                            .arg(fi.canonicalFilePath(), p)});
                     continue;
                 }
                 inDir << f;
@@ -208,9 +208,7 @@ ImportSummary Importer::run(const QStringList &paths)
             else
                 sum.skippedFiles << path;
             break;
-        case FileForm::Special:
-            problem(path, 0, err + QStringLiteral(": skipped"));
-            break;
+        case FileForm::Special: problem(path, 0, err + QStringLiteral(": skipped")); break;
         case FileForm::Unknown:
             if (!err.isEmpty())
                 problem(path, 0, err);

@@ -42,8 +42,8 @@ struct ImportSummary {
     int64_t bytes = 0;
     double seconds = 0;
     std::vector<ImportProblem> problems; // rejected lines and file errors, the first kMaxProblems
-    int64_t moreProblems = 0;            // how many more were not kept
-    QStringList skippedFiles;            // in folders: files that are not reports
+    int64_t moreProblems = 0; // how many more were not kept
+    QStringList skippedFiles; // in folders: files that are not reports
     bool cancelled = false;
     QString fatal; // the database failed: the import stopped
 

@@ -23,8 +23,7 @@ LineReader::~LineReader()
         ::close(m_fd);
 }
 
-Result<std::unique_ptr<LineReader>> LineReader::open(const QString &path, int64_t offset, int64_t firstLine,
-                                                    size_t maxLineBytes)
+Result<std::unique_ptr<LineReader>> LineReader::open(const QString &path, int64_t offset, int64_t firstLine, size_t maxLineBytes)
 {
     std::unique_ptr<LineReader> r(new LineReader);
     r->m_path = path;

@@ -15,12 +15,12 @@ namespace ed {
 class LineReader {
 public:
     struct Line {
-        std::string_view text;    // without the newline; readable padding follows it
-        int64_t number = 0;       // 1-based
-        int64_t endOffset = 0;    // uncompressed bytes through the newline
-        bool terminated = true;   // false for a last line without its newline
-        int64_t length = 0;       // the full length, also for a line too long to keep
-        bool tooLong = false;     // text is empty: the line was over the limit
+        std::string_view text; // without the newline; readable padding follows it
+        int64_t number = 0; // 1-based
+        int64_t endOffset = 0; // uncompressed bytes through the newline
+        bool terminated = true; // false for a last line without its newline
+        int64_t length = 0; // the full length, also for a line too long to keep
+        bool tooLong = false; // text is empty: the line was over the limit
     };
 
     ~LineReader();
@@ -44,7 +44,7 @@ private:
 
     int m_fd = -1;
     void *m_gzip = nullptr; // gzFile
-    std::string m_buf;      // capacity holds the padding past the data
+    std::string m_buf; // capacity holds the padding past the data
     size_t m_begin = 0, m_end = 0;
     size_t m_maxLine = 0;
     int64_t m_offset = 0, m_line = 0;

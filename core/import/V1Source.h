@@ -7,7 +7,7 @@ namespace ed {
 
 class V1Source final : public RecordSource {
 public:
-    explicit V1Source(std::unique_ptr<LineReader> reader) : m_reader(std::move(reader)) {}
+    explicit V1Source(std::unique_ptr<LineReader> reader) : m_reader(std::move(reader)) { }
     bool next(SourceItem &item) override;
     QString endError() const override { return m_reader->error(); }
     int64_t bytesRead() const override { return m_reader->bytesRead(); }

@@ -22,20 +22,75 @@ std::string percentDecoded(std::string_view s)
 
 bool isBuiltinException(std::string_view type)
 {
-    static constexpr std::string_view kNames[] = {
-        "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup",
-        "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError",
-        "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
-        "DeprecationWarning", "EOFError", "EncodingWarning", "EnvironmentError", "Exception", "ExceptionGroup",
-        "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning", "GeneratorExit", "IOError",
-        "ImportError", "ImportWarning", "IndentationError", "IndexError", "InterruptedError", "IsADirectoryError",
-        "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError", "ModuleNotFoundError", "NameError",
-        "NotADirectoryError", "NotImplementedError", "OSError", "OverflowError", "PendingDeprecationWarning",
-        "PermissionError", "ProcessLookupError", "RecursionError", "ReferenceError", "ResourceWarning",
-        "RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration", "SyntaxError", "SyntaxWarning",
-        "SystemError", "SystemExit", "TabError", "TimeoutError", "TypeError", "UnboundLocalError",
-        "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "UnicodeTranslateError", "UnicodeWarning",
-        "UserWarning", "ValueError", "Warning", "ZeroDivisionError"};
+    static constexpr std::string_view kNames[] = {"ArithmeticError",
+                                                  "AssertionError",
+                                                  "AttributeError",
+                                                  "BaseException",
+                                                  "BaseExceptionGroup",
+                                                  "BlockingIOError",
+                                                  "BrokenPipeError",
+                                                  "BufferError",
+                                                  "BytesWarning",
+                                                  "ChildProcessError",
+                                                  "ConnectionAbortedError",
+                                                  "ConnectionError",
+                                                  "ConnectionRefusedError",
+                                                  "ConnectionResetError",
+                                                  "DeprecationWarning",
+                                                  "EOFError",
+                                                  "EncodingWarning",
+                                                  "EnvironmentError",
+                                                  "Exception",
+                                                  "ExceptionGroup",
+                                                  "FileExistsError",
+                                                  "FileNotFoundError",
+                                                  "FloatingPointError",
+                                                  "FutureWarning",
+                                                  "GeneratorExit",
+                                                  "IOError",
+                                                  "ImportError",
+                                                  "ImportWarning",
+                                                  "IndentationError",
+                                                  "IndexError",
+                                                  "InterruptedError",
+                                                  "IsADirectoryError",
+                                                  "KeyError",
+                                                  "KeyboardInterrupt",
+                                                  "LookupError",
+                                                  "MemoryError",
+                                                  "ModuleNotFoundError",
+                                                  "NameError",
+                                                  "NotADirectoryError",
+                                                  "NotImplementedError",
+                                                  "OSError",
+                                                  "OverflowError",
+                                                  "PendingDeprecationWarning",
+                                                  "PermissionError",
+                                                  "ProcessLookupError",
+                                                  "RecursionError",
+                                                  "ReferenceError",
+                                                  "ResourceWarning",
+                                                  "RuntimeError",
+                                                  "RuntimeWarning",
+                                                  "StopAsyncIteration",
+                                                  "StopIteration",
+                                                  "SyntaxError",
+                                                  "SyntaxWarning",
+                                                  "SystemError",
+                                                  "SystemExit",
+                                                  "TabError",
+                                                  "TimeoutError",
+                                                  "TypeError",
+                                                  "UnboundLocalError",
+                                                  "UnicodeDecodeError",
+                                                  "UnicodeEncodeError",
+                                                  "UnicodeError",
+                                                  "UnicodeTranslateError",
+                                                  "UnicodeWarning",
+                                                  "UserWarning",
+                                                  "ValueError",
+                                                  "Warning",
+                                                  "ZeroDivisionError"};
     return std::find(std::begin(kNames), std::end(kNames), type) != std::end(kNames);
 }
 
@@ -44,8 +99,7 @@ bool isLibraryPath(std::string_view filename)
     static const QRegularExpression stdlib(QStringLiteral(R"(/lib(64)?/python\d[\d.]*/)"));
     if (filename.empty() || filename.front() == '<')
         return true; // "<frozen importlib._bootstrap>", "<string>"
-    if (filename.find("/site-packages/") != std::string_view::npos
-        || filename.find("/dist-packages/") != std::string_view::npos)
+    if (filename.find("/site-packages/") != std::string_view::npos || filename.find("/dist-packages/") != std::string_view::npos)
         return true;
     return stdlib.match(QString::fromUtf8(filename.data(), qsizetype(filename.size()))).hasMatch();
 }
@@ -57,8 +111,8 @@ bool isIdentifier(std::string_view s)
     if (s.empty() || (s[0] >= '0' && s[0] <= '9'))
         return false;
     for (char c : s)
-        if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-              || static_cast<unsigned char>(c) >= 0x80))
+        if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              static_cast<unsigned char>(c) >= 0x80))
             return false;
     return true;
 }
@@ -134,14 +188,24 @@ UrlParts splitUrl(std::string_view url)
 // django.request with the response's status.
 std::optional<int> statusFromMessage(std::string_view message, std::string_view path)
 {
-    static constexpr std::pair<int, std::string_view> kPhrases[] = {
-        {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
-        {405, "Method Not Allowed"}, {408, "Request Timeout"}, {410, "Gone"}, {413, "Request Entity Too Large"},
-        {413, "Content Too Large"}, {429, "Too Many Requests"}, {500, "Internal Server Error"},
-        {501, "Not Implemented"}, {502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Timeout"}};
+    static constexpr std::pair<int, std::string_view> kPhrases[] = {{400, "Bad Request"},
+                                                                    {401, "Unauthorized"},
+                                                                    {403, "Forbidden"},
+                                                                    {404, "Not Found"},
+                                                                    {405, "Method Not Allowed"},
+                                                                    {408, "Request Timeout"},
+                                                                    {410, "Gone"},
+                                                                    {413, "Request Entity Too Large"},
+                                                                    {413, "Content Too Large"},
+                                                                    {429, "Too Many Requests"},
+                                                                    {500, "Internal Server Error"},
+                                                                    {501, "Not Implemented"},
+                                                                    {502, "Bad Gateway"},
+                                                                    {503, "Service Unavailable"},
+                                                                    {504, "Gateway Timeout"}};
     for (const auto &[code, phrase] : kPhrases) {
-        if (message.size() == phrase.size() + 2 + path.size() && startsWith(message, phrase)
-            && message.substr(phrase.size(), 2) == ": " && message.substr(phrase.size() + 2) == path)
+        if (message.size() == phrase.size() + 2 + path.size() && startsWith(message, phrase) &&
+            message.substr(phrase.size(), 2) == ": " && message.substr(phrase.size() + 2) == path)
             return code;
     }
     return std::nullopt;

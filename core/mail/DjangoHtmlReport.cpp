@@ -231,8 +231,8 @@ std::vector<HtmlFrame> htmlFrames(std::string_view page)
     (void)initialised;
     // UTF-8 whatever the page's <meta> says (the MIME reader decoded the part to
     // UTF-8); nothing fetched, nothing reported, no implied DOCTYPE.
-    constexpr int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
-        | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
+    constexpr int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                            HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
     const std::unique_ptr<xmlDoc, XmlFree> doc(htmlReadMemory(html.data(), int(html.size()), nullptr, "UTF-8", options));
     if (!doc)
         return frames;
@@ -284,8 +284,8 @@ void mergeDjangoHtmlReport(std::string_view html, DjangoReport &report)
     // text frame finds its next candidate by binary search: a message whose
     // text and page frames disagree (a hostile one) costs n log n, not n².
     using Key = std::tuple<std::string_view, std::string_view, std::optional<int64_t>>;
-    std::map<Key, std::vector<size_t>> byLine;  // filename, function, line
-    std::map<Key, std::vector<size_t>> byName;  // filename, function (for text frames without a line)
+    std::map<Key, std::vector<size_t>> byLine; // filename, function, line
+    std::map<Key, std::vector<size_t>> byName; // filename, function (for text frames without a line)
     for (size_t k = 0; k < frames.size(); ++k) {
         byLine[Key(frames[k].filename, frames[k].function, frames[k].lineno)].push_back(k);
         byName[Key(frames[k].filename, frames[k].function, std::nullopt)].push_back(k);

@@ -20,16 +20,16 @@ struct ReportFrame {
     std::string contextLine;
     std::vector<std::string> preContext, postContext;
     std::optional<int64_t> preContextLineno;
-    std::optional<bool> inApp;   // from the HTML ("frame user" / "frame django")
-    KeyValues vars;              // name -> repr(), from the HTML
+    std::optional<bool> inApp; // from the HTML ("frame user" / "frame django")
+    KeyValues vars; // name -> repr(), from the HTML
     bool hasVars = false;
 };
 
 struct ReportException {
-    std::string type;            // empty when the report does not tell (a cause's type)
+    std::string type; // empty when the report does not tell (a cause's type)
     std::string value;
     std::vector<ReportFrame> frames;
-    bool causeExplicit = false;  // its cause (the next in the chain) is __cause__, not __context__
+    bool causeExplicit = false; // its cause (the next in the chain) is __cause__, not __context__
 };
 
 struct ReportRequest {
@@ -40,17 +40,17 @@ struct ReportRequest {
 };
 
 struct DjangoReport {
-    std::string message;                  // the log record's message, before the report
-    bool hasException = false;            // false: a "Report" of a logger.error() without exc_info
-    std::vector<ReportException> chain;   // the exception raised last first, then its causes
-    std::string exceptionNotes;           // Django 5: add_note() lines after the value
+    std::string message; // the log record's message, before the report
+    bool hasException = false; // false: a "Report" of a logger.error() without exc_info
+    std::vector<ReportException> chain; // the exception raised last first, then its causes
+    std::string exceptionNotes; // Django 5: add_note() lines after the value
     std::optional<ReportRequest> request; // nullopt: "Request data not supplied"
     std::string djangoVersion, pythonExecutable, pythonVersion, pythonPath, serverTime;
     std::string installedApps, installedMiddleware;
-    std::vector<std::string> sysPath;     // Python Path, as a list
+    std::vector<std::string> sysPath; // Python Path, as a list
     std::string settingsModule;
-    KeyValues settings;                   // name -> repr()
-    KeyValues otherSections;              // sections this parser does not know, kept as text
+    KeyValues settings; // name -> repr()
+    KeyValues otherSections; // sections this parser does not know, kept as text
 };
 
 // Reads the plain-text body of a Django error e-mail. nullopt when the body is

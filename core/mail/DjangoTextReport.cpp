@@ -35,10 +35,7 @@ std::string_view utf8Prefix(std::string_view s, size_t max)
 }
 
 bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool endsWith(std::string_view s, std::string_view p)
-{
-    return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
+bool endsWith(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
 
 bool isBlank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
 
@@ -48,8 +45,8 @@ bool isIdentifierPath(std::string_view s)
         return false;
     for (size_t i = 0; i < s.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
-        const bool ok = c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80
-                        || (i > 0 && c >= '0' && c <= '9');
+        const bool ok = c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 ||
+                        (i > 0 && c >= '0' && c <= '9');
         if (!ok)
             return false;
     }
@@ -86,9 +83,9 @@ std::string joinLines(const std::vector<std::string_view> &lines, size_t from, s
 // A line that starts one of the report's sections after the environment.
 bool isSectionStart(std::string_view line)
 {
-    return line == "Traceback (most recent call last):" || startsWith(line, "Exception Type: ")
-           || line == "Request information:" || line == "Request data not supplied" || line == "Settings:"
-           || startsWith(line, "Template loader postmortem") || line == "Template error:";
+    return line == "Traceback (most recent call last):" || startsWith(line, "Exception Type: ") ||
+           line == "Request information:" || line == "Request data not supplied" || line == "Settings:" ||
+           startsWith(line, "Template loader postmortem") || line == "Template error:";
 }
 
 constexpr std::string_view kExplicitHead = "The above exception (";
@@ -97,10 +94,7 @@ constexpr std::string_view kImplicitHead = "During handling of the above excepti
 constexpr std::string_view kImplicitTail = "), another exception occurred:";
 
 // A Python 3.11+ column marker under the failing line (Django 4.1+): "    ^^^^^" or "~~~^^^".
-bool isColumnMarker(std::string_view line)
-{
-    return !isBlank(line) && line.find_first_not_of(" ^~") == std::string_view::npos;
-}
+bool isColumnMarker(std::string_view line) { return !isBlank(line) && line.find_first_not_of(" ^~") == std::string_view::npos; }
 
 struct FrameLineParts {
     std::string_view filename, function;
@@ -138,7 +132,7 @@ std::optional<FrameLineParts> parseFrameLine(std::string_view line)
 
 class TextReportParser {
 public:
-    explicit TextReportParser(std::string_view body) : m_lines(splitLines(body)) {}
+    explicit TextReportParser(std::string_view body) : m_lines(splitLines(body)) { }
 
     std::optional<DjangoReport> parse();
 
@@ -153,7 +147,7 @@ private:
 
     std::vector<std::string_view> m_lines;
     DjangoReport m_report;
-    std::string m_type;        // from the head line
+    std::string m_type; // from the head line
     std::string m_summaryType; // from "Exception Type:"
     std::string m_summaryValue;
     bool m_hasRequestHead = false;
@@ -212,8 +206,8 @@ size_t TextReportParser::parseEnvironment(size_t i)
     auto pprintBlock = [&](size_t &k) {
         // The pprint lines after "Installed ...:", up to the next known line.
         const size_t start = k;
-        while (k < m_lines.size() && !isBlank(m_lines[k]) && !isSectionStart(m_lines[k])
-               && !startsWith(m_lines[k], "Installed Middleware:"))
+        while (k < m_lines.size() && !isBlank(m_lines[k]) && !isSectionStart(m_lines[k]) &&
+               !startsWith(m_lines[k], "Installed Middleware:"))
             ++k;
         return joinLines(m_lines, start, k);
     };
@@ -254,8 +248,8 @@ size_t TextReportParser::parseTraceback(size_t i)
     bool expectContext = false;
     while (i < m_lines.size()) {
         const std::string_view line = m_lines[i];
-        if (startsWith(line, "Exception Type: ") || line == "Request information:"
-            || line == "Request data not supplied" || line == "Settings:")
+        if (startsWith(line, "Exception Type: ") || line == "Request information:" || line == "Request data not supplied" ||
+            line == "Settings:")
             return i;
         if (expectContext && startsWith(line, "    ")) {
             // Django strips the line ({% spaceless %}); the HTML has it indented.
@@ -320,8 +314,8 @@ size_t TextReportParser::parseExceptionSummary(size_t i)
     if (i < m_lines.size() && startsWith(m_lines[i], "Exception Value: ")) {
         const size_t start = i;
         ++i;
-        while (i < m_lines.size() && m_lines[i] != "Request information:" && m_lines[i] != "Request data not supplied"
-               && m_lines[i] != "Settings:")
+        while (i < m_lines.size() && m_lines[i] != "Request information:" && m_lines[i] != "Request data not supplied" &&
+               m_lines[i] != "Settings:")
             ++i;
         std::string all = joinLines(m_lines, start, i).substr(17);
         while (!all.empty() && all.back() == '\n')
@@ -351,9 +345,9 @@ size_t TextReportParser::parseRequest(size_t i)
             section = nullptr;
             continue;
         }
-        if (header(line, "GET", "No GET data", req.get) || header(line, "POST", "No POST data", req.post)
-            || header(line, "FILES", "No FILES data", req.files)
-            || header(line, "COOKIES", "No cookie data", req.cookies) || header(line, "META", "", req.meta))
+        if (header(line, "GET", "No GET data", req.get) || header(line, "POST", "No POST data", req.post) ||
+            header(line, "FILES", "No FILES data", req.files) || header(line, "COOKIES", "No cookie data", req.cookies) ||
+            header(line, "META", "", req.meta))
             continue;
         if (isBlank(line)) {
             section = nullptr;
@@ -411,8 +405,8 @@ std::optional<DjangoReport> TextReportParser::parse()
     if (envLine == m_lines.size() || envLine < 2)
         return std::nullopt;
     size_t headEnd = envLine; // lines before it: message, title, value, request head
-    if (headEnd >= 2 && startsWith(m_lines[headEnd - 1], "Request URL: ")
-        && startsWith(m_lines[headEnd - 2], "Request Method: ")) {
+    if (headEnd >= 2 && startsWith(m_lines[headEnd - 1], "Request URL: ") &&
+        startsWith(m_lines[headEnd - 2], "Request Method: ")) {
         m_hasRequestHead = true;
         m_report.request.emplace();
         m_report.request->method = std::string(m_lines[headEnd - 2].substr(16));
@@ -442,8 +436,8 @@ std::optional<DjangoReport> TextReportParser::parse()
             i = parseSettings(i + 1);
         } else if (isBlank(line)) {
             ++i;
-        } else if (startsWith(line, "You\xE2\x80\x99re seeing this error because")
-                   || startsWith(line, "You're seeing this error because")) {
+        } else if (startsWith(line, "You\xE2\x80\x99re seeing this error because") ||
+                   startsWith(line, "You're seeing this error because")) {
             break; // the DEBUG page's footer: not part of an e-mail report
         } else {
             i = keepUnknown(i, utf8Prefix(line, 60));
@@ -462,8 +456,7 @@ std::optional<DjangoReport> TextReportParser::parse()
 
     // The frames, oldest exception first, become the chain, newest first.
     ReportException &top = m_report.chain.front();
-    if (!m_summaryValue.empty() && top.value.size() < m_summaryValue.size()
-        && startsWith(m_summaryValue, top.value))
+    if (!m_summaryValue.empty() && top.value.size() < m_summaryValue.size() && startsWith(m_summaryValue, top.value))
         // Django 5's exception notes follow the value under "Exception Value:".
         m_report.exceptionNotes = std::string(std::string_view(m_summaryValue).substr(top.value.size()));
     while (!m_report.exceptionNotes.empty() && m_report.exceptionNotes.front() == '\n')

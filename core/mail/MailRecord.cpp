@@ -26,7 +26,7 @@ std::string trimmed(std::string_view s)
 
 class RecordBuilder {
 public:
-    RecordBuilder(const MimeMessage &mail, std::string &json) : m_mail(mail), m_json(json), m_w(json) {}
+    RecordBuilder(const MimeMessage &mail, std::string &json) : m_mail(mail), m_json(json), m_w(json) { }
 
     Result<void> build();
 
@@ -474,8 +474,8 @@ MailSubject parseMailSubject(const std::string &subjectText)
     // Django flattens the subject to one line; folded headers arrive unfolded.
     const QString subject = QString::fromStdString(subjectText).simplified();
     static const QRegularExpression broken(QStringLiteral(R"(^(.*?)Broken (INTERNAL )?link on (\S+)$)"));
-    static const QRegularExpression error(QStringLiteral(
-        R"(^(.*?)\b(CRITICAL|ERROR|WARNING|INFO|DEBUG)(?: \((internal|EXTERNAL) IP\))?: (.*)$)"),
+    static const QRegularExpression error(
+        QStringLiteral(R"(^(.*?)\b(CRITICAL|ERROR|WARNING|INFO|DEBUG)(?: \((internal|EXTERNAL) IP\))?: (.*)$)"),
         QRegularExpression::DotMatchesEverythingOption);
     if (const auto m = broken.match(subject); m.hasMatch()) {
         s.brokenLink = true;

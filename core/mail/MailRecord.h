@@ -11,11 +11,11 @@ namespace ed::mail {
 
 // What the subject of a Django e-mail says.
 struct MailSubject {
-    std::string prefix;          // EMAIL_SUBJECT_PREFIX, e.g. "[Shop] "
-    std::string level;           // "ERROR", ...; empty when the subject has none
+    std::string prefix; // EMAIL_SUBJECT_PREFIX, e.g. "[Shop] "
+    std::string level; // "ERROR", ...; empty when the subject has none
     std::optional<bool> internalIp; // "(internal IP)" / "(EXTERNAL IP)"
-    std::string message;         // the rest: the log message, flattened to one line
-    bool brokenLink = false;     // "Broken [INTERNAL ]link on DOMAIN"
+    std::string message; // the rest: the log message, flattened to one line
+    bool brokenLink = false; // "Broken [INTERNAL ]link on DOMAIN"
     bool internalLink = false;
     std::string domain;
 };

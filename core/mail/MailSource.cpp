@@ -15,7 +15,7 @@ QString megabytes(int64_t bytes) { return QString::number(double(bytes) / (1 << 
 // Each message of the file, through GMime, as one v1 record.
 class MailSource final : public RecordSource {
 public:
-    explicit MailSource(std::unique_ptr<MailSplitter> splitter) : m_splitter(std::move(splitter)) {}
+    explicit MailSource(std::unique_ptr<MailSplitter> splitter) : m_splitter(std::move(splitter)) { }
 
     bool next(SourceItem &item) override
     {
@@ -30,9 +30,8 @@ public:
             m_endError = QStringLiteral("the file ends in the middle of message %1 (%2): it is cut short or still being "
                                         "written; that message was not imported")
                              .arg(chunk.number)
-                             .arg(m_splitter->form() == MailFileForm::Mbox
-                                      ? QStringLiteral("its last line has no newline")
-                                      : QStringLiteral("no line of 79 '-' after it"));
+                             .arg(m_splitter->form() == MailFileForm::Mbox ? QStringLiteral("its last line has no newline")
+                                                                           : QStringLiteral("no line of 79 '-' after it"));
             return false;
         }
         if (chunk.oversized) {

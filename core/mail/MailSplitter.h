@@ -20,13 +20,13 @@ namespace ed::mail {
 enum class MailFileForm { SingleMessage, Mbox, FileBackend };
 
 struct MailChunk {
-    std::string_view raw;        // the message alone, without framing lines (mbox: ">From " unescaped)
-    std::string_view fromLine;   // mbox: the "From " separator line, without its newline
-    int64_t number = 0;          // 1-based message number in the file
-    int64_t endOffset = 0;       // bytes of the file consumed through this message
-    int64_t size = 0;            // bytes of the message in the file
-    bool oversized = false;      // over kMaxMessageBytes: raw is empty, size tells how large
-    bool cutShort = false;       // the file ended inside this message (no closing separator)
+    std::string_view raw; // the message alone, without framing lines (mbox: ">From " unescaped)
+    std::string_view fromLine; // mbox: the "From " separator line, without its newline
+    int64_t number = 0; // 1-based message number in the file
+    int64_t endOffset = 0; // bytes of the file consumed through this message
+    int64_t size = 0; // bytes of the message in the file
+    bool oversized = false; // over kMaxMessageBytes: raw is empty, size tells how large
+    bool cutShort = false; // the file ended inside this message (no closing separator)
 };
 
 class MailSplitter {
@@ -60,21 +60,21 @@ private:
     bool m_mbox = false;
     QString m_error;
 
-    std::string m_block;      // bytes read, not yet cut into lines
+    std::string m_block; // bytes read, not yet cut into lines
     size_t m_blockPos = 0;
     bool m_eof = false;
     int64_t m_fileOffset = 0; // bytes of the file handed out as lines
     bool m_atLineStart = true;
 
-    std::string m_message;    // the message being built (or the one last returned)
-    std::string m_fromLine;   // mbox: the separator line of the message being built
+    std::string m_message; // the message being built (or the one last returned)
+    std::string m_fromLine; // mbox: the separator line of the message being built
     int64_t m_messageSize = 0;
     bool m_oversized = false;
     bool m_inMessage = false;
-    bool m_prevBlank = true;  // mbox: "From " starts a message only after a blank line
+    bool m_prevBlank = true; // mbox: "From " starts a message only after a blank line
     int64_t m_number = 0;
     bool m_done = false;
-    std::string m_carry;      // a line read that opens the next message
+    std::string m_carry; // a line read that opens the next message
     bool m_hasCarry = false;
 
     // File backend: a line of 79 '-' ends a message only when what follows is

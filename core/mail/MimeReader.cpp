@@ -24,8 +24,7 @@ struct GObjectUnref {
             g_object_unref(p);
     }
 };
-template <typename T>
-using GPtr = std::unique_ptr<T, GObjectUnref>;
+template <typename T> using GPtr = std::unique_ptr<T, GObjectUnref>;
 
 struct GFreeDeleter {
     void operator()(gpointer p) const { g_free(p); }
@@ -102,8 +101,8 @@ std::string transferDecoded(GMimeTextPart *part)
 
 bool isUtf8Charset(const char *charset)
 {
-    return !charset || !*charset || g_ascii_strcasecmp(charset, "utf-8") == 0 || g_ascii_strcasecmp(charset, "utf8") == 0
-           || g_ascii_strcasecmp(charset, "us-ascii") == 0;
+    return !charset || !*charset || g_ascii_strcasecmp(charset, "utf-8") == 0 || g_ascii_strcasecmp(charset, "utf8") == 0 ||
+           g_ascii_strcasecmp(charset, "us-ascii") == 0;
 }
 
 Result<std::string> partText(GMimeTextPart *part, const char *what)
@@ -147,7 +146,7 @@ bool isAttachment(GMimeObject *obj)
 // GMime's own writer would put the transfer encoding and RFC 2047 words back.
 class DecodedWriter {
 public:
-    explicit DecodedWriter(std::string &out) : m_out(out) {}
+    explicit DecodedWriter(std::string &out) : m_out(out) { }
 
     // A part whose text readMimeMessage() has decoded already: not decoded twice.
     void reuse(GMimeObject *part, const std::string &text) { m_decoded.emplace_back(part, &text); }
@@ -477,8 +476,8 @@ bool scrubHeaders(GMimeObject *obj, const std::function<bool(std::string &)> &sc
         const char *name = g_mime_header_get_name(h);
         // The structure stays as GMime wrote it: a boundary is random, and one
         // the scrubber took for a token would no longer be a valid boundary.
-        if (g_ascii_strcasecmp(name, "Content-Type") == 0 || g_ascii_strcasecmp(name, "Content-Transfer-Encoding") == 0
-            || g_ascii_strcasecmp(name, "MIME-Version") == 0)
+        if (g_ascii_strcasecmp(name, "Content-Type") == 0 || g_ascii_strcasecmp(name, "Content-Transfer-Encoding") == 0 ||
+            g_ascii_strcasecmp(name, "MIME-Version") == 0)
             continue;
         const char *value = g_mime_header_get_value(h);
         std::string text = value ? value : "";

@@ -16,11 +16,11 @@ namespace ed::mail {
 
 struct MimeMessage {
     std::string subject, from, to, messageId;
-    std::string dateIso;                // "2026-11-22T09:55:30+00:00"; empty without a valid Date
-    std::string text, html;             // decoded, UTF-8
+    std::string dateIso; // "2026-11-22T09:55:30+00:00"; empty without a valid Date
+    std::string text, html; // decoded, UTF-8
     bool hasText = false, hasHtml = false;
     int headerCount = 0;
-    std::string mboxFromDateIso;        // the date of an mbox "From " line, when there is one
+    std::string mboxFromDateIso; // the date of an mbox "From " line, when there is one
     // The whole message for the raw view, decoded: headers with RFC 2047 words
     // decoded, text parts after transfer decoding and charset conversion (HTML
     // also after entity decoding), each marked 8bit UTF-8, the multipart

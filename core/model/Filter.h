@@ -12,13 +12,13 @@ namespace ed {
 
 // Where a key stands in a record; the scrubber treats keys by zone.
 enum class ScrubZone {
-    None,        // structural keys (type, filename, ...): never a secret by name
-    Settings,    // settings, at any depth
+    None, // structural keys (type, filename, ...): never a secret by name
+    Settings, // settings, at any depth
     RequestData, // request GET, POST, FILES
-    Cookies,     // request COOKIES: every value is a secret
-    Meta,        // request META (headers)
-    FrameVars,   // frame local variables
-    Extra,       // extra attributes of the log record
+    Cookies, // request COOKIES: every value is a secret
+    Meta, // request META (headers)
+    FrameVars, // frame local variables
+    Extra, // extra attributes of the log record
     Environment, // environment facts
 };
 
@@ -40,8 +40,8 @@ struct RecordFacts {
     std::optional<int> statusCode;
     std::string_view exceptionType; // the exception raised last
     std::string_view exceptionTypes; // every type in the chain, space-separated
-    std::string_view host;           // request host (or site)
-    std::string_view fullPath;       // path with its query string
+    std::string_view host; // request host (or site)
+    std::string_view fullPath; // path with its query string
     std::string_view referer;
     std::string_view userAgent;
     std::string_view remoteAddr;

@@ -42,10 +42,11 @@ QString parameterizeMessage(const QString &message)
 {
     // Order matters: the longer, more specific shapes first.
     static const QRegularExpression email(QStringLiteral(R"([\w.+-]+@[\w-]+(\.[\w-]+)+)"));
-    static const QRegularExpression uuid(QStringLiteral(
-        R"(\b[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\b)"));
+    static const QRegularExpression uuid(
+        QStringLiteral(R"(\b[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\b)"));
     static const QRegularExpression quoted(QStringLiteral(R"('[^'\n]*'|"[^"\n]*")"));
-    static const QRegularExpression hex(QStringLiteral(R"(\b0[xX][0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b)"));
+    static const QRegularExpression hex(
+        QStringLiteral(R"(\b0[xX][0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b)"));
     static const QRegularExpression number(QStringLiteral(R"(-?\b\d+(\.\d+)?\b)"));
     QString s = message;
     s.replace(email, QStringLiteral("<email>"));
@@ -86,8 +87,7 @@ Grouping computeGrouping(const GroupingInput &in)
         const auto frames = significantFrames(last);
         if (!frames.empty()) {
             const GroupingFrame *f = frames.back();
-            g.culprit = str(f->module.empty() ? f->filename : f->module) + QStringLiteral(" in ")
-                        + str(f->function);
+            g.culprit = str(f->module.empty() ? f->filename : f->module) + QStringLiteral(" in ") + str(f->function);
         }
     } else if (in.statusCode == 404 && !in.path.empty()) {
         const QString path = parameterizePath(str(in.path));

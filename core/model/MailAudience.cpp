@@ -5,12 +5,9 @@ namespace ed {
 QString audienceName(MailAudience a)
 {
     switch (a) {
-    case MailAudience::Admins:
-        return QStringLiteral("admins");
-    case MailAudience::Managers:
-        return QStringLiteral("managers");
-    case MailAudience::Test:
-        return QStringLiteral("test");
+    case MailAudience::Admins: return QStringLiteral("admins");
+    case MailAudience::Managers: return QStringLiteral("managers");
+    case MailAudience::Test: return QStringLiteral("test");
     }
     return {};
 }

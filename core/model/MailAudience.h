@@ -6,9 +6,9 @@
 namespace ed {
 
 enum class MailAudience {
-    Admins,   // AdminEmailHandler's report, to ADMINS
+    Admins, // AdminEmailHandler's report, to ADMINS
     Managers, // BrokenLinkEmailsMiddleware's message for a 404 (else the report), to MANAGERS
-    Test,     // a test message from the settings dialog or `errordeck-cli test-email`
+    Test, // a test message from the settings dialog or `errordeck-cli test-email`
 };
 
 QString audienceName(MailAudience a); // "admins", "managers", "test"

@@ -10,13 +10,13 @@
 namespace ed {
 
 struct SourceItem {
-    std::string_view json;  // one v1 record (empty when `error` is set)
-    bool padded = false;    // json is followed by simdjson's padding of readable bytes
-    std::string_view raw;   // the raw view's text when it was not v1 (an e-mail, decoded)
-    int64_t number = 0;     // 1-based line or message number
-    int64_t endOffset = 0;  // bytes of the (uncompressed) file consumed through this item
-    QString error;          // set when this item is unusable: rejected with this reason
-    bool skip = false;      // nothing to import here (a blank line): not counted
+    std::string_view json; // one v1 record (empty when `error` is set)
+    bool padded = false; // json is followed by simdjson's padding of readable bytes
+    std::string_view raw; // the raw view's text when it was not v1 (an e-mail, decoded)
+    int64_t number = 0; // 1-based line or message number
+    int64_t endOffset = 0; // bytes of the (uncompressed) file consumed through this item
+    QString error; // set when this item is unusable: rejected with this reason
+    bool skip = false; // nothing to import here (a blank line): not counted
     bool terminated = true; // false for a last line still missing its newline
 };
 

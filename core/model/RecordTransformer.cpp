@@ -66,11 +66,11 @@ struct RecordTransformer::Impl {
     const Scrubber &scrubber;
     PartCache &parts;
     simdjson::dom::parser parser{RecordTransformer::kMaxRecordBytes};
-    std::string scratch;       // scrubbed copy of one string
+    std::string scratch; // scrubbed copy of one string
     TransformedRecord *rec = nullptr;
     std::unordered_set<std::string> ftsFrameSeen;
 
-    Impl(const Scrubber &s, PartCache &p) : scrubber(s), parts(p) {}
+    Impl(const Scrubber &s, PartCache &p) : scrubber(s), parts(p) { }
 
     // The scrubbed text of a string value, in `scratch`.
     const std::string &scrubbed(std::string_view s)
@@ -121,9 +121,7 @@ struct RecordTransformer::Impl {
             w.endArray();
             break;
         }
-        case element_type::STRING:
-            w.string(scrubbed(e.get_string().value_unsafe()));
-            break;
+        case element_type::STRING: w.string(scrubbed(e.get_string().value_unsafe())); break;
         case element_type::INT64: w.integer(e.get_int64().value_unsafe()); break;
         case element_type::UINT64: w.raw(std::to_string(e.get_uint64().value_unsafe())); break;
         case element_type::DOUBLE: w.number(e.get_double().value_unsafe()); break;
@@ -174,8 +172,8 @@ struct RecordTransformer::Impl {
     Result<void> writeFrame(JsonWriter &w, element e, GroupingFrame &gf)
     {
         if (e.type() != element_type::OBJECT)
-            return Error{QStringLiteral("exception.frames must hold objects, not %1")
-                             .arg(QString::fromUtf8(typeName(e.type()).data()))};
+            return Error{
+                QStringLiteral("exception.frames must hold objects, not %1").arg(QString::fromUtf8(typeName(e.type()).data()))};
         object frame = e.get_object().value_unsafe();
         std::string context;
         JsonWriter cw(context);
@@ -203,8 +201,7 @@ struct RecordTransformer::Impl {
                 (k == "filename" ? gf.filename : k == "module" ? gf.module : gf.function) = s;
             } else if (k == "in_app" && v.type() == element_type::BOOL) {
                 gf.inApp = v.get_bool().value_unsafe();
-            } else if (k == "lineno" && !isNull(v) && v.type() != element_type::INT64
-                       && v.type() != element_type::UINT64) {
+            } else if (k == "lineno" && !isNull(v) && v.type() != element_type::INT64 && v.type() != element_type::UINT64) {
                 return typeError("exception.frames[].lineno", "an integer", v);
             }
             writeValue(w, v, ScrubZone::None);
@@ -343,13 +340,20 @@ struct RecordTransformer::Impl {
             }
             if (v.type() == element_type::STRING) {
                 const std::string &s = scrubbed(v.get_string().value_unsafe());
-                if (k == "method") rec->method = s;
-                else if (k == "host") rec->host = s;
-                else if (k == "path") rec->path = s;
-                else if (k == "full_path") rec->fullPath = s;
-                else if (k == "url") rec->url = s;
-                else if (k == "remote_addr") rec->remoteAddr = s;
-                else if (k == "user") rec->user = s;
+                if (k == "method")
+                    rec->method = s;
+                else if (k == "host")
+                    rec->host = s;
+                else if (k == "path")
+                    rec->path = s;
+                else if (k == "full_path")
+                    rec->fullPath = s;
+                else if (k == "url")
+                    rec->url = s;
+                else if (k == "remote_addr")
+                    rec->remoteAddr = s;
+                else if (k == "user")
+                    rec->user = s;
                 w.string(s);
                 continue;
             }
@@ -375,7 +379,8 @@ struct RecordTransformer::Impl {
         if (err)
             return Error{QStringLiteral("not valid JSON (%1)").arg(QString::fromUtf8(simdjson::error_message(err)))};
         if (root.type() != element_type::OBJECT)
-            return Error{QStringLiteral("a record must be a JSON object, not %1").arg(QString::fromUtf8(typeName(root.type()).data()))};
+            return Error{
+                QStringLiteral("a record must be a JSON object, not %1").arg(QString::fromUtf8(typeName(root.type()).data()))};
         object obj = root.get_object().value_unsafe();
 
         // Required fields and the format version first: reject before writing anything.
@@ -394,7 +399,8 @@ struct RecordTransformer::Impl {
             const std::string_view ts = v.get_string().value_unsafe();
             const auto t = parseIsoTimestamp(ts);
             if (!t)
-                return Error{QStringLiteral("invalid timestamp '%1'").arg(QString::fromUtf8(ts.data(), qsizetype(std::min<size_t>(ts.size(), 64))))};
+                return Error{QStringLiteral("invalid timestamp '%1'")
+                                 .arg(QString::fromUtf8(ts.data(), qsizetype(std::min<size_t>(ts.size(), 64))))};
             out.timestamp = *t;
         } else if (v.is_number()) {
             const auto t = timestampFromSeconds(v.get_double().value_unsafe());
@@ -410,7 +416,8 @@ struct RecordTransformer::Impl {
             const std::string_view l = v.get_string().value_unsafe();
             const auto level = parseLevel(l);
             if (!level)
-                return Error{QStringLiteral("unknown level '%1'").arg(QString::fromUtf8(l.data(), qsizetype(std::min<size_t>(l.size(), 32))))};
+                return Error{QStringLiteral("unknown level '%1'")
+                                 .arg(QString::fromUtf8(l.data(), qsizetype(std::min<size_t>(l.size(), 32))))};
             out.level = *level;
         } else if (v.type() == element_type::INT64) {
             const auto level = levelFromNumber(v.get_int64().value_unsafe());
@@ -519,10 +526,7 @@ struct RecordTransformer::Impl {
     }
 };
 
-RecordTransformer::RecordTransformer(const Scrubber &scrubber, PartCache &parts)
-    : d(std::make_unique<Impl>(scrubber, parts))
-{
-}
+RecordTransformer::RecordTransformer(const Scrubber &scrubber, PartCache &parts) : d(std::make_unique<Impl>(scrubber, parts)) { }
 
 RecordTransformer::~RecordTransformer() = default;
 

@@ -41,11 +41,10 @@ private:
 
 struct TransformedRecord {
     std::string eventId; // empty when the producer gave none
-    Hash128 dedupKey{};  // of the event id, else of the record's content
+    Hash128 dedupKey{}; // of the event id, else of the record's content
     int64_t timestamp = 0;
     int level = 0;
-    std::string logger, message, site, method, host, path, fullPath, url, referer, userAgent,
-        remoteAddr, user;
+    std::string logger, message, site, method, host, path, fullPath, url, referer, userAgent, remoteAddr, user;
     std::optional<int> statusCode;
     std::string exceptionType, exceptionValue, exceptionTypes;
     std::string body;

@@ -9,8 +9,7 @@ QString Value::text() const
     switch (kind) {
     case Kind::None: return {};
     case Kind::Bool: return flag ? QStringLiteral("True") : QStringLiteral("False");
-    case Kind::Number:
-        return number == double(qint64(number)) ? QString::number(qint64(number)) : QString::number(number);
+    case Kind::Number: return number == double(qint64(number)) ? QString::number(qint64(number)) : QString::number(number);
     case Kind::String:
     case Kind::List:
     case Kind::Object: return string;

@@ -16,10 +16,10 @@ namespace ed {
 struct Value {
     enum class Kind { None, Bool, Number, String, List, Object };
     Kind kind = Kind::None;
-    QString string;            // String: the string; List and Object: compact JSON
-    double number = 0;         // Number
-    bool flag = false;         // Bool
-    std::vector<Value> items;  // List
+    QString string; // String: the string; List and Object: compact JSON
+    double number = 0; // Number
+    bool flag = false; // Bool
+    std::vector<Value> items; // List
 
     // The value as one piece of text: a string as it is, None empty, True and
     // False, a whole number without a decimal point, a list or object as
@@ -49,7 +49,7 @@ struct Frame {
     int lineno = 0;
     std::optional<int> preContextLineno; // the first pre_context line's number
     QStringList preContext, postContext;
-    std::optional<QString> contextLine;  // absent when the source was not readable
+    std::optional<QString> contextLine; // absent when the source was not readable
     bool inApp = false;
     Entries vars; // repr() of each local variable
 };

@@ -41,8 +41,7 @@ Value valueFrom(const QJsonValue &v)
         out.kind = Value::Kind::Object;
         out.string = QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
         break;
-    default:
-        break;
+    default: break;
     }
     return out;
 }
@@ -105,9 +104,15 @@ ExceptionInfo exceptionFrom(const QJsonObject &e)
 Request requestFrom(const QJsonObject &r)
 {
     Request out;
-    readTexts(r, out, {{&Request::method, "method"}, {&Request::scheme, "scheme"}, {&Request::host, "host"},
-                       {&Request::path, "path"}, {&Request::fullPath, "full_path"}, {&Request::url, "url"},
-                       {&Request::remoteAddr, "remote_addr"}, {&Request::user, "user"}});
+    readTexts(r, out,
+              {{&Request::method, "method"},
+               {&Request::scheme, "scheme"},
+               {&Request::host, "host"},
+               {&Request::path, "path"},
+               {&Request::fullPath, "full_path"},
+               {&Request::url, "url"},
+               {&Request::remoteAddr, "remote_addr"},
+               {&Request::user, "user"}});
     out.get = entries(r.value(QLatin1String("GET")));
     out.post = entries(r.value(QLatin1String("POST")));
     out.files = entries(r.value(QLatin1String("FILES")));
@@ -121,14 +126,20 @@ Request requestFrom(const QJsonObject &r)
 Report reportFromRecord(const QJsonObject &record)
 {
     Report out;
-    readTexts(record, out, {{&Report::format, "format"}, {&Report::eventId, "event_id"}, {&Report::timestamp, "timestamp"},
-                            {&Report::level, "level"}, {&Report::logger, "logger"}, {&Report::message, "message"},
-                            {&Report::site, "site"}});
+    readTexts(record, out,
+              {{&Report::format, "format"},
+               {&Report::eventId, "event_id"},
+               {&Report::timestamp, "timestamp"},
+               {&Report::level, "level"},
+               {&Report::logger, "logger"},
+               {&Report::message, "message"},
+               {&Report::site, "site"}});
     const QJsonValue status = record.value(QLatin1String("status_code"));
     if (status.isDouble())
         out.statusCode = status.toInt();
     // An empty object carries nothing of an exception: Django's report reads it as none.
-    for (QJsonValue e = record.value(QLatin1String("exception")); e.isObject() && !e.toObject().isEmpty() && out.exceptions.size() < kMaxChain;
+    for (QJsonValue e = record.value(QLatin1String("exception"));
+         e.isObject() && !e.toObject().isEmpty() && out.exceptions.size() < kMaxChain;
          e = e.toObject().value(QLatin1String("cause")))
         out.exceptions.push_back(exceptionFrom(e.toObject()));
     const QJsonValue request = record.value(QLatin1String("request"));

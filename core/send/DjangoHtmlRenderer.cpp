@@ -18,12 +18,12 @@ QString djangoHtmlReport(const DjangoReportData &d)
 {
     const QString at = d.hasRequest ? QStringLiteral(" at ") + escapeHtml(d.pathInfo) : QString();
     const QString type = d.exceptionType.isEmpty() ? QStringLiteral("Report") : escapeHtml(d.exceptionType);
-    const QString value = d.exceptionValue.isEmpty() ? QStringLiteral("No exception message supplied") : escapeHtml(d.exceptionValue);
+    const QString value = d.exceptionValue.isEmpty() ? QStringLiteral("No exception message supplied")
+                                                     : escapeHtml(d.exceptionValue);
     QString o;
-    o += QStringLiteral(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-        "  <meta http-equiv=\"content-type\" content=\"text/html; charset=utf-8\">\n"
-        "  <meta name=\"robots\" content=\"NONE,NOARCHIVE\">\n");
+    o += QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                        "  <meta http-equiv=\"content-type\" content=\"text/html; charset=utf-8\">\n"
+                        "  <meta name=\"robots\" content=\"NONE,NOARCHIVE\">\n");
     o += QStringLiteral("  <title>%1%2</title>\n").arg(type, at);
     o += QStringLiteral(
         "  <style type=\"text/css\">\n"
@@ -38,7 +38,8 @@ QString djangoHtmlReport(const DjangoReportData &d)
         "    code, pre { font-size: 100%; white-space: pre-wrap; }\n"
         "    table { border:1px solid #ccc; border-collapse: collapse; width:100%; background:white; }\n"
         "    tbody td, tbody th { vertical-align:top; padding:2px 3px; }\n"
-        "    thead th { padding:1px 6px 1px 3px; background:#fefefe; text-align:left; font-weight:normal; font-size:11px; border:1px solid #ddd; }\n"
+        "    thead th { padding:1px 6px 1px 3px; background:#fefefe; text-align:left; font-weight:normal; font-size:11px; "
+        "border:1px solid #ddd; }\n"
         "    tbody th { width:12em; text-align:right; color:#666; padding-right:.5em; }\n"
         "    table.vars { margin:5px 0 2px 40px; }\n"
         "    table.vars td, table.req td { font-family:monospace; }\n"
@@ -61,7 +62,8 @@ QString djangoHtmlReport(const DjangoReportData &d)
         "  </style>\n</head>\n<body>\n");
 
     // Summary
-    o += QStringLiteral("<div id=\"summary\">\n  <h1>%1%2</h1>\n  <pre class=\"exception_value\">%3</pre>\n  <table class=\"meta\">\n")
+    o += QStringLiteral(
+             "<div id=\"summary\">\n  <h1>%1%2</h1>\n  <pre class=\"exception_value\">%3</pre>\n  <table class=\"meta\">\n")
              .arg(type, at, value);
     auto row = [&](const QString &th, const QString &td) {
         o += QStringLiteral("    <tr>\n      <th>%1</th>\n      <td>%2</td>\n    </tr>\n").arg(th, td);
@@ -77,9 +79,10 @@ QString djangoHtmlReport(const DjangoReportData &d)
         row(QStringLiteral("Exception Value:"), QStringLiteral("<pre>%1</pre>").arg(escapeHtml(d.exceptionValue)));
     for (auto it = d.frames.rbegin(); it != d.frames.rend(); ++it)
         if (it->hasTraceback) {
-            row(QStringLiteral("Exception Location:"),
-                QStringLiteral("<span class=\"fname\">%1</span>, line %2, in %3")
-                    .arg(escapeHtml(it->filename)).arg(it->lineno).arg(escapeHtml(it->function)));
+            row(QStringLiteral("Exception Location:"), QStringLiteral("<span class=\"fname\">%1</span>, line %2, in %3")
+                                                           .arg(escapeHtml(it->filename))
+                                                           .arg(it->lineno)
+                                                           .arg(escapeHtml(it->function)));
             break;
         }
     row(QStringLiteral("Python Executable:"), escapeHtml(d.pythonExecutable));
@@ -91,7 +94,8 @@ QString djangoHtmlReport(const DjangoReportData &d)
 
     // Traceback
     if (!d.frames.empty()) {
-        o += QStringLiteral("<div id=\"traceback\">\n  <h2>Traceback</h2>\n  <div id=\"browserTraceback\">\n    <ul class=\"traceback\">\n");
+        o += QStringLiteral(
+            "<div id=\"traceback\">\n  <h2>Traceback</h2>\n  <div id=\"browserTraceback\">\n    <ul class=\"traceback\">\n");
         for (const DjangoFrame &f : d.frames) {
             if (f.showsCause)
                 o += QStringLiteral("      <li><h3>%1</h3></li>\n")
@@ -113,7 +117,8 @@ QString djangoHtmlReport(const DjangoReportData &d)
                     o += QStringLiteral("</ol>\n");
                 }
                 o += QStringLiteral("          <ol start=\"%1\" class=\"context-line\"><li><pre>%2</pre></li></ol>\n")
-                         .arg(f.lineno).arg(escapeHtml(f.contextLine));
+                         .arg(f.lineno)
+                         .arg(escapeHtml(f.contextLine));
                 if (!f.postContext.isEmpty()) {
                     o += QStringLiteral("          <ol start=\"%1\" class=\"post-context\">").arg(f.lineno + 1);
                     for (const QString &l : f.postContext)
@@ -123,11 +128,13 @@ QString djangoHtmlReport(const DjangoReportData &d)
                 o += QStringLiteral("        </div>\n");
             }
             if (!f.vars.isEmpty()) {
-                o += QStringLiteral("        <table class=\"vars\">\n          <thead><tr><th>Variable</th><th>Value</th></tr></thead>\n          <tbody>\n");
+                o += QStringLiteral("        <table class=\"vars\">\n          "
+                                    "<thead><tr><th>Variable</th><th>Value</th></tr></thead>\n          <tbody>\n");
                 PyItems vars = f.vars;
                 std::sort(vars.begin(), vars.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
                 for (const auto &[k, v] : vars)
-                    o += QStringLiteral("            <tr><td>%1</td><td class=\"code\"><pre>%2</pre></td></tr>\n").arg(escapeHtml(k), escapeHtml(v));
+                    o += QStringLiteral("            <tr><td>%1</td><td class=\"code\"><pre>%2</pre></td></tr>\n")
+                             .arg(escapeHtml(k), escapeHtml(v));
                 o += QStringLiteral("          </tbody>\n        </table>\n");
             }
             o += QStringLiteral("      </li>\n");
@@ -143,9 +150,11 @@ QString djangoHtmlReport(const DjangoReportData &d)
             o += QStringLiteral("    <p>%1</p>\n").arg(empty);
             return;
         }
-        o += QStringLiteral("  <table class=\"req\">\n    <thead><tr><th>Variable</th><th>Value</th></tr></thead>\n    <tbody>\n");
+        o += QStringLiteral(
+            "  <table class=\"req\">\n    <thead><tr><th>Variable</th><th>Value</th></tr></thead>\n    <tbody>\n");
         for (const auto &[k, v] : its)
-            o += QStringLiteral("      <tr><td>%1</td><td class=\"code\"><pre>%2</pre></td></tr>\n").arg(escapeHtml(k), escapeHtml(v));
+            o += QStringLiteral("      <tr><td>%1</td><td class=\"code\"><pre>%2</pre></td></tr>\n")
+                     .arg(escapeHtml(k), escapeHtml(v));
         o += QStringLiteral("    </tbody>\n  </table>\n");
     };
     o += QStringLiteral("<div id=\"requestinfo\">\n  <h2>Request information</h2>\n");
@@ -160,7 +169,8 @@ QString djangoHtmlReport(const DjangoReportData &d)
     } else {
         o += QStringLiteral("  <p>Request data not supplied</p>\n");
     }
-    o += QStringLiteral("  <h3 id=\"settings-info\">Settings</h3>\n  <h4>Using settings module <code>%1</code></h4>\n").arg(escapeHtml(d.settingsModule));
+    o += QStringLiteral("  <h3 id=\"settings-info\">Settings</h3>\n  <h4>Using settings module <code>%1</code></h4>\n")
+             .arg(escapeHtml(d.settingsModule));
     table(QString(), d.settings, QString());
     o += QStringLiteral("</div>\n</body>\n</html>\n");
     return o;

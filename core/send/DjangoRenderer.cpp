@@ -79,8 +79,10 @@ QString rfc5322Date(const QString &iso)
         return iso;
     const int offset = t.offsetFromUtc();
     const int mins = std::abs(offset) / 60;
-    return QLocale::c().toString(t, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss "))
-        + QStringLiteral("%1%2%3").arg(QChar(offset < 0 ? u'-' : u'+')).arg(mins / 60, 2, 10, QLatin1Char('0')).arg(mins % 60, 2, 10, QLatin1Char('0'));
+    return QLocale::c().toString(t, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss ")) + QStringLiteral("%1%2%3")
+                                                                                        .arg(QChar(offset < 0 ? u'-' : u'+'))
+                                                                                        .arg(mins / 60, 2, 10, QLatin1Char('0'))
+                                                                                        .arg(mins % 60, 2, 10, QLatin1Char('0'));
 }
 
 DjangoReportData djangoReportData(const Report &report)

@@ -57,7 +57,8 @@ QString MailComposer::adminSubject(const Report &report, int level) const
         const Value *meta = findEntry(report.request->meta, u"REMOTE_ADDR");
         const QString addr = meta ? meta->text() : report.request->remoteAddr;
         const bool internal = !addr.isEmpty() && m_s.internalIps.contains(addr);
-        subject = QStringLiteral("%1 (%2 IP): %3").arg(levelName(level), internal ? QStringLiteral("internal") : QStringLiteral("EXTERNAL"), report.message);
+        subject = QStringLiteral("%1 (%2 IP): %3")
+                      .arg(levelName(level), internal ? QStringLiteral("internal") : QStringLiteral("EXTERNAL"), report.message);
     } else {
         subject = QStringLiteral("%1: %2").arg(levelName(level), report.message);
     }
@@ -71,7 +72,9 @@ QString MailComposer::brokenLinkSubject(const Report &report) const
     // is_internal_request: re.match("^https?://%s/" % re.escape(domain), referer)
     const QRegularExpression internalRe(QStringLiteral("^https?://%1/").arg(QRegularExpression::escape(domain)));
     const bool internal = internalRe.match(referer).hasMatch();
-    return m_s.subjectPrefix + djangoFormatSubject(QStringLiteral("Broken %1link on %2").arg(internal ? QStringLiteral("INTERNAL ") : QString(), domain));
+    return m_s.subjectPrefix +
+           djangoFormatSubject(
+               QStringLiteral("Broken %1link on %2").arg(internal ? QStringLiteral("INTERNAL ") : QString(), domain));
 }
 
 bool MailComposer::isNotFound(const ReportDetail &report)
@@ -106,7 +109,8 @@ MailDraft MailComposer::composeTest(const QStringList &to) const
     d.from = m_s.serverEmail;
     d.to = to.isEmpty() ? m_s.admins : to;
     const QString when = QDateTime::currentDateTime().toString(Qt::ISODate);
-    d.subject = m_s.subjectPrefix + QStringLiteral("Test email from ErrorDeck on %1 at %2").arg(QSysInfo::machineHostName(), when);
+    d.subject = m_s.subjectPrefix +
+                QStringLiteral("Test email from ErrorDeck on %1 at %2").arg(QSysInfo::machineHostName(), when);
     d.text = QStringLiteral("If you're reading this, it was successful.\n\n"
                             "ErrorDeck sent this message to check its e-mail settings.\n");
     return d;

@@ -15,17 +15,17 @@ namespace ed {
 struct ComposerSettings {
     QString subjectPrefix = QStringLiteral("[Django] "); // EMAIL_SUBJECT_PREFIX
     QString serverEmail = QStringLiteral("root@localhost"); // SERVER_EMAIL
-    QStringList internalIps;  // INTERNAL_IPS
-    QStringList admins;       // ADMINS addresses
-    QStringList managers;     // MANAGERS addresses
-    bool includeHtml = true;  // ERRORDECK_EMAIL_INCLUDE_HTML
+    QStringList internalIps; // INTERNAL_IPS
+    QStringList admins; // ADMINS addresses
+    QStringList managers; // MANAGERS addresses
+    bool includeHtml = true; // ERRORDECK_EMAIL_INCLUDE_HTML
 
     static ComposerSettings fromConfig(const Config &config);
 };
 
 class MailComposer {
 public:
-    explicit MailComposer(ComposerSettings settings) : m_s(std::move(settings)) {}
+    explicit MailComposer(ComposerSettings settings) : m_s(std::move(settings)) { }
 
     // Admins: AdminEmailHandler's message to ADMINS. Managers: for a 404,
     // BrokenLinkEmailsMiddleware's message, else the same report, to MANAGERS.

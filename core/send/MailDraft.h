@@ -12,12 +12,12 @@ namespace ed {
 struct MailDraft {
     MailAudience audience = MailAudience::Admins;
     int64_t reportId = 0; // 0 for a test message
-    int64_t issueId = 0;  // the report's issue, when known
-    QString from;         // SERVER_EMAIL: "addr" or "Name <addr>"
-    QStringList to;       // "addr" or "Name <addr>", one or more per entry
-    QString subject;      // complete: prefix included, CR and LF escaped as Django does
-    QString text;         // the text/plain body
-    QString html;         // the text/html alternative; empty for none
+    int64_t issueId = 0; // the report's issue, when known
+    QString from; // SERVER_EMAIL: "addr" or "Name <addr>"
+    QStringList to; // "addr" or "Name <addr>", one or more per entry
+    QString subject; // complete: prefix included, CR and LF escaped as Django does
+    QString text; // the text/plain body
+    QString html; // the text/html alternative; empty for none
 };
 
 } // namespace ed

@@ -118,46 +118,55 @@ QString explain(CURLcode rc, const SmtpOptions &o, const QString &from, const ch
     const QString reply = d.failedReply.isEmpty() ? d.lastReply : d.failedReply;
     switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
-        return QStringLiteral("Could not find the SMTP server %1: the host name '%2' does not resolve (check EMAIL_HOST)").arg(where, o.host);
+        return QStringLiteral("Could not find the SMTP server %1: the host name '%2' does not resolve (check EMAIL_HOST)")
+            .arg(where, o.host);
     case CURLE_COULDNT_CONNECT:
-        return QStringLiteral("Could not connect to the SMTP server %1: connection refused or unreachable (%2)").arg(where, detail);
+        return QStringLiteral("Could not connect to the SMTP server %1: connection refused or unreachable (%2)")
+            .arg(where, detail);
     case CURLE_OPERATION_TIMEDOUT:
-        return QStringLiteral("The SMTP server %1 did not answer in time (EMAIL_TIMEOUT is %2 s): %3").arg(where).arg(o.timeoutSeconds).arg(detail);
+        return QStringLiteral("The SMTP server %1 did not answer in time (EMAIL_TIMEOUT is %2 s): %3")
+            .arg(where)
+            .arg(o.timeoutSeconds)
+            .arg(detail);
     case CURLE_PEER_FAILED_VERIFICATION:
-        return QStringLiteral("TLS failed with %1: its certificate could not be verified (%2); if it is signed by your own CA, set ERRORDECK_EMAIL_CA_FILE").arg(where, detail);
+        return QStringLiteral("TLS failed with %1: its certificate could not be verified (%2); if it is signed by your own CA, "
+                              "set ERRORDECK_EMAIL_CA_FILE")
+            .arg(where, detail);
     case CURLE_SSL_CACERT_BADFILE:
-        return QStringLiteral("TLS failed with %1: the CA file '%2' (ERRORDECK_EMAIL_CA_FILE) could not be read (%3)").arg(where, o.caFile, detail);
+        return QStringLiteral("TLS failed with %1: the CA file '%2' (ERRORDECK_EMAIL_CA_FILE) could not be read (%3)")
+            .arg(where, o.caFile, detail);
     case CURLE_SSL_CONNECT_ERROR:
         return QStringLiteral("TLS failed with %1: the handshake did not complete (%2)%3")
-            .arg(where, detail, o.implicitTls ? QStringLiteral("; does the server speak implicit TLS (EMAIL_USE_SSL) on this port?") : QString());
+            .arg(where, detail,
+                 o.implicitTls ? QStringLiteral("; does the server speak implicit TLS (EMAIL_USE_SSL) on this port?")
+                               : QString());
     case CURLE_USE_SSL_FAILED:
         return QStringLiteral("TLS failed with %1: the server does not offer STARTTLS (EMAIL_USE_TLS is on)").arg(where);
     case CURLE_LOGIN_DENIED:
-        return QStringLiteral("The SMTP server %1 refused the login of user '%2': %3").arg(where, o.user, reply.isEmpty() ? detail : reply);
-    case CURLE_ABORTED_BY_CALLBACK:
-        return QStringLiteral("Cancelled while sending through %1").arg(where);
-    default:
-        break;
+        return QStringLiteral("The SMTP server %1 refused the login of user '%2': %3")
+            .arg(where, o.user, reply.isEmpty() ? detail : reply);
+    case CURLE_ABORTED_BY_CALLBACK: return QStringLiteral("Cancelled while sending through %1").arg(where);
+    default: break;
     }
     if (d.failedCommand.startsWith(QLatin1String("RCPT"), Qt::CaseInsensitive)) {
         QString rcpt = d.failedCommand.section(u':', 1).trimmed();
         rcpt.remove(u'<').remove(u'>');
-        return QStringLiteral("The SMTP server %1 rejected the recipient %2: %3 (nothing was sent)").arg(where, rcpt, d.failedReply);
+        return QStringLiteral("The SMTP server %1 rejected the recipient %2: %3 (nothing was sent)")
+            .arg(where, rcpt, d.failedReply);
     }
     if (d.failedCommand.startsWith(QLatin1String("MAIL"), Qt::CaseInsensitive))
         return QStringLiteral("The SMTP server %1 refused the sender %2: %3%4")
             .arg(where, from, d.failedReply,
-                 d.failedReply.startsWith(QLatin1String("530")) && o.user.isEmpty() ? QStringLiteral(" (set EMAIL_HOST_USER to log in)") : QString());
+                 d.failedReply.startsWith(QLatin1String("530")) && o.user.isEmpty()
+                     ? QStringLiteral(" (set EMAIL_HOST_USER to log in)")
+                     : QString());
     if (d.failedCommand.startsWith(QLatin1String("DATA"), Qt::CaseInsensitive))
         return QStringLiteral("The SMTP server %1 refused the message: %2").arg(where, d.failedReply);
     return QStringLiteral("Sending through the SMTP server %1 failed: %2%3")
         .arg(where, detail, reply.isEmpty() ? QString() : QStringLiteral(" (the server's last reply: %1)").arg(reply));
 }
 
-QString urlHost(const QString &host)
-{
-    return host.contains(u':') && !host.startsWith(u'[') ? u'[' + host + u']' : host;
-}
+QString urlHost(const QString &host) { return host.contains(u':') && !host.startsWith(u'[') ? u'[' + host + u']' : host; }
 
 } // namespace
 
@@ -185,12 +194,9 @@ std::optional<EmailBackend> parseEmailBackend(const QString &name)
 QString emailBackendName(EmailBackend b)
 {
     switch (b) {
-    case EmailBackend::Smtp:
-        return QStringLiteral("smtp");
-    case EmailBackend::File:
-        return QStringLiteral("file");
-    case EmailBackend::Console:
-        return QStringLiteral("console");
+    case EmailBackend::Smtp: return QStringLiteral("smtp");
+    case EmailBackend::File: return QStringLiteral("file");
+    case EmailBackend::Console: return QStringLiteral("console");
     }
     return {};
 }
@@ -200,7 +206,8 @@ Result<DeliveryOptions> deliveryOptionsFromConfig(const Config &config)
     DeliveryOptions o;
     const auto backend = parseEmailBackend(config.string(ConfigKey::EmailBackend));
     if (!backend)
-        return Error{QStringLiteral("EMAIL_BACKEND '%1' is not smtp, file or console").arg(config.string(ConfigKey::EmailBackend))};
+        return Error{
+            QStringLiteral("EMAIL_BACKEND '%1' is not smtp, file or console").arg(config.string(ConfigKey::EmailBackend))};
     o.backend = *backend;
     o.smtp.host = config.string(ConfigKey::EmailHost);
     o.smtp.port = config.integer(ConfigKey::EmailPort);
@@ -236,13 +243,12 @@ QString MailSender::describe() const
 {
     switch (m_o.backend) {
     case EmailBackend::Smtp:
-        return QStringLiteral("smtp %1%2").arg(m_o.smtp.server(), m_o.smtp.implicitTls ? QStringLiteral(" (TLS)")
-                                                                    : m_o.smtp.startTls ? QStringLiteral(" (STARTTLS)")
-                                                                                        : QString());
-    case EmailBackend::File:
-        return QStringLiteral("file %1").arg(m_o.filePath);
-    case EmailBackend::Console:
-        return QStringLiteral("console");
+        return QStringLiteral("smtp %1%2")
+            .arg(m_o.smtp.server(), m_o.smtp.implicitTls ? QStringLiteral(" (TLS)")
+                                    : m_o.smtp.startTls  ? QStringLiteral(" (STARTTLS)")
+                                                         : QString());
+    case EmailBackend::File: return QStringLiteral("file %1").arg(m_o.filePath);
+    case EmailBackend::Console: return QStringLiteral("console");
     }
     return {};
 }
@@ -250,12 +256,9 @@ QString MailSender::describe() const
 Delivery MailSender::deliver(const QString &from, const QStringList &to, const QByteArray &message, SendControl *control) const
 {
     switch (m_o.backend) {
-    case EmailBackend::Smtp:
-        return deliverSmtp(from, to, message, control);
-    case EmailBackend::File:
-        return deliverFile(message);
-    case EmailBackend::Console:
-        return deliverConsole(message);
+    case EmailBackend::Smtp: return deliverSmtp(from, to, message, control);
+    case EmailBackend::File: return deliverFile(message);
+    case EmailBackend::Console: return deliverConsole(message);
     }
     return {};
 }
@@ -300,7 +303,8 @@ Delivery MailSender::deliverConsole(const QByteArray &message) const
     return d;
 }
 
-Delivery MailSender::deliverSmtp(const QString &from, const QStringList &to, const QByteArray &message, SendControl *control) const
+Delivery MailSender::deliverSmtp(const QString &from, const QStringList &to, const QByteArray &message,
+                                 SendControl *control) const
 {
     ensureCurl();
     Delivery d;
@@ -318,7 +322,8 @@ Delivery MailSender::deliverSmtp(const QString &from, const QStringList &to, con
             auto pw = m_passwords->smtpPassword(o.user, o.host);
             if (!pw) {
                 d.error = QStringLiteral("No password for %1 on %2: %3 (store it in the keychain as \"%4\", or set %5)")
-                              .arg(o.user, d.destination, pw.error(), smtpKeychainKey(o.user, o.host), QLatin1String(kPasswordEnvVar));
+                              .arg(o.user, d.destination, pw.error(), smtpKeychainKey(o.user, o.host),
+                                   QLatin1String(kPasswordEnvVar));
                 return d;
             }
             o.password = *pw;
@@ -345,8 +350,8 @@ Delivery MailSender::deliverSmtp(const QString &from, const QStringList &to, con
     const QByteArray url = QStringLiteral("%1://%2:%3/")
                                .arg(o.implicitTls ? QStringLiteral("smtps") : QStringLiteral("smtp"), urlHost(o.host))
                                .arg(o.port)
-                               .toUtf8()
-        + helo;
+                               .toUtf8() +
+                           helo;
     curl_slist *rcpts = nullptr;
     for (const QString &r : to)
         rcpts = curl_slist_append(rcpts, (u'<' + r + u'>').toUtf8().constData());

@@ -25,11 +25,11 @@ QString emailBackendName(EmailBackend b);
 struct SmtpOptions {
     QString host = QStringLiteral("localhost");
     int port = 25;
-    QString user;            // empty: no AUTH
-    QString password;        // empty with a user: asked of the PasswordSource
-    bool startTls = false;   // EMAIL_USE_TLS: STARTTLS, required
+    QString user; // empty: no AUTH
+    QString password; // empty with a user: asked of the PasswordSource
+    bool startTls = false; // EMAIL_USE_TLS: STARTTLS, required
     bool implicitTls = false; // EMAIL_USE_SSL: smtps://
-    QString caFile;          // trust this CA file (instead of the system store)
+    QString caFile; // trust this CA file (instead of the system store)
     double timeoutSeconds = 30; // 0: none
     QString server() const { return QStringLiteral("%1:%2").arg(host).arg(port); }
     // With a user and neither STARTTLS nor TLS, AUTH sends the password in
@@ -66,18 +66,20 @@ private:
 struct Delivery {
     bool ok = false;
     bool cancelled = false;
-    QString destination;   // "host:port", the file written, or "console"
+    QString destination; // "host:port", the file written, or "console"
     long responseCode = 0; // the last SMTP reply code
-    QString reply;         // the server's last reply ("250 2.0.0 Ok: queued as ...")
-    QString error;         // a clear message naming the server; empty on success
-    QString transcript;    // the SMTP dialogue without credentials or message content
-    QString warning;       // SmtpOptions::cleartextAuthWarning() of the attempt, if any
+    QString reply; // the server's last reply ("250 2.0.0 Ok: queued as ...")
+    QString error; // a clear message naming the server; empty on success
+    QString transcript; // the SMTP dialogue without credentials or message content
+    QString warning; // SmtpOptions::cleartextAuthWarning() of the attempt, if any
 };
 
 class MailSender {
 public:
     explicit MailSender(DeliveryOptions options, const PasswordSource *passwords = nullptr)
-        : m_o(std::move(options)), m_passwords(passwords) {}
+        : m_o(std::move(options)), m_passwords(passwords)
+    {
+    }
 
     // Where console output goes (default: stdout).
     void setConsole(std::function<void(const QByteArray &)> out) { m_console = std::move(out); }

@@ -14,10 +14,9 @@ void ensureGMime()
 }
 
 // Owns one GObject reference.
-template <typename T>
-struct GRef {
+template <typename T> struct GRef {
     T *p = nullptr;
-    explicit GRef(T *x = nullptr) : p(x) {}
+    explicit GRef(T *x = nullptr) : p(x) { }
     ~GRef()
     {
         if (p)
@@ -140,10 +139,10 @@ Result<RenderedMessage> renderMessage(const MailDraft &draft)
 
     GRef<GMimeMessage> m(g_mime_message_new(TRUE));
     const Mailbox &sender = from->first();
-    internet_address_list_add(g_mime_message_get_from(m.get()),
-                              GRef<InternetAddress>(internet_address_mailbox_new(sender.name.toUtf8().constData(),
-                                                                                 sender.address.toUtf8().constData()))
-                                  .get());
+    internet_address_list_add(
+        g_mime_message_get_from(m.get()),
+        GRef<InternetAddress>(internet_address_mailbox_new(sender.name.toUtf8().constData(), sender.address.toUtf8().constData()))
+            .get());
     for (const Mailbox &r : *to) {
         GRef<InternetAddress> a(internet_address_mailbox_new(r.name.toUtf8().constData(), r.address.toUtf8().constData()));
         internet_address_list_add(g_mime_message_get_addresses(m.get(), GMIME_ADDRESS_TYPE_TO), a.get());

@@ -22,8 +22,8 @@ struct Mailbox {
 Result<QList<Mailbox>> parseMailboxes(const QStringList &entries);
 
 struct RenderedMessage {
-    QByteArray bytes;   // the message, LF line ends (as stored and as .eml files hold it)
-    QString messageId;  // without angle brackets
+    QByteArray bytes; // the message, LF line ends (as stored and as .eml files hold it)
+    QString messageId; // without angle brackets
 };
 
 // Builds the message with a fresh Message-ID and the current Date.

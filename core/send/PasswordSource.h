@@ -12,10 +12,7 @@ namespace ed {
 
 // The keychain entry: service "ErrorDeck", key "smtp:<user>@<host>".
 inline constexpr const char *kKeychainService = "ErrorDeck";
-inline QString smtpKeychainKey(const QString &user, const QString &host)
-{
-    return QStringLiteral("smtp:%1@%2").arg(user, host);
-}
+inline QString smtpKeychainKey(const QString &user, const QString &host) { return QStringLiteral("smtp:%1@%2").arg(user, host); }
 inline constexpr const char *kPasswordEnvVar = "ERRORDECK_EMAIL_PASSWORD";
 
 class PasswordSource {

@@ -19,10 +19,8 @@ bool printable(char32_t c)
     case QChar::Other_NotAssigned:
     case QChar::Separator_Space:
     case QChar::Separator_Line:
-    case QChar::Separator_Paragraph:
-        return false;
-    default:
-        return true;
+    case QChar::Separator_Paragraph: return false;
+    default: return true;
     }
 }
 
@@ -117,15 +115,12 @@ QString reprString(const QString &s)
     return out;
 }
 
-QString reprSetting(const QString &stored)
-{
-    return isLiteral(stored) ? stored : reprString(stored);
-}
+QString reprSetting(const QString &stored) { return isLiteral(stored) ? stored : reprString(stored); }
 
 QString reprMeta(const QString &stored)
 {
-    if (stored == QLatin1String("True") || stored == QLatin1String("False") || stored == QLatin1String("None")
-        || (stored.size() >= 2 && stored.front() == u'<' && stored.back() == u'>'))
+    if (stored == QLatin1String("True") || stored == QLatin1String("False") || stored == QLatin1String("None") ||
+        (stored.size() >= 2 && stored.front() == u'<' && stored.back() == u'>'))
         return stored;
     return reprString(stored);
 }

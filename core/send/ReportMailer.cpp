@@ -43,8 +43,10 @@ Result<PreparedMail> ReportMailer::prepare(const MailDraft &draft)
         return Error{QStringLiteral("Recipients: ") + to.error()};
     if (to->isEmpty())
         return Error{draft.audience == MailAudience::Managers
-                         ? QStringLiteral("No recipients: MANAGERS is empty (errordeck-cli config set MANAGERS '[[\"Name\", \"addr\"]]') and none were given")
-                         : QStringLiteral("No recipients: ADMINS is empty (errordeck-cli config set ADMINS '[[\"Name\", \"addr\"]]') and none were given")};
+                         ? QStringLiteral("No recipients: MANAGERS is empty (errordeck-cli config set MANAGERS '[[\"Name\", "
+                                          "\"addr\"]]') and none were given")
+                         : QStringLiteral("No recipients: ADMINS is empty (errordeck-cli config set ADMINS '[[\"Name\", "
+                                          "\"addr\"]]') and none were given")};
     auto message = renderMessage(draft);
     if (!message)
         return message.failure();
@@ -126,7 +128,8 @@ Result<SendResult> ReportMailer::record(const PreparedMail &mail, const MailSend
     e.id = *id;
     // Our own log names the attempt, never the report's content.
     if (delivery.ok)
-        applog::info(QStringLiteral("mail #%1 sent via %2 to %3 recipient(s)").arg(e.id).arg(e.destination).arg(e.recipients.size()));
+        applog::info(
+            QStringLiteral("mail #%1 sent via %2 to %3 recipient(s)").arg(e.id).arg(e.destination).arg(e.recipients.size()));
     else
         applog::warn(QStringLiteral("mail #%1 not sent: %2").arg(e.id).arg(e.error));
     return SendResult{e.id, e};
@@ -167,9 +170,6 @@ Result<SendResult> ReportMailer::resendLatestOfReport(int64_t reportId, SendCont
     return resend(entries->front().id, control);
 }
 
-Result<SendResult> ReportMailer::sendTest(const QStringList &to, SendControl *control)
-{
-    return send(draftTest(to), control);
-}
+Result<SendResult> ReportMailer::sendTest(const QStringList &to, SendControl *control) { return send(draftTest(to), control); }
 
 } // namespace ed

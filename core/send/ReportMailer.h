@@ -20,10 +20,10 @@
 namespace ed {
 
 struct PreparedMail {
-    MailDraft draft;          // subject, audience, report, issue
-    RenderedMessage message;  // the MIME bytes, fresh Message-ID
-    QString envelopeFrom;     // addr-spec
-    QStringList envelopeTo;   // addr-specs, only from the recipient list
+    MailDraft draft; // subject, audience, report, issue
+    RenderedMessage message; // the MIME bytes, fresh Message-ID
+    QString envelopeFrom; // addr-spec
+    QStringList envelopeTo; // addr-specs, only from the recipient list
     int64_t resendOf = 0;
 };
 
@@ -36,7 +36,7 @@ struct SendResult {
 
 class ReportMailer {
 public:
-    explicit ReportMailer(Database &db, const PasswordSource *passwords = nullptr) : m_db(db), m_passwords(passwords) {}
+    explicit ReportMailer(Database &db, const PasswordSource *passwords = nullptr) : m_db(db), m_passwords(passwords) { }
 
     // Console backend output (default: stdout).
     void setConsole(std::function<void(const QByteArray &)> out) { m_console = std::move(out); }

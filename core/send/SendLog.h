@@ -17,7 +17,7 @@ class SendLog {
 public:
     // With a scrubber, add() scrubs what it stores (ReportMailer passes the
     // database's filters); without one it stores what it is given.
-    explicit SendLog(Database &db, const Scrubber *scrubber = nullptr) : m_store(db), m_scrubber(scrubber) {}
+    explicit SendLog(Database &db, const Scrubber *scrubber = nullptr) : m_store(db), m_scrubber(scrubber) { }
 
     // Stores the entry (its id is ignored) and the message, scrubbed when the
     // log has a scrubber; returns the new id.

@@ -11,8 +11,8 @@
 namespace ed {
 
 struct BackupSummary {
-    QString path;        // the copy
-    int64_t bytes = 0;   // its size
+    QString path; // the copy
+    int64_t bytes = 0; // its size
     int64_t reports = 0; // reports in it
 };
 

@@ -16,35 +16,35 @@ namespace ed {
 
 enum class ConfigKey {
     // 404-ignore rules (BrokenLinkEmailsMiddleware)
-    IgnorableUrls,      // IGNORABLE_404_URLS: list of Python regexes
-    AppendSlash,        // APPEND_SLASH
-    InternalIps,        // INTERNAL_IPS
+    IgnorableUrls, // IGNORABLE_404_URLS: list of Python regexes
+    AppendSlash, // APPEND_SLASH
+    InternalIps, // INTERNAL_IPS
     // Who gets mail
-    Admins,             // ADMINS: [[name, address], ...]
-    Managers,           // MANAGERS
+    Admins, // ADMINS: [[name, address], ...]
+    Managers, // MANAGERS
     // Composing and sending mail
-    ServerEmail,        // SERVER_EMAIL
+    ServerEmail, // SERVER_EMAIL
     EmailSubjectPrefix, // EMAIL_SUBJECT_PREFIX
-    EmailBackend,       // EMAIL_BACKEND: smtp, file, console (or Django's dotted names)
-    EmailHost,          // EMAIL_HOST
-    EmailPort,          // EMAIL_PORT
-    EmailHostUser,      // EMAIL_HOST_USER (the password is in the keychain)
-    EmailUseTls,        // EMAIL_USE_TLS (STARTTLS)
-    EmailUseSsl,        // EMAIL_USE_SSL (implicit TLS)
-    EmailTimeout,       // EMAIL_TIMEOUT, seconds
-    EmailFilePath,      // EMAIL_FILE_PATH, for the file backend
-    EmailCaFile,        // ERRORDECK_EMAIL_CA_FILE: trust this CA file too
-    EmailIncludeHtml,   // ERRORDECK_EMAIL_INCLUDE_HTML: attach the HTML report
+    EmailBackend, // EMAIL_BACKEND: smtp, file, console (or Django's dotted names)
+    EmailHost, // EMAIL_HOST
+    EmailPort, // EMAIL_PORT
+    EmailHostUser, // EMAIL_HOST_USER (the password is in the keychain)
+    EmailUseTls, // EMAIL_USE_TLS (STARTTLS)
+    EmailUseSsl, // EMAIL_USE_SSL (implicit TLS)
+    EmailTimeout, // EMAIL_TIMEOUT, seconds
+    EmailFilePath, // EMAIL_FILE_PATH, for the file backend
+    EmailCaFile, // ERRORDECK_EMAIL_CA_FILE: trust this CA file too
+    EmailIncludeHtml, // ERRORDECK_EMAIL_INCLUDE_HTML: attach the HTML report
     // Scrubbing
-    SensitiveKeys,      // ERRORDECK_SENSITIVE_KEYS: extra key patterns (regexes)
-    SensitiveValues,    // ERRORDECK_SENSITIVE_VALUES: extra value regexes
-    SafeKeys,           // ERRORDECK_SAFE_KEYS: keys never scrubbed
+    SensitiveKeys, // ERRORDECK_SENSITIVE_KEYS: extra key patterns (regexes)
+    SensitiveValues, // ERRORDECK_SENSITIVE_VALUES: extra value regexes
+    SafeKeys, // ERRORDECK_SAFE_KEYS: keys never scrubbed
     // Beyond Django's 404 rules (off by default)
-    HideCrawler404s,    // ERRORDECK_HIDE_CRAWLER_404S
-    CrawlerAgents,      // ERRORDECK_CRAWLER_AGENTS: user-agent substrings
-    Hidden404Prefixes,  // ERRORDECK_HIDDEN_404_PREFIXES: path prefixes
+    HideCrawler404s, // ERRORDECK_HIDE_CRAWLER_404S
+    CrawlerAgents, // ERRORDECK_CRAWLER_AGENTS: user-agent substrings
+    Hidden404Prefixes, // ERRORDECK_HIDDEN_404_PREFIXES: path prefixes
     // Watched folders (desktop app)
-    WatchedFolders,     // ERRORDECK_WATCHED_FOLDERS
+    WatchedFolders, // ERRORDECK_WATCHED_FOLDERS
 };
 
 struct ConfigEntry {

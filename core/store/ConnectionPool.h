@@ -52,7 +52,7 @@ private:
     QMutex m_mutex;
     QWaitCondition m_freed;
     std::vector<std::unique_ptr<Database>> m_readers; // every open read connection
-    std::vector<Database *> m_idle;                   // the ones not leased
+    std::vector<Database *> m_idle; // the ones not leased
     std::unique_ptr<Database> m_writer;
     bool m_writerBusy = false;
 };

@@ -17,12 +17,11 @@ Result<QString> databaseFileFrom(const QString &value, const QString &source)
     const QString scheme = m.captured(1).toLower();
     const QUrl url(value);
     // What the message may repeat: never the user, password, query or fragment.
-    const QString shown = url.isValid()
-        ? url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
-        : scheme + QStringLiteral(":...");
+    const QString shown = url.isValid() ? url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
+                                        : scheme + QStringLiteral(":...");
     if (scheme == QLatin1String("file")) {
-        if (!url.isValid() || url.hasQuery() || url.hasFragment()
-            || (!url.host().isEmpty() && url.host() != QLatin1String("localhost")) || url.path().isEmpty())
+        if (!url.isValid() || url.hasQuery() || url.hasFragment() ||
+            (!url.host().isEmpty() && url.host() != QLatin1String("localhost")) || url.path().isEmpty())
             return Error{QStringLiteral("%1 %2: a file: URL names a local file (file:PATH or file:///PATH), "
                                         "without a host or ?options")
                              .arg(source, shown)};

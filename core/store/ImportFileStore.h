@@ -13,7 +13,7 @@
 namespace ed {
 
 struct FileProgress {
-    QString path;        // canonical
+    QString path; // canonical
     QByteArray headHash; // of the file's first `offset` bytes
     int64_t offset = 0;
     int64_t line = 0;
@@ -22,7 +22,7 @@ struct FileProgress {
 
 class ImportFileStore {
 public:
-    explicit ImportFileStore(Database &db) : m_db(db) {}
+    explicit ImportFileStore(Database &db) : m_db(db) { }
 
     // The row of one path; nullopt when it has none.
     Result<std::optional<FileProgress>> find(const QString &path);

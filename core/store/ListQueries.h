@@ -17,7 +17,7 @@ namespace ed {
 
 class ListQueries {
 public:
-    explicit ListQueries(Database &db) : m_db(db) {}
+    explicit ListQueries(Database &db) : m_db(db) { }
 
     // Issues with at least one report matching `q` (its issue id ignored), as
     // ReportStore::listIssues lists them: from the stored counters when the

@@ -20,7 +20,7 @@ struct TransformedRecord;
 
 struct StoredVisibility {
     int64_t id = 0;
-    QString hiddenBy;  // empty: visible
+    QString hiddenBy; // empty: visible
     QString undecided; // rules that could not decide on it
 };
 
@@ -58,8 +58,8 @@ public:
     std::optional<std::string> raw(int64_t id);
     // Replaces the report's stored text by `rec` (body, new parts, indexed
     // columns, full-text row) and `raw`, with its visibility.
-    Result<void> rewrite(int64_t id, const TransformedRecord &rec, const std::optional<std::string> &raw,
-                         const QString &hiddenBy, const QString &undecided);
+    Result<void> rewrite(int64_t id, const TransformedRecord &rec, const std::optional<std::string> &raw, const QString &hiddenBy,
+                         const QString &undecided);
     // Issue counts follow the reports' visibility.
     Result<void> recountIssues();
     // Scrubs the issues' titles, culprits and loggers; returns how many changed.

@@ -29,12 +29,12 @@ struct ReportRow {
 
 struct ReportDetail {
     ReportRow row;
-    Report report;      // the record, typed: what everything but the raw JSON reads
+    Report report; // the record, typed: what everything but the raw JSON reads
     // The whole v1 record, parts put back, scrubbed: only for what needs the
     // JSON itself, with the fields ErrorDeck does not know (JSON export, the
     // raw view, `show --json`, rules re-run on stored records).
     QJsonObject record;
-    QString raw;        // the original e-mail text (scrubbed), empty for v1 records
+    QString raw; // the original e-mail text (scrubbed), empty for v1 records
     QString source;
 };
 
@@ -55,9 +55,9 @@ struct StoreStats {
     int64_t reports = 0, hidden = 0, issues = 0, parts = 0;
     int64_t firstSeen = 0, lastSeen = 0;
     int64_t fileBytes = 0;
-    std::vector<std::pair<int, int64_t>> byLevel;        // level, count
-    std::vector<std::pair<QString, int64_t>> byLogger;   // top loggers
-    std::vector<std::pair<int, int64_t>> byStatus;       // status code, count
+    std::vector<std::pair<int, int64_t>> byLevel; // level, count
+    std::vector<std::pair<QString, int64_t>> byLogger; // top loggers
+    std::vector<std::pair<int, int64_t>> byStatus; // status code, count
 };
 
 enum class ReportSort { Timestamp, Level, Logger, Message, Status, Path, Type, Issue, Id };
@@ -71,7 +71,7 @@ enum class IssueSort { LastSeen, FirstSeen, Count, Title, Culprit, Level, Status
 
 class ReportStore {
 public:
-    explicit ReportStore(Database &db) : m_db(db) {}
+    explicit ReportStore(Database &db) : m_db(db) { }
 
     // `after`: only rows past that one in this order (keyset paging), then `offset` more skipped.
     Result<std::vector<ReportRow>> listReports(const SearchQuery &q, int limit, int64_t offset = 0,

@@ -19,8 +19,8 @@ enum class IngestOutcome { Stored, Duplicate, Dropped, Rejected };
 
 struct IngestResult {
     IngestOutcome outcome = IngestOutcome::Rejected;
-    QString reason;     // why rejected, or the rule that dropped it
-    QString hiddenBy;   // the rule that hides a stored report
+    QString reason; // why rejected, or the rule that dropped it
+    QString hiddenBy; // the rule that hides a stored report
     int64_t reportId = 0;
     int64_t issueId = 0;
     bool newIssue = false;

@@ -19,9 +19,9 @@ struct FilterRule {
     QString name;
     RuleAction action = RuleAction::Hide;
     std::optional<int> belowLevel; // records under this level, as a logger's level would drop them
-    QString logger;                // this logger and its children: "django.security" covers "django.security.csrf"
-    QString exceptionType;         // any exception in the chain; "UnreadablePostError" or the dotted name
-    QString messagePattern;        // a regex searched in the message
+    QString logger; // this logger and its children: "django.security" covers "django.security.csrf"
+    QString exceptionType; // any exception in the chain; "UnreadablePostError" or the dotted name
+    QString messagePattern; // a regex searched in the message
     std::optional<int> statusMin, statusMax; // an HTTP status range, inclusive
     bool enabled = true;
 
@@ -41,7 +41,7 @@ struct FilterRule {
 // The filter_rules and filter_state tables.
 class RuleStore {
 public:
-    explicit RuleStore(Database &db) : m_db(db) {}
+    explicit RuleStore(Database &db) : m_db(db) { }
     Result<std::vector<FilterRule>> list();
     // Checks the rule (a name, a condition, a valid regex) and stores it; the name must be new.
     Result<int64_t> add(const FilterRule &rule);

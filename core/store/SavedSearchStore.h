@@ -16,7 +16,7 @@ struct SavedSearch {
 
 class SavedSearchStore {
 public:
-    explicit SavedSearchStore(Database &db) : m_db(db) {}
+    explicit SavedSearchStore(Database &db) : m_db(db) { }
 
     Result<std::vector<SavedSearch>> list(); // by name, case-insensitively
     Result<void> save(const QString &name, const QString &query); // replaces one of the same name

@@ -40,8 +40,8 @@ QList<Term> tokenize(const QString &typed)
         while (i < n && (inQuote || !text[i].isSpace())) {
             if (text[i] == QLatin1Char('"')) {
                 inQuote = !inQuote;
-            } else if (!inQuote && text[i] == QLatin1Char(':') && t.field.isEmpty() && !word.isEmpty()
-                       && fieldNamesContain(word)) {
+            } else if (!inQuote && text[i] == QLatin1Char(':') && t.field.isEmpty() && !word.isEmpty() &&
+                       fieldNamesContain(word)) {
                 t.field = word.toLower();
                 word.clear();
             } else {
@@ -84,15 +84,12 @@ Result<void> SearchQuery::check() const
 
 QStringList SearchQuery::fieldNames()
 {
-    return {QStringLiteral("level"), QStringLiteral("status"), QStringLiteral("logger"), QStringLiteral("path"),
-            QStringLiteral("type"),  QStringLiteral("is"),     QStringLiteral("site"),   QStringLiteral("issue"),
+    return {QStringLiteral("level"), QStringLiteral("status"), QStringLiteral("logger"),  QStringLiteral("path"),
+            QStringLiteral("type"),  QStringLiteral("is"),     QStringLiteral("site"),    QStringLiteral("issue"),
             QStringLiteral("after"), QStringLiteral("before"), QStringLiteral("message"), QStringLiteral("event")};
 }
 
-bool fieldNamesContain(const QString &word)
-{
-    return SearchQuery::fieldNames().contains(word.toLower());
-}
+bool fieldNamesContain(const QString &word) { return SearchQuery::fieldNames().contains(word.toLower()); }
 
 Result<ParsedSearch> SearchQuery::parse() const
 {
@@ -125,8 +122,8 @@ Result<ParsedSearch> SearchQuery::parse() const
         } else if (f == QLatin1String("status")) {
             term.compare = splitComparator(v);
             bool ok = false;
-            if (term.compare == SearchTerm::Compare::Equal && v.size() == 3
-                && v.endsWith(QLatin1String("xx"), Qt::CaseInsensitive)) {
+            if (term.compare == SearchTerm::Compare::Equal && v.size() == 3 &&
+                v.endsWith(QLatin1String("xx"), Qt::CaseInsensitive)) {
                 const int hundreds = v.left(1).toInt(&ok);
                 if (!ok)
                     return invalid(QStringLiteral("bad status '%1'").arg(v));

@@ -20,18 +20,22 @@ namespace ed {
 // translates it for the engine.
 struct SearchTerm {
     enum class Kind {
-        Text,          // free text (full-text search, as a prefix)
-        Level,         // compare with `number`
-        Status,        // compare with `number`
-        StatusRange,   // number..upTo, inclusive (5xx)
-        Logger,        // `text` and its children
-        Path, Message, // `text`, with * and ? wildcards when `wildcard`
-        ExceptionType, Site, EventId, // `text`, exactly
-        Issue,         // the issue id `number`
-        After, Before, // ms since the epoch: at or after / before `number`
-        Hidden,        // hidden by a rule or a person
-        IssueStatus,   // the issue's IssueStatus as `number`
-        Regression,    // the issue came back after it was resolved
+        Text, // free text (full-text search, as a prefix)
+        Level, // compare with `number`
+        Status, // compare with `number`
+        StatusRange, // number..upTo, inclusive (5xx)
+        Logger, // `text` and its children
+        Path,
+        Message, // `text`, with * and ? wildcards when `wildcard`
+        ExceptionType,
+        Site,
+        EventId, // `text`, exactly
+        Issue, // the issue id `number`
+        After,
+        Before, // ms since the epoch: at or after / before `number`
+        Hidden, // hidden by a rule or a person
+        IssueStatus, // the issue's IssueStatus as `number`
+        Regression, // the issue came back after it was resolved
     };
     enum class Compare { Equal, AtLeast, AtMost, Above, Below };
 

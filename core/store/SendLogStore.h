@@ -23,21 +23,21 @@ QString outcomeName(SendOutcome o); // "sent", "failed", "cancelled"
 struct SendLogEntry {
     int64_t id = 0;
     int64_t createdAt = 0; // ms since the epoch, UTC
-    int64_t reportId = 0;  // 0: none (a test message)
+    int64_t reportId = 0; // 0: none (a test message)
     int64_t issueId = 0;
     MailAudience audience = MailAudience::Admins;
-    QString backend;       // smtp, file, console
-    QString destination;   // host:port, the file written, console
+    QString backend; // smtp, file, console
+    QString destination; // host:port, the file written, console
     QString sender;
     QStringList recipients; // the envelope recipients
     QString subject;
     QString messageId;
     SendOutcome outcome = SendOutcome::Failed;
     long responseCode = 0;
-    QString reply;          // the server's last reply
-    QString error;          // empty when sent
-    QString transcript;     // SMTP dialogue without credentials
-    int64_t resendOf = 0;   // the entry this one sent again
+    QString reply; // the server's last reply
+    QString error; // empty when sent
+    QString transcript; // SMTP dialogue without credentials
+    int64_t resendOf = 0; // the entry this one sent again
     int64_t messageBytes = 0;
 };
 
@@ -49,7 +49,7 @@ struct SendLogTexts {
 
 class SendLogStore {
 public:
-    explicit SendLogStore(Database &db) : m_db(db) {}
+    explicit SendLogStore(Database &db) : m_db(db) { }
 
     // Stores the entry (its id is ignored; createdAt 0 means now) with the
     // message as given; returns the new id.

@@ -11,7 +11,7 @@
 namespace ed {
 
 struct TimelineData {
-    int64_t start = 0;  // ms of the first bucket
+    int64_t start = 0; // ms of the first bucket
     int64_t bucket = 0; // ms per bar
     int buckets = 0;
     std::map<int, std::vector<int64_t>> byLevel; // level -> count per bucket
@@ -20,7 +20,7 @@ struct TimelineData {
 
 class TimelineQueries {
 public:
-    explicit TimelineQueries(Database &db) : m_db(db) {}
+    explicit TimelineQueries(Database &db) : m_db(db) { }
 
     // The search's reports in at most `maxBars` buckets over its time range
     // (the range of the matching reports where the search leaves it open).

@@ -18,21 +18,24 @@ void FolderWatcher::setFolders(const QStringList &folders)
 {
     m_folders = folders;
     if (WatchWorker *w = m_worker.data())
-        QMetaObject::invokeMethod(w, [w, folders] { w->setFolders(folders); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            w, [w, folders] { w->setFolders(folders); }, Qt::QueuedConnection);
 }
 
 void FolderWatcher::setPollInterval(int ms)
 {
     m_pollMs = ms;
     if (WatchWorker *w = m_worker.data())
-        QMetaObject::invokeMethod(w, [w, ms] { w->setPollInterval(ms); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            w, [w, ms] { w->setPollInterval(ms); }, Qt::QueuedConnection);
 }
 
 void FolderWatcher::setSettleTime(int ms)
 {
     m_settleMs = ms;
     if (WatchWorker *w = m_worker.data())
-        QMetaObject::invokeMethod(w, [w, ms] { w->setSettleTime(ms); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            w, [w, ms] { w->setSettleTime(ms); }, Qt::QueuedConnection);
 }
 
 void FolderWatcher::start()

@@ -48,10 +48,10 @@ class WatchWorker;
 // One import run of the watcher.
 struct WatchBatch {
     ImportSummary summary;
-    QStringList files;    // the files read (absolute paths)
-    QStringList rotated;  // "old -> new": rotated files that kept their progress
-    QStringList skipped;  // files first seen in this run that are not reports
-    QDateTime at;         // when the run ended (UTC)
+    QStringList files; // the files read (absolute paths)
+    QStringList rotated; // "old -> new": rotated files that kept their progress
+    QStringList skipped; // files first seen in this run that are not reports
+    QDateTime at; // when the run ended (UTC)
 };
 
 class FolderWatcher : public QObject {

@@ -93,8 +93,7 @@ Result<QStringList> RotationFollower::adopt(const QStringList &files)
         std::optional<Row> from;
         if (n.id) {
             const auto it = m_byInode.find(*n.id);
-            if (it != m_byInode.end() && it->second.path != n.path && it->second.offset > 0
-                && matches(n.path, it->second))
+            if (it != m_byInode.end() && it->second.path != n.path && it->second.offset > 0 && matches(n.path, it->second))
                 from = it->second;
         }
         // A stale row that matches and got further wins over the inode's: the
@@ -102,8 +101,8 @@ Result<QStringList> RotationFollower::adopt(const QStringList &files)
         // import may have read on before the file was renamed (renamed before
         // remember() saw it: that import's row is under the old name only).
         for (const Row &r : stale) {
-            if (r.path != n.path && QFileInfo(r.path).path() == QFileInfo(n.path).path() && matches(n.path, r)
-                && (!from || r.offset > from->offset))
+            if (r.path != n.path && QFileInfo(r.path).path() == QFileInfo(n.path).path() && matches(n.path, r) &&
+                (!from || r.offset > from->offset))
                 from = r;
         }
         if (from)

@@ -33,7 +33,7 @@ namespace ed {
 
 class RotationFollower {
 public:
-    explicit RotationFollower(Database &db) : m_db(db) {}
+    explicit RotationFollower(Database &db) : m_db(db) { }
 
     // Before an import of `files` (v1 files): gives renamed files the row of
     // their former name. Returns "old -> new" for each one recognized.

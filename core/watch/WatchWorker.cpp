@@ -144,9 +144,8 @@ void WatchWorker::syncWatches(const QStringList &files)
         dirs.insert(QFileInfo(f).path());
     QStringList newest = files;
     if (newest.size() > kMaxWatchedFiles) {
-        std::sort(newest.begin(), newest.end(), [this](const QString &a, const QString &b) {
-            return m_files[a].last.mtimeMs > m_files[b].last.mtimeMs;
-        });
+        std::sort(newest.begin(), newest.end(),
+                  [this](const QString &a, const QString &b) { return m_files[a].last.mtimeMs > m_files[b].last.mtimeMs; });
         newest.resize(kMaxWatchedFiles);
     }
     const QSet<QString> wantFiles(newest.begin(), newest.end());
@@ -235,8 +234,7 @@ void WatchWorker::check()
         QString err;
         k.form = sniffFileForm(path, &err);
         switch (k.form) {
-        case FileForm::Empty:
-            break; // read once it has something
+        case FileForm::Empty: break; // read once it has something
         case FileForm::Special:
             tellOnce({path, 0, err + QStringLiteral(": skipped")});
             k.done = look; // looked at again when it changes
@@ -329,8 +327,8 @@ void WatchWorker::check()
         m_lastError.clear();
 
     const ImportSummary &s = batch.summary;
-    if (s.stored || s.duplicates || s.rejected || s.dropped || !s.problems.empty() || !batch.rotated.isEmpty()
-        || !batch.skipped.isEmpty()) {
+    if (s.stored || s.duplicates || s.rejected || s.dropped || !s.problems.empty() || !batch.rotated.isEmpty() ||
+        !batch.skipped.isEmpty()) {
         batch.at = QDateTime::currentDateTimeUtc();
         Q_EMIT imported(batch);
         for (int64_t id : s.newIssueIds)

@@ -48,8 +48,8 @@ private:
     };
     struct Known {
         std::optional<Look> done; // as it was when last imported (or set aside)
-        Look last;                // as it was at the last look
-        qint64 changedAt = 0;     // m_clock time the last change was seen
+        Look last; // as it was at the last look
+        qint64 changedAt = 0; // m_clock time the last change was seen
         FileForm form = FileForm::Unknown;
     };
 

@@ -14,20 +14,17 @@
 
 // A property the input broke: abort so that libFuzzer keeps the input (and a
 // regression run fails), naming what was expected.
-#define FUZZ_CHECK(cond)                                                                                     \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            std::fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__, __LINE__, #cond);              \
-            std::abort();                                                                                    \
-        }                                                                                                    \
+#define FUZZ_CHECK(cond)                                                                                                         \
+    do {                                                                                                                         \
+        if (!(cond)) {                                                                                                           \
+            std::fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__, __LINE__, #cond);                                   \
+            std::abort();                                                                                                        \
+        }                                                                                                                        \
     } while (0)
 
 namespace ed::fuzz {
 
-inline std::string_view bytes(const uint8_t *data, size_t size)
-{
-    return {reinterpret_cast<const char *>(data), size};
-}
+inline std::string_view bytes(const uint8_t *data, size_t size) { return {reinterpret_cast<const char *>(data), size}; }
 
 // A folder that lives as long as the process (for the database and temporary input files).
 inline const QTemporaryDir &scratchDir()

@@ -31,8 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     // The importer stores what mailToV1Record wrote; a record it cannot read back is its bug.
     const auto r = transformer.transform(json, false, out);
     if (!r)
-        std::fprintf(stderr, "the record made from the e-mail is rejected: %s\n%s\n", qPrintable(r.error()),
-                     json.c_str());
+        std::fprintf(stderr, "the record made from the e-mail is rejected: %s\n%s\n", qPrintable(r.error()), json.c_str());
     FUZZ_CHECK(r.ok());
     return 0;
 }

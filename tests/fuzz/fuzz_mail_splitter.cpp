@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const QString path = ed::fuzz::scratchDir().filePath(QStringLiteral("mail-input"));
     {
         QFile f(path);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(reinterpret_cast<const char *>(data), qint64(size)) != qint64(size)) {
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            f.write(reinterpret_cast<const char *>(data), qint64(size)) != qint64(size)) {
             std::fprintf(stderr, "fuzz: cannot write %s\n", qPrintable(path));
             std::abort();
         }

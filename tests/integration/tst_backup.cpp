@@ -56,10 +56,7 @@ class TestBackup : public QObject {
     QString m_generated;
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        m_generated = edtest::generatedReports(m_dir, 20000);
-    }
+    void initTestCase() { m_generated = edtest::generatedReports(m_dir, 20000); }
 
     void consistentWhileImporting()
     {

@@ -61,8 +61,8 @@ QStringList completions(const QStringList &words, const QString &workingDir)
             QStringList{QStringLiteral("--norc"), QStringLiteral("-c"),
                         QStringLiteral("source \"$0\" || exit 3; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); _errordeck_cli; "
                                        "printf '%s\\n' \"${COMPREPLY[@]}\""),
-                        script, QStringLiteral(ERRORDECK_CLI)}
-                + words);
+                        script, QStringLiteral(ERRORDECK_CLI)} +
+                words);
     p.waitForFinished(60000);
     if (p.exitCode() != 0)
         qWarning() << "bash:" << p.readAllStandardError();
@@ -72,8 +72,8 @@ QStringList completions(const QStringList &words, const QString &workingDir)
 // No byte of a terminal control sequence: ESC, BEL, CR, and C1's CSI and OSC in UTF-8.
 bool hasTerminalControls(const QByteArray &text)
 {
-    return text.contains('\x1b') || text.contains('\a') || text.contains('\r') || text.contains("\xc2\x9b")
-        || text.contains("\xc2\x9d");
+    return text.contains('\x1b') || text.contains('\a') || text.contains('\r') || text.contains("\xc2\x9b") ||
+           text.contains("\xc2\x9d");
 }
 
 } // namespace
@@ -116,8 +116,8 @@ private Q_SLOTS:
 
     void importJsonSummary()
     {
-        const Run r = cli({QStringLiteral("import"), QStringLiteral("--json"), QStringLiteral("--no-resume"), QStringLiteral("--db"), m_db,
-                           corpus(QStringLiteral("records.jsonl"))});
+        const Run r = cli({QStringLiteral("import"), QStringLiteral("--json"), QStringLiteral("--no-resume"),
+                           QStringLiteral("--db"), m_db, corpus(QStringLiteral("records.jsonl"))});
         QCOMPARE(r.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value(QStringLiteral("stored")).toInt(), 0);
@@ -141,8 +141,8 @@ private Q_SLOTS:
             QCOMPARE(o.value(QStringLiteral("path")).toString(), QStringLiteral("/api/items/"));
         }
         // Newest first.
-        QVERIFY(rows.first().toObject().value(QStringLiteral("timestamp")).toString()
-                >= rows.last().toObject().value(QStringLiteral("timestamp")).toString());
+        QVERIFY(rows.first().toObject().value(QStringLiteral("timestamp")).toString() >=
+                rows.last().toObject().value(QStringLiteral("timestamp")).toString());
     }
 
     void listTableAndLimit()
@@ -152,7 +152,8 @@ private Q_SLOTS:
         const QList<QByteArray> lines = r.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 4); // header and three rows
         QVERIFY(lines[0].startsWith("ID"));
-        const Run bad = cli({QStringLiteral("list"), QStringLiteral("--db"), m_db, QStringLiteral("--query"), QStringLiteral("level:loud")});
+        const Run bad = cli(
+            {QStringLiteral("list"), QStringLiteral("--db"), m_db, QStringLiteral("--query"), QStringLiteral("level:loud")});
         QCOMPARE(bad.code, 1);
         QVERIFY(bad.err.contains("unknown level"));
     }
@@ -165,7 +166,8 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value(QStringLiteral("event_id")).toString(), eventId);
-        QCOMPARE(o.value(QStringLiteral("record")).toObject().value(QStringLiteral("exception")), first.value(QStringLiteral("exception")));
+        QCOMPARE(o.value(QStringLiteral("record")).toObject().value(QStringLiteral("exception")),
+                 first.value(QStringLiteral("exception")));
         r = cli({QStringLiteral("show"), QStringLiteral("--db"), m_db, QString::number(o.value(QStringLiteral("id")).toInt())});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains("Traceback (most recent call last):"));
@@ -176,16 +178,18 @@ private Q_SLOTS:
 
     void chainedTracebackInDjangoOrder()
     {
-        const Run list = cli({QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), m_db, QStringLiteral("--query"),
-                              QStringLiteral("path:/payments/charge/"), QStringLiteral("--limit"), QStringLiteral("1")});
+        const Run list = cli({QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), m_db,
+                              QStringLiteral("--query"), QStringLiteral("path:/payments/charge/"), QStringLiteral("--limit"),
+                              QStringLiteral("1")});
         const int id = QJsonDocument::fromJson(list.out).array().first().toObject().value(QStringLiteral("id")).toInt();
         const Run r = cli({QStringLiteral("show"), QStringLiteral("--db"), m_db, QString::number(id)});
         // Django's words (technical_500.txt), as the error e-mail has them.
         QVERIFY2(r.out.contains(") was the direct cause of the following exception:\n"), r.out.constData());
         QVERIFY2(r.out.contains("\nThe above exception ("), r.out.constData());
         // The cause first, the exception raised last at the end.
-        QVERIFY(r.out.lastIndexOf("Exception Type: RuntimeError at /payments/charge/\nException Value: payment gateway failed\n")
-                > r.out.indexOf("direct cause"));
+        QVERIFY(
+            r.out.lastIndexOf("Exception Type: RuntimeError at /payments/charge/\nException Value: payment gateway failed\n") >
+            r.out.indexOf("direct cause"));
     }
 
     // show's traceback is the error e-mail's, to the byte: both come from
@@ -196,8 +200,9 @@ private Q_SLOTS:
         QVERIFY(db);
         int compared = 0;
         for (const char *path : {"/payments/charge/", "/orders/597/total/"}) {
-            const Run list = cli({QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), m_db, QStringLiteral("--query"),
-                                  QStringLiteral("path:") + QLatin1String(path), QStringLiteral("--limit"), QStringLiteral("1")});
+            const Run list = cli({QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), m_db,
+                                  QStringLiteral("--query"), QStringLiteral("path:") + QLatin1String(path),
+                                  QStringLiteral("--limit"), QStringLiteral("1")});
             const int id = QJsonDocument::fromJson(list.out).array().first().toObject().value(QStringLiteral("id")).toInt();
             QVERIFY2(id > 0, path);
             const Run r = cli({QStringLiteral("show"), QStringLiteral("--db"), m_db, QString::number(id)});
@@ -253,11 +258,13 @@ private Q_SLOTS:
                  QStringLiteral(R"([["Ops","not-an-address"]])")});
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains("not an e-mail address"));
-        r = cli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("--db"), m_db, QStringLiteral("EMAIL_PORT"), QStringLiteral("587")});
+        r = cli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("--db"), m_db, QStringLiteral("EMAIL_PORT"),
+                 QStringLiteral("587")});
         QCOMPARE(r.code, 0);
         r = cli({QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("--db"), m_db, QStringLiteral("EMAIL_PORT")});
         QCOMPARE(r.out.trimmed(), QByteArray("587"));
-        r = cli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("--db"), m_db, QStringLiteral("NO_SUCH_SETTING"), QStringLiteral("1")});
+        r = cli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("--db"), m_db, QStringLiteral("NO_SUCH_SETTING"),
+                 QStringLiteral("1")});
         QCOMPARE(r.code, 1);
     }
 
@@ -318,15 +325,17 @@ private Q_SLOTS:
             {QStringLiteral("list"), QStringLiteral("--limit"), QStringLiteral("10x")},
             {QStringLiteral("sendlog"), QStringLiteral("--limit"), QStringLiteral("many")},
             {QStringLiteral("sendlog"), QStringLiteral("--report"), QStringLiteral("abc")},
-            {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x"), QStringLiteral("--status"), QStringLiteral("abc")},
+            {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x"), QStringLiteral("--status"),
+             QStringLiteral("abc")},
         };
         for (QStringList args : bad) {
             const QString option = args[args.size() - 2];
             args << QStringLiteral("--db") << m_db;
             const Run r = cli(args);
             QCOMPARE(r.code, 1);
-            QVERIFY2(r.err.contains(QStringLiteral("errordeck-cli %1: %2 takes a whole number from").arg(args[0], option).toUtf8()),
-                     r.err.constData());
+            QVERIFY2(
+                r.err.contains(QStringLiteral("errordeck-cli %1: %2 takes a whole number from").arg(args[0], option).toUtf8()),
+                r.err.constData());
             QVERIFY2(r.out.isEmpty(), r.out.constData());
         }
         // --limit 0 is every one: all 99 reports, not the 50 of the default.
@@ -348,7 +357,8 @@ private Q_SLOTS:
         };
         const QList<Case> cases = {
             {QStringLiteral("postgresql://ops:hunter2@db.example.com/errors"), "PostgreSQL databases are not supported yet"},
-            {QStringLiteral("postgres://ops:hunter2@db.example.com:5432/errors?sslmode=require"), "PostgreSQL databases are not supported yet"},
+            {QStringLiteral("postgres://ops:hunter2@db.example.com:5432/errors?sslmode=require"),
+             "PostgreSQL databases are not supported yet"},
             {QStringLiteral("mysql://ops:hunter2@db.example.com/errors"), "unknown URL scheme 'mysql:'"},
             {QStringLiteral("sqlite:///errors.sqlite3"), "unknown URL scheme 'sqlite:'"},
             {QStringLiteral("postgresql://db.example.com/errors?password=hunter2"), "PostgreSQL databases are not supported yet"},
@@ -411,7 +421,8 @@ private Q_SLOTS:
             args << QStringLiteral("--db") << db;
             r = cli(args);
             QCOMPARE(r.code, 0);
-            QVERIFY2(!hasTerminalControls(r.out), (args.first() + QStringLiteral(": ") + QString::fromUtf8(r.out)).toUtf8().constData());
+            QVERIFY2(!hasTerminalControls(r.out),
+                     (args.first() + QStringLiteral(": ") + QString::fromUtf8(r.out)).toUtf8().constData());
             QVERIFY2(r.out.contains(args.first() == QLatin1String("list") || args.first() == QLatin1String("issues")
                                         ? QStringLiteral("E\u241B[5m").toUtf8()
                                         : visibleEsc),
@@ -427,7 +438,8 @@ private Q_SLOTS:
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value(QStringLiteral("logger")).toString(), QStringLiteral("x\x1b[31mred"));
         QCOMPARE(o.value(QStringLiteral("message")).toString(),
-                 QStringLiteral("Boom \x1b]0;pwned-title\x07 \x1b[2J\x1b[H fake output\r\nline2 \x1b]8;;http://evil.example/\x07link\x1b]8;;\x07"));
+                 QStringLiteral("Boom \x1b]0;pwned-title\x07 \x1b[2J\x1b[H fake output\r\nline2 "
+                                "\x1b]8;;http://evil.example/\x07link\x1b]8;;\x07"));
     }
 
     // watch names the files it imports and quotes their problems: one line each, no escapes.
@@ -520,11 +532,16 @@ private Q_SLOTS:
         // After global options; options of the command; files where files go.
         QCOMPARE(completions({QStringLiteral("--db"), QStringLiteral("x.db"), QStringLiteral("iss")}, dir.path()),
                  QStringList{QStringLiteral("issues")});
-        QCOMPARE(completions({QStringLiteral("list"), QStringLiteral("--li")}, dir.path()), QStringList{QStringLiteral("--limit")});
-        QVERIFY(completions({QStringLiteral("import"), QStringLiteral("--")}, dir.path()).contains(QStringLiteral("--no-resume")));
-        QCOMPARE(completions({QStringLiteral("import"), QStringLiteral("rep")}, dir.path()), QStringList{QStringLiteral("reports.jsonl")});
-        QCOMPARE(completions({QStringLiteral("--db"), QStringLiteral("rep")}, dir.path()), QStringList{QStringLiteral("reports.jsonl")});
-        QCOMPARE(completions({QStringLiteral("--ver")}, dir.path()), (QStringList{QStringLiteral("--verbose"), QStringLiteral("--version")}));
+        QCOMPARE(completions({QStringLiteral("list"), QStringLiteral("--li")}, dir.path()),
+                 QStringList{QStringLiteral("--limit")});
+        QVERIFY(
+            completions({QStringLiteral("import"), QStringLiteral("--")}, dir.path()).contains(QStringLiteral("--no-resume")));
+        QCOMPARE(completions({QStringLiteral("import"), QStringLiteral("rep")}, dir.path()),
+                 QStringList{QStringLiteral("reports.jsonl")});
+        QCOMPARE(completions({QStringLiteral("--db"), QStringLiteral("rep")}, dir.path()),
+                 QStringList{QStringLiteral("reports.jsonl")});
+        QCOMPARE(completions({QStringLiteral("--ver")}, dir.path()),
+                 (QStringList{QStringLiteral("--verbose"), QStringLiteral("--version")}));
         QCOMPARE(completions({QStringLiteral("rules"), QStringLiteral("a")}, dir.path()),
                  (QStringList{QStringLiteral("add"), QStringLiteral("apply")}));
     }

@@ -81,7 +81,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_good = m_dir.filePath(QStringLiteral("good.sqlite3"));
-        const Run r = cli({QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--db"), m_good, corpus(QStringLiteral("records.jsonl"))});
+        const Run r = cli({QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--db"), m_good,
+                           corpus(QStringLiteral("records.jsonl"))});
         QCOMPARE(r.code, 0);
         // One file, no WAL beside it: copies below are whole databases.
         Connection c;
@@ -98,18 +99,22 @@ private Q_SLOTS:
             QVERIFY(c.open(path, true));
             QVERIFY(c.exec("PRAGMA user_version=" + std::to_string(Database::currentSchemaVersion() + 1)));
         }
-        refused(path, QStringLiteral("was written by a newer ErrorDeck (schema %1; this version reads up to %2); it was left untouched")
-                          .arg(Database::currentSchemaVersion() + 1)
-                          .arg(Database::currentSchemaVersion()));
+        refused(path,
+                QStringLiteral("was written by a newer ErrorDeck (schema %1; this version reads up to %2); it was left untouched")
+                    .arg(Database::currentSchemaVersion() + 1)
+                    .arg(Database::currentSchemaVersion()));
     }
 
     void corruptFilesAreRefused_data()
     {
         QTest::addColumn<QString>("damage");
         QTest::addColumn<QString>("message");
-        QTest::newRow("schema page overwritten") << "schema" << "cannot be read: database disk image is malformed";
-        QTest::newRow("cut short") << "truncated" << "cannot be read: database disk image is malformed";
-        QTest::newRow("not SQLite at all") << "text" << "is not an ErrorDeck database (not an SQLite file); it was left untouched";
+        QTest::newRow("schema page overwritten") << "schema"
+                                                 << "cannot be read: database disk image is malformed";
+        QTest::newRow("cut short") << "truncated"
+                                   << "cannot be read: database disk image is malformed";
+        QTest::newRow("not SQLite at all") << "text"
+                                           << "is not an ErrorDeck database (not an SQLite file); it was left untouched";
     }
     void corruptFilesAreRefused()
     {
@@ -139,8 +144,10 @@ private Q_SLOTS:
                       ns = writeCopies(shared, QStringLiteral("s"), 20);
         QProcess p1, p2;
         // Small batches: many write transactions, interleaved.
-        p1.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("import"), QStringLiteral("--json"), QStringLiteral("--db"), db, shared, a});
-        p2.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("import"), QStringLiteral("--json"), QStringLiteral("--db"), db, shared, b});
+        p1.start(QStringLiteral(ERRORDECK_CLI),
+                 {QStringLiteral("import"), QStringLiteral("--json"), QStringLiteral("--db"), db, shared, a});
+        p2.start(QStringLiteral(ERRORDECK_CLI),
+                 {QStringLiteral("import"), QStringLiteral("--json"), QStringLiteral("--db"), db, shared, b});
         QVERIFY(p1.waitForStarted() && p2.waitForStarted());
         QVERIFY(p1.waitForFinished(180000) && p2.waitForFinished(180000));
         const QByteArray err1 = p1.readAllStandardError(), err2 = p2.readAllStandardError();
@@ -153,8 +160,10 @@ private Q_SLOTS:
         // were stored by one and skipped (resumed or duplicates) by the other.
         const int64_t stored = s1.value(QStringLiteral("stored")).toInteger() + s2.value(QStringLiteral("stored")).toInteger();
         QCOMPARE(stored, na + nb + ns);
-        const int64_t skipped = s1.value(QStringLiteral("duplicates")).toInteger() + s2.value(QStringLiteral("duplicates")).toInteger()
-            + s1.value(QStringLiteral("resumed_lines")).toInteger() + s2.value(QStringLiteral("resumed_lines")).toInteger();
+        const int64_t skipped = s1.value(QStringLiteral("duplicates")).toInteger() +
+                                s2.value(QStringLiteral("duplicates")).toInteger() +
+                                s1.value(QStringLiteral("resumed_lines")).toInteger() +
+                                s2.value(QStringLiteral("resumed_lines")).toInteger();
         QCOMPARE(skipped, ns);
         auto opened = Database::open(db);
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
@@ -164,7 +173,8 @@ private Q_SLOTS:
         QCOMPARE(*c.scalar("SELECT sum(count + hidden_count) FROM issues"), na + nb + ns);
         QCOMPARE(*c.scalar("SELECT count(*) FROM reports_fts"), na + nb + ns);
         // One issue per failure, not one per process.
-        QCOMPARE(*c.scalar("SELECT count(*) FROM (SELECT fingerprint FROM issues GROUP BY fingerprint HAVING count(*) > 1)"), int64_t(0));
+        QCOMPARE(*c.scalar("SELECT count(*) FROM (SELECT fingerprint FROM issues GROUP BY fingerprint HAVING count(*) > 1)"),
+                 int64_t(0));
         auto check = c.prepare("PRAGMA integrity_check");
         QVERIFY(check.step());
         QCOMPARE(check.qtext(0), QStringLiteral("ok"));

@@ -45,7 +45,8 @@ QStringList normalizeRequestSections(const QString &text)
     QStringList lines = text.split(u'\n');
     for (qsizetype i = 0; i < lines.size(); ++i) {
         const QString &l = lines[i];
-        if (l != QLatin1String("GET:") && l != QLatin1String("POST:") && l != QLatin1String("FILES:") && l != QLatin1String("COOKIES:"))
+        if (l != QLatin1String("GET:") && l != QLatin1String("POST:") && l != QLatin1String("FILES:") &&
+            l != QLatin1String("COOKIES:"))
             continue;
         qsizetype end = i + 1;
         while (end < lines.size() && !lines[end].isEmpty())
@@ -91,7 +92,8 @@ private:
     bool djangoWouldMail(const QJsonObject &record)
     {
         const QString level = record.value(QStringLiteral("level")).toString();
-        return record.value(QStringLiteral("status_code")).toInt() == 404 || level == QLatin1String("ERROR") || level == QLatin1String("CRITICAL");
+        return record.value(QStringLiteral("status_code")).toInt() == 404 || level == QLatin1String("ERROR") ||
+               level == QLatin1String("CRITICAL");
     }
 
 private Q_SLOTS:
@@ -127,7 +129,8 @@ private Q_SLOTS:
             const int64_t id = reportIdOf(r);
             QVERIFY2(id > 0, qPrintable(key));
             const MailDraft d = compose(id, djangoAudience(r));
-            QVERIFY2(d.subject == *subjects.begin(), qPrintable(QStringLiteral("%1: ours '%2', Django's '%3'").arg(key, d.subject, *subjects.begin())));
+            QVERIFY2(d.subject == *subjects.begin(),
+                     qPrintable(QStringLiteral("%1: ours '%2', Django's '%3'").arg(key, d.subject, *subjects.begin())));
             matchedKeys.insert(key);
             ++compared;
             compared404 += key.startsWith(QLatin1String("404|"));
@@ -162,14 +165,15 @@ private Q_SLOTS:
         };
         int compared = 0, skipped = 0;
         for (const QJsonObject &r : m_records) {
-            if (!djangoWouldMail(r) || r.value(QStringLiteral("status_code")).toInt() == 404 || !djangoText.contains(recordKey(r)))
+            if (!djangoWouldMail(r) || r.value(QStringLiteral("status_code")).toInt() == 404 ||
+                !djangoText.contains(recordKey(r)))
                 continue;
             // In 6 corpus records (OperationalError from sqlite3) the producer put
             // every frame on the raised exception and none on its cause, so the
             // split Django prints cannot be rebuilt from them.
             bool frameless = false;
-            for (QJsonObject e = r.value(QStringLiteral("exception")).toObject().value(QStringLiteral("cause")).toObject(); !e.isEmpty();
-                 e = e.value(QStringLiteral("cause")).toObject())
+            for (QJsonObject e = r.value(QStringLiteral("exception")).toObject().value(QStringLiteral("cause")).toObject();
+                 !e.isEmpty(); e = e.value(QStringLiteral("cause")).toObject())
                 frameless = frameless || e.value(QStringLiteral("frames")).toArray().isEmpty();
             if (frameless) {
                 ++skipped;
@@ -220,16 +224,19 @@ private Q_SLOTS:
         QVERIFY2(rendered, qPrintable(rendered.ok() ? QString() : rendered.error()));
         QVERIFY(!rendered->messageId.isEmpty());
         const QJsonObject parsed = edtest::parseMessageBytes(rendered->bytes, m_dir.path());
-        QCOMPARE(parsed.value(QStringLiteral("subject")).toString(), QStringLiteral("[Shop] ERROR (EXTERNAL IP): Internal Server Error: /orders/597/total/"));
+        QCOMPARE(parsed.value(QStringLiteral("subject")).toString(),
+                 QStringLiteral("[Shop] ERROR (EXTERNAL IP): Internal Server Error: /orders/597/total/"));
         QCOMPARE(edtest::strings(parsed.value(QStringLiteral("from"))), QStringList{QStringLiteral("errors@shop.example.com")});
-        QCOMPARE(edtest::strings(parsed.value(QStringLiteral("to"))), (QStringList{QStringLiteral("ops@example.com"), QStringLiteral("ana@example.com")}));
+        QCOMPARE(edtest::strings(parsed.value(QStringLiteral("to"))),
+                 (QStringList{QStringLiteral("ops@example.com"), QStringLiteral("ana@example.com")}));
         QCOMPARE(parsed.value(QStringLiteral("content_type")).toString(), QStringLiteral("multipart/alternative"));
         QVERIFY(parsed.value(QStringLiteral("date")).toString().size() > 10);
         QCOMPARE(parsed.value(QStringLiteral("message_id")).toString(), u'<' + rendered->messageId + u'>');
         QCOMPARE(parsed.value(QStringLiteral("defects")).toArray().size(), 0);
         const QString text = edtest::partText(parsed, QStringLiteral("text/plain"));
         QCOMPARE(text, d.text); // quoted-printable round trip, nothing lost
-        QVERIFY(text.startsWith(QStringLiteral("Internal Server Error: /orders/597/total/\n\nZeroDivisionError at /orders/597/total/\ndivision by zero\n")));
+        QVERIFY(text.startsWith(QStringLiteral(
+            "Internal Server Error: /orders/597/total/\n\nZeroDivisionError at /orders/597/total/\ndivision by zero\n")));
         const QString html = edtest::partText(parsed, QStringLiteral("text/html"));
         QVERIFY(html.contains(QStringLiteral("<h1>ZeroDivisionError at /orders/597/total/</h1>")));
         QVERIFY(html.contains(QStringLiteral("return HttpResponse(str(amount / count))")));
@@ -254,7 +261,8 @@ private Q_SLOTS:
         QVERIFY(d.html.isEmpty());
         auto rendered = renderMessage(d);
         QVERIFY(rendered);
-        QCOMPARE(edtest::parseMessageBytes(rendered->bytes, m_dir.path()).value(QStringLiteral("content_type")).toString(), QStringLiteral("text/plain"));
+        QCOMPARE(edtest::parseMessageBytes(rendered->bytes, m_dir.path()).value(QStringLiteral("content_type")).toString(),
+                 QStringLiteral("text/plain"));
     }
 
     // The crlf_path report: a 404 whose path holds CR LF and "Bcc: victim@...".
@@ -262,7 +270,11 @@ private Q_SLOTS:
     {
         QJsonObject crlf;
         for (const QJsonObject &r : m_records)
-            if (r.value(QStringLiteral("request")).toObject().value(QStringLiteral("path")).toString().contains(QStringLiteral("\r\nBcc:")))
+            if (r.value(QStringLiteral("request"))
+                    .toObject()
+                    .value(QStringLiteral("path"))
+                    .toString()
+                    .contains(QStringLiteral("\r\nBcc:")))
                 crlf = r;
         QVERIFY(!crlf.isEmpty());
         const int64_t id = reportIdOf(crlf);
@@ -280,8 +292,9 @@ private Q_SLOTS:
                 QVERIFY(d.text.contains(QStringLiteral("Requested URL: /orders/1/total/%0D%0ABcc:%20victim@example.net/\n")));
             } else {
                 // The logged message already had \r\n escaped; it stays one line.
-                QCOMPARE(parsed.value(QStringLiteral("subject")).toString(),
-                         QStringLiteral("[Shop] WARNING (EXTERNAL IP): Not Found: /orders/1/total/\\r\\nBcc: victim@example.net/"));
+                QCOMPARE(
+                    parsed.value(QStringLiteral("subject")).toString(),
+                    QStringLiteral("[Shop] WARNING (EXTERNAL IP): Not Found: /orders/1/total/\\r\\nBcc: victim@example.net/"));
                 // The META path is printed as Python's repr, CR LF escaped.
                 QVERIFY(d.text.contains(QStringLiteral("PATH_INFO = '/orders/1/total/\\r\\nBcc: victim@example.net/'")));
             }
@@ -309,7 +322,8 @@ private Q_SLOTS:
         QVERIFY(!parseMailboxes({QStringLiteral("ops@example.com\r\nRCPT TO:<victim@example.net>")}));
         QVERIFY(!parseMailboxes({QStringLiteral("not an address")}));
         QVERIFY(!parseMailboxes({QStringLiteral("team: a@example.com, b@example.com;")})); // a group
-        auto ok = parseMailboxes({QStringLiteral("Ops Team <ops@example.com>"), QStringLiteral("ana@example.com, bob@example.com")});
+        auto ok = parseMailboxes(
+            {QStringLiteral("Ops Team <ops@example.com>"), QStringLiteral("ana@example.com, bob@example.com")});
         QVERIFY(ok);
         QCOMPARE(ok->size(), 3);
         QCOMPARE(ok->at(0).address, QStringLiteral("ops@example.com"));
@@ -357,7 +371,8 @@ private Q_SLOTS:
         QVERIFY(d);
         QCOMPARE(d->issueId, report->row.issueId);
         // The latest report of that issue.
-        Statement st = connectionOf(*m_db).prepare("SELECT id FROM reports WHERE issue_id = ? ORDER BY timestamp DESC, id DESC LIMIT 1");
+        Statement st = connectionOf(*m_db).prepare(
+            "SELECT id FROM reports WHERE issue_id = ? ORDER BY timestamp DESC, id DESC LIMIT 1");
         st.bind(1, report->row.issueId);
         QVERIFY(st.step());
         QCOMPARE(d->reportId, st.int64(0));
@@ -377,38 +392,47 @@ private Q_SLOTS:
         QCOMPARE(pyrepr::reprMeta(QStringLiteral("268")), QStringLiteral("'268'"));
         QCOMPARE(pyrepr::reprMeta(QStringLiteral("True")), QStringLiteral("True"));
         QCOMPARE(pyrepr::pprintSequence(QStringLiteral("['a', 'b']")), QStringLiteral("['a', 'b']"));
-        const QString longList = QStringLiteral("['django.middleware.common.BrokenLinkEmailsMiddleware', 'django.middleware.common.CommonMiddleware']");
+        const QString longList = QStringLiteral(
+            "['django.middleware.common.BrokenLinkEmailsMiddleware', 'django.middleware.common.CommonMiddleware']");
         QCOMPARE(pyrepr::pprintSequence(longList),
-                 QStringLiteral("['django.middleware.common.BrokenLinkEmailsMiddleware',\n 'django.middleware.common.CommonMiddleware']"));
-        QCOMPARE(rfc5322Date(QStringLiteral("2026-11-22T09:55:30.491568-06:00")), QStringLiteral("Sun, 22 Nov 2026 09:55:30 -0600"));
+                 QStringLiteral(
+                     "['django.middleware.common.BrokenLinkEmailsMiddleware',\n 'django.middleware.common.CommonMiddleware']"));
+        QCOMPARE(rfc5322Date(QStringLiteral("2026-11-22T09:55:30.491568-06:00")),
+                 QStringLiteral("Sun, 22 Nov 2026 09:55:30 -0600"));
     }
 
     void causeChainIsPrintedLikeDjango()
     {
         // raise B from A: Django lists A's frames, then the explicit-cause line, then B's.
-        const QJsonObject frameA{{QStringLiteral("filename"), QStringLiteral("/srv/a.py")}, {QStringLiteral("function"), QStringLiteral("fa")},
-                                 {QStringLiteral("lineno"), 3}, {QStringLiteral("context_line"), QStringLiteral("    int('x')")}};
-        const QJsonObject frameB{{QStringLiteral("filename"), QStringLiteral("/srv/b.py")}, {QStringLiteral("function"), QStringLiteral("fb")},
-                                 {QStringLiteral("lineno"), 9}, {QStringLiteral("context_line"), QStringLiteral("    raise KeyError('k') from e")}};
-        const QJsonObject cause{{QStringLiteral("type"), QStringLiteral("ValueError")}, {QStringLiteral("value"), QStringLiteral("bad int")},
+        const QJsonObject frameA{{QStringLiteral("filename"), QStringLiteral("/srv/a.py")},
+                                 {QStringLiteral("function"), QStringLiteral("fa")},
+                                 {QStringLiteral("lineno"), 3},
+                                 {QStringLiteral("context_line"), QStringLiteral("    int('x')")}};
+        const QJsonObject frameB{{QStringLiteral("filename"), QStringLiteral("/srv/b.py")},
+                                 {QStringLiteral("function"), QStringLiteral("fb")},
+                                 {QStringLiteral("lineno"), 9},
+                                 {QStringLiteral("context_line"), QStringLiteral("    raise KeyError('k') from e")}};
+        const QJsonObject cause{{QStringLiteral("type"), QStringLiteral("ValueError")},
+                                {QStringLiteral("value"), QStringLiteral("bad int")},
                                 {QStringLiteral("frames"), QJsonArray{frameA}}};
-        const QJsonObject exc{{QStringLiteral("type"), QStringLiteral("KeyError")}, {QStringLiteral("value"), QStringLiteral("'k'")},
-                              {QStringLiteral("frames"), QJsonArray{frameB}}, {QStringLiteral("cause"), cause},
+        const QJsonObject exc{{QStringLiteral("type"), QStringLiteral("KeyError")},
+                              {QStringLiteral("value"), QStringLiteral("'k'")},
+                              {QStringLiteral("frames"), QJsonArray{frameB}},
+                              {QStringLiteral("cause"), cause},
                               {QStringLiteral("cause_explicit"), true}};
         const QJsonObject record{{QStringLiteral("message"), QStringLiteral("boom")}, {QStringLiteral("exception"), exc}};
         const QString text = djangoTextReport(djangoReportData(reportFromRecord(record)));
-        QVERIFY2(text.contains(QStringLiteral(
-                     "Traceback (most recent call last):\n"
-                     "  File \"/srv/a.py\", line 3, in fa\n"
-                     "    int('x')\n"
-                     "\n"
-                     "The above exception (bad int) was the direct cause of the following exception:\n"
-                     "  File \"/srv/b.py\", line 9, in fb\n"
-                     "    raise KeyError('k') from e\n"
-                     "\n"
-                     "Exception Type: KeyError\n"
-                     "Exception Value: 'k'\n"
-                     "Request data not supplied\n")),
+        QVERIFY2(text.contains(QStringLiteral("Traceback (most recent call last):\n"
+                                              "  File \"/srv/a.py\", line 3, in fa\n"
+                                              "    int('x')\n"
+                                              "\n"
+                                              "The above exception (bad int) was the direct cause of the following exception:\n"
+                                              "  File \"/srv/b.py\", line 9, in fb\n"
+                                              "    raise KeyError('k') from e\n"
+                                              "\n"
+                                              "Exception Type: KeyError\n"
+                                              "Exception Value: 'k'\n"
+                                              "Request data not supplied\n")),
                  qPrintable(text));
     }
 };

@@ -60,7 +60,6 @@ void link(const QString &target, const QString &at) { QVERIFY2(QFile::link(targe
 
 int64_t count(Database &db, const char *sql) { return *connectionOf(db).scalar(sql); }
 
-
 // Starts the resident peak afresh, so that earlier tests' peaks do not hide this one's.
 void resetPeakRss()
 {
@@ -84,7 +83,7 @@ int64_t peakRssKb()
 // Restores the umask when a test ends.
 struct Umask {
     mode_t old;
-    explicit Umask(mode_t m) : old(::umask(m)) {}
+    explicit Umask(mode_t m) : old(::umask(m)) { }
     ~Umask() { ::umask(old); }
 };
 
@@ -102,7 +101,8 @@ struct FifoFolder {
     }
     void fill()
     {
-        writeFile(folder + QStringLiteral("/a.jsonl"), record(QStringLiteral("f1"), QStringLiteral("one")) + record(QStringLiteral("f2"), QStringLiteral("two")));
+        writeFile(folder + QStringLiteral("/a.jsonl"),
+                  record(QStringLiteral("f1"), QStringLiteral("one")) + record(QStringLiteral("f2"), QStringLiteral("two")));
         makeFifo(folder + QStringLiteral("/pipes/inner"));
         link(folder + QStringLiteral("/pipes/inner"), folder + QStringLiteral("/pipe.jsonl")); // a link to a FIFO inside
         makeFifo(dir.filePath(QStringLiteral("elsewhere/outer")));
@@ -121,8 +121,8 @@ private Q_SLOTS:
         FifoFolder f;
         f.fill();
         QProcess p;
-        p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("import"), QStringLiteral("--db"), f.db,
-                                                 QStringLiteral("--follow-outside-links"), f.folder});
+        p.start(QStringLiteral(ERRORDECK_CLI),
+                {QStringLiteral("import"), QStringLiteral("--db"), f.db, QStringLiteral("--follow-outside-links"), f.folder});
         QVERIFY(p.waitForStarted(kTimeoutMs));
         if (!p.waitForFinished(kTimeoutMs)) {
             p.kill();
@@ -152,8 +152,8 @@ private Q_SLOTS:
         f.fill();
         // With SIGINT, links leaving the folder are allowed too: the outer FIFO is opened and named.
         const bool followOut = signal == SIGINT;
-        QStringList args{QStringLiteral("watch"), QStringLiteral("--db"), f.db, QStringLiteral("--interval"),
-                         QStringLiteral("0.2"), f.folder};
+        QStringList args{QStringLiteral("watch"),      QStringLiteral("--db"), f.db,
+                         QStringLiteral("--interval"), QStringLiteral("0.2"),  f.folder};
         if (followOut)
             args.insert(1, QStringLiteral("--follow-outside-links"));
         QProcess p;
@@ -169,9 +169,9 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(said().contains("2 stored"), said().constData(), kTimeoutMs);
         QTRY_VERIFY2_WITH_TIMEOUT(said().contains("pipe.jsonl: a FIFO, not a regular file: skipped"), said().constData(),
                                   kTimeoutMs);
-        QTRY_VERIFY2_WITH_TIMEOUT(said().contains(followOut ? "outer.jsonl: a FIFO, not a regular file: skipped"
-                                                            : "outer.jsonl: a link to"),
-                                  said().constData(), kTimeoutMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            said().contains(followOut ? "outer.jsonl: a FIFO, not a regular file: skipped" : "outer.jsonl: a link to"),
+            said().constData(), kTimeoutMs);
         // New lines still arrive after it (the worker is not stuck on the FIFO).
         writeFile(f.folder + QStringLiteral("/b.jsonl"), record(QStringLiteral("f3"), QStringLiteral("three")));
         QTRY_VERIFY2_WITH_TIMEOUT(said().contains("1 stored"), said().constData(), kTimeoutMs);
@@ -203,7 +203,7 @@ private Q_SLOTS:
         QVERIFY(connectionOf(*db).exec("BEGIN IMMEDIATE"));
         QProcess p;
         p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("watch"), QStringLiteral("--db"), dbPath,
-                                                 QStringLiteral("--interval"), QStringLiteral("0.2"), folder});
+                                                QStringLiteral("--interval"), QStringLiteral("0.2"), folder});
         QVERIFY(p.waitForStarted(kTimeoutMs));
         QByteArray err;
         QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("watching"), kTimeoutMs);
@@ -425,13 +425,14 @@ private Q_SLOTS:
             const QString db = dir.filePath(QStringLiteral("race%1.sqlite3").arg(run));
             QProcess a, b;
             for (QProcess *p : {&a, &b})
-                p->start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("import"), QStringLiteral("--quiet"),
-                                                          QStringLiteral("--db"), db, input});
+                p->start(QStringLiteral(ERRORDECK_CLI),
+                         {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--db"), db, input});
             for (QProcess *p : {&a, &b}) {
                 QVERIFY(p->waitForFinished(kTimeoutMs));
                 const QByteArray err = p->readAllStandardError();
-                QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0,
-                         qPrintable(QStringLiteral("run %1: exit %2: %3").arg(run).arg(p->exitCode()).arg(QString::fromUtf8(err))));
+                QVERIFY2(
+                    p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0,
+                    qPrintable(QStringLiteral("run %1: exit %2: %3").arg(run).arg(p->exitCode()).arg(QString::fromUtf8(err))));
             }
             auto opened = Database::open(db);
             QVERIFY(opened);
@@ -487,8 +488,9 @@ private Q_SLOTS:
         const auto want = store.countReports(plain);
         QVERIFY2(want, qPrintable(want ? QString() : want.error()));
         QVERIFY(*want > 0);
-        for (const QString &text : {QStringLiteral("ZeroDivisionError") + QChar(0), QChar(0) + QStringLiteral("ZeroDivisionError"),
-                                    QStringLiteral("\"ZeroDivisionError") + QChar(0) + QStringLiteral("\"")}) {
+        for (const QString &text :
+             {QStringLiteral("ZeroDivisionError") + QChar(0), QChar(0) + QStringLiteral("ZeroDivisionError"),
+              QStringLiteral("\"ZeroDivisionError") + QChar(0) + QStringLiteral("\"")}) {
             SearchQuery q;
             q.text = text;
             const auto got = store.countReports(q);

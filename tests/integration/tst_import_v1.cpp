@@ -22,7 +22,6 @@ int frameTotal(const QJsonObject &record)
     return n;
 }
 
-
 struct Fixture {
     QTemporaryDir dir;
     Database db;
@@ -65,7 +64,8 @@ private Q_SLOTS:
             QVERIFY(id);
             auto d = store.loadReport(*id);
             QVERIFY(d);
-            QCOMPARE(d->row.exceptionType, rec.value(QStringLiteral("exception")).toObject().value(QStringLiteral("type")).toString());
+            QCOMPARE(d->row.exceptionType,
+                     rec.value(QStringLiteral("exception")).toObject().value(QStringLiteral("type")).toString());
             QCOMPARE(d->row.frameCount, frameTotal(rec));
             QCOMPARE(d->row.message, rec.value(QStringLiteral("message")).toString());
         }
@@ -151,8 +151,10 @@ private Q_SLOTS:
     void withoutEventIdContentDecides()
     {
         std::unique_ptr<Fixture> f(*Fixture::make());
-        const QByteArray a = "{\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"no id one\"}" "\n";
-        const QByteArray b = "{\"timestamp\":\"2026-11-01T00:00:01Z\",\"level\":\"ERROR\",\"message\":\"no id two\"}" "\n";
+        const QByteArray a = "{\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"no id one\"}"
+                             "\n";
+        const QByteArray b = "{\"timestamp\":\"2026-11-01T00:00:01Z\",\"level\":\"ERROR\",\"message\":\"no id two\"}"
+                             "\n";
         const QString p1 = f->file(QStringLiteral("a.jsonl"), a + b);
         const QString p2 = f->file(QStringLiteral("b.jsonl"), b + a + b);
         QCOMPARE(importPlain(f->db, {p1}).stored, int64_t(2));
@@ -176,24 +178,44 @@ private Q_SLOTS:
     void badLinesAreRejectedWithFileAndLine()
     {
         std::unique_ptr<Fixture> f(*Fixture::make());
-        const QByteArray good = "{\"event_id\":\"g1\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"good\"}";
+        const QByteArray good =
+            "{\"event_id\":\"g1\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"good\"}";
         QByteArray data;
-        data += good + "\n";                                                                      // 1
-        data += "this is not json\n";                                                             // 2
-        data += "{\"event_id\":\"x2\",\"level\":\"ERROR\",\"message\":\"no time\"}" "\n";                  // 3
-        data += "{\"event_id\":\"x3\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"message\":\"no level\"}" "\n"; // 4
-        data += "{\"event_id\":\"x4\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\"}" "\n";   // 5
-        data += "{\"event_id\":\"x5\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"m\",\"status_code\":\"500\"}" "\n"; // 6
-        data += "{\"event_id\":\"x6\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"bad \xff\xfe utf8\"}\n"; // 7
-        data += "{\"event_id\":\"x7\",\"timestamp\":\"yesterday\",\"level\":\"ERROR\",\"message\":\"m\"}" "\n"; // 8
-        data += "{\"event_id\":\"x8\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"LOUD\",\"message\":\"m\"}" "\n"; // 9
-        data += "\n";                                                                            // 10 blank: fine
-        data += "[1,2,3]" "\n";                                                                 // 11
-        data += "{\"format\":\"errordeck/2\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"m\"}" "\n"; // 12
-        data += "{\"event_id\":\"x9\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"m\",\"exception\":{\"type\":\"E\",\"frames\":\"nope\"}}" "\n"; // 13
-        data += "{\"event_id\":\"g4\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"m\",\"exception\":{\"type\":null,\"value\":\"v\",\"frames\":[]}}\n"; // 14: null type is allowed
-        data += "{\"event_id\":\"g2\",\"timestamp\":1795178096.5,\"level\":40,\"message\":\"numeric time and level\",\"unknown_field\":{\"kept\":true}}" "\n"; // 15
-        data += "{\"event_id\":\"g3\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"truncated"; // 16: no newline, cut short
+        data += good + "\n"; // 1
+        data += "this is not json\n"; // 2
+        data += "{\"event_id\":\"x2\",\"level\":\"ERROR\",\"message\":\"no time\"}"
+                "\n"; // 3
+        data += "{\"event_id\":\"x3\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"message\":\"no level\"}"
+                "\n"; // 4
+        data += "{\"event_id\":\"x4\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\"}"
+                "\n"; // 5
+        data += "{\"event_id\":\"x5\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"m\",\"status_"
+                "code\":\"500\"}"
+                "\n"; // 6
+        data += "{\"event_id\":\"x6\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"bad \xff\xfe "
+                "utf8\"}\n"; // 7
+        data += "{\"event_id\":\"x7\",\"timestamp\":\"yesterday\",\"level\":\"ERROR\",\"message\":\"m\"}"
+                "\n"; // 8
+        data += "{\"event_id\":\"x8\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"LOUD\",\"message\":\"m\"}"
+                "\n"; // 9
+        data += "\n"; // 10 blank: fine
+        data += "[1,2,3]"
+                "\n"; // 11
+        data += "{\"format\":\"errordeck/2\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"m\"}"
+                "\n"; // 12
+        data += "{\"event_id\":\"x9\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"m\",\"exception\":"
+                "{\"type\":\"E\",\"frames\":\"nope\"}}"
+                "\n"; // 13
+        data += "{\"event_id\":\"g4\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"m\",\"exception\":"
+                "{\"type\":null,\"value\":\"v\",\"frames\":[]}}\n"; // 14: null type is allowed
+        data += "{\"event_id\":\"g2\",\"timestamp\":1795178096.5,\"level\":40,\"message\":\"numeric time and "
+                "level\",\"unknown_field\":{\"kept\":true}}"
+                "\n"; // 15
+        data +=
+            "{\"event_id\":\"g3\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"truncated"; // 16: no
+                                                                                                                       // newline,
+                                                                                                                       // cut
+                                                                                                                       // short
         const QString path = f->file(QStringLiteral("bad.jsonl"), data);
         const auto s = importPlain(f->db, {path});
         QCOMPARE(s.stored, int64_t(3));
@@ -240,7 +262,8 @@ private Q_SLOTS:
     void unterminatedLastLineIsReadAgainOnceComplete()
     {
         std::unique_ptr<Fixture> f(*Fixture::make());
-        const QByteArray whole = "{\"event_id\":\"w1\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"whole\"}";
+        const QByteArray whole =
+            "{\"event_id\":\"w1\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"whole\"}";
         const QString path = f->file(QStringLiteral("grow.jsonl"), whole + "\n" + whole.left(30));
         auto s = importPlain(f->db, {path});
         QCOMPARE(s.stored, int64_t(1));
@@ -293,11 +316,14 @@ private Q_SLOTS:
     void hugeLineIsRejectedNotLoaded()
     {
         std::unique_ptr<Fixture> f(*Fixture::make());
-        QByteArray data = "{\"event_id\":\"h0\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"before\"}" "\n";
+        QByteArray data =
+            "{\"event_id\":\"h0\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"before\"}"
+            "\n";
         data += "{\"event_id\":\"h1\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"";
         data += QByteArray(50 * 1024 * 1024, 'x');
         data += "\"}\n";
-        data += "{\"event_id\":\"h2\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"after\"}" "\n";
+        data += "{\"event_id\":\"h2\",\"timestamp\":\"2026-11-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":\"after\"}"
+                "\n";
         const QString path = f->file(QStringLiteral("huge.jsonl"), data);
         data.clear();
         const auto s = importPlain(f->db, {path});
@@ -364,15 +390,16 @@ private Q_SLOTS:
         }
         const QString dbPath = f->dir.filePath(QStringLiteral("killed.sqlite3"));
         QProcess p;
-        p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--db"), dbPath, big});
+        p.start(QStringLiteral(ERRORDECK_CLI),
+                {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--db"), dbPath, big});
         QVERIFY(p.waitForStarted());
         // Wait until at least one batch is committed (generously: CI machines may be
         // loaded), then kill without warning.
         for (int i = 0; i < 4000 && p.state() == QProcess::Running; ++i) {
             QTest::qWait(25);
             Connection c;
-            if (c.open(dbPath, false, true) && c.scalar("SELECT count(*) FROM reports").ok()
-                && *c.scalar("SELECT count(*) FROM reports") > 0)
+            if (c.open(dbPath, false, true) && c.scalar("SELECT count(*) FROM reports").ok() &&
+                *c.scalar("SELECT count(*) FROM reports") > 0)
                 break;
         }
         // Only a live child is killed: processId() is 0 once it has exited, and
@@ -402,7 +429,8 @@ private Q_SLOTS:
         QVERIFY2(afterKill < total, "the import stored everything before it was killed");
         QVERIFY(recordedLine > 0);
         QCOMPARE(recordedLine, afterKill); // every line of big.jsonl is a report
-        p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--json"), QStringLiteral("--db"), dbPath, big});
+        p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--json"),
+                                                QStringLiteral("--db"), dbPath, big});
         QVERIFY(p.waitForFinished(120000));
         QCOMPARE(p.exitCode(), 0);
         // The second run started at the recorded offset: it skipped exactly the

@@ -108,7 +108,8 @@ class TestNoSecretsOnDisk : public QObject {
     {
         const QString out = m_work.filePath(encoding);
         QProcess p;
-        p.start(edtest::kPython, {edtest::supportScript(QStringLiteral("reencode_mail.py")), QStringLiteral(ERRORDECK_CORPUS), out, encoding});
+        p.start(edtest::kPython,
+                {edtest::supportScript(QStringLiteral("reencode_mail.py")), QStringLiteral(ERRORDECK_CORPUS), out, encoding});
         if (!p.waitForFinished(120000) || p.exitCode() != 0)
             qFatal("reencode_mail.py %s failed: %s", qPrintable(encoding), p.readAllStandardError().constData());
         if (QDir(out).entryList({QStringLiteral("*.eml")}, QDir::Files).size() != 69)
@@ -183,7 +184,8 @@ private Q_SLOTS:
         }
         const SecretScanner::Report rep = SecretScanner({QStringLiteral("sess-0123456789ab")}).scan(path);
         QVERIFY(rep.files >= 1);
-        QVERIFY2(!rep.found.filter(QStringLiteral("t.v row 1, decompressed (base64)")).isEmpty(), qPrintable(rep.found.join(u'\n')));
+        QVERIFY2(!rep.found.filter(QStringLiteral("t.v row 1, decompressed (base64)")).isEmpty(),
+                 qPrintable(rep.found.join(u'\n')));
         QVERIFY2(!rep.found.filter(QStringLiteral("t.v row 2 (quoted-printable)")).isEmpty(), qPrintable(rep.found.join(u'\n')));
         QVERIFY2(!rep.found.filter(QStringLiteral("zstd frame at byte")).isEmpty(), qPrintable(rep.found.join(u'\n')));
     }
@@ -209,7 +211,10 @@ private Q_SLOTS:
             QStringList original; // the same content, not re-encoded
         };
         const QList<Deck> decks = {
-            {QStringLiteral("every-form"), QStringList{QStringLiteral(ERRORDECK_CORPUS "/records.jsonl")} + mailSources(), 69, {}},
+            {QStringLiteral("every-form"),
+             QStringList{QStringLiteral(ERRORDECK_CORPUS "/records.jsonl")} + mailSources(),
+             69,
+             {}},
             {QStringLiteral("base64"), {m_base64}, 69, mailSources().mid(1)},
             {QStringLiteral("quoted-printable"), {m_quotedPrintable}, 69, mailSources().mid(1)},
         };
@@ -237,8 +242,8 @@ private Q_SLOTS:
             if (scrub) {
                 // Every deck is scanned before failing: which forms leak matters.
                 if (!found.isEmpty())
-                    leaks << deck.name + QStringLiteral(" (%1 findings, first 20):\n").arg(found.size())
-                                 + found.mid(0, 20).join(u'\n');
+                    leaks << deck.name + QStringLiteral(" (%1 findings, first 20):\n").arg(found.size()) +
+                                 found.mid(0, 20).join(u'\n');
             } else {
                 // Every secret that stands in clear in the input is found.
                 QSet<QString> seen;
@@ -247,7 +252,8 @@ private Q_SLOTS:
                 const QSet<QString> expected = secretsInFiles(m_secrets, deck.original.isEmpty() ? deck.paths : deck.original);
                 QVERIFY(expected.size() >= 25);
                 const QSet<QString> missed = expected - seen;
-                QVERIFY2(missed.isEmpty(), qPrintable(deck.name + QStringLiteral(": not found: ") + QStringList(missed.values()).join(u' ')));
+                QVERIFY2(missed.isEmpty(),
+                         qPrintable(deck.name + QStringLiteral(": not found: ") + QStringList(missed.values()).join(u' ')));
             }
         }
         QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(u'\n')));
@@ -259,14 +265,14 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString mail = dir.filePath(QStringLiteral("pay.eml"));
-        edtest::writeFile(mail, QByteArrayLiteral(
-            "Content-Type: text/plain; charset=\"utf-8\"\nMIME-Version: 1.0\n"
-            "Content-Transfer-Encoding: quoted-printable\n"
-            "Subject: [Shop] ERROR (EXTERNAL IP): Internal Server Error: /pay/\n"
-            "From: errors@shop.example.com\nTo: ops@example.com\nDate: Sun, 22 Nov 2026 09:55:30 -0000\n"
-            "Message-ID: <pay-1@localhost>\n\n"
-            "Internal Server Error: /pay/\n\nKeyError at /pay/\n'x'\n\nRequest Method: GET\n"
-            "Request URL: http://shop.example.com/pay/?n=3D4000056655665556\nDjango Version: 3.2.25\n"));
+        edtest::writeFile(
+            mail, QByteArrayLiteral("Content-Type: text/plain; charset=\"utf-8\"\nMIME-Version: 1.0\n"
+                                    "Content-Transfer-Encoding: quoted-printable\n"
+                                    "Subject: [Shop] ERROR (EXTERNAL IP): Internal Server Error: /pay/\n"
+                                    "From: errors@shop.example.com\nTo: ops@example.com\nDate: Sun, 22 Nov 2026 09:55:30 -0000\n"
+                                    "Message-ID: <pay-1@localhost>\n\n"
+                                    "Internal Server Error: /pay/\n\nKeyError at /pay/\n'x'\n\nRequest Method: GET\n"
+                                    "Request URL: http://shop.example.com/pay/?n=3D4000056655665556\nDjango Version: 3.2.25\n"));
         const QString path = dir.filePath(QStringLiteral("deck.sqlite3"));
         const QStringList card{QStringLiteral("4000056655665556")};
         {
@@ -290,8 +296,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("deck.sqlite3"));
-        auto db = importInto(path, QStringList{QStringLiteral(ERRORDECK_CORPUS "/records.jsonl")} + mailSources() + QStringList{m_base64},
-                             false, 69);
+        auto db = importInto(
+            path, QStringList{QStringLiteral(ERRORDECK_CORPUS "/records.jsonl")} + mailSources() + QStringList{m_base64}, false,
+            69);
         QVERIFY(db);
         QVERIFY(connectionOf(*db).exec("PRAGMA wal_checkpoint(TRUNCATE)"));
         QVERIFY(SecretScanner(m_secrets).scan(path).found.size() >= 30); // the test can fail
@@ -356,7 +363,8 @@ private Q_SLOTS:
         QVERIFY(tableCount >= 10);
         QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("not in RuleApplier::textColumns(): ") + missing.join(u' ')));
         const QSet<QString> stale = listed - inSchema;
-        QVERIFY2(stale.isEmpty(), qPrintable(QStringLiteral("listed but not in the schema: ") + QStringList(stale.values()).join(u' ')));
+        QVERIFY2(stale.isEmpty(),
+                 qPrintable(QStringLiteral("listed but not in the schema: ") + QStringList(stale.values()).join(u' ')));
     }
 };
 

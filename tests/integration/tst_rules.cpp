@@ -21,8 +21,8 @@ using namespace ed;
 
 namespace {
 
-RecordFacts facts(int level, std::string_view logger, std::optional<int> status = std::nullopt,
-                  std::string_view types = {}, std::string_view message = "boom")
+RecordFacts facts(int level, std::string_view logger, std::optional<int> status = std::nullopt, std::string_view types = {},
+                  std::string_view message = "boom")
 {
     RecordFacts f;
     f.level = level;
@@ -101,7 +101,7 @@ private Q_SLOTS:
         FilterRule exc;
         exc.name = QStringLiteral("unreadable");
         exc.exceptionType = QStringLiteral("UnreadablePostError");
-        QVERIFY(matches(exc, facts(40, "django.request", 500, "OSError UnreadablePostError")));  // a cause in the chain
+        QVERIFY(matches(exc, facts(40, "django.request", 500, "OSError UnreadablePostError"))); // a cause in the chain
         QVERIFY(matches(exc, facts(40, "django.request", 500, "django.http.request.UnreadablePostError")));
         QVERIFY(!matches(exc, facts(40, "django.request", 500, "NotUnreadablePostError")));
         exc.exceptionType = QStringLiteral("django.http.UnreadablePostError");
@@ -211,7 +211,8 @@ private Q_SLOTS:
         QCOMPARE(h.undecided, QStringLiteral("rule: quiet"));
         const QStringList notes = (*fs)->undecided();
         QCOMPARE(notes.size(), 2);
-        QVERIFY2(notes.join('\n').contains(QStringLiteral("rule 'no orders'")) && notes.join('\n').contains(QStringLiteral(" 100 report")),
+        QVERIFY2(notes.join('\n').contains(QStringLiteral("rule 'no orders'")) &&
+                     notes.join('\n').contains(QStringLiteral(" 100 report")),
                  qPrintable(notes.join('\n')));
     }
 
@@ -304,7 +305,8 @@ private Q_SLOTS:
             QVERIFY(config.set(ConfigKey::Hidden404Prefixes, QJsonArray{QStringLiteral("/products/")}));
         }
         // A person's own hiding is never undone by rules.
-        QVERIFY(connectionOf(*db).exec("UPDATE reports SET hidden_by = 'manual' WHERE id = (SELECT min(id) FROM reports WHERE hidden_by IS NULL AND status_code = 500)"));
+        QVERIFY(connectionOf(*db).exec("UPDATE reports SET hidden_by = 'manual' WHERE id = (SELECT min(id) FROM reports WHERE "
+                                       "hidden_by IS NULL AND status_code = 500)"));
         auto fs2 = FilterSet::load(*db);
         QVERIFY(fs2);
         auto applied = RuleApplier::apply(*db, **fs2);
@@ -314,8 +316,11 @@ private Q_SLOTS:
         QCOMPARE(applied->reports, sum.stored);
         QCOMPARE(count(*db, "SELECT count(*) FROM reports WHERE hidden_by = 'rule: security'"), int64_t(0));
         QCOMPARE(count(*db, "SELECT count(*) FROM reports WHERE hidden_by = 'manual'"), int64_t(1));
-        QCOMPARE(count(*db, "SELECT count(*) FROM reports WHERE status_code = 404 AND hidden_by IS NULL AND path LIKE '/products/%'"), int64_t(0));
-        QVERIFY(count(*db, "SELECT count(*) FROM reports WHERE hidden_by = '404: ERRORDECK_HIDDEN_404_PREFIXES ''/products/'''") > 0);
+        QCOMPARE(
+            count(*db, "SELECT count(*) FROM reports WHERE status_code = 404 AND hidden_by IS NULL AND path LIKE '/products/%'"),
+            int64_t(0));
+        QVERIFY(count(*db, "SELECT count(*) FROM reports WHERE hidden_by = '404: ERRORDECK_HIDDEN_404_PREFIXES ''/products/'''") >
+                0);
         QVERIFY(applied->newlyShown >= security);
         QVERIFY(applied->newlyHidden > 0);
         checkIssueCounts(*db);
@@ -331,8 +336,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("cli.sqlite3"));
         CliResult r = cli(db, {QStringLiteral("rules"), QStringLiteral("add"), QStringLiteral("quiet security"),
-                                QStringLiteral("--hide"), QStringLiteral("--logger"), QStringLiteral("django.security"),
-                                QStringLiteral("--status"), QStringLiteral("4xx")});
+                               QStringLiteral("--hide"), QStringLiteral("--logger"), QStringLiteral("django.security"),
+                               QStringLiteral("--status"), QStringLiteral("4xx")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         r = cli(db, {QStringLiteral("rules"), QStringLiteral("add"), QStringLiteral("x"), QStringLiteral("--hide")});
         QVERIFY(r.code != 0); // no condition
@@ -343,7 +348,8 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         const QJsonObject listed = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(listed.value(QStringLiteral("rules")).toArray().size(), 2);
-        QCOMPARE(listed.value(QStringLiteral("rules")).toArray()[1].toObject().value(QStringLiteral("action")).toString(), QStringLiteral("drop"));
+        QCOMPARE(listed.value(QStringLiteral("rules")).toArray()[1].toObject().value(QStringLiteral("action")).toString(),
+                 QStringLiteral("drop"));
         r = cli(db, {QStringLiteral("rules"), QStringLiteral("list")});
         QVERIFY(r.out.contains(QLatin1String("quiet security")) && r.out.contains(QLatin1String("status 400-499")));
 
@@ -351,10 +357,12 @@ private Q_SLOTS:
         r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("https://shop.example.com/products/5/")});
         QVERIFY(r.out.contains(QLatin1String("verdict: hide")) && r.out.contains(QLatin1String("404: no referer")));
         r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/products/5/"), QStringLiteral("--host"),
-                     QStringLiteral("shop.example.com"), QStringLiteral("--referer"), QStringLiteral("https://www.search.example/?q=shop")});
+                     QStringLiteral("shop.example.com"), QStringLiteral("--referer"),
+                     QStringLiteral("https://www.search.example/?q=shop")});
         QVERIFY2(r.out.contains(QLatin1String("search engine")), qPrintable(r.out));
         r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/products/5/"), QStringLiteral("--host"),
-                     QStringLiteral("shop.example.com"), QStringLiteral("--referer"), QStringLiteral("https://shop.example.com/docs/")});
+                     QStringLiteral("shop.example.com"), QStringLiteral("--referer"),
+                     QStringLiteral("https://shop.example.com/docs/")});
         QVERIFY2(r.out.contains(QLatin1String("verdict: keep")) && r.out.contains(QLatin1String("INTERNAL")), qPrintable(r.out));
         r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/ok/"), QStringLiteral("--status"),
                      QStringLiteral("400"), QStringLiteral("--logger"), QStringLiteral("django.security.DisallowedHost"),
@@ -364,7 +372,8 @@ private Q_SLOTS:
         QCOMPARE(t.value(QStringLiteral("rule")).toString(), QStringLiteral("rule: quiet security"));
         r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x/"), QStringLiteral("--status"),
                      QStringLiteral("500"), QStringLiteral("--level"), QStringLiteral("DEBUG"), QStringLiteral("--json")});
-        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("verdict")).toString(), QStringLiteral("drop"));
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("verdict")).toString(),
+                 QStringLiteral("drop"));
 
         // Import, apply (nothing to change), remove.
         r = cli(db, {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral(ERRORDECK_CORPUS "/records.jsonl")});
@@ -381,7 +390,8 @@ private Q_SLOTS:
         QVERIFY(r.code != 0);
         r = cli(db, {QStringLiteral("rules"), QStringLiteral("apply"), QStringLiteral("--json")});
         QVERIFY(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("newly_shown")).toInt() > 0);
-        r = cli(db, {QStringLiteral("list"), QStringLiteral("--all"), QStringLiteral("--json"), QStringLiteral("--limit"), QStringLiteral("1000")});
+        r = cli(db, {QStringLiteral("list"), QStringLiteral("--all"), QStringLiteral("--json"), QStringLiteral("--limit"),
+                     QStringLiteral("1000")});
         const QJsonArray all = QJsonDocument::fromJson(r.out.toUtf8()).array();
         QCOMPARE(all.size(), 98);
         int by404 = 0;
@@ -398,20 +408,24 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("c.sqlite3"));
         for (const char *p : {"[\"x*\"]", "[\"ok\", \"^\"]", "[\"a|\"]"}) {
-            const CliResult r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES"), QString::fromLatin1(p)});
+            const CliResult r = cli(db, {QStringLiteral("config"), QStringLiteral("set"),
+                                         QStringLiteral("ERRORDECK_SENSITIVE_VALUES"), QString::fromLatin1(p)});
             QVERIFY2(r.code != 0, p);
             QVERIFY2(r.err.contains(QStringLiteral("matches the empty string")), qPrintable(r.err));
         }
-        CliResult r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_KEYS"), QStringLiteral("[\"(?:)\"]")});
+        CliResult r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_KEYS"),
+                               QStringLiteral("[\"(?:)\"]")});
         QVERIFY2(r.code != 0 && r.err.contains(QStringLiteral("empty string")), qPrintable(r.err));
         r = cli(db, {QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES")});
         QCOMPARE(r.out.trimmed(), QStringLiteral("[]"));
         // A fine pattern: saved, no warning.
-        r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES"), QStringLiteral("[\"sk_live_[0-9a-zA-Z]+\"]")});
+        r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES"),
+                     QStringLiteral("[\"sk_live_[0-9a-zA-Z]+\"]")});
         QCOMPARE(r.code, 0);
         QVERIFY2(!r.err.contains(QStringLiteral("warning")), qPrintable(r.err));
         // One that backtracks past the match limit: saved, with a warning naming it.
-        r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES"), QStringLiteral("[\"(?:a+)+$|sk_live_[0-9a-zA-Z]+\"]")});
+        r = cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES"),
+                     QStringLiteral("[\"(?:a+)+$|sk_live_[0-9a-zA-Z]+\"]")});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.err.contains(QStringLiteral("warning")) && r.err.contains(QStringLiteral("(?:a+)+$")), qPrintable(r.err));
         r = cli(db, {QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("ERRORDECK_SENSITIVE_VALUES")});
@@ -432,12 +446,14 @@ private Q_SLOTS:
                                QStringLiteral("--message"), QStringLiteral("(?:a+)+$|order failed")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QString runs = QString(40, QLatin1Char('a')) + QStringLiteral("! order failed");
-        r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x/"), QStringLiteral("--status"), QStringLiteral("500"),
-                     QStringLiteral("--message"), runs});
-        QVERIFY2(r.out.contains(QStringLiteral("verdict: keep")) && r.out.contains(QStringLiteral("undecided: rule: orders")), qPrintable(r.out + r.err));
-        r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x/"), QStringLiteral("--status"), QStringLiteral("500"),
-                     QStringLiteral("--message"), QStringLiteral("order failed")});
-        QVERIFY2(r.out.contains(QStringLiteral("verdict: drop")) && !r.out.contains(QStringLiteral("undecided")), qPrintable(r.out + r.err));
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x/"), QStringLiteral("--status"),
+                     QStringLiteral("500"), QStringLiteral("--message"), runs});
+        QVERIFY2(r.out.contains(QStringLiteral("verdict: keep")) && r.out.contains(QStringLiteral("undecided: rule: orders")),
+                 qPrintable(r.out + r.err));
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("test"), QStringLiteral("/x/"), QStringLiteral("--status"),
+                     QStringLiteral("500"), QStringLiteral("--message"), QStringLiteral("order failed")});
+        QVERIFY2(r.out.contains(QStringLiteral("verdict: drop")) && !r.out.contains(QStringLiteral("undecided")),
+                 qPrintable(r.out + r.err));
 
         const QString jsonl = dir.filePath(QStringLiteral("r.jsonl"));
         QFile f(jsonl);
@@ -447,21 +463,25 @@ private Q_SLOTS:
                                               {QStringLiteral("timestamp"), QStringLiteral("2026-11-20T12:34:56Z")},
                                               {QStringLiteral("level"), QStringLiteral("ERROR")},
                                               {QStringLiteral("message"), i % 2 ? runs : QStringLiteral("order failed")}})
-                        .toJson(QJsonDocument::Compact) + "\n");
+                        .toJson(QJsonDocument::Compact) +
+                    "\n");
         f.close();
         r = cli(db, {QStringLiteral("import"), jsonl});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains(QStringLiteral("2 stored")) && r.out.contains(QStringLiteral("2 dropped")), qPrintable(r.out));
-        QVERIFY2(r.err.contains(QStringLiteral("warning: rule 'orders'")) && r.err.contains(QStringLiteral("on 2 report(s)")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("warning: rule 'orders'")) && r.err.contains(QStringLiteral("on 2 report(s)")),
+                 qPrintable(r.err));
         // The flag is stored with each report the rule could not decide on.
         auto flags = [&] {
             QMap<QString, QString> out; // event id -> undecided_rules
-            const CliResult l = cli(db, {QStringLiteral("list"), QStringLiteral("--all"), QStringLiteral("--json"), QStringLiteral("--limit"), QStringLiteral("0")});
+            const CliResult l = cli(db, {QStringLiteral("list"), QStringLiteral("--all"), QStringLiteral("--json"),
+                                         QStringLiteral("--limit"), QStringLiteral("0")});
             for (const QJsonValue &v : QJsonDocument::fromJson(l.out.toUtf8()).array())
                 out[v[QStringLiteral("event_id")].toString()] = v[QStringLiteral("undecided_rules")].toString();
             return out;
         };
-        const QMap<QString, QString> want{{QStringLiteral("e1"), QStringLiteral("rule: orders")}, {QStringLiteral("e3"), QStringLiteral("rule: orders")}};
+        const QMap<QString, QString> want{{QStringLiteral("e1"), QStringLiteral("rule: orders")},
+                                          {QStringLiteral("e3"), QStringLiteral("rule: orders")}};
         QCOMPARE(flags(), want);
         r = cli(db, {QStringLiteral("show"), QStringLiteral("e1")});
         QVERIFY2(r.out.contains(QStringLiteral("Undecided: rule: orders")), qPrintable(r.out + r.err));
@@ -480,11 +500,17 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("e.sqlite3"));
         QCOMPARE(cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("IGNORABLE_404_URLS"),
-                          QStringLiteral("[\"\\\\.(php|cgi)$\", \"^/it's/\"]")}).code, 0);
+                          QStringLiteral("[\"\\\\.(php|cgi)$\", \"^/it's/\"]")})
+                     .code,
+                 0);
         QCOMPARE(cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SENSITIVE_KEYS"),
-                          QStringLiteral("[\"^iban$\"]")}).code, 0);
+                          QStringLiteral("[\"^iban$\"]")})
+                     .code,
+                 0);
         QCOMPARE(cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("ERRORDECK_SAFE_KEYS"),
-                          QStringLiteral("[\"CSRF_COOKIE_NAME\"]")}).code, 0);
+                          QStringLiteral("[\"CSRF_COOKIE_NAME\"]")})
+                     .code,
+                 0);
         const CliResult r = cli(db, {QStringLiteral("rules"), QStringLiteral("export"), QStringLiteral("--django")});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains(QLatin1String("re.compile(r'\\.(php|cgi)$')")));
@@ -500,30 +526,31 @@ private Q_SLOTS:
         QVERIFY(module.open(QIODevice::WriteOnly));
         module.write(r.out.mid(cut).toUtf8());
         module.close();
-        const QString script = QStringLiteral(
-            "import sys\n"
-            "sys.path.insert(0, %1)\n"
-            "import exported_settings as s\n"
-            "assert s.APPEND_SLASH is True\n"
-            "assert [p.pattern for p in s.IGNORABLE_404_URLS] == [r'\\.(php|cgi)$', \"^/it's/\"], s.IGNORABLE_404_URLS\n"
-            "from django.conf import settings\n"
-            "settings.configure(DEBUG=False)\n"
-            "import django\n"
-            "django.setup()\n"
-            "from errordeck_filter import ErrorDeckExceptionReporterFilter as F\n"
-            "f = F()\n"
-            "m = f.cleansed_substitute\n"
-            "for k in ['SECRET_KEY', 'STRIPE_API_KEY', 'SESSION_COOKIE_NAME', 'CSRF_COOKIE_AGE', 'IBAN', 'db_pwd']:\n"
-            "    assert f.cleanse_setting(k, 'v') == m, k\n"
-            "for k in ['DEBUG', 'CSRF_COOKIE_NAME', 'IBAN_COUNTRY', 'ALLOWED_HOSTS']:\n"
-            "    assert f.cleanse_setting(k, 'v') == 'v', k\n"
-            "assert f.cleanse_setting('DATABASES', {'default': {'PASSWORD': 'x'}}) == {'default': {'PASSWORD': m}}\n"
-            "from django.test import RequestFactory\n"
-            "req = RequestFactory().post('/x/', {'password': 'pw', 'note': 'hi'})\n"
-            "p = f.get_post_parameters(req)\n"
-            "assert p['password'] == m and p['note'] == 'hi', p\n"
-            "print('ok')\n")
-                                   .arg(QStringLiteral("'%1'").arg(dir.path()));
+        const QString script =
+            QStringLiteral(
+                "import sys\n"
+                "sys.path.insert(0, %1)\n"
+                "import exported_settings as s\n"
+                "assert s.APPEND_SLASH is True\n"
+                "assert [p.pattern for p in s.IGNORABLE_404_URLS] == [r'\\.(php|cgi)$', \"^/it's/\"], s.IGNORABLE_404_URLS\n"
+                "from django.conf import settings\n"
+                "settings.configure(DEBUG=False)\n"
+                "import django\n"
+                "django.setup()\n"
+                "from errordeck_filter import ErrorDeckExceptionReporterFilter as F\n"
+                "f = F()\n"
+                "m = f.cleansed_substitute\n"
+                "for k in ['SECRET_KEY', 'STRIPE_API_KEY', 'SESSION_COOKIE_NAME', 'CSRF_COOKIE_AGE', 'IBAN', 'db_pwd']:\n"
+                "    assert f.cleanse_setting(k, 'v') == m, k\n"
+                "for k in ['DEBUG', 'CSRF_COOKIE_NAME', 'IBAN_COUNTRY', 'ALLOWED_HOSTS']:\n"
+                "    assert f.cleanse_setting(k, 'v') == 'v', k\n"
+                "assert f.cleanse_setting('DATABASES', {'default': {'PASSWORD': 'x'}}) == {'default': {'PASSWORD': m}}\n"
+                "from django.test import RequestFactory\n"
+                "req = RequestFactory().post('/x/', {'password': 'pw', 'note': 'hi'})\n"
+                "p = f.get_post_parameters(req)\n"
+                "assert p['password'] == m and p['note'] == 'hi', p\n"
+                "print('ok')\n")
+                .arg(QStringLiteral("'%1'").arg(dir.path()));
         QProcess py;
         py.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script});
         QVERIFY(py.waitForFinished(60000));

@@ -28,7 +28,7 @@ using edtest::SmtpServer;
 // Stands in for the system keychain (the interface the app and CLI implement).
 class FixedPasswords final : public PasswordSource {
 public:
-    explicit FixedPasswords(QString pw) : m_pw(std::move(pw)) {}
+    explicit FixedPasswords(QString pw) : m_pw(std::move(pw)) { }
     Result<QString> smtpPassword(const QString &user, const QString &host) const override
     {
         ++calls;
@@ -127,10 +127,11 @@ private Q_SLOTS:
         m_key = m_dir.filePath(QStringLiteral("key.pem"));
         QProcess openssl;
         openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
-                       QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
-                       QStringLiteral("-addext"), QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1"),
-                       QStringLiteral("-keyout"), m_key, QStringLiteral("-out"), m_cert});
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                       QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                       QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
+                       QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1"), QStringLiteral("-keyout"), m_key,
+                       QStringLiteral("-out"), m_cert});
         QVERIFY(openssl.waitForFinished(60000));
         QCOMPARE(openssl.exitCode(), 0);
     }
@@ -150,23 +151,28 @@ private Q_SLOTS:
         QCOMPARE(got.size(), 1);
         const QJsonObject env = SmtpServer::envelope(got[0]);
         QCOMPARE(env.value(QStringLiteral("mail_from")).toString(), QStringLiteral("errors@shop.example.com"));
-        QCOMPARE(edtest::strings(env.value(QStringLiteral("rcpt_tos"))), (QStringList{QStringLiteral("ops@example.com"), QStringLiteral("ana@example.com")}));
+        QCOMPARE(edtest::strings(env.value(QStringLiteral("rcpt_tos"))),
+                 (QStringList{QStringLiteral("ops@example.com"), QStringLiteral("ana@example.com")}));
         QCOMPARE(env.value(QStringLiteral("tls")).toBool(), false);
 
         const QJsonObject m = edtest::parseMessage(got[0] + QStringLiteral(".eml"));
-        QCOMPARE(m.value(QStringLiteral("subject")).toString(), QStringLiteral("[Shop] ERROR (EXTERNAL IP): Internal Server Error: /orders/597/total/"));
+        QCOMPARE(m.value(QStringLiteral("subject")).toString(),
+                 QStringLiteral("[Shop] ERROR (EXTERNAL IP): Internal Server Error: /orders/597/total/"));
         QCOMPARE(edtest::strings(m.value(QStringLiteral("from"))), QStringList{QStringLiteral("errors@shop.example.com")});
-        QCOMPARE(edtest::strings(m.value(QStringLiteral("to"))), (QStringList{QStringLiteral("ops@example.com"), QStringLiteral("ana@example.com")}));
+        QCOMPARE(edtest::strings(m.value(QStringLiteral("to"))),
+                 (QStringList{QStringLiteral("ops@example.com"), QStringLiteral("ana@example.com")}));
         QCOMPARE(m.value(QStringLiteral("message_id")).toString(), u'<' + r.entry.messageId + u'>');
         QVERIFY(!m.value(QStringLiteral("date")).toString().isEmpty());
         QCOMPARE(m.value(QStringLiteral("defects")).toArray().size(), 0);
         const QString text = edtest::partText(m, QStringLiteral("text/plain"));
-        QVERIFY(text.startsWith(QStringLiteral("Internal Server Error: /orders/597/total/\n\nZeroDivisionError at /orders/597/total/\ndivision by zero\n\n"
-                                               "Request Method: GET\nRequest URL: http://shop.example.com/orders/597/total/\n")));
-        for (const char *section : {"\nTraceback (most recent call last):\n", "    return HttpResponse(str(amount / count))\n",
-                                    "\nException Type: ZeroDivisionError at /orders/597/total/\nException Value: division by zero\n",
-                                    "\nRequest information:\n", "\nGET: No GET data\n", "\nCOOKIES:\nsessionid = 'sess-5d9d1818e811'\n",
-                                    "\nMETA:\n", "REMOTE_ADDR = '203.0.113.15'\n", "\nSettings:\n", "SERVER_EMAIL = 'errors@shop.example.com'\n"})
+        QVERIFY(text.startsWith(QStringLiteral(
+            "Internal Server Error: /orders/597/total/\n\nZeroDivisionError at /orders/597/total/\ndivision by zero\n\n"
+            "Request Method: GET\nRequest URL: http://shop.example.com/orders/597/total/\n")));
+        for (const char *section :
+             {"\nTraceback (most recent call last):\n", "    return HttpResponse(str(amount / count))\n",
+              "\nException Type: ZeroDivisionError at /orders/597/total/\nException Value: division by zero\n",
+              "\nRequest information:\n", "\nGET: No GET data\n", "\nCOOKIES:\nsessionid = 'sess-5d9d1818e811'\n", "\nMETA:\n",
+              "REMOTE_ADDR = '203.0.113.15'\n", "\nSettings:\n", "SERVER_EMAIL = 'errors@shop.example.com'\n"})
             QVERIFY2(text.contains(QString::fromUtf8(section)), section);
         const QString html = edtest::partText(m, QStringLiteral("text/html"));
         QVERIFY(html.contains(QStringLiteral("<h1>ZeroDivisionError at /orders/597/total/</h1>")));
@@ -209,12 +215,15 @@ private Q_SLOTS:
         QVERIFY2(r.ok(), qPrintable(r.error()));
         const QStringList got = server.messages();
         QCOMPARE(got.size(), 1);
-        QCOMPARE(edtest::strings(SmtpServer::envelope(got[0]).value(QStringLiteral("rcpt_tos"))), QStringList{QStringLiteral("manager@example.com")});
+        QCOMPARE(edtest::strings(SmtpServer::envelope(got[0]).value(QStringLiteral("rcpt_tos"))),
+                 QStringList{QStringLiteral("manager@example.com")});
         const QJsonObject m = edtest::parseMessage(got[0] + QStringLiteral(".eml"));
-        QCOMPARE(m.value(QStringLiteral("subject")).toString(), QStringLiteral("[Shop] Broken INTERNAL link on shop.example.com"));
+        QCOMPARE(m.value(QStringLiteral("subject")).toString(),
+                 QStringLiteral("[Shop] Broken INTERNAL link on shop.example.com"));
         QCOMPARE(m.value(QStringLiteral("content_type")).toString(), QStringLiteral("text/plain"));
         QCOMPARE(edtest::partText(m, QStringLiteral("text/plain")),
-                 QStringLiteral("Referrer: https://shop.example.com/docs/\nRequested URL: /products/14/\nUser agent: curl/8.0\nIP address: 10.0.0.5\n"));
+                 QStringLiteral("Referrer: https://shop.example.com/docs/\nRequested URL: /products/14/\nUser agent: "
+                                "curl/8.0\nIP address: 10.0.0.5\n"));
     }
 
     // CR LF and "Bcc: victim@example.net" in the path reach nobody but the intended recipients.
@@ -228,7 +237,8 @@ private Q_SLOTS:
         }
         const QStringList got = server.messages();
         QCOMPARE(got.size(), 2);
-        const QList<QStringList> expected = {{QStringLiteral("manager@example.com")}, {QStringLiteral("ops@example.com"), QStringLiteral("ana@example.com")}};
+        const QList<QStringList> expected = {{QStringLiteral("manager@example.com")},
+                                             {QStringLiteral("ops@example.com"), QStringLiteral("ana@example.com")}};
         for (int i = 0; i < 2; ++i) {
             QCOMPARE(edtest::strings(SmtpServer::envelope(got[i]).value(QStringLiteral("rcpt_tos"))), expected[i]);
             const QJsonObject m = edtest::parseMessage(got[i] + QStringLiteral(".eml"));
@@ -241,8 +251,9 @@ private Q_SLOTS:
 
     void startTlsWithAuthPlain()
     {
-        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key, QStringLiteral("--starttls-required"),
-                                           QStringLiteral("--auth"), kUser + u':' + kPassword, QStringLiteral("--mechanisms"), QStringLiteral("PLAIN")});
+        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key,
+                                           QStringLiteral("--starttls-required"), QStringLiteral("--auth"),
+                                           kUser + u':' + kPassword, QStringLiteral("--mechanisms"), QStringLiteral("PLAIN")});
         QVERIFY(server.port());
         configure(QStringLiteral("localhost"), server.port(), true, false, kUser, m_cert);
         FixedPasswords keychain(kPassword);
@@ -263,8 +274,9 @@ private Q_SLOTS:
 
     void startTlsWithAuthLoginFromEnvironment()
     {
-        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key, QStringLiteral("--starttls-required"),
-                                           QStringLiteral("--auth"), kUser + u':' + kPassword, QStringLiteral("--mechanisms"), QStringLiteral("LOGIN")});
+        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key,
+                                           QStringLiteral("--starttls-required"), QStringLiteral("--auth"),
+                                           kUser + u':' + kPassword, QStringLiteral("--mechanisms"), QStringLiteral("LOGIN")});
         configure(QStringLiteral("127.0.0.1"), server.port(), true, false, kUser, m_cert);
         qputenv(kPasswordEnvVar, kPassword.toUtf8());
         FixedPasswords keychain(QStringLiteral("not-this-one"));
@@ -280,8 +292,8 @@ private Q_SLOTS:
 
     void implicitTls()
     {
-        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key, QStringLiteral("--implicit-tls"),
-                                           QStringLiteral("--auth"), kUser + u':' + kPassword});
+        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key,
+                                           QStringLiteral("--implicit-tls"), QStringLiteral("--auth"), kUser + u':' + kPassword});
         QVERIFY(server.port());
         configure(QStringLiteral("localhost"), server.port(), false, true, kUser, m_cert);
         FixedPasswords keychain(kPassword);
@@ -294,10 +306,12 @@ private:
     // A certificate made by smtp_server.py cert (python3-cryptography).
     QPair<QString, QString> makeCert(const QString &name, const QStringList &options)
     {
-        const QString cert = m_dir.filePath(name + QStringLiteral("-cert.pem")), key = m_dir.filePath(name + QStringLiteral("-key.pem"));
+        const QString cert = m_dir.filePath(name + QStringLiteral("-cert.pem")),
+                      key = m_dir.filePath(name + QStringLiteral("-key.pem"));
         QProcess p;
         p.start(edtest::kPython, QStringList{edtest::smtpServerScript(), QStringLiteral("cert"), QStringLiteral("--cert"), cert,
-                                             QStringLiteral("--key"), key} + options);
+                                             QStringLiteral("--key"), key} +
+                                     options);
         if (!p.waitForFinished(60000) || p.exitCode() != 0)
             qFatal("smtp_server.py cert failed: %s", p.readAllStandardError().constData());
         return {cert, key};
@@ -305,7 +319,8 @@ private:
 
     // Each TLS case refused: logged as failed naming the server, with `why` in
     // the error, and nothing reached the server (no fallback to plain text).
-    void verifyTlsRefused(SmtpServer &server, const QString &host, bool startTls, bool ssl, const QString &ca, const QStringList &why)
+    void verifyTlsRefused(SmtpServer &server, const QString &host, bool startTls, bool ssl, const QString &ca,
+                          const QStringList &why)
     {
         QVERIFY(server.port());
         configure(host, server.port(), startTls, ssl, {}, ca);
@@ -320,42 +335,55 @@ private:
 private Q_SLOTS:
     void implicitTlsRefusesAnUntrustedCertificate()
     {
-        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key, QStringLiteral("--implicit-tls")});
-        verifyTlsRefused(server, QStringLiteral("localhost"), false, true, {}, {QStringLiteral("TLS failed"), QStringLiteral("certificate")});
+        SmtpServer server(newServerDir(),
+                          {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key, QStringLiteral("--implicit-tls")});
+        verifyTlsRefused(server, QStringLiteral("localhost"), false, true, {},
+                         {QStringLiteral("TLS failed"), QStringLiteral("certificate")});
     }
 
     // Trusted, but issued to another host: refused for STARTTLS and implicit TLS.
     void tlsRefusesAWrongHostName()
     {
-        const auto [cert, key] = makeCert(QStringLiteral("other"), {QStringLiteral("--name"), QStringLiteral("mail.other.example")});
+        const auto [cert, key] = makeCert(QStringLiteral("other"),
+                                          {QStringLiteral("--name"), QStringLiteral("mail.other.example")});
         {
-            SmtpServer server(newServerDir(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, QStringLiteral("--starttls-required")});
-            verifyTlsRefused(server, QStringLiteral("localhost"), true, false, cert, {QStringLiteral("TLS failed"), QStringLiteral("localhost")});
+            SmtpServer server(newServerDir(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key,
+                                               QStringLiteral("--starttls-required")});
+            verifyTlsRefused(server, QStringLiteral("localhost"), true, false, cert,
+                             {QStringLiteral("TLS failed"), QStringLiteral("localhost")});
         }
         {
-            SmtpServer server(newServerDir(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, QStringLiteral("--implicit-tls")});
-            verifyTlsRefused(server, QStringLiteral("localhost"), false, true, cert, {QStringLiteral("TLS failed"), QStringLiteral("localhost")});
+            SmtpServer server(newServerDir(),
+                              {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, QStringLiteral("--implicit-tls")});
+            verifyTlsRefused(server, QStringLiteral("localhost"), false, true, cert,
+                             {QStringLiteral("TLS failed"), QStringLiteral("localhost")});
         }
     }
 
     // Trusted and for this host, but expired yesterday.
     void tlsRefusesAnExpiredCertificate()
     {
-        const auto [cert, key] = makeCert(QStringLiteral("expired"), {QStringLiteral("--name"), QStringLiteral("localhost"), QStringLiteral("--ip"),
-                                                                     QStringLiteral("127.0.0.1"), QStringLiteral("--expired")});
+        const auto [cert, key] = makeCert(QStringLiteral("expired"),
+                                          {QStringLiteral("--name"), QStringLiteral("localhost"), QStringLiteral("--ip"),
+                                           QStringLiteral("127.0.0.1"), QStringLiteral("--expired")});
         {
-            SmtpServer server(newServerDir(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, QStringLiteral("--starttls-required")});
-            verifyTlsRefused(server, QStringLiteral("localhost"), true, false, cert, {QStringLiteral("TLS failed"), QStringLiteral("expired")});
+            SmtpServer server(newServerDir(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key,
+                                               QStringLiteral("--starttls-required")});
+            verifyTlsRefused(server, QStringLiteral("localhost"), true, false, cert,
+                             {QStringLiteral("TLS failed"), QStringLiteral("expired")});
         }
         {
-            SmtpServer server(newServerDir(), {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, QStringLiteral("--implicit-tls")});
-            verifyTlsRefused(server, QStringLiteral("localhost"), false, true, cert, {QStringLiteral("TLS failed"), QStringLiteral("expired")});
+            SmtpServer server(newServerDir(),
+                              {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key, QStringLiteral("--implicit-tls")});
+            verifyTlsRefused(server, QStringLiteral("localhost"), false, true, cert,
+                             {QStringLiteral("TLS failed"), QStringLiteral("expired")});
         }
         // The same server with a valid certificate of the same make goes through:
         // what was refused is the date, not the way the certificate was made.
-        const auto [good, goodKey] = makeCert(QStringLiteral("fresh"), {QStringLiteral("--name"), QStringLiteral("localhost"), QStringLiteral("--ip"),
-                                                                       QStringLiteral("127.0.0.1")});
-        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), good, QStringLiteral("--key"), goodKey, QStringLiteral("--starttls-required")});
+        const auto [good, goodKey] = makeCert(QStringLiteral("fresh"), {QStringLiteral("--name"), QStringLiteral("localhost"),
+                                                                        QStringLiteral("--ip"), QStringLiteral("127.0.0.1")});
+        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), good, QStringLiteral("--key"), goodKey,
+                                           QStringLiteral("--starttls-required")});
         configure(QStringLiteral("localhost"), server.port(), true, false, {}, good);
         const SendResult r = sendReport(m_report500, MailAudience::Admins);
         QVERIFY2(r.ok(), qPrintable(r.error()));
@@ -373,11 +401,13 @@ private Q_SLOTS:
     // Without the CA the certificate is refused; resend after trusting it goes through.
     void tlsFailureThenResend()
     {
-        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key, QStringLiteral("--starttls-required")});
+        SmtpServer server(newServerDir(), {QStringLiteral("--cert"), m_cert, QStringLiteral("--key"), m_key,
+                                           QStringLiteral("--starttls-required")});
         configure(QStringLiteral("localhost"), server.port(), true);
         const SendResult failed = sendReport(m_report500, MailAudience::Admins);
         verifyLoggedFailure(failed, QStringLiteral("localhost:%1").arg(server.port()));
-        QVERIFY2(failed.error().contains(QStringLiteral("TLS failed")) && failed.error().contains(QStringLiteral("certificate")), qPrintable(failed.error()));
+        QVERIFY2(failed.error().contains(QStringLiteral("TLS failed")) && failed.error().contains(QStringLiteral("certificate")),
+                 qPrintable(failed.error()));
         QCOMPARE(server.messages().size(), 0);
 
         configure(QStringLiteral("localhost"), server.port(), true, false, {}, m_cert);
@@ -412,7 +442,9 @@ private Q_SLOTS:
         FixedPasswords keychain(QStringLiteral("wrong"));
         const SendResult r = sendReport(m_report500, MailAudience::Admins, &keychain);
         verifyLoggedFailure(r, QStringLiteral("127.0.0.1:%1").arg(server.port()));
-        QVERIFY2(r.error().contains(QStringLiteral("refused the login of user 'alice'")) && r.error().contains(QStringLiteral("535")), qPrintable(r.error()));
+        QVERIFY2(r.error().contains(QStringLiteral("refused the login of user 'alice'")) &&
+                     r.error().contains(QStringLiteral("535")),
+                 qPrintable(r.error()));
         QCOMPARE(server.messages().size(), 0);
     }
 
@@ -429,8 +461,8 @@ private Q_SLOTS:
         auto sender = mailer.sender();
         QVERIFY(sender);
         const QString warning = sender->securityWarning();
-        QVERIFY2(warning.contains(QStringLiteral("without TLS")) && warning.contains(QStringLiteral("in clear"))
-                     && warning.contains(QStringLiteral("127.0.0.1:%1").arg(server.port())) && warning.contains(kUser),
+        QVERIFY2(warning.contains(QStringLiteral("without TLS")) && warning.contains(QStringLiteral("in clear")) &&
+                     warning.contains(QStringLiteral("127.0.0.1:%1").arg(server.port())) && warning.contains(kUser),
                  qPrintable(warning));
         QVERIFY(!warning.contains(kPassword));
         const Delivery d = sender->deliver(QStringLiteral("errors@shop.example.com"), {QStringLiteral("dev@example.com")},
@@ -443,12 +475,13 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("ERRORDECK_EMAIL_PASSWORD"), kPassword);
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("test-email"), QStringLiteral("--to"), QStringLiteral("dev@example.com"),
-                                                QStringLiteral("--db"), m_db->path()});
+        p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("test-email"), QStringLiteral("--to"),
+                                                QStringLiteral("dev@example.com"), QStringLiteral("--db"), m_db->path()});
         QVERIFY(p.waitForFinished(60000));
         const QString err = QString::fromUtf8(p.readAllStandardError());
         QCOMPARE(p.exitCode(), 0);
-        QVERIFY2(err.contains(QStringLiteral("warning: SMTP AUTH to 127.0.0.1:%1 without TLS").arg(server.port())), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("warning: SMTP AUTH to 127.0.0.1:%1 without TLS").arg(server.port())),
+                 qPrintable(err));
         QCOMPARE(server.messages().size(), 2);
 
         // Encrypted, or no AUTH: nothing to warn about.
@@ -466,7 +499,8 @@ private Q_SLOTS:
         configure(QStringLiteral("127.0.0.1"), server.port());
         const SendResult r = sendReport(m_report500, MailAudience::Admins);
         verifyLoggedFailure(r, QStringLiteral("127.0.0.1:%1").arg(server.port()));
-        QVERIFY2(r.error().contains(QStringLiteral("530")) && r.error().contains(QStringLiteral("EMAIL_HOST_USER")), qPrintable(r.error()));
+        QVERIFY2(r.error().contains(QStringLiteral("530")) && r.error().contains(QStringLiteral("EMAIL_HOST_USER")),
+                 qPrintable(r.error()));
     }
 
     void rejectedRecipient()
@@ -476,7 +510,8 @@ private Q_SLOTS:
         const SendResult r = sendReport(m_report500, MailAudience::Admins, nullptr,
                                         {QStringLiteral("ops@example.com"), QStringLiteral("gone@example.com")});
         verifyLoggedFailure(r, QStringLiteral("127.0.0.1:%1").arg(server.port()));
-        QVERIFY2(r.error().contains(QStringLiteral("rejected the recipient gone@example.com")) && r.error().contains(QStringLiteral("550")),
+        QVERIFY2(r.error().contains(QStringLiteral("rejected the recipient gone@example.com")) &&
+                     r.error().contains(QStringLiteral("550")),
                  qPrintable(r.error()));
         QCOMPARE(r.entry.responseCode, 550L);
         QCOMPARE(server.messages().size(), 0); // all or nothing
@@ -531,7 +566,8 @@ private Q_SLOTS:
         t.start();
         Delivery delivery;
         // The desktop app's way: deliver() on a worker thread, cancel from the GUI.
-        std::thread worker([&] { delivery = sender->deliver(prepared->envelopeFrom, prepared->envelopeTo, prepared->message.bytes, &control); });
+        std::thread worker(
+            [&] { delivery = sender->deliver(prepared->envelopeFrom, prepared->envelopeTo, prepared->message.bytes, &control); });
         QThread::msleep(500);
         control.cancel();
         worker.join();
@@ -556,7 +592,8 @@ private Q_SLOTS:
         QCOMPARE(r.entry.destination, QDir(folder).absoluteFilePath(files[0]));
         QCOMPARE(r.entry.backend, QStringLiteral("file"));
         const QJsonObject m = edtest::parseMessage(QDir(folder).absoluteFilePath(files[0]));
-        QCOMPARE(m.value(QStringLiteral("subject")).toString(), QStringLiteral("[Shop] Broken INTERNAL link on shop.example.com"));
+        QCOMPARE(m.value(QStringLiteral("subject")).toString(),
+                 QStringLiteral("[Shop] Broken INTERNAL link on shop.example.com"));
         QVERIFY(c.set(ConfigKey::EmailBackend, QStringLiteral("smtp")).ok());
     }
 
@@ -594,13 +631,22 @@ private Q_SLOTS:
             return p.exitCode();
         };
         QString out, err;
-        QCOMPARE(cli({QStringLiteral("send"), QString::number(m_report500), QStringLiteral("--to"), QStringLiteral("dev@example.com")}, &out, &err), 0);
-        QVERIFY2(out.contains(QStringLiteral("Sent \"[Shop] ERROR (EXTERNAL IP)")) && out.contains(QStringLiteral("250 2.0.0 Ok")), qPrintable(out + err));
-        QCOMPARE(edtest::strings(SmtpServer::envelope(server.messages().value(0)).value(QStringLiteral("rcpt_tos"))), QStringList{QStringLiteral("dev@example.com")});
+        QCOMPARE(
+            cli({QStringLiteral("send"), QString::number(m_report500), QStringLiteral("--to"), QStringLiteral("dev@example.com")},
+                &out, &err),
+            0);
+        QVERIFY2(out.contains(QStringLiteral("Sent \"[Shop] ERROR (EXTERNAL IP)")) &&
+                     out.contains(QStringLiteral("250 2.0.0 Ok")),
+                 qPrintable(out + err));
+        QCOMPARE(edtest::strings(SmtpServer::envelope(server.messages().value(0)).value(QStringLiteral("rcpt_tos"))),
+                 QStringList{QStringLiteral("dev@example.com")});
 
         QCOMPARE(cli({QStringLiteral("send"), QString::number(m_report404), QStringLiteral("--managers"), QStringLiteral("--to"),
-                      QStringLiteral("gone@example.com")}, &out, &err), 1);
-        QVERIFY2(err.contains(QStringLiteral("127.0.0.1:%1").arg(server.port())) && err.contains(QStringLiteral("rejected the recipient gone@example.com")),
+                      QStringLiteral("gone@example.com")},
+                     &out, &err),
+                 1);
+        QVERIFY2(err.contains(QStringLiteral("127.0.0.1:%1").arg(server.port())) &&
+                     err.contains(QStringLiteral("rejected the recipient gone@example.com")),
                  qPrintable(err));
         QVERIFY(err.contains(QStringLiteral("errordeck-cli resend ")));
 
@@ -617,7 +663,9 @@ private Q_SLOTS:
 
         QCOMPARE(cli({QStringLiteral("test-email"), QStringLiteral("--to"), QStringLiteral("dev@example.com")}, &out, &err), 0);
         QCOMPARE(server.messages().size(), 3);
-        QVERIFY(edtest::parseMessage(server.messages().value(2) + QStringLiteral(".eml")).value(QStringLiteral("subject")).toString()
+        QVERIFY(edtest::parseMessage(server.messages().value(2) + QStringLiteral(".eml"))
+                    .value(QStringLiteral("subject"))
+                    .toString()
                     .startsWith(QStringLiteral("[Shop] Test email from ErrorDeck")));
 
         QCOMPARE(cli({QStringLiteral("send"), QString::number(m_report500), QStringLiteral("--preview")}, &out), 0);

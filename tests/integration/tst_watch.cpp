@@ -77,9 +77,8 @@ struct Fixture {
     void start(int pollMs = 400)
     {
         // No scrubbing and no rules: what is counted is what the store does.
-        watcher = std::make_unique<FolderWatcher>(dbPath, [](Database &) -> Result<ImportFilters> {
-            return nullImportFilters();
-        });
+        watcher = std::make_unique<FolderWatcher>(dbPath,
+                                                  [](Database &) -> Result<ImportFilters> { return nullImportFilters(); });
         watcher->setFolders({folder});
         watcher->setPollInterval(pollMs);
         watcher->setSettleTime(300);
@@ -93,12 +92,10 @@ struct Fixture {
             rotated << b.rotated;
             filesRead << b.files;
         });
-        QObject::connect(watcher.get(), &FolderWatcher::error, watcher.get(),
-                         [this](const QString &m) { errors << m; });
+        QObject::connect(watcher.get(), &FolderWatcher::error, watcher.get(), [this](const QString &m) { errors << m; });
         QObject::connect(watcher.get(), &FolderWatcher::checked, watcher.get(), [this] { ++checks; });
         QObject::connect(watcher.get(), &FolderWatcher::newIssue, watcher.get(), [this](qint64 id) { newIssues << id; });
-        QObject::connect(watcher.get(), &FolderWatcher::regression, watcher.get(),
-                         [this](qint64 id) { regressions << id; });
+        QObject::connect(watcher.get(), &FolderWatcher::regression, watcher.get(), [this](qint64 id) { regressions << id; });
         watcher->start();
     }
     void stop()
@@ -219,9 +216,9 @@ private Q_SLOTS:
         QCOMPARE(f.rejected, int64_t(0));
         QVERIFY2(f.problems.isEmpty() && f.errors.isEmpty(), qPrintable(f.said()));
         const QString canonicalFolder = QFileInfo(f.folder).canonicalFilePath();
-        QVERIFY2(f.rotated.join(QLatin1Char('\n'))
-                     .contains(QStringLiteral("/errors.jsonl -> %1/errors.jsonl.1").arg(canonicalFolder)),
-                 qPrintable(f.rotated.join(QLatin1Char('\n'))));
+        QVERIFY2(
+            f.rotated.join(QLatin1Char('\n')).contains(QStringLiteral("/errors.jsonl -> %1/errors.jsonl.1").arg(canonicalFolder)),
+            qPrintable(f.rotated.join(QLatin1Char('\n'))));
         // One newIssue signal per issue created, with its id.
         const int64_t issues = *connectionOf(f.db).scalar("SELECT count(*) FROM issues");
         QCOMPARE(int64_t(f.newIssues.size()), issues);
@@ -338,8 +335,8 @@ private Q_SLOTS:
         const QString db = dir.filePath(QStringLiteral("cli.sqlite3"));
         writeFile(folder + QStringLiteral("/a.jsonl"), lines(0, 3));
         QProcess p;
-        p.start(QStringLiteral(ERRORDECK_CLI),
-                {QStringLiteral("watch"), QStringLiteral("--db"), db, QStringLiteral("--interval"), QStringLiteral("0.3"), folder});
+        p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("watch"), QStringLiteral("--db"), db, QStringLiteral("--interval"),
+                                                QStringLiteral("0.3"), folder});
         QVERIFY(p.waitForStarted(kTimeoutMs));
         QByteArray out;
         auto readOut = [&] {

@@ -35,10 +35,10 @@ public:
     }
 
     struct Report {
-        QStringList found;  // "where (how decoded): secret"
-        int files = 0;      // database files read
-        int frames = 0;     // zstd frames decompressed from the raw bytes
-        int values = 0;     // row values read
+        QStringList found; // "where (how decoded): secret"
+        int files = 0; // database files read
+        int frames = 0; // zstd frames decompressed from the raw bytes
+        int values = 0; // row values read
         int decodedRuns = 0; // base64 runs decoded
     };
 
@@ -128,8 +128,8 @@ public:
     // find a value an HTML part split with them).
     static std::string htmlUnescaped(std::string_view s)
     {
-        static const std::pair<std::string_view, char> refs[] = {
-            {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#x27;", '\''}, {"&#39;", '\''}};
+        static const std::pair<std::string_view, char> refs[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},
+                                                                 {"&quot;", '"'}, {"&#x27;", '\''}, {"&#39;", '\''}};
         std::string out;
         out.reserve(s.size());
         for (size_t i = 0; i < s.size(); ++i) {
@@ -153,8 +153,8 @@ public:
     static std::vector<std::string> base64Runs(std::string_view s, size_t minChars = 12)
     {
         auto isB64 = [](unsigned char c) {
-            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'
-                   || c == '-' || c == '_';
+            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+                   c == '-' || c == '_';
         };
         std::vector<std::string> out;
         size_t i = 0;
@@ -268,8 +268,8 @@ private:
         for (const std::string &table : tables) {
             const std::string sql = "SELECT * FROM \"" + table + "\"";
             if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-                rep.found << QStringLiteral("cannot read table %1: %2").arg(QString::fromStdString(table),
-                                                                            QString::fromUtf8(sqlite3_errmsg(db)));
+                rep.found << QStringLiteral("cannot read table %1: %2")
+                                 .arg(QString::fromStdString(table), QString::fromUtf8(sqlite3_errmsg(db)));
                 continue;
             }
             int64_t row = 0;

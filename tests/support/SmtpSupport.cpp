@@ -18,11 +18,11 @@ bool applyCorpusSettings(ed::Database &db)
             a.append(QJsonArray{QString::fromLatin1(n), QString::fromLatin1(addr)});
         return a;
     };
-    return c.set(ed::ConfigKey::EmailSubjectPrefix, QStringLiteral("[Shop] ")).ok()
-        && c.set(ed::ConfigKey::InternalIps, QJsonArray{QStringLiteral("10.0.0.5")}).ok()
-        && c.set(ed::ConfigKey::ServerEmail, QStringLiteral("errors@shop.example.com")).ok()
-        && c.set(ed::ConfigKey::Admins, people({{"Ops Team", "ops@example.com"}, {"Ana Lima", "ana@example.com"}})).ok()
-        && c.set(ed::ConfigKey::Managers, people({{"Site Manager", "manager@example.com"}})).ok();
+    return c.set(ed::ConfigKey::EmailSubjectPrefix, QStringLiteral("[Shop] ")).ok() &&
+           c.set(ed::ConfigKey::InternalIps, QJsonArray{QStringLiteral("10.0.0.5")}).ok() &&
+           c.set(ed::ConfigKey::ServerEmail, QStringLiteral("errors@shop.example.com")).ok() &&
+           c.set(ed::ConfigKey::Admins, people({{"Ops Team", "ops@example.com"}, {"Ana Lima", "ana@example.com"}})).ok() &&
+           c.set(ed::ConfigKey::Managers, people({{"Site Manager", "manager@example.com"}})).ok();
 }
 
 SmtpServer::SmtpServer(const QString &dir, const QStringList &options) : m_dir(dir)
@@ -145,10 +145,11 @@ QString emailKey(const QJsonObject &m)
         return QStringLiteral("norequest|") + m.value(QStringLiteral("message")).toString();
     if (kind == QLatin1String("404"))
         return QStringLiteral("404|%1|%2|%3")
-            .arg(m.value(QStringLiteral("path")).toString(), m.value(QStringLiteral("ip")).toString(), m.value(QStringLiteral("referer")).toString());
+            .arg(m.value(QStringLiteral("path")).toString(), m.value(QStringLiteral("ip")).toString(),
+                 m.value(QStringLiteral("referer")).toString());
     return QStringLiteral("request|%1|%2|%3|%4")
-        .arg(m.value(QStringLiteral("method")).toString(), m.value(QStringLiteral("path")).toString(), m.value(QStringLiteral("ip")).toString(),
-             m.value(QStringLiteral("url")).toString());
+        .arg(m.value(QStringLiteral("method")).toString(), m.value(QStringLiteral("path")).toString(),
+             m.value(QStringLiteral("ip")).toString(), m.value(QStringLiteral("url")).toString());
 }
 
 int unusedLoopbackPort()
@@ -160,7 +161,8 @@ int unusedLoopbackPort()
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof a;
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) != 0) {
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) != 0) {
         const int err = errno;
         ::close(fd);
         qFatal("unusedLoopbackPort: bind() or getsockname() on 127.0.0.1 failed: %s", strerror(err));

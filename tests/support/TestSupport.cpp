@@ -141,8 +141,9 @@ std::unique_ptr<ed::Database> importCorpus(const QString &path, const ed::Scrubb
 QString generatedReports(const QTemporaryDir &dir, int n, int seed)
 {
     const QString out = dir.filePath(QStringLiteral("gen-%1-%2.jsonl").arg(n).arg(seed));
-    const int rc = QProcess::execute(kPython, {QStringLiteral(ERRORDECK_BENCH_DIR "/gen_reports.py"), corpus(QStringLiteral("records.jsonl")),
-                                               QString::number(n), out, QStringLiteral("--seed"), QString::number(seed)});
+    const int rc = QProcess::execute(kPython, {QStringLiteral(ERRORDECK_BENCH_DIR "/gen_reports.py"),
+                                               corpus(QStringLiteral("records.jsonl")), QString::number(n), out,
+                                               QStringLiteral("--seed"), QString::number(seed)});
     if (rc != 0)
         qFatal("gen_reports.py failed");
     return out;

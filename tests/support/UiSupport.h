@@ -25,10 +25,7 @@ inline void isolate()
 
 // The model knows how many rows it has and holds its first page (or has no
 // rows): what a list shows first once a query has run.
-inline bool firstRowsLoaded(const ed::PagedModel *m)
-{
-    return m->isCountKnown() && (m->rowCount() == 0 || m->isRowLoaded(0));
-}
+inline bool firstRowsLoaded(const ed::PagedModel *m) { return m->isCountKnown() && (m->rowCount() == 0 || m->isRowLoaded(0)); }
 
 // Waits (running the event loop) until firstRowsLoaded(m) with at least `minRows` rows.
 inline bool waitUntilLoaded(const ed::PagedModel *m, int minRows = 0, int timeoutMs = 10000)

@@ -35,7 +35,8 @@ private Q_SLOTS:
     {
         TracebackView view;
         const QString value = QStringLiteral("bad <tag> \"quoted\" & 'single'");
-        QJsonObject exc{{QStringLiteral("type"), QStringLiteral("ValueError")}, {QStringLiteral("value"), value},
+        QJsonObject exc{{QStringLiteral("type"), QStringLiteral("ValueError")},
+                        {QStringLiteral("value"), value},
                         {QStringLiteral("frames"), QJsonArray()}};
         view.setReport(reportFromRecord(QJsonObject{{QStringLiteral("message"), QStringLiteral("Internal Server Error: /x/")},
                                                     {QStringLiteral("exception"), exc}}));
@@ -66,11 +67,13 @@ private Q_SLOTS:
             const QString jsonl = m_dir.filePath(QStringLiteral("u.jsonl"));
             QFile f(jsonl);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            for (const QString &m : {QString(40, QLatin1Char('a')) + QStringLiteral("! order failed"), QStringLiteral("payment failed")})
+            for (const QString &m :
+                 {QString(40, QLatin1Char('a')) + QStringLiteral("! order failed"), QStringLiteral("payment failed")})
                 f.write(QJsonDocument(QJsonObject{{QStringLiteral("timestamp"), QStringLiteral("2026-11-20T12:34:56Z")},
                                                   {QStringLiteral("level"), QStringLiteral("ERROR")},
                                                   {QStringLiteral("message"), m}})
-                            .toJson(QJsonDocument::Compact) + "\n");
+                            .toJson(QJsonDocument::Compact) +
+                        "\n");
             f.close();
             QCOMPARE(importer.run({jsonl}).stored, int64_t(2));
         }

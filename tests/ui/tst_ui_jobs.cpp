@@ -156,7 +156,8 @@ private Q_SLOTS:
         }
         // Another name is not affected.
         runner.run(
-            &receiver, {QStringLiteral("other")}, [](JobContext &) { return 10; }, [&delivered](int value) { delivered << value; });
+            &receiver, {QStringLiteral("other")}, [](JobContext &) { return 10; },
+            [&delivered](int value) { delivered << value; });
         release.release(3);
         QVERIFY(QTest::qWaitFor([&] { return runner.pending() == 0; }, 5000));
         QTest::qWait(50);
@@ -208,9 +209,12 @@ private Q_SLOTS:
         SavedSearchModel model(m_corpusDb);
         for (int i = 0; i < 5; ++i)
             model.save(QStringLiteral("same"), QStringLiteral("status:%1").arg(400 + i));
-        QVERIFY(QTest::qWaitFor([&] { return model.rowCount() == 1
-                                             && model.index(0, 0).data(SavedSearchModel::QueryRole).toString() == QStringLiteral("status:404"); },
-                                5000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return model.rowCount() == 1 &&
+                       model.index(0, 0).data(SavedSearchModel::QueryRole).toString() == QStringLiteral("status:404");
+            },
+            5000));
         model.remove(model.index(0, 0).data(SavedSearchModel::IdRole).toLongLong());
         QVERIFY(QTest::qWaitFor([&] { return model.rowCount() == 0; }, 5000));
     }
@@ -235,7 +239,8 @@ private Q_SLOTS:
         QObject receiver;
         bool done = false;
         runner.run(
-            &receiver, {}, [](JobContext &ctx) { return ListQueries(ctx.db()).totalReports(); }, [&](Result<int64_t>) { done = true; });
+            &receiver, {}, [](JobContext &ctx) { return ListQueries(ctx.db()).totalReports(); },
+            [&](Result<int64_t>) { done = true; });
         QVERIFY(QTest::qWaitFor([&] { return done; }, 5000));
         QCOMPARE(recorder.seen.size(), 1);
     }
@@ -275,10 +280,12 @@ private Q_SLOTS:
         win->show();
         QVERIFY(QTest::qWaitForWindowExposed(win.get()));
         IssueListModel *issues = win->issueList()->issueModel();
-        QVERIFY(QTest::qWaitFor([&] { return issues->isCountKnown() && issues->rowCount() > 0 && issues->isRowLoaded(0); }, 10000));
+        QVERIFY(
+            QTest::qWaitFor([&] { return issues->isCountKnown() && issues->rowCount() > 0 && issues->isRowLoaded(0); }, 10000));
         win->issueList()->setCurrentIndex(issues->index(0, IssueListModel::Title));
         ReportListModel *reports = win->reportList()->reportModel();
-        QVERIFY(QTest::qWaitFor([&] { return reports->isCountKnown() && reports->rowCount() > 0 && reports->isRowLoaded(0); }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return reports->isCountKnown() && reports->rowCount() > 0 && reports->isRowLoaded(0); },
+                                10000));
         win->reportList()->setCurrentIndex(reports->index(0, 0));
         QVERIFY(QTest::qWaitFor([&] { return win->detail()->detail() != nullptr; }, 10000));
         QVERIFY(QTest::qWaitFor([&] { return win->chart()->data().total > 0; }, 10000));

@@ -108,7 +108,8 @@ private Q_SLOTS:
         // Newest issue first; every row has a title and a 14-day sparkline.
         const QModelIndex top = issues()->index(0, IssueListModel::Title);
         QVERIFY(!top.data().toString().isEmpty());
-        QCOMPARE(issues()->index(0, IssueListModel::Trend).data(IssueListModel::DailyCountsRole).value<QList<qint64>>().size(), 14);
+        QCOMPARE(issues()->index(0, IssueListModel::Trend).data(IssueListModel::DailyCountsRole).value<QList<qint64>>().size(),
+                 14);
         QVERIFY(m_win->findChild<QLabel *>(QStringLiteral("countLabel"))->text().contains(QStringLiteral("issue")));
     }
 
@@ -140,7 +141,8 @@ private Q_SLOTS:
     {
         QVERIFY(loaded(issues()));
         QHeaderView *h = m_win->issueList()->horizontalHeader();
-        const QPoint eventsHeader(h->sectionViewportPosition(IssueListModel::Events) + h->sectionSize(IssueListModel::Events) / 2, h->height() / 2);
+        const QPoint eventsHeader(h->sectionViewportPosition(IssueListModel::Events) + h->sectionSize(IssueListModel::Events) / 2,
+                                  h->height() / 2);
         QTest::mouseClick(h->viewport(), Qt::LeftButton, {}, eventsHeader);
         QVERIFY(loaded(issues()));
         const qint64 first = issues()->index(0, IssueListModel::Events).data().toLongLong();
@@ -165,7 +167,8 @@ private Q_SLOTS:
                  count("SELECT count(DISTINCT issue_id) FROM reports WHERE status_code = 404 AND hidden_by IS NULL"));
         m_win->setShowAllReports(true);
         QVERIFY(loaded(reports()));
-        QCOMPARE(int64_t(reports()->rowCount()), count("SELECT count(*) FROM reports WHERE status_code = 404 AND hidden_by IS NULL"));
+        QCOMPARE(int64_t(reports()->rowCount()),
+                 count("SELECT count(*) FROM reports WHERE status_code = 404 AND hidden_by IS NULL"));
 
         // Full text.
         edit->selectAll();
@@ -217,7 +220,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return chart->data().total > 0; }, 10000));
         QCOMPARE(chart->data().total, count("SELECT count(*) FROM reports WHERE hidden_by IS NULL"));
         // Stacked by level: one series set per level present.
-        QCOMPARE(int64_t(chart->data().byLevel.size()), count("SELECT count(DISTINCT level) FROM reports WHERE hidden_by IS NULL"));
+        QCOMPARE(int64_t(chart->data().byLevel.size()),
+                 count("SELECT count(DISTINCT level) FROM reports WHERE hidden_by IS NULL"));
         // A bar with reports narrows the time range to it.
         int bar = -1;
         for (int i = 0; i < chart->data().buckets && bar < 0; ++i)
@@ -231,7 +235,8 @@ private Q_SLOTS:
         QCOMPARE(*m_win->searchBar()->query().since, from);
         m_win->setShowAllReports(true);
         QVERIFY(loaded(reports()));
-        Statement st = connectionOf(*m_db).prepare("SELECT count(*) FROM reports WHERE hidden_by IS NULL AND timestamp >= ? AND timestamp < ?");
+        Statement st = connectionOf(*m_db).prepare(
+            "SELECT count(*) FROM reports WHERE hidden_by IS NULL AND timestamp >= ? AND timestamp < ?");
         st.bind(1, from).bind(2, to);
         QVERIFY(st.step());
         QCOMPARE(int64_t(reports()->rowCount()), st.int64(0));
@@ -274,8 +279,10 @@ private Q_SLOTS:
         d->traceback()->findChild<QToolButton *>(QStringLiteral("copyTraceback"))->click();
         const QString text = QApplication::clipboard()->text();
         QVERIFY(text.startsWith(QStringLiteral("Traceback (most recent call last):\n  File \"")));
-        QVERIFY(text.contains(QStringLiteral("The above exception (gateway timeout after 30s) was the direct cause of the following exception:")));
-        QVERIFY(text.contains(QStringLiteral("\nException Type: RuntimeError at /payments/charge/\nException Value: payment gateway failed\n")));
+        QVERIFY(text.contains(
+            QStringLiteral("The above exception (gateway timeout after 30s) was the direct cause of the following exception:")));
+        QVERIFY(text.contains(
+            QStringLiteral("\nException Type: RuntimeError at /payments/charge/\nException Value: payment gateway failed\n")));
         // The copy is the error e-mail's traceback, to the byte (one renderer, send/DjangoRenderer).
         auto draft = ReportMailer(*m_db).draftForReport(d->reportId().value_or(0), MailAudience::Admins);
         QVERIFY(draft);
@@ -338,7 +345,8 @@ private Q_SLOTS:
         };
         m_win->action(QStringLiteral("actionResolve"))->trigger();
         QTRY_COMPARE(status(), int(IssueStatus::Resolved)); // written on the job runner
-        QCOMPARE(issues()->index(m_win->issueList()->currentIndex().row(), IssueListModel::Status).data().toString(), QStringLiteral("Resolved"));
+        QCOMPARE(issues()->index(m_win->issueList()->currentIndex().row(), IssueListModel::Status).data().toString(),
+                 QStringLiteral("Resolved"));
         m_win->action(QStringLiteral("actionIgnore"))->trigger();
         QTRY_COMPARE(status(), int(IssueStatus::Ignored));
         m_win->action(QStringLiteral("actionReopen"))->trigger();

@@ -87,10 +87,14 @@ private Q_SLOTS:
     void reportModelSortsEveryColumn()
     {
         const QMap<int, QString> sqlColumn{
-            {ReportListModel::Time, QStringLiteral("timestamp")},     {ReportListModel::Level, QStringLiteral("level")},
-            {ReportListModel::Status, QStringLiteral("status_code")}, {ReportListModel::Exception, QStringLiteral("exception_type")},
-            {ReportListModel::Message, QStringLiteral("message")},    {ReportListModel::Path, QStringLiteral("path")},
-            {ReportListModel::Logger, QStringLiteral("logger")},      {ReportListModel::Issue, QStringLiteral("issue_id")},
+            {ReportListModel::Time, QStringLiteral("timestamp")},
+            {ReportListModel::Level, QStringLiteral("level")},
+            {ReportListModel::Status, QStringLiteral("status_code")},
+            {ReportListModel::Exception, QStringLiteral("exception_type")},
+            {ReportListModel::Message, QStringLiteral("message")},
+            {ReportListModel::Path, QStringLiteral("path")},
+            {ReportListModel::Logger, QStringLiteral("logger")},
+            {ReportListModel::Issue, QStringLiteral("issue_id")},
         };
         QCOMPARE(sqlColumn.size(), int(ReportListModel::ColumnCount));
         ReportListModel model(m_bigDb);
@@ -102,8 +106,9 @@ private Q_SLOTS:
                 model.sort(col, order);
                 QVERIFY(loadAll(&model));
                 const QString dir = order == Qt::DescendingOrder ? QStringLiteral("DESC") : QStringLiteral("ASC");
-                const QList<qint64> expect = ids(*db, QStringLiteral("SELECT id FROM reports WHERE hidden_by IS NULL ORDER BY %1 %2, id %2")
-                                                          .arg(sqlColumn.value(col), dir));
+                const QList<qint64> expect = ids(
+                    *db, QStringLiteral("SELECT id FROM reports WHERE hidden_by IS NULL ORDER BY %1 %2, id %2")
+                             .arg(sqlColumn.value(col), dir));
                 QCOMPARE(model.rowCount(), int(expect.size()));
                 // Every row, across page boundaries (keyset and OFFSET paths).
                 for (int row = 0; row < model.rowCount(); ++row)
@@ -181,8 +186,9 @@ private Q_SLOTS:
                 model.sort(col, order);
                 QVERIFY(loadAll(&model));
                 const QString dir = order == Qt::DescendingOrder ? QStringLiteral("DESC") : QStringLiteral("ASC");
-                const QList<qint64> expect =
-                    ids(*db, QStringLiteral("SELECT id FROM issues WHERE count > 0 ORDER BY %1 %2, id %2").arg(sqlColumn.value(col), dir));
+                const QList<qint64> expect = ids(
+                    *db,
+                    QStringLiteral("SELECT id FROM issues WHERE count > 0 ORDER BY %1 %2, id %2").arg(sqlColumn.value(col), dir));
                 QCOMPARE(model.rowCount(), int(expect.size()));
                 for (int row = 0; row < model.rowCount(); ++row)
                     QCOMPARE(model.data(model.index(row, 0), IssueListModel::IdRole).toLongLong(), expect[row]);
@@ -193,8 +199,9 @@ private Q_SLOTS:
         q.text = QStringLiteral("status:404");
         model.setQuery(q);
         QVERIFY(loadAll(&model));
-        QCOMPARE(int64_t(model.rowCount()),
-                 edtest::scalar(*db, "SELECT count(DISTINCT issue_id) FROM reports WHERE status_code = 404 AND hidden_by IS NULL"));
+        QCOMPARE(
+            int64_t(model.rowCount()),
+            edtest::scalar(*db, "SELECT count(DISTINCT issue_id) FROM reports WHERE status_code = 404 AND hidden_by IS NULL"));
     }
 
     // The sparkline's 14 days: reports of known days, written here relative to
@@ -222,7 +229,8 @@ private Q_SLOTS:
                 QJsonObject r = templates.at(p.templateLine);
                 r[QStringLiteral("event_id")] = QStringLiteral("spark-%1").arg(n++);
                 // Noon of that day, local time (the model's days are local days).
-                r[QStringLiteral("timestamp")] = QDateTime(now.date().addDays(-d), QTime(12, 0)).toUTC().toString(Qt::ISODateWithMs);
+                r[QStringLiteral("timestamp")] =
+                    QDateTime(now.date().addDays(-d), QTime(12, 0)).toUTC().toString(Qt::ISODateWithMs);
                 lines += QJsonDocument(r).toJson(QJsonDocument::Compact) + '\n';
             }
         }
@@ -249,14 +257,16 @@ private Q_SLOTS:
             for (int d : p.daysAgo)
                 if (d < IssueListModel::kTrendDays)
                     ++expect[IssueListModel::kTrendDays - 1 - d]; // the last bucket is today
-            const qint64 issue = ids(*db, QStringLiteral("SELECT issue_id FROM reports WHERE event_id = 'spark-%1'").arg(firstId)).value(0, -1);
+            const qint64 issue = ids(*db, QStringLiteral("SELECT issue_id FROM reports WHERE event_id = 'spark-%1'").arg(firstId))
+                                     .value(0, -1);
             firstId += int(p.daysAgo.size());
             int row = -1;
             for (int r = 0; r < model.rowCount(); ++r)
                 if (model.data(model.index(r, 0), IssueListModel::IdRole).toLongLong() == issue)
                     row = r;
             QVERIFY2(row >= 0, qPrintable(QString::number(issue)));
-            const auto daily = model.data(model.index(row, IssueListModel::Trend), IssueListModel::DailyCountsRole).value<QList<qint64>>();
+            const auto daily = model.data(model.index(row, IssueListModel::Trend), IssueListModel::DailyCountsRole)
+                                   .value<QList<qint64>>();
             QCOMPARE(daily, expect);
         }
     }
@@ -315,11 +325,13 @@ private Q_SLOTS:
     {
         KeyValueModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setEntries(reportFromRecord(QJsonObject{{QStringLiteral("settings"),
-                                                       QJsonObject{{QStringLiteral("SECRET_KEY"), QStringLiteral("********************")},
-                                                                   {QStringLiteral("DEBUG"), QStringLiteral("False")},
-                                                                   {QStringLiteral("q"), QJsonArray{QStringLiteral("a"), QStringLiteral("b")}}}}})
-                             .settings);
+        model.setEntries(
+            reportFromRecord(
+                QJsonObject{{QStringLiteral("settings"),
+                             QJsonObject{{QStringLiteral("SECRET_KEY"), QStringLiteral("********************")},
+                                         {QStringLiteral("DEBUG"), QStringLiteral("False")},
+                                         {QStringLiteral("q"), QJsonArray{QStringLiteral("a"), QStringLiteral("b")}}}}})
+                .settings);
         QCOMPARE(model.rowCount(), 3);
         int scrubbed = 0;
         for (int r = 0; r < 3; ++r)
@@ -337,7 +349,8 @@ private Q_SLOTS:
         model.save(QStringLiteral("404s"), QStringLiteral("status:404"));
         model.save(QStringLiteral("404s"), QStringLiteral("status:404 -path:/favicon.ico")); // replaces
         QTRY_COMPARE(model.rowCount(), 2);
-        QTRY_COMPARE(model.index(0, 0).data(SavedSearchModel::QueryRole).toString(), QStringLiteral("status:404 -path:/favicon.ico"));
+        QTRY_COMPARE(model.index(0, 0).data(SavedSearchModel::QueryRole).toString(),
+                     QStringLiteral("status:404 -path:/favicon.ico"));
         model.remove(model.index(0, 0).data(SavedSearchModel::IdRole).toLongLong());
         QTRY_COMPARE(model.rowCount(), 1);
         QCOMPARE(failed.count(), 0);

@@ -88,7 +88,8 @@ private Q_SLOTS:
             auto copy = Database::open(backup, /*readOnly=*/true);
             QVERIFY2(copy, qPrintable(copy ? QString() : copy.error()));
             QCOMPARE(issueStatus(*copy, issueId), int64_t(IssueStatus::Resolved));
-            QCOMPARE(edtest::scalar(*copy, "SELECT count(*) FROM reports"), edtest::scalar(win->database(), "SELECT count(*) FROM reports"));
+            QCOMPARE(edtest::scalar(*copy, "SELECT count(*) FROM reports"),
+                     edtest::scalar(win->database(), "SELECT count(*) FROM reports"));
 
             QVERIFY(win->close());
         } // the window and every connection of the app go here

@@ -93,7 +93,8 @@ private:
         const int64_t issue = m->issue(row)->id;
         m_win->issueList()->setCurrentIndex(m->index(row, IssueListModel::Title));
         // That issue's report, not the one shown before.
-        QVERIFY(QTest::qWaitFor([this, issue] { return m_win->detail()->detail() && m_win->detail()->detail()->row.issueId == issue; }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [this, issue] { return m_win->detail()->detail() && m_win->detail()->detail()->row.issueId == issue; }, 10000));
     }
 
 private Q_SLOTS:
@@ -106,8 +107,9 @@ private Q_SLOTS:
         m_dbPath = path;
         auto db = Database::open(path);
         QVERIFY(db.ok());
-        for (const auto &[name, query] : {std::pair{"Server errors", "status:5xx"}, std::pair{"Broken links", "status:404"},
-                                          std::pair{"Security", "logger:django.security"}, std::pair{"KeyErrors", "type:KeyError"}}) {
+        for (const auto &[name, query] :
+             {std::pair{"Server errors", "status:5xx"}, std::pair{"Broken links", "status:404"},
+              std::pair{"Security", "logger:django.security"}, std::pair{"KeyErrors", "type:KeyError"}}) {
             Statement st = connectionOf(*db).prepare("INSERT INTO saved_searches(name, query) VALUES (?, ?)");
             st.bind(1, QString::fromLatin1(name)).bind(2, QString::fromLatin1(query));
             QVERIFY(st.exec());
@@ -165,7 +167,8 @@ private Q_SLOTS:
         // The chart counts every visible report of the (unfiltered) main window.
         auto db = Database::open(m_dbPath, true);
         QVERIFY(db.ok());
-        QCOMPARE(int64_t(m_win->chart()->data().total), edtest::scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by IS NULL"));
+        QCOMPARE(int64_t(m_win->chart()->data().total),
+                 edtest::scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by IS NULL"));
         save(m_win->chart(), QStringLiteral("chart"));
     }
 
@@ -173,8 +176,10 @@ private Q_SLOTS:
     {
         // Values as the corpus's site had them (see the corpus README).
         Config &c = m_win->config();
-        QVERIFY(c.set(ConfigKey::Admins, QJsonArray{QJsonArray{QStringLiteral("Shop Ops"), QStringLiteral("ops@shop.example.com")},
-                                                    QJsonArray{QStringLiteral("Alice Admin"), QStringLiteral("alice@shop.example.com")}}).ok());
+        QVERIFY(c.set(ConfigKey::Admins,
+                      QJsonArray{QJsonArray{QStringLiteral("Shop Ops"), QStringLiteral("ops@shop.example.com")},
+                                 QJsonArray{QStringLiteral("Alice Admin"), QStringLiteral("alice@shop.example.com")}})
+                    .ok());
         // One pair: QJsonArray{QJsonArray{...}} would be a copy of the inner array, not a list of one.
         QJsonArray managers;
         managers.append(QJsonArray{QStringLiteral("Web Team"), QStringLiteral("web@shop.example.com")});
@@ -182,7 +187,9 @@ private Q_SLOTS:
         QCOMPARE(c.value(ConfigKey::Managers).toArray().size(), 1);
         QCOMPARE(c.value(ConfigKey::Managers).toArray().at(0).toArray().at(1).toString(), QStringLiteral("web@shop.example.com"));
         QVERIFY(c.set(ConfigKey::InternalIps, QJsonArray{QStringLiteral("10.0.0.5")}).ok());
-        QVERIFY(c.set(ConfigKey::IgnorableUrls, QJsonArray{QStringLiteral("^/wp-"), QStringLiteral("\\.php$"), QStringLiteral("^/favicon\\.ico$")}).ok());
+        QVERIFY(c.set(ConfigKey::IgnorableUrls,
+                      QJsonArray{QStringLiteral("^/wp-"), QStringLiteral("\\.php$"), QStringLiteral("^/favicon\\.ico$")})
+                    .ok());
         SettingsDialog dlg(m_win->database(), m_win->config(), m_win.get());
         dlg.notFound()->setTestRequest(QStringLiteral("/wp-login.php"), QStringLiteral("https://shop.example.com/"),
                                        QStringLiteral("shop.example.com"));
@@ -220,7 +227,8 @@ private Q_SLOTS:
         QTest::qWait(300);
         // Each part's background follows the dark palette: a fixed light colour
         // anywhere would be the dominant colour of that part.
-        const QList<QWidget *> parts{m_win->issueList()->viewport(), m_win->detail()->traceback()->tree()->viewport(), m_win->chart()};
+        const QList<QWidget *> parts{m_win->issueList()->viewport(), m_win->detail()->traceback()->tree()->viewport(),
+                                     m_win->chart()};
         for (QWidget *w : parts)
             QVERIFY2(dominantLightness(w->grab().toImage()) < 90, qPrintable(w->metaObject()->className()));
         save(m_win.get(), QStringLiteral("main-window-dark"));

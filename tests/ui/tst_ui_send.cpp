@@ -148,7 +148,8 @@ private Q_SLOTS:
 
         // A 500 and a 404 of the corpus, and the subjects Django sent for them.
         QHash<QString, QString> djangoSubject;
-        for (const QJsonValue &m : edtest::runScript({QStringLiteral("corpus"), edtest::corpusDir() + QStringLiteral("/emails")}).array())
+        for (const QJsonValue &m :
+             edtest::runScript({QStringLiteral("corpus"), edtest::corpusDir() + QStringLiteral("/emails")}).array())
             djangoSubject.insert(edtest::emailKey(m.toObject()), m.toObject().value(QStringLiteral("subject")).toString());
         QVERIFY(!djangoSubject.isEmpty());
         for (const QJsonObject &r : edtest::corpusRecords()) {
@@ -264,10 +265,12 @@ private Q_SLOTS:
         const QString got = m_server->messages().last();
         const QJsonObject env = SmtpServer::envelope(got);
         QCOMPARE(env.value(QStringLiteral("mail_from")).toString(), QStringLiteral("errors@shop.example.com"));
-        QCOMPARE(edtest::strings(env.value(QStringLiteral("rcpt_tos"))), (QStringList{QStringLiteral("dev@example.com"), QStringLiteral("ops@example.com")}));
+        QCOMPARE(edtest::strings(env.value(QStringLiteral("rcpt_tos"))),
+                 (QStringList{QStringLiteral("dev@example.com"), QStringLiteral("ops@example.com")}));
         const QJsonObject m = edtest::parseMessage(got + QStringLiteral(".eml"));
         QCOMPARE(m.value(QStringLiteral("subject")).toString(), m_subject500);
-        QCOMPARE(edtest::strings(m.value(QStringLiteral("to"))), (QStringList{QStringLiteral("dev@example.com"), QStringLiteral("ops@example.com")}));
+        QCOMPARE(edtest::strings(m.value(QStringLiteral("to"))),
+                 (QStringList{QStringLiteral("dev@example.com"), QStringLiteral("ops@example.com")}));
         QVERIFY(edtest::partText(m, QStringLiteral("text/plain")).contains(QStringLiteral("Traceback (most recent call last):")));
         screenshot(dlg, QStringLiteral("send-dialog"));
 
@@ -275,7 +278,8 @@ private Q_SLOTS:
         auto entries = SendLog(*m_db).list(5, m_report500);
         QVERIFY(entries && !entries->empty());
         QCOMPARE(entries->front().outcome, SendOutcome::Sent);
-        QCOMPARE(entries->front().recipients, (QStringList{QStringLiteral("dev@example.com"), QStringLiteral("ops@example.com")}));
+        QCOMPARE(entries->front().recipients,
+                 (QStringList{QStringLiteral("dev@example.com"), QStringLiteral("ops@example.com")}));
         dlg->close();
         QTRY_VERIFY(!openedDialog()); // deleted on close
     }
@@ -296,10 +300,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(statusOf(dlg).contains(QStringLiteral("The server answered: 250")), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(int(m_server->messages().size()), before + 1, 10000);
         const QString got = m_server->messages().last();
-        QCOMPARE(edtest::strings(SmtpServer::envelope(got).value(QStringLiteral("rcpt_tos"))), QStringList{QStringLiteral("manager@example.com")});
+        QCOMPARE(edtest::strings(SmtpServer::envelope(got).value(QStringLiteral("rcpt_tos"))),
+                 QStringList{QStringLiteral("manager@example.com")});
         const QJsonObject m = edtest::parseMessage(got + QStringLiteral(".eml"));
         // The latest report may be another request than m_report404; its subject is Django's form.
-        QVERIFY2(m.value(QStringLiteral("subject")).toString().startsWith(QStringLiteral("[Shop] Broken ")), qPrintable(m.value(QStringLiteral("subject")).toString()));
+        QVERIFY2(m.value(QStringLiteral("subject")).toString().startsWith(QStringLiteral("[Shop] Broken ")),
+                 qPrintable(m.value(QStringLiteral("subject")).toString()));
         dlg->close();
         QTRY_VERIFY(!openedDialog());
 
@@ -418,8 +424,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(page->testStatus().contains(QStringLiteral("The server answered: 250")), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(int(m_server->messages().size()), before + 1, 10000);
         const QString got = m_server->messages().last();
-        QCOMPARE(edtest::strings(SmtpServer::envelope(got).value(QStringLiteral("rcpt_tos"))), QStringList{QStringLiteral("qa@example.com")});
-        QVERIFY(edtest::parseMessage(got + QStringLiteral(".eml")).value(QStringLiteral("subject")).toString().startsWith(QStringLiteral("[Shop] Test email from ErrorDeck")));
+        QCOMPARE(edtest::strings(SmtpServer::envelope(got).value(QStringLiteral("rcpt_tos"))),
+                 QStringList{QStringLiteral("qa@example.com")});
+        QVERIFY(edtest::parseMessage(got + QStringLiteral(".eml"))
+                    .value(QStringLiteral("subject"))
+                    .toString()
+                    .startsWith(QStringLiteral("[Shop] Test email from ErrorDeck")));
         if (qEnvironmentVariableIsSet("ERRORDECK_SCREENSHOT_DIR"))
             screenshot(dlg, QStringLiteral("settings-email"));
 
@@ -459,7 +469,8 @@ private Q_SLOTS:
         QVERIFY2(done.at(0).at(0).toBool(), qPrintable(log->statusText()));
         QTRY_COMPARE_WITH_TIMEOUT(int(m_server->messages().size()), before + 1, 10000);
         const QString got = m_server->messages().last();
-        QCOMPARE(edtest::strings(SmtpServer::envelope(got).value(QStringLiteral("rcpt_tos"))), (QStringList{QStringLiteral("dev@example.com"), QStringLiteral("ops@example.com")}));
+        QCOMPARE(edtest::strings(SmtpServer::envelope(got).value(QStringLiteral("rcpt_tos"))),
+                 (QStringList{QStringLiteral("dev@example.com"), QStringLiteral("ops@example.com")}));
         QCOMPARE(edtest::parseMessage(got + QStringLiteral(".eml")).value(QStringLiteral("subject")).toString(), m_subject500);
         auto again = SendLog(*m_db).entry(done.at(0).at(1).toLongLong());
         QVERIFY(again);
@@ -486,7 +497,8 @@ private Q_SLOTS:
         QTest::mouseClick(page->testButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(!page->isTestRunning() && !page->testStatus().startsWith(QStringLiteral("Sending")), 30000);
         QVERIFY2(page->testStatus().contains(QStringLiteral("The server answered: 250")), qPrintable(page->testStatus()));
-        QCOMPARE(SmtpServer::envelope(authServer.messages().value(0)).value(QStringLiteral("auth_login")).toString(), QStringLiteral("alice"));
+        QCOMPARE(SmtpServer::envelope(authServer.messages().value(0)).value(QStringLiteral("auth_login")).toString(),
+                 QStringLiteral("alice"));
         QCOMPARE(m_win->config().string(ConfigKey::EmailHostUser), QStringLiteral("alice"));
         QTest::qWait(200); // the keychain job (if any) ends
 

@@ -72,15 +72,20 @@ private Q_SLOTS:
         setCell(admins, 0, 1, QStringLiteral("ops@shop.example.com"));
         setCell(dlg.recipients()->managers(), 0, 0, QStringLiteral("Web"));
         setCell(dlg.recipients()->managers(), 0, 1, QStringLiteral("web@shop.example.com"));
-        dlg.recipients()->findChild<QPlainTextEdit *>(QStringLiteral("internalIps"))->setPlainText(QStringLiteral("10.0.0.5\n\n10.0.0.6\n"));
+        dlg.recipients()
+            ->findChild<QPlainTextEdit *>(QStringLiteral("internalIps"))
+            ->setPlainText(QStringLiteral("10.0.0.5\n\n10.0.0.6\n"));
         dlg.buttons()->button(QDialogButtonBox::Ok)->click();
         QVERIFY(!dlg.isVisible());
         QVERIFY(dlg.recipients()->errorText(ConfigKey::Admins).isEmpty());
         QCOMPARE(config.people(ConfigKey::Admins).size(), 1);
-        QCOMPARE(config.stringList(ConfigKey::InternalIps), (QStringList{QStringLiteral("10.0.0.5"), QStringLiteral("10.0.0.6")}));
+        QCOMPARE(config.stringList(ConfigKey::InternalIps),
+                 (QStringList{QStringLiteral("10.0.0.5"), QStringLiteral("10.0.0.6")}));
         // The CLI reads the same rows.
-        QVERIFY(cli({QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("ADMINS")}).contains(QStringLiteral("ops@shop.example.com")));
-        QVERIFY(cli({QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("INTERNAL_IPS")}).contains(QStringLiteral("10.0.0.6")));
+        QVERIFY(cli({QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("ADMINS")})
+                    .contains(QStringLiteral("ops@shop.example.com")));
+        QVERIFY(cli({QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("INTERNAL_IPS")})
+                    .contains(QStringLiteral("10.0.0.6")));
 
         // And what the CLI writes shows in a dialog opened afterwards.
         cli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("EMAIL_HOST"), QStringLiteral("smtp.example.com")});
@@ -152,7 +157,8 @@ private Q_SLOTS:
         QFile f(m_path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QVERIFY(!f.readAll().contains("hunter2-secret"));
-        QVERIFY(!QFile::exists(m_path + QStringLiteral("-wal")) || !edtest::readFile(m_path + QStringLiteral("-wal")).contains("hunter2-secret"));
+        QVERIFY(!QFile::exists(m_path + QStringLiteral("-wal")) ||
+                !edtest::readFile(m_path + QStringLiteral("-wal")).contains("hunter2-secret"));
     }
 
     void notFoundTester()
@@ -162,7 +168,8 @@ private Q_SLOTS:
         SettingsDialog dlg(*db, config);
         NotFoundPage *page = dlg.notFound();
         page->findChild<QPlainTextEdit *>(QStringLiteral("ignorableUrls"))->setPlainText(QStringLiteral("^/wp-\n\\.php$"));
-        page->setTestRequest(QStringLiteral("/wp-login.php"), QStringLiteral("https://shop.example.com/"), QStringLiteral("shop.example.com"));
+        page->setTestRequest(QStringLiteral("/wp-login.php"), QStringLiteral("https://shop.example.com/"),
+                             QStringLiteral("shop.example.com"));
         QVERIFY2(page->verdict().startsWith(QStringLiteral("Hidden")), qPrintable(page->verdict()));
         QVERIFY(page->verdict().contains(QStringLiteral("^/wp-")));
         // A broken link from our own page: Django mails MANAGERS.
@@ -209,8 +216,8 @@ private Q_SLOTS:
         QTableWidget *byReason = page->hidden();
         bool found = false;
         for (int i = 0; i < byReason->rowCount(); ++i)
-            found |= byReason->item(i, 0)->text() == QStringLiteral("rule: quiet-warnings")
-                     && byReason->item(i, 1)->data(Qt::DisplayRole).toLongLong() == hidden;
+            found |= byReason->item(i, 0)->text() == QStringLiteral("rule: quiet-warnings") &&
+                     byReason->item(i, 1)->data(Qt::DisplayRole).toLongLong() == hidden;
         QVERIFY(found);
         // Switching it off goes to the store.
         rules->item(row, 0)->setCheckState(Qt::Unchecked);

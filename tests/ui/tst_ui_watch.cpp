@@ -112,7 +112,8 @@ private Q_SLOTS:
         QVERIFY(reference.ok());
         m_corpusReports = edtest::scalar(*reference, "SELECT count(*) FROM reports");
         m_corpusIssues = edtest::scalar(*reference, "SELECT count(*) FROM issues WHERE count > 0");
-        QVERIFY2(m_corpusReports > 50 && m_corpusIssues >= 15, qPrintable(QStringLiteral("%1 reports, %2 issues").arg(m_corpusReports).arg(m_corpusIssues)));
+        QVERIFY2(m_corpusReports > 50 && m_corpusIssues >= 15,
+                 qPrintable(QStringLiteral("%1 reports, %2 issues").arg(m_corpusReports).arg(m_corpusIssues)));
     }
 
     void cleanupTestCase() { m_win.reset(); }
@@ -129,7 +130,8 @@ private Q_SLOTS:
         QCOMPARE(m_win->folderWatcher()->folders(), QStringList{m_folder});
         m_win->folderWatcher()->setPollInterval(200);
         QVERIFY(!m_win->watchStatusLabel()->isHidden());
-        QVERIFY2(m_win->watchStatusLabel()->text().contains(QStringLiteral("Watching 1 folder")), qPrintable(m_win->watchStatusLabel()->text()));
+        QVERIFY2(m_win->watchStatusLabel()->text().contains(QStringLiteral("Watching 1 folder")),
+                 qPrintable(m_win->watchStatusLabel()->text()));
 
         QSignalSpy batches(m_win->folderWatcher(), &FolderWatcher::imported);
         append(m_records);
@@ -140,7 +142,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!notified.isEmpty(), 10000);
         QTest::qWait(500);
         QVERIFY(notified.size() <= batches.size());
-        QVERIFY2(notified.at(0).at(0).toString().contains(QStringLiteral("new issue")), qPrintable(notified.at(0).at(0).toString()));
+        QVERIFY2(notified.at(0).at(0).toString().contains(QStringLiteral("new issue")),
+                 qPrintable(notified.at(0).at(0).toString()));
         QVERIFY(m_win->watchStatusLabel()->text().contains(QStringLiteral("new report")));
     }
 
@@ -157,7 +160,8 @@ private Q_SLOTS:
         const int row = int(issueCount) / 2;
         QVERIFY(issues()->issue(row));
         view->scrollTo(issues()->index(row, IssueListModel::Title), QAbstractItemView::PositionAtCenter);
-        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(issues()->index(row, IssueListModel::Title)).center());
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                          view->visualRect(issues()->index(row, IssueListModel::Title)).center());
         const int64_t issueId = *m_win->currentIssueId();
         QCOMPARE(issueId, issues()->issue(row)->id);
         const int scroll = view->verticalScrollBar()->value();
@@ -179,11 +183,15 @@ private Q_SLOTS:
         exc.insert(QStringLiteral("type"), QStringLiteral("WatchedFolderTestError"));
         fresh.insert(QStringLiteral("exception"), exc);
         // Older than anything: the selected issue keeps its place; the new issue is newest.
-        append({another(same, QStringLiteral("2026-11-01T08:00:00+00:00")), another(same, QStringLiteral("2026-11-01T08:00:01+00:00")),
-                another(same, QStringLiteral("2026-11-01T08:00:02+00:00")), another(fresh, QStringLiteral("2026-11-23T10:00:00+00:00"))});
+        append({another(same, QStringLiteral("2026-11-01T08:00:00+00:00")),
+                another(same, QStringLiteral("2026-11-01T08:00:01+00:00")),
+                another(same, QStringLiteral("2026-11-01T08:00:02+00:00")),
+                another(fresh, QStringLiteral("2026-11-23T10:00:00+00:00"))});
 
         QTRY_VERIFY_WITH_TIMEOUT(refreshed.size() > 0 && listsSettled(issueCount + 1), 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(issues()->issue(view->currentIndex().row()) && issues()->issue(view->currentIndex().row())->count == eventsBefore + 3, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(issues()->issue(view->currentIndex().row()) &&
+                                     issues()->issue(view->currentIndex().row())->count == eventsBefore + 3,
+                                 30000);
         QCOMPARE(resets.size(), 0); // refreshed in place, never reset
         QCOMPARE(m_win->currentIssueId(), std::optional<int64_t>(issueId));
         QCOMPARE(view->currentIndex().row(), row + 1); // the new issue came on top
@@ -194,11 +202,13 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(reports()->rowCount(), reportsBefore + 3, 30000);
         QCOMPARE(m_win->currentReportId(), std::optional<int64_t>(reportId));
         // The counts in the status bar follow.
-        QTRY_VERIFY_WITH_TIMEOUT(m_win->findChild<QLabel *>(QStringLiteral("countLabel"))->text().contains(QString::number(issueCount + 1)), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_win->findChild<QLabel *>(QStringLiteral("countLabel"))->text().contains(QString::number(issueCount + 1)), 10000);
 
         QTRY_VERIFY_WITH_TIMEOUT(!notified.isEmpty(), 10000);
         QCOMPARE(notified.at(0).at(0).toString(), QStringLiteral("1 new issue"));
-        QVERIFY2(notified.at(0).at(1).toString().startsWith(QStringLiteral("WatchedFolderTestError")), qPrintable(notified.at(0).at(1).toString()));
+        QVERIFY2(notified.at(0).at(1).toString().startsWith(QStringLiteral("WatchedFolderTestError")),
+                 qPrintable(notified.at(0).at(1).toString()));
     }
 
     // A resolved issue that gets a new report: a regression notification.
@@ -206,13 +216,15 @@ private Q_SLOTS:
     {
         const int64_t issueId = *m_win->currentIssueId();
         m_win->resolveIssues();
-        QTRY_COMPARE(count(qPrintable(QStringLiteral("SELECT status FROM issues WHERE id = %1").arg(issueId))), int64_t(IssueStatus::Resolved));
+        QTRY_COMPARE(count(qPrintable(QStringLiteral("SELECT status FROM issues WHERE id = %1").arg(issueId))),
+                     int64_t(IssueStatus::Resolved));
         QSignalSpy notified(m_win.get(), &MainWindow::notified);
         const int64_t before = count("SELECT count(*) FROM reports");
         QVERIFY(!recordOfIssue(issueId).isEmpty());
         append({another(recordOfIssue(issueId), QDateTime::currentDateTimeUtc().addSecs(60).toString(Qt::ISODateWithMs))});
         QTRY_COMPARE_WITH_TIMEOUT(count("SELECT count(*) FROM reports"), before + 1, 30000);
-        QCOMPARE(count(qPrintable(QStringLiteral("SELECT status FROM issues WHERE id = %1").arg(issueId))), int64_t(IssueStatus::Unresolved));
+        QCOMPARE(count(qPrintable(QStringLiteral("SELECT status FROM issues WHERE id = %1").arg(issueId))),
+                 int64_t(IssueStatus::Unresolved));
         QTRY_VERIFY_WITH_TIMEOUT(!notified.isEmpty(), 10000);
         QCOMPARE(notified.at(0).at(0).toString(), QStringLiteral("1 regression"));
         QTRY_COMPARE_WITH_TIMEOUT(m_win->currentIssueId(), std::optional<int64_t>(issueId), 10000);

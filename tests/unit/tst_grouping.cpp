@@ -51,15 +51,17 @@ private Q_SLOTS:
     void titleAndCulprit()
     {
         GroupingInput a;
-        a.chain = {exc("ZeroDivisionError", {f("django.core", "inner", false), f("shop.views", "view_zero", true)}, "division by zero")};
+        a.chain = {
+            exc("ZeroDivisionError", {f("django.core", "inner", false), f("shop.views", "view_zero", true)}, "division by zero")};
         const Grouping g = computeGrouping(a);
         QCOMPARE(g.title, QStringLiteral("ZeroDivisionError: division by zero"));
         QCOMPARE(g.culprit, QStringLiteral("shop.views in view_zero"));
     }
     void messagesParameterized()
     {
-        QCOMPARE(parameterizeMessage(QStringLiteral("Order 42 for ana@example.com failed: 'abc' id 3f2c9e0a5b7d4c1e9a8b6d5c4e3f2a1b")),
-                 QStringLiteral("Order <int> for <email> failed: <str> id <uuid>"));
+        QCOMPARE(
+            parameterizeMessage(QStringLiteral("Order 42 for ana@example.com failed: 'abc' id 3f2c9e0a5b7d4c1e9a8b6d5c4e3f2a1b")),
+            QStringLiteral("Order <int> for <email> failed: <str> id <uuid>"));
         QCOMPARE(parameterizeMessage(QStringLiteral("at 0x7fdcd3f70c90 took 1.5 s")), QStringLiteral("at <hex> took <int> s"));
         GroupingInput a, b;
         a.logger = b.logger = "shop.payments";

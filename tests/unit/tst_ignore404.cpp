@@ -152,12 +152,14 @@ private Q_SLOTS:
             QVERIFY(rules);
             // Crawler hiding is off by default: a crawler's 404 Django would mail stays.
             QCOMPARE(rules->ignoredBy("/p/", host, ext, "Mozilla/5.0 (compatible; Googlebot/2.1)"), QString());
-            QCOMPARE(rules->ignoredBy("/wp-admin/", host, ext, "Mozilla/5.0"), QStringLiteral("404: ERRORDECK_HIDDEN_404_PREFIXES '/wp-'"));
+            QCOMPARE(rules->ignoredBy("/wp-admin/", host, ext, "Mozilla/5.0"),
+                     QStringLiteral("404: ERRORDECK_HIDDEN_404_PREFIXES '/wp-'"));
         }
         s.hideCrawlers = true;
         auto rules = NotFoundRules::compile(s);
         QVERIFY(rules);
-        QCOMPARE(rules->ignoredBy("/p/", host, ext, "Mozilla/5.0 (compatible; Googlebot/2.1)"), QStringLiteral("404: crawler user agent 'bot'"));
+        QCOMPARE(rules->ignoredBy("/p/", host, ext, "Mozilla/5.0 (compatible; Googlebot/2.1)"),
+                 QStringLiteral("404: crawler user agent 'bot'"));
         QCOMPARE(rules->ignoredBy("/p/", host, ext, "curl/8.1"), QStringLiteral("404: crawler user agent 'curl/'"));
         QCOMPARE(rules->ignoredBy("/p/", host, ext, "Mozilla/5.0 (X11; Linux)"), QString());
         // The defaults of ERRORDECK_CRAWLER_AGENTS and the off switch come from Config.
@@ -206,7 +208,8 @@ private Q_SLOTS:
             if (!line.isEmpty())
                 records << QJsonDocument::fromJson(line).object();
         }
-        const QJsonArray requests = readJson(QStringLiteral(ERRORDECK_CORPUS "/truth.json")).object().value(QStringLiteral("requests")).toArray();
+        const QJsonArray requests =
+            readJson(QStringLiteral(ERRORDECK_CORPUS "/truth.json")).object().value(QStringLiteral("requests")).toArray();
         qsizetype next = 0;
         int checked = 0, visible = 0;
         for (const QJsonValue &rv : requests) {
@@ -222,11 +225,12 @@ private Q_SLOTS:
                          req.value(QStringLiteral("url")).toString());
                 const QString by = hiddenBy.value(rec.value(QStringLiteral("event_id")).toString(), QStringLiteral("?"));
                 const bool mailed = req.value(QStringLiteral("mails")).toInt() == 1;
-                QVERIFY2(by.isEmpty() == mailed, qPrintable(QStringLiteral("%1 %2 referer %3: Django %4, ErrorDeck '%5'")
-                                                               .arg(req.value(QStringLiteral("kind")).toString(),
-                                                                    req.value(QStringLiteral("url")).toString(),
-                                                                    req.value(QStringLiteral("referer")).toString(),
-                                                                    mailed ? QStringLiteral("mailed") : QStringLiteral("did not mail"), by)));
+                QVERIFY2(
+                    by.isEmpty() == mailed,
+                    qPrintable(QStringLiteral("%1 %2 referer %3: Django %4, ErrorDeck '%5'")
+                                   .arg(req.value(QStringLiteral("kind")).toString(), req.value(QStringLiteral("url")).toString(),
+                                        req.value(QStringLiteral("referer")).toString(),
+                                        mailed ? QStringLiteral("mailed") : QStringLiteral("did not mail"), by)));
                 ++checked;
                 visible += by.isEmpty();
             }
@@ -235,7 +239,8 @@ private Q_SLOTS:
         QCOMPARE(checked, 43);
         QVERIFY(visible > 5 && visible < checked);
         // Non-404 reports are not touched by the 404 rules.
-        Statement other = connectionOf(*db).prepare("SELECT count(*) FROM reports WHERE hidden_by IS NOT NULL AND status_code IS NOT 404");
+        Statement other = connectionOf(*db).prepare(
+            "SELECT count(*) FROM reports WHERE hidden_by IS NOT NULL AND status_code IS NOT 404");
         QVERIFY(other.step());
         QCOMPARE(other.int64(0), int64_t(0));
     }

@@ -36,10 +36,7 @@ QJsonArray flatFrames(const QJsonObject &record)
     return out;
 }
 
-int64_t isoMs(const QString &iso)
-{
-    return QDateTime::fromString(iso, Qt::ISODateWithMs).toMSecsSinceEpoch();
-}
+int64_t isoMs(const QString &iso) { return QDateTime::fromString(iso, Qt::ISODateWithMs).toMSecsSinceEpoch(); }
 
 // When Python's make_msgid() stamped the message: "<centiseconds>.<pid>.<random>@host".
 int64_t sendTimeMs(const QJsonObject &mail)
@@ -49,10 +46,7 @@ int64_t sendTimeMs(const QJsonObject &mail)
     return ok ? cs * 10 : isoMs(str(mail, "timestamp"));
 }
 
-QString eventKey(const QJsonObject &r)
-{
-    return str(r, "message") + QLatin1Char('|') + str(obj(r, "request"), "path");
-}
+QString eventKey(const QJsonObject &r) { return str(r, "message") + QLatin1Char('|') + str(obj(r, "request"), "path"); }
 
 struct Fixture {
     QTemporaryDir dir;
@@ -87,7 +81,9 @@ struct Fixture {
 QByteArray djangoBody(const QByteArray &value)
 {
     return "Internal Server Error: /cart/\n\n"
-           "ValueError at /cart/\n" + value + "\n\n"
+           "ValueError at /cart/\n" +
+           value +
+           "\n\n"
            "Request Method: GET\n"
            "Request URL: https://shop.example.com/cart/?step=2\n"
            "Django Version: 4.2.11\n"
@@ -104,7 +100,9 @@ QByteArray djangoBody(const QByteArray &value)
            "  File \"/srv/shop/shop/pricing.py\", line 40, in compute\n"
            "    raise ValueError(msg)\n\n"
            "Exception Type: ValueError at /cart/\n"
-           "Exception Value: " + value + "\n"
+           "Exception Value: " +
+           value +
+           "\n"
            "Check the price list.\n"
            "Request information:\n"
            "USER: alice\n\n"
@@ -116,17 +114,13 @@ QByteArray djangoBody(const QByteArray &value)
            "Settings:\nUsing settings module shop.settings\nDEBUG = False\nSECRET_KEY = '********************'\n\n";
 }
 
-QByteArray message(const QByteArray &headers, const QByteArray &body)
-{
-    return headers + "\n" + body;
-}
+QByteArray message(const QByteArray &headers, const QByteArray &body) { return headers + "\n" + body; }
 
 QByteArray simpleMail(int n, const QByteArray &subject = "[Shop] ERROR: something happened")
 {
-    return message("From: errors@shop.example.com\nTo: ops@example.com\nSubject: " + subject
-                       + "\nDate: Mon, 23 Nov 2026 10:00:0" + QByteArray::number(n % 10)
-                       + " -0000\nMessage-ID: <synthetic-" + QByteArray::number(n)
-                       + "@test>\nContent-Type: text/plain; charset=\"utf-8\"\n",
+    return message("From: errors@shop.example.com\nTo: ops@example.com\nSubject: " + subject +
+                       "\nDate: Mon, 23 Nov 2026 10:00:0" + QByteArray::number(n % 10) + " -0000\nMessage-ID: <synthetic-" +
+                       QByteArray::number(n) + "@test>\nContent-Type: text/plain; charset=\"utf-8\"\n",
                    "Report\nsomething happened\n");
 }
 
@@ -159,8 +153,8 @@ bool hasProblem(const ImportSummary &s, const QString &file, int64_t line, const
 class TestImportMail : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<Fixture> m_corpus;   // the three forms imported together
-    QList<QJsonObject> m_mails;          // their stored records
+    std::unique_ptr<Fixture> m_corpus; // the three forms imported together
+    QList<QJsonObject> m_mails; // their stored records
     QHash<QString, QJsonObject> m_match; // event_id -> the same event in records.jsonl
 
 private Q_SLOTS:
@@ -199,8 +193,8 @@ private Q_SLOTS:
                 const QJsonObject &rec = records[i];
                 if (used.contains(i) || eventKey(rec) != eventKey(mail) || isoMs(str(rec, "timestamp")) > sendTimeMs(mail) + 10)
                     continue;
-                if (mail.value(QStringLiteral("status_code")).toInt() == 404
-                    && str(obj(obj(rec, "request"), "META"), "HTTP_REFERER") != referer)
+                if (mail.value(QStringLiteral("status_code")).toInt() == 404 &&
+                    str(obj(obj(rec, "request"), "META"), "HTTP_REFERER") != referer)
                     continue; // a 404 Django did not mail (no or an ignorable referer)
                 found = i;
             }
@@ -226,7 +220,8 @@ private Q_SLOTS:
             if (mail.value(QStringLiteral("status_code")).toInt() != 404)
                 QCOMPARE(str(obj(mail, "request"), "method"), str(obj(rec, "request"), "method"));
             const QJsonArray mf = flatFrames(mail), rf = flatFrames(rec);
-            QVERIFY2(mf.size() == rf.size(), qPrintable(QStringLiteral("%1: %2 frames, record %3").arg(what).arg(mf.size()).arg(rf.size())));
+            QVERIFY2(mf.size() == rf.size(),
+                     qPrintable(QStringLiteral("%1: %2 frames, record %3").arg(what).arg(mf.size()).arg(rf.size())));
             for (qsizetype i = 0; i < mf.size(); ++i) {
                 const QJsonObject a = mf[i].toObject(), b = rf[i].toObject();
                 QCOMPARE(str(a, "filename"), str(b, "filename"));
@@ -239,7 +234,9 @@ private Q_SLOTS:
             }
             if (mail.value(QStringLiteral("status_code")).toInt() == 500)
                 QCOMPARE(str(mail, "logger"), QStringLiteral("django.request"));
-            QCOMPARE(mail.value(QStringLiteral("status_code")).isNull() || mail.value(QStringLiteral("status_code")) == rec.value(QStringLiteral("status_code")), true);
+            QCOMPARE(mail.value(QStringLiteral("status_code")).isNull() ||
+                         mail.value(QStringLiteral("status_code")) == rec.value(QStringLiteral("status_code")),
+                     true);
             if (mail.value(QStringLiteral("request")).isObject() && mail.value(QStringLiteral("status_code")).toInt() != 404) {
                 const QJsonObject mr = obj(mail, "request"), rr = obj(rec, "request");
                 for (const char *k : {"host", "scheme", "full_path", "url", "remote_addr", "user"})
@@ -279,11 +276,12 @@ private Q_SLOTS:
     void unicodeMessage()
     {
         const QJsonObject mail = mailFor(QStringLiteral("/i18n/"));
-        QCOMPARE(str(obj(mail, "exception"), "value"),
-                 QString::fromUtf8("\xD0\x9E\xD1\x88\xD0\xB8\xD0\xB1\xD0\xBA\xD0\xB0: "
-                                   "\xD0\xBD\xD0\xB5\xD0\xB2\xD0\xBE\xD0\xB7\xD0\xBC\xD0\xBE\xD0\xB6\xD0\xBD\xD0\xBE "
-                                   "\xD0\xBE\xD0\xB1\xD1\x80\xD0\xB0\xD0\xB1\xD0\xBE\xD1\x82\xD0\xB0\xD1\x82\xD1\x8C "
-                                   "\xD0\xB7\xD0\xB0\xD0\xBA\xD0\xB0\xD0\xB7 \xF0\x9F\x98\xB1 \xE2\x80\x94 \xE6\xB3\xA8\xE6\x96\x87"));
+        QCOMPARE(
+            str(obj(mail, "exception"), "value"),
+            QString::fromUtf8("\xD0\x9E\xD1\x88\xD0\xB8\xD0\xB1\xD0\xBA\xD0\xB0: "
+                              "\xD0\xBD\xD0\xB5\xD0\xB2\xD0\xBE\xD0\xB7\xD0\xBC\xD0\xBE\xD0\xB6\xD0\xBD\xD0\xBE "
+                              "\xD0\xBE\xD0\xB1\xD1\x80\xD0\xB0\xD0\xB1\xD0\xBE\xD1\x82\xD0\xB0\xD1\x82\xD1\x8C "
+                              "\xD0\xB7\xD0\xB0\xD0\xBA\xD0\xB0\xD0\xB7 \xF0\x9F\x98\xB1 \xE2\x80\x94 \xE6\xB3\xA8\xE6\x96\x87"));
         QCOMPARE(str(obj(mail, "exception"), "value"), str(obj(m_match.value(str(mail, "event_id")), "exception"), "value"));
     }
 
@@ -298,7 +296,8 @@ private Q_SLOTS:
         QCOMPARE(str(cause, "value"), QStringLiteral("gateway timeout after 30s"));
         QCOMPARE(cause.value(QStringLiteral("frames")).toArray().size(), 1);
         QCOMPARE(str(cause.value(QStringLiteral("frames")).toArray()[0].toObject(), "function"), QStringLiteral("view_chain"));
-        QCOMPARE(str(charge.value(QStringLiteral("frames")).toArray().last().toObject(), "function"), QStringLiteral("view_chain"));
+        QCOMPARE(str(charge.value(QStringLiteral("frames")).toArray().last().toObject(), "function"),
+                 QStringLiteral("view_chain"));
         QVERIFY(cause.value(QStringLiteral("cause")).isNull());
 
         // An exception during handling of another: implicit.
@@ -367,8 +366,12 @@ private Q_SLOTS:
         QCOMPARE(str(email, "subject_prefix"), QStringLiteral("[Shop] "));
         QCOMPARE(email.value(QStringLiteral("internal_ip")).toBool(), false);
         QCOMPARE(str(email, "from"), QStringLiteral("errors@shop.example.com"));
-        QCOMPARE(obj(mailFor(QStringLiteral("/reports/long/")), "extra").value(QStringLiteral("email")).toObject()
-                     .value(QStringLiteral("internal_ip")).toBool(), true);
+        QCOMPARE(obj(mailFor(QStringLiteral("/reports/long/")), "extra")
+                     .value(QStringLiteral("email"))
+                     .toObject()
+                     .value(QStringLiteral("internal_ip"))
+                     .toBool(),
+                 true);
     }
 
     void rawMessageIsKept()
@@ -399,7 +402,8 @@ private Q_SLOTS:
     void base64Latin1FoldedEncodedSubject()
     {
         auto f = Fixture::make();
-        const QByteArray value = "Preis f\xFCr Gr\xF6\xDF" "e ung\xFCltig"; // ISO-8859-1
+        const QByteArray value = "Preis f\xFCr Gr\xF6\xDF"
+                                 "e ung\xFCltig"; // ISO-8859-1
         const QByteArray mail = message(
             "From: errors@shop.example.com\nTo: ops@example.com\n"
             "Subject: =?iso-8859-1?q?=5BShop=5D_ERROR_=28EXTERNAL_IP=29=3A_Internal_Server_Error=3A?=\n"
@@ -414,9 +418,11 @@ private Q_SLOTS:
         const QJsonObject r = f->onlyRecord();
         QCOMPARE(str(r, "timestamp"), QStringLiteral("2026-11-23T10:00:00+01:00"));
         QCOMPARE(str(r, "event_id"), QStringLiteral("b64@test"));
-        QCOMPARE(str(obj(obj(r, "extra"), "email"), "subject"), QStringLiteral("[Shop] ERROR (EXTERNAL IP): Internal Server Error: /cart/"));
+        QCOMPARE(str(obj(obj(r, "extra"), "email"), "subject"),
+                 QStringLiteral("[Shop] ERROR (EXTERNAL IP): Internal Server Error: /cart/"));
         const QJsonObject exc = obj(r, "exception");
-        QCOMPARE(str(exc, "value"), QString::fromUtf8("Preis f\xC3\xBCr Gr\xC3\xB6\xC3\x9F" "e ung\xC3\xBCltig"));
+        QCOMPARE(str(exc, "value"), QString::fromUtf8("Preis f\xC3\xBCr Gr\xC3\xB6\xC3\x9F"
+                                                      "e ung\xC3\xBCltig"));
         // Django 4.1+: column markers are not frames; Django 5 notes follow the value.
         QCOMPARE(exc.value(QStringLiteral("frames")).toArray().size(), 2);
         QCOMPARE(str(exc.value(QStringLiteral("frames")).toArray()[0].toObject(), "module"), QStringLiteral("shop.views"));
@@ -426,7 +432,8 @@ private Q_SLOTS:
         QCOMPARE(str(req, "full_path"), QStringLiteral("/cart/?step=2"));
         QCOMPARE(str(req, "scheme"), QStringLiteral("https"));
         QCOMPARE(str(req, "user"), QStringLiteral("alice"));
-        QCOMPARE(req.value(QStringLiteral("GET")).toObject().value(QStringLiteral("step")).toArray().first().toString(), QStringLiteral("2"));
+        QCOMPARE(req.value(QStringLiteral("GET")).toObject().value(QStringLiteral("step")).toArray().first().toString(),
+                 QStringLiteral("2"));
         QCOMPARE(str(req, "remote_addr"), QStringLiteral("198.51.100.7"));
         QCOMPARE(r.value(QStringLiteral("status_code")).toInt(), 500);
         QCOMPARE(str(obj(r, "environment"), "settings_module"), QStringLiteral("shop.settings"));
@@ -448,8 +455,9 @@ private Q_SLOTS:
         QCOMPARE(str(obj(d->record, "extra"), "email_body"), QStringLiteral("line one\nFrom here on\nend"));
 
         // In a backend file, a line of dashes inside a body is not a separator.
-        const QByteArray dashes = message("From: a@x\nSubject: dashes\nDate: Mon, 23 Nov 2026 10:00:00 +0000\nMessage-ID: <d1@t>\n",
-                                          "above\n" + QByteArray(79, '-') + "\nbelow\n");
+        const QByteArray dashes = message(
+            "From: a@x\nSubject: dashes\nDate: Mon, 23 Nov 2026 10:00:00 +0000\nMessage-ID: <d1@t>\n",
+            "above\n" + QByteArray(79, '-') + "\nbelow\n");
         const QString log = f->file(QStringLiteral("backend.log"), backendFile({dashes, simpleMail(3), simpleMail(4)}));
         s = importPlain(f->db, {log});
         QVERIFY2(s.problems.empty(), qPrintable(problemsText(s)));
@@ -548,11 +556,21 @@ private Q_SLOTS:
     }
 
 private:
-    QJsonObject mailFor(const QString &path) { return mailWhere([&](const QJsonObject &m) { return str(obj(m, "request"), "path") == path && m.value(QStringLiteral("status_code")).toInt() == 500; }); }
-    QJsonObject mailForPath(const QString &path) { return mailWhere([&](const QJsonObject &m) { return str(obj(m, "request"), "path") == path; }); }
-    QJsonObject mailForMessage(const QString &message) { return mailWhere([&](const QJsonObject &m) { return str(m, "message") == message; }); }
-    template <typename Pred>
-    QJsonObject mailWhere(Pred pred)
+    QJsonObject mailFor(const QString &path)
+    {
+        return mailWhere([&](const QJsonObject &m) {
+            return str(obj(m, "request"), "path") == path && m.value(QStringLiteral("status_code")).toInt() == 500;
+        });
+    }
+    QJsonObject mailForPath(const QString &path)
+    {
+        return mailWhere([&](const QJsonObject &m) { return str(obj(m, "request"), "path") == path; });
+    }
+    QJsonObject mailForMessage(const QString &message)
+    {
+        return mailWhere([&](const QJsonObject &m) { return str(m, "message") == message; });
+    }
+    template <typename Pred> QJsonObject mailWhere(Pred pred)
     {
         for (const QJsonObject &m : std::as_const(m_mails))
             if (pred(m))

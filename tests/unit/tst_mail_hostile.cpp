@@ -22,12 +22,12 @@ ReportFrame textFrame(const std::string &file, const std::string &function, std:
     return f;
 }
 
-std::string htmlFrame(const std::string &file, const std::string &function, const std::string &line,
-                      const std::string &start, const std::string &context)
+std::string htmlFrame(const std::string &file, const std::string &function, const std::string &line, const std::string &start,
+                      const std::string &context)
 {
-    return "<li class=\"frame user\">\n<code class=\"fname\">" + file + "</code>, line " + line + ", in " + function
-        + "\n<ol start=\"" + start + "\" class=\"pre-context\"><li><pre>before</pre></li></ol>\n"
-        + "<ol start=\"" + line + "\" class=\"context-line\"><li><pre>" + context + "</pre></li></ol>\n</li>\n";
+    return "<li class=\"frame user\">\n<code class=\"fname\">" + file + "</code>, line " + line + ", in " + function +
+           "\n<ol start=\"" + start + "\" class=\"pre-context\"><li><pre>before</pre></li></ol>\n" + "<ol start=\"" + line +
+           "\" class=\"context-line\"><li><pre>" + context + "</pre></li></ol>\n</li>\n";
 }
 
 } // namespace
@@ -42,13 +42,13 @@ private Q_SLOTS:
         report.hasException = true;
         report.chain.resize(1);
         report.chain[0].frames = {textFrame("/srv/a.py", "view", std::nullopt), textFrame("/srv/b.py", "calc", 41)};
-        const std::string html = "<ul class=\"traceback\">"
-            + htmlFrame("/srv/a.py", "view", "99999999999999999999", "99999999999999999998", "    x = 1")
-            + htmlFrame("/srv/b.py", "calc", "41", "40", "    y = 2") + "</ul>";
+        const std::string html = "<ul class=\"traceback\">" +
+                                 htmlFrame("/srv/a.py", "view", "99999999999999999999", "99999999999999999998", "    x = 1") +
+                                 htmlFrame("/srv/b.py", "calc", "41", "40", "    y = 2") + "</ul>";
         mergeDjangoHtmlReport(html, report);
         const ReportFrame &a = report.chain[0].frames[0];
         QCOMPARE(a.contextLine, std::string("    x = 1")); // matched by name, its details taken
-        QVERIFY(!a.preContextLineno);                      // but no wrapped line number
+        QVERIFY(!a.preContextLineno); // but no wrapped line number
         const ReportFrame &b = report.chain[0].frames[1];
         QCOMPARE(b.contextLine, std::string("    y = 2"));
         QCOMPARE(b.preContextLineno, std::optional<int64_t>(40));
@@ -58,9 +58,8 @@ private Q_SLOTS:
         r2.hasException = true;
         r2.chain.resize(1);
         r2.chain[0].frames = {textFrame("/srv/a.py", "view", std::nullopt)};
-        mergeDjangoHtmlReport("<ul class=\"traceback\">" + htmlFrame("/srv/a.py", "view", "2147483648", "2147483647", "z")
-                                  + "</ul>",
-                              r2);
+        mergeDjangoHtmlReport(
+            "<ul class=\"traceback\">" + htmlFrame("/srv/a.py", "view", "2147483648", "2147483647", "z") + "</ul>", r2);
         QCOMPARE(r2.chain[0].frames[0].preContextLineno, std::optional<int64_t>(2147483647));
         QCOMPARE(r2.chain[0].frames[0].contextLine, std::string("z"));
     }
@@ -99,9 +98,10 @@ private Q_SLOTS:
         report.hasException = true;
         report.chain.resize(1);
         report.chain[0].frames = {textFrame("/srv/caf\xc3\xa9.py", "<module>", 3)};
-        const std::string html = "<ul class=\"traceback\">"
-            + htmlFrame("/srv/caf&eacute;.py", "&lt;module&gt;", "3", "2", "    s = &#x27;a&amp;b&#39; # &hellip; &copy;")
-            + "</ul>";
+        const std::string html = "<ul class=\"traceback\">" +
+                                 htmlFrame("/srv/caf&eacute;.py", "&lt;module&gt;", "3", "2",
+                                           "    s = &#x27;a&amp;b&#39; # &hellip; &copy;") +
+                                 "</ul>";
         mergeDjangoHtmlReport(html, report);
         QCOMPARE(report.chain[0].frames[0].contextLine, std::string("    s = 'a&b' # \xe2\x80\xa6 \xc2\xa9"));
         QCOMPARE(report.chain[0].frames[0].preContextLineno, std::optional<int64_t>(2));
@@ -116,8 +116,8 @@ private Q_SLOTS:
         report.chain.resize(1);
         report.chain[0].frames = {textFrame("/srv/a.py", "view", 5), textFrame("/srv/b.py", "deep", 9)};
         std::string html = "<!DOCTYPE html SYSTEM \"http://127.0.0.1:9/evil.dtd\" [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
-                           "<ul class=\"traceback\">"
-            + htmlFrame("/srv/a.py", "view", "5", "4", "x = '&xxe;'");
+                           "<ul class=\"traceback\">" +
+                           htmlFrame("/srv/a.py", "view", "5", "4", "x = '&xxe;'");
         std::string deep = "<li class=\"frame user\">\n<code class=\"fname\">/srv/b.py</code>, line 9, in deep\n";
         for (int i = 0; i < 100000; ++i)
             deep += "<div>";

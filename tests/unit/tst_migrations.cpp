@@ -55,7 +55,9 @@ QStringList describe(const QString &path)
             tables << st.qtext(1);
     }
     for (const QString &t : tables)
-        out << QStringLiteral("%1 rows=%2").arg(t).arg(*c.scalar(QStringLiteral("SELECT count(*) FROM \"%1\"").arg(t).toStdString()));
+        out << QStringLiteral("%1 rows=%2")
+                   .arg(t)
+                   .arg(*c.scalar(QStringLiteral("SELECT count(*) FROM \"%1\"").arg(t).toStdString()));
     return out;
 }
 
@@ -96,7 +98,8 @@ private Q_SLOTS:
         QCOMPARE(count(*db, "PRAGMA application_id"), int64_t(Database::kApplicationId));
         // Every later table and index is there.
         for (const char *name : {"send_log", "filter_rules", "filter_state", "reports_visible_time"})
-            QCOMPARE(*connectionOf(*db).scalar(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + name + "'"), int64_t(1));
+            QCOMPARE(*connectionOf(*db).scalar(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + name + "'"),
+                     int64_t(1));
         // And every later column (5 -> 6: the flag of rules that could not decide, none here).
         QCOMPARE(count(*db, "SELECT count(*) FROM pragma_table_info('reports') WHERE name = 'undecided'"), int64_t(1));
         QCOMPARE(count(*db, "SELECT count(*) FROM reports WHERE undecided IS NOT NULL"), int64_t(0));
@@ -170,7 +173,8 @@ private Q_SLOTS:
             ReportStore store(*db);
             QStringList found;
             for (const QString &id : kEventIds) {
-                const QString text = QString::fromUtf8(QJsonDocument(store.loadReport(*store.findByEventId(id))->record).toJson());
+                const QString text = QString::fromUtf8(
+                    QJsonDocument(store.loadReport(*store.findByEventId(id))->record).toJson());
                 for (const QString &s : secrets)
                     if (text.contains(s) && !found.contains(s))
                         found << s;

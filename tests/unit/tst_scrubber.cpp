@@ -43,10 +43,12 @@ private Q_SLOTS:
     {
         auto s = make();
         // Django 5.2's hidden_settings and the wider list, as substrings, any case.
-        for (const char *k : {"API_URL", "AUTHORIZATION", "HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION", "access_token",
-                              "SECRET_KEY", "password", "db_pass", "SIGNATURE", "HTTP_COOKIE", "cookie_name",
-                              "sessionid", "csrftoken", "X-XSRF-TOKEN", "aws_credentials", "private_key", "PWD", "ssn",
-                              "card_cvv", "cvc", "Set-Cookie", "user[password]"})
+        for (const char *k : {"API_URL",      "AUTHORIZATION", "HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION",
+                              "access_token", "SECRET_KEY",    "password",           "db_pass",
+                              "SIGNATURE",    "HTTP_COOKIE",   "cookie_name",        "sessionid",
+                              "csrftoken",    "X-XSRF-TOKEN",  "aws_credentials",    "private_key",
+                              "PWD",          "ssn",           "card_cvv",           "cvc",
+                              "Set-Cookie",   "user[password]"})
             QVERIFY2(s->isSensitiveKey(ScrubZone::Settings, k), k);
         for (const char *k : {"item", "name", "PATH_INFO", "HTTP_HOST", "REMOTE_ADDR", "DEBUG", "username", "note", "q"})
             QVERIFY2(!s->isSensitiveKey(ScrubZone::RequestData, k), k);
@@ -64,8 +66,8 @@ private Q_SLOTS:
         ScrubSettings st;
         st.safeKeys = {QStringLiteral("django_language"), QStringLiteral("CSRF_COOKIE_NAME")};
         auto s = make(st);
-        QVERIFY(!s->isSensitiveKey(ScrubZone::None, "password"));       // structural keys
-        QVERIFY(s->isSensitiveKey(ScrubZone::Cookies, "cart"));         // every cookie
+        QVERIFY(!s->isSensitiveKey(ScrubZone::None, "password")); // structural keys
+        QVERIFY(s->isSensitiveKey(ScrubZone::Cookies, "cart")); // every cookie
         QVERIFY(!s->isSensitiveKey(ScrubZone::Cookies, "DJANGO_LANGUAGE")); // but safe ones
         QVERIFY(!s->isSensitiveKey(ScrubZone::Settings, "csrf_cookie_name"));
         QVERIFY(s->isSensitiveKey(ScrubZone::Settings, "CSRF_COOKIE"));
@@ -119,7 +121,8 @@ private Q_SLOTS:
             const QByteArray line = f.readLine().trimmed();
             if (line.isEmpty())
                 continue;
-            std::string message = QJsonDocument::fromJson(line).object().value(QStringLiteral("message")).toString().toStdString();
+            std::string message =
+                QJsonDocument::fromJson(line).object().value(QStringLiteral("message")).toString().toStdString();
             QVERIFY(message.find("sk_live_") != std::string::npos);
             QVERIFY(s->scrubText(message));
             QVERIFY2(message.find("sk_live_") == std::string::npos, message.c_str());
@@ -193,10 +196,13 @@ private Q_SLOTS:
             "<td>HTTP_COOKIE</td>\n<td class=3D\"code\"><pre>&#x27;" + m + "&#x27;=\n</pre></td>");
         row("text cookies", "COOKIES:\ncart = 'c-1'\nsessionid = 'sess-1'\n\nMETA:\nHTTP_HOST = 'shop'",
             "COOKIES:\ncart = '" + m + "'\nsessionid = '" + m + "'\n\nMETA:\nHTTP_HOST = 'shop'");
-        row("html cookies", "<h3 id=\"cookie-info\">COOKIES</h3><table><tr><td>cart</td><td class=\"code\"><pre>&#x27;c-1&#x27;</pre></td></tr></table><h3>META</h3><td>X</td><td><pre>ok</pre></td>",
-            "<h3 id=\"cookie-info\">COOKIES</h3><table><tr><td>cart</td><td class=\"code\"><pre>&#x27;" + m
-                + "&#x27;</pre></td></tr></table><h3>META</h3><td>X</td><td><pre>ok</pre></td>");
-        row("url password", "postgres://app:s3cr3t@db.example.com:5432/shop", "postgres://app:" + m + "@db.example.com:5432/shop");
+        row("html cookies",
+            "<h3 id=\"cookie-info\">COOKIES</h3><table><tr><td>cart</td><td "
+            "class=\"code\"><pre>&#x27;c-1&#x27;</pre></td></tr></table><h3>META</h3><td>X</td><td><pre>ok</pre></td>",
+            "<h3 id=\"cookie-info\">COOKIES</h3><table><tr><td>cart</td><td class=\"code\"><pre>&#x27;" + m +
+                "&#x27;</pre></td></tr></table><h3>META</h3><td>X</td><td><pre>ok</pre></td>");
+        row("url password", "postgres://app:s3cr3t@db.example.com:5432/shop",
+            "postgres://app:" + m + "@db.example.com:5432/shop");
         row("card plain", "card 4242424242424242 please", "card " + m + " please");
         row("card spaces", "note = 'card 5555 5555 5555 4444 please'", "note = 'card " + m + " please'");
         row("card dashes", "4111-1111-1111-1111", m);
@@ -205,7 +211,8 @@ private Q_SLOTS:
             "loaded: -----BEGIN RSA PRIVATE KEY-----" + m + "-----END RSA PRIVATE KEY-----");
         row("yaml-like", "login failed, password: hunter2 for bob", "login failed, password: " + m + " for bob");
         row("cli option", "run --api-key=k-123 now", "run --api-key=" + m + " now");
-        row("dict in settings", "CACHES = {'default': {'KEY_PREFIX': 'shop'}}", "CACHES = {'default': {'KEY_PREFIX': '" + m + "'}}");
+        row("dict in settings", "CACHES = {'default': {'KEY_PREFIX': 'shop'}}",
+            "CACHES = {'default': {'KEY_PREFIX': '" + m + "'}}");
         row("url-encoded query", "next=%2Flogin%3Fpassword%3Dhunter2%26x%3D1", "next=%2Flogin%3Fpassword%3D" + m + "%26x%3D1");
         row("url-encoded twice", "u=%252Flogin%253Fapi_key%253Dk-1%2526a", "u=%252Flogin%253Fapi_key%253D" + m + "%2526a");
         row("url-encoded lower", "r=%2Freset%3ftoken%3dabc%26n%3d2", "r=%2Freset%3ftoken%3d" + m + "%26n%3d2");
@@ -231,8 +238,11 @@ private Q_SLOTS:
         row("none", "api_key = None", "api_key = None");
         row("logger", "django.security.csrf: rejected", "django.security.csrf: rejected");
         row("url-encoded harmless", "next=%2Forders%3Fpage%3D2", "next=%2Forders%3Fpage%3D2");
-        row("mime boundary", "Content-Type: multipart/alternative;\n boundary=\"===============4416965510153463505==\"\n\n--===============4416965510153463505==\n",
-            "Content-Type: multipart/alternative;\n boundary=\"===============4416965510153463505==\"\n\n--===============4416965510153463505==\n");
+        row("mime boundary",
+            "Content-Type: multipart/alternative;\n "
+            "boundary=\"===============4416965510153463505==\"\n\n--===============4416965510153463505==\n",
+            "Content-Type: multipart/alternative;\n "
+            "boundary=\"===============4416965510153463505==\"\n\n--===============4416965510153463505==\n");
         row("us timestamp", "took until 1764583200123452 us", "took until 1764583200123452 us");
         row("ms timestamp", "ts=1764583200126", "ts=1764583200126");
         row("csrf cookie name", "CSRF_COOKIE_NAME = 'csrftoken'", "CSRF_COOKIE_NAME = 'csrftoken'");
@@ -323,8 +333,8 @@ private Q_SLOTS:
             s->scrubText(text);
             for (const QString &sec : secrets)
                 QVERIFY2(text.find(sec.toStdString()) == std::string::npos, qPrintable(path + ": " + sec));
-            QVERIFY(text.find("Request Method: ") != std::string::npos || text.find("Referrer:") != std::string::npos
-                    || text.find("Internal Server Error") != std::string::npos || text.find("Broken") != std::string::npos);
+            QVERIFY(text.find("Request Method: ") != std::string::npos || text.find("Referrer:") != std::string::npos ||
+                    text.find("Internal Server Error") != std::string::npos || text.find("Broken") != std::string::npos);
         }
         QVERIFY(found > 0); // the corpus does hold them before scrubbing
     }
@@ -333,11 +343,15 @@ private Q_SLOTS:
     {
         // Things that are not secrets survive: paths, exception text, settings names.
         auto s = make();
-        QCOMPARE(scrubbed(*s, "Internal Server Error: /orders/597/total/"), std::string("Internal Server Error: /orders/597/total/"));
+        QCOMPARE(scrubbed(*s, "Internal Server Error: /orders/597/total/"),
+                 std::string("Internal Server Error: /orders/597/total/"));
         QCOMPARE(scrubbed(*s, "Not Found: /orders/1/total/\r\nBcc: victim@example.net/"),
                  std::string("Not Found: /orders/1/total/\r\nBcc: victim@example.net/"));
-        QCOMPARE(scrubbed(*s, "Invalid HTTP_HOST header: 'evil.example.com'. You may need to add 'evil.example.com' to ALLOWED_HOSTS."),
-                 std::string("Invalid HTTP_HOST header: 'evil.example.com'. You may need to add 'evil.example.com' to ALLOWED_HOSTS."));
+        QCOMPARE(
+            scrubbed(*s,
+                     "Invalid HTTP_HOST header: 'evil.example.com'. You may need to add 'evil.example.com' to ALLOWED_HOSTS."),
+            std::string(
+                "Invalid HTTP_HOST header: 'evil.example.com'. You may need to add 'evil.example.com' to ALLOWED_HOSTS."));
     }
 };
 

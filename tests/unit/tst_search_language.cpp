@@ -21,15 +21,22 @@ struct Rec {
 // e8 is the KeyError of e1 again, imported after its issue was resolved, and
 // dated after that resolution (now): the issue regresses.
 const Rec kRecords[] = {
-    {"e1", "2026-11-01T10:00:00Z", "ERROR", "django.request", 500, "shop.example.com", "/api/items/", "KeyError", "Internal Server Error: /api/items/"},
-    {"e2", "2026-11-05T08:00:00Z", "ERROR", "django.request", 502, "shop.example.com", "/checkout/pay/", "ConnectionError", "Internal Server Error: /checkout/pay/"},
-    {"e3", "2026-11-10T12:00:00Z", "WARNING", "django.request", 404, "blog.example.org", "/wp-login.php", nullptr, "Not Found: /wp-login.php"},
-    {"e4", "2026-11-12T00:00:00Z", "WARNING", "django.request", 400, "shop.example.com", "/webhooks/verify/", nullptr, "Bad Request: /webhooks/verify/"},
-    {"e5", "2026-11-15T09:30:00Z", "CRITICAL", "django.security.DisallowedHost", 400, "shop.example.com", "/", nullptr, "Invalid HTTP_HOST header: 'evil.example.net'"},
+    {"e1", "2026-11-01T10:00:00Z", "ERROR", "django.request", 500, "shop.example.com", "/api/items/", "KeyError",
+     "Internal Server Error: /api/items/"},
+    {"e2", "2026-11-05T08:00:00Z", "ERROR", "django.request", 502, "shop.example.com", "/checkout/pay/", "ConnectionError",
+     "Internal Server Error: /checkout/pay/"},
+    {"e3", "2026-11-10T12:00:00Z", "WARNING", "django.request", 404, "blog.example.org", "/wp-login.php", nullptr,
+     "Not Found: /wp-login.php"},
+    {"e4", "2026-11-12T00:00:00Z", "WARNING", "django.request", 400, "shop.example.com", "/webhooks/verify/", nullptr,
+     "Bad Request: /webhooks/verify/"},
+    {"e5", "2026-11-15T09:30:00Z", "CRITICAL", "django.security.DisallowedHost", 400, "shop.example.com", "/", nullptr,
+     "Invalid HTTP_HOST header: 'evil.example.net'"},
     {"e6", "2026-11-18T00:00:00Z", "ERROR", "shop.payments", 0, nullptr, nullptr, "ValueError", "Could not parse refund amount"},
     {"e7", "2026-11-20T12:00:00Z", "INFO", "shop.paymentsx", 0, nullptr, nullptr, nullptr, "refund queued quickly"},
-    {"e9", "2026-11-11T00:00:00Z", "WARNING", "django.request", 404, "shop.example.com", "/favicon.ico", nullptr, "Not Found: /favicon.ico"},
-    {"e8", "2099-01-01T00:00:00Z", "ERROR", "django.request", 500, "shop.example.com", "/api/items/", "KeyError", "Internal Server Error: /api/items/"},
+    {"e9", "2026-11-11T00:00:00Z", "WARNING", "django.request", 404, "shop.example.com", "/favicon.ico", nullptr,
+     "Not Found: /favicon.ico"},
+    {"e8", "2099-01-01T00:00:00Z", "ERROR", "django.request", 500, "shop.example.com", "/api/items/", "KeyError",
+     "Internal Server Error: /api/items/"},
 };
 
 QByteArray line(const Rec &r)
@@ -98,7 +105,9 @@ private Q_SLOTS:
         QCOMPARE(s.stored, int64_t(8));
         // Issue states: e2's resolved, e4's ignored, e1's resolved (then e8 regresses it).
         ReportStore store(m_db);
-        const auto issueOf = [&](const char *event) { return store.loadReport(*store.findByEventId(QString::fromLatin1(event)))->row.issueId; };
+        const auto issueOf = [&](const char *event) {
+            return store.loadReport(*store.findByEventId(QString::fromLatin1(event)))->row.issueId;
+        };
         m_keyErrorIssue = issueOf("e1");
         QVERIFY(store.setIssueStatus(issueOf("e2"), IssueStatus::Resolved));
         QVERIFY(store.setIssueStatus(issueOf("e4"), IssueStatus::Ignored));
@@ -114,64 +123,115 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected"); // event ids, sorted, space-separated
 
-        QTest::newRow("nothing: every visible report") << "" << "e1 e2 e3 e4 e5 e6 e7 e8";
+        QTest::newRow("nothing: every visible report") << ""
+                                                       << "e1 e2 e3 e4 e5 e6 e7 e8";
         // site:, issue:, event:, message: are exact.
-        QTest::newRow("site") << "site:shop.example.com" << "e1 e2 e4 e5 e8";
-        QTest::newRow("site other") << "site:blog.example.org" << "e3";
-        QTest::newRow("site partial is no match") << "site:shop" << "";
-        QTest::newRow("-site: includes no site") << "-site:shop.example.com" << "e3 e6 e7";
-        QTest::newRow("event") << "event:e3" << "e3";
-        QTest::newRow("message exact") << "message:\"Not Found: /wp-login.php\"" << "e3";
-        QTest::newRow("message exact, part is no match") << "message:\"Not Found\"" << "";
-        QTest::newRow("message wildcard") << "message:\"Internal Server Error: *\"" << "e1 e2 e8";
+        QTest::newRow("site") << "site:shop.example.com"
+                              << "e1 e2 e4 e5 e8";
+        QTest::newRow("site other") << "site:blog.example.org"
+                                    << "e3";
+        QTest::newRow("site partial is no match") << "site:shop"
+                                                  << "";
+        QTest::newRow("-site: includes no site") << "-site:shop.example.com"
+                                                 << "e3 e6 e7";
+        QTest::newRow("event") << "event:e3"
+                               << "e3";
+        QTest::newRow("message exact") << "message:\"Not Found: /wp-login.php\""
+                                       << "e3";
+        QTest::newRow("message exact, part is no match") << "message:\"Not Found\""
+                                                         << "";
+        QTest::newRow("message wildcard") << "message:\"Internal Server Error: *\""
+                                          << "e1 e2 e8";
         // after: is inclusive, before: exclusive, UTC.
-        QTest::newRow("after day") << "after:2026-11-12" << "e4 e5 e6 e7 e8";
-        QTest::newRow("before day") << "before:2026-11-12" << "e1 e2 e3";
-        QTest::newRow("before time") << "before:2026-11-20T12:00" << "e1 e2 e3 e4 e5 e6";
-        QTest::newRow("after and before") << "after:2026-11-05 before:2026-11-15" << "e2 e3 e4";
-        QTest::newRow("-after") << "-after:2026-11-12" << "e1 e2 e3";
+        QTest::newRow("after day") << "after:2026-11-12"
+                                   << "e4 e5 e6 e7 e8";
+        QTest::newRow("before day") << "before:2026-11-12"
+                                    << "e1 e2 e3";
+        QTest::newRow("before time") << "before:2026-11-20T12:00"
+                                     << "e1 e2 e3 e4 e5 e6";
+        QTest::newRow("after and before") << "after:2026-11-05 before:2026-11-15"
+                                          << "e2 e3 e4";
+        QTest::newRow("-after") << "-after:2026-11-12"
+                                << "e1 e2 e3";
         // is: each value.
-        QTest::newRow("is:unresolved") << "is:unresolved" << "e1 e3 e5 e6 e7 e8";
-        QTest::newRow("is:resolved") << "is:resolved" << "e2";
-        QTest::newRow("is:ignored") << "is:ignored" << "e4";
-        QTest::newRow("is:regression") << "is:regression" << "e1 e8";
-        QTest::newRow("is:hidden") << "is:hidden" << "e9";
-        QTest::newRow("is:hidden with a field") << "is:hidden status:404" << "e9";
-        QTest::newRow("-is:resolved") << "-is:resolved" << "e1 e3 e4 e5 e6 e7 e8";
+        QTest::newRow("is:unresolved") << "is:unresolved"
+                                       << "e1 e3 e5 e6 e7 e8";
+        QTest::newRow("is:resolved") << "is:resolved"
+                                     << "e2";
+        QTest::newRow("is:ignored") << "is:ignored"
+                                    << "e4";
+        QTest::newRow("is:regression") << "is:regression"
+                                       << "e1 e8";
+        QTest::newRow("is:hidden") << "is:hidden"
+                                   << "e9";
+        QTest::newRow("is:hidden with a field") << "is:hidden status:404"
+                                                << "e9";
+        QTest::newRow("-is:resolved") << "-is:resolved"
+                                      << "e1 e3 e4 e5 e6 e7 e8";
         // status: a code, a class, comparisons.
-        QTest::newRow("status code") << "status:404" << "e3";
-        QTest::newRow("status 5xx") << "status:5xx" << "e1 e2 e8";
-        QTest::newRow("status 4xx") << "status:4xx" << "e3 e4 e5";
-        QTest::newRow("status >=") << "status:>=500" << "e1 e2 e8";
-        QTest::newRow("status >= 400") << "status:>=400" << "e1 e2 e3 e4 e5 e8";
-        QTest::newRow("status <") << "status:<500" << "e3 e4 e5";
-        QTest::newRow("status >") << "status:>500" << "e2";
-        QTest::newRow("-status includes no status") << "-status:404" << "e1 e2 e4 e5 e6 e7 e8";
+        QTest::newRow("status code") << "status:404"
+                                     << "e3";
+        QTest::newRow("status 5xx") << "status:5xx"
+                                    << "e1 e2 e8";
+        QTest::newRow("status 4xx") << "status:4xx"
+                                    << "e3 e4 e5";
+        QTest::newRow("status >=") << "status:>=500"
+                                   << "e1 e2 e8";
+        QTest::newRow("status >= 400") << "status:>=400"
+                                       << "e1 e2 e3 e4 e5 e8";
+        QTest::newRow("status <") << "status:<500"
+                                  << "e3 e4 e5";
+        QTest::newRow("status >") << "status:>500"
+                                  << "e2";
+        QTest::newRow("-status includes no status") << "-status:404"
+                                                    << "e1 e2 e4 e5 e6 e7 e8";
         // level:, logger:, path:, type:.
-        QTest::newRow("level") << "level:error" << "e1 e2 e6 e8";
-        QTest::newRow("level >=") << "level:>=warning" << "e1 e2 e3 e4 e5 e6 e8";
-        QTest::newRow("level <") << "level:<warning" << "e7";
-        QTest::newRow("logger and children") << "logger:django" << "e1 e2 e3 e4 e5 e8";
-        QTest::newRow("logger child") << "logger:django.security" << "e5";
-        QTest::newRow("logger is not a prefix of a name") << "logger:shop.payments" << "e6";
-        QTest::newRow("path exact") << "path:/wp-login.php" << "e3";
-        QTest::newRow("path wildcard") << "path:/api/*" << "e1 e8";
-        QTest::newRow("path ?") << "path:/?pi/items/" << "e1 e8";
-        QTest::newRow("type") << "type:KeyError" << "e1 e8";
-        QTest::newRow("-type includes no type") << "-type:KeyError" << "e2 e3 e4 e5 e6 e7";
+        QTest::newRow("level") << "level:error"
+                               << "e1 e2 e6 e8";
+        QTest::newRow("level >=") << "level:>=warning"
+                                  << "e1 e2 e3 e4 e5 e6 e8";
+        QTest::newRow("level <") << "level:<warning"
+                                 << "e7";
+        QTest::newRow("logger and children") << "logger:django"
+                                             << "e1 e2 e3 e4 e5 e8";
+        QTest::newRow("logger child") << "logger:django.security"
+                                      << "e5";
+        QTest::newRow("logger is not a prefix of a name") << "logger:shop.payments"
+                                                          << "e6";
+        QTest::newRow("path exact") << "path:/wp-login.php"
+                                    << "e3";
+        QTest::newRow("path wildcard") << "path:/api/*"
+                                       << "e1 e8";
+        QTest::newRow("path ?") << "path:/?pi/items/"
+                                << "e1 e8";
+        QTest::newRow("type") << "type:KeyError"
+                              << "e1 e8";
+        QTest::newRow("-type includes no type") << "-type:KeyError"
+                                                << "e2 e3 e4 e5 e6 e7";
         // Free text: full-text, prefix match, quoted phrases, negation.
-        QTest::newRow("word") << "refund" << "e6 e7";
-        QTest::newRow("prefix") << "refu" << "e6 e7";
-        QTest::newRow("path word") << "items" << "e1 e8";
-        QTest::newRow("two words, both") << "refund quickly" << "e7";
-        QTest::newRow("quoted phrase") << "\"parse refund\"" << "e6";
-        QTest::newRow("quoted phrase, other order") << "\"refund parse\"" << "";
-        QTest::newRow("-word") << "-refund" << "e1 e2 e3 e4 e5 e8";
-        QTest::newRow("!word") << "!refund" << "e1 e2 e3 e4 e5 e8";
-        QTest::newRow("-quoted") << "-\"parse refund\"" << "e1 e2 e3 e4 e5 e7 e8";
+        QTest::newRow("word") << "refund"
+                              << "e6 e7";
+        QTest::newRow("prefix") << "refu"
+                                << "e6 e7";
+        QTest::newRow("path word") << "items"
+                                   << "e1 e8";
+        QTest::newRow("two words, both") << "refund quickly"
+                                         << "e7";
+        QTest::newRow("quoted phrase") << "\"parse refund\""
+                                       << "e6";
+        QTest::newRow("quoted phrase, other order") << "\"refund parse\""
+                                                    << "";
+        QTest::newRow("-word") << "-refund"
+                               << "e1 e2 e3 e4 e5 e8";
+        QTest::newRow("!word") << "!refund"
+                               << "e1 e2 e3 e4 e5 e8";
+        QTest::newRow("-quoted") << "-\"parse refund\""
+                                 << "e1 e2 e3 e4 e5 e7 e8";
         // Terms together: all must hold.
-        QTest::newRow("fields and text") << "level:error site:shop.example.com items" << "e1 e8";
-        QTest::newRow("field and negated field") << "logger:django.request -status:404" << "e1 e2 e4 e8";
+        QTest::newRow("fields and text") << "level:error site:shop.example.com items"
+                                         << "e1 e8";
+        QTest::newRow("field and negated field") << "logger:django.request -status:404"
+                                                 << "e1 e2 e4 e8";
     }
     void query()
     {
@@ -192,13 +252,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("says");
-        QTest::newRow("level") << "level:loud" << "unknown level 'loud'";
-        QTest::newRow("status") << "status:abc" << "bad status 'abc'";
-        QTest::newRow("status class") << "status:9zz" << "bad status";
-        QTest::newRow("is") << "is:shiny" << "unknown 'is:shiny'";
-        QTest::newRow("issue") << "issue:x" << "bad issue id 'x'";
-        QTest::newRow("after") << "after:yesterday" << "bad date 'yesterday'";
-        QTest::newRow("empty value") << "site:" << "'site:' needs a value";
+        QTest::newRow("level") << "level:loud"
+                               << "unknown level 'loud'";
+        QTest::newRow("status") << "status:abc"
+                                << "bad status 'abc'";
+        QTest::newRow("status class") << "status:9zz"
+                                      << "bad status";
+        QTest::newRow("is") << "is:shiny"
+                            << "unknown 'is:shiny'";
+        QTest::newRow("issue") << "issue:x"
+                               << "bad issue id 'x'";
+        QTest::newRow("after") << "after:yesterday"
+                               << "bad date 'yesterday'";
+        QTest::newRow("empty value") << "site:"
+                                     << "'site:' needs a value";
     }
     void badValuesAreErrors()
     {

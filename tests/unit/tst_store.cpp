@@ -108,7 +108,7 @@ private Q_SLOTS:
                 QVERIFY2(old, qPrintable(old ? QString() : old.error()));
                 QCOMPARE(*connectionOf(*old).scalar("PRAGMA user_version"), int64_t(v));
                 QVERIFY(connectionOf(*old).exec("INSERT INTO issues(fingerprint, title, culprit, level, first_seen, last_seen)"
-                                         " VALUES(x'00', 'kept', '', 40, 0, 0)"));
+                                                " VALUES(x'00', 'kept', '', 40, 0, 0)"));
             }
             auto db = Database::open(path);
             QVERIFY2(db, qPrintable(db ? QString() : db.error()));
@@ -166,9 +166,12 @@ private Q_SLOTS:
                 n += pred(r) ? 1 : 0;
             return n;
         };
-        QCOMPARE(count(QStringLiteral("status:404")), expect([](const QJsonObject &r) { return r.value(QStringLiteral("status_code")).toInt() == 404; }));
-        QCOMPARE(count(QStringLiteral("status:4xx")), expect([](const QJsonObject &r) { return r.value(QStringLiteral("status_code")).toInt() / 100 == 4; }));
-        QCOMPARE(count(QStringLiteral("level:error")), expect([](const QJsonObject &r) { return r.value(QStringLiteral("level")) == QStringLiteral("ERROR"); }));
+        QCOMPARE(count(QStringLiteral("status:404")),
+                 expect([](const QJsonObject &r) { return r.value(QStringLiteral("status_code")).toInt() == 404; }));
+        QCOMPARE(count(QStringLiteral("status:4xx")),
+                 expect([](const QJsonObject &r) { return r.value(QStringLiteral("status_code")).toInt() / 100 == 4; }));
+        QCOMPARE(count(QStringLiteral("level:error")),
+                 expect([](const QJsonObject &r) { return r.value(QStringLiteral("level")) == QStringLiteral("ERROR"); }));
         QCOMPARE(count(QStringLiteral("level:>=warning")), qint64(98));
         QCOMPARE(count(QStringLiteral("logger:django.security")), expect([](const QJsonObject &r) {
                      return r.value(QStringLiteral("logger")).toString().startsWith(QStringLiteral("django.security."));
@@ -177,15 +180,24 @@ private Q_SLOTS:
                      return r.value(QStringLiteral("logger")).toString().startsWith(QStringLiteral("django."));
                  }));
         QCOMPARE(count(QStringLiteral("type:KeyError")), expect([](const QJsonObject &r) {
-                     return r.value(QStringLiteral("exception")).toObject().value(QStringLiteral("type")) == QStringLiteral("KeyError");
+                     return r.value(QStringLiteral("exception")).toObject().value(QStringLiteral("type")) ==
+                            QStringLiteral("KeyError");
                  }));
         QCOMPARE(count(QStringLiteral("-type:KeyError")), 98 - count(QStringLiteral("type:KeyError")));
         QCOMPARE(count(QStringLiteral("path:/products/*")), expect([](const QJsonObject &r) {
-                     return r.value(QStringLiteral("request")).toObject().value(QStringLiteral("path")).toString().startsWith(QStringLiteral("/products/"));
+                     return r.value(QStringLiteral("request"))
+                         .toObject()
+                         .value(QStringLiteral("path"))
+                         .toString()
+                         .startsWith(QStringLiteral("/products/"));
                  }));
         // Full text: a word of the exception value, a frame's function name.
         QCOMPARE(count(QStringLiteral("gateway")), expect([](const QJsonObject &r) {
-                     return r.value(QStringLiteral("exception")).toObject().value(QStringLiteral("value")).toString().contains(QStringLiteral("gateway"));
+                     return r.value(QStringLiteral("exception"))
+                         .toObject()
+                         .value(QStringLiteral("value"))
+                         .toString()
+                         .contains(QStringLiteral("gateway"));
                  }));
         QVERIFY(count(QStringLiteral("_helper_lookup")) > 0);
         QCOMPARE(count(QStringLiteral("_helper_lookup")), count(QStringLiteral("type:KeyError")));
@@ -203,10 +215,10 @@ private Q_SLOTS:
         auto db = Database::open(dir.filePath(QStringLiteral("s.sqlite3")));
         QVERIFY(db);
         auto line = [](const char *id, const char *ts) {
-            return QByteArray("{\"event_id\":\"") + id + "\",\"timestamp\":\"" + ts
-                   + "\",\"level\":\"ERROR\",\"logger\":\"shop\",\"message\":\"m\",\"exception\":{\"type\":\"KeyError\","
-                     "\"value\":\"'x'\",\"frames\":[{\"filename\":\"/srv/a.py\",\"module\":\"shop.a\",\"function\":\"f\","
-                     "\"lineno\":1,\"in_app\":true}]}}\n";
+            return QByteArray("{\"event_id\":\"") + id + "\",\"timestamp\":\"" + ts +
+                   "\",\"level\":\"ERROR\",\"logger\":\"shop\",\"message\":\"m\",\"exception\":{\"type\":\"KeyError\","
+                   "\"value\":\"'x'\",\"frames\":[{\"filename\":\"/srv/a.py\",\"module\":\"shop.a\",\"function\":\"f\","
+                   "\"lineno\":1,\"in_app\":true}]}}\n";
         };
         writeFile(file, line("a1", "2026-11-01T00:00:00Z"));
         QCOMPARE(importPlain(*db, {file}).stored, int64_t(1));

@@ -41,7 +41,8 @@ ImportSummaryDialog::ImportSummaryDialog(const ImportSummary &s, QWidget *parent
     form->addRow(tr("Rejected:"), num(s.rejected));
     form->addRow(tr("New issues:"), num(s.newIssues));
     form->addRow(tr("Regressions:"), num(s.regressions));
-    form->addRow(tr("Read:"), new QLabel(tr("%1 MB in %2 s").arg(double(s.bytes) / 1e6, 0, 'f', 1).arg(s.seconds, 0, 'f', 1), this));
+    form->addRow(tr("Read:"),
+                 new QLabel(tr("%1 MB in %2 s").arg(double(s.bytes) / 1e6, 0, 'f', 1).arg(s.seconds, 0, 'f', 1), this));
 
     m_problems = new QTableWidget(int(s.problems.size()), 3, this);
     m_problems->setObjectName(QStringLiteral("importProblems"));

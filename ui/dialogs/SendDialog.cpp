@@ -110,14 +110,16 @@ SendDialog::~SendDialog()
     delete m_job;
 }
 
-SendDialog *SendDialog::forReport(Database &db, const PasswordSource *passwords, int64_t reportId, MailAudience audience, QWidget *parent)
+SendDialog *SendDialog::forReport(Database &db, const PasswordSource *passwords, int64_t reportId, MailAudience audience,
+                                  QWidget *parent)
 {
     auto *d = new SendDialog(db, passwords, parent);
     d->load(reportId, false, audience);
     return d;
 }
 
-SendDialog *SendDialog::forIssue(Database &db, const PasswordSource *passwords, int64_t issueId, MailAudience audience, QWidget *parent)
+SendDialog *SendDialog::forIssue(Database &db, const PasswordSource *passwords, int64_t issueId, MailAudience audience,
+                                 QWidget *parent)
 {
     auto *d = new SendDialog(db, passwords, parent);
     d->load(issueId, true, audience);
@@ -227,7 +229,9 @@ void SendDialog::finished()
         m_retryButton->setVisible(false);
         m_sendButton->setText(tr("&Send again"));
     } else {
-        showError(tr("%1\n(Logged as #%2; nothing was lost. Retry sends the same message again.)").arg(result->entry.error).arg(result->logId));
+        showError(tr("%1\n(Logged as #%2; nothing was lost. Retry sends the same message again.)")
+                      .arg(result->entry.error)
+                      .arg(result->logId));
         m_retryButton->setVisible(!result->entry.error.isEmpty());
     }
 }

@@ -38,8 +38,7 @@ struct JobRunner::Registry {
         watched.insert(receiver);
     }
     // Takes the receiver's jobs that `match` out of the registry, cancelling them when asked.
-    template <typename Match>
-    void take(QObject *receiver, Match match, bool cancelThem)
+    template <typename Match> void take(QObject *receiver, Match match, bool cancelThem)
     {
         QMutexLocker lock(&mutex);
         auto it = jobs.find(receiver);
@@ -57,11 +56,13 @@ struct JobRunner::Registry {
     }
     void remove(QObject *receiver, const CancelToken *token)
     {
-        take(receiver, [token](const Entry &e) { return e.token.get() == token; }, false);
+        take(
+            receiver, [token](const Entry &e) { return e.token.get() == token; }, false);
     }
     void cancel(QObject *receiver, const QString *name)
     {
-        take(receiver, [name](const Entry &e) { return !name || e.name == *name; }, true);
+        take(
+            receiver, [name](const Entry &e) { return !name || e.name == *name; }, true);
     }
     void forget(QObject *receiver)
     {
@@ -107,9 +108,11 @@ std::shared_ptr<JobRunner> JobRunner::forDatabase(const QString &path)
 }
 
 JobRunner::JobRunner(const QString &dbPath, int readConnections)
-    : m_path(dbPath), m_registry(std::make_shared<Registry>()),
+    : m_path(dbPath),
+      m_registry(std::make_shared<Registry>()),
       m_connections(std::make_unique<ConnectionPool>(dbPath, readConnections)),
-      m_readThreads(std::make_unique<QThreadPool>()), m_writeThreads(std::make_unique<QThreadPool>()),
+      m_readThreads(std::make_unique<QThreadPool>()),
+      m_writeThreads(std::make_unique<QThreadPool>()),
       m_taskThreads(std::make_unique<QThreadPool>())
 {
     m_readThreads->setMaxThreadCount(readConnections);
@@ -149,7 +152,8 @@ CancelTokenPtr JobRunner::submit(QObject *receiver, Job job, Body body, Deliver 
         progress = [receiver, token, cb = std::move(job.onProgress)](qint64 done, qint64 total) {
             token->unlessCancelled([&] {
                 QMetaObject::invokeMethod(
-                    receiver, [token, cb, done, total] {
+                    receiver,
+                    [token, cb, done, total] {
                         if (!token->isCancelled())
                             cb(done, total);
                     },
@@ -182,7 +186,8 @@ CancelTokenPtr JobRunner::submit(QObject *receiver, Job job, Body body, Deliver 
         }
         const bool posted = token->unlessCancelled([&] {
             QMetaObject::invokeMethod(
-                receiver, [registry, receiver, token, deliver = std::move(deliver)]() mutable {
+                receiver,
+                [registry, receiver, token, deliver = std::move(deliver)]() mutable {
                     registry->remove(receiver, token.get());
                     if (!token->isCancelled())
                         deliver();

@@ -51,9 +51,9 @@ public:
     static constexpr int kReadConnections = 3;
 
     struct Job {
-        QString name;                   // a newer job of this name (same receiver) makes this one stale
-        Access access = Access::Read;   // Write: one at a time, in the order started; None: no connection (e-mail)
-        int priority = 0;               // higher starts first; equal ones in order
+        QString name; // a newer job of this name (same receiver) makes this one stale
+        Access access = Access::Read; // Write: one at a time, in the order started; None: no connection (e-mail)
+        int priority = 0; // higher starts first; equal ones in order
         std::function<void(qint64, qint64)> onProgress = {}; // on the receiver's thread
     };
 
@@ -68,8 +68,7 @@ public:
     // receiver's thread unless the job went stale meanwhile. When no connection
     // can be opened, a work returning Result<T> is answered with that Error
     // (other kinds of work are not run, nor their done).
-    template <typename Work, typename Done>
-    CancelTokenPtr run(QObject *receiver, Job job, Work work, Done done)
+    template <typename Work, typename Done> CancelTokenPtr run(QObject *receiver, Job job, Work work, Done done)
     {
         using R = std::invoke_result_t<Work &, JobContext &>;
         auto result = std::make_shared<std::optional<R>>();

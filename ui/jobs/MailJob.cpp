@@ -22,14 +22,16 @@ bool MailJob::start(PreparedMail mail, MailSender sender)
     auto control = std::make_shared<SendControl>();
     m_control = control;
     m_jobs->run(
-        this, {QStringLiteral("send"), JobRunner::Access::None, 0, [this](qint64 sent, qint64 total) { Q_EMIT progress(sent, total); }},
+        this,
+        {QStringLiteral("send"), JobRunner::Access::None, 0, [this](qint64 sent, qint64 total) { Q_EMIT progress(sent, total); }},
         [prepared, through, control](JobContext &ctx) {
             control->onProgress = [&ctx](const SendProgress &p) {
                 if (p.stage == SendProgress::Transferring && p.bytesTotal > 0)
                     ctx.progress(qint64(p.bytesSent), qint64(p.bytesTotal));
             };
             ctx.token().setOnCancel([control] { control->cancel(); });
-            Delivery delivery = through->deliver(prepared->envelopeFrom, prepared->envelopeTo, prepared->message.bytes, control.get());
+            Delivery delivery = through->deliver(prepared->envelopeFrom, prepared->envelopeTo, prepared->message.bytes,
+                                                 control.get());
             ctx.token().clearOnCancel();
             return delivery;
         },

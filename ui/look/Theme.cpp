@@ -67,10 +67,7 @@ QColor mutedText(const QPalette &p)
 
 QColor errorText(const QPalette &p) { return levelColor(level::Error, p); }
 
-QString failureStyleSheet(const QPalette &p)
-{
-    return QStringLiteral("color: %1; font-weight: bold;").arg(errorText(p).name());
-}
+QString failureStyleSheet(const QPalette &p) { return QStringLiteral("color: %1; font-weight: bold;").arg(errorText(p).name()); }
 
 QColor markBackground(const QPalette &p)
 {
@@ -83,7 +80,7 @@ namespace {
 
 class SvgIconEngine : public QIconEngine {
 public:
-    explicit SvgIconEngine(QByteArray svg) : m_svg(std::move(svg)) {}
+    explicit SvgIconEngine(QByteArray svg) : m_svg(std::move(svg)) { }
     void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State) override
     {
         const QPalette p = QApplication::palette();

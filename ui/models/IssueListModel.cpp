@@ -10,7 +10,7 @@
 
 namespace ed {
 
-IssueListModel::IssueListModel(const QString &dbPath, QObject *parent) : PagedRowModel(dbPath, parent) {}
+IssueListModel::IssueListModel(const QString &dbPath, QObject *parent) : PagedRowModel(dbPath, parent) { }
 
 void IssueListModel::setQuery(const SearchQuery &q)
 {
@@ -81,7 +81,8 @@ IssueListModel::RowsJob IssueListModel::makeRowsJob(int page) const
 {
     if (!m_valid)
         return [](Database &) -> Result<std::vector<IssueItem>> { return std::vector<IssueItem>{}; };
-    return [q = m_query, page, sort = m_sort, desc = m_descending, end = m_trendEnd](Database &db) -> Result<std::vector<IssueItem>> {
+    return [q = m_query, page, sort = m_sort, desc = m_descending,
+            end = m_trendEnd](Database &db) -> Result<std::vector<IssueItem>> {
         ReportStore store(db);
         auto issues = store.listIssues(q, kPageSize, int64_t(page) * kPageSize, sort, desc);
         if (!issues)
@@ -156,8 +157,7 @@ QVariant IssueListModel::data(const QModelIndex &index, int role) const
         if (status != IssueStatus::Unresolved && index.column() != Level)
             return theme::mutedText(QApplication::palette());
         break;
-    case Qt::AccessibleTextRole:
-        return index.column() == Level ? levelName(i.level) : data(index, Qt::DisplayRole);
+    case Qt::AccessibleTextRole: return index.column() == Level ? levelName(i.level) : data(index, Qt::DisplayRole);
     case IdRole: return qint64(i.id);
     case StatusRole: return int(status);
     case DailyCountsRole: {

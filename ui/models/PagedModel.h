@@ -69,7 +69,7 @@ protected:
     virtual int64_t loadedRowId(int row) const { return -1; }
     virtual int64_t pageRowId(const std::any &rows, int i) const { return -1; }
     // Before refreshKeepingRows() asks for pages (keyset boundaries are stale then).
-    virtual void onRefreshStarted() {}
+    virtual void onRefreshStarted() { }
 
     // Starts a new generation: forgets rows, interrupts outdated queries,
     // asks for the count and the first page.
@@ -106,8 +106,7 @@ private:
 };
 
 // Keeps the rows of each loaded page; subclasses read them with rowAt().
-template <class Row>
-class PagedRowModel : public PagedModel {
+template <class Row> class PagedRowModel : public PagedModel {
 public:
     using PagedModel::PagedModel;
 
@@ -115,7 +114,7 @@ protected:
     using RowsJob = std::function<Result<std::vector<Row>>(Database &)>;
     virtual RowsJob makeRowsJob(int page) const = 0;
     // A page arrived (rows already stored): subclasses note keyset boundaries here.
-    virtual void onRowsStored(int page, const std::vector<Row> &rows) {}
+    virtual void onRowsStored(int page, const std::vector<Row> &rows) { }
     // The row's identity across refreshes (an issue's or a report's id).
     virtual int64_t rowId(const Row &) const { return -1; }
 

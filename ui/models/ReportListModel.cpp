@@ -22,10 +22,9 @@ QVariant sortValue(ReportSort s, const ReportRow &r)
     }
 }
 
-
 } // namespace
 
-ReportListModel::ReportListModel(const QString &dbPath, QObject *parent) : PagedRowModel(dbPath, parent) {}
+ReportListModel::ReportListModel(const QString &dbPath, QObject *parent) : PagedRowModel(dbPath, parent) { }
 
 void ReportListModel::setQuery(const SearchQuery &q)
 {
@@ -135,8 +134,7 @@ QVariant ReportListModel::data(const QModelIndex &index, int role) const
         if (index.column() == Level)
             return theme::levelIcon(r->level);
         break;
-    case Qt::AccessibleTextRole:
-        return index.column() == Level ? levelName(r->level) : data(index, Qt::DisplayRole);
+    case Qt::AccessibleTextRole: return index.column() == Level ? levelName(r->level) : data(index, Qt::DisplayRole);
     case Qt::ToolTipRole:
         if (index.column() == Level)
             return levelName(r->level);

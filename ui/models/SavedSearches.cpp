@@ -122,7 +122,8 @@ void SavedSearchesPanel::saveQuery(const QString &query)
 {
     bool ok = false;
     const QString name = QInputDialog::getText(this, tr("Save search"), tr("Name for “%1”:").arg(query), QLineEdit::Normal,
-                                               query.left(40), &ok).trimmed();
+                                               query.left(40), &ok)
+                             .trimmed();
     if (!ok || name.isEmpty())
         return;
     m_model->save(name, query);

@@ -23,7 +23,7 @@ QString shortPath(const QString &file)
 }
 } // namespace
 
-TracebackModel::TracebackModel(QObject *parent) : QAbstractItemModel(parent) {}
+TracebackModel::TracebackModel(QObject *parent) : QAbstractItemModel(parent) { }
 
 int TracebackModel::add(Node n)
 {
@@ -60,7 +60,11 @@ void TracebackModel::setReport(const Report &report)
 void TracebackModel::addFrame(const ed::Frame &f)
 {
     ++m_frameCount;
-    Node frame{Frame, -1, 0, {}, tr("%1:%2 in %3").arg(shortPath(f.filename)).arg(f.lineno).arg(f.function),
+    Node frame{Frame,
+               -1,
+               0,
+               {},
+               tr("%1:%2 in %3").arg(shortPath(f.filename)).arg(f.lineno).arg(f.function),
                f.contextLine.value_or(QString()).trimmed(),
                tr("File \"%1\", line %2, in %3").arg(f.filename).arg(f.lineno).arg(f.function)};
     frame.inApp = f.inApp;
@@ -165,8 +169,7 @@ QVariant TracebackModel::data(const QModelIndex &index, int role) const
         if (n->kind == Frame && label)
             return n->text.isEmpty() ? n->label : n->label + QStringLiteral("   —   ") + n->text;
         return label ? n->label : n->text;
-    case Qt::ToolTipRole:
-        return n->tooltip.isEmpty() ? QVariant() : n->tooltip;
+    case Qt::ToolTipRole: return n->tooltip.isEmpty() ? QVariant() : n->tooltip;
     case Qt::FontRole: {
         if (n->kind == Heading || (n->kind == Frame && label)) {
             QFont f = QApplication::font();
@@ -187,8 +190,8 @@ QVariant TracebackModel::data(const QModelIndex &index, int role) const
         return {};
     }
     case Qt::ForegroundRole:
-        if ((n->kind == Frame && !n->inApp) || (n->kind == SourceLine && label) || (n->scrubbed && !label)
-            || n->kind == VarsGroup)
+        if ((n->kind == Frame && !n->inApp) || (n->kind == SourceLine && label) || (n->scrubbed && !label) ||
+            n->kind == VarsGroup)
             return theme::mutedText(QApplication::palette());
         return {};
     case Qt::BackgroundRole:

@@ -36,8 +36,8 @@ public:
 private:
     struct Node {
         Kind kind;
-        int parent = -1;      // node index, -1 at the top
-        int row = 0;          // row under its parent
+        int parent = -1; // node index, -1 at the top
+        int row = 0; // row under its parent
         std::vector<int> children;
         QString label, text, tooltip;
         bool inApp = false, failing = false, scrubbed = false;

@@ -100,7 +100,9 @@ void EmailPage::load(const Config &config)
 {
     m_host->setText(config.string(ConfigKey::EmailHost));
     m_port->setValue(config.integer(ConfigKey::EmailPort));
-    m_security->setCurrentIndex(config.flag(ConfigKey::EmailUseSsl) ? Ssl : config.flag(ConfigKey::EmailUseTls) ? StartTls : None);
+    m_security->setCurrentIndex(config.flag(ConfigKey::EmailUseSsl)   ? Ssl
+                                : config.flag(ConfigKey::EmailUseTls) ? StartTls
+                                                                      : None);
     m_user->setText(config.string(ConfigKey::EmailHostUser));
     const QJsonValue timeout = config.value(ConfigKey::EmailTimeout);
     m_timeout->setValue(timeout.isNull() ? 0 : timeout.toDouble());

@@ -26,8 +26,7 @@ namespace {
 constexpr const char *kRuleStoreOnUiThread = "RulesPage: the rules (RuleStore)";
 } // namespace
 
-RulesPage::RulesPage(Database &db, QWidget *parent)
-    : SettingsPage(parent), m_db(db), m_jobs(JobRunner::forDatabase(db.path()))
+RulesPage::RulesPage(Database &db, QWidget *parent) : SettingsPage(parent), m_db(db), m_jobs(JobRunner::forDatabase(db.path()))
 {
     m_rules = new QTableWidget(0, 5, this);
     m_rules->setObjectName(QStringLiteral("rulesTable"));
@@ -97,7 +96,8 @@ void RulesPage::reloadRules()
         m_rules->setItem(i, 1, new QTableWidgetItem(r.name));
         m_rules->setItem(i, 2, new QTableWidgetItem(FilterRule::actionName(r.action)));
         m_rules->setItem(i, 3, new QTableWidgetItem(r.describe()));
-        auto *count = new QTableWidgetItem(r.action == RuleAction::Hide ? QString::number(m_counts.value(r.label())) : QStringLiteral("—"));
+        auto *count = new QTableWidgetItem(r.action == RuleAction::Hide ? QString::number(m_counts.value(r.label()))
+                                                                        : QStringLiteral("—"));
         count->setData(Qt::UserRole, r.label());
         count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         m_rules->setItem(i, 4, count);

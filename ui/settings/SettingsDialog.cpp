@@ -78,7 +78,8 @@ SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : 
     QSettings s;
     if (!restoreGeometry(s.value(QStringLiteral("SettingsDialog/geometry")).toByteArray()))
         resize(860, 640);
-    connect(this, &QDialog::finished, this, [this] { QSettings().setValue(QStringLiteral("SettingsDialog/geometry"), saveGeometry()); });
+    connect(this, &QDialog::finished, this,
+            [this] { QSettings().setValue(QStringLiteral("SettingsDialog/geometry"), saveGeometry()); });
 }
 
 void SettingsDialog::showPage(Page p) { m_nav->setCurrentRow(int(p)); }

@@ -27,7 +27,8 @@ void SettingsPage::addField(QFormLayout *form, const QString &label, QWidget *fi
     col->addWidget(error);
     // As tall as its field: extra height would otherwise float the field off its label.
     box->setSizePolicy(field->sizePolicy().horizontalPolicy(), field->sizePolicy().verticalPolicy() == QSizePolicy::Expanding
-                                                                  ? QSizePolicy::Expanding : QSizePolicy::Maximum);
+                                                                   ? QSizePolicy::Expanding
+                                                                   : QSizePolicy::Maximum);
     field->setToolTip(QStringLiteral("%1 — %2").arg(QString::fromLatin1(Config::entry(key).name),
                                                     QString::fromLatin1(Config::entry(key).help)));
     form->addRow(label, box);

@@ -49,7 +49,8 @@ WatchPage::WatchPage(QWidget *parent) : SettingsPage(parent)
 
     connect(add, &QPushButton::clicked, this, &WatchPage::chooseFolder);
     connect(m_remove, &QPushButton::clicked, this, &WatchPage::removeSelected);
-    connect(m_list, &QListWidget::itemSelectionChanged, this, [this] { m_remove->setEnabled(!m_list->selectedItems().isEmpty()); });
+    connect(m_list, &QListWidget::itemSelectionChanged, this,
+            [this] { m_remove->setEnabled(!m_list->selectedItems().isEmpty()); });
 }
 
 void WatchPage::load(const Config &config)
@@ -87,10 +88,7 @@ bool WatchPage::addFolder(const QString &path)
     return true;
 }
 
-void WatchPage::removeSelected()
-{
-    qDeleteAll(m_list->selectedItems());
-}
+void WatchPage::removeSelected() { qDeleteAll(m_list->selectedItems()); }
 
 void WatchPage::chooseFolder()
 {

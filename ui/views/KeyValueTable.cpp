@@ -95,7 +95,8 @@ KeyValueTable::KeyValueTable(const QString &title, QWidget *parent) : QWidget(pa
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, [this](const QString &t) {
         m_proxy->setFilterFixedString(t);
-        m_title->setText(t.isEmpty() ? m_titleText : tr("%1 (%2 of %3)").arg(m_titleText).arg(m_proxy->rowCount()).arg(m_model->rowCount()));
+        m_title->setText(t.isEmpty() ? m_titleText
+                                     : tr("%1 (%2 of %3)").arg(m_titleText).arg(m_proxy->rowCount()).arg(m_model->rowCount()));
     });
     auto *top = new QHBoxLayout;
     top->addWidget(m_title, 1);

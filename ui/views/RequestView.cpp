@@ -15,9 +15,9 @@ RequestView::RequestView(QWidget *parent) : QWidget(parent)
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     const QList<QPair<QString, QString>> fields = {
-        {QStringLiteral("method"), tr("Method:")},         {QStringLiteral("url"), tr("URL:")},
-        {QStringLiteral("user"), tr("User:")},             {QStringLiteral("client"), tr("Client address:")},
-        {QStringLiteral("referer"), tr("Referer:")},       {QStringLiteral("agent"), tr("User agent:")},
+        {QStringLiteral("method"), tr("Method:")},   {QStringLiteral("url"), tr("URL:")},
+        {QStringLiteral("user"), tr("User:")},       {QStringLiteral("client"), tr("Client address:")},
+        {QStringLiteral("referer"), tr("Referer:")}, {QStringLiteral("agent"), tr("User agent:")},
     };
     for (const auto &[key, label] : fields) {
         // One line each; a long URL is cut at the window's edge (the tooltip and

@@ -19,7 +19,7 @@ public:
     explicit RequestView(QWidget *parent = nullptr);
     void setReport(const Report &report);
     KeyValueTable *table(const QString &name) const; // "GET", "POST", "FILES", "COOKIES", "META"
-    QString fieldText(const QString &name) const;    // "method", "url", "user", "client", "referer", "agent"
+    QString fieldText(const QString &name) const; // "method", "url", "user", "client", "referer", "agent"
 
 private:
     QHash<QString, QLabel *> m_fields;

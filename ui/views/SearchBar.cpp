@@ -24,7 +24,8 @@ SearchBar::SearchBar(QWidget *parent) : QWidget(parent)
     m_edit = new QLineEdit(this);
     m_edit->setObjectName(QStringLiteral("searchEdit"));
     m_edit->setClearButtonEnabled(true);
-    m_edit->setPlaceholderText(tr("Search: text, level:error status:500 logger:django.request path:/api/* type:KeyError is:unresolved"));
+    m_edit->setPlaceholderText(
+        tr("Search: text, level:error status:500 logger:django.request path:/api/* type:KeyError is:unresolved"));
     m_edit->addAction(theme::icon(QStringLiteral("search")), QLineEdit::LeadingPosition);
     m_edit->setAccessibleName(tr("Search"));
 
@@ -40,7 +41,8 @@ SearchBar::SearchBar(QWidget *parent) : QWidget(parent)
 
     m_range = new QComboBox(this);
     m_range->setObjectName(QStringLiteral("timeRange"));
-    m_range->addItems({tr("All time"), tr("Last hour"), tr("Last 24 hours"), tr("Last 7 days"), tr("Last 30 days"), tr("Custom…")});
+    m_range->addItems(
+        {tr("All time"), tr("Last hour"), tr("Last 24 hours"), tr("Last 7 days"), tr("Last 30 days"), tr("Custom…")});
     m_range->setAccessibleName(tr("Time range"));
 
     m_errorIcon = new QLabel(this);
@@ -114,9 +116,9 @@ void SearchBar::setCustomRange(int64_t sinceMs, int64_t untilMs)
 {
     m_customSince = sinceMs;
     m_customUntil = untilMs;
-    m_range->setItemText(Custom, QStringLiteral("%1 – %2")
-                                     .arg(QDateTime::fromMSecsSinceEpoch(sinceMs).toString(QStringLiteral("MMM d HH:mm")),
-                                          QDateTime::fromMSecsSinceEpoch(untilMs).toString(QStringLiteral("MMM d HH:mm"))));
+    m_range->setItemText(
+        Custom, QStringLiteral("%1 – %2").arg(QDateTime::fromMSecsSinceEpoch(sinceMs).toString(QStringLiteral("MMM d HH:mm")),
+                                              QDateTime::fromMSecsSinceEpoch(untilMs).toString(QStringLiteral("MMM d HH:mm"))));
     m_range->setCurrentIndex(Custom);
     m_lastRangeIndex = Custom;
     apply();

@@ -8,10 +8,7 @@ namespace ed {
 class SparklineDelegate : public QStyledItemDelegate {
     Q_OBJECT
 public:
-    explicit SparklineDelegate(int countsRole, QObject *parent = nullptr)
-        : QStyledItemDelegate(parent), m_role(countsRole)
-    {
-    }
+    explicit SparklineDelegate(int countsRole, QObject *parent = nullptr) : QStyledItemDelegate(parent), m_role(countsRole) { }
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 

@@ -20,8 +20,7 @@ namespace {
 constexpr int kMaxBars = 36;
 } // namespace
 
-TimelineChart::TimelineChart(const QString &dbPath, QWidget *parent)
-    : QWidget(parent), m_jobs(JobRunner::forDatabase(dbPath))
+TimelineChart::TimelineChart(const QString &dbPath, QWidget *parent) : QWidget(parent), m_jobs(JobRunner::forDatabase(dbPath))
 {
     setObjectName(QStringLiteral("timelineChart"));
     m_chart = new QChart;
@@ -95,8 +94,8 @@ void TimelineChart::rebuild()
     m_chart->addSeries(series);
 
     const bool days = m_data.bucket >= 86'400'000;
-    const bool sameDay = QDateTime::fromMSecsSinceEpoch(m_data.start).date()
-                         == QDateTime::fromMSecsSinceEpoch(m_data.start + int64_t(m_data.buckets) * m_data.bucket - 1).date();
+    const bool sameDay = QDateTime::fromMSecsSinceEpoch(m_data.start).date() ==
+                         QDateTime::fromMSecsSinceEpoch(m_data.start + int64_t(m_data.buckets) * m_data.bucket - 1).date();
     const bool seconds = m_data.bucket < 60'000;
     const QString format = days      ? QStringLiteral("MMM d")
                            : seconds ? QStringLiteral("HH:mm:ss")

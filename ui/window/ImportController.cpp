@@ -54,7 +54,8 @@ bool ImportController::start(const QStringList &paths)
                         imp.cancel(); // a cancel that came before run() began
 
                     QMetaObject::invokeMethod(
-                        self.data(), [self, p] {
+                        self.data(),
+                        [self, p] {
                             if (self)
                                 Q_EMIT self->progress(p);
                         },
@@ -72,7 +73,8 @@ bool ImportController::start(const QStringList &paths)
             }
         }
         QMetaObject::invokeMethod(
-            self.data(), [self, summary] {
+            self.data(),
+            [self, summary] {
                 if (!self)
                     return;
                 self->m_thread->wait();

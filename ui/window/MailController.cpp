@@ -47,8 +47,9 @@ MailController::MailController(MainWindow *window, Database &db, const PasswordS
 void MailController::buildActions()
 {
     MainWindow *w = m_window;
-    QAction *admins = mailAction(w, QStringLiteral("actionEmailAdmins"), MainWindow::tr("E-mail &admins…"),
-                                 MainWindow::tr("E-mail the selected report to ADMINS, as Django's AdminEmailHandler would have"));
+    QAction *admins = mailAction(
+        w, QStringLiteral("actionEmailAdmins"), MainWindow::tr("E-mail &admins…"),
+        MainWindow::tr("E-mail the selected report to ADMINS, as Django's AdminEmailHandler would have"));
     admins->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     connect(admins, &QAction::triggered, this, [this] { emailReport(false); });
     QAction *managers = mailAction(w, QStringLiteral("actionEmailManagers"), MainWindow::tr("E-mail &managers…"),

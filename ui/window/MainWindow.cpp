@@ -250,7 +250,7 @@ void MainWindow::updateCounts()
         parts << tr("%Ln issue(s)", nullptr, int(m_issueCount));
     if (m_reportCount >= 0)
         parts << (m_reportsTitle->text().startsWith(tr("All")) ? tr("%Ln report(s)", nullptr, int(m_reportCount))
-                                                                : tr("%Ln report(s) in this issue", nullptr, int(m_reportCount)));
+                                                               : tr("%Ln report(s) in this issue", nullptr, int(m_reportCount)));
     m_countLabel->setText(parts.join(QStringLiteral(" · ")));
 }
 
@@ -383,8 +383,8 @@ void MainWindow::saveState()
 void MainWindow::closeEvent(QCloseEvent *e)
 {
     if (m_import->isRunning()) {
-        const auto answer = QMessageBox::question(this, tr("Import running"),
-                                                  tr("An import is running. Stop it and quit? What was imported so far is kept."));
+        const auto answer = QMessageBox::question(
+            this, tr("Import running"), tr("An import is running. Stop it and quit? What was imported so far is kept."));
         if (answer != QMessageBox::Yes) {
             e->ignore();
             return;

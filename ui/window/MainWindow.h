@@ -95,7 +95,7 @@ public Q_SLOTS:
     void openImportDialog();
     void openSettings();
     void showAbout();
-    void resolveIssues() ;
+    void resolveIssues();
     void ignoreIssues();
     void reopenIssues();
     void deleteSelectedReports();

@@ -56,7 +56,8 @@ void MainWindow::buildActions()
 {
     // File
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *import = makeAction(this, QStringLiteral("actionImport"), tr("&Import…"), QStringLiteral("import"), QKeySequence::Open);
+    QAction *import = makeAction(this, QStringLiteral("actionImport"), tr("&Import…"), QStringLiteral("import"),
+                                 QKeySequence::Open);
     import->setToolTip(tr("Import report files, e-mails or folders (or drop them on the window)"));
     connect(import, &QAction::triggered, this, &MainWindow::openImportDialog);
     QAction *importDir = makeAction(this, QStringLiteral("actionImportFolder"), tr("Import &Folder…"), QStringLiteral("import"),
@@ -68,8 +69,8 @@ void MainWindow::buildActions()
     });
     QAction *samples = makeAction(this, QStringLiteral("actionImportSamples"), tr("Import &Sample Reports"));
     connect(samples, &QAction::triggered, this, &MainWindow::importSampleReports);
-    QAction *exportAct = makeAction(this, QStringLiteral("actionExport"), tr("&Export Selected Reports…"), QStringLiteral("export"),
-                                    QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction *exportAct = makeAction(this, QStringLiteral("actionExport"), tr("&Export Selected Reports…"),
+                                    QStringLiteral("export"), QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(exportAct, &QAction::triggered, this, &MainWindow::exportSelectedReports);
     QAction *backUp = makeAction(this, QStringLiteral("actionBackUp"), tr("&Back Up Database…"));
     backUp->setToolTip(tr("A copy of the database in one file, consistent even while an import runs"));
@@ -121,18 +122,24 @@ void MainWindow::buildActions()
     showSaved->setCheckable(true);
     showSaved->setChecked(true);
     connect(showSaved, &QAction::toggled, m_saved, &QWidget::setVisible);
-    QAction *all = makeAction(this, QStringLiteral("actionAllReports"), tr("&All Reports"), {}, QKeySequence(Qt::CTRL | Qt::Key_L));
+    QAction *all = makeAction(this, QStringLiteral("actionAllReports"), tr("&All Reports"), {},
+                              QKeySequence(Qt::CTRL | Qt::Key_L));
     all->setCheckable(true);
     connect(all, &QAction::toggled, this, &MainWindow::setShowAllReports);
     connect(m_allToggle, &QToolButton::toggled, all, &QAction::setChecked);
-    QAction *refreshAct = makeAction(this, QStringLiteral("actionRefresh"), tr("&Refresh"), QStringLiteral("refresh"), QKeySequence::Refresh);
+    QAction *refreshAct = makeAction(this, QStringLiteral("actionRefresh"), tr("&Refresh"), QStringLiteral("refresh"),
+                                     QKeySequence::Refresh);
     connect(refreshAct, &QAction::triggered, this, &MainWindow::refresh);
-    QAction *focusIssues = makeAction(this, QStringLiteral("actionFocusIssues"), tr("Go to &Issues"), {}, QKeySequence(Qt::ALT | Qt::Key_1));
+    QAction *focusIssues = makeAction(this, QStringLiteral("actionFocusIssues"), tr("Go to &Issues"), {},
+                                      QKeySequence(Qt::ALT | Qt::Key_1));
     connect(focusIssues, &QAction::triggered, this, [this] { m_issues->setFocus(Qt::ShortcutFocusReason); });
-    QAction *focusReports = makeAction(this, QStringLiteral("actionFocusReports"), tr("Go to R&eports"), {}, QKeySequence(Qt::ALT | Qt::Key_2));
+    QAction *focusReports = makeAction(this, QStringLiteral("actionFocusReports"), tr("Go to R&eports"), {},
+                                       QKeySequence(Qt::ALT | Qt::Key_2));
     connect(focusReports, &QAction::triggered, this, [this] { m_reports->setFocus(Qt::ShortcutFocusReason); });
-    QAction *focusDetail = makeAction(this, QStringLiteral("actionFocusDetail"), tr("Go to &Detail"), {}, QKeySequence(Qt::ALT | Qt::Key_3));
-    connect(focusDetail, &QAction::triggered, this, [this] { m_detail->tabs()->currentWidget()->setFocus(Qt::ShortcutFocusReason); });
+    QAction *focusDetail = makeAction(this, QStringLiteral("actionFocusDetail"), tr("Go to &Detail"), {},
+                                      QKeySequence(Qt::ALT | Qt::Key_3));
+    connect(focusDetail, &QAction::triggered, this,
+            [this] { m_detail->tabs()->currentWidget()->setFocus(Qt::ShortcutFocusReason); });
     view->addAction(showChart);
     view->addAction(showSaved);
     view->addAction(all);
@@ -146,11 +153,14 @@ void MainWindow::buildActions()
     // Issue: status changes. Other features add their issue actions here.
     m_issueMenu = menuBar()->addMenu(tr("&Issue"));
     m_issueMenu->setObjectName(QStringLiteral("issueMenu"));
-    QAction *resolve = makeAction(this, QStringLiteral("actionResolve"), tr("&Resolve"), QStringLiteral("resolve"), QKeySequence(Qt::CTRL | Qt::Key_R));
+    QAction *resolve = makeAction(this, QStringLiteral("actionResolve"), tr("&Resolve"), QStringLiteral("resolve"),
+                                  QKeySequence(Qt::CTRL | Qt::Key_R));
     connect(resolve, &QAction::triggered, this, &MainWindow::resolveIssues);
-    QAction *ignore = makeAction(this, QStringLiteral("actionIgnore"), tr("I&gnore"), QStringLiteral("ignore"), QKeySequence(Qt::CTRL | Qt::Key_I));
+    QAction *ignore = makeAction(this, QStringLiteral("actionIgnore"), tr("I&gnore"), QStringLiteral("ignore"),
+                                 QKeySequence(Qt::CTRL | Qt::Key_I));
     connect(ignore, &QAction::triggered, this, &MainWindow::ignoreIssues);
-    QAction *reopen = makeAction(this, QStringLiteral("actionReopen"), tr("Re&open"), QStringLiteral("reopen"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    QAction *reopen = makeAction(this, QStringLiteral("actionReopen"), tr("Re&open"), QStringLiteral("reopen"),
+                                 QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     connect(reopen, &QAction::triggered, this, &MainWindow::reopenIssues);
     m_issueMenu->addAction(resolve);
     m_issueMenu->addAction(ignore);
@@ -159,7 +169,8 @@ void MainWindow::buildActions()
     // Report: delete and export. Other features (e-mailing admins) add theirs here.
     m_reportMenu = menuBar()->addMenu(tr("&Report"));
     m_reportMenu->setObjectName(QStringLiteral("reportMenu"));
-    QAction *del = makeAction(this, QStringLiteral("actionDelete"), tr("&Delete Selected Reports"), QStringLiteral("delete"), QKeySequence::Delete);
+    QAction *del = makeAction(this, QStringLiteral("actionDelete"), tr("&Delete Selected Reports"), QStringLiteral("delete"),
+                              QKeySequence::Delete);
     del->setShortcutContext(Qt::WidgetShortcut); // the Delete key deletes reports only in the report list
     removeAction(del);
     m_reports->addAction(del);
@@ -277,7 +288,8 @@ bool MainWindow::backUpDatabaseTo(const QString &out)
                 QMessageBox::warning(this, tr("Back Up Database"), sum.error());
                 return;
             }
-            const QString done = tr("Backed up %n report(s) to %1", nullptr, int(sum->reports)).arg(QDir::toNativeSeparators(out));
+            const QString done = tr("Backed up %n report(s) to %1", nullptr, int(sum->reports))
+                                     .arg(QDir::toNativeSeparators(out));
             statusBar()->showMessage(done, 10000);
             Q_EMIT backupFinished(true, done);
         });
@@ -293,12 +305,14 @@ void MainWindow::deleteSelectedReports()
     const QList<int64_t> ids = m_reports->selectedReportIds();
     if (ids.isEmpty())
         return;
-    if (QMessageBox::question(this, tr("Delete reports"), tr("Delete %n report(s)? This cannot be undone.", nullptr, int(ids.size())))
-        != QMessageBox::Yes)
+    if (QMessageBox::question(this, tr("Delete reports"),
+                              tr("Delete %n report(s)? This cannot be undone.", nullptr, int(ids.size()))) != QMessageBox::Yes)
         return;
     m_jobs->run(
         this, {QString(), JobRunner::Access::Write},
-        [ids = std::vector<int64_t>(ids.begin(), ids.end())](JobContext &ctx) { return ReportStore(ctx.db()).deleteReports(ids); },
+        [ids = std::vector<int64_t>(ids.begin(), ids.end())](JobContext &ctx) {
+            return ReportStore(ctx.db()).deleteReports(ids);
+        },
         [this](Result<int64_t> n) {
             if (!n) {
                 QMessageBox::warning(this, tr("Delete reports"), n.error());
@@ -321,7 +335,8 @@ void MainWindow::exportSelectedReports()
                                                       jsonl + QStringLiteral(";;") + text, &filter);
     if (path.isEmpty())
         return;
-    const ExportFormat format = filter == text || path.endsWith(QLatin1String(".txt")) ? ExportFormat::DjangoText : ExportFormat::JsonLines;
+    const ExportFormat format = filter == text || path.endsWith(QLatin1String(".txt")) ? ExportFormat::DjangoText
+                                                                                       : ExportFormat::JsonLines;
     m_jobs->run(
         this, {QStringLiteral("export")},
         [ids = std::vector<int64_t>(ids.begin(), ids.end()), path, format](JobContext &ctx) {

@@ -49,10 +49,12 @@ WatchController::WatchController(MainWindow *window, std::shared_ptr<JobRunner> 
     ReportListView *reports = window->reportList();
     connect(issues->issueModel(), &QAbstractItemModel::layoutAboutToBeChanged, this,
             [this, issues] { m_issueScroll = issues->verticalScrollBar()->value(); });
-    connect(issues->issueModel(), &PagedModel::rowsRefreshed, this, [this, issues] { issues->verticalScrollBar()->setValue(m_issueScroll); });
+    connect(issues->issueModel(), &PagedModel::rowsRefreshed, this,
+            [this, issues] { issues->verticalScrollBar()->setValue(m_issueScroll); });
     connect(reports->reportModel(), &QAbstractItemModel::layoutAboutToBeChanged, this,
             [this, reports] { m_reportScroll = reports->verticalScrollBar()->value(); });
-    connect(reports->reportModel(), &PagedModel::rowsRefreshed, this, [this, reports] { reports->verticalScrollBar()->setValue(m_reportScroll); });
+    connect(reports->reportModel(), &PagedModel::rowsRefreshed, this,
+            [this, reports] { reports->verticalScrollBar()->setValue(m_reportScroll); });
 
     connect(&window->config(), &Config::changed, this, [this](ConfigKey key) {
         if (key == ConfigKey::WatchedFolders)
@@ -124,9 +126,10 @@ void WatchController::onImported(const WatchBatch &batch)
 {
     const ImportSummary &s = batch.summary;
     if (m_watcher)
-        m_label->setText(watchingText(m_watcher->folders().size()) + QStringLiteral(" · ")
-                         + (s.stored == 1 ? MainWindow::tr("1 new report at %1") : MainWindow::tr("%1 new reports at %2").arg(s.stored))
-                               .arg(QLocale().toString(batch.at.toLocalTime().time(), QLocale::ShortFormat)));
+        m_label->setText(
+            watchingText(m_watcher->folders().size()) + QStringLiteral(" · ") +
+            (s.stored == 1 ? MainWindow::tr("1 new report at %1") : MainWindow::tr("%1 new reports at %2").arg(s.stored))
+                .arg(QLocale().toString(batch.at.toLocalTime().time(), QLocale::ShortFormat)));
     if (s.stored > 0 || s.hidden > 0)
         refreshLive();
 }
@@ -168,10 +171,12 @@ void WatchController::showNotice()
         },
         [this](const Notice &n) {
             if (!n.newIssues.isEmpty())
-                notify(n.newIssues.size() == 1 ? MainWindow::tr("1 new issue") : MainWindow::tr("%1 new issues").arg(n.newIssues.size()),
+                notify(n.newIssues.size() == 1 ? MainWindow::tr("1 new issue")
+                                               : MainWindow::tr("%1 new issues").arg(n.newIssues.size()),
                        n.newTitles);
             if (!n.regressions.isEmpty())
-                notify(n.regressions.size() == 1 ? MainWindow::tr("1 regression") : MainWindow::tr("%1 regressions").arg(n.regressions.size()),
+                notify(n.regressions.size() == 1 ? MainWindow::tr("1 regression")
+                                                 : MainWindow::tr("%1 regressions").arg(n.regressions.size()),
                        n.regressionTitles);
         });
 }
@@ -181,7 +186,8 @@ void WatchController::notify(const QString &title, const QString &message)
     if (m_tray && m_tray->isVisible() && QSystemTrayIcon::supportsMessages())
         m_tray->showMessage(title, message, QSystemTrayIcon::Information, 10000);
     else
-        m_window->statusBar()->showMessage(title + QStringLiteral(": ") + QString(message).replace(u'\n', QStringLiteral("; ")), 15000);
+        m_window->statusBar()->showMessage(title + QStringLiteral(": ") + QString(message).replace(u'\n', QStringLiteral("; ")),
+                                           15000);
     QApplication::alert(m_window);
     Q_EMIT notified(title, message);
 }

@@ -50,7 +50,9 @@ Result<BackupSummary> backupDatabase(Database &db, const QString &out)
         if (!check || *check != 0 || !reports) {
             discard();
             return Error{QStringLiteral("the backup %1 failed its check: %2")
-                             .arg(out, !check ? check.error() : !reports ? reports.error() : QStringLiteral("damaged pages"))};
+                             .arg(out, !check     ? check.error()
+                                       : !reports ? reports.error()
+                                                  : QStringLiteral("damaged pages"))};
         }
         sum.reports = *reports;
     }

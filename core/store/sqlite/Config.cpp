@@ -96,8 +96,8 @@ QString backend(const QJsonValue &v)
         return QStringLiteral("must be a string");
     const QString b = v.toString().section(QLatin1Char('.'), -2, -2); // Django's dotted name
     const QString s = v.toString().contains(QLatin1Char('.')) ? b : v.toString();
-    if (s != QLatin1String("smtp") && s != QLatin1String("filebased") && s != QLatin1String("file")
-        && s != QLatin1String("console"))
+    if (s != QLatin1String("smtp") && s != QLatin1String("filebased") && s != QLatin1String("file") &&
+        s != QLatin1String("console"))
         return QStringLiteral("must be smtp, file or console (or Django's backend names)");
     return {};
 }
@@ -127,32 +127,45 @@ const std::vector<ConfigEntry> &Config::entries()
 {
     // Defaults as in Django's global_settings, except where noted.
     static const std::vector<ConfigEntry> table = {
-        {ConfigKey::IgnorableUrls, "IGNORABLE_404_URLS", QJsonArray(), "404s whose path matches one of these Python regexes are hidden", regexList},
-        {ConfigKey::AppendSlash, "APPEND_SLASH", true, "as in settings.py: a referer equal to the URL without its slash makes a 404 ignorable", validBool},
+        {ConfigKey::IgnorableUrls, "IGNORABLE_404_URLS", QJsonArray(),
+         "404s whose path matches one of these Python regexes are hidden", regexList},
+        {ConfigKey::AppendSlash, "APPEND_SLASH", true,
+         "as in settings.py: a referer equal to the URL without its slash makes a 404 ignorable", validBool},
         {ConfigKey::InternalIps, "INTERNAL_IPS", QJsonArray(), "client addresses that make a report 'internal'", stringListOf},
         {ConfigKey::Admins, "ADMINS", QJsonArray(), "who gets server-error reports: [[name, address], ...]", peopleList},
         {ConfigKey::Managers, "MANAGERS", QJsonArray(), "who gets broken-link reports: [[name, address], ...]", peopleList},
         {ConfigKey::ServerEmail, "SERVER_EMAIL", QStringLiteral("root@localhost"), "the From address of reports", serverEmail},
-        {ConfigKey::EmailSubjectPrefix, "EMAIL_SUBJECT_PREFIX", QStringLiteral("[Django] "), "put before every subject", validString},
+        {ConfigKey::EmailSubjectPrefix, "EMAIL_SUBJECT_PREFIX", QStringLiteral("[Django] "), "put before every subject",
+         validString},
         {ConfigKey::EmailBackend, "EMAIL_BACKEND", QStringLiteral("smtp"), "smtp, file or console", backend},
         {ConfigKey::EmailHost, "EMAIL_HOST", QStringLiteral("localhost"), "the SMTP server", validString},
         {ConfigKey::EmailPort, "EMAIL_PORT", 25, "the SMTP port", port},
-        {ConfigKey::EmailHostUser, "EMAIL_HOST_USER", QString(), "the SMTP user (the password is kept in the system keychain)", validString},
+        {ConfigKey::EmailHostUser, "EMAIL_HOST_USER", QString(), "the SMTP user (the password is kept in the system keychain)",
+         validString},
         {ConfigKey::EmailUseTls, "EMAIL_USE_TLS", false, "STARTTLS", validBool},
         {ConfigKey::EmailUseSsl, "EMAIL_USE_SSL", false, "implicit TLS (usually port 465)", validBool},
-        {ConfigKey::EmailTimeout, "EMAIL_TIMEOUT", 30, "seconds before a dead server counts as failed (Django's default is none; ErrorDeck's 30)", timeout},
+        {ConfigKey::EmailTimeout, "EMAIL_TIMEOUT", 30,
+         "seconds before a dead server counts as failed (Django's default is none; ErrorDeck's 30)", timeout},
         {ConfigKey::EmailFilePath, "EMAIL_FILE_PATH", QString(), "the folder the file backend writes to", validString},
-        {ConfigKey::EmailCaFile, "ERRORDECK_EMAIL_CA_FILE", QString(), "a CA certificate file to trust for the SMTP server", validString},
-        {ConfigKey::EmailIncludeHtml, "ERRORDECK_EMAIL_INCLUDE_HTML", true, "attach the HTML report, like AdminEmailHandler(include_html=True)", validBool},
-        {ConfigKey::SensitiveKeys, "ERRORDECK_SENSITIVE_KEYS", QJsonArray(), "more key patterns (regexes, case-insensitive) whose values are scrubbed", scrubRegexList},
-        {ConfigKey::SensitiveValues, "ERRORDECK_SENSITIVE_VALUES", QJsonArray(), "more value regexes scrubbed wherever they stand", scrubRegexList},
-        {ConfigKey::SafeKeys, "ERRORDECK_SAFE_KEYS", QJsonArray(), "keys never scrubbed by name (exact, case-insensitive)", stringListOf},
+        {ConfigKey::EmailCaFile, "ERRORDECK_EMAIL_CA_FILE", QString(), "a CA certificate file to trust for the SMTP server",
+         validString},
+        {ConfigKey::EmailIncludeHtml, "ERRORDECK_EMAIL_INCLUDE_HTML", true,
+         "attach the HTML report, like AdminEmailHandler(include_html=True)", validBool},
+        {ConfigKey::SensitiveKeys, "ERRORDECK_SENSITIVE_KEYS", QJsonArray(),
+         "more key patterns (regexes, case-insensitive) whose values are scrubbed", scrubRegexList},
+        {ConfigKey::SensitiveValues, "ERRORDECK_SENSITIVE_VALUES", QJsonArray(),
+         "more value regexes scrubbed wherever they stand", scrubRegexList},
+        {ConfigKey::SafeKeys, "ERRORDECK_SAFE_KEYS", QJsonArray(), "keys never scrubbed by name (exact, case-insensitive)",
+         stringListOf},
         {ConfigKey::HideCrawler404s, "ERRORDECK_HIDE_CRAWLER_404S", false, "hide 404s from known crawlers", validBool},
         {ConfigKey::CrawlerAgents, "ERRORDECK_CRAWLER_AGENTS",
-         strings({"bot", "crawler", "spider", "slurp", "bingpreview", "facebookexternalhit", "python-requests", "curl/", "wget/"}),
+         strings(
+             {"bot", "crawler", "spider", "slurp", "bingpreview", "facebookexternalhit", "python-requests", "curl/", "wget/"}),
          "user-agent substrings (case-insensitive) that mark a crawler", stringListOf},
-        {ConfigKey::Hidden404Prefixes, "ERRORDECK_HIDDEN_404_PREFIXES", QJsonArray(), "hide 404s under these path prefixes", stringListOf},
-        {ConfigKey::WatchedFolders, "ERRORDECK_WATCHED_FOLDERS", QJsonArray(), "folders the desktop app imports from as files arrive", stringListOf},
+        {ConfigKey::Hidden404Prefixes, "ERRORDECK_HIDDEN_404_PREFIXES", QJsonArray(), "hide 404s under these path prefixes",
+         stringListOf},
+        {ConfigKey::WatchedFolders, "ERRORDECK_WATCHED_FOLDERS", QJsonArray(),
+         "folders the desktop app imports from as files arrive", stringListOf},
     };
     return table;
 }

@@ -8,12 +8,14 @@
 
 namespace ed {
 
-ConnectionPool::ConnectionPool(QString path, int readers) : m_path(std::move(path)), m_maxReaders(std::max(1, readers)) {}
+ConnectionPool::ConnectionPool(QString path, int readers) : m_path(std::move(path)), m_maxReaders(std::max(1, readers)) { }
 
 ConnectionPool::~ConnectionPool() = default;
 
 ConnectionPool::Lease::Lease(Lease &&o) noexcept
-    : m_pool(std::exchange(o.m_pool, nullptr)), m_db(std::exchange(o.m_db, nullptr)), m_writer(o.m_writer),
+    : m_pool(std::exchange(o.m_pool, nullptr)),
+      m_db(std::exchange(o.m_db, nullptr)),
+      m_writer(o.m_writer),
       m_token(std::exchange(o.m_token, nullptr))
 {
 }

@@ -22,8 +22,7 @@ namespace {
 // for while another connection recovers the WAL): those are tried again.
 constexpr int kBusyRetryMs = 10000;
 
-template <typename F>
-auto retryWhileBusy(Connection &conn, F attempt)
+template <typename F> auto retryWhileBusy(Connection &conn, F attempt)
 {
     QDeadlineTimer deadline(kBusyRetryMs);
     for (;;) {
@@ -56,8 +55,11 @@ Result<Header> readHeader(const QString &path, Connection &conn)
     if (appId != Database::kApplicationId && tables > 0)
         return Error{QStringLiteral("%1 is an SQLite database, but not an ErrorDeck database; it was left untouched").arg(path)};
     if (version > Database::currentSchemaVersion())
-        return Error{QStringLiteral("%1 was written by a newer ErrorDeck (schema %2; this version reads up to %3); it was left untouched")
-                         .arg(path).arg(version).arg(Database::currentSchemaVersion())};
+        return Error{
+            QStringLiteral("%1 was written by a newer ErrorDeck (schema %2; this version reads up to %3); it was left untouched")
+                .arg(path)
+                .arg(version)
+                .arg(Database::currentSchemaVersion())};
     return Header{version};
 }
 
@@ -65,7 +67,7 @@ Result<Header> readHeader(const QString &path, Connection &conn)
 
 Connection &connectionOf(Database &db) { return *db.m_conn; }
 
-Database::Database() : m_conn(std::make_unique<Connection>()) {}
+Database::Database() : m_conn(std::make_unique<Connection>()) { }
 Database::Database(Database &&other) noexcept = default;
 Database &Database::operator=(Database &&other) noexcept = default;
 Database::~Database() = default;
@@ -98,7 +100,6 @@ QString Database::defaultPath()
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     return dir + QStringLiteral("/errordeck.sqlite3");
 }
-
 
 Result<Database> Database::open(const QString &path, bool readOnly)
 {

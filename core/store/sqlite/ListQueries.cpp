@@ -6,7 +6,6 @@
 
 #include "store/ReportStore.h"
 
-
 namespace ed {
 
 Result<int64_t> ListQueries::countIssues(const SearchQuery &q)
@@ -14,7 +13,7 @@ Result<int64_t> ListQueries::countIssues(const SearchQuery &q)
     const bool plain = q.text.trimmed().isEmpty() && !q.since && !q.until;
     if (plain)
         return connectionOf(m_db).scalar(q.includeHidden ? "SELECT count(*) FROM issues WHERE count + hidden_count > 0"
-                                                  : "SELECT count(*) FROM issues WHERE count > 0");
+                                                         : "SELECT count(*) FROM issues WHERE count > 0");
     SearchQuery all = q;
     all.issueId.reset();
     auto f = searchSql(all);

@@ -102,7 +102,7 @@ const std::vector<TextColumn> &ReportRewriter::textColumns()
     return columns;
 }
 
-ReportRewriter::ReportRewriter(Database &db) : m_db(db), m_sql(std::make_unique<Statements>()) {}
+ReportRewriter::ReportRewriter(Database &db) : m_db(db), m_sql(std::make_unique<Statements>()) { }
 
 ReportRewriter::~ReportRewriter() = default;
 
@@ -119,8 +119,7 @@ Result<void> ReportRewriter::begin()
     m_sql->rewrite = c.prepare(
         "UPDATE reports SET hidden_by = ?, body = ?, raw = ?, logger = ?, message = ?, site = ?, method = ?,"
         " path = ?, exception_value = ?, remote_addr = ?, undecided = ? WHERE id = ?");
-    m_sql->rewriteFts = c.prepare(
-        "UPDATE reports_fts SET message = ?, exception = ?, path = ?, frames = ? WHERE rowid = ?");
+    m_sql->rewriteFts = c.prepare("UPDATE reports_fts SET message = ?, exception = ?, path = ?, frames = ? WHERE rowid = ?");
     m_sql->insertPart = c.prepare("INSERT OR IGNORE INTO parts(hash, data) VALUES(?, ?)");
     for (Statement *st : {&m_sql->setHidden, &m_sql->readRaw, &m_sql->rewrite, &m_sql->rewriteFts, &m_sql->insertPart})
         if (!st->valid())
@@ -189,7 +188,11 @@ Result<void> ReportRewriter::rewrite(int64_t id, const TransformedRecord &rec, c
     s.rewrite.bindTextOrNull(10, sv(rec.remoteAddr)).bindTextOrNull(11, undecided).bind(12, id);
     if (auto r = ran(s.rewrite); !r)
         return r;
-    s.rewriteFts.bind(1, sv(rec.message)).bind(2, sv(rec.ftsException)).bind(3, sv(rec.path)).bind(4, sv(rec.ftsFrames)).bind(5, id);
+    s.rewriteFts.bind(1, sv(rec.message))
+        .bind(2, sv(rec.ftsException))
+        .bind(3, sv(rec.path))
+        .bind(4, sv(rec.ftsFrames))
+        .bind(5, id);
     return ran(s.rewriteFts);
 }
 
@@ -213,8 +216,7 @@ Result<int64_t> ReportRewriter::rescrubIssues(const Scrubber &scrubber)
         Statement st = c.prepare("SELECT id, title, culprit, logger FROM issues");
         while (st.step()) {
             IssueText it{st.int64(0), std::string(st.text(1)), std::string(st.text(2)), std::string(st.text(3))};
-            const bool t = scrubber.scrubText(it.title), u = scrubber.scrubText(it.culprit),
-                       l = scrubber.scrubText(it.logger);
+            const bool t = scrubber.scrubText(it.title), u = scrubber.scrubText(it.culprit), l = scrubber.scrubText(it.logger);
             if (t || u || l)
                 issues.push_back(std::move(it));
         }

@@ -88,7 +88,6 @@ const char *issueSortColumn(IssueSort s)
     return "last_seen";
 }
 
-
 IssueRow issueFrom(const Statement &st)
 {
     IssueRow i;
@@ -124,16 +123,17 @@ double ReportStore::loggerShare(const QString &prefix)
     return double(st.int64(0)) / double(st.int64(1));
 }
 
-Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, int limit, int64_t offset,
-                                                        ReportSort sort, bool descending, const std::optional<ReportKey> &after)
+Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, int limit, int64_t offset, ReportSort sort,
+                                                        bool descending, const std::optional<ReportKey> &after)
 {
     auto filter = searchSql(q, sort == ReportSort::Timestamp ? [this](const QString &p) { return loggerShare(p); }
-                                                        : std::function<double(const QString &)>());
+                                                             : std::function<double(const QString &)>());
     if (!filter)
         return filter.failure();
     if (after) {
         const QString cond = QStringLiteral("(%1, r.id) %2 (?, ?)")
-                                 .arg(QString::fromLatin1(reportSortColumn(sort)), descending ? QStringLiteral("<") : QStringLiteral(">"));
+                                 .arg(QString::fromLatin1(reportSortColumn(sort)),
+                                      descending ? QStringLiteral("<") : QStringLiteral(">"));
         filter->where = filter->where.isEmpty() ? cond : filter->where + QStringLiteral(" AND ") + cond;
         filter->binds.push_back(after->value);
         filter->binds.push_back(qint64(after->id));
@@ -258,9 +258,9 @@ Result<QJsonObject> ReportStore::expandParts(QJsonObject record, PartLoader &par
 
 Result<ReportDetail> ReportStore::loadReport(int64_t id)
 {
-    Statement st = connectionOf(m_db).prepare(
-        (QStringLiteral("SELECT %1, r.body, r.raw, r.source FROM reports r WHERE r.id = ?").arg(QString::fromLatin1(reportRowColumns())))
-            .toStdString());
+    Statement st = connectionOf(m_db).prepare((QStringLiteral("SELECT %1, r.body, r.raw, r.source FROM reports r WHERE r.id = ?")
+                                                   .arg(QString::fromLatin1(reportRowColumns())))
+                                                  .toStdString());
     st.bind(1, id);
     if (auto row = st.stepToRow(QStringLiteral("no report %1").arg(id)); !row)
         return row.failure();
@@ -318,8 +318,7 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
     } else {
         sql = QStringLiteral("SELECT %1, m.n FROM issues JOIN (SELECT r.issue_id AS iid, count(*) AS n%2 GROUP BY r.issue_id) m"
                              " ON m.iid = issues.id ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
-                  .arg(QString::fromLatin1(kIssueColumns), filter->fromClause(),
-                       QString::fromLatin1(issueSortColumn(sort)), dir);
+                  .arg(QString::fromLatin1(kIssueColumns), filter->fromClause(), QString::fromLatin1(issueSortColumn(sort)), dir);
     }
     Statement st = connectionOf(m_db).prepare(sql.toStdString());
     if (!st.valid())
@@ -343,7 +342,8 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
 
 Result<IssueRow> ReportStore::loadIssue(int64_t id)
 {
-    Statement st = connectionOf(m_db).prepare(QStringLiteral("SELECT %1 FROM issues WHERE id = ?").arg(QString::fromLatin1(kIssueColumns)).toStdString());
+    Statement st = connectionOf(m_db).prepare(
+        QStringLiteral("SELECT %1 FROM issues WHERE id = ?").arg(QString::fromLatin1(kIssueColumns)).toStdString());
     st.bind(1, id);
     if (auto row = st.stepToRow(QStringLiteral("no issue %1").arg(id)); !row)
         return row.failure();
@@ -421,15 +421,17 @@ Result<StoreStats> ReportStore::stats()
         return {};
     };
     if (auto r = each(c.prepare("SELECT level, count(*) FROM reports WHERE hidden_by IS NULL GROUP BY level ORDER BY level DESC"),
-                       [&](const Statement &q) { s.byLevel.emplace_back(int(q.int64(0)), q.int64(1)); });
+                      [&](const Statement &q) { s.byLevel.emplace_back(int(q.int64(0)), q.int64(1)); });
         !r)
         return r.failure();
-    if (auto r = each(c.prepare("SELECT coalesce(logger, ''), count(*) FROM reports WHERE hidden_by IS NULL GROUP BY logger ORDER BY 2 DESC LIMIT 10"),
-                       [&](const Statement &q) { s.byLogger.emplace_back(q.qtext(0), q.int64(1)); });
+    if (auto r = each(c.prepare("SELECT coalesce(logger, ''), count(*) FROM reports WHERE hidden_by IS NULL GROUP BY logger "
+                                "ORDER BY 2 DESC LIMIT 10"),
+                      [&](const Statement &q) { s.byLogger.emplace_back(q.qtext(0), q.int64(1)); });
         !r)
         return r.failure();
-    if (auto r = each(c.prepare("SELECT status_code, count(*) FROM reports WHERE hidden_by IS NULL AND status_code IS NOT NULL GROUP BY status_code ORDER BY 2 DESC"),
-                       [&](const Statement &q) { s.byStatus.emplace_back(int(q.int64(0)), q.int64(1)); });
+    if (auto r = each(c.prepare("SELECT status_code, count(*) FROM reports WHERE hidden_by IS NULL AND status_code IS NOT NULL "
+                                "GROUP BY status_code ORDER BY 2 DESC"),
+                      [&](const Statement &q) { s.byStatus.emplace_back(int(q.int64(0)), q.int64(1)); });
         !r)
         return r.failure();
     const QString path = m_db.path();

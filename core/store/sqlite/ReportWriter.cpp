@@ -28,8 +28,7 @@ std::string_view sv(const std::string &s) { return s; }
 } // namespace
 
 ReportWriter::ReportWriter(Database &db, const Scrubber &scrubber, const RecordFilter &filter)
-    : m_db(db), m_scrubber(scrubber), m_filter(filter), m_transformer(scrubber, m_parts),
-      m_sql(std::make_unique<Statements>())
+    : m_db(db), m_scrubber(scrubber), m_filter(filter), m_transformer(scrubber, m_parts), m_sql(std::make_unique<Statements>())
 {
     Connection &c = connectionOf(m_db);
     m_sql->exists = c.prepare("SELECT 1 FROM reports WHERE dedup_key = ?");
@@ -48,10 +47,9 @@ ReportWriter::ReportWriter(Database &db, const Scrubber &scrubber, const RecordF
         " first_seen = min(first_seen, ?4), last_seen = max(last_seen, ?5), level = max(level, ?6),"
         " status = CASE WHEN ?7 THEN 0 ELSE status END, regression = CASE WHEN ?7 THEN 1 ELSE regression END"
         " WHERE id = ?1");
-    m_sql->progressSt = c.prepare(
-        "INSERT INTO import_files(path, head_hash, offset, line, size, updated_at) VALUES(?,?,?,?,?,?)"
-        " ON CONFLICT(path) DO UPDATE SET head_hash=excluded.head_hash, offset=excluded.offset,"
-        " line=excluded.line, size=excluded.size, updated_at=excluded.updated_at");
+    m_sql->progressSt = c.prepare("INSERT INTO import_files(path, head_hash, offset, line, size, updated_at) VALUES(?,?,?,?,?,?)"
+                                  " ON CONFLICT(path) DO UPDATE SET head_hash=excluded.head_hash, offset=excluded.offset,"
+                                  " line=excluded.line, size=excluded.size, updated_at=excluded.updated_at");
 }
 
 ReportWriter::~ReportWriter()
@@ -62,8 +60,8 @@ ReportWriter::~ReportWriter()
 
 Result<void> ReportWriter::begin()
 {
-    for (Statement *st : {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue, &m_sql->insertIssue,
-                          &m_sql->updateIssue, &m_sql->progressSt})
+    for (Statement *st : {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue,
+                          &m_sql->insertIssue, &m_sql->updateIssue, &m_sql->progressSt})
         if (!st->valid())
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
     if (auto r = connectionOf(m_db).exec("BEGIN IMMEDIATE"); !r)
@@ -94,10 +92,7 @@ Result<ReportWriter::IssueState *> ReportWriter::issueFor(const TransformedRecor
         if (m_sql->findIssue.errorCode() != SQLITE_DONE)
             return m_sql->findIssue.failure();
         m_sql->findIssue.reset();
-        m_sql->insertIssue.bindBlob(1, fp)
-            .bind(2, rec.grouping.title)
-            .bind(3, rec.grouping.culprit)
-            .bind(4, rec.level);
+        m_sql->insertIssue.bindBlob(1, fp).bind(2, rec.grouping.title).bind(3, rec.grouping.culprit).bind(4, rec.level);
         m_sql->insertIssue.bindTextOrNull(5, sv(rec.logger));
         m_sql->insertIssue.bindTextOrNull(6, sv(rec.exceptionType));
         m_sql->insertIssue.bind(7, rec.timestamp).bind(8, rec.timestamp);
@@ -156,7 +151,7 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
             .bindBlob(2, m_compressed);
         if (!m_sql->insertPart.exec()) {
             result.fatal = true;
-        result.reason = m_sql->insertPart.error();
+            result.reason = m_sql->insertPart.error();
             return result;
         }
     }
@@ -208,7 +203,11 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
         return result;
     }
     const int64_t reportId = connectionOf(m_db).lastInsertId();
-    m_sql->insertFts.bind(1, reportId).bind(2, sv(rec.message)).bind(3, sv(rec.ftsException)).bind(4, sv(rec.path)).bind(5, sv(rec.ftsFrames));
+    m_sql->insertFts.bind(1, reportId)
+        .bind(2, sv(rec.message))
+        .bind(3, sv(rec.ftsException))
+        .bind(4, sv(rec.path))
+        .bind(5, sv(rec.ftsFrames));
     if (!m_sql->insertFts.exec()) {
         result.fatal = true;
         result.reason = m_sql->insertFts.error();

@@ -82,7 +82,8 @@ Result<int64_t> RuleStore::add(const FilterRule &rule)
     if (rule.name.trimmed().isEmpty())
         return Error{QStringLiteral("a rule needs a name")};
     if (!rule.hasCondition())
-        return Error{QStringLiteral("rule '%1' has no condition: give a level, logger, exception, message or status").arg(rule.name)};
+        return Error{
+            QStringLiteral("rule '%1' has no condition: give a level, logger, exception, message or status").arg(rule.name)};
     if (!rule.messagePattern.isEmpty()) {
         if (auto re = rule.compileMessagePattern(); !re)
             return re.failure();
@@ -144,9 +145,8 @@ Result<QString> RuleStore::scrubbedWith()
 
 Result<void> RuleStore::setScrubbedWith(const QString &fingerprint)
 {
-    Statement st = connectionOf(m_db).prepare(
-        "INSERT INTO filter_state(name, value) VALUES('scrubbed_with', ?)"
-        " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+    Statement st = connectionOf(m_db).prepare("INSERT INTO filter_state(name, value) VALUES('scrubbed_with', ?)"
+                                              " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
     if (!st.valid())
         return st.failure();
     st.bind(1, fingerprint);

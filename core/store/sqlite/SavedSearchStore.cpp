@@ -4,7 +4,6 @@
 #include "store/sqlite/SearchSql.h"
 #include "store/sqlite/Sqlite.h"
 
-
 namespace ed {
 
 Result<std::vector<SavedSearch>> SavedSearchStore::list()

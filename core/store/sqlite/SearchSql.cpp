@@ -132,9 +132,7 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double
             add(t.kind == Kind::After ? QStringLiteral("r.timestamp >= ?") : QStringLiteral("r.timestamp < ?"));
             out.binds.push_back(qint64(t.number));
             break;
-        case Kind::Hidden:
-            add(QStringLiteral("r.hidden_by IS NOT NULL"));
-            break;
+        case Kind::Hidden: add(QStringLiteral("r.hidden_by IS NOT NULL")); break;
         case Kind::IssueStatus:
             out.joinsIssues = true;
             add(QStringLiteral("i.status = %1").arg(t.number));

@@ -11,10 +11,10 @@
 namespace ed {
 
 struct SqlFilter {
-    QString where;             // "" or a condition over reports r (and issues i when joinsIssues)
+    QString where; // "" or a condition over reports r (and issues i when joinsIssues)
     std::vector<QVariant> binds;
     bool joinsIssues = false;
-    QString ftsMatch;          // "" or an FTS5 MATCH expression
+    QString ftsMatch; // "" or an FTS5 MATCH expression
 
     // " FROM reports r [JOIN issues i] [WHERE ...]": the filter's binds follow in order.
     QString fromClause() const;

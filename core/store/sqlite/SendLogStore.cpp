@@ -10,9 +10,9 @@
 namespace ed {
 namespace {
 
-constexpr const char *kColumns =
-    "id, created_at, report_id, issue_id, audience, backend, destination, sender, recipients, subject, message_id, "
-    "outcome, response_code, reply, error, transcript, resend_of, message_bytes";
+constexpr const char
+    *kColumns = "id, created_at, report_id, issue_id, audience, backend, destination, sender, recipients, subject, message_id, "
+                "outcome, response_code, reply, error, transcript, resend_of, message_bytes";
 
 Error logError(const QString &detail, ErrorKind kind = ErrorKind::Failed)
 {
@@ -21,8 +21,7 @@ Error logError(const QString &detail, ErrorKind kind = ErrorKind::Failed)
 
 Error damaged(int64_t id, const QString &detail)
 {
-    return Error{QStringLiteral("send log entry #%1: the stored message is damaged: %2").arg(id).arg(detail),
-                 ErrorKind::Corrupt};
+    return Error{QStringLiteral("send log entry #%1: the stored message is damaged: %2").arg(id).arg(detail), ErrorKind::Corrupt};
 }
 
 QString notFound(int64_t id) { return QStringLiteral("no send log entry #%1").arg(id); }
@@ -66,12 +65,9 @@ void bindIdOrNull(Statement &st, int i, int64_t id)
 QString outcomeName(SendOutcome o)
 {
     switch (o) {
-    case SendOutcome::Sent:
-        return QStringLiteral("sent");
-    case SendOutcome::Failed:
-        return QStringLiteral("failed");
-    case SendOutcome::Cancelled:
-        return QStringLiteral("cancelled");
+    case SendOutcome::Sent: return QStringLiteral("sent");
+    case SendOutcome::Failed: return QStringLiteral("failed");
+    case SendOutcome::Cancelled: return QStringLiteral("cancelled");
     }
     return {};
 }
@@ -169,8 +165,8 @@ Result<int64_t> SendLogStore::rewriteTexts(const std::function<bool(SendLogTexts
             return logError(st.prepareError(), st.failure().kind);
         while (st.step()) {
             const int64_t id = st.int64(0);
-            SendLogTexts t{std::string(st.text(1)), std::string(st.text(2)), std::string(st.text(3)),
-                           std::string(st.text(4)), {}};
+            SendLogTexts t{
+                std::string(st.text(1)), std::string(st.text(2)), std::string(st.text(3)), std::string(st.text(4)), {}};
             auto message = decompress(st.blob(5));
             if (!message)
                 return damaged(id, message.error());

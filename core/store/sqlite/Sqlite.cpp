@@ -73,15 +73,9 @@ Statement &Statement::bindNull(int i)
     return *this;
 }
 
-Statement &Statement::bindTextOrNull(int i, std::string_view text)
-{
-    return text.empty() ? bindNull(i) : bind(i, text);
-}
+Statement &Statement::bindTextOrNull(int i, std::string_view text) { return text.empty() ? bindNull(i) : bind(i, text); }
 
-Statement &Statement::bindTextOrNull(int i, const QString &text)
-{
-    return text.isEmpty() ? bindNull(i) : bind(i, text);
-}
+Statement &Statement::bindTextOrNull(int i, const QString &text) { return text.isEmpty() ? bindNull(i) : bind(i, text); }
 
 Result<void> Statement::stepToRow(const QString &missing)
 {
@@ -108,8 +102,7 @@ bool Statement::exec()
 {
     if (!m_stmt)
         return false;
-    while ((m_rc = sqlite3_step(m_stmt)) == SQLITE_ROW) {
-    }
+    while ((m_rc = sqlite3_step(m_stmt)) == SQLITE_ROW) { }
     const bool ok = m_rc == SQLITE_DONE;
     if (!ok)
         m_error = QString::fromUtf8(sqlite3_errmsg(m_db));
@@ -156,7 +149,7 @@ QString Statement::error() const
 
 Connection::~Connection() { close(); }
 
-Connection::Connection(Connection &&o) noexcept : m_db(std::exchange(o.m_db, nullptr)), m_path(std::move(o.m_path)) {}
+Connection::Connection(Connection &&o) noexcept : m_db(std::exchange(o.m_db, nullptr)), m_path(std::move(o.m_path)) { }
 
 Connection &Connection::operator=(Connection &&o) noexcept
 {
@@ -227,25 +220,19 @@ Result<int64_t> Connection::scalar(std::string_view sql)
 ErrorKind sqliteErrorKind(int rc)
 {
     switch (rc & 0xff) {
-    case SQLITE_INTERRUPT:
-        return ErrorKind::Interrupted;
+    case SQLITE_INTERRUPT: return ErrorKind::Interrupted;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return ErrorKind::Busy;
+    case SQLITE_LOCKED: return ErrorKind::Busy;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return ErrorKind::Corrupt;
+    case SQLITE_NOTADB: return ErrorKind::Corrupt;
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_PERM:
-    case SQLITE_AUTH:
-        return ErrorKind::Io;
-    case SQLITE_NOTFOUND:
-        return ErrorKind::NotFound;
-    default:
-        return ErrorKind::Failed;
+    case SQLITE_AUTH: return ErrorKind::Io;
+    case SQLITE_NOTFOUND: return ErrorKind::NotFound;
+    default: return ErrorKind::Failed;
     }
 }
 
@@ -256,7 +243,10 @@ Error Statement::failure() const
     return Error{error(), sqliteErrorKind(m_rc)};
 }
 
-Error Connection::failure() const { return Error{lastError(), sqliteErrorKind(m_db ? sqlite3_extended_errcode(m_db) : SQLITE_CANTOPEN)}; }
+Error Connection::failure() const
+{
+    return Error{lastError(), sqliteErrorKind(m_db ? sqlite3_extended_errcode(m_db) : SQLITE_CANTOPEN)};
+}
 
 int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
 int Connection::changes() const { return sqlite3_changes(m_db); }

@@ -94,7 +94,7 @@ public:
     int changes() const;
     QString lastError() const;
     int lastErrorCode() const; // the primary result code of the last call
-    Error failure() const;     // the last call's error, with its kind
+    Error failure() const; // the last call's error, with its kind
     const QString &path() const { return m_path; }
 
     // Stops a long-running query from another thread (sqlite3_interrupt).

@@ -12,8 +12,9 @@ namespace ed {
 
 int64_t TimelineQueries::bucketFor(int64_t spanMs, int maxBars)
 {
-    static const int64_t steps[] = {1'000, 5'000, 10'000, 30'000, 60'000, 300'000, 900'000, 1'800'000, 3'600'000, 3 * 3'600'000, 6 * 3'600'000,
-                                    12 * 3'600'000, 86'400'000, 7 * 86'400'000, 30 * 86'400'000LL};
+    static const int64_t steps[] = {1'000,         5'000,          10'000,     30'000,         60'000,
+                                    300'000,       900'000,        1'800'000,  3'600'000,      3 * 3'600'000,
+                                    6 * 3'600'000, 12 * 3'600'000, 86'400'000, 7 * 86'400'000, 30 * 86'400'000LL};
     for (int64_t s : steps)
         if (spanMs / s < maxBars)
             return s;
@@ -28,7 +29,8 @@ Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars)
     TimelineData d;
     int64_t lo = q.since.value_or(0), hi = q.until.value_or(0);
     if (!q.since || !q.until) {
-        Statement st = connectionOf(m_db).prepare((QStringLiteral("SELECT min(r.timestamp), max(r.timestamp)") + f->fromClause()).toStdString());
+        Statement st = connectionOf(m_db).prepare(
+            (QStringLiteral("SELECT min(r.timestamp), max(r.timestamp)") + f->fromClause()).toStdString());
         if (!st.valid())
             return st.failure();
         bindVariants(st, f->binds);
