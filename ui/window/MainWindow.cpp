@@ -6,7 +6,6 @@
 #include "jobs/JobRunner.h"
 #include "window/MailController.h"
 #include "window/WatchController.h"
-#include "store/ListQueries.h"
 #include "KeychainPasswords.h"
 #include "watch/FolderWatcher.h"
 #include "views/ImportProgressBar.h"
@@ -301,9 +300,10 @@ bool MainWindow::importSampleReports()
 void MainWindow::offerSampleImportIfEmpty()
 {
     m_jobs->run(
-        this, {QStringLiteral("count for the welcome")}, [](JobContext &ctx) { return ListQueries(ctx.db()).totalReports(); },
-        [this](Result<int64_t> n) {
-            if (n && *n == 0)
+        this, {QStringLiteral("any reports, for the welcome")},
+        [](JobContext &ctx) { return ReportStore(ctx.db()).hasReports(); },
+        [this](Result<bool> any) {
+            if (any && !*any)
                 offerSampleImport();
         });
 }
