@@ -100,6 +100,13 @@ FilterDecision FilterSet::decide(const RecordFacts &facts) const
     return d;
 }
 
+void FilterSet::absorbUndecided(const FilterSet &copy) const
+{
+    for (auto it = copy.m_undecidedRules.cbegin(); it != copy.m_undecidedRules.cend(); ++it)
+        m_undecidedRules[it.key()] += it.value();
+    m_scrubber->absorbUndecided(*copy.m_scrubber);
+}
+
 QStringList FilterSet::undecided() const
 {
     QStringList out;

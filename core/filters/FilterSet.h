@@ -49,6 +49,13 @@ public:
     // whole). For the import summary; empty mostly.
     QStringList undecided() const;
 
+    // The same settings and rules with caches of its own, for another thread
+    // of one import (the import's workers each use one).
+    Result<std::unique_ptr<FilterSet>> copyForThread() const { return create(m_settings); }
+    // Adds what a copyForThread() of this set could not decide to this set's
+    // counts, once that copy's thread is done with it.
+    void absorbUndecided(const FilterSet &copy) const;
+
     // What the stored reports were scrubbed with (filter_state), so a change of
     // the scrubbing rules is noticed and `rules apply` re-scrubs.
     // "none" after an import without filters; empty before any import.

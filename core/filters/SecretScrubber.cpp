@@ -330,6 +330,14 @@ bool SecretScrubber::computeSensitive(std::string_view key) const
     return false;
 }
 
+void SecretScrubber::absorbUndecided(const SecretScrubber &other) const
+{
+    for (auto it = other.m_undecidedKeys.cbegin(); it != other.m_undecidedKeys.cend(); ++it)
+        m_undecidedKeys[it.key()] += it.value();
+    for (auto it = other.m_undecidedValues.cbegin(); it != other.m_undecidedValues.cend(); ++it)
+        m_undecidedValues[it.key()] += it.value();
+}
+
 QStringList SecretScrubber::undecidedPatterns() const
 {
     QStringList out;

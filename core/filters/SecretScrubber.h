@@ -57,6 +57,9 @@ public:
     // this scrubber was made, with how many texts each masked whole (value
     // patterns) or keys each counted sensitive (key patterns): one message each.
     QStringList undecidedPatterns() const;
+    // Adds the undecided counts of another scrubber of the same settings (one
+    // an import's worker thread used) to this one's.
+    void absorbUndecided(const SecretScrubber &other) const;
 
 private:
     explicit SecretScrubber(const ScrubSettings &settings);

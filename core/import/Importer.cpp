@@ -4,8 +4,8 @@
 #include "base/Hash.h"
 #include "store/ImportFileStore.h"
 #include "store/ReportWriter.h"
-#include "import/V1Source.h"
-#include "mail/MailSource.h"
+#include "import/ImportPipeline.h"
+#include "import/WorkerFilters.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSet>
+#include <QThread>
 
 #include <algorithm>
 
@@ -182,179 +183,211 @@ ImportSummary Importer::run(const QStringList &paths)
             ++sum.moreProblems;
     };
 
-    ReportWriter writer(m_db, m_scrubber, m_filter);
+    // What each file is, and where an earlier import of it stopped: decided
+    // here, on the thread of the connection, before the reader starts.
+    struct Planned {
+        FileForm form = FileForm::Unknown;
+        QString error;
+        FileProgress fp; // v1: canonical path, size, resume point
+    };
+    std::vector<Planned> plan(size_t(files.size()));
+    std::vector<PipelineFile> toRead;
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const QString &path = files[i];
+        Planned &pl = plan[size_t(i)];
+        pl.form = sniffFileForm(path, &pl.error);
+        if (pl.form == FileForm::V1) {
+            pl.fp.path = QFileInfo(path).canonicalFilePath();
+            pl.fp.size = QFileInfo(path).size();
+            if (m_resume) {
+                // Unreadable progress: the file is read from its start (duplicates are skipped).
+                auto stored = ImportFileStore(m_db).find(pl.fp.path);
+                if (stored && *stored && fileHeadHash(path, (*stored)->offset) == (*stored)->headHash) {
+                    pl.fp.offset = (*stored)->offset;
+                    pl.fp.line = (*stored)->line;
+                }
+            }
+            toRead.push_back({path, false, pl.fp.offset, pl.fp.line});
+        } else if (pl.form == FileForm::Mail) {
+            toRead.push_back({path, true, 0, 0});
+        }
+    }
+
+    ReportWriter writer(m_db);
     if (auto r = writer.begin(); !r) {
         sum.fatal = r.error();
         return sum;
     }
-
-    for (const QString &path : files) {
-        if (m_cancel.load())
-            break;
-        progress.currentFile = path;
-        QString err;
-        const FileForm form = sniffFileForm(path, &err);
-        const bool explicitFile = explicitFiles.contains(path);
-        std::unique_ptr<RecordSource> source;
-        FileProgress fp;
-        switch (form) {
-        case FileForm::Empty:
-            if (explicitFile)
-                problem(path, 0, QStringLiteral("empty file, nothing to import"));
-            break;
-        case FileForm::Binary:
-            if (explicitFile)
-                problem(path, 0, QStringLiteral("binary file: neither v1 JSON Lines nor an e-mail"));
-            else
-                sum.skippedFiles << path;
-            break;
-        case FileForm::Special: problem(path, 0, err + QStringLiteral(": skipped")); break;
-        case FileForm::Unknown:
-            if (!err.isEmpty())
-                problem(path, 0, err);
-            else if (explicitFile)
-                problem(path, 0, QStringLiteral("not a report file: neither v1 JSON Lines nor an e-mail"));
-            else
-                sum.skippedFiles << path;
-            break;
-        case FileForm::V1: {
-            fp.path = QFileInfo(path).canonicalFilePath();
-            fp.size = QFileInfo(path).size();
-            int64_t offset = 0, line = 0;
-            if (m_resume) {
-                // Unreadable progress: the file is read from its start (duplicates are skipped).
-                auto stored = ImportFileStore(m_db).find(fp.path);
-                if (stored && *stored && fileHeadHash(path, (*stored)->offset) == (*stored)->headHash) {
-                    offset = (*stored)->offset;
-                    line = (*stored)->line;
-                }
-            }
-            auto reader = LineReader::open(path, offset, line + 1);
-            if (reader && offset > 0 && !(*reader)->isGzip() && fp.size < offset) {
-                // Truncated in place (copytruncate) and rewritten: read it afresh.
-                offset = line = 0;
-                reader = LineReader::open(path);
-            }
-            if (!reader) {
-                problem(path, 0, reader.error());
-                break;
-            }
-            fp.offset = offset;
-            fp.line = line;
-            sum.resumedLines += line;
-            source = std::make_unique<V1Source>(std::move(*reader));
-            break;
+    const int wanted = m_workers > 0 ? m_workers : std::max(1, QThread::idealThreadCount());
+    const WorkerFilters filters = WorkerFilters::make(m_scrubber, m_filter, wanted);
+    int inBatch = 0;
+    auto commitBatch = [&]() -> bool {
+        if (auto c = writer.commit(); !c) {
+            sum.fatal = c.error();
+            return false;
         }
-        case FileForm::Mail: {
-            auto mail = openMailSource(path);
-            if (!mail) {
-                problem(path, 0, mail.error());
-                break;
-            }
-            source = std::move(*mail);
-            break;
+        if (auto b = writer.begin(); !b) {
+            sum.fatal = b.error();
+            return false;
         }
-        }
-        if (!source) {
-            progress.filesDone++;
-            bytesBefore += QFileInfo(path).size();
-            progress.bytesDone = bytesBefore;
-            continue;
-        }
-        ++sum.files;
-        source->setStopFlag(&m_cancel);
-        const QString unit = source->unitName();
-        auto withHead = [&path](FileProgress p) {
-            p.headHash = fileHeadHash(path, p.offset);
-            return p;
+        inBatch = 0;
+        return true;
+    };
+    {
+        ImportPipeline pipeline(std::move(toRead), filters, writer.knownParts(), &m_cancel, m_holdIncomplete);
+        auto fail = [&] {
+            sum.seconds = secondsSince(clock);
+            return sum;
         };
-        int inBatch = 0;
-        SourceItem item;
-        while (source->next(item)) {
-            if (m_holdIncomplete && !item.terminated && source->resumable())
-                break; // still being written: the next run reads it again from fp.offset
-            bool rejectedNow = false;
-            if (item.skip) {
-                if (source->resumable() && item.terminated) {
-                    fp.offset = item.endOffset;
-                    fp.line = item.number;
+        for (qsizetype fileIndex = 0; fileIndex < files.size(); ++fileIndex) {
+            if (m_cancel.load())
+                break;
+            const QString &path = files[fileIndex];
+            Planned &pl = plan[size_t(fileIndex)];
+            progress.currentFile = path;
+            const bool explicitFile = explicitFiles.contains(path);
+            switch (pl.form) {
+            case FileForm::Empty:
+                if (explicitFile)
+                    problem(path, 0, QStringLiteral("empty file, nothing to import"));
+                break;
+            case FileForm::Binary:
+                if (explicitFile)
+                    problem(path, 0, QStringLiteral("binary file: neither v1 JSON Lines nor an e-mail"));
+                else
+                    sum.skippedFiles << path;
+                break;
+            case FileForm::Special: problem(path, 0, pl.error + QStringLiteral(": skipped")); break;
+            case FileForm::Unknown:
+                if (!pl.error.isEmpty())
+                    problem(path, 0, pl.error);
+                else if (explicitFile)
+                    problem(path, 0, QStringLiteral("not a report file: neither v1 JSON Lines nor an e-mail"));
+                else
+                    sum.skippedFiles << path;
+                break;
+            case FileForm::V1:
+            case FileForm::Mail: break;
+            }
+            std::unique_ptr<Chunk> opened;
+            if (pl.form == FileForm::V1 || pl.form == FileForm::Mail) {
+                opened = pipeline.next();
+                if (!opened)
+                    break; // cancelled before the reader got to it
+                if (!opened->openError.isEmpty()) {
+                    problem(path, 0, opened->openError);
+                    opened.reset();
                 }
+            }
+            if (!opened) {
+                progress.filesDone++;
+                bytesBefore += QFileInfo(path).size();
+                progress.bytesDone = bytesBefore;
                 continue;
             }
-            if (!item.error.isEmpty()) {
-                rejectedNow = true;
-                ++sum.rejected;
-                problem(path, item.number, item.error);
-            } else {
-                const IngestResult r = writer.add(item.json, item.padded, item.raw, path);
-                switch (r.outcome) {
-                case IngestOutcome::Stored:
-                    ++sum.stored;
-                    sum.hidden += r.hiddenBy.isEmpty() ? 0 : 1;
-                    sum.newIssues += r.newIssue ? 1 : 0;
-                    sum.regressions += r.regression ? 1 : 0;
-                    if (r.newIssue)
-                        sum.newIssueIds.push_back(r.issueId);
-                    if (r.regression)
-                        sum.regressionIds.push_back(r.issueId);
+            ++sum.files;
+            FileProgress fp = pl.fp;
+            fp.offset = opened->offset;
+            fp.line = opened->line;
+            sum.resumedLines += opened->line;
+            const bool resumable = opened->resumable;
+            const QString unit = opened->unit;
+            auto withHead = [&path](FileProgress p) {
+                p.headHash = fileHeadHash(path, p.offset);
+                return p;
+            };
+            int64_t bytesRead = 0;
+            QString endError;
+            bool stop = false;
+            while (!stop) {
+                std::unique_ptr<Chunk> chunk = pipeline.next();
+                if (!chunk)
+                    break; // cancelled
+                bytesRead = chunk->bytesRead;
+                if (chunk->kind == Chunk::Kind::Ended) {
+                    endError = chunk->endError;
                     break;
-                case IngestOutcome::Duplicate: ++sum.duplicates; break;
-                case IngestOutcome::Dropped: ++sum.dropped; break;
-                case IngestOutcome::Rejected:
-                    if (r.fatal) {
-                        writer.rollback();
-                        sum.fatal = QStringLiteral("%1: %2 (the batch in progress was rolled back; earlier batches are stored)")
-                                        .arg(m_db.path(), r.reason);
-                        sum.seconds = secondsSince(clock);
-                        return sum;
+                }
+                for (const ChunkItem &item : chunk->items) {
+                    bool rejectedNow = false;
+                    if (item.skip) {
+                        if (resumable && item.terminated) {
+                            fp.offset = item.endOffset;
+                            fp.line = item.number;
+                        }
+                        continue;
                     }
-                    ++sum.rejected;
-                    rejectedNow = true;
-                    if (!item.terminated)
-                        problem(path, item.number,
-                                QStringLiteral("%1; the last %2 has no newline: the file may be cut short or still being written")
-                                    .arg(r.reason, unit));
-                    else
-                        problem(path, item.number, r.reason);
-                    break;
+                    if (!item.error.isEmpty()) {
+                        rejectedNow = true;
+                        ++sum.rejected;
+                        problem(path, item.number, item.error);
+                    } else {
+                        const IngestResult r = writer.store(item.prepared, path);
+                        switch (r.outcome) {
+                        case IngestOutcome::Stored:
+                            ++sum.stored;
+                            sum.hidden += r.hiddenBy.isEmpty() ? 0 : 1;
+                            sum.newIssues += r.newIssue ? 1 : 0;
+                            sum.regressions += r.regression ? 1 : 0;
+                            if (r.newIssue)
+                                sum.newIssueIds.push_back(r.issueId);
+                            if (r.regression)
+                                sum.regressionIds.push_back(r.issueId);
+                            break;
+                        case IngestOutcome::Duplicate: ++sum.duplicates; break;
+                        case IngestOutcome::Dropped: ++sum.dropped; break;
+                        case IngestOutcome::Rejected:
+                            if (r.fatal) {
+                                writer.rollback();
+                                sum.fatal =
+                                    QStringLiteral("%1: %2 (the batch in progress was rolled back; earlier batches are stored)")
+                                        .arg(m_db.path(), r.reason);
+                                return fail();
+                            }
+                            ++sum.rejected;
+                            rejectedNow = true;
+                            if (!item.terminated)
+                                problem(path, item.number,
+                                        QStringLiteral(
+                                            "%1; the last %2 has no newline: the file may be cut short or still being written")
+                                            .arg(r.reason, unit));
+                            else
+                                problem(path, item.number, r.reason);
+                            break;
+                        }
+                    }
+                    // An unterminated last line that failed may still be completing: resume before it.
+                    if (resumable && (item.terminated || !rejectedNow)) {
+                        fp.offset = item.endOffset;
+                        fp.line = item.number;
+                    }
+                    if (++inBatch >= m_batchSize || m_cancel.load()) {
+                        if (resumable)
+                            writer.setFileProgress(withHead(fp));
+                        if (!commitBatch())
+                            return fail();
+                        if (m_cancel.load()) {
+                            stop = true;
+                            break;
+                        }
+                    }
+                    if ((sum.stored & 255) == 0)
+                        report(false);
                 }
+                progress.bytesDone = bytesBefore + bytesRead;
             }
-            // An unterminated last line that failed may still be completing: resume before it.
-            if (source->resumable() && (item.terminated || !rejectedNow)) {
-                fp.offset = item.endOffset;
-                fp.line = item.number;
-            }
-            progress.bytesDone = bytesBefore + source->bytesRead();
-            if (++inBatch >= m_batchSize || m_cancel.load()) {
-                if (source->resumable())
-                    writer.setFileProgress(withHead(fp));
-                if (auto c = writer.commit(); !c) {
-                    sum.fatal = c.error();
-                    sum.seconds = secondsSince(clock);
-                    return sum;
-                }
-                if (auto b = writer.begin(); !b) {
-                    sum.fatal = b.error();
-                    sum.seconds = secondsSince(clock);
-                    return sum;
-                }
-                inBatch = 0;
-                if (m_cancel.load())
-                    break;
-            }
-            if ((sum.stored & 255) == 0)
-                report(false);
+            if (!endError.isEmpty())
+                problem(path, 0, endError);
+            if (resumable)
+                writer.setFileProgress(withHead(fp));
+            sum.bytes += bytesRead;
+            bytesBefore += QFileInfo(path).size();
+            progress.bytesDone = bytesBefore;
+            progress.filesDone++;
+            report(false);
         }
-        if (!source->endError().isEmpty())
-            problem(path, 0, source->endError());
-        if (source->resumable())
-            writer.setFileProgress(withHead(fp));
-        sum.bytes += source->bytesRead();
-        bytesBefore += QFileInfo(path).size();
-        progress.bytesDone = bytesBefore;
-        progress.filesDone++;
-        report(false);
-    }
+    } // the pipeline's threads are joined here
+    filters.absorbIntoOriginals();
     if (auto c = writer.commit(); !c)
         sum.fatal = c.error();
     if (sum.stored > 0 && sum.fatal.isEmpty()) {

@@ -1,8 +1,9 @@
 #pragma once
 // Imports files and folders into a database: detects each file's form from its
 // content, feeds its records through the filter pipeline into the store in
-// batches, records how far each file got, and reports progress. Runs on the
-// caller's thread; cancel() may be called from any other.
+// batches, records how far each file got, and reports progress. The database
+// work runs on the caller's thread, the reading and the preparing of records on
+// threads of its own (ImportPipeline.h); cancel() may be called from any thread.
 #include "store/Database.h"
 #include "model/Filter.h"
 
@@ -69,6 +70,10 @@ public:
         m_progressIntervalMs = intervalMs;
     }
     void setBatchSize(int records) { m_batchSize = records; }
+    // Threads that prepare records (parse, transform, scrub, filter, compress)
+    // while one reads and the caller's stores; 0 (the default): one per core.
+    // Filters that cannot be copied for other threads get one (WorkerFilters.h).
+    void setWorkers(int workers) { m_workers = workers; }
     // Resume from where an earlier import of the same file stopped (default on).
     void setResume(bool on) { m_resume = on; }
     // For files still being written (a watched folder): stop quietly before a last
@@ -95,6 +100,7 @@ private:
     std::function<void(const ImportProgress &)> m_progress;
     int m_progressIntervalMs = 200;
     int m_batchSize = 5000;
+    int m_workers = 0;
     bool m_resume = true;
     bool m_holdIncomplete = false;
     bool m_followOutsideLinks = false;

@@ -15,7 +15,7 @@ QString megabytes(int64_t bytes) { return QString::number(double(bytes) / (1 << 
 // Each message of the file, through GMime, as one v1 record.
 class MailSource final : public RecordSource {
 public:
-    explicit MailSource(std::unique_ptr<MailSplitter> splitter) : m_splitter(std::move(splitter)) { }
+    MailSource(std::unique_ptr<MailSplitter> splitter, bool defer) : m_splitter(std::move(splitter)), m_defer(defer) { }
 
     bool next(SourceItem &item) override
     {
@@ -45,21 +45,17 @@ public:
             item.error = QStringLiteral("message %1 is empty").arg(chunk.number);
             return true;
         }
-        auto mail = readMimeMessage(chunk.raw, chunk.fromLine);
-        if (!mail) {
-            item.error = QStringLiteral("message %1: %2").arg(chunk.number).arg(mail.error());
+        if (m_defer) {
+            item.message = chunk.raw;
+            item.fromLine = chunk.fromLine;
             return true;
         }
-        // The raw view gets the message decoded, never its transfer-encoded
-        // bytes: base64 and quoted-printable would hide secrets from the scrubber.
-        m_raw = std::move(mail->decodedRaw);
-        item.raw = m_raw;
-        if (auto r = mailToV1Record(*mail, m_json); !r) {
-            item.error = QStringLiteral("message %1: %2").arg(chunk.number).arg(r.error());
-            return true;
+        item.error = convertMailMessage(chunk.raw, chunk.fromLine, chunk.number, m_json, m_raw);
+        if (item.error.isEmpty()) {
+            item.raw = m_raw;
+            item.json = m_json;
+            item.padded = false;
         }
-        item.json = m_json;
-        item.padded = false;
         return true;
     }
 
@@ -75,18 +71,33 @@ public:
 
 private:
     std::unique_ptr<MailSplitter> m_splitter;
+    bool m_defer = false;
     std::string m_json, m_raw;
     QString m_endError;
 };
 
 } // namespace
 
-Result<std::unique_ptr<RecordSource>> openMailSource(const QString &path)
+QString convertMailMessage(std::string_view message, std::string_view fromLine, int64_t number, std::string &json,
+                           std::string &raw)
+{
+    auto mail = readMimeMessage(message, fromLine);
+    if (!mail)
+        return QStringLiteral("message %1: %2").arg(number).arg(mail.error());
+    // The raw view gets the message decoded, never its transfer-encoded
+    // bytes: base64 and quoted-printable would hide secrets from the scrubber.
+    raw = std::move(mail->decodedRaw);
+    if (auto r = mailToV1Record(*mail, json); !r)
+        return QStringLiteral("message %1: %2").arg(number).arg(r.error());
+    return {};
+}
+
+Result<std::unique_ptr<RecordSource>> openMailSource(const QString &path, bool deferConversion)
 {
     auto splitter = MailSplitter::open(path);
     if (!splitter)
         return splitter.failure();
-    return std::unique_ptr<RecordSource>(std::make_unique<MailSource>(std::move(*splitter)));
+    return std::unique_ptr<RecordSource>(std::make_unique<MailSource>(std::move(*splitter), deferConversion));
 }
 
 } // namespace ed

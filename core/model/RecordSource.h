@@ -18,6 +18,10 @@ struct SourceItem {
     QString error; // set when this item is unusable: rejected with this reason
     bool skip = false; // nothing to import here (a blank line): not counted
     bool terminated = true; // false for a last line still missing its newline
+    // An e-mail left whole by a source that defers its conversion (see
+    // openMailSource): json and raw are empty, and convertMailMessage makes
+    // them, on any thread (the import's workers).
+    std::string_view message, fromLine;
 };
 
 class RecordSource {

@@ -1,12 +1,12 @@
 #pragma once
-// Stores transformed records: dedup, filter verdict, grouping into issues,
-// parts, full-text index. Work happens in batches, one transaction each, so a
-// killed import leaves whole batches and the file offsets that match them.
-#include "base/Compression.h"
+// Stores prepared records (model/RecordPreparer did the parsing, scrubbing,
+// filter verdict and compression): dedup, grouping into issues, parts, the
+// full-text index. Work happens in batches, one transaction each, so a killed
+// import leaves whole batches and the file offsets that match them. Runs on the
+// thread that owns the connection; the preparers may run on others.
 #include "store/Database.h"
 #include "store/ImportFileStore.h"
-#include "model/Filter.h"
-#include "model/RecordTransformer.h"
+#include "model/RecordPreparer.h"
 
 #include <QString>
 #include <memory>
@@ -30,16 +30,18 @@ struct IngestResult {
 
 class ReportWriter {
 public:
-    ReportWriter(Database &db, const Scrubber &scrubber, const RecordFilter &filter);
+    explicit ReportWriter(Database &db);
     ~ReportWriter();
 
     Result<void> begin();
-    // One v1 record. `raw` is the text of a non-v1 source for the raw view (an
-    // e-mail decoded by MimeReader, never in its transfer encoding), stored
-    // after the scrubber has been over it. This is the one way report text
-    // enters the store: every input form (files, e-mails, and any later one)
-    // comes through here, scrubbed by the same Scrubber.
-    IngestResult add(std::string_view json, bool padded, std::string_view raw = {}, const QString &source = {});
+    // One record as a RecordPreparer made it (a record it rejected is rejected
+    // here with its reason). This is the one way report text enters the store:
+    // every input form (files, e-mails, and any later one) comes through
+    // RecordPreparer, scrubbed by the same Scrubber, and then here. Records are
+    // stored in the order given: dedup and issue states follow that order.
+    IngestResult store(const PreparedRecord &prepared, const QString &source = {});
+    // The parts stored so far, for the preparers (thread-safe).
+    const KnownParts &knownParts() const { return m_parts; }
     // Where a file stands; written with the next commit so offset and reports agree.
     // One entry per file: a batch may end several small files.
     void setFileProgress(const FileProgress &p);
@@ -53,13 +55,8 @@ private:
     Result<void> flushIssues();
 
     Database &m_db;
-    const Scrubber &m_scrubber;
-    const RecordFilter &m_filter;
-    PartCache m_parts;
-    RecordTransformer m_transformer;
-    Compressor m_compressor;
-    TransformedRecord m_rec;
-    std::string m_compressed, m_rawScrubbed;
+    KnownParts m_parts;
+    std::vector<Hash128> m_stored; // the parts a record added, for m_parts
     std::unordered_map<Hash128, std::unique_ptr<IssueState>, Hash128Hasher> m_issues;
     struct Statements; // prepared once per writer (store/sqlite)
     std::unique_ptr<Statements> m_sql;

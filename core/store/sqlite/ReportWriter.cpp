@@ -27,8 +27,7 @@ namespace {
 std::string_view sv(const std::string &s) { return s; }
 } // namespace
 
-ReportWriter::ReportWriter(Database &db, const Scrubber &scrubber, const RecordFilter &filter)
-    : m_db(db), m_scrubber(scrubber), m_filter(filter), m_transformer(scrubber, m_parts), m_sql(std::make_unique<Statements>())
+ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Statements>())
 {
     Connection &c = connectionOf(m_db);
     m_sql->exists = c.prepare("SELECT 1 FROM reports WHERE dedup_key = ?");
@@ -106,7 +105,7 @@ Result<ReportWriter::IssueState *> ReportWriter::issueFor(const TransformedRecor
     return raw;
 }
 
-IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_view raw, const QString &source)
+IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &source)
 {
     IngestResult result;
     if (!m_inTx) {
@@ -114,11 +113,11 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
         result.reason = QStringLiteral("internal error: no open batch");
         return result;
     }
-    if (auto r = m_transformer.transform(json, padded, m_rec); !r) {
-        result.reason = r.error();
+    if (!prepared.error.isEmpty()) {
+        result.reason = prepared.error;
         return result;
     }
-    const TransformedRecord &rec = m_rec;
+    const TransformedRecord &rec = prepared.rec;
     const std::string_view key(reinterpret_cast<const char *>(rec.dedupKey.data()), 16);
     m_sql->exists.reset();
     m_sql->exists.bindBlob(1, key);
@@ -128,7 +127,7 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
         result.outcome = IngestOutcome::Duplicate;
         return result;
     }
-    const FilterDecision verdict = m_filter.decide(rec.facts());
+    const FilterDecision &verdict = prepared.verdict;
     if (verdict.verdict == Verdict::Drop) {
         result.outcome = IngestOutcome::Dropped;
         result.reason = verdict.rule;
@@ -145,18 +144,21 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
     IssueState *is = *issue;
     result.newIssue = is->touched && is->visible == 0 && is->hidden == 0 && is->firstSeen == INT64_MAX;
 
-    for (const PendingPart &p : rec.newParts) {
-        m_compressor.compress(p.json, m_compressed);
+    m_stored.clear();
+    for (const PreparedPart &p : prepared.parts) {
+        // Without data the part was known when the record was prepared: stored already.
+        if (p.compressed.empty() || m_parts.known(p.hash))
+            continue;
         m_sql->insertPart.bindBlob(1, std::string_view(reinterpret_cast<const char *>(p.hash.data()), 16))
-            .bindBlob(2, m_compressed);
+            .bindBlob(2, p.compressed);
         if (!m_sql->insertPart.exec()) {
             result.fatal = true;
             result.reason = m_sql->insertPart.error();
             return result;
         }
+        m_stored.push_back(p.hash);
     }
 
-    m_compressor.compress(rec.body, m_compressed);
     Statement &st = m_sql->insertReport;
     st.bindBlob(1, key);
     st.bindTextOrNull(2, sv(rec.eventId));
@@ -183,16 +185,11 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
         st.bindNull(17);
     else
         st.bind(17, source);
-    st.bindBlob(18, m_compressed);
-    if (raw.empty()) {
+    st.bindBlob(18, prepared.body);
+    if (prepared.raw.empty())
         st.bindNull(19);
-    } else {
-        m_rawScrubbed.assign(raw);
-        m_scrubber.scrubText(m_rawScrubbed);
-        std::string rawCompressed;
-        m_compressor.compress(m_rawScrubbed, rawCompressed);
-        st.bindBlob(19, rawCompressed);
-    }
+    else
+        st.bindBlob(19, prepared.raw);
     if (verdict.undecided.isEmpty())
         st.bindNull(20);
     else
@@ -213,8 +210,8 @@ IngestResult ReportWriter::add(std::string_view json, bool padded, std::string_v
         result.reason = m_sql->insertFts.error();
         return result;
     }
-    for (const PendingPart &p : rec.newParts)
-        m_parts.add(p.hash);
+    if (!m_stored.empty())
+        m_parts.add(m_stored);
 
     is->touched = true;
     (hidden ? is->hidden : is->visible) += 1;
