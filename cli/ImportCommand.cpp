@@ -46,6 +46,8 @@ int cmdImport(Context &ctx, const QStringList &args)
     p.addOption({QStringLiteral("follow-outside-links"),
                  QStringLiteral("In folders, also read files that links lead to outside the folder (by default such "
                                 "links are skipped with a message).")});
+    p.addOption({QStringLiteral("workers"),
+                 QStringLiteral("Threads that parse, scrub and compress records (default: one per core)."), QStringLiteral("N")});
     p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders."), QStringLiteral("FILE_OR_DIR..."));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
@@ -68,6 +70,15 @@ int cmdImport(Context &ctx, const QStringList &args)
     Importer importer(*db, scrubber, filter);
     importer.setResume(!p.isSet(QStringLiteral("no-resume")));
     importer.setFollowOutsideLinks(p.isSet(QStringLiteral("follow-outside-links")));
+    if (p.isSet(QStringLiteral("workers"))) {
+        bool ok = false;
+        const int workers = p.value(QStringLiteral("workers")).toInt(&ok);
+        if (!ok || workers < 1 || workers > 256) {
+            ctx.err() << "errordeck-cli import: --workers takes a number from 1 to 256" << Qt::endl;
+            return Fatal;
+        }
+        importer.setWorkers(workers);
+    }
     const bool showProgress = !p.isSet(QStringLiteral("quiet")) && isatty(STDERR_FILENO);
     const bool progressLines = !p.isSet(QStringLiteral("quiet")) && !showProgress;
     if (showProgress || progressLines) {
@@ -124,6 +135,10 @@ int cmdImport(Context &ctx, const QStringList &args)
             {QStringLiteral("seconds"), s.seconds},
             {QStringLiteral("problems"), problems},
             {QStringLiteral("more_problems"), qint64(s.moreProblems)},
+            {QStringLiteral("workers"), s.workers},
+            {QStringLiteral("cpu_seconds"), QJsonObject{{QStringLiteral("reader"), s.readerCpuSeconds},
+                                                        {QStringLiteral("workers"), s.workerCpuSeconds},
+                                                        {QStringLiteral("writer"), s.writerCpuSeconds}}},
             {QStringLiteral("cancelled"), s.cancelled},
             {QStringLiteral("fatal"), s.fatal.isEmpty() ? QJsonValue() : QJsonValue(s.fatal)},
         }));

@@ -6,10 +6,20 @@
 
 #include <QFileInfo>
 
+#include <ctime>
+
 namespace ed {
 
 namespace {
 constexpr size_t kPadding = 64; // simdjson::SIMDJSON_PADDING
+
+// CPU seconds of the calling thread so far.
+double threadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
 
 size_t append(std::string &text, std::string_view s)
 {
@@ -28,8 +38,13 @@ ImportPipeline::ImportPipeline(std::vector<PipelineFile> files, const WorkerFilt
     m_reader = std::thread([this] { readFiles(); });
 }
 
-ImportPipeline::~ImportPipeline()
+ImportPipeline::~ImportPipeline() { join(); }
+
+void ImportPipeline::join()
 {
+    if (m_joined)
+        return;
+    m_joined = true;
     stop();
     m_reader.join();
     for (std::thread &t : m_workers)
@@ -50,7 +65,9 @@ void ImportPipeline::readFiles()
 {
     for (size_t i = 0; i < m_files.size() && !m_halt.load() && !m_cancel->load(); ++i)
         readFile(i);
+    const double cpu = threadCpuSeconds();
     std::lock_guard lock(m_mutex);
+    m_readerCpu = cpu;
     m_readDone = true;
     m_workerWait.notify_all();
     m_writerWait.notify_all();
@@ -148,9 +165,8 @@ bool ImportPipeline::push(std::unique_ptr<Chunk> chunk)
         chunk->text.append(kPadding, '\0'); // every text in it may be parsed in place
     std::unique_lock lock(m_mutex);
     // One chunk may always be in flight, however large (a line of 16 MB).
-    m_readerWait.wait(lock, [this] {
-        return m_stopping || m_inFlight.empty() || (m_inFlight.size() < kMaxChunks && m_bytes < kMaxBytes);
-    });
+    m_readerWait.wait(
+        lock, [this] { return m_stopping || m_inFlight.empty() || (m_inFlight.size() < kMaxChunks && m_bytes < kMaxBytes); });
     if (m_stopping)
         return false;
     chunk->seq = m_nextSeq++;
@@ -175,8 +191,10 @@ void ImportPipeline::work(int index)
         {
             std::unique_lock lock(m_mutex);
             m_workerWait.wait(lock, [this] { return m_stopping || !m_todo.empty() || m_readDone; });
-            if (m_stopping || m_todo.empty())
+            if (m_stopping || m_todo.empty()) {
+                m_workerCpu += threadCpuSeconds();
                 return;
+            }
             chunk = m_todo.front();
             m_todo.pop_front();
         }

@@ -73,12 +73,16 @@ public:
     // line without its newline ends that file unread (a file still being written).
     ImportPipeline(std::vector<PipelineFile> files, const WorkerFilters &filters, const KnownParts &known,
                    const std::atomic<bool> *cancel, bool holdIncomplete);
-    ~ImportPipeline(); // stops and joins the threads
+    ~ImportPipeline(); // join()
 
     // The next chunk in reading order, prepared; blocks. Null after the last.
     std::unique_ptr<Chunk> next();
 
     int workers() const { return int(m_workers.size()); }
+    // CPU seconds the reader and the workers (together) used; final once joined.
+    double readerCpuSeconds() const { return m_readerCpu; }
+    double workerCpuSeconds() const { return m_workerCpu; }
+    void join(); // stops the threads and waits for them
 
 private:
     void readFiles();
@@ -87,6 +91,8 @@ private:
     void work(int index);
     void stop();
     std::atomic<bool> m_halt{false};
+    double m_readerCpu = 0, m_workerCpu = 0; // under m_mutex
+    bool m_joined = false;
 
     std::vector<PipelineFile> m_files;
     const WorkerFilters &m_filters;

@@ -16,6 +16,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include <ctime>
 
 namespace ed {
 
@@ -56,6 +57,13 @@ bool looksLikeHeaderLine(const QByteArray &line)
 
 // Seconds since `clock` started, for the summary.
 double secondsSince(const QElapsedTimer &clock) { return double(clock.elapsed()) / 1000.0; }
+
+double threadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
 
 } // namespace
 
@@ -213,6 +221,7 @@ ImportSummary Importer::run(const QStringList &paths)
         }
     }
 
+    const double writerCpuStart = threadCpuSeconds();
     ReportWriter writer(m_db);
     if (auto r = writer.begin(); !r) {
         sum.fatal = r.error();
@@ -339,9 +348,9 @@ ImportSummary Importer::run(const QStringList &paths)
                         case IngestOutcome::Rejected:
                             if (r.fatal) {
                                 writer.rollback();
-                                sum.fatal =
-                                    QStringLiteral("%1: %2 (the batch in progress was rolled back; earlier batches are stored)")
-                                        .arg(m_db.path(), r.reason);
+                                sum.fatal = QStringLiteral(
+                                                "%1: %2 (the batch in progress was rolled back; earlier batches are stored)")
+                                                .arg(m_db.path(), r.reason);
                                 return fail();
                             }
                             ++sum.rejected;
@@ -386,7 +395,11 @@ ImportSummary Importer::run(const QStringList &paths)
             progress.filesDone++;
             report(false);
         }
-    } // the pipeline's threads are joined here
+        pipeline.join();
+        sum.workers = pipeline.workers();
+        sum.readerCpuSeconds = pipeline.readerCpuSeconds();
+        sum.workerCpuSeconds = pipeline.workerCpuSeconds();
+    }
     filters.absorbIntoOriginals();
     if (auto c = writer.commit(); !c)
         sum.fatal = c.error();
@@ -395,6 +408,7 @@ ImportSummary Importer::run(const QStringList &paths)
         // matching X".
         (void)m_db.refreshQueryStatistics();
     }
+    sum.writerCpuSeconds = threadCpuSeconds() - writerCpuStart;
     sum.cancelled = m_cancel.load();
     sum.seconds = secondsSince(clock);
     report(true);

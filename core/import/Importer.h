@@ -42,6 +42,10 @@ struct ImportSummary {
     int64_t resumedLines = 0; // lines an earlier import of the same file had read already
     int64_t bytes = 0;
     double seconds = 0;
+    // The threads: how many prepared records, and the CPU time each part took
+    // (what bounds an import: the writer alone, or the preparing).
+    int workers = 0;
+    double readerCpuSeconds = 0, workerCpuSeconds = 0, writerCpuSeconds = 0;
     std::vector<ImportProblem> problems; // rejected lines and file errors, the first kMaxProblems
     int64_t moreProblems = 0; // how many more were not kept
     QStringList skippedFiles; // in folders: files that are not reports
