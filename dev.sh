@@ -7,6 +7,7 @@
 #   ./dev.sh test --cli             the same UI-less set-up, then the tests that need no UI
 #   ./dev.sh test --sanitize        also the unit tests under ASan+UBSan (build-asan/); on CI (CI=true) always
 #   ./dev.sh packages [--cli]       print the Debian packages the other commands install
+#   ./dev.sh bench-deps             install what the benchmarks alone use (lnav for bench/bench_import_vs_lnav.sh)
 #   ./dev.sh fuzz [SECONDS]         build the libFuzzer harnesses (clang, build-fuzz/), run each for SECONDS (60)
 # Extra arguments after `run` go to the app (e.g. --db FILE), after `run-cli` to errordeck-cli.
 # ERRORDECK_WERROR=ON makes the warnings of the core layers errors (errordeck_warnings).
@@ -36,6 +37,10 @@ test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography open
 extra_packages=(xvfb xauth time)
 # For `./dev.sh fuzz` only: clang with libFuzzer and the sanitizer runtimes, llvm-symbolizer for stacks.
 fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14 ccache)
+
+# For the benchmarks only, never installed by run or test: lnav, which
+# bench/bench_import_vs_lnav.sh races the import against; time for /usr/bin/time.
+bench_packages=(lnav time)
 
 cli_set() { printf '%s\n' "${tool_packages[@]}" "${cli_packages[@]}" "${test_packages[@]}"; }
 full_set() { cli_set; printf '%s\n' "${ui_packages[@]}" "${extra_packages[@]}"; }
@@ -120,6 +125,9 @@ case "$cmd" in
   packages)
     if [ "${1:-}" = "--cli" ]; then cli_set; else full_set; fi
     ;;
+  bench-deps)
+    install_missing "${bench_packages[@]}"
+    ;;
   fuzz)
     # tests/fuzz: replay the committed regression inputs through the sanitized
     # harnesses, then fuzz each harness in turn (one process: the machine may be
@@ -154,7 +162,7 @@ case "$cmd" in
     fi
     ;;
   *)
-    echo "usage: ./dev.sh run [app options] | test [--cli|--sanitize] | run-cli [cli options] | packages [--cli] | fuzz [SECONDS]" >&2
+    echo "usage: ./dev.sh run [app options] | test [--cli|--sanitize] | run-cli [cli options] | packages [--cli] | bench-deps | fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac
