@@ -80,35 +80,50 @@ QJsonObject issueJson(const IssueRow &i)
     };
 }
 
+// The options `list` and `issues` share: --query, --limit (0 for all), --all, --json.
+void addListOptions(QCommandLineParser &p, const QString &queryHelp, const QString &limitHelp, const QString &defaultLimit,
+                    const QString &allHelp)
+{
+    addCommonOptions(p);
+    p.addOption({QStringLiteral("query"), queryHelp, QStringLiteral("Q")});
+    p.addOption({QStringLiteral("limit"), limitHelp, QStringLiteral("N"), defaultLimit});
+    p.addOption({QStringLiteral("all"), allHelp});
+    p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
+}
+
+// The search and the row limit (-1: no limit) of those options; false (said
+// on stderr) for a bad --limit.
+bool readListOptions(Context &ctx, const QCommandLineParser &p, SearchQuery &q, int &limit)
+{
+    int64_t n = 0;
+    if (!numberOption(ctx, p, QStringLiteral("limit"), 0, INT_MAX, n))
+        return false;
+    limit = n == 0 ? -1 : int(n); // -1: SQLite's no limit
+    q.text = p.value(QStringLiteral("query"));
+    q.includeHidden = p.isSet(QStringLiteral("all"));
+    return true;
+}
+
 } // namespace
 
 int cmdList(Context &ctx, const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("List stored reports, newest first."));
-    addCommonOptions(p);
-    p.addOption({QStringLiteral("query"),
-                 QStringLiteral("Search, e.g. 'level:error status:500 logger:django.request type:KeyError word'."),
-                 QStringLiteral("Q")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N reports (default 50; 0 for all)."), QStringLiteral("N"),
-                 QStringLiteral("50")});
-    p.addOption({QStringLiteral("all"), QStringLiteral("Include reports that rules hide.")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
+    addListOptions(p, QStringLiteral("Search, e.g. 'level:error status:500 logger:django.request type:KeyError word'."),
+                   QStringLiteral("At most N reports (default 50; 0 for all)."), QStringLiteral("50"),
+                   QStringLiteral("Include reports that rules hide."));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
-    int64_t limit = 0;
-    if (!numberOption(ctx, p, QStringLiteral("limit"), 0, INT_MAX, limit))
+    SearchQuery q;
+    int limit = 0;
+    if (!readListOptions(ctx, p, q, limit))
         return Fatal;
-    if (limit == 0)
-        limit = -1; // SQLite: no limit
     Database *db = ctx.db();
     if (!db)
         return Fatal;
-    SearchQuery q;
-    q.text = p.value(QStringLiteral("query"));
-    q.includeHidden = p.isSet(QStringLiteral("all"));
     ReportStore store(*db);
-    auto rows = store.listReports(q, int(limit));
+    auto rows = store.listReports(q, limit);
     if (!rows) {
         ctx.err() << "errordeck-cli list: " << rows.error() << Qt::endl;
         return Fatal;
@@ -215,27 +230,20 @@ int cmdIssues(Context &ctx, const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("List issues (reports grouped by failure), most recently seen first."));
-    addCommonOptions(p);
-    p.addOption({QStringLiteral("query"), QStringLiteral("Only issues with reports matching this search."), QStringLiteral("Q")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N issues (default 100; 0 for all)."), QStringLiteral("N"),
-                 QStringLiteral("100")});
-    p.addOption({QStringLiteral("all"), QStringLiteral("Include issues whose reports rules hide.")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
+    addListOptions(p, QStringLiteral("Only issues with reports matching this search."),
+                   QStringLiteral("At most N issues (default 100; 0 for all)."), QStringLiteral("100"),
+                   QStringLiteral("Include issues whose reports rules hide."));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
-    int64_t limit = 0;
-    if (!numberOption(ctx, p, QStringLiteral("limit"), 0, INT_MAX, limit))
+    SearchQuery q;
+    int limit = 0;
+    if (!readListOptions(ctx, p, q, limit))
         return Fatal;
-    if (limit == 0)
-        limit = -1; // SQLite: no limit
     Database *db = ctx.db();
     if (!db)
         return Fatal;
-    SearchQuery q;
-    q.text = p.value(QStringLiteral("query"));
-    q.includeHidden = p.isSet(QStringLiteral("all"));
     ReportStore store(*db);
-    auto rows = store.listIssues(q, int(limit));
+    auto rows = store.listIssues(q, limit);
     if (!rows) {
         ctx.err() << "errordeck-cli issues: " << rows.error() << Qt::endl;
         return Fatal;
