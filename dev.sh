@@ -5,12 +5,12 @@
 #   ./dev.sh run-cli [cli options]  the command line alone: no Qt Widgets, Charts or Svg
 #                                   packages, built with -DERRORDECK_WITH_UI=OFF in build-cli/
 #   ./dev.sh test --cli             the same UI-less set-up, then the tests that need no UI
-#   ./dev.sh test --sanitize        also the unit tests under ASan+UBSan (build-asan/); on CI (CI=true) always
+#   ./dev.sh test --sanitize        also the unit tests under ASan+UBSan (build-asan/, clang); on CI (CI=true) always
 #   ./dev.sh packages [--cli]       print the Debian packages the other commands install
 #   ./dev.sh bench-deps             install what the benchmarks alone use (lnav for bench/bench_import_vs_lnav.sh)
 #   ./dev.sh fuzz [SECONDS]         build the libFuzzer harnesses (clang, build-fuzz/), run each for SECONDS (60)
 # Extra arguments after `run` go to the app (e.g. --db FILE), after `run-cli` to errordeck-cli.
-# ERRORDECK_WERROR=ON makes the warnings of the core layers errors (errordeck_warnings).
+# ERRORDECK_WERROR=ON makes the warnings of errordeck_warnings errors (core, cli, keychain, ui, app).
 set -euo pipefail
 caller_dir="$PWD"   # the app and the CLI run from here, so relative paths in their arguments work
 root="$(cd "$(dirname "$0")" && pwd)"
@@ -35,15 +35,18 @@ ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
 test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl)
 # Screenshots under Xvfb (xvfb-run needs xauth), /usr/bin/time for bench/run_benchmarks.sh.
 extra_packages=(xvfb xauth time)
-# For `./dev.sh fuzz` only: clang with libFuzzer and the sanitizer runtimes, llvm-symbolizer for stacks.
-fuzz_packages=(clang-14 libclang-rt-14-dev llvm-14 ccache)
+# The sanitizer build of `./dev.sh test` (on CI always): clang and its ASan/UBSan
+# runtimes, so that CI proves the code builds with clang as well as gcc.
+sanitize_packages=(clang-14 libclang-rt-14-dev)
+# For `./dev.sh fuzz` only (with the above): libFuzzer's clang, llvm-symbolizer for stacks.
+fuzz_packages=(llvm-14 ccache)
 
 # For the benchmarks only, never installed by run or test: lnav, which
 # bench/bench_import_vs_lnav.sh races the import against; time for /usr/bin/time.
 bench_packages=(lnav time)
 
 cli_set() { printf '%s\n' "${tool_packages[@]}" "${cli_packages[@]}" "${test_packages[@]}"; }
-full_set() { cli_set; printf '%s\n' "${ui_packages[@]}" "${extra_packages[@]}"; }
+full_set() { cli_set; printf '%s\n' "${ui_packages[@]}" "${extra_packages[@]}" "${sanitize_packages[@]}"; }
 
 install_missing() { # PACKAGE...
   local missing=()
@@ -82,9 +85,11 @@ run_tests() { # BUILD_DIR [ctest options...]
 
 # The unit tests (tests/unit, label "unit") under ASan+UBSan: core, cli and
 # those tests only, without the UI, to keep CI's time down. Any finding fails
-# the test (-fno-sanitize-recover, halt_on_error).
+# the test (-fno-sanitize-recover, halt_on_error). Built with clang (build/ is
+# gcc): CI so builds with both compilers, errordeck_warnings included.
 sanitized_unit_tests() {
-  build build-asan -DERRORDECK_WITH_UI=OFF "-DERRORDECK_SANITIZE=address;undefined" -- errordeck-cli unit_tests
+  build build-asan -DERRORDECK_WITH_UI=OFF "-DERRORDECK_SANITIZE=address;undefined" \
+    -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -- errordeck-cli unit_tests
   ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     run_tests build-asan -L '^unit$'
 }
@@ -136,7 +141,7 @@ case "$cmd" in
     # fuzz_regress_<harness> replays it too; exit status 1 if any harness crashed.
     seconds="${1:-60}"
     mapfile -t pkgs < <(cli_set)
-    install_missing "${pkgs[@]}" "${fuzz_packages[@]}"
+    install_missing "${pkgs[@]}" "${sanitize_packages[@]}" "${fuzz_packages[@]}"
     cmake --preset fuzz >/dev/null
     cmake --build --preset fuzz -j "$(nproc)"
     failed=()

@@ -80,61 +80,89 @@ QJsonObject issueJson(const IssueRow &i)
     };
 }
 
-} // namespace
-
-int cmdList(Context &ctx, const QStringList &args)
+// The options `list` and `issues` share: --query, --limit (0 for all), --all, --json.
+void addListOptions(QCommandLineParser &p, const QString &queryHelp, const QString &limitHelp, const QString &defaultLimit,
+                    const QString &allHelp)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("List stored reports, newest first."));
     addCommonOptions(p);
-    p.addOption({QStringLiteral("query"),
-                 QStringLiteral("Search, e.g. 'level:error status:500 logger:django.request type:KeyError word'."),
-                 QStringLiteral("Q")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N reports (default 50; 0 for all)."), QStringLiteral("N"),
-                 QStringLiteral("50")});
-    p.addOption({QStringLiteral("all"), QStringLiteral("Include reports that rules hide.")});
+    p.addOption({QStringLiteral("query"), queryHelp, QStringLiteral("Q")});
+    p.addOption({QStringLiteral("limit"), limitHelp, QStringLiteral("N"), defaultLimit});
+    p.addOption({QStringLiteral("all"), allHelp});
     p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
+}
+
+// The rest of `list` and `issues` once their options are added: the search and
+// the row limit (0: all) of those options, the rows `fetch` gives for them,
+// printed as JSON (`json` of each) or as a table (`headers`, `cells` of each).
+template <typename Row, typename Fetch>
+int runList(Context &ctx, QCommandLineParser &p, const QStringList &args, const char *command, Fetch fetch,
+            QJsonObject (*json)(const Row &), const QStringList &headers, QStringList (*cells)(const Row &))
+{
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
     int64_t limit = 0;
     if (!numberOption(ctx, p, QStringLiteral("limit"), 0, INT_MAX, limit))
         return Fatal;
-    if (limit == 0)
-        limit = -1; // SQLite: no limit
-    Database *db = ctx.db();
-    if (!db)
-        return Fatal;
     SearchQuery q;
     q.text = p.value(QStringLiteral("query"));
     q.includeHidden = p.isSet(QStringLiteral("all"));
+    Database *db = ctx.db();
+    if (!db)
+        return Fatal;
     ReportStore store(*db);
-    auto rows = store.listReports(q, int(limit));
+    const auto rows = fetch(store, q, limit == 0 ? -1 : int(limit)); // -1: SQLite's no limit
     if (!rows) {
-        ctx.err() << "errordeck-cli list: " << rows.error() << Qt::endl;
+        ctx.err() << "errordeck-cli " << command << ": " << rows.error() << Qt::endl;
         return Fatal;
     }
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray arr;
-        for (const ReportRow &r : *rows)
-            arr.append(rowJson(r));
+        for (const Row &r : *rows)
+            arr.append(json(r));
         ctx.printJson(QJsonDocument(arr));
         return Ok;
     }
     QList<QStringList> table;
-    for (const ReportRow &r : *rows) {
-        table << QStringList{
-            QString::number(r.id),
+    for (const Row &r : *rows)
+        table << cells(r);
+    ctx.printTable(headers, table);
+    return Ok;
+}
+
+QStringList reportCells(const ReportRow &r)
+{
+    return {QString::number(r.id),
             shortTime(r.timestamp),
             levelName(r.level),
             r.statusCode ? QString::number(*r.statusCode) : QStringLiteral("-"),
             QString::number(r.issueId),
             elide(r.exceptionType.isEmpty() ? r.message : r.exceptionType + QStringLiteral(": ") + r.exceptionValue, 90) +
                 (r.hiddenBy.isEmpty() ? QString() : QStringLiteral("  [hidden: %1]").arg(r.hiddenBy))};
-    }
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("TIME (UTC)"), QStringLiteral("LEVEL"), QStringLiteral("STATUS"),
-                    QStringLiteral("ISSUE"), QStringLiteral("MESSAGE")},
-                   table);
-    return Ok;
+}
+
+QStringList issueCells(const IssueRow &i)
+{
+    return {QString::number(i.id), QString::number(i.count), shortTime(i.lastSeen),
+            statusName(i.status) + (i.regression ? QStringLiteral("*") : QString()),
+            elide(i.title, 70) +
+                (i.culprit.isEmpty() ? QString() : QStringLiteral("  (") + elide(i.culprit, 40) + QLatin1Char(')'))};
+}
+
+} // namespace
+
+int cmdList(Context &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("List stored reports, newest first."));
+    addListOptions(p, QStringLiteral("Search, e.g. 'level:error status:500 logger:django.request type:KeyError word'."),
+                   QStringLiteral("At most N reports (default 50; 0 for all)."), QStringLiteral("50"),
+                   QStringLiteral("Include reports that rules hide."));
+    return runList(
+        ctx, p, args, "list", [](ReportStore &store, const SearchQuery &q, int limit) { return store.listReports(q, limit); },
+        &rowJson,
+        {QStringLiteral("ID"), QStringLiteral("TIME (UTC)"), QStringLiteral("LEVEL"), QStringLiteral("STATUS"),
+         QStringLiteral("ISSUE"), QStringLiteral("MESSAGE")},
+        &reportCells);
 }
 
 int cmdShow(Context &ctx, const QStringList &args)
@@ -215,49 +243,15 @@ int cmdIssues(Context &ctx, const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("List issues (reports grouped by failure), most recently seen first."));
-    addCommonOptions(p);
-    p.addOption({QStringLiteral("query"), QStringLiteral("Only issues with reports matching this search."), QStringLiteral("Q")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N issues (default 100; 0 for all)."), QStringLiteral("N"),
-                 QStringLiteral("100")});
-    p.addOption({QStringLiteral("all"), QStringLiteral("Include issues whose reports rules hide.")});
-    p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
-    if (int rc = parseCommon(p, args, ctx); rc >= 0)
-        return rc;
-    int64_t limit = 0;
-    if (!numberOption(ctx, p, QStringLiteral("limit"), 0, INT_MAX, limit))
-        return Fatal;
-    if (limit == 0)
-        limit = -1; // SQLite: no limit
-    Database *db = ctx.db();
-    if (!db)
-        return Fatal;
-    SearchQuery q;
-    q.text = p.value(QStringLiteral("query"));
-    q.includeHidden = p.isSet(QStringLiteral("all"));
-    ReportStore store(*db);
-    auto rows = store.listIssues(q, int(limit));
-    if (!rows) {
-        ctx.err() << "errordeck-cli issues: " << rows.error() << Qt::endl;
-        return Fatal;
-    }
-    if (p.isSet(QStringLiteral("json"))) {
-        QJsonArray arr;
-        for (const IssueRow &i : *rows)
-            arr.append(issueJson(i));
-        ctx.printJson(QJsonDocument(arr));
-        return Ok;
-    }
-    QList<QStringList> table;
-    for (const IssueRow &i : *rows)
-        table << QStringList{QString::number(i.id), QString::number(i.count), shortTime(i.lastSeen),
-                             statusName(i.status) + (i.regression ? QStringLiteral("*") : QString()),
-                             elide(i.title, 70) + (i.culprit.isEmpty()
-                                                       ? QString()
-                                                       : QStringLiteral("  (") + elide(i.culprit, 40) + QLatin1Char(')'))};
-    ctx.printTable({QStringLiteral("ID"), QStringLiteral("COUNT"), QStringLiteral("LAST SEEN (UTC)"), QStringLiteral("STATUS"),
-                    QStringLiteral("TITLE")},
-                   table);
-    return Ok;
+    addListOptions(p, QStringLiteral("Only issues with reports matching this search."),
+                   QStringLiteral("At most N issues (default 100; 0 for all)."), QStringLiteral("100"),
+                   QStringLiteral("Include issues whose reports rules hide."));
+    return runList(
+        ctx, p, args, "issues", [](ReportStore &store, const SearchQuery &q, int limit) { return store.listIssues(q, limit); },
+        &issueJson,
+        {QStringLiteral("ID"), QStringLiteral("COUNT"), QStringLiteral("LAST SEEN (UTC)"), QStringLiteral("STATUS"),
+         QStringLiteral("TITLE")},
+        &issueCells);
 }
 
 int cmdStats(Context &ctx, const QStringList &args)

@@ -54,8 +54,15 @@ ReportMailer makeMailer(Database &db, const KeychainPasswords &keychain)
     return mailer;
 }
 
-bool parseId(Context &ctx, const QString &text, const char *what, int64_t &id)
+// The command's one argument, a positive id (a `what`); false, said on stderr
+// (with `usage` when there is not exactly one argument), otherwise.
+bool oneId(Context &ctx, const QCommandLineParser &p, const char *usage, const char *what, int64_t &id)
 {
+    if (p.positionalArguments().size() != 1) {
+        ctx.err() << "errordeck-cli " << usage << Qt::endl;
+        return false;
+    }
+    const QString text = p.positionalArguments().first();
     bool ok = false;
     id = text.toLongLong(&ok);
     if (!ok || id <= 0) {
@@ -87,12 +94,9 @@ int cmdSend(Context &ctx, const QStringList &args)
                             QStringLiteral("ID"));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
-    if (p.positionalArguments().size() != 1) {
-        ctx.err() << "errordeck-cli send: give one report id (see errordeck-cli list)" << Qt::endl;
-        return Fatal;
-    }
     int64_t id = 0;
-    if (!parseId(ctx, p.positionalArguments().first(), p.isSet(QStringLiteral("issue")) ? "issue id" : "report id", id))
+    if (!oneId(ctx, p, "send: give one report id (see errordeck-cli list)",
+               p.isSet(QStringLiteral("issue")) ? "issue id" : "report id", id))
         return Fatal;
     Database *db = ctx.db();
     if (!db)
@@ -132,12 +136,9 @@ int cmdResend(Context &ctx, const QStringList &args)
     p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The send log entry."), QStringLiteral("LOG_ID"));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
-    if (p.positionalArguments().size() != 1) {
-        ctx.err() << "errordeck-cli resend: give one send log id (see errordeck-cli sendlog)" << Qt::endl;
-        return Fatal;
-    }
     int64_t id = 0;
-    if (!parseId(ctx, p.positionalArguments().first(), p.isSet(QStringLiteral("report")) ? "report id" : "send log id", id))
+    if (!oneId(ctx, p, "resend: give one send log id (see errordeck-cli sendlog)",
+               p.isSet(QStringLiteral("report")) ? "report id" : "send log id", id))
         return Fatal;
     Database *db = ctx.db();
     if (!db)

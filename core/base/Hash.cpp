@@ -1,5 +1,7 @@
 #include "base/Hash.h"
 
+#include "base/Ascii.h"
+
 #include <xxhash.h>
 
 namespace ed {
@@ -31,17 +33,8 @@ bool fromHex(std::string_view hex, Hash128 &out)
 {
     if (hex.size() != 32)
         return false;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    };
     for (size_t i = 0; i < 16; ++i) {
-        const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+        const int hi = hexDigit(hex[2 * i]), lo = hexDigit(hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return false;
         out[i] = uint8_t(hi << 4 | lo);

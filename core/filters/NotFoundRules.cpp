@@ -1,5 +1,7 @@
 #include "filters/NotFoundRules.h"
 
+#include "base/Ascii.h"
+
 #include <algorithm>
 
 namespace ed {
@@ -8,15 +10,6 @@ namespace {
 bool isSchemeChar(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char &c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
-    return out;
 }
 
 QString fromUtf8(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
@@ -40,7 +33,7 @@ SplitUrl urlSplit(std::string_view in)
     const size_t colon = rest.find(':');
     if (colon != std::string_view::npos && colon > 0 && static_cast<unsigned char>(rest[0]) < 0x80 &&
         ((rest[0] | 0x20) >= 'a' && (rest[0] | 0x20) <= 'z') && std::all_of(rest.begin(), rest.begin() + colon, isSchemeChar)) {
-        r.scheme = lower(rest.substr(0, colon));
+        r.scheme = asciiLower(rest.substr(0, colon));
         rest.remove_prefix(colon + 1);
     }
     if (rest.substr(0, 2) == "//") {
@@ -119,7 +112,7 @@ Result<NotFoundRules> NotFoundRules::compile(const NotFoundSettings &settings)
     }
     for (const QString &a : settings.crawlerAgents)
         if (!a.isEmpty())
-            r.m_agents.push_back(lower(a.toStdString()));
+            r.m_agents.push_back(asciiLower(a.toStdString()));
     for (const QString &p : settings.hiddenPrefixes)
         if (!p.isEmpty())
             r.m_prefixes.push_back(p.toStdString());
@@ -163,7 +156,7 @@ QString NotFoundRules::ignoredBy(std::string_view fullPath, std::string_view hos
     }
     // Beyond Django.
     if (m_settings.hideCrawlers && !userAgent.empty() && !m_agents.empty()) {
-        const std::string ua = lower(userAgent);
+        const std::string ua = asciiLower(userAgent);
         for (const std::string &a : m_agents)
             if (ua.find(a) != std::string::npos)
                 return QStringLiteral("404: crawler user agent '%1'").arg(QString::fromStdString(a));

@@ -1,5 +1,7 @@
 #include "filters/SecretScrubber.h"
 
+#include "base/Ascii.h"
+
 #include <QCryptographicHash>
 #include <algorithm>
 #include <array>
@@ -44,15 +46,6 @@ inline unsigned char lowerAscii(char c)
 {
     const auto u = static_cast<unsigned char>(c);
     return u >= 'A' && u <= 'Z' ? u | 0x20 : u;
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char &c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
-    return out;
 }
 
 bool contains(const char *d, size_t n, std::string_view needle)
@@ -171,7 +164,7 @@ bool isCookieSetting(std::string_view key)
     // Settings are upper case (Django reads only those); "cookie_name" in a form stays a secret's name.
     if (std::any_of(key.begin(), key.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
         return false;
-    const std::string low = lower(key);
+    const std::string low = asciiLower(key);
     std::string_view stem;
     for (std::string_view s : suffixes)
         if (low.size() > s.size() && std::string_view(low).substr(low.size() - s.size()) == s)
@@ -276,13 +269,13 @@ SecretScrubber::SecretScrubber(const ScrubSettings &settings)
     : m_settings(settings), m_textKeys(std::make_unique<TextKeys>(*this)), m_keyCache(kKeySlots), m_clean(kCleanSlots)
 {
     for (const QString &p : ScrubSettings::defaultKeyPatterns()) {
-        const std::string low = lower(p.toStdString());
+        const std::string low = asciiLower(p.toStdString());
         m_byFirst[static_cast<unsigned char>(low[0])].push_back(low);
         m_bigrams.set(unsigned(static_cast<unsigned char>(low[0])) << 8 | static_cast<unsigned char>(low[1]));
         m_minPattern = std::min(m_minPattern, low.size());
     }
     for (const QString &k : settings.safeKeys)
-        m_safe.insert(lower(k.toStdString()));
+        m_safe.insert(asciiLower(k.toStdString()));
 }
 
 SecretScrubber::~SecretScrubber() = default;
@@ -362,7 +355,7 @@ bool SecretScrubber::sensitiveCached(std::string_view key) const
     KeySlot &slot = m_keyCache[h & (kKeySlots - 1)];
     if (slot.used && slot.hash == h && slot.key == key)
         return slot.sensitive;
-    const bool sensitive = computeSensitive(key) && (m_safe.empty() || !isSafe(lower(key)));
+    const bool sensitive = computeSensitive(key) && (m_safe.empty() || !isSafe(asciiLower(key)));
     slot.hash = h;
     slot.key.assign(key);
     slot.sensitive = sensitive;
@@ -376,7 +369,7 @@ bool SecretScrubber::isSensitiveKey(ScrubZone zone, std::string_view key) const
         return false;
     // Every cookie is a secret, but for the ones the user named safe.
     if (zone == ScrubZone::Cookies)
-        return m_safe.empty() || !isSafe(lower(key));
+        return m_safe.empty() || !isSafe(asciiLower(key));
     return sensitiveCached(key);
 }
 

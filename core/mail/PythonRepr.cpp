@@ -2,6 +2,8 @@
 // settings and frame variables in its reports.
 #include "mail/DjangoReportParser.h"
 
+#include "base/Ascii.h"
+
 namespace ed::mail {
 
 void appendUtf8CodePoint(std::string &out, uint32_t cp)
@@ -28,17 +30,6 @@ void appendUtf8CodePoint(std::string &out, uint32_t cp)
 }
 
 namespace {
-
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 // Reads one str literal starting at s[pos] (a quote); on success pos is past
 // the closing quote and `out` holds the value.

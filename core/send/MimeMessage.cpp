@@ -123,9 +123,8 @@ Result<QList<Mailbox>> parseMailboxes(const QStringList &entries)
     return out;
 }
 
-Result<RenderedMessage> renderMessage(const MailDraft &draft)
+Result<DraftAddresses> parseDraftAddresses(const MailDraft &draft)
 {
-    ensureGMime();
     auto from = parseMailboxes({draft.from});
     if (!from)
         return Error{QStringLiteral("SERVER_EMAIL: ") + from.error()};
@@ -133,17 +132,31 @@ Result<RenderedMessage> renderMessage(const MailDraft &draft)
         return Error{QStringLiteral("SERVER_EMAIL must be exactly one address")};
     auto to = parseMailboxes(draft.to);
     if (!to)
-        return to.failure();
-    if (to->isEmpty())
+        return Error{QStringLiteral("Recipients: ") + to.error()};
+    return DraftAddresses{from->first(), std::move(*to)};
+}
+
+Result<RenderedMessage> renderMessage(const MailDraft &draft)
+{
+    auto addresses = parseDraftAddresses(draft);
+    if (!addresses)
+        return addresses.failure();
+    return renderMessage(draft, *addresses);
+}
+
+Result<RenderedMessage> renderMessage(const MailDraft &draft, const DraftAddresses &addresses)
+{
+    ensureGMime();
+    if (addresses.to.isEmpty())
         return Error{QStringLiteral("no recipients")};
 
     GRef<GMimeMessage> m(g_mime_message_new(TRUE));
-    const Mailbox &sender = from->first();
+    const Mailbox &sender = addresses.from;
     internet_address_list_add(
         g_mime_message_get_from(m.get()),
         GRef<InternetAddress>(internet_address_mailbox_new(sender.name.toUtf8().constData(), sender.address.toUtf8().constData()))
             .get());
-    for (const Mailbox &r : *to) {
+    for (const Mailbox &r : addresses.to) {
         GRef<InternetAddress> a(internet_address_mailbox_new(r.name.toUtf8().constData(), r.address.toUtf8().constData()));
         internet_address_list_add(g_mime_message_get_addresses(m.get(), GMIME_ADDRESS_TYPE_TO), a.get());
     }

@@ -26,7 +26,20 @@ struct RenderedMessage {
     QString messageId; // without angle brackets
 };
 
-// Builds the message with a fresh Message-ID and the current Date.
+// A draft's addresses, parsed once for both the message and the SMTP
+// envelope: the sender (SERVER_EMAIL, exactly one mailbox) and the recipients,
+// possibly none (the caller says why that is wrong). The errors name what is
+// wrong: "SERVER_EMAIL: ..." or "Recipients: ...".
+struct DraftAddresses {
+    Mailbox from;
+    QList<Mailbox> to;
+};
+Result<DraftAddresses> parseDraftAddresses(const MailDraft &draft);
+
+// Builds the message with a fresh Message-ID and the current Date, from the
+// draft's addresses as parseDraftAddresses gave them (at least one recipient).
+Result<RenderedMessage> renderMessage(const MailDraft &draft, const DraftAddresses &addresses);
+// The same, parsing the addresses; no recipient is an error.
 Result<RenderedMessage> renderMessage(const MailDraft &draft);
 
 // The same message with a new Message-ID and Date (for resending).

@@ -33,28 +33,23 @@ MailDraft ReportMailer::draftTest(const QStringList &to)
 
 Result<PreparedMail> ReportMailer::prepare(const MailDraft &draft)
 {
-    auto from = parseMailboxes({draft.from});
-    if (!from)
-        return Error{QStringLiteral("SERVER_EMAIL: ") + from.error()};
-    if (from->size() != 1)
-        return Error{QStringLiteral("SERVER_EMAIL must be exactly one address")};
-    auto to = parseMailboxes(draft.to);
-    if (!to)
-        return Error{QStringLiteral("Recipients: ") + to.error()};
-    if (to->isEmpty())
+    auto addresses = parseDraftAddresses(draft);
+    if (!addresses)
+        return addresses.failure();
+    if (addresses->to.isEmpty())
         return Error{draft.audience == MailAudience::Managers
                          ? QStringLiteral("No recipients: MANAGERS is empty (errordeck-cli config set MANAGERS '[[\"Name\", "
                                           "\"addr\"]]') and none were given")
                          : QStringLiteral("No recipients: ADMINS is empty (errordeck-cli config set ADMINS '[[\"Name\", "
                                           "\"addr\"]]') and none were given")};
-    auto message = renderMessage(draft);
+    auto message = renderMessage(draft, *addresses);
     if (!message)
         return message.failure();
     PreparedMail p;
     p.draft = draft;
     p.message = std::move(*message);
-    p.envelopeFrom = from->first().address;
-    for (const Mailbox &m : *to)
+    p.envelopeFrom = addresses->from.address;
+    for (const Mailbox &m : addresses->to)
         if (!p.envelopeTo.contains(m.address, Qt::CaseInsensitive))
             p.envelopeTo << m.address;
     return p;

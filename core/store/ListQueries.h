@@ -23,8 +23,6 @@ public:
     // ReportStore::listIssues lists them: from the stored counters when the
     // search is empty.
     Result<int64_t> countIssues(const SearchQuery &q);
-    // Every stored report, hidden ones too.
-    Result<int64_t> totalReports();
     // hidden_by -> reports, the most first.
     Result<std::vector<std::pair<QString, int64_t>>> hiddenCounts();
 

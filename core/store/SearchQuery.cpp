@@ -72,13 +72,34 @@ SearchTerm::Compare splitComparator(QString &value)
 
 Error invalid(const QString &message) { return Error{message, ErrorKind::InvalidInput}; }
 
+// The terms of `text`; showHidden says whether one of them is is:hidden.
+Result<ParsedSearch> parseText(const QString &text);
+
 } // namespace
 
-Result<void> SearchQuery::check() const
+Result<ParsedSearch> SearchQuery::parse() const
 {
-    auto parsed = parse();
+    ParsedSearch out;
+    if (checked && checked->text == text) {
+        out = checked->parsed;
+    } else {
+        auto parsed = parseText(text);
+        if (!parsed)
+            return parsed;
+        out = std::move(*parsed);
+    }
+    out.showHidden = out.showHidden || includeHidden;
+    return out;
+}
+
+Result<void> SearchQuery::check()
+{
+    if (checked && checked->text == text)
+        return {};
+    auto parsed = parseText(text);
     if (!parsed)
         return parsed.failure();
+    checked = std::make_shared<const Checked>(Checked{text, std::move(*parsed)});
     return {};
 }
 
@@ -91,11 +112,12 @@ QStringList SearchQuery::fieldNames()
 
 bool fieldNamesContain(const QString &word) { return SearchQuery::fieldNames().contains(word.toLower()); }
 
-Result<ParsedSearch> SearchQuery::parse() const
+namespace {
+
+Result<ParsedSearch> parseText(const QString &text)
 {
     using Kind = SearchTerm::Kind;
     ParsedSearch out;
-    out.showHidden = includeHidden;
     for (const Term &t : tokenize(text)) {
         const QString &f = t.field;
         QString v = t.value;
@@ -177,5 +199,7 @@ Result<ParsedSearch> SearchQuery::parse() const
     }
     return out;
 }
+
+} // namespace
 
 } // namespace ed

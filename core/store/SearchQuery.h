@@ -11,6 +11,7 @@
 #include <QString>
 #include <QStringList>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -61,11 +62,23 @@ struct SearchQuery {
     bool includeHidden = false;
 
     // The typed text's terms; an unknown field or a bad value is an error
-    // (ErrorKind::InvalidInput) that says what is wrong.
+    // (ErrorKind::InvalidInput) that says what is wrong. After check(), while
+    // `text` is still what it checked, the kept terms without parsing again.
     Result<ParsedSearch> parse() const;
 
-    // Whether the text parses (the error parse() gives), for the UI's search bar.
-    Result<void> check() const;
+    // Parses the text once and keeps its terms in `checked` (the error parse()
+    // gives when it does not parse). The search bar checks what is typed; the
+    // query then goes to the lists, the chart and every page they load, each a
+    // store call that needs the terms, and none of them parses it again.
+    Result<void> check();
+
+    // What check() kept: the text it parsed and that text's terms. Shared by
+    // the copies of the query (the jobs of other threads) and never changed.
+    struct Checked {
+        QString text;
+        ParsedSearch parsed; // showHidden: an is:hidden term (includeHidden is added by parse())
+    };
+    std::shared_ptr<const Checked> checked;
 
     // Field names, for completion in the search bar.
     static QStringList fieldNames();

@@ -8,7 +8,7 @@
 #include "models/IssueListModel.h"
 #include "models/ReportListModel.h"
 #include "models/SavedSearches.h"
-#include "store/ListQueries.h"
+#include "store/ReportStore.h"
 #include "store/sqlite/Sqlite.h"
 #include "views/IssueListView.h"
 #include "window/MainWindow.h"
@@ -87,14 +87,14 @@ private Q_SLOTS:
             &here, {QStringLiteral("count")},
             [&](JobContext &ctx) {
                 workThread = QThread::currentThread();
-                return ListQueries(ctx.db()).totalReports();
+                return ReportStore(ctx.db()).countReports({});
             },
             [&](Result<int64_t> n) {
                 QVERIFY(n && *n > 0);
                 hereThread = QThread::currentThread();
             });
         runner.run(
-            &there, {QStringLiteral("count")}, [](JobContext &ctx) { return ListQueries(ctx.db()).totalReports(); },
+            &there, {QStringLiteral("count")}, [](JobContext &ctx) { return ReportStore(ctx.db()).countReports({}); },
             [&](Result<int64_t>) { thereThread = QThread::currentThread(); });
         QVERIFY(QTest::qWaitFor([&] { return hereThread.load() && thereThread.load(); }, 10000));
         QCOMPARE(hereThread.load(), QThread::currentThread());
@@ -133,7 +133,7 @@ private Q_SLOTS:
         // The connection goes on serving the next job.
         std::optional<int64_t> n;
         runner.run(
-            &receiver, {QStringLiteral("count")}, [](JobContext &ctx) { return ListQueries(ctx.db()).totalReports(); },
+            &receiver, {QStringLiteral("count")}, [](JobContext &ctx) { return ReportStore(ctx.db()).countReports({}); },
             [&](Result<int64_t> r) { n = r ? *r : -1; });
         QVERIFY(QTest::qWaitFor([&] { return n.has_value(); }, 5000));
         QVERIFY(*n > 0);
@@ -227,19 +227,19 @@ private Q_SLOTS:
         auto db = Database::open(m_corpusDb, /*readOnly=*/true);
         QVERIFY(db);
         ViolationRecorder recorder;
-        (void)ListQueries(*db).totalReports(); // on the UI thread: caught
+        (void)ReportStore(*db).countReports({}); // on the UI thread: caught
         QCOMPARE(recorder.seen.size(), 1);
         QVERIFY2(recorder.seen.at(0).contains(QStringLiteral("SELECT count(*) FROM reports")), qPrintable(recorder.seen.at(0)));
         {
             const dbthread::AllowOnUiThread allow("the test checks the database");
-            (void)ListQueries(*db).totalReports();
+            (void)ReportStore(*db).countReports({});
         }
         QCOMPARE(recorder.seen.size(), 1);
         JobRunner runner(m_corpusDb);
         QObject receiver;
         bool done = false;
         runner.run(
-            &receiver, {}, [](JobContext &ctx) { return ListQueries(ctx.db()).totalReports(); },
+            &receiver, {}, [](JobContext &ctx) { return ReportStore(ctx.db()).countReports({}); },
             [&](Result<int64_t>) { done = true; });
         QVERIFY(QTest::qWaitFor([&] { return done; }, 5000));
         QCOMPARE(recorder.seen.size(), 1);
@@ -251,7 +251,7 @@ private Q_SLOTS:
         if (qEnvironmentVariableIsSet("ERRORDECK_FATAL_CHILD")) {
             auto db = Database::open(m_corpusDb, /*readOnly=*/true);
             dbthread::setUiThread(QThread::currentThread());
-            (void)ListQueries(*db).totalReports();
+            (void)ReportStore(*db).countReports({});
             return; // not reached
         }
         QProcess child;

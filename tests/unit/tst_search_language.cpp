@@ -248,6 +248,45 @@ private Q_SLOTS:
         QCOMPARE(matching(QStringLiteral("-issue:%1").arg(m_keyErrorIssue)).join(u' '), QStringLiteral("e2 e3 e4 e5 e6 e7"));
     }
 
+    // check() parses once and the store then runs the kept terms: given terms
+    // of another text under this text's name, the store finds what they say.
+    // A changed text is parsed anew; includeHidden is read at each use.
+    void checkedTermsServeTheStore()
+    {
+        ReportStore store(m_db);
+        const auto events = [&](const SearchQuery &q) {
+            auto rows = store.listReports(q, 1000);
+            QStringList out;
+            for (const ReportRow &r : *rows)
+                out << r.eventId;
+            out.sort();
+            return out.join(u' ');
+        };
+        SearchQuery q;
+        q.text = QStringLiteral("status:404");
+        QVERIFY(q.check());
+        QVERIFY(q.checked);
+        QCOMPARE(events(q), QStringLiteral("e3"));
+        q.includeHidden = true;
+        QCOMPARE(events(q), QStringLiteral("e3 e9"));
+        q.includeHidden = false;
+
+        SearchQuery critical;
+        critical.text = QStringLiteral("level:critical");
+        auto terms = critical.parse();
+        QVERIFY(terms);
+        q.checked = std::make_shared<const SearchQuery::Checked>(SearchQuery::Checked{q.text, *terms});
+        QCOMPARE(events(q), QStringLiteral("e5"));
+        QVERIFY(q.check()); // the same text: kept as it is
+        QCOMPARE(events(q), QStringLiteral("e5"));
+
+        q.text = QStringLiteral("level:info");
+        QCOMPARE(events(q), QStringLiteral("e7"));
+        q.text = QStringLiteral("level:loud");
+        QVERIFY(!q.check());
+        QVERIFY(!q.parse());
+    }
+
     void badValuesAreErrors_data()
     {
         QTest::addColumn<QString>("text");

@@ -29,7 +29,7 @@ ReportListModel::ReportListModel(const QString &dbPath, QObject *parent) : Paged
 void ReportListModel::setQuery(const SearchQuery &q)
 {
     m_query = q;
-    auto filter = q.check(); // to say at once what is wrong with it
+    auto filter = m_query.check(); // to say at once what is wrong with it (parses once; the jobs reuse it)
     m_valid = filter.ok();
     m_boundaries.clear();
     restart();

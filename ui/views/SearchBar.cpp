@@ -149,8 +149,8 @@ SearchQuery SearchBar::query() const
 void SearchBar::apply()
 {
     m_debounce->stop();
-    const SearchQuery q = query();
-    auto parsed = q.parse();
+    SearchQuery q = query();
+    auto parsed = q.check(); // parsed here once: the lists and the chart get the terms with q
     if (!parsed) {
         m_error->setText(parsed.error());
         m_error->show();

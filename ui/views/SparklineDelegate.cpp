@@ -11,9 +11,9 @@ void SparklineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
     opt.text.clear();
-    const QWidget *w = option.widget;
-    QStyle *style = w ? w->style() : QApplication::style();
-    style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, w);
+    const QWidget *widget = option.widget;
+    QStyle *style = widget ? widget->style() : QApplication::style();
+    style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
 
     const QList<qint64> counts = index.data(m_role).value<QList<qint64>>();
     if (counts.isEmpty())
@@ -22,7 +22,7 @@ void SparklineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
     for (qint64 n : counts)
         max = std::max(max, n);
     const QRectF area = QRectF(option.rect).adjusted(4, 4, -4, -4);
-    const qreal step = area.width() / counts.size();
+    const qreal step = area.width() / qreal(counts.size());
     const bool selected = option.state & QStyle::State_Selected;
     QColor bar = option.palette.color(selected ? QPalette::HighlightedText : QPalette::Highlight);
     QColor base = option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);

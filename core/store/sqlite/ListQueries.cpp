@@ -33,8 +33,6 @@ Result<int64_t> ListQueries::countIssues(const SearchQuery &q)
     return st.int64(0);
 }
 
-Result<int64_t> ListQueries::totalReports() { return connectionOf(m_db).scalar("SELECT count(*) FROM reports"); }
-
 Result<std::vector<std::pair<QString, int64_t>>> ListQueries::hiddenCounts()
 {
     Statement st = connectionOf(m_db).prepare(

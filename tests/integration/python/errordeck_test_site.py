@@ -1,6 +1,6 @@
 """A small real Django site that fails in all the ways of the corpus.
 
-Used by test_handler.py and make_site_output.py.  It is configured like the
+Used by the handler tests (handler_support.py) and make_site_output.py.  It is configured like the
 site that produced tests/data/corpus: DEBUG = False, ADMINS, MANAGERS,
 BrokenLinkEmailsMiddleware, IGNORABLE_404_URLS, INTERNAL_IPS, and LOGGING with
 both Django's AdminEmailHandler(include_html=True) and ErrorDeck's

@@ -7,7 +7,7 @@ what Django itself mailed for the same requests.
 
 The real test site (errordeck_test_site) is driven through every failure kind
 with django.test.Client in a fresh interpreter: Django is configured once per
-process and test_handler.py configures it its own way. There both Django's
+process and handler_support.py configures it its own way. There both Django's
 AdminEmailHandler (locmem backend, mail.outbox) and ErrorDeck's
 ReportFileHandler are in LOGGING. The handler's file is imported with
 `errordeck-cli import --json`, read back with `list --all --json --limit 0`
