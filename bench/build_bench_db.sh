@@ -20,7 +20,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 build="$root/build"
 reports=1000000
-seed=13
+seed=1
 growth=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -65,31 +65,43 @@ else
   echo "building $final through errordeck-cli import (chunks of <= $chunk)" >&2
   building="$cache/building.sqlite3"
   rm -f "$building" "$building"-* "$cache/rates.txt"
+  # Chunk ends: every 200,000, and at each stop.
+  ends=()
   have=0
-  i=0
   while [ "$have" -lt "$reports" ]; do
     next=$((have + chunk))
     for s in $stops "$reports"; do
       if [ "$s" -gt "$have" ] && [ "$s" -lt "$next" ]; then next=$s; fi
     done
     [ "$next" -gt "$reports" ] && next=$reports
-    n=$((next - have))
-    file="$probe/chunk.jsonl"
-    days=$($py -c "print($n / $per_day)")
-    start=$($py -c "print($have / $per_day)")
-    gs=$(date +%s.%N)
-    $py "$here/gen_reports.py" "$templates" "$n" "$file" --seed $((seed * 1000 + i)) --issue-seed "$seed" \
-      --days "$days" --start-day "$start"
-    ge=$(date +%s.%N)
-    read -r stored secs < <(import_chunk "$building" "$file")
-    rm -f "$file"
+    ends+=("$next")
     have=$next
-    line=$($py -c "print(f'chunk {$i}: {$stored} reports into {$((have - n))} in {$secs:.1f} s = {$stored/$secs:.0f} reports/s (generated in {$ge-$gs:.0f} s)')")
+  done
+  generate() { # I FROM TO: chunk I, reports FROM..TO, into $probe/chunk-I.jsonl
+    $py "$here/gen_reports.py" "$templates" $(($3 - $2)) "$probe/chunk-$1.jsonl" --seed $((seed * 1000 + $1)) \
+      --issue-seed "$seed" --days "$($py -c "print(($3 - $2) / $per_day)")" --start-day "$($py -c "print($2 / $per_day)")"
+  }
+  # The next chunk is generated while this one is imported (the generator is
+  # slower than the importer): the rates printed here share the machine with it;
+  # --growth measures the import alone.
+  generate 0 0 "${ends[0]}" &
+  gen=$!
+  have=0
+  for i in "${!ends[@]}"; do
+    wait "$gen"
+    next=${ends[$i]}
+    if [ $((i + 1)) -lt "${#ends[@]}" ]; then
+      generate $((i + 1)) "$next" "${ends[$((i + 1))]}" &
+      gen=$!
+    fi
+    read -r stored secs < <(import_chunk "$building" "$probe/chunk-$i.jsonl")
+    rm -f "$probe/chunk-$i.jsonl"
+    line=$($py -c "print(f'chunk {$i}: {$stored} reports into {$have} in {$secs:.1f} s = {$stored/$secs:.0f} reports/s')")
     echo "$line" | tee -a "$cache/rates.txt" >&2
+    have=$next
     for s in $stops; do
       if [ "$s" = "$have" ] && [ "$s" != "$reports" ]; then cp "$building" "$cache/reports-$s.sqlite3"; fi
     done
-    i=$((i + 1))
   done
   mv "$building" "$final"
   echo "database: $(du -h "$final" | cut -f1)" >&2
