@@ -109,10 +109,14 @@ int main(int argc, char **argv)
         {QStringLiteral("checkout"), {}},
         {QStringLiteral("level:error"), last - 7 * 86'400'000LL},
     };
-    auto queryOf = [](const Named &s) {
+    // A time range closed at the last report: the generated reports may lie in
+    // the future, and a range open to "now" would then be empty.
+    auto queryOf = [last](const Named &s) {
         SearchQuery q;
         q.text = s.text;
         q.since = s.since;
+        if (s.since)
+            q.until = last + 1;
         return q;
     };
     auto label = [](const Named &s) { return s.since ? s.text + QStringLiteral(" +last 7 days") : s.text; };
