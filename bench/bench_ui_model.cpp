@@ -5,13 +5,10 @@
 //
 //   bench_ui_model [--reports N] [--db PATH]
 //
-// Without --db it builds a database in a temporary folder: 20,000 reports made
-// by bench/gen_reports.py and imported with the real importer, then
-// copied in SQL (new event ids, times shifted back an hour per copy) up to N.
-// The copies are not in the full-text index. An existing --db is reused.
+// Without --db it asks bench/build_bench_db.sh for its N-report database (made
+// through errordeck-cli import, full-text index included, cached between runs).
+// The app's models write nothing: the cached database is not changed.
 #include "store/Database.h"
-#include "store/sqlite/Sqlite.h"
-#include "import/ImportFilters.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
 #include "window/MainWindow.h"
@@ -19,7 +16,6 @@
 #include "views/TimelineChart.h"
 #include "models/ReportListModel.h"
 #include "look/Resources.h"
-#include "import/Importer.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -29,7 +25,6 @@
 #include <QRandomGenerator>
 #include <QScrollBar>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
 
@@ -37,62 +32,18 @@ using namespace ed;
 
 namespace {
 
-constexpr int kSeedReports = 20000;
-
-bool buildDatabase(const QString &path, int64_t target, const QString &work)
+// The database of bench/build_bench_db.sh (through the real importer, cached
+// between runs): its path, or empty when it could not be built.
+QString benchDatabase(int64_t reports)
 {
-    auto db = Database::open(path);
-    if (!db) {
-        std::fprintf(stderr, "%s\n", qPrintable(db.error()));
-        return false;
-    }
-    auto have = connectionOf(*db).scalar("SELECT count(*) FROM reports");
-    if (have && *have >= target) {
-        std::printf("reusing %s: %lld reports\n", qPrintable(path), static_cast<long long>(*have));
-        return true;
-    }
-    QElapsedTimer t;
-    t.start();
-    const QString seed = work + QStringLiteral("/seed.jsonl");
-    if (QProcess::execute(QStringLiteral("/usr/bin/python3"),
-                          {QStringLiteral(ERRORDECK_BENCH_DIR "/gen_reports.py"),
-                           QStringLiteral(ERRORDECK_CORPUS "/records.jsonl"), QString::number(kSeedReports), seed}) != 0) {
-        std::fprintf(stderr, "gen_reports.py failed\n");
-        return false;
-    }
-    auto filters = makeImportFilters(*db);
-    if (!filters) {
-        std::fprintf(stderr, "%s\n", qPrintable(filters.error()));
-        return false;
-    }
-    Importer imp(*db, *filters->scrubber, *filters->filter);
-    const ImportSummary s = imp.run({seed});
-    std::printf("seed: %lld reports generated and imported in %.1f s\n", static_cast<long long>(s.stored), t.elapsed() / 1000.0);
-    const int64_t base = *connectionOf(*db).scalar("SELECT max(id) FROM reports");
-    Connection &c = connectionOf(*db);
-    for (int64_t copy = 1; *c.scalar("SELECT count(*) FROM reports") < target; ++copy) {
-        Transaction tx(c);
-        Statement st = c.prepare(
-            "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method, path,"
-            " exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw)"
-            " SELECT randomblob(16), event_id || '-' || ?1, timestamp - ?1 * 3600000, level, logger, message, status_code,"
-            " site, method, path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source,"
-            " body, raw FROM reports WHERE id <= ?2 LIMIT ?3");
-        const int64_t left = target - *c.scalar("SELECT count(*) FROM reports");
-        st.bind(1, copy).bind(2, base).bind(3, std::min<int64_t>(left, base));
-        if (!st.exec() || !tx.commit()) {
-            std::fprintf(stderr, "copy failed: %s\n", qPrintable(c.lastError()));
-            return false;
-        }
-    }
-    (void)c.exec(
-        "UPDATE issues SET count = (SELECT count(*) FROM reports r WHERE r.issue_id = issues.id AND r.hidden_by IS NULL),"
-        " hidden_count = (SELECT count(*) FROM reports r WHERE r.issue_id = issues.id AND r.hidden_by IS NOT NULL),"
-        " first_seen = (SELECT min(timestamp) FROM reports r WHERE r.issue_id = issues.id); ANALYZE;");
-    std::printf("database: %lld reports, %.0f MB, built in %.1f s\n",
-                static_cast<long long>(*c.scalar("SELECT count(*) FROM reports")),
-                double(QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size()) / 1e6, t.elapsed() / 1000.0);
-    return true;
+    QProcess p;
+    p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    p.start(QStringLiteral("bash"), {QStringLiteral(ERRORDECK_BENCH_DIR "/build_bench_db.sh"),
+                                     QStringLiteral(ERRORDECK_BUILD_DIR), QStringLiteral("--reports"), QString::number(reports)});
+    if (!p.waitForFinished(-1) || p.exitCode() != 0)
+        return {};
+    const QStringList lines = QString::fromLocal8Bit(p.readAllStandardOutput()).trimmed().split(u'\n');
+    return lines.isEmpty() ? QString() : lines.last();
 }
 
 // The longest time the UI thread did not get back to its event loop, measured
@@ -166,11 +117,13 @@ int main(int argc, char *argv[])
         else if (args[i] == QLatin1String("--db"))
             dbPath = args[i + 1];
     }
-    QTemporaryDir work;
     if (dbPath.isEmpty())
-        dbPath = work.filePath(QStringLiteral("bench-ui.sqlite3"));
-    if (!buildDatabase(dbPath, target, work.path()))
+        dbPath = benchDatabase(target);
+    if (dbPath.isEmpty() || !QFileInfo::exists(dbPath)) {
+        std::fprintf(stderr, "no database: bench/build_bench_db.sh failed\n");
         return 1;
+    }
+    std::printf("database: %s\n", qPrintable(dbPath));
 
     {
         // The whole main window, as the app opens: issue list, report list, chart, detail.

@@ -62,10 +62,13 @@ struct StoreStats {
 
 enum class ReportSort { Timestamp, Level, Logger, Message, Status, Path, Type, Issue, Id };
 
-// Where a keyset page starts: after the row with this sort value and id.
+// Where a keyset page starts: after the row with this sort value, time and id.
+// Rows with the same value come newest first (or oldest first when ascending),
+// the order of the column's index, so the first rows of any sort are read from it.
 struct ReportKey {
     QVariant value; // the sort column's value (qint64 or QString)
     int64_t id = 0;
+    int64_t timestamp = 0; // the row's time: the tie-break after the value
 };
 enum class IssueSort { LastSeen, FirstSeen, Count, Title, Culprit, Level, Status };
 

@@ -106,9 +106,11 @@ private Q_SLOTS:
                 model.sort(col, order);
                 QVERIFY(loadAll(&model));
                 const QString dir = order == Qt::DescendingOrder ? QStringLiteral("DESC") : QStringLiteral("ASC");
+                // Ties by time, then id (the order of the column's index), except under time itself.
+                const QString tie = col == ReportListModel::Time ? QString() : QStringLiteral(", timestamp %1").arg(dir);
                 const QList<qint64> expect = ids(
-                    *db, QStringLiteral("SELECT id FROM reports WHERE hidden_by IS NULL ORDER BY %1 %2, id %2")
-                             .arg(sqlColumn.value(col), dir));
+                    *db, QStringLiteral("SELECT id FROM reports WHERE hidden_by IS NULL ORDER BY %1 %2%3, id %2")
+                             .arg(sqlColumn.value(col), dir, tie));
                 QCOMPARE(model.rowCount(), int(expect.size()));
                 // Every row, across page boundaries (keyset and OFFSET paths).
                 for (int row = 0; row < model.rowCount(); ++row)

@@ -71,7 +71,7 @@ private Q_SLOTS:
     void fixturesAreWhatTheReadmeSays_data()
     {
         QTest::addColumn<int>("schema");
-        for (int v : {2, 3, 4, 5})
+        for (int v : {2, 3, 4, 5, 6})
             QTest::addRow("schema %d", v) << v;
     }
     void fixturesAreWhatTheReadmeSays()
@@ -103,6 +103,19 @@ private Q_SLOTS:
         // And every later column (5 -> 6: the flag of rules that could not decide, none here).
         QCOMPARE(count(*db, "SELECT count(*) FROM pragma_table_info('reports') WHERE name = 'undecided'"), int64_t(1));
         QCOMPARE(count(*db, "SELECT count(*) FROM reports WHERE undecided IS NOT NULL"), int64_t(0));
+        // 6 -> 7: the per-issue counts by hour and by day, filled from the reports
+        // (compared with a count of the reports by the same keys, in SQL here).
+        for (const char *mismatches :
+             {"SELECT count(*) FROM (SELECT issue_id, timestamp / 3600000 AS u, level, sum(hidden_by IS NULL) AS v,"
+              " sum(hidden_by IS NOT NULL) AS h FROM reports GROUP BY 1, 2, 3) r FULL JOIN issue_hours x"
+              " ON x.issue_id = r.issue_id AND x.hour = r.u AND x.level = r.level"
+              " WHERE x.visible IS NOT r.v OR x.hidden IS NOT r.h",
+              "SELECT count(*) FROM (SELECT issue_id, timestamp / 86400000 AS u, level, sum(hidden_by IS NULL) AS v,"
+              " sum(hidden_by IS NOT NULL) AS h FROM reports GROUP BY 1, 2, 3) r FULL JOIN issue_days x"
+              " ON x.issue_id = r.issue_id AND x.day = r.u AND x.level = r.level"
+              " WHERE x.visible IS NOT r.v OR x.hidden IS NOT r.h"})
+            QCOMPARE(count(*db, mismatches), int64_t(0));
+        QCOMPARE(count(*db, "SELECT sum(visible) FROM issue_days"), int64_t(kEventIds.size() - (schema >= 4 ? 1 : 0)));
         // The reports, by event id; each body reads back and matches its columns.
         ReportStore store(*db);
         QCOMPARE(count(*db, "SELECT count(*) FROM reports"), int64_t(kEventIds.size()));

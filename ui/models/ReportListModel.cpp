@@ -99,7 +99,7 @@ ReportListModel::RowsJob ReportListModel::makeRowsJob(int page) const
 void ReportListModel::onRowsStored(int page, const std::vector<ReportRow> &rows)
 {
     if (keysetSort() && rows.size() == size_t(kPageSize))
-        m_boundaries.insert(page + 1, ReportKey{sortValue(m_sort, rows.back()), rows.back().id});
+        m_boundaries.insert(page + 1, ReportKey{sortValue(m_sort, rows.back()), rows.back().id, rows.back().timestamp});
 }
 
 int ReportListModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }

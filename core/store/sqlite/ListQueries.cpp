@@ -1,5 +1,6 @@
 #include "store/ListQueries.h"
 
+#include "store/sqlite/Rollups.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SearchSql.h"
 #include "store/sqlite/Sqlite.h"
@@ -19,6 +20,18 @@ Result<int64_t> ListQueries::countIssues(const SearchQuery &q)
     auto f = searchSql(all);
     if (!f)
         return f.failure();
+    if (auto rows = rollupRows(all)) {
+        Statement st = connectionOf(m_db).prepare(
+            QStringLiteral("SELECT count(*) FROM (SELECT issue_id FROM (%1) GROUP BY 1 HAVING sum(n) > 0)")
+                .arg(rows->sql)
+                .toStdString());
+        if (!st.valid())
+            return st.failure();
+        bindVariants(st, rows->binds);
+        if (!st.step())
+            return st.failure();
+        return st.int64(0);
+    }
     QString sql = QStringLiteral("SELECT count(DISTINCT r.issue_id) FROM reports r");
     if (f->joinsIssues)
         sql += QStringLiteral(" JOIN issues i ON i.id = r.issue_id");

@@ -1,4 +1,5 @@
 #include "store/ReportStore.h"
+#include "store/sqlite/Rollups.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SearchSql.h"
 
@@ -130,18 +131,25 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
                                                              : std::function<double(const QString &)>());
     if (!filter)
         return filter.failure();
+    // Ties in the sort column are broken by time, then id: the order of the
+    // column's (column, timestamp) index, so the first rows need no sort of all.
+    const bool byTime = sort == ReportSort::Timestamp || sort == ReportSort::Id;
+    const QString column = QString::fromLatin1(reportSortColumn(sort));
+    const QString key = byTime ? column + QStringLiteral(", r.id") : column + QStringLiteral(", r.timestamp, r.id");
     if (after) {
-        const QString cond = QStringLiteral("(%1, r.id) %2 (?, ?)")
-                                 .arg(QString::fromLatin1(reportSortColumn(sort)),
-                                      descending ? QStringLiteral("<") : QStringLiteral(">"));
+        const QString cond = QStringLiteral("(%1) %2 (%3)")
+                                 .arg(key, descending ? QStringLiteral("<") : QStringLiteral(">"),
+                                      byTime ? QStringLiteral("?, ?") : QStringLiteral("?, ?, ?"));
         filter->where = filter->where.isEmpty() ? cond : filter->where + QStringLiteral(" AND ") + cond;
         filter->binds.push_back(after->value);
+        if (!byTime)
+            filter->binds.push_back(qint64(after->timestamp));
         filter->binds.push_back(qint64(after->id));
     }
-    const char *dir = descending ? "DESC" : "ASC";
-    const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 %4, r.id %4 LIMIT ? OFFSET ?")
+    const QString dir = descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+    const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 LIMIT ? OFFSET ?")
                             .arg(QString::fromLatin1(reportRowColumns()), filter->fromClause(),
-                                 QString::fromLatin1(reportSortColumn(sort)), QString::fromLatin1(dir));
+                                 key.split(QStringLiteral(", ")).join(dir + QStringLiteral(", ")) + dir);
     Statement st = connectionOf(m_db).prepare(sql.toStdString());
     if (!st.valid())
         return st.failure();
@@ -161,10 +169,13 @@ Result<int64_t> ReportStore::countReports(const SearchQuery &q)
     auto filter = searchSql(q);
     if (!filter)
         return filter.failure();
-    Statement st = connectionOf(m_db).prepare((QStringLiteral("SELECT count(*)") + filter->fromClause()).toStdString());
+    const auto rows = rollupRows(q);
+    Statement st = connectionOf(m_db).prepare((rows ? QStringLiteral("SELECT coalesce(sum(n), 0) FROM (%1)").arg(rows->sql)
+                                                    : QStringLiteral("SELECT count(*)") + filter->fromClause())
+                                                  .toStdString());
     if (!st.valid())
         return st.failure();
-    bindVariants(st, filter->binds);
+    bindVariants(st, rows ? rows->binds : filter->binds);
     if (!st.step())
         return st.failure();
     return st.int64(0);
@@ -307,6 +318,7 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
         return filter.failure();
     const QString dir = descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
     QString sql;
+    std::vector<QVariant> binds;
     const bool plain = q.text.trimmed().isEmpty() && !q.since && !q.until && !q.issueId;
     if (plain) {
         // The stored counters answer without touching the reports.
@@ -315,19 +327,23 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
                        q.includeHidden ? QStringLiteral("count + hidden_count") : QStringLiteral("count"),
                        q.includeHidden ? QStringLiteral("count + hidden_count > 0") : QStringLiteral("count > 0"),
                        QString::fromLatin1(issueSortColumn(sort)), dir);
+    } else if (auto rows = rollupRows(q)) {
+        // Issue-level fields, the level and time: the per-issue counts answer.
+        sql = QStringLiteral("SELECT %1, m.n FROM issues JOIN (SELECT issue_id AS iid, sum(n) AS n FROM (%2) GROUP BY 1"
+                             " HAVING sum(n) > 0) m ON m.iid = issues.id ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
+                  .arg(QString::fromLatin1(kIssueColumns), rows->sql, QString::fromLatin1(issueSortColumn(sort)), dir);
+        binds = std::move(rows->binds);
     } else {
         sql = QStringLiteral("SELECT %1, m.n FROM issues JOIN (SELECT r.issue_id AS iid, count(*) AS n%2 GROUP BY r.issue_id) m"
                              " ON m.iid = issues.id ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
                   .arg(QString::fromLatin1(kIssueColumns), filter->fromClause(), QString::fromLatin1(issueSortColumn(sort)), dir);
+        binds = filter->binds;
     }
     Statement st = connectionOf(m_db).prepare(sql.toStdString());
     if (!st.valid())
         return st.failure();
-    int n = 0;
-    if (!plain) {
-        bindVariants(st, filter->binds);
-        n = int(filter->binds.size());
-    }
+    bindVariants(st, binds);
+    const int n = int(binds.size());
     st.bind(n + 1, int64_t(limit)).bind(n + 2, offset);
     std::vector<IssueRow> rows;
     while (st.step()) {

@@ -144,6 +144,69 @@ CREATE INDEX reports_visible_time ON reports(timestamp, id) WHERE hidden_by IS N
         R"SQL(
 ALTER TABLE reports ADD COLUMN undecided TEXT;
 )SQL",
+        // 6 -> 7: per-issue report counts by hour and by UTC day and report level
+        // (store/sqlite/Rollups.h): the chart, the issue list's counts and the
+        // count of a search on issue-level fields, the level and time read these
+        // instead of a million reports. Triggers keep them, so every path that
+        // inserts, deletes, hides, shows or moves a report (import, delete, rules
+        // apply, rewrite) keeps them right, and so will a path added later.
+        // Hours and days are floor(timestamp / length), for times before 1970 too.
+        R"SQL(
+CREATE TABLE issue_hours (
+    issue_id INTEGER NOT NULL,
+    hour INTEGER NOT NULL,              -- floor(timestamp / 3600000)
+    level INTEGER NOT NULL,             -- the reports' level
+    visible INTEGER NOT NULL,
+    hidden INTEGER NOT NULL,
+    PRIMARY KEY (hour, issue_id, level)    -- time first: a range of hours is one seek
+) WITHOUT ROWID;
+CREATE TABLE issue_days (
+    issue_id INTEGER NOT NULL,
+    day INTEGER NOT NULL,               -- floor(timestamp / 86400000), UTC
+    level INTEGER NOT NULL,
+    visible INTEGER NOT NULL,
+    hidden INTEGER NOT NULL,
+    PRIMARY KEY (day, issue_id, level)
+) WITHOUT ROWID;
+INSERT INTO issue_hours(issue_id, hour, level, visible, hidden)
+    SELECT issue_id, (timestamp - (timestamp < 0) * 3599999) / 3600000, level, sum(hidden_by IS NULL), sum(hidden_by IS NOT NULL)
+    FROM reports GROUP BY 1, 2, 3;
+INSERT INTO issue_days(issue_id, day, level, visible, hidden)
+    SELECT issue_id, (hour - (hour < 0) * 23) / 24, level, sum(visible), sum(hidden) FROM issue_hours GROUP BY 1, 2, 3;
+CREATE TRIGGER reports_rollup_insert AFTER INSERT ON reports BEGIN
+    INSERT INTO issue_hours(issue_id, hour, level, visible, hidden)
+        VALUES (new.issue_id, (new.timestamp - (new.timestamp < 0) * 3599999) / 3600000, new.level,
+                new.hidden_by IS NULL, new.hidden_by IS NOT NULL)
+        ON CONFLICT DO UPDATE SET visible = visible + excluded.visible, hidden = hidden + excluded.hidden;
+    INSERT INTO issue_days(issue_id, day, level, visible, hidden)
+        VALUES (new.issue_id, (new.timestamp - (new.timestamp < 0) * 86399999) / 86400000, new.level,
+                new.hidden_by IS NULL, new.hidden_by IS NOT NULL)
+        ON CONFLICT DO UPDATE SET visible = visible + excluded.visible, hidden = hidden + excluded.hidden;
+END;
+CREATE TRIGGER reports_rollup_delete AFTER DELETE ON reports BEGIN
+    UPDATE issue_hours SET visible = visible - (old.hidden_by IS NULL), hidden = hidden - (old.hidden_by IS NOT NULL)
+        WHERE issue_id = old.issue_id AND hour = (old.timestamp - (old.timestamp < 0) * 3599999) / 3600000 AND level = old.level;
+    UPDATE issue_days SET visible = visible - (old.hidden_by IS NULL), hidden = hidden - (old.hidden_by IS NOT NULL)
+        WHERE issue_id = old.issue_id AND day = (old.timestamp - (old.timestamp < 0) * 86399999) / 86400000 AND level = old.level;
+END;
+CREATE TRIGGER reports_rollup_update AFTER UPDATE OF issue_id, timestamp, level, hidden_by ON reports
+    WHEN old.issue_id IS NOT new.issue_id OR old.timestamp IS NOT new.timestamp OR old.level IS NOT new.level
+        OR (old.hidden_by IS NULL) <> (new.hidden_by IS NULL)
+BEGIN
+    UPDATE issue_hours SET visible = visible - (old.hidden_by IS NULL), hidden = hidden - (old.hidden_by IS NOT NULL)
+        WHERE issue_id = old.issue_id AND hour = (old.timestamp - (old.timestamp < 0) * 3599999) / 3600000 AND level = old.level;
+    UPDATE issue_days SET visible = visible - (old.hidden_by IS NULL), hidden = hidden - (old.hidden_by IS NOT NULL)
+        WHERE issue_id = old.issue_id AND day = (old.timestamp - (old.timestamp < 0) * 86399999) / 86400000 AND level = old.level;
+    INSERT INTO issue_hours(issue_id, hour, level, visible, hidden)
+        VALUES (new.issue_id, (new.timestamp - (new.timestamp < 0) * 3599999) / 3600000, new.level,
+                new.hidden_by IS NULL, new.hidden_by IS NOT NULL)
+        ON CONFLICT DO UPDATE SET visible = visible + excluded.visible, hidden = hidden + excluded.hidden;
+    INSERT INTO issue_days(issue_id, day, level, visible, hidden)
+        VALUES (new.issue_id, (new.timestamp - (new.timestamp < 0) * 86399999) / 86400000, new.level,
+                new.hidden_by IS NULL, new.hidden_by IS NOT NULL)
+        ON CONFLICT DO UPDATE SET visible = visible + excluded.visible, hidden = hidden + excluded.hidden;
+END;
+)SQL",
     };
     return migrations;
 }

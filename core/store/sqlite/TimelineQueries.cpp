@@ -1,5 +1,6 @@
 #include "store/TimelineQueries.h"
 
+#include "store/sqlite/Rollups.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SearchSql.h"
 #include "store/sqlite/Sqlite.h"
@@ -21,6 +22,57 @@ int64_t TimelineQueries::bucketFor(int64_t spanMs, int maxBars)
     return (spanMs / maxBars / 86'400'000 + 1) * 86'400'000;
 }
 
+namespace {
+
+// The first and last time of the search's reports; nullopt when none match.
+Result<std::optional<std::pair<int64_t, int64_t>>> timeRange(Connection &c, const SearchQuery &q, const SqlFilter &f)
+{
+    using Range = std::optional<std::pair<int64_t, int64_t>>;
+    auto minMax = [&](const QString &from, const std::vector<QVariant> &binds) -> Result<Range> {
+        Statement st = c.prepare((QStringLiteral("SELECT min(r.timestamp), max(r.timestamp)") + from).toStdString());
+        if (!st.valid())
+            return st.failure();
+        bindVariants(st, binds);
+        if (!st.step())
+            return st.failure();
+        if (st.isNull(0))
+            return Range();
+        return Range(std::pair(st.int64(0), st.int64(1)));
+    };
+    const auto rows = rollupRows(q);
+    if (!rows)
+        return minMax(f.fromClause(), f.binds);
+    // The first and last day (or hour) with reports from the rollups, then the
+    // reports of just that day for the exact time.
+    Statement st = c.prepare(QStringLiteral("SELECT min(t), max(t) FROM (%1) WHERE n > 0").arg(rows->sql).toStdString());
+    if (!st.valid())
+        return st.failure();
+    bindVariants(st, rows->binds);
+    if (!st.step())
+        return st.failure();
+    if (st.isNull(0))
+        return Range();
+    const int64_t first = st.int64(0), last = st.int64(1);
+    auto within = [&](int64_t from) -> Result<Range> {
+        SearchQuery day = q;
+        day.since = std::max(q.since.value_or(from), from);
+        day.until = std::min(q.until.value_or(from + kDayMs), from + kDayMs);
+        auto df = searchSql(day);
+        if (!df)
+            return df.failure();
+        return minMax(df->fromClause(), df->binds);
+    };
+    auto lo = within(first);
+    auto hi = within(last);
+    if (!lo || !hi)
+        return (!lo ? lo : hi).failure();
+    if (!*lo || !*hi)
+        return Error{QStringLiteral("the per-issue counts disagree with the reports (run `errordeck-cli check`)")};
+    return Range(std::pair((*lo)->first, (*hi)->second));
+}
+
+} // namespace
+
 Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars)
 {
     auto f = searchSql(q);
@@ -29,19 +81,15 @@ Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars)
     TimelineData d;
     int64_t lo = q.since.value_or(0), hi = q.until.value_or(0);
     if (!q.since || !q.until) {
-        Statement st = connectionOf(m_db).prepare(
-            (QStringLiteral("SELECT min(r.timestamp), max(r.timestamp)") + f->fromClause()).toStdString());
-        if (!st.valid())
-            return st.failure();
-        bindVariants(st, f->binds);
-        if (!st.step())
-            return st.failure();
-        if (st.isNull(0))
+        auto range = timeRange(connectionOf(m_db), q, *f);
+        if (!range)
+            return range.failure();
+        if (!*range)
             return d; // nothing matches
         if (!q.since)
-            lo = st.int64(0);
+            lo = (*range)->first;
         if (!q.until)
-            hi = q.since ? QDateTime::currentMSecsSinceEpoch() : st.int64(1) + 1;
+            hi = q.since ? QDateTime::currentMSecsSinceEpoch() : (*range)->second + 1;
     }
     d.bucket = bucketFor(std::max<int64_t>(hi - lo, 1), maxBars);
     d.start = lo / d.bucket * d.bucket;
@@ -52,12 +100,18 @@ Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars)
         d.start -= int64_t(kMinBars - d.buckets) * d.bucket;
         d.buckets = kMinBars;
     }
-    const QString sql = QStringLiteral("SELECT (r.timestamp - ?) / ?, r.level, count(*)%1 GROUP BY 1, 2").arg(f->fromClause());
+    // Bars of whole hours or days count from the rollups when the search allows.
+    std::optional<RollupRows> rows;
+    if (d.bucket % kHourMs == 0 && d.start % kHourMs == 0)
+        rows = rollupRows(q, d.bucket % kDayMs == 0 && d.start % kDayMs == 0 ? kDayMs : kHourMs);
+    const QString sql =
+        rows ? QStringLiteral("SELECT (t - ?) / ?, level, sum(n) FROM (%1) GROUP BY 1, 2 HAVING sum(n) > 0").arg(rows->sql)
+             : QStringLiteral("SELECT (r.timestamp - ?) / ?, r.level, count(*)%1 GROUP BY 1, 2").arg(f->fromClause());
     Statement st = connectionOf(m_db).prepare(sql.toStdString());
     if (!st.valid())
         return st.failure();
     st.bind(1, d.start).bind(2, d.bucket);
-    bindVariants(st, f->binds, 3);
+    bindVariants(st, rows ? rows->binds : f->binds, 3);
     while (st.step()) {
         const int64_t k = st.int64(0);
         if (k < 0 || k >= d.buckets)

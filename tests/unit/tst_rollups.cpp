@@ -1,0 +1,290 @@
+// The per-issue counts by hour and by day (schema 7, issue_hours and
+// issue_days) after every path that changes reports: import, delete, resolve,
+// rules apply (hide, then show again), re-import. Each time they are compared
+// with the reports counted here in SQL, and the searches they answer (the
+// count, the issue list, the chart) with the same searches written here as SQL
+// over the reports.
+#include "filters/FilterSet.h"
+#include "filters/RuleApplier.h"
+#include "store/ListQueries.h"
+#include "store/ReportStore.h"
+#include "store/RuleStore.h"
+#include "store/TimelineQueries.h"
+#include "store/sqlite/Sqlite.h"
+#include "TestSupport.h"
+
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <map>
+
+using namespace ed;
+using namespace edtest;
+
+namespace {
+
+const QDateTime kBase(QDate(2026, 10, 1), QTime(0, 0), Qt::UTC);
+
+int64_t at(int64_t hours, int64_t minutes = 0, int64_t ms = 0)
+{
+    return kBase.toMSecsSinceEpoch() + hours * 3'600'000 + minutes * 60'000 + ms;
+}
+
+// The corpus records `copies` times with fresh event ids and times spread over
+// four days (some in the last hours of 1969: days and hours before the epoch).
+QString spreadRecords(const QTemporaryDir &dir, const QString &name, int copies, quint32 seed)
+{
+    QRandomGenerator rng(seed);
+    QByteArray out;
+    int n = 0;
+    for (int c = 0; c < copies; ++c) {
+        for (QJsonObject r : corpusRecords()) {
+            r.insert(QStringLiteral("event_id"),
+                     QStringLiteral("%1%2").arg(seed, 8, 16, QLatin1Char('0')).arg(n++, 24, 16, QLatin1Char('0')));
+            const int64_t ms = n % 50 == 0 ? -int64_t(rng.bounded(3 * 3'600'000)) - 1
+                                           : at(0) + int64_t(rng.bounded(4 * 86'400'000));
+            const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+            r.insert(QStringLiteral("timestamp"), t.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz+00:00")));
+            out += QJsonDocument(r).toJson(QJsonDocument::Compact) + '\n';
+        }
+    }
+    const QString path = dir.filePath(name);
+    writeFile(path, out);
+    return path;
+}
+
+// The rows where a rollup table and a count of the reports by the same keys differ
+// (floor division written differently from the schema's triggers).
+QString rollupMismatches(Database &db)
+{
+    QStringList bad;
+    for (const auto &[table, unit, ms] :
+         {std::tuple("issue_hours", "hour", 3600000.0), std::tuple("issue_days", "day", 86400000.0)}) {
+        const QString sql =
+            QStringLiteral("SELECT coalesce(r.issue_id, x.issue_id), coalesce(r.u, x.%2), coalesce(r.level, x.level),"
+                           " r.v, r.h, x.visible, x.hidden FROM (SELECT issue_id, CAST(floor(timestamp / %3) AS INTEGER) AS u,"
+                           " level, sum(hidden_by IS NULL) AS v, sum(hidden_by IS NOT NULL) AS h FROM reports GROUP BY 1, 2, 3) r"
+                           " FULL JOIN (SELECT * FROM %1 WHERE visible <> 0 OR hidden <> 0) x"
+                           " ON x.issue_id = r.issue_id AND x.%2 = r.u AND x.level = r.level"
+                           " WHERE x.visible IS NOT r.v OR x.hidden IS NOT r.h")
+                .arg(QLatin1String(table), QLatin1String(unit))
+                .arg(ms, 0, 'f', 1);
+        Statement st = connectionOf(db).prepare(sql.toStdString());
+        if (!st.valid())
+            return st.prepareError();
+        while (st.step() && bad.size() < 5)
+            bad << QStringLiteral("%1 issue %2 unit %3 level %4: reports %5/%6, rollup %7/%8")
+                       .arg(QLatin1String(table), st.qtext(0), st.qtext(1), st.qtext(2), st.qtext(3), st.qtext(4), st.qtext(5),
+                            st.qtext(6));
+    }
+    if (*connectionOf(db).scalar("SELECT count(*) FROM issue_hours WHERE visible < 0 OR hidden < 0") != 0)
+        bad << QStringLiteral("negative counts");
+    return bad.join(u'\n');
+}
+
+struct Search {
+    const char *name;
+    QString text;
+    std::optional<int64_t> since, until;
+    bool includeHidden = false;
+    QString sql; // the same search as a condition over reports
+};
+
+std::vector<Search> searches()
+{
+    const QString visible = QStringLiteral(" AND hidden_by IS NULL");
+    const int64_t s1 = at(1, 30, 123), u1 = at(55, 5, 7), s2 = at(10, 5), u2 = at(11, 20);
+    const QString between = QStringLiteral("timestamp >= %1 AND timestamp < %2");
+    return {
+        {"everything", {}, {}, {}, false, QStringLiteral("1") + visible},
+        {"hidden too", {}, {}, {}, true, QStringLiteral("1")},
+        {"is:hidden", QStringLiteral("is:hidden"), {}, {}, false, QStringLiteral("hidden_by IS NOT NULL")},
+        {"-is:hidden", QStringLiteral("-is:hidden"), {}, {}, false, QStringLiteral("hidden_by IS NULL")},
+        {"level:error", QStringLiteral("level:error"), {}, {}, false, QStringLiteral("level = 40") + visible},
+        {"level:>=warning", QStringLiteral("level:>=warning"), {}, {}, false, QStringLiteral("level >= 30") + visible},
+        {"-level:error", QStringLiteral("-level:error"), {}, {}, false, QStringLiteral("level <> 40") + visible},
+        {"is:resolved",
+         QStringLiteral("is:resolved"),
+         {},
+         {},
+         false,
+         QStringLiteral("issue_id IN (SELECT id FROM issues WHERE status = 1)") + visible},
+        {"is:unresolved level:error",
+         QStringLiteral("is:unresolved level:error"),
+         {},
+         {},
+         false,
+         QStringLiteral("level = 40 AND issue_id IN (SELECT id FROM issues WHERE status = 0)") + visible},
+        {"days and part-hours", {}, s1, u1, false, between.arg(s1).arg(u1) + visible},
+        {"after: before: typed",
+         QStringLiteral("after:2026-10-01T01:30 before:2026-10-03T07:45 level:error"),
+         {},
+         {},
+         false,
+         between.arg(at(1, 30)).arg(at(55, 45)) + QStringLiteral(" AND level = 40") + visible},
+        {"-after: (before)",
+         QStringLiteral("-after:2026-10-02T05:30"),
+         {},
+         {},
+         false,
+         QStringLiteral("timestamp < %1").arg(at(29, 30)) + visible},
+        {"under two hours", {}, s2, u2, true, between.arg(s2).arg(u2)},
+        {"since only", {}, s1, {}, false, QStringLiteral("timestamp >= %1").arg(s1) + visible},
+        {"before the epoch", {}, {}, at(0) - 3'600'000 - 17, true, QStringLiteral("timestamp < %1").arg(at(0) - 3'600'000 - 17)},
+        {"type (the reports answer)",
+         QStringLiteral("type:KeyError"),
+         {},
+         {},
+         false,
+         QStringLiteral("exception_type = 'KeyError'") + visible},
+    };
+}
+
+SearchQuery queryOf(const Search &s)
+{
+    SearchQuery q;
+    q.text = s.text;
+    q.since = s.since;
+    q.until = s.until;
+    q.includeHidden = s.includeHidden;
+    return q;
+}
+
+std::map<int64_t, int64_t> issueCountsInSql(Database &db, const QString &cond)
+{
+    std::map<int64_t, int64_t> out;
+    Statement st = connectionOf(db).prepare(
+        QStringLiteral("SELECT issue_id, count(*) FROM reports WHERE %1 GROUP BY 1").arg(cond).toStdString());
+    while (st.step())
+        out[st.int64(0)] = st.int64(1);
+    return out;
+}
+
+// Every search: the count, the issue list with its counts, the issue count and
+// the chart at several bar widths, against the reports counted in SQL.
+void compareSearches(Database &db, const char *stage)
+{
+    ReportStore store(db);
+    ListQueries lists(db);
+    TimelineQueries timeline(db);
+    for (const Search &s : searches()) {
+        const QString where = QStringLiteral("%1 / %2").arg(QLatin1String(stage), QLatin1String(s.name));
+        const SearchQuery q = queryOf(s);
+        const auto expected = issueCountsInSql(db, s.sql);
+        int64_t total = 0;
+        for (const auto &[id, n] : expected)
+            total += n;
+        auto count = store.countReports(q);
+        QVERIFY2(count, qPrintable(where));
+        QVERIFY2(*count == total, qPrintable(QStringLiteral("%1: count %2, reports %3").arg(where).arg(*count).arg(total)));
+        auto issues = store.listIssues(q, 100000);
+        QVERIFY2(issues, qPrintable(where));
+        std::map<int64_t, int64_t> got;
+        for (const IssueRow &i : *issues)
+            got[i.id] = i.count;
+        QVERIFY2(got == expected,
+                 qPrintable(
+                     QStringLiteral("%1: %2 issues listed, %3 in the reports").arg(where).arg(got.size()).arg(expected.size())));
+        auto nIssues = lists.countIssues(q);
+        QVERIFY2(nIssues && *nIssues == int64_t(expected.size()), qPrintable(where));
+        for (int bars : {3, 5, 50, 120, 400}) {
+            auto d = timeline.buckets(q, bars);
+            QVERIFY2(d, qPrintable(where + (d ? QString() : d.error())));
+            QVERIFY2(
+                d->total == total,
+                qPrintable(
+                    QStringLiteral("%1, %2 bars: chart total %3, reports %4").arg(where).arg(bars).arg(d->total).arg(total)));
+            if (total == 0)
+                continue;
+            Statement st = connectionOf(db).prepare(
+                QStringLiteral("SELECT (timestamp - ?1) / ?2, level, count(*) FROM reports WHERE %1 GROUP BY 1, 2")
+                    .arg(s.sql)
+                    .toStdString());
+            st.bind(1, d->start).bind(2, d->bucket);
+            std::map<int, std::vector<int64_t>> bars2;
+            while (st.step()) {
+                auto &v = bars2[int(st.int64(1))];
+                v.resize(size_t(d->buckets), 0);
+                const int64_t k = st.int64(0);
+                QVERIFY2(k >= 0 && k < d->buckets, qPrintable(where + QStringLiteral(": a report outside the chart")));
+                v[size_t(k)] += st.int64(2);
+            }
+            QVERIFY2(d->byLevel == bars2,
+                     qPrintable(QStringLiteral("%1, %2 bars of %3 ms: the bars differ").arg(where).arg(bars).arg(d->bucket)));
+        }
+    }
+}
+
+} // namespace
+
+class TestRollups : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void followEveryChangeOfTheReports()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open(dir.filePath(QStringLiteral("r.sqlite3")));
+        QVERIFY(db);
+        const QString first = spreadRecords(dir, QStringLiteral("a.jsonl"), 6, 1);
+        auto s = importFiltered(*db, {first});
+        QVERIFY2(s.stored > 500, qPrintable(problemsText(s)));
+        QVERIFY(scalar(*db, "SELECT count(*) FROM reports WHERE timestamp < 0") > 0);
+        QVERIFY(scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by IS NOT NULL") > 0); // the corpus's 404s
+        QCOMPARE(rollupMismatches(*db), QString());
+        compareSearches(*db, "import");
+
+        // Delete every seventh report, hidden or not.
+        std::vector<int64_t> ids;
+        Statement st = connectionOf(*db).prepare("SELECT id FROM reports WHERE id % 7 = 0");
+        while (st.step())
+            ids.push_back(st.int64(0));
+        QVERIFY(ids.size() > 50);
+        auto deleted = ReportStore(*db).deleteReports(ids);
+        QVERIFY(deleted && *deleted == int64_t(ids.size()));
+        QCOMPARE(rollupMismatches(*db), QString());
+        compareSearches(*db, "delete");
+
+        // Resolve a third of the issues: the issue-level searches follow.
+        ReportStore store(*db);
+        Statement is = connectionOf(*db).prepare("SELECT id FROM issues WHERE id % 3 = 0");
+        int resolved = 0;
+        while (is.step())
+            resolved += store.setIssueStatus(is.int64(0), IssueStatus::Resolved) ? 1 : 0;
+        QVERIFY(resolved > 3);
+        compareSearches(*db, "resolve");
+
+        // A hide rule applied to the stored reports, then removed and applied again.
+        FilterRule quiet;
+        quiet.name = QStringLiteral("quiet");
+        quiet.belowLevel = 40;
+        QVERIFY(RuleStore(*db).add(quiet));
+        auto fs = FilterSet::load(*db);
+        QVERIFY(fs);
+        auto applied = RuleApplier::apply(*db, **fs);
+        QVERIFY2(applied, qPrintable(applied ? QString() : applied.error()));
+        const int64_t hiddenByRule = scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by = 'rule: quiet'");
+        QVERIFY(hiddenByRule > 20);
+        QCOMPARE(rollupMismatches(*db), QString());
+        compareSearches(*db, "rules apply");
+        QVERIFY(*RuleStore(*db).remove(QStringLiteral("quiet")));
+        fs = FilterSet::load(*db);
+        QVERIFY(fs);
+        applied = RuleApplier::apply(*db, **fs);
+        QVERIFY(applied);
+        QCOMPARE(scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by = 'rule: quiet'"), int64_t(0));
+        QCOMPARE(rollupMismatches(*db), QString());
+        compareSearches(*db, "rules removed");
+
+        // The same file again (all duplicates), then new reports into the same issues.
+        const int64_t before = scalar(*db, "SELECT count(*) FROM reports");
+        s = importFiltered(*db, {first});
+        QCOMPARE(s.stored, int64_t(0));
+        QCOMPARE(scalar(*db, "SELECT count(*) FROM reports"), before);
+        s = importFiltered(*db, {spreadRecords(dir, QStringLiteral("b.jsonl"), 3, 2)});
+        QVERIFY2(s.stored > 250, qPrintable(problemsText(s)));
+        QCOMPARE(rollupMismatches(*db), QString());
+        compareSearches(*db, "re-import");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRollups)
+#include "tst_rollups.moc"
