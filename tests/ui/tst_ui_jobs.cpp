@@ -390,6 +390,55 @@ private Q_SLOTS:
         }
         QVERIFY2(recorder.seen.isEmpty(), qPrintable(recorder.seen.join(u'\n')));
     }
+
+    // A message that went out is logged even when its dialog closes before
+    // the writer is free (here: held by another write, as an import holds it).
+    void anAttemptIsLoggedAfterItsDialogCloses()
+    {
+        const QString path = edtest::corpusDatabase(m_dir, QStringLiteral("closing.sqlite3"));
+        const QString mailDir = m_dir.filePath(QStringLiteral("mail-closing"));
+        QVERIFY(QDir().mkpath(mailDir));
+        int64_t reportId = 0;
+        {
+            const edtest::TestSideDb testSide;
+            auto db = Database::open(path);
+            Config c(*db);
+            QVERIFY(c.set(ConfigKey::Admins, QJsonArray{QJsonArray{QStringLiteral("Ops"), QStringLiteral("ops@example.com")}}));
+            QVERIFY(c.set(ConfigKey::EmailBackend, QStringLiteral("file")));
+            QVERIFY(c.set(ConfigKey::EmailFilePath, mailDir));
+            reportId = edtest::scalar(*db, "SELECT min(id) FROM reports");
+        }
+        QVERIFY(reportId > 0);
+        const auto logged = [&] {
+            const edtest::TestSideDb testSide;
+            auto db = Database::open(path, /*readOnly=*/true);
+            return edtest::scalar(*db, "SELECT count(*) FROM send_log");
+        };
+        auto runner = JobRunner::forDatabase(path); // the dialog's too
+        QSemaphore release;
+        QObject holder;
+        bool held = false, released = false;
+        auto d = std::unique_ptr<SendDialog>(SendDialog::forReport(path, nullptr, reportId, MailAudience::Admins));
+        QVERIFY(QTest::qWaitFor([&] { return d->isComposed(); }, 10000));
+        runner->run(
+            &holder, {QString(), JobRunner::Access::Write},
+            [&](JobContext &) {
+                held = true;
+                release.acquire();
+                return 0;
+            },
+            [&](int) { released = true; });
+        QVERIFY(QTest::qWaitFor([&] { return held; }, 10000));
+        d->findChild<QPushButton *>(QStringLiteral("sendButton"))->click();
+        // Delivered (the file backend wrote it), not logged yet: the writer is held.
+        QVERIFY(QTest::qWaitFor([&] { return !QDir(mailDir).entryList(QDir::Files).isEmpty(); }, 20000));
+        QTest::qWait(100);
+        QCOMPARE(logged(), int64_t(0));
+        d.reset(); // the dialog goes before its attempt is logged
+        release.release();
+        QVERIFY(QTest::qWaitFor([&] { return released; }, 10000));
+        QTRY_COMPARE_WITH_TIMEOUT(logged(), int64_t(1), 10000);
+    }
 };
 
 QTEST_MAIN(TestUiJobs)

@@ -2,6 +2,9 @@
 
 #include "jobs/JobFailure.h"
 
+#include <QCoreApplication>
+#include <QPointer>
+
 namespace ed {
 
 MailJob::MailJob(const QString &dbPath, const PasswordSource *passwords, QObject *parent)
@@ -62,13 +65,20 @@ bool MailJob::start(PreparedMail mail, MailSender sender)
 void MailJob::record(std::shared_ptr<const PreparedMail> mail, std::shared_ptr<const MailSender> sender, Delivery delivery)
 {
     // The send itself holds no connection (a slow server must not hold up the
-    // writer); the send log's entry is one Write job after it.
+    // writer); the send log's entry is one Write job after it. The message is
+    // out: its entry is written even when this job (its dialog) is gone before
+    // the writer gets to it (behind an import, say), so the job is the
+    // application's, and only the answer is this object's.
+    QObject *owner = QCoreApplication::instance() ? QCoreApplication::instance() : static_cast<QObject *>(this);
     m_jobs->run(
-        this, {QStringLiteral("record"), JobRunner::Access::Write},
-        [mail, sender, delivery = std::move(delivery), passwords = m_passwords](JobContext &ctx) {
-            return ReportMailer(ctx.db(), passwords).record(*mail, *sender, delivery);
+        owner, {QString(), JobRunner::Access::Write},
+        [mail, sender, delivery = std::move(delivery)](JobContext &ctx) {
+            return ReportMailer(ctx.db()).record(*mail, *sender, delivery); // no password needed to log
         },
-        [this](Result<SendResult> result) { answer(std::move(result)); });
+        [self = QPointer<MailJob>(this)](Result<SendResult> result) {
+            if (self)
+                self->answer(std::move(result));
+        });
 }
 
 void MailJob::answer(Result<SendResult> recorded)
