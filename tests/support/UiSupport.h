@@ -49,7 +49,7 @@ inline bool writeConfig(ed::ConfigCache &config, ed::ConfigKey key, const QJsonV
 {
     auto ok = std::make_shared<std::optional<bool>>();
     config.set(key, value, nullptr, [ok](ed::Result<void> r) { *ok = r.ok(); });
-    QTest::qWaitFor([ok] { return ok->has_value(); }, timeoutMs);
+    (void)QTest::qWaitFor([ok] { return ok->has_value(); }, timeoutMs); // the answer (or none) says the rest
     return ok->value_or(false);
 }
 

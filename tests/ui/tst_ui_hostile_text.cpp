@@ -152,7 +152,7 @@ private Q_SLOTS:
         const auto warningOf = [](SendDialog *d) {
             auto *w = d->findChild<QLabel *>(QStringLiteral("sendSecurityWarning"));
             // The settings are read on a job: the warning shows once they are.
-            QTest::qWaitFor([d] { return d->isComposed(); }, 10000);
+            (void)QTest::qWaitFor([d] { return d->isComposed(); }, 10000);
             return w;
         };
         {
