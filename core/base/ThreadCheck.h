@@ -28,9 +28,9 @@ bool checksEnabled();
 using ViolationHandler = std::function<void(const QString &message)>;
 ViolationHandler setViolationHandler(ViolationHandler handler);
 
-// Database work that still runs on the UI thread on purpose (small writes of
-// settings, rules and the send log, not moved onto the job runner yet), or a
-// test reading the database to check what the UI did. Nests; per thread.
+// For tests only: a widget test setting up or reading the database on its
+// main thread to check what the UI did. The product has no such scope (every
+// statement of the app runs on ui/jobs/JobRunner). Nests; per thread.
 class AllowOnUiThread {
 public:
     explicit AllowOnUiThread(const char *reason);

@@ -61,6 +61,7 @@ public:
     Result<SendResult> sendTest(const QStringList &to, SendControl *control = nullptr);
 
     SendLog log() { return SendLog(m_db); }
+    Database &database() { return m_db; }
 
 private:
     Result<SendResult> deliverAndRecord(const PreparedMail &mail, SendControl *control);

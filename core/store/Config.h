@@ -64,6 +64,9 @@ public:
     static const std::vector<ConfigEntry> &entries();
     static const ConfigEntry &entry(ConfigKey key);
     static std::optional<ConfigKey> keyByName(const QString &name);
+    // Why set() would refuse `value` for `key` ("ADMINS ..."); empty when fine.
+    // Reads no database: the app validates a field on the UI thread with it.
+    static QString check(ConfigKey key, const QJsonValue &value);
 
     QJsonValue value(ConfigKey key) const; // the stored value, else the default
     bool isSet(ConfigKey key) const;

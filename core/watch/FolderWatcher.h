@@ -10,6 +10,15 @@
 // widgets. Other connections to the same database (the UI's) keep reading
 // while it writes: SQLite's WAL mode allows that.
 //
+// Why its own thread and not the app's JobRunner (ui/jobs), the one way the
+// app otherwise works off the UI thread: it is a long-lived service with an
+// event loop of its own (the file system watcher, the poll and settle timers
+// fire in that thread for as long as folders are watched), not a job that
+// runs and answers; a job would hold a pool thread, and the one writer, for
+// the whole session. It is also core (core/watch), used by `errordeck-cli
+// watch` where there is no JobRunner. Its imports write through its own
+// connection; SQLite's lock orders them with the JobRunner's writer.
+//
 // What it reads, and how often:
 //  - v1 JSON Lines files (plain or .gz) through ed::Importer, which resumes
 //    each file from the offset import_files keeps, so a line is read once. A

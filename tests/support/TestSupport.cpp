@@ -84,6 +84,7 @@ QByteArray gzip(const QByteArray &data, int level)
 
 ed::ImportSummary importPlain(ed::Database &db, const QStringList &paths, int batch)
 {
+    const TestSideDb testSide;
     ed::NullScrubber scrubber;
     ed::NullRecordFilter filter;
     ed::Importer importer(db, scrubber, filter);
@@ -93,6 +94,7 @@ ed::ImportSummary importPlain(ed::Database &db, const QStringList &paths, int ba
 
 ed::ImportSummary importFiltered(ed::Database &db, const QStringList &paths)
 {
+    const TestSideDb testSide;
     auto filters = ed::makeImportFilters(db);
     if (!filters)
         qFatal("filters: %s", qPrintable(filters.error()));
@@ -110,6 +112,7 @@ QString problemsText(const ed::ImportSummary &s)
 
 QString corpusDatabase(const QTemporaryDir &dir, const QString &name)
 {
+    const TestSideDb testSide;
     const QString path = dir.filePath(name);
     auto db = ed::Database::open(path);
     if (!db)
@@ -122,6 +125,7 @@ QString corpusDatabase(const QTemporaryDir &dir, const QString &name)
 
 std::unique_ptr<ed::Database> importCorpus(const QString &path, const ed::Scrubber &scrubber)
 {
+    const TestSideDb testSide;
     auto db = ed::Database::open(path);
     if (!db) {
         qWarning() << db.error();
@@ -151,6 +155,7 @@ QString generatedReports(const QTemporaryDir &dir, int n, int seed)
 
 int64_t scalar(ed::Database &db, const char *sql)
 {
+    const TestSideDb testSide;
     auto v = connectionOf(db).scalar(sql);
     return v ? *v : -1;
 }

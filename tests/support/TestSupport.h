@@ -3,6 +3,7 @@
 // corpus, files, temporary databases and imports. SmtpSupport.h adds
 // tests/support/smtp_server.py, SecretScanner.h the raw look at database
 // files, UiSupport.h (UI builds only) what the widget tests share.
+#include "base/ThreadCheck.h"
 #include "import/Importer.h"
 #include "model/Filter.h"
 #include "store/Database.h"
@@ -23,6 +24,23 @@
 #include <memory>
 
 namespace edtest {
+
+// The test itself (not the code under test) reads or writes the database on
+// the UI thread a widget test registered (UiSupport.h's isolate()): the
+// helpers below that touch a database are such scopes themselves.
+class TestSideDb {
+public:
+    TestSideDb() : m_allow("the test sets up or checks the database") { }
+
+private:
+    ed::dbthread::AllowOnUiThread m_allow;
+};
+// f() in a TestSideDb scope: `onTestSide([&] { return SendLog(db).list(5); })`.
+template <typename F> auto onTestSide(F &&f)
+{
+    const TestSideDb testSide;
+    return f();
+}
 
 // Debian's python3: the one with Django, aiosmtpd and cryptography.
 inline const QString kPython = QStringLiteral("/usr/bin/python3");

@@ -4,6 +4,8 @@
 // and the send dialog warns before AUTH goes without TLS.
 #include "UiSupport.h"
 
+#include "jobs/ConfigCache.h"
+#include "jobs/JobRunner.h"
 #include "store/Config.h"
 #include "views/ReportDetailView.h"
 #include "filters/FilterRules.h"
@@ -21,6 +23,8 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <memory>
+#include <optional>
 
 using namespace ed;
 
@@ -54,6 +58,7 @@ private Q_SLOTS:
     {
         const QString path = m_dir.filePath(QStringLiteral("u.sqlite3"));
         {
+            const edtest::TestSideDb testSide;
             auto db = Database::open(path);
             QVERIFY(db);
             FilterRule drop;
@@ -87,54 +92,83 @@ private Q_SLOTS:
         }
     }
 
+    // The page's apply() as the dialog runs it: what it takes is written (a Write job), then read back.
+    static bool applyPage(ScrubbingPage &page, ConfigCache &config)
+    {
+        SettingsEdits edits{config, {}};
+        const bool ok = page.apply(edits);
+        if (!edits.changes.isEmpty()) {
+            auto written = std::make_shared<std::optional<bool>>();
+            config.write(edits.changes, nullptr, [written](Result<void> r) { *written = r.ok(); });
+            if (!QTest::qWaitFor([written] { return written->has_value(); }, 10000) || !**written)
+                qWarning("the settings were not written");
+        }
+        return ok;
+    }
+
     void scrubbingPageChecksPatterns()
     {
-        auto db = Database::open(m_dir.filePath(QStringLiteral("s.sqlite3")));
-        QVERIFY(db);
-        Config config(*db);
+        {
+            const edtest::TestSideDb testSide;
+            QVERIFY(Database::open(m_dir.filePath(QStringLiteral("s.sqlite3"))));
+        }
+        ConfigCache config(JobRunner::forDatabase(m_dir.filePath(QStringLiteral("s.sqlite3"))));
+        config.reload();
+        QVERIFY(edtest::waitUntilLoaded(config));
         ScrubbingPage page;
         page.load(config);
         auto *values = page.findChild<QPlainTextEdit *>(QStringLiteral("sensitiveValues"));
         QVERIFY(values);
         // Matches the empty string: refused, nothing saved.
         values->setPlainText(QStringLiteral("sk_live_[0-9a-z]+\nx*"));
-        QVERIFY(!page.apply(config));
+        QVERIFY(!applyPage(page, config));
         QVERIFY2(page.errorText(ConfigKey::SensitiveValues).contains(QStringLiteral("empty string")),
                  qPrintable(page.errorText(ConfigKey::SensitiveValues)));
         QCOMPARE(config.stringList(ConfigKey::SensitiveValues), QStringList());
         // Blows up on a test string: saved, the warning shown once (the dialog stays open), then accepted.
         values->setPlainText(QStringLiteral("(?:a+)+$|sk_live_[0-9a-z]+"));
-        QVERIFY(!page.apply(config));
+        QVERIFY(!applyPage(page, config));
         QVERIFY2(page.errorText(ConfigKey::SensitiveValues).contains(QStringLiteral("match limit")),
                  qPrintable(page.errorText(ConfigKey::SensitiveValues)));
         QCOMPARE(config.stringList(ConfigKey::SensitiveValues), QStringList{QStringLiteral("(?:a+)+$|sk_live_[0-9a-z]+")});
-        QVERIFY(page.apply(config));
+        QVERIFY(applyPage(page, config));
         QVERIFY(page.errorText(ConfigKey::SensitiveValues).isEmpty());
         // A fine pattern: saved without a word.
         values->setPlainText(QStringLiteral("sk_live_[0-9a-z]+"));
-        QVERIFY(page.apply(config));
+        QVERIFY(applyPage(page, config));
         QVERIFY(page.errorText(ConfigKey::SensitiveValues).isEmpty());
     }
 
     void sendDialogWarnsAboutAuthWithoutTls()
     {
-        auto db = Database::open(m_dir.filePath(QStringLiteral("m.sqlite3")));
-        QVERIFY(db);
-        Config config(*db);
-        QVERIFY(config.set(ConfigKey::EmailHost, QStringLiteral("mail.example.com")));
-        QVERIFY(config.set(ConfigKey::EmailHostUser, QStringLiteral("alice")));
+        const QString path = m_dir.filePath(QStringLiteral("m.sqlite3"));
         {
-            std::unique_ptr<SendDialog> d(SendDialog::forReport(*db, nullptr, 1, MailAudience::Admins));
+            const edtest::TestSideDb testSide;
+            QVERIFY(Database::open(path));
+        }
+        ConfigCache config(JobRunner::forDatabase(path));
+        QVERIFY(edtest::writeConfig(config, ConfigKey::EmailHost, QStringLiteral("mail.example.com")));
+        QVERIFY(edtest::writeConfig(config, ConfigKey::EmailHostUser, QStringLiteral("alice")));
+        const auto warningOf = [](SendDialog *d) {
             auto *w = d->findChild<QLabel *>(QStringLiteral("sendSecurityWarning"));
+            // The settings are read on a job: the warning shows once they are.
+            (void)QTest::qWaitFor([d] { return d->isComposed(); }, 10000);
+            return w;
+        };
+        {
+            std::unique_ptr<SendDialog> d(SendDialog::forReport(path, nullptr, 1, MailAudience::Admins));
+            auto *w = warningOf(d.get());
             QVERIFY(w);
+            QVERIFY(d->isComposed());
             QVERIFY2(w->text().contains(QStringLiteral("without TLS")) && w->text().contains(QStringLiteral("mail.example.com")),
                      qPrintable(w->text()));
             QVERIFY(!w->isHidden());
         }
-        QVERIFY(config.set(ConfigKey::EmailUseTls, true));
-        std::unique_ptr<SendDialog> d(SendDialog::forReport(*db, nullptr, 1, MailAudience::Admins));
-        auto *w = d->findChild<QLabel *>(QStringLiteral("sendSecurityWarning"));
+        QVERIFY(edtest::writeConfig(config, ConfigKey::EmailUseTls, true));
+        std::unique_ptr<SendDialog> d(SendDialog::forReport(path, nullptr, 1, MailAudience::Admins));
+        auto *w = warningOf(d.get());
         QVERIFY(w);
+        QVERIFY(d->isComposed());
         QVERIFY(w->text().isEmpty() && w->isHidden());
     }
 };

@@ -25,7 +25,7 @@ private:
 
     std::unique_ptr<MainWindow> emptyWindow(const QString &name)
     {
-        auto db = Database::open(m_dir.filePath(name));
+        auto db = edtest::onTestSide([&] { return Database::open(m_dir.filePath(name)); });
         if (!db)
             return nullptr;
         auto w = std::make_unique<MainWindow>(std::move(*db));
@@ -110,7 +110,7 @@ private Q_SLOTS:
         QVERIFY(s.stored < 30000);
         QVERIFY(!w->importer()->isRunning());
         QVERIFY(!bar->isVisible());
-        auto db = Database::open(m_dir.filePath(QStringLiteral("b.sqlite3")));
+        auto db = edtest::onTestSide([&] { return Database::open(m_dir.filePath(QStringLiteral("b.sqlite3"))); });
         QCOMPARE(edtest::scalar(*db, "SELECT count(*) FROM reports"), s.stored);
         closeSummaries();
 
@@ -120,6 +120,64 @@ private Q_SLOTS:
         QVERIFY(!rest.cancelled);
         QCOMPARE(edtest::scalar(*db, "SELECT count(*) FROM reports"), 30000);
         closeSummaries();
+    }
+
+    // The controller alone, on the database's JobRunner (a Write job): the
+    // progress arrives while it runs, cancel() stops it with a summary, and
+    // going away mid-import stops the import and waits for it (the writer is
+    // free afterwards, what was stored is there).
+    void controllerRunsOnTheJobRunner()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("e.sqlite3"));
+        QVERIFY(edtest::onTestSide([&] { return Database::open(path); }));
+        {
+            ImportController c(path);
+            c.setBatchSize(200);
+            QSignalSpy progress(&c, &ImportController::progress);
+            QSignalSpy done(&c, &ImportController::finished);
+            QVERIFY(c.start({m_big}));
+            QVERIFY(c.isRunning());
+            QVERIFY(!c.start({m_big}));
+            QVERIFY(progress.wait(20000));
+            const auto p = progress.last().at(0).value<ImportProgress>();
+            QVERIFY(p.bytesTotal > 0 && p.bytesDone > 0 && p.filesTotal == 1);
+            c.cancel();
+            QVERIFY(done.count() > 0 || done.wait(20000));
+            const auto s = done.first().at(0).value<ImportSummary>();
+            QVERIFY(s.cancelled);
+            QVERIFY(s.stored > 0 && s.stored < 30000);
+            QVERIFY(!c.isRunning());
+            QCOMPARE(edtest::onTestSide([&] {
+                         auto db = Database::open(path);
+                         return edtest::scalar(*db, "SELECT count(*) FROM reports");
+                     }),
+                     s.stored);
+        }
+        int64_t before = 0;
+        {
+            auto c = std::make_unique<ImportController>(path);
+            c->setBatchSize(200);
+            QSignalSpy progress(c.get(), &ImportController::progress);
+            QVERIFY(c->start({m_big}));
+            QVERIFY(progress.wait(20000));
+            c.reset(); // cancels through the job's token and waits
+            before = edtest::onTestSide([&] {
+                auto db = Database::open(path);
+                return edtest::scalar(*db, "SELECT count(*) FROM reports");
+            });
+            QVERIFY(before < 30000);
+        }
+        // The writer is free: the next import completes the file.
+        ImportController c(path);
+        QSignalSpy done(&c, &ImportController::finished);
+        QVERIFY(c.start({m_big}));
+        QVERIFY(done.wait(60000));
+        QVERIFY(!done.first().at(0).value<ImportSummary>().cancelled);
+        QCOMPARE(edtest::onTestSide([&] {
+                     auto db = Database::open(path);
+                     return edtest::scalar(*db, "SELECT count(*) FROM reports");
+                 }),
+                 int64_t(30000));
     }
 
     void dropFilesAndFolders()

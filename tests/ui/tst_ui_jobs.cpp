@@ -2,9 +2,18 @@
 // (core/base/ThreadCheck.h): results come back on the receiver's thread,
 // cancelling interrupts a running query, stale results are dropped, writes run
 // in order; SQLite on the registered UI thread is fatal, and the main window's
-// work (lists, detail, chart, saved searches, issue actions) does none.
+// work (lists, detail, chart, saved searches, issue actions) does none, nor
+// do the settings, rules, send and send log dialogs.
 #include "base/ThreadCheck.h"
+#include "dialogs/SendDialog.h"
+#include "dialogs/SendLogDialog.h"
+#include "jobs/ConfigCache.h"
 #include "jobs/JobRunner.h"
+#include "settings/RecipientsPage.h"
+#include "settings/RulesPage.h"
+#include "settings/SettingsDialog.h"
+#include "store/Config.h"
+#include "store/RuleStore.h"
 #include "models/IssueListModel.h"
 #include "models/ReportListModel.h"
 #include "models/SavedSearches.h"
@@ -18,8 +27,18 @@
 #include "UiSupport.h"
 
 #include <QAction>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTreeWidget>
 #include <QApplication>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSemaphore>
 #include <QThread>
@@ -52,7 +71,7 @@ struct ViolationRecorder {
     }
     ~ViolationRecorder()
     {
-        dbthread::setUiThread(nullptr);
+        // Registered still (isolate() did it for every test): fatal again from here.
         dbthread::setViolationHandler(previous);
     }
 };
@@ -224,7 +243,7 @@ private Q_SLOTS:
     void aQueryOnTheUiThreadIsCaught()
     {
         QVERIFY2(dbthread::checksEnabled(), "the tests are built with ERRORDECK_ASSERT_THREADS");
-        auto db = Database::open(m_corpusDb, /*readOnly=*/true);
+        auto db = edtest::onTestSide([&] { return Database::open(m_corpusDb, /*readOnly=*/true); });
         QVERIFY(db);
         ViolationRecorder recorder;
         (void)ReportStore(*db).countReports({}); // on the UI thread: caught
@@ -249,7 +268,7 @@ private Q_SLOTS:
     void aQueryOnTheUiThreadIsFatal()
     {
         if (qEnvironmentVariableIsSet("ERRORDECK_FATAL_CHILD")) {
-            auto db = Database::open(m_corpusDb, /*readOnly=*/true);
+            auto db = edtest::onTestSide([&] { return Database::open(m_corpusDb, /*readOnly=*/true); });
             dbthread::setUiThread(QThread::currentThread());
             (void)ReportStore(*db).countReports({});
             return; // not reached
@@ -272,7 +291,7 @@ private Q_SLOTS:
     void theMainWindowKeepsSqliteOffTheUiThread()
     {
         const QString path = edtest::corpusDatabase(m_dir, QStringLiteral("window.sqlite3"));
-        auto db = Database::open(path);
+        auto db = edtest::onTestSide([&] { return Database::open(path); });
         QVERIFY(db);
         ViolationRecorder recorder;
         auto win = std::make_unique<MainWindow>(std::move(*db));
@@ -295,7 +314,130 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return win->action(QStringLiteral("actionEmailAdmins"))->isEnabled(); }, 10000));
         QTest::qWait(200); // the resolve's write and the 404 checks come back
         QVERIFY2(recorder.seen.isEmpty(), qPrintable(recorder.seen.join(u'\n')));
-        win.reset();
+        win.reset(); // the checkpoint at quit runs on a job, waited for
+        QVERIFY2(recorder.seen.isEmpty(), qPrintable(recorder.seen.join(u'\n')));
+        QVERIFY(!QFile::exists(path + QStringLiteral("-wal")) || QFileInfo(path + QStringLiteral("-wal")).size() == 0);
+    }
+
+    // The dialogs with the UI thread registered: the settings, the rules, the
+    // send dialog (composing, sending through the file backend, the send log's
+    // record) and the send log (its list and an entry) load what the database
+    // holds, and write, with no SQLite on the UI thread.
+    void theDialogsKeepSqliteOffTheUiThread()
+    {
+        const QString path = edtest::corpusDatabase(m_dir, QStringLiteral("dialogs.sqlite3"));
+        const QString mailDir = m_dir.filePath(QStringLiteral("mail-out"));
+        QVERIFY(QDir().mkpath(mailDir));
+        int64_t reportId = 0;
+        {
+            const edtest::TestSideDb testSide;
+            auto db = Database::open(path);
+            QVERIFY(db);
+            Config c(*db);
+            QVERIFY(c.set(ConfigKey::Admins, QJsonArray{QJsonArray{QStringLiteral("Ops"), QStringLiteral("ops@example.com")}}));
+            QVERIFY(c.set(ConfigKey::EmailBackend, QStringLiteral("file")));
+            QVERIFY(c.set(ConfigKey::EmailFilePath, mailDir));
+            FilterRule r;
+            r.name = QStringLiteral("quiet-warnings");
+            r.action = RuleAction::Hide;
+            r.belowLevel = 40;
+            QVERIFY(RuleStore(*db).add(r));
+            reportId = edtest::scalar(*db, "SELECT min(id) FROM reports");
+        }
+        QVERIFY(reportId > 0);
+        ViolationRecorder recorder;
+        ConfigCache config(JobRunner::forDatabase(path));
+
+        {
+            SettingsDialog dlg(path, config);
+            QVERIFY(!dlg.isReady());
+            QVERIFY(!dlg.buttons()->button(QDialogButtonBox::Ok)->isEnabled());
+            QVERIFY(QTest::qWaitFor([&] { return dlg.isReady(); }, 10000));
+            QTableWidget *admins = dlg.recipients()->admins();
+            QVERIFY(admins->rowCount() >= 1 && admins->item(0, 1));
+            QCOMPARE(admins->item(0, 1)->text(), QStringLiteral("ops@example.com"));
+            QTableWidget *rules = dlg.rules()->rules();
+            QVERIFY(QTest::qWaitFor([&] { return rules->rowCount() == 1 && rules->isEnabled(); }, 10000));
+            QCOMPARE(rules->item(0, 1)->text(), QStringLiteral("quiet-warnings"));
+            admins->item(0, 1)->setText(QStringLiteral("ops2@example.com"));
+            QSignalSpy applied(&dlg, &SettingsDialog::applied);
+            QVERIFY(dlg.apply());
+            QVERIFY(applied.wait(10000));
+            QVERIFY(applied.first().first().toBool());
+            QCOMPARE(config.people(ConfigKey::Admins).value(0).second, QStringLiteral("ops2@example.com"));
+        }
+        {
+            std::unique_ptr<SendDialog> d(SendDialog::forReport(path, nullptr, reportId, MailAudience::Admins));
+            QVERIFY(QTest::qWaitFor([&] { return d->isComposed(); }, 10000));
+            QCOMPARE(d->findChild<QLineEdit *>(QStringLiteral("sendTo"))->text(), QStringLiteral("ops2@example.com"));
+            QSignalSpy logged(d.get(), &SendDialog::attemptLogged);
+            d->findChild<QPushButton *>(QStringLiteral("sendButton"))->click();
+            QVERIFY(logged.wait(20000));
+            QVERIFY2(logged.first().at(1).toBool(), qPrintable(d->findChild<QLabel *>(QStringLiteral("sendStatus"))->text()));
+        }
+        {
+            SendLogDialog log(path, nullptr);
+            log.reload();
+            QVERIFY(QTest::qWaitFor([&] { return log.isLoaded(); }, 10000));
+            QCOMPARE(log.list()->topLevelItemCount(), 1);
+            QSignalSpy shown(&log, &SendLogDialog::detailsShown);
+            log.selectEntry(log.list()->topLevelItem(0)->data(0, Qt::UserRole + 1).toLongLong());
+            QVERIFY(shown.wait(10000));
+            QVERIFY2(log.findChild<QPlainTextEdit *>(QStringLiteral("sendLogDetails"))
+                         ->toPlainText()
+                         .contains(QStringLiteral("To: ops2@example.com")),
+                     qPrintable(log.findChild<QPlainTextEdit *>(QStringLiteral("sendLogDetails"))->toPlainText()));
+        }
+        QVERIFY2(recorder.seen.isEmpty(), qPrintable(recorder.seen.join(u'\n')));
+    }
+
+    // A message that went out is logged even when its dialog closes before
+    // the writer is free (here: held by another write, as an import holds it).
+    void anAttemptIsLoggedAfterItsDialogCloses()
+    {
+        const QString path = edtest::corpusDatabase(m_dir, QStringLiteral("closing.sqlite3"));
+        const QString mailDir = m_dir.filePath(QStringLiteral("mail-closing"));
+        QVERIFY(QDir().mkpath(mailDir));
+        int64_t reportId = 0;
+        {
+            const edtest::TestSideDb testSide;
+            auto db = Database::open(path);
+            Config c(*db);
+            QVERIFY(c.set(ConfigKey::Admins, QJsonArray{QJsonArray{QStringLiteral("Ops"), QStringLiteral("ops@example.com")}}));
+            QVERIFY(c.set(ConfigKey::EmailBackend, QStringLiteral("file")));
+            QVERIFY(c.set(ConfigKey::EmailFilePath, mailDir));
+            reportId = edtest::scalar(*db, "SELECT min(id) FROM reports");
+        }
+        QVERIFY(reportId > 0);
+        const auto logged = [&] {
+            const edtest::TestSideDb testSide;
+            auto db = Database::open(path, /*readOnly=*/true);
+            return edtest::scalar(*db, "SELECT count(*) FROM send_log");
+        };
+        auto runner = JobRunner::forDatabase(path); // the dialog's too
+        QSemaphore release;
+        QObject holder;
+        bool held = false, released = false;
+        auto d = std::unique_ptr<SendDialog>(SendDialog::forReport(path, nullptr, reportId, MailAudience::Admins));
+        QVERIFY(QTest::qWaitFor([&] { return d->isComposed(); }, 10000));
+        runner->run(
+            &holder, {QString(), JobRunner::Access::Write},
+            [&](JobContext &) {
+                held = true;
+                release.acquire();
+                return 0;
+            },
+            [&](int) { released = true; });
+        QVERIFY(QTest::qWaitFor([&] { return held; }, 10000));
+        d->findChild<QPushButton *>(QStringLiteral("sendButton"))->click();
+        // Delivered (the file backend wrote it), not logged yet: the writer is held.
+        QVERIFY(QTest::qWaitFor([&] { return !QDir(mailDir).entryList(QDir::Files).isEmpty(); }, 20000));
+        QTest::qWait(100);
+        QCOMPARE(logged(), int64_t(0));
+        d.reset(); // the dialog goes before its attempt is logged
+        release.release();
+        QVERIFY(QTest::qWaitFor([&] { return released; }, 10000));
+        QTRY_COMPARE_WITH_TIMEOUT(logged(), int64_t(1), 10000);
     }
 };
 

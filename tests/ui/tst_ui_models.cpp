@@ -40,6 +40,7 @@ private:
 
     static QList<qint64> ids(Database &db, const QString &sql)
     {
+        const edtest::TestSideDb testSide;
         QList<qint64> out;
         Statement st = connectionOf(db).prepare(sql.toStdString());
         while (st.step())
@@ -57,7 +58,7 @@ private Q_SLOTS:
         m_corpusDb = edtest::corpusDatabase(m_dir);
         // More rows than a few pages, to exercise keyset paging.
         m_bigDb = m_dir.filePath(QStringLiteral("big.sqlite3"));
-        auto db = Database::open(m_bigDb);
+        auto db = edtest::onTestSide([&] { return Database::open(m_bigDb); });
         QVERIFY(db.ok());
         const auto s = edtest::importFiltered(*db, {edtest::generatedReports(m_dir, 1500)});
         QCOMPARE(s.stored, 1500);
@@ -71,7 +72,8 @@ private Q_SLOTS:
         model.setQuery({});
         QVERIFY(first.wait(5000) || first.count() > 0);
         QVERIFY(loadAll(&model));
-        auto db = Database::open(m_bigDb);
+        auto db = edtest::onTestSide([&] { return Database::open(m_bigDb); });
+        const edtest::TestSideDb testSide; // the checks only, after the model loaded
         ReportStore store(*db);
         QCOMPARE(int64_t(model.rowCount()), *store.countReports({}));
         // Pages read by keyset give the same rows, in the same order, as OFFSET paging.
@@ -100,7 +102,7 @@ private Q_SLOTS:
         ReportListModel model(m_bigDb);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setQuery({});
-        auto db = Database::open(m_bigDb);
+        auto db = edtest::onTestSide([&] { return Database::open(m_bigDb); });
         for (int col = 0; col < ReportListModel::ColumnCount; ++col) {
             for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
                 model.sort(col, order);
@@ -129,8 +131,8 @@ private Q_SLOTS:
         QVERIFY(!model.isRowLoaded(row));
         QCOMPARE(model.data(model.index(row, 0), Qt::DisplayRole).toString(), QStringLiteral("Loading…"));
         QVERIFY(QTest::qWaitFor([&] { return model.isRowLoaded(row); }, 5000));
-        auto db = Database::open(m_bigDb);
-        auto expect = ReportStore(*db).listReports({}, 1, row);
+        auto db = edtest::onTestSide([&] { return Database::open(m_bigDb); });
+        auto expect = edtest::onTestSide([&] { return ReportStore(*db).listReports({}, 1, row); });
         QCOMPARE(model.data(model.index(row, 0), ReportListModel::IdRole).toLongLong(), expect->front().id);
     }
 
@@ -148,8 +150,8 @@ private Q_SLOTS:
         last.text = QStringLiteral("status:404");
         model.setQuery(last);
         QVERIFY(loadAll(&model));
-        auto db = Database::open(m_bigDb);
-        QCOMPARE(int64_t(model.rowCount()), *ReportStore(*db).countReports(last));
+        auto db = edtest::onTestSide([&] { return Database::open(m_bigDb); });
+        QCOMPARE(int64_t(model.rowCount()), *edtest::onTestSide([&] { return ReportStore(*db).countReports(last); }));
         for (int row = 0; row < model.rowCount(); ++row)
             QCOMPARE(model.report(row)->statusCode.value_or(0), 404);
     }
@@ -173,7 +175,7 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setQuery({});
         QVERIFY(loadAll(&model));
-        auto db = Database::open(m_bigDb);
+        auto db = edtest::onTestSide([&] { return Database::open(m_bigDb); });
         QCOMPARE(int64_t(model.rowCount()), edtest::scalar(*db, "SELECT count(*) FROM issues WHERE count > 0"));
         // Sorting by each column: the expected order from SQL written here.
         const QMap<int, QString> sqlColumn{
@@ -243,16 +245,16 @@ private Q_SLOTS:
         out.close();
         const QString path = m_dir.filePath(QStringLiteral("spark.sqlite3"));
         {
-            auto db = Database::open(path);
+            auto db = edtest::onTestSide([&] { return Database::open(path); });
             QVERIFY(db.ok());
-            QCOMPARE(edtest::importFiltered(*db, {input}).stored, int64_t(n));
+            QCOMPARE(edtest::importFiltered(*db, {input}).stored, int64_t(n)); // a test-side scope itself
         }
         IssueListModel model(path);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setQuery({});
         QVERIFY(loadAll(&model));
         QCOMPARE(model.rowCount(), plans.size());
-        auto db = Database::open(path);
+        auto db = edtest::onTestSide([&] { return Database::open(path); });
         int firstId = 0;
         for (const Plan &p : plans) {
             QList<qint64> expect(IssueListModel::kTrendDays, 0);
@@ -275,6 +277,7 @@ private Q_SLOTS:
 
     void tracebackModelChainAndRecursion()
     {
+        const edtest::TestSideDb testSide; // the model gets its reports from the test: no job here
         auto db = Database::open(m_corpusDb);
         ReportStore store(*db);
         // The deepest traceback (a RecursionError) and a chained one.

@@ -34,6 +34,7 @@ std::unique_ptr<Database> openCopyOfMainFile(const QString &path, const QTempora
     QFile::remove(copy);
     if (!QFile::copy(path, copy))
         return nullptr;
+    const edtest::TestSideDb testSide;
     auto db = Database::open(copy, /*readOnly=*/true);
     if (!db) {
         qWarning() << db.error();
@@ -44,6 +45,7 @@ std::unique_ptr<Database> openCopyOfMainFile(const QString &path, const QTempora
 
 int64_t issueStatus(Database &db, int64_t id)
 {
+    const edtest::TestSideDb testSide;
     Statement st = connectionOf(db).prepare("SELECT status FROM issues WHERE id = ?");
     st.bind(1, id);
     return st.step() ? st.int64(0) : -1;
@@ -63,7 +65,7 @@ private Q_SLOTS:
         const QString path = edtest::corpusDatabase(dir);
         int64_t issueId = 0;
         {
-            auto db = Database::open(path);
+            auto db = edtest::onTestSide([&] { return Database::open(path); });
             QVERIFY(db);
             auto win = std::make_unique<MainWindow>(std::move(*db));
             win->resize(1200, 800);
@@ -85,7 +87,7 @@ private Q_SLOTS:
             QVERIFY(backedUp.wait(30000));
             QVERIFY2(backedUp.at(0).at(0).toBool(), qPrintable(backedUp.at(0).at(1).toString()));
             QVERIFY(walBytes(path) > 0); // the test is meaningful: the resolve is in the WAL now
-            auto copy = Database::open(backup, /*readOnly=*/true);
+            auto copy = edtest::onTestSide([&] { return Database::open(backup, /*readOnly=*/true); });
             QVERIFY2(copy, qPrintable(copy ? QString() : copy.error()));
             QCOMPARE(issueStatus(*copy, issueId), int64_t(IssueStatus::Resolved));
             QCOMPARE(edtest::scalar(*copy, "SELECT count(*) FROM reports"),

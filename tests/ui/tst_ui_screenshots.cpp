@@ -29,6 +29,7 @@
 
 #include <QHash>
 #include <QSet>
+#include <optional>
 
 using namespace ed;
 
@@ -105,6 +106,7 @@ private Q_SLOTS:
         QDir().mkpath(m_out);
         const QString path = edtest::corpusDatabase(m_dir);
         m_dbPath = path;
+        std::optional<edtest::TestSideDb> testSide(std::in_place); // the saved searches, before the window
         auto db = Database::open(path);
         QVERIFY(db.ok());
         for (const auto &[name, query] :
@@ -114,6 +116,7 @@ private Q_SLOTS:
             st.bind(1, QString::fromLatin1(name)).bind(2, QString::fromLatin1(query));
             QVERIFY(st.exec());
         }
+        testSide.reset();
         m_win = std::make_unique<MainWindow>(std::move(*db));
         m_win->resize(1560, 960);
         m_win->show();
@@ -165,7 +168,7 @@ private Q_SLOTS:
     {
         QVERIFY(QTest::qWaitFor([this] { return m_win->chart()->data().total > 0; }, 10000));
         // The chart counts every visible report of the (unfiltered) main window.
-        auto db = Database::open(m_dbPath, true);
+        auto db = edtest::onTestSide([&] { return Database::open(m_dbPath, true); });
         QVERIFY(db.ok());
         QCOMPARE(int64_t(m_win->chart()->data().total),
                  edtest::scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by IS NULL"));
@@ -175,22 +178,23 @@ private Q_SLOTS:
     void settings()
     {
         // Values as the corpus's site had them (see the corpus README).
-        Config &c = m_win->config();
-        QVERIFY(c.set(ConfigKey::Admins,
-                      QJsonArray{QJsonArray{QStringLiteral("Shop Ops"), QStringLiteral("ops@shop.example.com")},
-                                 QJsonArray{QStringLiteral("Alice Admin"), QStringLiteral("alice@shop.example.com")}})
-                    .ok());
+        ConfigCache &c = m_win->config();
+        QVERIFY(
+            edtest::writeConfig(c, ConfigKey::Admins,
+                                QJsonArray{QJsonArray{QStringLiteral("Shop Ops"), QStringLiteral("ops@shop.example.com")},
+                                           QJsonArray{QStringLiteral("Alice Admin"), QStringLiteral("alice@shop.example.com")}}));
         // One pair: QJsonArray{QJsonArray{...}} would be a copy of the inner array, not a list of one.
         QJsonArray managers;
         managers.append(QJsonArray{QStringLiteral("Web Team"), QStringLiteral("web@shop.example.com")});
-        QVERIFY(c.set(ConfigKey::Managers, managers).ok());
+        QVERIFY(edtest::writeConfig(c, ConfigKey::Managers, managers));
         QCOMPARE(c.value(ConfigKey::Managers).toArray().size(), 1);
         QCOMPARE(c.value(ConfigKey::Managers).toArray().at(0).toArray().at(1).toString(), QStringLiteral("web@shop.example.com"));
-        QVERIFY(c.set(ConfigKey::InternalIps, QJsonArray{QStringLiteral("10.0.0.5")}).ok());
-        QVERIFY(c.set(ConfigKey::IgnorableUrls,
-                      QJsonArray{QStringLiteral("^/wp-"), QStringLiteral("\\.php$"), QStringLiteral("^/favicon\\.ico$")})
-                    .ok());
-        SettingsDialog dlg(m_win->database(), m_win->config(), m_win.get());
+        QVERIFY(edtest::writeConfig(c, ConfigKey::InternalIps, QJsonArray{QStringLiteral("10.0.0.5")}));
+        QVERIFY(edtest::writeConfig(
+            c, ConfigKey::IgnorableUrls,
+            QJsonArray{QStringLiteral("^/wp-"), QStringLiteral("\\.php$"), QStringLiteral("^/favicon\\.ico$")}));
+        SettingsDialog dlg(m_win->databasePath(), m_win->config(), m_win.get());
+        QVERIFY(QTest::qWaitFor([&dlg] { return dlg.isReady(); }, 10000));
         dlg.notFound()->setTestRequest(QStringLiteral("/wp-login.php"), QStringLiteral("https://shop.example.com/"),
                                        QStringLiteral("shop.example.com"));
         dlg.resize(900, 660);

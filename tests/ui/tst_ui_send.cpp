@@ -26,12 +26,15 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTimer>
 #include <QToolBar>
 #include <QTreeWidget>
+#include <optional>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -58,8 +61,8 @@ private:
 
     void setPort(int port)
     {
-        // Through the window's own Config, as the settings dialog writes it.
-        QVERIFY(m_win->config().set(ConfigKey::EmailPort, port).ok());
+        // Through the window's own settings, as the settings dialog writes them (a Write job).
+        QVERIFY(edtest::writeConfig(m_win->config(), ConfigKey::EmailPort, port));
     }
 
     // Clicks the report like a user (in the list of all reports).
@@ -137,6 +140,7 @@ private Q_SLOTS:
         edtest::isolate();
         qunsetenv(kPasswordEnvVar);
         m_path = edtest::corpusDatabase(m_dir);
+        std::optional<edtest::TestSideDb> testSide(std::in_place); // the setup, until the window comes
         m_db = std::make_unique<Database>(std::move(*Database::open(m_path)));
         QVERIFY(edtest::applyCorpusSettings(*m_db));
         {
@@ -176,7 +180,10 @@ private Q_SLOTS:
         m_server = std::make_unique<SmtpServer>(newServerDir(), QStringList{});
         QVERIFY(m_server->port());
 
-        m_win = std::make_unique<MainWindow>(std::move(*Database::open(m_path)));
+        auto winDb = Database::open(m_path);
+        QVERIFY(winDb);
+        testSide.reset();
+        m_win = std::make_unique<MainWindow>(std::move(*winDb));
         m_win->resize(1400, 900);
         m_win->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_win.get()));
@@ -229,9 +236,12 @@ private Q_SLOTS:
 
         // The issue's actions: its latest report decides about managers.
         int64_t issue500 = 0, issue404 = 0;
-        ReportStore store(*m_db);
-        issue500 = store.loadReport(m_report500)->row.issueId;
-        issue404 = store.loadReport(m_report404)->row.issueId;
+        {
+            const edtest::TestSideDb testSide;
+            ReportStore store(*m_db);
+            issue500 = store.loadReport(m_report500)->row.issueId;
+            issue404 = store.loadReport(m_report404)->row.issueId;
+        }
         QVERIFY(selectIssue(issue500));
         QVERIFY(issueAdmins->isEnabled());
         QVERIFY(!issueManagers->isEnabled());
@@ -250,6 +260,8 @@ private Q_SLOTS:
         SendDialog *dlg = openedDialog();
         QVERIFY(dlg);
         QVERIFY(QTest::qWaitForWindowExposed(dlg));
+        QVERIFY(!dlg->findChild<QPushButton *>(QStringLiteral("sendButton"))->isEnabled()); // composing on a job
+        QTRY_VERIFY(dlg->isComposed());
         QVERIFY(dlg->testAttribute(Qt::WA_DeleteOnClose));
         auto *to = dlg->findChild<QLineEdit *>(QStringLiteral("sendTo"));
         auto *subject = dlg->findChild<QLineEdit *>(QStringLiteral("sendSubject"));
@@ -275,7 +287,7 @@ private Q_SLOTS:
         screenshot(dlg, QStringLiteral("send-dialog"));
 
         // Logged as sent, for this report.
-        auto entries = SendLog(*m_db).list(5, m_report500);
+        auto entries = edtest::onTestSide([&] { return SendLog(*m_db).list(5, m_report500); });
         QVERIFY(entries && !entries->empty());
         QCOMPARE(entries->front().outcome, SendOutcome::Sent);
         QCOMPARE(entries->front().recipients,
@@ -288,12 +300,14 @@ private Q_SLOTS:
     void emailManagersForA404Issue()
     {
         const int before = int(m_server->messages().size());
-        QVERIFY(selectIssue(ReportStore(*m_db).loadReport(m_report404)->row.issueId));
+        const int64_t issue404 = edtest::onTestSide([&] { return ReportStore(*m_db).loadReport(m_report404)->row.issueId; });
+        QVERIFY(selectIssue(issue404));
         QAction *managers = m_win->action(QStringLiteral("actionEmailIssueManagers"));
         QTRY_VERIFY(managers->isEnabled());
         managers->trigger();
         SendDialog *dlg = openedDialog();
         QVERIFY(dlg);
+        QTRY_VERIFY(dlg->isComposed());
         QCOMPARE(dlg->findChild<QComboBox *>(QStringLiteral("sendAudience"))->currentData().toInt(), int(MailAudience::Managers));
         QCOMPARE(dlg->findChild<QLineEdit *>(QStringLiteral("sendTo"))->text(), QStringLiteral("manager@example.com"));
         QTest::mouseClick(dlg->findChild<QPushButton *>(QStringLiteral("sendButton")), Qt::LeftButton);
@@ -315,6 +329,7 @@ private Q_SLOTS:
         m_win->action(QStringLiteral("actionEmailManagers"))->trigger();
         dlg = openedDialog();
         QVERIFY(dlg);
+        QTRY_VERIFY(dlg->isComposed());
         QCOMPARE(dlg->findChild<QLineEdit *>(QStringLiteral("sendSubject"))->text(), m_subject404);
         dlg->close();
         QTRY_VERIFY(!openedDialog());
@@ -331,6 +346,7 @@ private Q_SLOTS:
         m_win->action(QStringLiteral("actionEmailAdmins"))->trigger();
         SendDialog *dlg = openedDialog();
         QVERIFY(dlg);
+        QTRY_VERIFY(dlg->isComposed());
         QTest::mouseClick(dlg->findChild<QPushButton *>(QStringLiteral("sendButton")), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(dlg->findChild<QPushButton *>(QStringLiteral("retryButton"))->isVisible(), 30000);
         const QString status = statusOf(dlg);
@@ -358,17 +374,18 @@ private Q_SLOTS:
         SmtpServer slow(newServerDir(), {QStringLiteral("--silent")});
         QVERIFY(slow.port());
         setPort(slow.port());
-        QVERIFY(m_win->config().set(ConfigKey::EmailTimeout, 60).ok()); // longer than this test
+        QVERIFY(edtest::writeConfig(m_win->config(), ConfigKey::EmailTimeout, 60)); // longer than this test
         QVERIFY(selectReport(m_report500));
         m_win->action(QStringLiteral("actionEmailAdmins"))->trigger();
         SendDialog *dlg = openedDialog();
         QVERIFY(dlg);
+        QTRY_VERIFY(dlg->isComposed());
         QPushButton *stop = nullptr;
         for (QPushButton *b : dlg->findChildren<QPushButton *>())
             if (b->text() == QStringLiteral("S&top"))
                 stop = b;
         QVERIFY(stop);
-        const int logged = int(SendLog(*m_db).list(1000)->size());
+        const int logged = int(edtest::onTestSide([&] { return SendLog(*m_db).list(1000); })->size());
 
         QElapsedTimer sinceTick;
         qint64 longestGap = 0;
@@ -386,7 +403,7 @@ private Q_SLOTS:
         QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
         QVERIFY(stop->isVisible());
         QVERIFY2(statusOf(dlg).startsWith(QStringLiteral("Sending through")), qPrintable(statusOf(dlg)));
-        QCOMPARE(int(SendLog(*m_db).list(1000)->size()), logged); // nothing decided yet
+        QCOMPARE(int(edtest::onTestSide([&] { return SendLog(*m_db).list(1000); })->size()), logged); // nothing decided yet
         QVERIFY(selectReport(m_report404)); // the window answers meanwhile
 
         QElapsedTimer sinceStop;
@@ -397,14 +414,14 @@ private Q_SLOTS:
         ticker.stop();
         QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
         QVERIFY2(statusOf(dlg).contains(QStringLiteral("cancel"), Qt::CaseInsensitive), qPrintable(statusOf(dlg)));
-        auto entries = SendLog(*m_db).list(1000);
+        auto entries = edtest::onTestSide([&] { return SendLog(*m_db).list(1000); });
         QCOMPARE(int(entries->size()), logged + 1);
         QCOMPARE(entries->front().outcome, SendOutcome::Cancelled); // newest first
         QVERIFY(slow.messages().isEmpty());
         dlg->close();
         QTRY_VERIFY(!openedDialog());
         setPort(m_server->port());
-        QVERIFY(m_win->config().set(ConfigKey::EmailTimeout, 30).ok());
+        QVERIFY(edtest::writeConfig(m_win->config(), ConfigKey::EmailTimeout, 30));
     }
 
     // Settings › E-mail server › Send test e-mail: the server's answer, and the
@@ -414,6 +431,7 @@ private Q_SLOTS:
         m_win->openSettings();
         auto *dlg = m_win->findChild<SettingsDialog *>();
         QVERIFY(dlg);
+        QTRY_VERIFY(dlg->isReady()); // the settings come from a job
         dlg->showPage(SettingsDialog::Email);
         EmailPage *page = dlg->email();
         QVERIFY(page->testButton()->isVisible());
@@ -441,7 +459,9 @@ private Q_SLOTS:
         QVERIFY2(page->testStatus().contains(QStringLiteral("127.0.0.1:%1").arg(dead)), qPrintable(page->testStatus()));
         QCOMPARE(m_win->config().integer(ConfigKey::EmailPort), dead);
         page->findChild<QSpinBox *>(QStringLiteral("emailPort"))->setValue(m_server->port());
+        QSignalSpy applied(dlg, &SettingsDialog::applied);
         QVERIFY(dlg->apply());
+        QVERIFY(applied.wait(10000) && applied.first().first().toBool());
         dlg->close();
     }
 
@@ -451,7 +471,8 @@ private Q_SLOTS:
         m_win->action(QStringLiteral("actionSendLog"))->trigger();
         auto *log = m_win->findChild<SendLogDialog *>();
         QVERIFY(log);
-        auto entries = SendLog(*m_db).list(100);
+        QTRY_VERIFY(log->isLoaded()); // read on a job
+        auto entries = edtest::onTestSide([&] { return SendLog(*m_db).list(100); });
         QVERIFY(entries);
         QCOMPARE(log->list()->topLevelItemCount(), int(entries->size()));
         // The first message sent from the report (newest first: the last of them).
@@ -462,6 +483,9 @@ private Q_SLOTS:
         QVERIFY(first);
         log->selectEntry(first);
         QVERIFY(log->resendButton()->isEnabled());
+        QTRY_VERIFY(log->findChild<QPlainTextEdit *>(QStringLiteral("sendLogDetails"))
+                        ->toPlainText()
+                        .contains(QStringLiteral("Log #%1,").arg(first)));
         const int before = int(m_server->messages().size());
         QSignalSpy done(log, &SendLogDialog::resendFinished);
         QTest::mouseClick(log->resendButton(), Qt::LeftButton);
@@ -472,10 +496,12 @@ private Q_SLOTS:
         QCOMPARE(edtest::strings(SmtpServer::envelope(got).value(QStringLiteral("rcpt_tos"))),
                  (QStringList{QStringLiteral("dev@example.com"), QStringLiteral("ops@example.com")}));
         QCOMPARE(edtest::parseMessage(got + QStringLiteral(".eml")).value(QStringLiteral("subject")).toString(), m_subject500);
-        auto again = SendLog(*m_db).entry(done.at(0).at(1).toLongLong());
+        const qint64 againId = done.at(0).at(1).toLongLong();
+        auto again = edtest::onTestSide([&] { return SendLog(*m_db).entry(againId); });
         QVERIFY(again);
         QCOMPARE(again->resendOf, first);
-        QCOMPARE(log->list()->topLevelItemCount(), int(entries->size()) + 1);
+        QTRY_COMPARE(log->list()->topLevelItemCount(), int(entries->size()) + 1); // read again after the resend
+        QCOMPARE(log->selectedEntry(), againId);
         log->close();
     }
 
@@ -489,20 +515,23 @@ private Q_SLOTS:
         m_win->openSettings();
         auto *dlg = m_win->findChild<SettingsDialog *>();
         QVERIFY(dlg);
+        QTRY_VERIFY(dlg->isReady());
         dlg->showPage(SettingsDialog::Email);
         EmailPage *page = dlg->email();
         page->findChild<QSpinBox *>(QStringLiteral("emailPort"))->setValue(authServer.port());
         typeInto(page->findChild<QLineEdit *>(QStringLiteral("emailUser")), QStringLiteral("alice"));
         typeInto(page->findChild<QLineEdit *>(QStringLiteral("emailPassword")), password);
-        QTest::mouseClick(page->testButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(!page->isTestRunning() && !page->testStatus().startsWith(QStringLiteral("Sending")), 30000);
+        QSignalSpy tested(page, &EmailPage::testFinished);
+        QTest::mouseClick(page->testButton(), Qt::LeftButton); // saves (a Write job), composes, sends
+        QVERIFY(tested.wait(30000));
+        QVERIFY(!page->isTestRunning());
         QVERIFY2(page->testStatus().contains(QStringLiteral("The server answered: 250")), qPrintable(page->testStatus()));
         QCOMPARE(SmtpServer::envelope(authServer.messages().value(0)).value(QStringLiteral("auth_login")).toString(),
                  QStringLiteral("alice"));
         QCOMPARE(m_win->config().string(ConfigKey::EmailHostUser), QStringLiteral("alice"));
         QTest::qWait(200); // the keychain job (if any) ends
 
-        QVERIFY(connectionOf(*m_db).exec("PRAGMA wal_checkpoint(FULL)").ok());
+        QVERIFY(edtest::onTestSide([&] { return connectionOf(*m_db).exec("PRAGMA wal_checkpoint(FULL)"); }).ok());
         int files = 0;
         for (QDirIterator it(m_dir.path(), QDir::Files, QDirIterator::Subdirectories); it.hasNext();) {
             const QString f = it.next();
@@ -512,14 +541,16 @@ private Q_SLOTS:
             QVERIFY2(!fileBytes(f).contains(password.toUtf8()), qPrintable(f));
         }
         QVERIFY(files >= 1);
-        auto entries = SendLog(*m_db).list(100);
+        auto entries = edtest::onTestSide([&] { return SendLog(*m_db).list(100); });
         QVERIFY(entries);
         for (const SendLogEntry &e : *entries)
             QVERIFY(!e.transcript.contains(password));
 
         typeInto(page->findChild<QLineEdit *>(QStringLiteral("emailUser")), QString());
         page->findChild<QSpinBox *>(QStringLiteral("emailPort"))->setValue(m_server->port());
+        QSignalSpy applied(dlg, &SettingsDialog::applied);
         QVERIFY(dlg->apply());
+        QVERIFY(applied.wait(10000) && applied.first().first().toBool());
         dlg->close();
     }
 };

@@ -1,7 +1,10 @@
 // The Settings dialog through its widgets: values go to Config (one source of
 // truth with `errordeck-cli config`), Config's validation shows inline, the
 // 404 tester decides as Django would, and rules show what they hide.
+#include "jobs/ConfigCache.h"
+#include "jobs/JobRunner.h"
 #include "store/Config.h"
+#include "store/RuleStore.h"
 #include "store/sqlite/Sqlite.h"
 #include "settings/EmailPage.h"
 #include "settings/NotFoundPage.h"
@@ -22,6 +25,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <optional>
 
 using namespace ed;
 
@@ -41,6 +45,19 @@ private:
             qWarning("errordeck-cli %s: %s", qPrintable(args.join(QLatin1Char(' '))), qPrintable(err));
         return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
     }
+    // Opens nothing on this thread: the dialog's settings come from a job.
+    static bool ready(SettingsDialog &dlg)
+    {
+        return QTest::qWaitFor([&dlg] { return dlg.isReady(); }, 10000);
+    }
+    // apply() and the Write job's answer: whether the values were taken and written.
+    static bool applyAndWait(SettingsDialog &dlg)
+    {
+        QSignalSpy applied(&dlg, &SettingsDialog::applied);
+        if (!dlg.apply())
+            return false;
+        return (applied.count() > 0 || applied.wait(10000)) && applied.first().first().toBool();
+    }
     static void setCell(QTableWidget *t, int row, int col, const QString &text)
     {
         if (t->rowCount() <= row)
@@ -57,10 +74,12 @@ private Q_SLOTS:
 
     void recipientsValidatedAndShared()
     {
-        auto db = Database::open(m_path);
-        Config config(*db);
-        SettingsDialog dlg(*db, config);
+        ConfigCache config(JobRunner::forDatabase(m_path));
+        SettingsDialog dlg(m_path, config);
         dlg.show();
+        QVERIFY(!dlg.buttons()->button(QDialogButtonBox::Ok)->isEnabled()); // until the settings are read
+        QVERIFY(ready(dlg));
+        QVERIFY(dlg.buttons()->button(QDialogButtonBox::Ok)->isEnabled());
         QTableWidget *admins = dlg.recipients()->admins();
         setCell(admins, 0, 0, QStringLiteral("Ops"));
         setCell(admins, 0, 1, QStringLiteral("not-an-address"));
@@ -76,7 +95,7 @@ private Q_SLOTS:
             ->findChild<QPlainTextEdit *>(QStringLiteral("internalIps"))
             ->setPlainText(QStringLiteral("10.0.0.5\n\n10.0.0.6\n"));
         dlg.buttons()->button(QDialogButtonBox::Ok)->click();
-        QVERIFY(!dlg.isVisible());
+        QTRY_VERIFY(!dlg.isVisible()); // closed once the Write job answered
         QVERIFY(dlg.recipients()->errorText(ConfigKey::Admins).isEmpty());
         QCOMPARE(config.people(ConfigKey::Admins).size(), 1);
         QCOMPARE(config.stringList(ConfigKey::InternalIps),
@@ -89,25 +108,31 @@ private Q_SLOTS:
 
         // And what the CLI writes shows in a dialog opened afterwards.
         cli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("EMAIL_HOST"), QStringLiteral("smtp.example.com")});
-        auto fresh = Database::open(m_path);
-        Config freshConfig(*fresh);
-        QCOMPARE(freshConfig.string(ConfigKey::EmailHost), QStringLiteral("smtp.example.com"));
-        SettingsDialog again(*fresh, freshConfig);
+        SettingsDialog again(m_path, config);
+        QVERIFY(ready(again)); // read again when the dialog opens
+        QCOMPARE(config.string(ConfigKey::EmailHost), QStringLiteral("smtp.example.com"));
         QCOMPARE(again.email()->findChild<QLineEdit *>(QStringLiteral("emailHost"))->text(), QStringLiteral("smtp.example.com"));
         QCOMPARE(again.recipients()->managers()->item(0, 1)->text(), QStringLiteral("web@shop.example.com"));
 
         // A connection that was open during the CLI's write must see it too
         // (it did not while Database::open read the file's header with its own
         // descriptor: closing that drops the process's POSIX locks, SQLite's too).
-        config.reload();
-        QCOMPARE(config.string(ConfigKey::EmailHost), QStringLiteral("smtp.example.com"));
+        {
+            const edtest::TestSideDb testSide;
+            auto db = Database::open(m_path);
+            Config direct(*db);
+            cli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("EMAIL_HOST"),
+                 QStringLiteral("smtp2.example.com")});
+            direct.reload();
+            QCOMPARE(direct.string(ConfigKey::EmailHost), QStringLiteral("smtp2.example.com"));
+        }
     }
 
     void emailServer()
     {
-        auto db = Database::open(m_path);
-        Config config(*db);
-        SettingsDialog dlg(*db, config);
+        ConfigCache config(JobRunner::forDatabase(m_path));
+        SettingsDialog dlg(m_path, config);
+        QVERIFY(ready(dlg));
         EmailPage *page = dlg.email();
         page->findChild<QLineEdit *>(QStringLiteral("emailHost"))->setText(QStringLiteral("mail.example.com"));
         auto *security = page->findChild<QComboBox *>(QStringLiteral("emailSecurity"));
@@ -117,7 +142,7 @@ private Q_SLOTS:
         page->findChild<QLineEdit *>(QStringLiteral("serverEmail"))->setText(QStringLiteral("Errors <errors@shop.example.com>"));
         page->findChild<QLineEdit *>(QStringLiteral("subjectPrefix"))->setText(QStringLiteral("[Shop] "));
         page->findChild<QCheckBox *>(QStringLiteral("includeHtml"))->setChecked(false);
-        QVERIFY(dlg.apply());
+        QVERIFY(applyAndWait(dlg));
         QCOMPARE(config.string(ConfigKey::EmailHost), QStringLiteral("mail.example.com"));
         QCOMPARE(config.integer(ConfigKey::EmailPort), 587);
         QVERIFY(config.flag(ConfigKey::EmailUseTls));
@@ -136,16 +161,17 @@ private Q_SLOTS:
         QTest::keyClicks(pw, QStringLiteral("hunter2-secret"));
         page->findChild<QLineEdit *>(QStringLiteral("serverEmail"))->setText(QStringLiteral("errors@shop.example.com"));
         QSignalSpy keychain(page, &EmailPage::keychainDone);
-        QVERIFY(dlg.apply());
+        QVERIFY(applyAndWait(dlg));
         // The write finished, one way or the other, and the page says which.
         QVERIFY(keychain.count() > 0 || keychain.wait(20000));
         const QString status = page->keychainStatus();
         const QString unavailable = QStringLiteral("The password could not be saved in the keychain: ");
         if (status == QStringLiteral("The password is kept in the system keychain.")) {
             // A keychain is running: a fresh page reads the same password back.
-            SettingsDialog again(*db, config);
+            SettingsDialog again(m_path, config);
             EmailPage *reread = again.email();
-            QSignalSpy read(reread, &EmailPage::keychainDone);
+            QSignalSpy read(reread, &EmailPage::keychainDone); // the page reads the keychain once loaded
+            QVERIFY(ready(again));
             QVERIFY(read.count() > 0 || read.wait(20000));
             QCOMPARE(reread->keychainStatus(), QStringLiteral("The password is kept in the system keychain."));
             QCOMPARE(reread->findChild<QLineEdit *>(QStringLiteral("emailPassword"))->text(), QStringLiteral("hunter2-secret"));
@@ -163,9 +189,9 @@ private Q_SLOTS:
 
     void notFoundTester()
     {
-        auto db = Database::open(m_path);
-        Config config(*db);
-        SettingsDialog dlg(*db, config);
+        ConfigCache config(JobRunner::forDatabase(m_path));
+        SettingsDialog dlg(m_path, config);
+        QVERIFY(ready(dlg));
         NotFoundPage *page = dlg.notFound();
         page->findChild<QPlainTextEdit *>(QStringLiteral("ignorableUrls"))->setPlainText(QStringLiteral("^/wp-\n\\.php$"));
         page->setTestRequest(QStringLiteral("/wp-login.php"), QStringLiteral("https://shop.example.com/"),
@@ -185,12 +211,13 @@ private Q_SLOTS:
         QVERIFY(!dlg.apply());
         QVERIFY(!page->errorText(ConfigKey::IgnorableUrls).isEmpty());
         page->findChild<QPlainTextEdit *>(QStringLiteral("ignorableUrls"))->setPlainText(QStringLiteral("^/wp-"));
-        QVERIFY(dlg.apply());
+        QVERIFY(applyAndWait(dlg));
         QCOMPARE(config.stringList(ConfigKey::IgnorableUrls), QStringList{QStringLiteral("^/wp-")});
     }
 
     void rulesShowWhatTheyHide()
     {
+        std::optional<edtest::TestSideDb> testSide(std::in_place);
         auto db = Database::open(m_path);
         FilterRule r;
         r.name = QStringLiteral("quiet-warnings");
@@ -201,12 +228,15 @@ private Q_SLOTS:
         QVERIFY(connectionOf(*db).exec("UPDATE reports SET hidden_by = 'rule: quiet-warnings' WHERE level < 40").ok());
         const int64_t hidden = edtest::scalar(*db, "SELECT count(*) FROM reports WHERE hidden_by = 'rule: quiet-warnings'");
         QVERIFY(hidden > 0);
-        Config config(*db);
-        SettingsDialog dlg(*db, config);
+        testSide.reset(); // from here on, only the dialog's jobs touch the database
+        ConfigCache config(JobRunner::forDatabase(m_path));
+        SettingsDialog dlg(m_path, config);
         RulesPage *page = dlg.rules();
         QSignalSpy counts(page, &RulesPage::countsLoaded);
+        QVERIFY(ready(dlg));
         QVERIFY(counts.count() > 0 || counts.wait(10000));
         QTableWidget *rules = page->rules();
+        QTRY_VERIFY(rules->isEnabled()); // the rules' own job answered too
         int row = -1;
         for (int i = 0; i < rules->rowCount(); ++i)
             if (rules->item(i, 1)->text() == QStringLiteral("quiet-warnings"))
@@ -219,10 +249,16 @@ private Q_SLOTS:
             found |= byReason->item(i, 0)->text() == QStringLiteral("rule: quiet-warnings") &&
                      byReason->item(i, 1)->data(Qt::DisplayRole).toLongLong() == hidden;
         QVERIFY(found);
-        // Switching it off goes to the store.
+        // Switching it off goes to the store (a Write job), and the table shows what the store holds.
+        QSignalSpy reloaded(page, &RulesPage::rulesLoaded);
         rules->item(row, 0)->setCheckState(Qt::Unchecked);
-        auto list = RuleStore(*db).list();
-        QVERIFY(!list->front().enabled);
+        QVERIFY(reloaded.wait(10000));
+        {
+            const edtest::TestSideDb testSide;
+            auto list = RuleStore(*db).list();
+            QVERIFY(!list->front().enabled);
+        }
+        QCOMPARE(rules->item(row, 0)->checkState(), Qt::Unchecked);
     }
 };
 

@@ -62,6 +62,7 @@ private:
     }
     QJsonObject recordOfIssue(int64_t issueId) const
     {
+        const edtest::TestSideDb testSide;
         Statement st = connectionOf(*m_db).prepare("SELECT event_id FROM reports WHERE issue_id = ?");
         st.bind(1, issueId);
         while (st.step()) {
@@ -90,14 +91,14 @@ private Q_SLOTS:
         m_folder = m_dir.filePath(QStringLiteral("watched"));
         QVERIFY(QDir().mkpath(m_folder));
         m_log = m_folder + QStringLiteral("/site.jsonl");
-        auto db = Database::open(m_path);
+        auto db = edtest::onTestSide([&] { return Database::open(m_path); });
         QVERIFY(db.ok());
         m_win = std::make_unique<MainWindow>(std::move(*db));
         m_win->resize(1300, 700); // the issue list must scroll
         m_win->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_win.get()));
         m_win->searchBar()->setRange(SearchBar::AllTime);
-        m_db = std::make_unique<Database>(std::move(*Database::open(m_path)));
+        m_db = std::make_unique<Database>(std::move(*edtest::onTestSide([&] { return Database::open(m_path); })));
         new QAbstractItemModelTester(issues(), QAbstractItemModelTester::FailureReportingMode::QtTest, this);
         new QAbstractItemModelTester(reports(), QAbstractItemModelTester::FailureReportingMode::QtTest, this);
         QFile f(edtest::corpus(QStringLiteral("records.jsonl")));
@@ -108,7 +109,8 @@ private Q_SLOTS:
                 m_records << QJsonDocument::fromJson(line).object();
         }
         QCOMPARE(m_records.size(), 98);
-        auto reference = Database::open(edtest::corpusDatabase(m_dir, QStringLiteral("reference.sqlite3")));
+        const QString referencePath = edtest::corpusDatabase(m_dir, QStringLiteral("reference.sqlite3"));
+        auto reference = edtest::onTestSide([&] { return Database::open(referencePath); });
         QVERIFY(reference.ok());
         m_corpusReports = edtest::scalar(*reference, "SELECT count(*) FROM reports");
         m_corpusIssues = edtest::scalar(*reference, "SELECT count(*) FROM issues WHERE count > 0");
@@ -124,7 +126,7 @@ private Q_SLOTS:
         QVERIFY(!m_win->folderWatcher());
         QVERIFY(m_win->watchStatusLabel()->isHidden());
         QSignalSpy notified(m_win.get(), &MainWindow::notified);
-        QVERIFY(m_win->config().set(ConfigKey::WatchedFolders, QJsonArray{m_folder}).ok());
+        QVERIFY(edtest::writeConfig(m_win->config(), ConfigKey::WatchedFolders, QJsonArray{m_folder}));
         QVERIFY(m_win->folderWatcher());
         QVERIFY(m_win->folderWatcher()->isRunning());
         QCOMPARE(m_win->folderWatcher()->folders(), QStringList{m_folder});
@@ -236,6 +238,7 @@ private Q_SLOTS:
         m_win->openSettings();
         auto *dlg = m_win->findChild<SettingsDialog *>();
         QVERIFY(dlg);
+        QTRY_VERIFY(dlg->isReady()); // the settings come from a job
         dlg->showPage(SettingsDialog::Watch);
         WatchPage *page = dlg->watch();
         QVERIFY(page->isVisible());
@@ -245,7 +248,9 @@ private Q_SLOTS:
         QVERIFY(page->addFolder(second));
         QVERIFY(!page->addFolder(second + QStringLiteral("/"))); // listed already
         QCOMPARE(page->list()->count(), 2);
+        QSignalSpy applied(dlg, &SettingsDialog::applied);
         QVERIFY(dlg->apply());
+        QVERIFY(applied.wait(10000) && applied.first().first().toBool());
         QCOMPARE(m_win->config().stringList(ConfigKey::WatchedFolders), (QStringList{m_folder, second}));
         QVERIFY(m_win->folderWatcher());
         QCOMPARE(m_win->folderWatcher()->folders(), (QStringList{m_folder, second}));
@@ -266,7 +271,9 @@ private Q_SLOTS:
 
         page->list()->selectAll();
         page->removeSelected();
+        applied.clear();
         QVERIFY(dlg->apply());
+        QVERIFY(applied.wait(10000) && applied.first().first().toBool()); // written by a job, then the watcher stops
         QVERIFY(!m_win->folderWatcher());
         QVERIFY(m_win->watchStatusLabel()->isHidden());
         dlg->close();

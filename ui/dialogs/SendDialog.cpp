@@ -1,6 +1,6 @@
 #include "dialogs/SendDialog.h"
 
-#include "base/ThreadCheck.h"
+#include "jobs/JobFailure.h"
 #include "jobs/MailJob.h"
 #include "store/ReportStore.h"
 #include "look/Theme.h"
@@ -20,8 +20,8 @@
 
 namespace ed {
 
-SendDialog::SendDialog(Database &db, const PasswordSource *passwords, QWidget *parent)
-    : QDialog(parent), m_db(db), m_mailer(db, passwords), m_job(new MailJob(m_mailer, db.path(), this))
+SendDialog::SendDialog(const QString &dbPath, const PasswordSource *passwords, QWidget *parent)
+    : QDialog(parent), m_job(new MailJob(dbPath, passwords, this))
 {
     setObjectName(QStringLiteral("sendDialog"));
     setWindowTitle(tr("E-mail report"));
@@ -76,17 +76,15 @@ SendDialog::SendDialog(Database &db, const PasswordSource *passwords, QWidget *p
     m_cancelButton->setVisible(false);
 
     // Said before sending: with AUTH and no TLS the password goes in clear.
-    auto *securityWarning = new QLabel(this);
-    securityWarning->setObjectName(QStringLiteral("sendSecurityWarning"));
-    securityWarning->setWordWrap(true);
-    securityWarning->setTextFormat(Qt::PlainText);
-    if (auto s = m_mailer.sender(); s && !s->securityWarning().isEmpty())
-        securityWarning->setText(QStringLiteral("⚠ ") + s->securityWarning());
-    securityWarning->setVisible(!securityWarning->text().isEmpty());
+    m_securityWarning = new QLabel(this);
+    m_securityWarning->setObjectName(QStringLiteral("sendSecurityWarning"));
+    m_securityWarning->setWordWrap(true);
+    m_securityWarning->setTextFormat(Qt::PlainText);
+    m_securityWarning->setVisible(false); // until load() read the settings
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    layout->addWidget(securityWarning);
+    layout->addWidget(m_securityWarning);
     layout->addWidget(m_tabs, 1);
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
@@ -110,104 +108,142 @@ SendDialog::~SendDialog()
     delete m_job;
 }
 
-SendDialog *SendDialog::forReport(Database &db, const PasswordSource *passwords, int64_t reportId, MailAudience audience,
+SendDialog *SendDialog::forReport(const QString &dbPath, const PasswordSource *passwords, int64_t reportId, MailAudience audience,
                                   QWidget *parent)
 {
-    auto *d = new SendDialog(db, passwords, parent);
+    auto *d = new SendDialog(dbPath, passwords, parent);
     d->load(reportId, false, audience);
     return d;
 }
 
-SendDialog *SendDialog::forIssue(Database &db, const PasswordSource *passwords, int64_t issueId, MailAudience audience,
+SendDialog *SendDialog::forIssue(const QString &dbPath, const PasswordSource *passwords, int64_t issueId, MailAudience audience,
                                  QWidget *parent)
 {
-    auto *d = new SendDialog(db, passwords, parent);
+    auto *d = new SendDialog(dbPath, passwords, parent);
     d->load(issueId, true, audience);
     return d;
 }
 
+namespace {
+// What the dialog needs to know before composing: whether Django would have
+// sent this report to MANAGERS (a 404), and what the settings warn about.
+struct SendFacts {
+    bool canBrokenLink = false;
+    QString securityWarning;
+};
+} // namespace
+
 void SendDialog::load(int64_t id, bool isIssue, MailAudience audience)
 {
-    const dbthread::AllowOnUiThread allow("SendDialog: composing from the store (ReportMailer)");
     m_id = id;
     m_isIssue = isIssue;
-    // "E-mail managers" is Django's broken-link message: only for a 404.
-    auto draft = isIssue ? m_mailer.draftForIssue(id, MailAudience::Admins) : m_mailer.draftForReport(id, MailAudience::Admins);
-    if (draft) {
-        auto report = ReportStore(m_db).loadReport(draft->reportId);
-        m_canBrokenLink = report && MailComposer::isNotFound(*report);
-    }
-    m_audience->setItemData(1, m_canBrokenLink ? QVariant() : QVariant(0), Qt::UserRole - 1); // disables the item
-    const int index = audience == MailAudience::Managers && m_canBrokenLink ? 1 : 0;
-    if (m_audience->currentIndex() == index)
-        recompose();
-    else
-        m_audience->setCurrentIndex(index);
+    m_composed = false;
+    m_sendButton->setEnabled(false);
+    m_audience->setEnabled(false);
+    m_status->setStyleSheet(QString());
+    m_status->setText(tr("Composing the message…"));
+    m_job->compose<SendFacts>(
+        this, QStringLiteral("facts"),
+        [id, isIssue](ReportMailer &mailer) -> Result<SendFacts> {
+            SendFacts facts;
+            // "E-mail managers" is Django's broken-link message: only for a 404.
+            auto draft = isIssue ? mailer.draftForIssue(id, MailAudience::Admins)
+                                 : mailer.draftForReport(id, MailAudience::Admins);
+            if (draft) {
+                auto report = ReportStore(mailer.database()).loadReport(draft->reportId);
+                facts.canBrokenLink = report && MailComposer::isNotFound(*report);
+            }
+            // Said before sending: with AUTH and no TLS the password goes in clear.
+            if (auto s = mailer.sender(); s)
+                facts.securityWarning = s->securityWarning();
+            return facts;
+        },
+        [this, audience](Result<SendFacts> facts) {
+            m_audience->setEnabled(true);
+            m_canBrokenLink = facts && facts->canBrokenLink;
+            if (facts && !facts->securityWarning.isEmpty())
+                m_securityWarning->setText(QStringLiteral("⚠ ") + facts->securityWarning);
+            m_securityWarning->setVisible(!m_securityWarning->text().isEmpty());
+            m_audience->setItemData(1, m_canBrokenLink ? QVariant() : QVariant(0), Qt::UserRole - 1); // disables the item
+            const int index = audience == MailAudience::Managers && m_canBrokenLink ? 1 : 0;
+            if (m_audience->currentIndex() == index)
+                recompose();
+            else
+                m_audience->setCurrentIndex(index); // recomposes
+        });
 }
 
 void SendDialog::recompose()
 {
-    const dbthread::AllowOnUiThread allow("SendDialog: composing from the store (ReportMailer)");
     const auto audience = MailAudience(m_audience->currentData().toInt());
-    auto draft = m_isIssue ? m_mailer.draftForIssue(m_id, audience) : m_mailer.draftForReport(m_id, audience);
-    if (!draft) {
-        showError(draft.error());
-        m_sendButton->setEnabled(false);
-        return;
-    }
-    m_draft = *draft;
-    setWindowTitle(audience == MailAudience::Managers ? tr("E-mail managers — report #%1").arg(m_draft.reportId)
-                                                      : tr("E-mail admins — report #%1").arg(m_draft.reportId));
-    m_to->setText(m_draft.to.join(QStringLiteral(", ")));
-    m_from->setText(m_draft.from);
-    m_subject->setText(m_draft.subject);
-    m_subject->setCursorPosition(0);
-    m_text->setPlainText(m_draft.text);
-    m_html->setHtml(m_draft.html);
-    m_tabs->setTabEnabled(1, !m_draft.html.isEmpty());
-    m_status->setText(m_draft.to.isEmpty() ? tr("No recipients configured: enter at least one address.") : QString());
-    m_sendButton->setEnabled(true);
-    m_retryButton->setVisible(false);
+    const int64_t id = m_id;
+    const bool isIssue = m_isIssue;
+    m_composed = false;
+    m_sendButton->setEnabled(false);
+    m_job->compose<MailDraft>(
+        this, QStringLiteral("draft"),
+        [id, isIssue, audience](ReportMailer &mailer) {
+            return isIssue ? mailer.draftForIssue(id, audience) : mailer.draftForReport(id, audience);
+        },
+        [this, audience](Result<MailDraft> draft) {
+            m_composed = true;
+            if (!draft) {
+                showError(failureText(draft));
+                m_sendButton->setEnabled(false);
+                Q_EMIT composed(false);
+                return;
+            }
+            m_draft = *draft;
+            setWindowTitle(audience == MailAudience::Managers ? tr("E-mail managers — report #%1").arg(m_draft.reportId)
+                                                              : tr("E-mail admins — report #%1").arg(m_draft.reportId));
+            m_to->setText(m_draft.to.join(QStringLiteral(", ")));
+            m_from->setText(m_draft.from);
+            m_subject->setText(m_draft.subject);
+            m_subject->setCursorPosition(0);
+            m_text->setPlainText(m_draft.text);
+            m_html->setHtml(m_draft.html);
+            m_tabs->setTabEnabled(1, !m_draft.html.isEmpty());
+            m_status->setStyleSheet(QString());
+            m_status->setText(m_draft.to.isEmpty() ? tr("No recipients configured: enter at least one address.") : QString());
+            m_sendButton->setEnabled(true);
+            m_retryButton->setVisible(false);
+            Q_EMIT composed(true);
+        });
 }
 
 void SendDialog::send()
 {
-    const dbthread::AllowOnUiThread allow("SendDialog: preparing the message (ReportMailer)");
     MailDraft draft = m_draft;
     draft.to = QStringList{m_to->text()}; // parseMailboxes reads comma-separated lists
-    auto prepared = m_mailer.prepare(draft);
-    if (!prepared) {
-        showError(prepared.error());
-        return;
-    }
-    start(std::move(*prepared));
+    setBusy(true);
+    m_status->setStyleSheet(QString());
+    m_status->setText(tr("Preparing the message…"));
+    m_job->prepare(
+        this, [draft](ReportMailer &mailer) { return mailer.prepare(draft); },
+        [this](Result<MailToSend> ready) { start(std::move(ready)); });
 }
 
 void SendDialog::retry()
 {
     if (!m_lastLogId)
         return;
-    const dbthread::AllowOnUiThread allow("SendDialog: the logged message again (ReportMailer)");
-    auto prepared = m_mailer.prepareResend(m_lastLogId);
-    if (!prepared) {
-        showError(prepared.error());
-        return;
-    }
-    start(std::move(*prepared));
+    const int64_t logId = m_lastLogId;
+    setBusy(true);
+    m_job->prepare(
+        this, [logId](ReportMailer &mailer) { return mailer.prepareResend(logId); },
+        [this](Result<MailToSend> ready) { start(std::move(ready)); });
 }
 
-void SendDialog::start(PreparedMail mail)
+void SendDialog::start(Result<MailToSend> ready)
 {
-    const dbthread::AllowOnUiThread allow("SendDialog: the sender for the settings (ReportMailer)");
-    auto sender = m_mailer.sender();
-    if (!sender) {
-        showError(sender.error());
+    if (!ready) {
+        setBusy(false);
+        showError(failureText(ready));
         return;
     }
-    m_status->setText(tr("Sending through %1…").arg(sender->describe()));
+    m_status->setText(tr("Sending through %1…").arg(ready->sender.describe()));
     m_status->setStyleSheet(QString());
-    setBusy(true);
-    m_job->start(std::move(mail), std::move(*sender));
+    m_job->start(std::move(*ready));
 }
 
 void SendDialog::finished()
@@ -215,7 +251,7 @@ void SendDialog::finished()
     setBusy(false);
     const Result<SendResult> &result = *m_job->lastResult();
     if (!result) {
-        showError(result.error());
+        showError(failureText(result));
         return;
     }
     m_lastLogId = result->logId;

@@ -4,10 +4,10 @@
 // recipients, sends it in the background and shows the server's answer. A
 // failed attempt is logged like any other and can be retried from here.
 //
-// Composing and logging stay on the GUI thread (ReportMailer reads the store
-// and the settings there, see dbthread::AllowOnUiThread); MailSender::deliver()
-// (network, keychain) runs as a job (MailJob).
-#include "store/Database.h"
+// All of it on the database's JobRunner (MailJob): composing reads the store
+// and the settings on Read jobs, MailSender::deliver() (network, keychain)
+// runs without a connection, the send log's entry is a Write job. Until the
+// message is composed the dialog says "Composing…" and Send is disabled.
 #include "send/ReportMailer.h"
 
 #include <QDialog>
@@ -26,36 +26,41 @@ class QTextBrowser;
 namespace ed {
 
 class MailJob;
+struct MailToSend;
 
 class SendDialog : public QDialog {
     Q_OBJECT
 public:
     // `passwords` may be null (then only $ERRORDECK_EMAIL_PASSWORD is used);
     // the app passes a KeychainPasswords (keychain/KeychainPasswords.h).
-    static SendDialog *forReport(Database &db, const PasswordSource *passwords, int64_t reportId, MailAudience audience,
+    static SendDialog *forReport(const QString &dbPath, const PasswordSource *passwords, int64_t reportId, MailAudience audience,
                                  QWidget *parent = nullptr);
-    static SendDialog *forIssue(Database &db, const PasswordSource *passwords, int64_t issueId, MailAudience audience,
+    static SendDialog *forIssue(const QString &dbPath, const PasswordSource *passwords, int64_t issueId, MailAudience audience,
                                 QWidget *parent = nullptr);
     ~SendDialog() override;
 
+    // The message for the chosen audience is shown (or why it cannot be).
+    bool isComposed() const { return m_composed; }
+
 Q_SIGNALS:
+    // The message for the chosen audience was composed (ok) or could not be.
+    void composed(bool ok);
     // After every attempt (sent or not), for views that list the send log.
     void attemptLogged(qint64 logId, bool sent);
 
 private:
-    SendDialog(Database &db, const PasswordSource *passwords, QWidget *parent);
+    SendDialog(const QString &dbPath, const PasswordSource *passwords, QWidget *parent);
     void load(int64_t id, bool isIssue, MailAudience audience);
     void recompose();
     void send();
     void retry();
-    void start(PreparedMail mail);
+    void start(Result<MailToSend> ready);
     void finished();
     void setBusy(bool busy);
     void showError(const QString &message);
 
-    Database &m_db;
-    ReportMailer m_mailer;
     int64_t m_id = 0;
+    bool m_composed = false;
     bool m_isIssue = false;
     bool m_canBrokenLink = false;
     MailDraft m_draft;
@@ -71,6 +76,7 @@ private:
     QPlainTextEdit *m_text;
     QTextBrowser *m_html;
     QLabel *m_status;
+    QLabel *m_securityWarning;
     QProgressBar *m_progress;
     QPushButton *m_sendButton;
     QPushButton *m_retryButton;

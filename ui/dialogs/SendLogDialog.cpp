@@ -1,6 +1,6 @@
 #include "dialogs/SendLogDialog.h"
 
-#include "base/ThreadCheck.h"
+#include "jobs/JobFailure.h"
 #include "jobs/MailJob.h"
 #include "look/Theme.h"
 
@@ -22,13 +22,12 @@ constexpr int kIdRole = Qt::UserRole + 1;
 constexpr int kShown = 1000; // entries listed, newest first
 } // namespace
 
-SendLogDialog::SendLogDialog(Database &db, const PasswordSource *passwords, QWidget *parent)
-    : QDialog(parent), m_mailer(db, passwords)
+SendLogDialog::SendLogDialog(const QString &dbPath, const PasswordSource *passwords, QWidget *parent) : QDialog(parent)
 {
     setObjectName(QStringLiteral("sendLogDialog"));
     setWindowTitle(tr("Send log"));
     resize(980, 560);
-    m_job = new MailJob(m_mailer, db.path(), this);
+    m_job = new MailJob(dbPath, passwords, this);
 
     m_list = new QTreeWidget(this);
     m_list->setObjectName(QStringLiteral("sendLogList"));
@@ -71,9 +70,8 @@ SendLogDialog::SendLogDialog(Database &db, const PasswordSource *passwords, QWid
         m_status->setStyleSheet(ok ? QString() : theme::failureStyleSheet(m_status->palette()));
         m_status->setText(ok ? tr("Sent again (log #%1). The server answered: %2").arg(logId).arg(message)
                              : tr("Not sent (log #%1): %2").arg(logId).arg(message));
+        m_selectAfterLoad = logId;
         reload();
-        if (logId)
-            selectEntry(logId);
         Q_EMIT resendFinished(ok, logId);
     });
 
@@ -91,11 +89,28 @@ SendLogDialog::~SendLogDialog()
 void SendLogDialog::reload()
 {
     const qint64 keep = selectedEntry();
-    const dbthread::AllowOnUiThread allow("the send log's list (core/send/SendLog)");
-    auto entries = m_mailer.log().list(kShown);
-    m_list->clear();
+    m_loaded = false;
+    if (m_list->topLevelItemCount() == 0)
+        m_status->setText(tr("Loading the send log…"));
+    m_job->compose<std::vector<SendLogEntry>>(
+        this, QStringLiteral("list"), [](ReportMailer &mailer) { return mailer.log().list(kShown); },
+        [this, keep](Result<std::vector<SendLogEntry>> entries) {
+            showList(entries, keep, std::exchange(m_selectAfterLoad, 0));
+        });
+}
+
+void SendLogDialog::showList(const Result<std::vector<SendLogEntry>> &entries, qint64 keep, qint64 select)
+{
+    m_loaded = true;
+    if (m_status->text() == tr("Loading the send log…"))
+        m_status->clear();
+    {
+        const QSignalBlocker block(m_list); // the selection is put back below
+        m_list->clear();
+    }
     if (!entries) {
-        m_status->setText(tr("The send log cannot be read: %1").arg(entries.error()));
+        m_status->setText(tr("The send log cannot be read: %1").arg(failureText(entries)));
+        Q_EMIT listLoaded();
         return;
     }
     QList<QTreeWidgetItem *> items;
@@ -116,12 +131,15 @@ void SendLogDialog::reload()
         items << item;
     }
     m_list->addTopLevelItems(items);
-    if (keep)
+    if (select)
+        selectEntry(select);
+    else if (keep)
         selectEntry(keep);
     if (!m_list->currentItem()) {
         m_details->clear();
         m_resend->setEnabled(false);
     }
+    Q_EMIT listLoaded();
 }
 
 QString SendLogDialog::statusText() const { return m_status->text(); }
@@ -149,10 +167,17 @@ void SendLogDialog::showDetails()
         m_details->clear();
         return;
     }
-    const dbthread::AllowOnUiThread allow("a send log entry (core/send/SendLog)");
-    auto e = m_mailer.log().entry(id);
+    m_details->setPlainText(tr("Loading…"));
+    m_job->compose<SendLogEntry>(
+        this, QStringLiteral("entry"), [id](ReportMailer &mailer) { return mailer.log().entry(id); },
+        [this](Result<SendLogEntry> e) { showEntry(e); });
+}
+
+void SendLogDialog::showEntry(const Result<SendLogEntry> &e)
+{
     if (!e) {
-        m_details->setPlainText(e.error());
+        m_details->setPlainText(failureText(e));
+        Q_EMIT detailsShown();
         return;
     }
     QStringList lines;
@@ -170,6 +195,7 @@ void SendLogDialog::showDetails()
     if (!e->transcript.isEmpty())
         lines << QString() << tr("SMTP dialogue:") << e->transcript;
     m_details->setPlainText(lines.join(u'\n'));
+    Q_EMIT detailsShown();
 }
 
 void SendLogDialog::resend()
@@ -177,23 +203,21 @@ void SendLogDialog::resend()
     const qint64 id = selectedEntry();
     if (!id || m_job->isRunning())
         return;
-    const dbthread::AllowOnUiThread allow("the logged message again (ReportMailer)");
-    auto prepared = m_mailer.prepareResend(id);
-    if (!prepared) {
-        m_status->setStyleSheet(theme::failureStyleSheet(m_status->palette()));
-        m_status->setText(prepared.error());
-        return;
-    }
-    auto sender = m_mailer.sender();
-    if (!sender) {
-        m_status->setStyleSheet(theme::failureStyleSheet(m_status->palette()));
-        m_status->setText(sender.error());
-        return;
-    }
-    m_status->setStyleSheet(QString());
-    m_status->setText(tr("Sending log #%1 again through %2…").arg(id).arg(sender->describe()));
     m_resend->setEnabled(false);
-    m_job->start(std::move(*prepared), std::move(*sender));
+    m_status->setStyleSheet(QString());
+    m_status->setText(tr("Preparing log #%1 again…").arg(id));
+    m_job->prepare(
+        this, [id](ReportMailer &mailer) { return mailer.prepareResend(id); },
+        [this, id](Result<MailToSend> ready) {
+            if (!ready) {
+                m_resend->setEnabled(selectedEntry() != 0);
+                m_status->setStyleSheet(theme::failureStyleSheet(m_status->palette()));
+                m_status->setText(failureText(ready));
+                return;
+            }
+            m_status->setText(tr("Sending log #%1 again through %2…").arg(id).arg(ready->sender.describe()));
+            m_job->start(std::move(*ready));
+        });
 }
 
 } // namespace ed

@@ -2,8 +2,9 @@
 // Report › Send Log…: every e-mail sent or tried (core/send/SendLog.h), newest
 // first, with the server's answer or the error and the SMTP dialogue; Resend
 // sends the selected entry's message again (new Message-ID and Date, the same
-// recipients) in the background.
-#include "store/Database.h"
+// recipients) in the background. The list and an entry's details are read by
+// Read jobs (the list says "Loading…" until they answer), the resend is a
+// MailJob like any other send.
 #include "send/ReportMailer.h"
 
 #include <QDialog>
@@ -22,11 +23,13 @@ class SendLogDialog : public QDialog {
 public:
     enum Column { When, Outcome, Recipients, Subject, Report, Destination, Answer, ColumnCount };
 
-    SendLogDialog(Database &db, const PasswordSource *passwords, QWidget *parent = nullptr);
+    SendLogDialog(const QString &dbPath, const PasswordSource *passwords, QWidget *parent = nullptr);
     ~SendLogDialog() override;
 
-    // Reads the log again, keeping the selected entry.
+    // Reads the log again in the background, keeping the selected entry; listLoaded() follows.
     void reload();
+    // The list shows what the last reload() read.
+    bool isLoaded() const { return m_loaded; }
     QTreeWidget *list() const { return m_list; }
     QPushButton *resendButton() const { return m_resend; }
     QString statusText() const;
@@ -35,13 +38,18 @@ public:
 
 Q_SIGNALS:
     void resendFinished(bool ok, qint64 logId);
+    void listLoaded();
+    void detailsShown();
 
 private:
     void showDetails();
     void resend();
+    void showList(const Result<std::vector<SendLogEntry>> &entries, qint64 keep, qint64 select);
+    void showEntry(const Result<SendLogEntry> &e);
 
-    ReportMailer m_mailer;
     MailJob *m_job;
+    bool m_loaded = false;
+    qint64 m_selectAfterLoad = 0; // the entry a resend logged, selected once the list has it
     QTreeWidget *m_list;
     QPlainTextEdit *m_details;
     QLabel *m_status;

@@ -7,6 +7,7 @@
 #include <QMutex>
 #include <QSet>
 #include <QThreadPool>
+#include <QWaitCondition>
 
 namespace ed {
 
@@ -20,6 +21,27 @@ struct JobRunner::Registry {
     mutable QMutex mutex;
     QHash<QObject *, QList<Entry>> jobs;
     QSet<QObject *> watched; // receivers whose destroyed() cancels their jobs
+    // Jobs whose task has not ended yet (wait() waits for one to leave).
+    QSet<const CancelToken *> unfinished;
+    QWaitCondition finished;
+
+    void begin(const CancelToken *token)
+    {
+        QMutexLocker lock(&mutex);
+        unfinished.insert(token);
+    }
+    void end(const CancelToken *token)
+    {
+        QMutexLocker lock(&mutex);
+        unfinished.remove(token);
+        finished.wakeAll();
+    }
+    void wait(const CancelToken *token)
+    {
+        QMutexLocker lock(&mutex);
+        while (unfinished.contains(token))
+            finished.wait(&mutex);
+    }
 
     void add(QObject *receiver, const QString &name, const CancelTokenPtr &token, bool &watchIt)
     {
@@ -129,6 +151,11 @@ JobRunner::~JobRunner()
     for (QThreadPool *threads : {m_readThreads.get(), m_writeThreads.get(), m_taskThreads.get()})
         threads->clear(); // not started yet: never will
     m_registry->cancelEverything();
+    {
+        QMutexLocker lock(&m_registry->mutex); // the cleared ones never end: nobody waits for them
+        m_registry->unfinished.clear();
+        m_registry->finished.wakeAll();
+    }
     for (QThreadPool *threads : {m_readThreads.get(), m_writeThreads.get(), m_taskThreads.get()})
         threads->waitForDone();
 }
@@ -136,12 +163,18 @@ JobRunner::~JobRunner()
 void JobRunner::cancel(QObject *receiver, const QString &name) { m_registry->cancel(receiver, &name); }
 void JobRunner::cancelAll(QObject *receiver) { m_registry->cancel(receiver, nullptr); }
 int JobRunner::pending() const { return m_registry->size(); }
+void JobRunner::wait(const CancelTokenPtr &job) const
+{
+    if (job)
+        m_registry->wait(job.get());
+}
 
 CancelTokenPtr JobRunner::submit(QObject *receiver, Job job, Body body, Deliver deliver)
 {
     auto token = std::make_shared<CancelToken>();
     bool watchIt = false;
     m_registry->add(receiver, job.name, token, watchIt);
+    m_registry->begin(token.get());
     if (watchIt) {
         // Direct: runs in ~QObject before the receiver is gone, so no worker
         // posts to it after (they post under the token's lock, see below).
@@ -196,6 +229,7 @@ CancelTokenPtr JobRunner::submit(QObject *receiver, Job job, Body body, Deliver 
         });
         if (!posted)
             registry->remove(receiver, token.get());
+        registry->end(token.get());
     };
     QThreadPool *threads = access == Access::Read    ? m_readThreads.get()
                            : access == Access::Write ? m_writeThreads.get()

@@ -90,6 +90,12 @@ public:
     void cancel(QObject *receiver, const QString &name);
     // Every job of the receiver.
     void cancelAll(QObject *receiver);
+    // Blocks until the job's work has ended (or the job was dropped before it
+    // ran); its result is still delivered queued, or dropped, as any other.
+    // For teardown only: a window waiting at quit for its checkpoint, the
+    // import controller for its import. Never wait on the UI thread for a job
+    // that itself waits on the UI thread.
+    void wait(const CancelTokenPtr &job) const;
     // Jobs started and not yet delivered or dropped (for tests).
     int pending() const;
     const QString &path() const { return m_path; }

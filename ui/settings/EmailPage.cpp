@@ -1,7 +1,7 @@
 #include "settings/EmailPage.h"
 
 #include "KeychainPasswords.h"
-#include "base/ThreadCheck.h"
+#include "jobs/JobFailure.h"
 #include "jobs/MailJob.h"
 #include "look/Theme.h"
 #include "send/PasswordSource.h"
@@ -96,7 +96,7 @@ EmailPage::~EmailPage()
     m_job.reset(); // stops a test in progress while the mailer and keychain are still here
 }
 
-void EmailPage::load(const Config &config)
+void EmailPage::load(const ConfigCache &config)
 {
     m_host->setText(config.string(ConfigKey::EmailHost));
     m_port->setValue(config.integer(ConfigKey::EmailPort));
@@ -116,7 +116,7 @@ void EmailPage::load(const Config &config)
     readPassword();
 }
 
-bool EmailPage::apply(Config &config)
+bool EmailPage::apply(SettingsEdits &config)
 {
     bool ok = setValue(config, ConfigKey::EmailHost, m_host->text().trimmed());
     ok = setValue(config, ConfigKey::EmailPort, m_port->value()) && ok;
@@ -178,11 +178,10 @@ void EmailPage::writePassword(const QString &user, const QString &host)
 
 namespace ed {
 
-void EmailPage::enableTestSend(Database &db)
+void EmailPage::enableTestSend(const QString &dbPath)
 {
     m_passwords = std::make_unique<KeychainPasswords>();
-    m_mailer = std::make_unique<ReportMailer>(db, m_passwords.get());
-    m_job = std::make_unique<MailJob>(*m_mailer, db.path());
+    m_job = std::make_unique<MailJob>(dbPath, m_passwords.get());
     connect(m_job.get(), &MailJob::finished, this, [this](bool ok, const QString &message, qint64 logId) {
         m_testButton->setEnabled(true);
         m_testStatus->setStyleSheet(ok ? QString() : theme::failureStyleSheet(m_testStatus->palette()));
@@ -194,12 +193,12 @@ void EmailPage::enableTestSend(Database &db)
     m_testStatus->setVisible(true);
 }
 
-bool EmailPage::isTestRunning() const { return m_job && m_job->isRunning(); }
+bool EmailPage::isTestRunning() const { return m_composing || (m_job && m_job->isRunning()); }
 QString EmailPage::testStatus() const { return m_testStatus->text(); }
 
 void EmailPage::sendTest()
 {
-    if (!m_job || m_job->isRunning())
+    if (!m_job || isTestRunning())
         return;
     const auto fail = [this](const QString &message) {
         m_testStatus->setStyleSheet(theme::failureStyleSheet(m_testStatus->palette()));
@@ -209,24 +208,30 @@ void EmailPage::sendTest()
     QStringList to;
     if (!m_testTo->text().trimmed().isEmpty())
         to << m_testTo->text().trimmed(); // parseMailboxes reads comma-separated lists
-    const dbthread::AllowOnUiThread allow("EmailPage: composing the test message (ReportMailer)");
-    auto prepared = m_mailer->prepare(m_mailer->draftTest(to));
-    if (!prepared)
-        return fail(prepared.error());
-    auto sender = m_mailer->sender();
-    if (!sender)
-        return fail(sender.error());
-    // A password typed here may not be in the keychain yet (it is written
-    // asynchronously on apply): use it as typed. It stays in memory only.
-    DeliveryOptions options = sender->options();
-    if (!options.smtp.user.isEmpty() && !m_password->text().isEmpty())
-        options.smtp.password = m_password->text();
-    MailSender withPassword(std::move(options), m_passwords.get());
-    m_testStatus->setStyleSheet(QString());
-    m_testStatus->setText(tr("Sending a test message to %1 through %2…")
-                              .arg(prepared->envelopeTo.join(QStringLiteral(", ")), withPassword.describe()));
+    // Composed on a job (the settings and ADMINS are in the database); sent once it answers.
     m_testButton->setEnabled(false);
-    m_job->start(std::move(*prepared), std::move(withPassword));
+    m_composing = true;
+    m_testStatus->setStyleSheet(QString());
+    m_testStatus->setText(tr("Composing the test message…"));
+    m_job->prepare(
+        this, [to](ReportMailer &mailer) { return mailer.prepare(mailer.draftTest(to)); },
+        [this, fail](Result<MailToSend> ready) {
+            m_composing = false;
+            if (!ready) {
+                m_testButton->setEnabled(true);
+                return fail(failureText(ready));
+            }
+            // A password typed here may not be in the keychain yet (it is written
+            // asynchronously on apply): use it as typed. It stays in memory only.
+            DeliveryOptions options = ready->sender.options();
+            if (!options.smtp.user.isEmpty() && !m_password->text().isEmpty())
+                options.smtp.password = m_password->text();
+            MailSender withPassword(std::move(options), m_passwords.get());
+            m_testStatus->setStyleSheet(QString());
+            m_testStatus->setText(tr("Sending a test message to %1 through %2…")
+                                      .arg(ready->mail.envelopeTo.join(QStringLiteral(", ")), withPassword.describe()));
+            m_job->start(std::move(ready->mail), std::move(withPassword));
+        });
 }
 
 } // namespace ed

@@ -21,7 +21,6 @@ namespace ed {
 class Database;
 class KeychainPasswords;
 class MailJob;
-class ReportMailer;
 
 class EmailPage : public SettingsPage {
     Q_OBJECT
@@ -29,12 +28,12 @@ public:
     enum Security { None, StartTls, Ssl };
     explicit EmailPage(QWidget *parent = nullptr);
     ~EmailPage() override;
-    void load(const Config &config) override;
-    bool apply(Config &config) override;
+    void load(const ConfigCache &config) override;
+    bool apply(SettingsEdits &config) override;
     QString keychainStatus() const;
 
     // Shows "Send test e-mail", sending through this database's settings.
-    void enableTestSend(Database &db);
+    void enableTestSend(const QString &dbPath);
     // Sends the test message with the saved settings (the dialog applies first);
     // a password typed here is used as typed, else the keychain's.
     void sendTest();
@@ -60,6 +59,7 @@ private:
     QCheckBox *m_html;
     QLabel *m_keychain;
     bool m_passwordEdited = false;
+    bool m_composing = false; // the test message is being composed on a job
     QString m_loadedUser, m_loadedHost;
 
     // "Send test e-mail"; the job is declared last so that it stops first.
@@ -68,7 +68,6 @@ private:
     QPushButton *m_testButton;
     QLabel *m_testStatus;
     std::unique_ptr<KeychainPasswords> m_passwords;
-    std::unique_ptr<ReportMailer> m_mailer;
     std::unique_ptr<MailJob> m_job;
 };
 

@@ -79,7 +79,7 @@ NotFoundPage::NotFoundPage(QWidget *parent) : SettingsPage(parent)
     test();
 }
 
-void NotFoundPage::load(const Config &config)
+void NotFoundPage::load(const ConfigCache &config)
 {
     setLines(m_urls, config.stringList(ConfigKey::IgnorableUrls));
     m_appendSlash->setChecked(config.flag(ConfigKey::AppendSlash));
@@ -88,7 +88,7 @@ void NotFoundPage::load(const Config &config)
     setLines(m_prefixes, config.stringList(ConfigKey::Hidden404Prefixes));
 }
 
-bool NotFoundPage::apply(Config &config)
+bool NotFoundPage::apply(SettingsEdits &config)
 {
     bool ok = setValue(config, ConfigKey::IgnorableUrls, linesValue(m_urls));
     ok = setValue(config, ConfigKey::AppendSlash, m_appendSlash->isChecked()) && ok;

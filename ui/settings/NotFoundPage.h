@@ -15,8 +15,8 @@ class NotFoundPage : public SettingsPage {
     Q_OBJECT
 public:
     explicit NotFoundPage(QWidget *parent = nullptr);
-    void load(const Config &config) override;
-    bool apply(Config &config) override;
+    void load(const ConfigCache &config) override;
+    bool apply(SettingsEdits &config) override;
     // The tester's verdict for the current fields.
     QString verdict() const;
     void setTestRequest(const QString &url, const QString &referer, const QString &host, const QString &agent = {});

@@ -91,14 +91,14 @@ QWidget *RecipientsPage::peopleEditor(QTableWidget *&table, const QString &name)
     return box;
 }
 
-void RecipientsPage::load(const Config &config)
+void RecipientsPage::load(const ConfigCache &config)
 {
     setPeople(m_admins, config.people(ConfigKey::Admins));
     setPeople(m_managers, config.people(ConfigKey::Managers));
     setLines(m_internalIps, config.stringList(ConfigKey::InternalIps));
 }
 
-bool RecipientsPage::apply(Config &config)
+bool RecipientsPage::apply(SettingsEdits &config)
 {
     bool ok = setValue(config, ConfigKey::Admins, peopleValue(m_admins));
     ok = setValue(config, ConfigKey::Managers, peopleValue(m_managers)) && ok;

@@ -11,8 +11,8 @@ class RecipientsPage : public SettingsPage {
     Q_OBJECT
 public:
     explicit RecipientsPage(QWidget *parent = nullptr);
-    void load(const Config &config) override;
-    bool apply(Config &config) override;
+    void load(const ConfigCache &config) override;
+    bool apply(SettingsEdits &config) override;
     QTableWidget *admins() const { return m_admins; }
     QTableWidget *managers() const { return m_managers; }
 

@@ -1,7 +1,7 @@
 #include "settings/RulesPage.h"
 
 #include "base/Level.h"
-#include "base/ThreadCheck.h"
+#include "jobs/JobFailure.h"
 #include "look/Theme.h"
 #include "filters/FilterRules.h"
 #include "store/ListQueries.h"
@@ -20,13 +20,7 @@
 
 namespace ed {
 
-namespace {
-// The rules table is a few rows, read and written through RuleStore
-// (core/filters) on this connection; not moved onto the job runner yet.
-constexpr const char *kRuleStoreOnUiThread = "RulesPage: the rules (RuleStore)";
-} // namespace
-
-RulesPage::RulesPage(Database &db, QWidget *parent) : SettingsPage(parent), m_db(db), m_jobs(JobRunner::forDatabase(db.path()))
+RulesPage::RulesPage(const QString &dbPath, QWidget *parent) : SettingsPage(parent), m_jobs(JobRunner::forDatabase(dbPath))
 {
     m_rules = new QTableWidget(0, 5, this);
     m_rules->setObjectName(QStringLiteral("rulesTable"));
@@ -40,9 +34,15 @@ RulesPage::RulesPage(Database &db, QWidget *parent) : SettingsPage(parent), m_db
         if (item->column() != 0)
             return;
         const QString name = m_rules->item(item->row(), 1) ? m_rules->item(item->row(), 1)->text() : QString();
-        const dbthread::AllowOnUiThread allow(kRuleStoreOnUiThread);
-        if (auto r = RuleStore(m_db).setEnabled(name, item->checkState() == Qt::Checked); !r)
-            QMessageBox::warning(this, tr("Rules"), r.error());
+        const bool on = item->checkState() == Qt::Checked;
+        m_jobs->run(
+            this, {QString(), JobRunner::Access::Write},
+            [name, on](JobContext &ctx) { return RuleStore(ctx.db()).setEnabled(name, on); },
+            [this](Result<bool> r) {
+                if (!r)
+                    failed(r.failure());
+                reloadRules(); // what the store holds, also after a failure
+            });
     });
     auto *add = new QPushButton(theme::icon(QStringLiteral("add")), tr("&Add Rule…"), this);
     add->setObjectName(QStringLiteral("addRule"));
@@ -57,6 +57,11 @@ RulesPage::RulesPage(Database &db, QWidget *parent) : SettingsPage(parent), m_db
     m_hidden->verticalHeader()->hide();
     m_hidden->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_hidden->setTabKeyNavigation(false);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("rulesStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->hide();
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(add);
@@ -65,6 +70,7 @@ RulesPage::RulesPage(Database &db, QWidget *parent) : SettingsPage(parent), m_db
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(new QLabel(tr("Drop rules keep nothing of a matching record; hide rules keep it out of the lists."), this));
     layout->addWidget(m_rules, 2);
+    layout->addWidget(m_status);
     layout->addLayout(buttons);
     layout->addWidget(new QLabel(tr("Stored reports hidden now, by the rule that hides them:"), this));
     layout->addWidget(m_hidden, 1);
@@ -72,7 +78,7 @@ RulesPage::RulesPage(Database &db, QWidget *parent) : SettingsPage(parent), m_db
 
 RulesPage::~RulesPage() = default;
 
-void RulesPage::load(const Config &)
+void RulesPage::load(const ConfigCache &)
 {
     reloadRules();
     reloadCounts();
@@ -80,15 +86,46 @@ void RulesPage::load(const Config &)
 
 void RulesPage::reloadRules()
 {
-    const dbthread::AllowOnUiThread allow(kRuleStoreOnUiThread);
-    auto rules = RuleStore(m_db).list();
+    m_rules->setEnabled(false); // until the store answers
+    m_jobs->run(
+        this, {QStringLiteral("rules")}, [](JobContext &ctx) { return RuleStore(ctx.db()).list(); },
+        [this](Result<std::vector<FilterRule>> rules) {
+            if (!rules) {
+                failed(rules.failure());
+                return;
+            }
+            m_status->hide();
+            showRules(*rules);
+            m_rules->setEnabled(true);
+            Q_EMIT rulesLoaded();
+        });
+}
+
+// The "Hidden now" column of the rules shown, from m_counts (the rules and the
+// counts are two jobs: whichever answers last fills it).
+void RulesPage::showCounts()
+{
     const QSignalBlocker block(m_rules);
-    m_rules->setRowCount(0);
-    if (!rules)
-        return;
-    m_rules->setRowCount(int(rules->size()));
-    for (int i = 0; i < int(rules->size()); ++i) {
-        const FilterRule &r = (*rules)[size_t(i)];
+    for (int row = 0; row < m_rules->rowCount(); ++row) {
+        QTableWidgetItem *count = m_rules->item(row, 4);
+        if (count && count->text() != QStringLiteral("—"))
+            count->setText(QString::number(m_counts.value(count->data(Qt::UserRole).toString())));
+    }
+}
+
+void RulesPage::failed(const Error &e)
+{
+    m_status->setStyleSheet(theme::failureStyleSheet(m_status->palette()));
+    m_status->setText(failureText(e));
+    m_status->show();
+}
+
+void RulesPage::showRules(const std::vector<FilterRule> &rules)
+{
+    const QSignalBlocker block(m_rules);
+    m_rules->setRowCount(int(rules.size()));
+    for (int i = 0; i < int(rules.size()); ++i) {
+        const FilterRule &r = rules[size_t(i)];
         auto *on = new QTableWidgetItem;
         on->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         on->setCheckState(r.enabled ? Qt::Checked : Qt::Unchecked);
@@ -124,7 +161,7 @@ void RulesPage::reloadCounts()
                 m_hidden->setItem(row, 1, n);
             }
             m_hidden->sortItems(1, Qt::DescendingOrder);
-            reloadRules();
+            showCounts();
             Q_EMIT countsLoaded();
         });
 }
@@ -180,15 +217,23 @@ void RulesPage::addRule()
             r.statusMin = lo;
             r.statusMax = hi;
         }
-        const dbthread::AllowOnUiThread allow(kRuleStoreOnUiThread);
-        if (auto added = RuleStore(m_db).add(r); !added) {
-            error->setText(added.error());
-            return;
-        }
-        dlg.accept();
+        // Checked and stored by the store on the writer; the dialog waits for its answer.
+        buttons->setEnabled(false);
+        error->setText(tr("Saving…"));
+        m_jobs->run(
+            &dlg, {QStringLiteral("add rule"), JobRunner::Access::Write},
+            [r](JobContext &ctx) { return RuleStore(ctx.db()).add(r); },
+            [&dlg, error, buttons](Result<int64_t> added) {
+                buttons->setEnabled(true);
+                if (!added) {
+                    error->setText(failureText(added));
+                    return;
+                }
+                dlg.accept();
+            });
     });
-    if (dlg.exec() == QDialog::Accepted)
-        reloadRules();
+    dlg.exec();
+    reloadRules(); // also when closed while the store was answering: show what it holds
 }
 
 void RulesPage::removeRule()
@@ -196,10 +241,14 @@ void RulesPage::removeRule()
     const int row = m_rules->currentRow();
     if (row < 0 || !m_rules->item(row, 1))
         return;
-    const dbthread::AllowOnUiThread allow(kRuleStoreOnUiThread);
-    if (auto r = RuleStore(m_db).remove(m_rules->item(row, 1)->text()); !r)
-        QMessageBox::warning(this, tr("Rules"), r.error());
-    reloadRules();
+    const QString name = m_rules->item(row, 1)->text();
+    m_jobs->run(
+        this, {QString(), JobRunner::Access::Write}, [name](JobContext &ctx) { return RuleStore(ctx.db()).remove(name); },
+        [this](Result<bool> r) {
+            if (!r)
+                failed(r.failure());
+            reloadRules();
+        });
 }
 
 } // namespace ed

@@ -2,11 +2,15 @@
 // Settings: the drop and hide rules (filter_rules), each with how many stored
 // reports it hides now, and every hidden_by reason with its count. Adding,
 // removing and switching rules take effect at once for the next import.
+// The rules are read by a Read job and written by Write jobs (RuleStore on
+// the job's connection); the table is disabled until it has its rows.
 #include "jobs/JobRunner.h"
 #include "settings/SettingsPage.h"
+#include "store/RuleStore.h"
 
 #include <memory>
 
+class QLabel;
 class QTableWidget;
 
 namespace ed {
@@ -14,27 +18,32 @@ namespace ed {
 class RulesPage : public SettingsPage {
     Q_OBJECT
 public:
-    explicit RulesPage(Database &db, QWidget *parent = nullptr);
+    explicit RulesPage(const QString &dbPath, QWidget *parent = nullptr);
     ~RulesPage() override;
-    void load(const Config &config) override;
-    bool apply(Config &config) override { return true; }
+    void load(const ConfigCache &config) override;
+    bool apply(SettingsEdits &config) override { return true; }
     QTableWidget *rules() const { return m_rules; }
     QTableWidget *hidden() const { return m_hidden; }
 
 Q_SIGNALS:
     void countsLoaded();
+    // The rules table holds what the store answered (after a load or a change).
+    void rulesLoaded();
 
 private:
     void reloadRules();
     void reloadCounts();
     void addRule();
     void removeRule();
+    void showRules(const std::vector<FilterRule> &rules);
+    void showCounts();
+    void failed(const Error &e);
 
-    Database &m_db;
     std::shared_ptr<JobRunner> m_jobs;
     QHash<QString, qint64> m_counts; // hidden_by -> reports
     QTableWidget *m_rules;
     QTableWidget *m_hidden;
+    QLabel *m_status;
 };
 
 } // namespace ed

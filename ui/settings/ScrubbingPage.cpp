@@ -27,14 +27,14 @@ ScrubbingPage::ScrubbingPage(QWidget *parent) : SettingsPage(parent)
     addField(form, tr("&Safe keys:"), m_safe, ConfigKey::SafeKeys);
 }
 
-void ScrubbingPage::load(const Config &config)
+void ScrubbingPage::load(const ConfigCache &config)
 {
     setLines(m_keys, config.stringList(ConfigKey::SensitiveKeys));
     setLines(m_values, config.stringList(ConfigKey::SensitiveValues));
     setLines(m_safe, config.stringList(ConfigKey::SafeKeys));
 }
 
-bool ScrubbingPage::apply(Config &config)
+bool ScrubbingPage::apply(SettingsEdits &config)
 {
     // A changed pattern list that holds a pattern blowing up on a test string is
     // saved, and the warning keeps the dialog open once so it is read.

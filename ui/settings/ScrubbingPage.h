@@ -9,8 +9,8 @@ class ScrubbingPage : public SettingsPage {
     Q_OBJECT
 public:
     explicit ScrubbingPage(QWidget *parent = nullptr);
-    void load(const Config &config) override;
-    bool apply(Config &config) override;
+    void load(const ConfigCache &config) override;
+    bool apply(SettingsEdits &config) override;
 
 private:
     QPlainTextEdit *m_keys, *m_values, *m_safe;

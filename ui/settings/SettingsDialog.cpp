@@ -5,14 +5,15 @@
 #include "settings/RecipientsPage.h"
 #include "settings/RulesPage.h"
 #include "settings/ScrubbingPage.h"
+#include "jobs/JobFailure.h"
 #include "look/Theme.h"
 #include "settings/WatchPage.h"
 
 #include <QBoxLayout>
 #include <QDialogButtonBox>
+#include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
-#include "base/ThreadCheck.h"
 
 #include <QScrollArea>
 #include <QSettings>
@@ -20,24 +21,24 @@
 
 namespace ed {
 
-SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : QDialog(parent), m_config(config)
+SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidget *parent) : QDialog(parent), m_config(config)
 {
     setObjectName(QStringLiteral("settingsDialog"));
-    setWindowTitle(tr("Settings — %1").arg(db.path()));
-    const dbthread::AllowOnUiThread allow("the settings (Config) and rules (RuleStore): a few rows");
-    config.reload(); // show what `errordeck-cli config` may have written since
+    setWindowTitle(tr("Settings — %1").arg(dbPath));
     m_recipients = new RecipientsPage(this);
     m_email = new EmailPage(this);
     m_notFound = new NotFoundPage(this);
     m_scrubbing = new ScrubbingPage(this);
-    m_rules = new RulesPage(db, this);
+    m_rules = new RulesPage(dbPath, this);
     m_watch = new WatchPage(this);
     m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch};
     // "Send test e-mail" sends with the settings as shown: saved first.
-    m_email->enableTestSend(db);
+    m_email->enableTestSend(dbPath);
     connect(m_email, &EmailPage::testRequested, this, [this] {
-        if (apply())
-            m_email->sendTest();
+        apply([this](bool ok) {
+            if (ok)
+                m_email->sendTest();
+        });
     });
 
     m_nav = new QListWidget(this);
@@ -58,7 +59,6 @@ SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : 
         scroll->setFrameShape(QFrame::NoFrame);
         scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
         m_stack->addWidget(scroll);
-        p->load(config);
     }
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(0);
@@ -66,14 +66,31 @@ SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Apply | QDialogButtonBox::Cancel, this);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, &SettingsDialog::apply);
+    connect(m_buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, [this] { apply(); });
 
     auto *row = new QHBoxLayout;
     row->addWidget(m_nav);
     row->addWidget(m_stack, 1);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("settingsStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextFormat(Qt::PlainText);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(row, 1);
+    layout->addWidget(m_status);
     layout->addWidget(m_buttons);
+
+    // Show what `errordeck-cli config` may have written since the app started.
+    setBusy(tr("Loading the settings…"));
+    connect(&m_config, &ConfigCache::loaded, this, [this] {
+        if (!m_ready)
+            loadPages();
+    });
+    connect(&m_config, &ConfigCache::loadFailed, this, [this](const QString &message) {
+        if (!m_ready)
+            showFailure(tr("The settings could not be read: %1").arg(message));
+    });
+    m_config.reload();
 
     QSettings s;
     if (!restoreGeometry(s.value(QStringLiteral("SettingsDialog/geometry")).toByteArray()))
@@ -84,27 +101,83 @@ SettingsDialog::SettingsDialog(Database &db, Config &config, QWidget *parent) : 
 
 void SettingsDialog::showPage(Page p) { m_nav->setCurrentRow(int(p)); }
 
-bool SettingsDialog::apply()
+void SettingsDialog::loadPages()
 {
-    const dbthread::AllowOnUiThread allow("writing the settings (Config): a few rows");
-    m_config.reload(); // another process (errordeck-cli config) may have written meanwhile
-    bool ok = true;
+    m_ready = true;
+    for (SettingsPage *p : std::as_const(m_pages))
+        p->load(m_config);
+    m_stack->setEnabled(true);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
+    m_buttons->button(QDialogButtonBox::Apply)->setEnabled(true);
+    m_status->clear();
+    m_status->setStyleSheet(QString());
+    Q_EMIT ready();
+}
+
+void SettingsDialog::setBusy(const QString &status)
+{
+    m_stack->setEnabled(m_ready && !m_saving);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+    m_buttons->button(QDialogButtonBox::Apply)->setEnabled(false);
+    m_status->setStyleSheet(QString());
+    m_status->setText(status);
+}
+
+void SettingsDialog::showFailure(const QString &message)
+{
+    m_status->setStyleSheet(theme::failureStyleSheet(m_status->palette()));
+    m_status->setText(message);
+}
+
+QString SettingsDialog::statusText() const { return m_status->text(); }
+
+bool SettingsDialog::apply(std::function<void(bool)> then)
+{
+    if (!m_ready || m_saving)
+        return false;
+    SettingsEdits edits{m_config, {}};
     int firstBad = -1;
     for (int i = 0; i < m_pages.size(); ++i) {
-        if (!m_pages[i]->apply(m_config) && firstBad < 0) {
+        if (!m_pages[i]->apply(edits) && firstBad < 0)
             firstBad = i;
-            ok = false;
-        }
     }
-    if (firstBad >= 0)
+    // What was taken is written even when another field was refused (or a
+    // pattern was saved with a warning): the dialog stays open on that page.
+    const bool allTaken = firstBad < 0;
+    if (!allTaken)
         m_nav->setCurrentRow(firstBad);
-    return ok;
+    const auto answer = [this, allTaken, then = std::move(then)](Result<void> written) {
+        const bool ok = written.ok() && allTaken;
+        Q_EMIT applied(ok);
+        if (then)
+            then(ok);
+    };
+    if (edits.changes.isEmpty()) {
+        answer({});
+        return allTaken;
+    }
+    m_saving = true;
+    setBusy(tr("Saving…"));
+    m_config.write(std::move(edits.changes), this, [this, answer](Result<void> written) {
+        m_saving = false;
+        m_stack->setEnabled(true);
+        m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
+        m_buttons->button(QDialogButtonBox::Apply)->setEnabled(true);
+        if (written)
+            m_status->clear();
+        else
+            showFailure(tr("The settings were not saved: %1").arg(failureText(written)));
+        answer(written);
+    });
+    return allTaken;
 }
 
 void SettingsDialog::accept()
 {
-    if (apply())
-        QDialog::accept();
+    apply([this](bool ok) {
+        if (ok)
+            QDialog::accept();
+    });
 }
 
 } // namespace ed

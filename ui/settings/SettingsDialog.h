@@ -2,11 +2,17 @@
 // Settings (Ctrl+,): the database's settings by Django's names, the same values
 // `errordeck-cli config` reads and writes. Pages: recipients, e-mail server,
 // 404 filters (with a tester), scrubbing, drop and hide rules, watched folders.
-#include "store/Config.h"
+// Opening it reads the settings again (a Read job of the app's ConfigCache):
+// until they come, it says "Loading…" and OK and Apply are disabled. Apply
+// checks every field on the spot, then writes the changes in one Write job;
+// OK closes once that write succeeded. A failed read or write is shown by kind.
+#include "jobs/ConfigCache.h"
 
 #include <QDialog>
+#include <functional>
 
 class QDialogButtonBox;
+class QLabel;
 class QListWidget;
 class QStackedWidget;
 
@@ -24,11 +30,20 @@ class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
     enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch };
-    SettingsDialog(Database &db, Config &config, QWidget *parent = nullptr);
+    SettingsDialog(const QString &dbPath, ConfigCache &config, QWidget *parent = nullptr);
 
     void showPage(Page p);
-    // Writes every page; false (and the dialog stays open) when a value was refused.
-    bool apply();
+    // Checks every page and starts writing what changed and was taken; false
+    // when a value was refused (the dialog stays on its page), or before the
+    // settings are loaded, or while a write runs (then nothing happens).
+    // applied() follows (after the write, if any); `then` too, with whether
+    // everything was taken and written.
+    bool apply(std::function<void(bool)> then = {});
+    // The settings are read and shown in the pages (ready() was emitted).
+    bool isReady() const { return m_ready; }
+    // Whether a write started by apply() is still under way.
+    bool isSaving() const { return m_saving; }
+    QString statusText() const;
 
     RecipientsPage *recipients() const { return m_recipients; }
     EmailPage *email() const { return m_email; }
@@ -40,8 +55,18 @@ public:
 
     void accept() override;
 
+Q_SIGNALS:
+    void ready();
+    void applied(bool ok);
+
 private:
-    Config &m_config;
+    void loadPages();
+    void setBusy(const QString &status);
+    void showFailure(const QString &message);
+
+    ConfigCache &m_config;
+    bool m_ready = false, m_saving = false;
+    QLabel *m_status;
     QListWidget *m_nav;
     QStackedWidget *m_stack;
     QList<SettingsPage *> m_pages;

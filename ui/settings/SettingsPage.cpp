@@ -50,15 +50,18 @@ QString SettingsPage::errorText(ConfigKey key) const
     return l && !l->isHidden() ? l->text() : QString();
 }
 
-bool SettingsPage::setValue(Config &config, ConfigKey key, const QJsonValue &value)
+bool SettingsPage::setValue(SettingsEdits &edits, ConfigKey key, const QJsonValue &value)
 {
-    if (config.value(key) == value) {
+    if (edits.current.value(key) == value) {
         showError(key, {});
         return true;
     }
-    auto r = config.set(key, value);
-    showError(key, r ? QString() : r.error());
-    return r.ok();
+    const QString problem = Config::check(key, value);
+    showError(key, problem);
+    if (!problem.isEmpty())
+        return false;
+    edits.changes.append({key, value});
+    return true;
 }
 
 QPlainTextEdit *makeLinesEdit(QWidget *parent, const QString &placeholder)

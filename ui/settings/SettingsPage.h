@@ -1,8 +1,9 @@
 #pragma once
-// A page of the Settings dialog: loads its fields from Config and writes back
-// the ones that changed. Config::set validates; its message shows under the
-// field it is about.
-#include "store/Config.h"
+// A page of the Settings dialog: loads its fields from the app's copy of the
+// settings (ConfigCache) and collects the ones that changed, checked on the
+// spot (Config::check; its message shows under the field it is about); the
+// dialog writes them in one Write job.
+#include "jobs/ConfigCache.h"
 
 #include <QJsonArray>
 
@@ -15,20 +16,27 @@ class QPlainTextEdit;
 
 namespace ed {
 
+// What the pages' apply() collects: the values that differ from `current`.
+struct SettingsEdits {
+    const ConfigCache &current;
+    QList<ConfigCache::Change> changes;
+    QJsonValue value(ConfigKey key) const { return current.value(key); }
+};
+
 class SettingsPage : public QWidget {
     Q_OBJECT
 public:
     using QWidget::QWidget;
-    virtual void load(const Config &config) = 0;
-    // Writes changed values; false when any was refused (its error is shown).
-    virtual bool apply(Config &config) = 0;
+    virtual void load(const ConfigCache &config) = 0;
+    // Collects changed values; false when any was refused (its error is shown).
+    virtual bool apply(SettingsEdits &config) = 0;
     QString errorText(ConfigKey key) const;
 
 protected:
     // Adds `field` to the form with an error line under it for `key`.
     void addField(QFormLayout *form, const QString &label, QWidget *field, ConfigKey key);
-    // Sets `key` to `value` unless it already holds it; shows or clears its error.
-    bool setValue(Config &config, ConfigKey key, const QJsonValue &value);
+    // Asks for `key` to be `value` unless it already holds it; shows or clears its error.
+    bool setValue(SettingsEdits &edits, ConfigKey key, const QJsonValue &value);
     void showError(ConfigKey key, const QString &message);
 
 private:

@@ -53,14 +53,14 @@ WatchPage::WatchPage(QWidget *parent) : SettingsPage(parent)
             [this] { m_remove->setEnabled(!m_list->selectedItems().isEmpty()); });
 }
 
-void WatchPage::load(const Config &config)
+void WatchPage::load(const ConfigCache &config)
 {
     m_list->clear();
     for (const QString &f : config.stringList(ConfigKey::WatchedFolders))
         addFolder(f);
 }
 
-bool WatchPage::apply(Config &config)
+bool WatchPage::apply(SettingsEdits &config)
 {
     QJsonArray folders;
     for (const QString &f : this->folders())

@@ -13,8 +13,8 @@ class WatchPage : public SettingsPage {
     Q_OBJECT
 public:
     explicit WatchPage(QWidget *parent = nullptr);
-    void load(const Config &config) override;
-    bool apply(Config &config) override;
+    void load(const ConfigCache &config) override;
+    bool apply(SettingsEdits &config) override;
 
     QStringList folders() const;
     // What "Add…" does after its folder dialog; false when already listed.

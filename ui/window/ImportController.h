@@ -1,15 +1,16 @@
 #pragma once
-// Runs imports in the background: an Importer on its own thread with its own
-// database connection; progress and the summary come back as queued signals;
-// cancel() stops it between records (what was stored stays, and a later import
-// of the same file resumes where it stopped).
+// Runs imports in the background as a Write job of the database's JobRunner
+// (the one writer connection; other writes wait behind it): progress comes
+// back through JobContext::progress (the latest ImportProgress, queued), the
+// summary as the job's result. cancel() stops it between records and the
+// summary still follows (what was stored stays, and a later import of the same
+// file resumes where it stopped); the job's own token (the controller going,
+// the runner closing) stops the importer the same way, and then no summary comes.
 #include "import/Importer.h"
+#include "jobs/JobRunner.h"
 
-#include <QMutex>
 #include <QObject>
 #include <QStringList>
-#include <QThread>
-#include <atomic>
 #include <memory>
 
 namespace ed {
@@ -18,9 +19,9 @@ class ImportController : public QObject {
     Q_OBJECT
 public:
     explicit ImportController(QString dbPath, QObject *parent = nullptr);
-    ~ImportController() override; // cancels and waits
+    ~ImportController() override; // cancels and waits for the import to stop
 
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return m_job != nullptr; }
     // Starts importing; false (and nothing happens) while another import runs.
     bool start(const QStringList &paths);
     void cancel();
@@ -33,9 +34,9 @@ Q_SIGNALS:
     void finished(const ed::ImportSummary &summary);
 
 private:
-    QString m_dbPath;
-    QThread *m_thread = nullptr;
-    struct Running; // shared with the import thread
+    std::shared_ptr<JobRunner> m_jobs;
+    CancelTokenPtr m_job; // while an import runs
+    struct Running; // shared with the job
     std::shared_ptr<Running> m_running;
     int m_batchSize = 0;
 };

@@ -39,8 +39,8 @@ Result<bool> reportIsNotFound(Database &db, int64_t reportId)
 
 } // namespace
 
-MailController::MailController(MainWindow *window, Database &db, const PasswordSource *passwords, std::shared_ptr<JobRunner> jobs)
-    : QObject(window), m_window(window), m_db(db), m_passwords(passwords), m_jobs(std::move(jobs))
+MailController::MailController(MainWindow *window, const PasswordSource *passwords, std::shared_ptr<JobRunner> jobs)
+    : QObject(window), m_window(window), m_passwords(passwords), m_jobs(std::move(jobs))
 {
 }
 
@@ -165,8 +165,8 @@ void MailController::openSendDialog(bool issue, bool managers)
     if (!id)
         return;
     const MailAudience audience = managers ? MailAudience::Managers : MailAudience::Admins;
-    auto *dlg = issue ? SendDialog::forIssue(m_db, m_passwords, *id, audience, m_window)
-                      : SendDialog::forReport(m_db, m_passwords, *id, audience, m_window);
+    auto *dlg = issue ? SendDialog::forIssue(m_jobs->path(), m_passwords, *id, audience, m_window)
+                      : SendDialog::forReport(m_jobs->path(), m_passwords, *id, audience, m_window);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
     followAttempts(m_window, dlg);
     dlg->show();
@@ -176,7 +176,7 @@ void MailController::openSendLog()
 {
     auto *dlg = m_window->findChild<SendLogDialog *>();
     if (!dlg) {
-        dlg = new SendLogDialog(m_db, m_passwords, m_window);
+        dlg = new SendLogDialog(m_jobs->path(), m_passwords, m_window);
         dlg->setAttribute(Qt::WA_DeleteOnClose);
     }
     dlg->reload();

@@ -11,14 +11,13 @@
 
 namespace ed {
 
-class Database;
 class MainWindow;
 class PasswordSource;
 
 class MailController : public QObject {
     Q_OBJECT
 public:
-    MailController(MainWindow *window, Database &db, const PasswordSource *passwords, std::shared_ptr<JobRunner> jobs);
+    MailController(MainWindow *window, const PasswordSource *passwords, std::shared_ptr<JobRunner> jobs);
 
     // Puts the actions in the menus, the lists' context menus and the toolbar.
     void buildActions();
@@ -34,7 +33,6 @@ private:
     void enableActions();
 
     MainWindow *m_window;
-    Database &m_db; // the send dialogs and the send log still compose and log on the UI thread
     const PasswordSource *m_passwords;
     std::shared_ptr<JobRunner> m_jobs;
     std::optional<int64_t> m_checkedReport, m_checkedIssue; // what updateActions last looked at

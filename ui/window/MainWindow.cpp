@@ -1,7 +1,6 @@
 #include "window/MainWindow.h"
 #include "base/AppLog.h"
 
-#include "base/ThreadCheck.h"
 #include "window/ImportController.h"
 #include "jobs/JobRunner.h"
 #include "window/MailController.h"
@@ -52,13 +51,12 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     setWindowIcon(QIcon(QStringLiteral(":/icons/errordeck.svg")));
     setAcceptDrops(true);
     m_jobs = JobRunner::forDatabase(m_db.path());
-    {
-        // The settings are read once here (a few rows) and kept in memory.
-        const dbthread::AllowOnUiThread allow("Config: the settings at start");
-        m_config = std::make_unique<Config>(m_db);
-    }
+    // The settings are read by a job and kept in memory; the watcher starts
+    // when they arrive (ConfigCache::changed).
+    m_config = std::make_unique<ConfigCache>(m_jobs);
+    m_config->reload();
     m_keychain = std::make_unique<KeychainPasswords>();
-    m_mail = new MailController(this, m_db, m_keychain.get(), m_jobs);
+    m_mail = new MailController(this, m_keychain.get(), m_jobs);
     buildWidgets();
     buildActions();
     m_mail->buildActions();
@@ -80,9 +78,19 @@ MainWindow::~MainWindow()
     // that the file the user sees, or copies as a backup, holds everything.
     delete m_import;
     m_import = nullptr;
-    const dbthread::AllowOnUiThread allow("the checkpoint at quit");
-    if (auto r = m_db.close(); !r)
-        applog::warn(r.error());
+    // The checkpoint is SQL too: a job (no pooled connection: it closes this
+    // window's own), waited for here; quitting may wait, the UI thread never
+    // runs the statement.
+    auto db = std::make_shared<Database>(std::move(m_db));
+    const CancelTokenPtr checkpoint = m_jobs->run(
+        this, {QStringLiteral("checkpoint at quit"), JobRunner::Access::None},
+        [db](JobContext &) {
+            if (auto r = db->close(); !r)
+                applog::warn(r.error());
+            return true;
+        },
+        [](bool) {});
+    m_jobs->wait(checkpoint);
 }
 
 FolderWatcher *MainWindow::folderWatcher() const { return m_watch ? m_watch->folderWatcher() : nullptr; }

@@ -8,7 +8,7 @@
 // MailController's; watched folders (FolderWatcher, live refresh,
 // notifications) the WatchController's (ui/controllers/). Database work runs
 // on the file's JobRunner, never on the UI thread.
-#include "store/Config.h"
+#include "jobs/ConfigCache.h"
 #include "store/Database.h"
 #include "store/SearchQuery.h"
 
@@ -49,8 +49,11 @@ public:
     explicit MainWindow(Database db, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // The window's connection: only for closing (the checkpoint) at quit, on a job.
     Database &database() { return m_db; }
-    Config &config() { return *m_config; }
+    const QString &databasePath() const { return m_db.path(); }
+    // The settings, in memory (read by a job at start; see ConfigCache).
+    ConfigCache &config() { return *m_config; }
 
     // Hooks for report and issue actions.
     QMenu *reportMenu() const { return m_reportMenu; }
@@ -135,7 +138,7 @@ private:
 
     Database m_db;
     std::shared_ptr<JobRunner> m_jobs;
-    std::unique_ptr<Config> m_config;
+    std::unique_ptr<ConfigCache> m_config;
     SearchQuery m_query;
     std::optional<int64_t> m_issueId;
     bool m_selectFirstReport = false;

@@ -374,7 +374,7 @@ void MainWindow::openSettings()
 {
     auto *dlg = findChild<SettingsDialog *>();
     if (!dlg) {
-        dlg = new SettingsDialog(m_db, *m_config, this);
+        dlg = new SettingsDialog(m_db.path(), *m_config, this);
         dlg->setAttribute(Qt::WA_DeleteOnClose);
     }
     dlg->show();

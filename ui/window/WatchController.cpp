@@ -56,7 +56,7 @@ WatchController::WatchController(MainWindow *window, std::shared_ptr<JobRunner> 
     connect(reports->reportModel(), &PagedModel::rowsRefreshed, this,
             [this, reports] { reports->verticalScrollBar()->setValue(m_reportScroll); });
 
-    connect(&window->config(), &Config::changed, this, [this](ConfigKey key) {
+    connect(&window->config(), &ConfigCache::changed, this, [this](ConfigKey key) {
         if (key == ConfigKey::WatchedFolders)
             restart();
     });

@@ -186,6 +186,15 @@ std::optional<ConfigKey> Config::keyByName(const QString &name)
     return std::nullopt;
 }
 
+QString Config::check(ConfigKey key, const QJsonValue &value)
+{
+    const ConfigEntry &e = entry(key);
+    if (!e.validate)
+        return {};
+    const QString problem = e.validate(value);
+    return problem.isEmpty() ? QString() : QStringLiteral("%1 %2").arg(QString::fromLatin1(e.name), problem);
+}
+
 Config::Config(Database &db, QObject *parent) : QObject(parent), m_db(db) { reload(); }
 
 void Config::reload()
@@ -214,10 +223,8 @@ bool Config::isSet(ConfigKey key) const { return m_values.contains(int(key)); }
 Result<void> Config::set(ConfigKey key, const QJsonValue &value)
 {
     const ConfigEntry &e = entry(key);
-    if (e.validate) {
-        if (QString problem = e.validate(value); !problem.isEmpty())
-            return Error{QStringLiteral("%1 %2").arg(QString::fromLatin1(e.name), problem)};
-    }
+    if (QString problem = check(key, value); !problem.isEmpty())
+        return Error{problem};
     // A JSON text for any value, scalars included: wrap in an array, strip the brackets.
     QByteArray json = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
     json = json.mid(1, json.size() - 2);
