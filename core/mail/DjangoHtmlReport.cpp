@@ -73,6 +73,20 @@ std::optional<std::string_view> attribute(const xmlChar **atts, const char *name
 
 bool hasClass(const xmlChar **atts, std::string_view cls) { return attribute(atts, "class") == cls; }
 
+// The elements read inside a frame, told apart once per start tag.
+enum class Tag { Other, Code, Ol, Pre, Table, Tr, Td };
+
+Tag tagOf(const xmlChar *name)
+{
+    switch (name[0]) {
+    case 'c': return named(name, "code") ? Tag::Code : Tag::Other;
+    case 'o': return named(name, "ol") ? Tag::Ol : Tag::Other;
+    case 'p': return named(name, "pre") ? Tag::Pre : Tag::Other;
+    case 't': return named(name, "td") ? Tag::Td : named(name, "tr") ? Tag::Tr : named(name, "table") ? Tag::Table : Tag::Other;
+    default: return Tag::Other;
+    }
+}
+
 struct HtmlFrame {
     std::string filename, function;
     std::optional<int64_t> lineno;
@@ -182,25 +196,26 @@ void TracebackReader::start(htmlParserCtxtPtr ctxt, const xmlChar *name, const x
 
 void TracebackReader::startInFrame(FrameReader &f, const xmlChar *name, const xmlChar **atts)
 {
-    if (!f.fnameSeen && named(name, "code") && hasClass(atts, "fname")) {
+    const Tag tag = tagOf(name);
+    if (!f.fnameSeen && tag == Tag::Code && hasClass(atts, "fname")) {
         f.fnameSeen = true;
         f.fnameDepth = m_depth;
     }
     for (ContextList &l : f.lists) {
-        if (!l.seen && named(name, "ol") && hasClass(atts, l.cls)) {
+        if (!l.seen && tag == Tag::Ol && hasClass(atts, l.cls)) {
             l.seen = true;
             l.depth = m_depth;
             if (const std::optional<std::string_view> value = attribute(atts, "start")) {
                 size_t used = 0;
                 l.start = lineNumberAt(*value, used);
             }
-        } else if (l.depth && !l.preDepth && named(name, "pre")) {
+        } else if (l.depth && !l.preDepth && tag == Tag::Pre) {
             l.preDepth = m_depth;
             l.lines.emplace_back();
         }
     }
     if (!f.varsDepth) {
-        if (!f.varsSeen && named(name, "table") && hasClass(atts, "vars")) {
+        if (!f.varsSeen && tag == Tag::Table && hasClass(atts, "vars")) {
             f.varsSeen = true;
             f.varsDepth = m_depth;
             f.frame.details.hasVars = true;
@@ -210,7 +225,7 @@ void TracebackReader::startInFrame(FrameReader &f, const xmlChar *name, const xm
     // The children of the rows open around this element.
     for (size_t r : f.openRows) {
         VarRow &row = f.rows[r];
-        if (row.depth == m_depth - 1 && named(name, "td")) {
+        if (row.depth == m_depth - 1 && tag == Tag::Td) {
             if (!row.hasName && !(atts && atts[0])) {
                 row.hasName = true;
                 row.nameDepth = m_depth;
@@ -220,13 +235,13 @@ void TracebackReader::startInFrame(FrameReader &f, const xmlChar *name, const xm
             }
         } else if (row.codeDepth && row.codeDepth == m_depth - 1 && !row.codeHasElement) {
             row.codeHasElement = true; // the first element in <td class="code">
-            if (named(name, "pre"))
+            if (tag == Tag::Pre)
                 row.preDepth = m_depth;
             else
                 row.status = VarRow::End;
         }
     }
-    if (named(name, "tr")) {
+    if (tag == Tag::Tr) {
         f.openRows.push_back(f.rows.size());
         f.rows.emplace_back().depth = m_depth;
     }
