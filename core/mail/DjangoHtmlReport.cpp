@@ -13,14 +13,21 @@
 //       <ol start='N+1' class="post-context"> ... </ol>
 //       <table class="vars"> ... <tr><td>NAME</td><td class="code"><pre>REPR</pre></td></tr> ...
 //
+// libxml2 reads the page as a stream of SAX events (htmlSAXHandler): no tree
+// is built. The reader below keeps just enough state (the open elements, the
+// captures in progress) to read what a walk of the tree libxml2 would have
+// built reads: the same elements, in the same document order, and the text of
+// an element as xmlNodeGetContent() gives it (text and CDATA of its subtree).
+// A tree cost most of the e-mail import's time in malloc and free.
+//
 // The page comes from an e-mail, so from anyone: the parser fetches nothing
-// (no network, no DTD, no external entities), reports no errors, and the tree
-// is walked without recursion, however deep the page nests.
+// (no network, no DTD, no external entities), reports no errors, and the
+// reader keeps no recursion, however deep the page nests.
 #include "mail/DjangoReportParser.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 
 #include <algorithm>
 #include <charconv>
@@ -51,114 +58,32 @@ std::optional<int64_t> lineNumberAt(std::string_view s, size_t &used)
     return n;
 }
 
-struct XmlFree {
-    void operator()(xmlChar *p) const { xmlFree(p); }
-    void operator()(xmlDoc *d) const { xmlFreeDoc(d); }
-};
+bool named(const xmlChar *name, const char *tag) { return std::strcmp(reinterpret_cast<const char *>(name), tag) == 0; }
 
-std::string take(xmlChar *p)
+// An attribute of a start tag (libxml2 has dropped repeated ones: the first
+// stands, as in its tree). An attribute without a value reads as "", as
+// xmlGetProp() gives it.
+std::optional<std::string_view> attribute(const xmlChar **atts, const char *name)
 {
-    const std::unique_ptr<xmlChar, XmlFree> owned(p);
-    return p ? std::string(reinterpret_cast<const char *>(p)) : std::string();
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        if (named(atts[i], name))
+            return atts[i + 1] ? std::string_view(reinterpret_cast<const char *>(atts[i + 1])) : std::string_view();
+    return std::nullopt;
 }
 
-// All the text under a node, entities and character references resolved.
-std::string textOf(const xmlNode *n) { return take(xmlNodeGetContent(n)); }
+bool hasClass(const xmlChar **atts, std::string_view cls) { return attribute(atts, "class") == cls; }
 
-std::optional<std::string> attribute(const xmlNode *n, const char *name)
-{
-    if (!xmlHasProp(n, BAD_CAST name))
-        return std::nullopt;
-    return take(xmlGetProp(n, BAD_CAST name));
-}
+// The elements read inside a frame, told apart once per start tag.
+enum class Tag { Other, Code, Ol, Pre, Table, Tr, Td };
 
-bool isElement(const xmlNode *n, const char *tag)
+Tag tagOf(const xmlChar *name)
 {
-    return n->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char *>(n->name), tag) == 0;
-}
-
-bool isElement(const xmlNode *n, const char *tag, std::string_view cls)
-{
-    return isElement(n, tag) && attribute(n, "class") == cls;
-}
-
-// The node after `n` in document order without leaving `root`; with
-// skipChildren, the one after n's subtree. A loop, not recursion: a page
-// nested a million deep costs no stack.
-xmlNode *nextNode(xmlNode *n, const xmlNode *root, bool skipChildren = false)
-{
-    if (!skipChildren && n->children)
-        return n->children;
-    while (n && n != root) {
-        if (n->next)
-            return n->next;
-        n = n->parent;
-    }
-    return nullptr;
-}
-
-// The first element under root (in document order) with this tag and class.
-xmlNode *findElement(xmlNode *root, const char *tag, std::string_view cls)
-{
-    for (xmlNode *n = nextNode(root, root); n; n = nextNode(n, root))
-        if (isElement(n, tag, cls))
-            return n;
-    return nullptr;
-}
-
-// The text of every <pre> under root.
-std::vector<std::string> preTexts(xmlNode *root)
-{
-    std::vector<std::string> out;
-    for (xmlNode *n = nextNode(root, root); n;) {
-        if (isElement(n, "pre")) {
-            out.push_back(textOf(n));
-            n = nextNode(n, root, true);
-        } else {
-            n = nextNode(n, root);
-        }
-    }
-    return out;
-}
-
-// The <ol> with class `cls` under the frame: its start attribute and its lines.
-bool contextList(xmlNode *frame, std::string_view cls, std::optional<int64_t> &start, std::vector<std::string> &lines)
-{
-    xmlNode *ol = findElement(frame, "ol", cls);
-    if (!ol)
-        return false;
-    start.reset();
-    if (const std::optional<std::string> value = attribute(ol, "start")) {
-        size_t used = 0;
-        start = lineNumberAt(*value, used);
-    }
-    lines = preTexts(ol);
-    return true;
-}
-
-// "<td>NAME</td><td class="code"><pre>REPR</pre></td>" rows of a frame's variables table.
-void readVars(xmlNode *table, KeyValues &vars)
-{
-    for (xmlNode *tr = nextNode(table, table); tr; tr = nextNode(tr, table)) {
-        if (!isElement(tr, "tr"))
-            continue;
-        xmlNode *name = nullptr, *code = nullptr;
-        for (xmlNode *td = tr->children; td; td = td->next) {
-            if (!name && isElement(td, "td") && !td->properties)
-                name = td;
-            else if (name && isElement(td, "td", "code"))
-                code = td;
-            if (code)
-                break;
-        }
-        if (!name)
-            continue; // the header row
-        xmlNode *pre = code ? code->children : nullptr;
-        while (pre && pre->type != XML_ELEMENT_NODE)
-            pre = pre->next;
-        if (!pre || !isElement(pre, "pre"))
-            break; // not the template's table: what came before stands
-        vars.emplace_back(textOf(name), textOf(pre));
+    switch (name[0]) {
+    case 'c': return named(name, "code") ? Tag::Code : Tag::Other;
+    case 'o': return named(name, "ol") ? Tag::Ol : Tag::Other;
+    case 'p': return named(name, "pre") ? Tag::Pre : Tag::Other;
+    case 't': return named(name, "td") ? Tag::Td : named(name, "tr") ? Tag::Tr : named(name, "table") ? Tag::Table : Tag::Other;
+    default: return Tag::Other;
     }
 }
 
@@ -168,43 +93,302 @@ struct HtmlFrame {
     ReportFrame details;
 };
 
-// One <li class="frame ...">; `kind` is what follows "frame " in its class.
-HtmlFrame parseFrame(xmlNode *li, std::string_view kind)
-{
-    HtmlFrame f;
-    f.details.inApp = kind == "user";
-    if (xmlNode *fname = findElement(li, "code", "fname")) {
-        f.filename = textOf(fname);
-        // ", line N, in FUNCTION" follows the file name, up to the end of its line.
-        std::string after = fname->next && fname->next->type == XML_TEXT_NODE ? textOf(fname->next) : std::string();
-        std::string_view rest(after);
-        rest = rest.substr(0, rest.find('\n'));
-        if (startsWith(rest, ", line ")) {
-            size_t used = 0;
-            f.lineno = lineNumberAt(rest.substr(7), used);
-            rest = rest.substr(7 + used);
-        }
-        if (startsWith(rest, ", in "))
-            f.function = std::string(rest.substr(5));
-        while (!f.function.empty() && (f.function.back() == ' ' || f.function.back() == '\r'))
-            f.function.pop_back();
-    }
+// The first <ol class="CLS"> of a frame: its start attribute and the text of
+// each <pre> in it (a <pre> inside a <pre> is part of the outer one's text).
+struct ContextList {
+    explicit ContextList(std::string_view c) : cls(c) { }
+    std::string_view cls;
+    int depth = 0; // of the <ol> while it is open; 0: not open
+    bool seen = false;
     std::optional<int64_t> start;
     std::vector<std::string> lines;
-    if (contextList(li, "pre-context", start, lines)) {
-        f.details.preContext = std::move(lines);
-        f.details.preContextLineno = start;
+    int preDepth = 0; // of the outermost open <pre>
+};
+
+// A <tr> of the frame's variables table: "<td>NAME</td><td class="code"><pre>REPR</pre></td>".
+struct VarRow {
+    enum Status { Open, Header, Var, End } status = Open; // End: not the template's row, the rows after it are not read
+    int depth = 0;
+    int nameDepth = 0, codeDepth = 0, preDepth = 0; // of the open <td>, <td class="code">, <pre>
+    bool hasName = false, hasCode = false, codeHasElement = false;
+    std::string name, value;
+};
+
+// What the tree walk of one <li class="frame ..."> reads, gathered from the
+// events inside it.
+struct FrameReader {
+    HtmlFrame frame;
+    int depth = 0; // of the <li>
+    int fnameDepth = 0;
+    bool fnameSeen = false;
+    bool afterFname = false; // the text node right after the <code class="fname"> is being read
+    std::string fnameNext;
+    ContextList lists[3] = {ContextList("pre-context"), ContextList("context-line"), ContextList("post-context")};
+    int varsDepth = 0; // of the open <table class="vars">
+    bool varsSeen = false;
+    std::vector<VarRow> rows; // in document order
+    std::vector<size_t> openRows;
+};
+
+class TracebackReader {
+public:
+    std::vector<HtmlFrame> frames;
+
+    void start(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar **atts);
+    void end(htmlParserCtxtPtr ctxt);
+    void text(const char *s, size_t n, bool cdata);
+    void otherNode() { noteNode(); } // a comment or processing instruction: in the tree, never in a text
+
+private:
+    void noteNode()
+    {
+        if (m_frame)
+            m_frame->afterFname = false;
     }
-    if (contextList(li, "context-line", start, lines) && !lines.empty())
-        f.details.contextLine = lines.front();
-    if (contextList(li, "post-context", start, lines))
-        f.details.postContext = std::move(lines);
-    if (xmlNode *table = findElement(li, "table", "vars")) {
-        f.details.hasVars = true;
-        readVars(table, f.details.vars);
+    void startInFrame(FrameReader &f, const xmlChar *name, const xmlChar **atts);
+    void endInFrame(FrameReader &f);
+    void finishFrame(FrameReader &f);
+    void closeElement(htmlParserCtxtPtr ctxt);
+
+    int m_depth = 0; // open elements
+    int m_listDepth = 0; // of the open <ul class="traceback">
+    bool m_listSeen = false, m_done = false;
+    std::unique_ptr<FrameReader> m_frame;
+};
+
+void TracebackReader::start(htmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar **atts)
+{
+    if (m_done)
+        return;
+    noteNode();
+    if (m_depth > int(xmlParserMaxDepth)) {
+        // Where the tree stops: xmlSAX2StartElement refuses the node (no
+        // XML_PARSE_HUGE) and halts the parser; the tree stands as it is, its
+        // open elements closed.
+        xmlStopParser(ctxt);
+        while (m_depth > 0 && !m_done)
+            closeElement(ctxt);
+        m_done = true;
+        return;
     }
-    return f;
+    ++m_depth;
+    if (!m_listSeen) {
+        if (named(name, "ul") && hasClass(atts, "traceback")) {
+            m_listSeen = true;
+            m_listDepth = m_depth;
+        }
+        return;
+    }
+    if (m_frame) {
+        startInFrame(*m_frame, name, atts);
+        return;
+    }
+    constexpr std::string_view kFrame = "frame ";
+    if (named(name, "li")) {
+        const std::optional<std::string_view> cls = attribute(atts, "class");
+        if (cls && startsWith(*cls, kFrame)) { // frames do not nest: one inside is part of this one
+            m_frame = std::make_unique<FrameReader>();
+            m_frame->depth = m_depth;
+            m_frame->frame.details.inApp = cls->substr(kFrame.size()) == "user";
+        }
+    }
 }
+
+void TracebackReader::startInFrame(FrameReader &f, const xmlChar *name, const xmlChar **atts)
+{
+    const Tag tag = tagOf(name);
+    if (!f.fnameSeen && tag == Tag::Code && hasClass(atts, "fname")) {
+        f.fnameSeen = true;
+        f.fnameDepth = m_depth;
+    }
+    for (ContextList &l : f.lists) {
+        if (!l.seen && tag == Tag::Ol && hasClass(atts, l.cls)) {
+            l.seen = true;
+            l.depth = m_depth;
+            if (const std::optional<std::string_view> value = attribute(atts, "start")) {
+                size_t used = 0;
+                l.start = lineNumberAt(*value, used);
+            }
+        } else if (l.depth && !l.preDepth && tag == Tag::Pre) {
+            l.preDepth = m_depth;
+            l.lines.emplace_back();
+        }
+    }
+    if (!f.varsDepth) {
+        if (!f.varsSeen && tag == Tag::Table && hasClass(atts, "vars")) {
+            f.varsSeen = true;
+            f.varsDepth = m_depth;
+            f.frame.details.hasVars = true;
+        }
+        return;
+    }
+    // The children of the rows open around this element.
+    for (size_t r : f.openRows) {
+        VarRow &row = f.rows[r];
+        if (row.depth == m_depth - 1 && tag == Tag::Td) {
+            if (!row.hasName && !(atts && atts[0])) {
+                row.hasName = true;
+                row.nameDepth = m_depth;
+            } else if (row.hasName && !row.hasCode && hasClass(atts, "code")) {
+                row.hasCode = true;
+                row.codeDepth = m_depth;
+            }
+        } else if (row.codeDepth && row.codeDepth == m_depth - 1 && !row.codeHasElement) {
+            row.codeHasElement = true; // the first element in <td class="code">
+            if (tag == Tag::Pre)
+                row.preDepth = m_depth;
+            else
+                row.status = VarRow::End;
+        }
+    }
+    if (tag == Tag::Tr) {
+        f.openRows.push_back(f.rows.size());
+        f.rows.emplace_back().depth = m_depth;
+    }
+}
+
+void TracebackReader::end(htmlParserCtxtPtr ctxt)
+{
+    if (m_done || m_depth == 0) // an end without a start pops nothing from the tree either
+        return;
+    noteNode();
+    closeElement(ctxt);
+}
+
+void TracebackReader::closeElement(htmlParserCtxtPtr ctxt)
+{
+    if (m_frame) {
+        if (m_depth == m_frame->depth) {
+            finishFrame(*m_frame);
+            m_frame.reset();
+        } else {
+            endInFrame(*m_frame);
+        }
+    }
+    if (m_listSeen && m_depth == m_listDepth) {
+        // Nothing after the list is read: the rest of the section is not parsed.
+        m_done = true;
+        xmlStopParser(ctxt);
+    }
+    --m_depth;
+}
+
+void TracebackReader::endInFrame(FrameReader &f)
+{
+    if (f.fnameDepth == m_depth) {
+        f.fnameDepth = 0;
+        f.afterFname = true; // noteNode() ends it at the next element, comment or end tag
+    }
+    for (ContextList &l : f.lists) {
+        if (l.preDepth == m_depth)
+            l.preDepth = 0;
+        if (l.depth == m_depth)
+            l.depth = 0;
+    }
+    if (!f.varsDepth)
+        return;
+    for (size_t r : f.openRows) {
+        VarRow &row = f.rows[r];
+        if (row.nameDepth == m_depth)
+            row.nameDepth = 0;
+        if (row.preDepth == m_depth) {
+            row.preDepth = 0;
+            if (row.status == VarRow::Open)
+                row.status = VarRow::Var;
+        }
+        if (row.codeDepth == m_depth) {
+            row.codeDepth = 0;
+            if (!row.codeHasElement)
+                row.status = VarRow::End;
+        }
+    }
+    if (!f.openRows.empty() && f.rows[f.openRows.back()].depth == m_depth) {
+        VarRow &row = f.rows[f.openRows.back()];
+        if (!row.hasName)
+            row.status = VarRow::Header;
+        else if (!row.hasCode)
+            row.status = VarRow::End;
+        f.openRows.pop_back();
+    }
+    if (f.varsDepth == m_depth) {
+        f.varsDepth = 0;
+        for (VarRow &row : f.rows) {
+            if (row.status == VarRow::Header)
+                continue;
+            if (row.status != VarRow::Var)
+                break; // not the template's table: what came before stands
+            f.frame.details.vars.emplace_back(std::move(row.name), std::move(row.value));
+        }
+        f.rows.clear();
+    }
+}
+
+void TracebackReader::text(const char *s, size_t n, bool cdata)
+{
+    if (m_done || !m_frame || n == 0)
+        return;
+    FrameReader &f = *m_frame;
+    const std::string_view t(s, n);
+    if (cdata)
+        f.afterFname = false; // a CDATA node, not the text node
+    else if (f.afterFname)
+        f.fnameNext.append(t);
+    if (f.fnameDepth)
+        f.frame.filename.append(t);
+    for (ContextList &l : f.lists)
+        if (l.preDepth)
+            l.lines.back().append(t);
+    for (size_t r : f.openRows) {
+        VarRow &row = f.rows[r];
+        if (row.nameDepth)
+            row.name.append(t);
+        if (row.preDepth)
+            row.value.append(t);
+    }
+}
+
+void TracebackReader::finishFrame(FrameReader &f)
+{
+    HtmlFrame &out = f.frame;
+    // ", line N, in FUNCTION" follows the file name, up to the end of its line.
+    std::string_view rest(f.fnameNext);
+    rest = rest.substr(0, rest.find('\n'));
+    if (startsWith(rest, ", line ")) {
+        size_t used = 0;
+        out.lineno = lineNumberAt(rest.substr(7), used);
+        rest = rest.substr(7 + used);
+    }
+    if (startsWith(rest, ", in "))
+        out.function = std::string(rest.substr(5));
+    while (!out.function.empty() && (out.function.back() == ' ' || out.function.back() == '\r'))
+        out.function.pop_back();
+    ContextList &pre = f.lists[0], &context = f.lists[1], &post = f.lists[2];
+    if (pre.seen) {
+        out.details.preContext = std::move(pre.lines);
+        out.details.preContextLineno = pre.start;
+    }
+    if (context.seen && !context.lines.empty())
+        out.details.contextLine = std::move(context.lines.front());
+    if (post.seen)
+        out.details.postContext = std::move(post.lines);
+    frames.push_back(std::move(out));
+}
+
+TracebackReader &readerOf(void *ctx) { return *static_cast<TracebackReader *>(static_cast<htmlParserCtxtPtr>(ctx)->_private); }
+
+void onStart(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    readerOf(ctx).start(static_cast<htmlParserCtxtPtr>(ctx), name, atts);
+}
+void onEnd(void *ctx, const xmlChar *) { readerOf(ctx).end(static_cast<htmlParserCtxtPtr>(ctx)); }
+void onText(void *ctx, const xmlChar *s, int n) { readerOf(ctx).text(reinterpret_cast<const char *>(s), size_t(n), false); }
+void onCdata(void *ctx, const xmlChar *s, int n) { readerOf(ctx).text(reinterpret_cast<const char *>(s), size_t(n), true); }
+void onComment(void *ctx, const xmlChar *) { readerOf(ctx).otherNode(); }
+void onPi(void *ctx, const xmlChar *, const xmlChar *) { readerOf(ctx).otherNode(); }
+
+struct CtxtFree {
+    void operator()(xmlParserCtxtPtr c) const { xmlFreeParserCtxt(c); }
+};
 
 // The traceback section of Django's page (technical_500.html): from
 // <div id="traceback"> to <div id="requestinfo">. The request, settings and
@@ -223,36 +407,47 @@ std::string_view tracebackSection(std::string_view html)
 
 std::vector<HtmlFrame> htmlFrames(std::string_view page)
 {
-    std::vector<HtmlFrame> frames;
     const std::string_view html = tracebackSection(page);
     if (html.size() > size_t(INT_MAX)) // libxml2 takes an int; the MIME reader's part limit is far below
-        return frames;
-    static const bool initialised = (xmlInitParser(), true); // once, before any thread parses
+        return {};
+    static const bool initialised = (xmlInitParser(), htmlDefaultSAXHandlerInit(), true); // once, before any thread parses
     (void)initialised;
-    // UTF-8 whatever the page's <meta> says (the MIME reader decoded the part to
+    // What htmlReadMemory() does, with this reader's handler in place of the
+    // one that builds the tree: the same parser, so the same events. UTF-8
+    // whatever the page's <meta> says (the MIME reader decoded the part to
     // UTF-8); nothing fetched, nothing reported, no implied DOCTYPE.
+    const std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlCreateMemoryParserCtxt(html.data(), int(html.size())));
+    if (!ctxt || !ctxt->sax)
+        return {};
+    std::memcpy(ctxt->sax, &htmlDefaultSAXHandler, sizeof(xmlSAXHandlerV1));
+    xmlSAXHandler &sax = *ctxt->sax;
+    sax.internalSubset = nullptr;
+    sax.startDocument = nullptr; // no document: nothing for the handlers below to add to
+    sax.endDocument = nullptr;
+    sax.startElement = onStart;
+    sax.endElement = onEnd;
+    sax.characters = onText;
+    sax.ignorableWhitespace = onText; // never called: blanks are kept (no HTML_PARSE_NOBLANKS)
+    sax.cdataBlock = onCdata;
+    sax.comment = onComment;
+    sax.processingInstruction = onPi;
+    TracebackReader reader;
+    ctxt->_private = &reader;
     constexpr int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                             HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
-    const std::unique_ptr<xmlDoc, XmlFree> doc(htmlReadMemory(html.data(), int(html.size()), nullptr, "UTF-8", options));
-    if (!doc)
-        return frames;
-    xmlNode *root = reinterpret_cast<xmlNode *>(doc.get());
-    xmlNode *list = findElement(root, "ul", "traceback");
-    if (!list)
-        return frames;
-    constexpr std::string_view kFrame = "frame ";
-    for (xmlNode *n = nextNode(list, list); n;) {
-        std::optional<std::string> cls;
-        if (isElement(n, "li"))
-            cls = attribute(n, "class");
-        if (cls && startsWith(*cls, kFrame)) {
-            frames.push_back(parseFrame(n, std::string_view(*cls).substr(kFrame.size())));
-            n = nextNode(n, list, true); // frames do not nest
-        } else {
-            n = nextNode(n, list);
-        }
+    htmlCtxtUseOptions(ctxt.get(), options);
+    ctxt->html = 1;
+    if (xmlCharEncodingHandlerPtr utf8 = xmlFindCharEncodingHandler("UTF-8")) {
+        xmlSwitchToEncoding(ctxt.get(), utf8);
+        if (ctxt->input->encoding)
+            xmlFree(const_cast<xmlChar *>(ctxt->input->encoding));
+        ctxt->input->encoding = xmlStrdup(BAD_CAST "UTF-8");
     }
-    return frames;
+    htmlParseDocument(ctxt.get());
+    if (ctxt->myDoc) // not made without startDocument; freed if it ever is
+        xmlFreeDoc(ctxt->myDoc);
+    ctxt->myDoc = nullptr;
+    return std::move(reader.frames);
 }
 
 void apply(const HtmlFrame &from, ReportFrame &to)

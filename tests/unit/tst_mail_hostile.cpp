@@ -132,6 +132,37 @@ private Q_SLOTS:
         QVERIFY(report.chain[0].frames[1].contextLine.empty());
     }
 
+    // The page is read from libxml2's events (no tree): what is read is what a
+    // walk of the tree reads. An element's text is all the text under it;
+    // a variables table is read up to its first row that is not the
+    // template's; only the first traceback list is read.
+    void htmlReadAsItsTreeReads()
+    {
+        DjangoReport report;
+        report.hasException = true;
+        report.chain.resize(1);
+        report.chain[0].frames = {textFrame("/srv/a.py", "view", 5), textFrame("/srv/b.py", "other", 8)};
+        const std::string vars = "<table class=\"vars\"><thead><tr><th>Variable</th><th>Value</th></tr></thead><tbody>"
+                                 "<tr><td>us<b>er</b></td><td class=\"code\"><pre>&lt;User: <span>ann</span>&gt;</pre></td></tr>"
+                                 "<tr><td>n</td><td class=\"code\"><!-- c --> <pre>1<script>+2</script></pre></td></tr>"
+                                 "<tr><td>cut</td><td class=\"code\"><div>not a pre</div></td></tr>"
+                                 "<tr><td>after</td><td class=\"code\"><pre>never read</pre></td></tr></tbody></table>";
+        const std::string html = "<ul class=\"traceback\"><li class=\"frame user\">\n<code class=\"fname\">/srv/a.py</code>, "
+                                 "line 5, in view\n<ol start=\"5\" class=\"context-line\"><li><pre>    </pre></li></ol>" +
+                                 vars + "</li></ul><ul class=\"traceback\">" + htmlFrame("/srv/b.py", "other", "8", "7", "two") +
+                                 "</ul>";
+        mergeDjangoHtmlReport(html, report);
+        const ReportFrame &a = report.chain[0].frames[0];
+        QCOMPARE(a.inApp, std::optional<bool>(true));
+        QCOMPARE(a.contextLine, std::string("    ")); // a line of blanks is a line
+        QVERIFY(a.hasVars);
+        const KeyValues expected = {{"user", "<User: ann>"}, {"n", "1+2"}};
+        QCOMPARE(a.vars, expected);
+        // The second list is not read: its frame adds nothing.
+        QVERIFY(report.chain[0].frames[1].contextLine.empty());
+        QVERIFY(!report.chain[0].frames[1].inApp);
+    }
+
     // The security review's minimized sample goes through MIME and the report
     // parsers into a record without a wrapped line number.
     void hostileSampleImports()
