@@ -248,7 +248,7 @@ private Q_SLOTS:
         ViolationRecorder recorder;
         (void)ReportStore(*db).countReports({}); // on the UI thread: caught
         QCOMPARE(recorder.seen.size(), 1);
-        QVERIFY2(recorder.seen.at(0).contains(QStringLiteral("SELECT count(*) FROM reports")), qPrintable(recorder.seen.at(0)));
+        QVERIFY2(recorder.seen.at(0).contains(QStringLiteral("SQLite on the UI thread: SELECT ")), qPrintable(recorder.seen.at(0)));
         {
             const dbthread::AllowOnUiThread allow("the test checks the database");
             (void)ReportStore(*db).countReports({});
@@ -282,7 +282,7 @@ private Q_SLOTS:
         QVERIFY(child.waitForFinished(30000));
         QCOMPARE(child.exitStatus(), QProcess::CrashExit);
         const QByteArray out = child.readAll();
-        QVERIFY2(out.contains("SQLite on the UI thread: SELECT count(*) FROM reports"), out.constData());
+        QVERIFY2(out.contains("SQLite on the UI thread: SELECT "), out.constData());
     }
 
     // The main window with the UI thread registered: loading the lists, a
