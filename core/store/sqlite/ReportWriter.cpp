@@ -1,4 +1,5 @@
 #include "store/ReportWriter.h"
+#include "store/sqlite/RollupUpkeep.h"
 #include "store/sqlite/Rows.h"
 
 #include <QDateTime>
@@ -20,14 +21,16 @@ struct ReportWriter::IssueState {
 };
 
 struct ReportWriter::Statements {
+    explicit Statements(Connection &c) : rollups(c) { }
     Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt;
+    RollupUpkeep rollups; // issue_hours and issue_days of the batch's new reports
 };
 
 namespace {
 std::string_view sv(const std::string &s) { return s; }
 } // namespace
 
-ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Statements>())
+ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Statements>(connectionOf(db)))
 {
     Connection &c = connectionOf(m_db);
     m_sql->exists = c.prepare("SELECT 1 FROM reports WHERE dedup_key = ?");
@@ -63,11 +66,14 @@ Result<void> ReportWriter::begin()
                           &m_sql->insertIssue, &m_sql->updateIssue, &m_sql->progressSt})
         if (!st->valid())
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
+    if (!m_sql->rollups.valid())
+        return Error{QStringLiteral("database schema mismatch: %1").arg(m_sql->rollups.prepareError())};
     if (auto r = connectionOf(m_db).exec("BEGIN IMMEDIATE"); !r)
         return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error())};
     m_inTx = true;
     m_issues.clear(); // another process may have changed issue states since the last batch
     m_progress.clear();
+    m_sql->rollups.clear();
     return {};
 }
 
@@ -212,6 +218,7 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
     }
     if (!m_stored.empty())
         m_parts.add(m_stored);
+    m_sql->rollups.add(is->id, rec.timestamp, rec.level, hidden);
 
     is->touched = true;
     (hidden ? is->hidden : is->visible) += 1;
@@ -270,6 +277,10 @@ Result<void> ReportWriter::commit()
         rollback();
         return r;
     }
+    if (auto r = m_sql->rollups.flush(); !r) {
+        rollback();
+        return r;
+    }
     for (const FileProgress &progress : m_progress) {
         bindFileProgress(m_sql->progressSt, progress);
         if (!m_sql->progressSt.exec()) {
@@ -293,6 +304,7 @@ void ReportWriter::rollback()
     m_inTx = false;
     m_issues.clear();
     m_parts.clear(); // parts added in this batch are gone with it
+    m_sql->rollups.clear();
 }
 
 } // namespace ed
