@@ -3,6 +3,7 @@
 #include "base/ThreadCheck.h"
 #include "store/Database.h"
 #include "store/DatabaseLocation.h"
+#include "window/DatabaseOpener.h"
 #include "window/MainWindow.h"
 #include "look/Resources.h"
 
@@ -34,14 +35,7 @@ int main(int argc, char *argv[])
     ed::applog::init(QStringLiteral("errordeck"), p.isSet(QStringLiteral("verbose")));
 
     const auto path = ed::chooseDatabaseFile(p.value(QStringLiteral("db")));
-    auto db = path ? ed::Database::open(*path) : ed::Result<ed::Database>(ed::Error{path.error()});
-    if (!db) {
-        ed::applog::error(db.error());
-        QMessageBox::critical(nullptr, QApplication::translate("main", "ErrorDeck"), db.error());
-        return 1;
-    }
-    // From here on the UI thread never waits on SQLite: the window's database
-    // work runs on its JobRunner (checked in builds with ERRORDECK_ASSERT_THREADS).
+    // Registered before the database opens: the open and its migration run off it.
     ed::dbthread::setUiThread(app.thread());
 #ifdef NDEBUG
     // The tests make a UI-thread SQLite call fatal; in the optimised build a
@@ -49,6 +43,14 @@ int main(int argc, char *argv[])
     // instead, so a path the tests miss costs a stall, not the session.
     ed::dbthread::setViolationHandler([](const QString &message) { qWarning("%s", qPrintable(message)); });
 #endif
+    auto db = path ? ed::openDatabaseOffTheUiThread(*path) : ed::Result<ed::Database>(ed::Error{path.error()});
+    if (!db) {
+        ed::applog::error(db.error());
+        QMessageBox::critical(nullptr, QApplication::translate("main", "ErrorDeck"), db.error());
+        return 1;
+    }
+    // From here on too the UI thread never waits on SQLite: the window's database
+    // work runs on its JobRunner (checked in builds with ERRORDECK_ASSERT_THREADS).
     ed::MainWindow w(std::move(*db));
     w.show();
     const QStringList files = p.positionalArguments();

@@ -5,6 +5,7 @@
 #include "models/IssueListModel.h"
 #include "store/sqlite/Sqlite.h"
 #include "views/IssueListView.h"
+#include "window/DatabaseOpener.h"
 #include "window/MainWindow.h"
 #include "store/ReportStore.h"
 #include "UiSupport.h"
@@ -16,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 using namespace ed;
 
@@ -58,6 +60,26 @@ class TestUiQuit : public QObject {
 
 private Q_SLOTS:
     void initTestCase() { edtest::isolate(); }
+
+    // The app's start: an old file opens and is upgraded off the UI thread
+    // (isolate() made a UI-thread SQLite call fatal), while the event loop runs.
+    void anOldDatabaseUpgradesOffTheUiThread()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.sqlite3"));
+        QVERIFY(QFile::copy(QStringLiteral(ERRORDECK_TEST_DATA "/migrations/schema6.sqlite3"), path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        bool loopRan = false;
+        QTimer::singleShot(0, [&] { loopRan = true; });
+        auto db = openDatabaseOffTheUiThread(path);
+        QVERIFY2(db, db ? "" : qPrintable(db.error()));
+        QVERIFY(loopRan);
+        const edtest::TestSideDb testSide;
+        QCOMPARE(edtest::scalar(*db, "PRAGMA user_version"), 7);
+        QVERIFY(edtest::scalar(*db, "SELECT count(*) FROM issue_days") > 0); // the upgrade counted its reports
+        auto notAFile = openDatabaseOffTheUiThread(dir.path()) /* a folder */;
+        QVERIFY(!notAFile); // an error, delivered the same way
+    }
 
     void nothingLeftInTheWalAtQuit()
     {
