@@ -6,7 +6,7 @@
 #                                   packages, built with -DERRORDECK_WITH_UI=OFF in build-cli/
 #   ./dev.sh test --cli             the same UI-less set-up, then the tests that need no UI
 #   ./dev.sh test --sanitize        also the unit tests under ASan+UBSan (build-asan/, clang); on CI (CI=true) always
-#   ./dev.sh packages [--cli]       print the Debian packages the other commands install
+#   ./dev.sh packages [--cli|--sanitize]  print the Debian packages the other commands install
 #   ./dev.sh bench-deps             install what the benchmarks alone use (lnav for bench/bench_import_vs_lnav.sh)
 #   ./dev.sh fuzz [SECONDS]         build the libFuzzer harnesses (clang, build-fuzz/), run each for SECONDS (60)
 # Extra arguments after `run` go to the app (e.g. --db FILE), after `run-cli` to errordeck-cli.
@@ -46,7 +46,7 @@ fuzz_packages=(llvm-14 ccache)
 bench_packages=(lnav time)
 
 cli_set() { printf '%s\n' "${tool_packages[@]}" "${cli_packages[@]}" "${test_packages[@]}"; }
-full_set() { cli_set; printf '%s\n' "${ui_packages[@]}" "${extra_packages[@]}" "${sanitize_packages[@]}"; }
+full_set() { cli_set; printf '%s\n' "${ui_packages[@]}" "${extra_packages[@]}"; }
 
 install_missing() { # PACKAGE...
   local missing=()
@@ -118,17 +118,24 @@ case "$cmd" in
       build build-cli -DERRORDECK_WITH_UI=OFF
       run_tests build-cli
     else
+      sanitize=0
+      if [ "${1:-}" = "--sanitize" ] || [ "${CI:-}" = "true" ]; then sanitize=1; fi
       mapfile -t pkgs < <(full_set)
+      [ "$sanitize" = 1 ] && pkgs+=("${sanitize_packages[@]}") # clang only where it builds
       install_missing "${pkgs[@]}"
       build build
       run_tests build
-      if [ "${1:-}" = "--sanitize" ] || [ "${CI:-}" = "true" ]; then
+      if [ "$sanitize" = 1 ]; then
         sanitized_unit_tests
       fi
     fi
     ;;
   packages)
-    if [ "${1:-}" = "--cli" ]; then cli_set; else full_set; fi
+    case "${1:-}" in
+      --cli) cli_set ;;
+      --sanitize) full_set; printf '%s\n' "${sanitize_packages[@]}" ;;
+      *) full_set ;;
+    esac
     ;;
   bench-deps)
     install_missing "${bench_packages[@]}"
