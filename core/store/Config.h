@@ -67,6 +67,10 @@ public:
     // Why set() would refuse `value` for `key` ("ADMINS ..."); empty when fine.
     // Reads no database: the app validates a field on the UI thread with it.
     static QString check(ConfigKey key, const QJsonValue &value);
+    // A stored value read as a list of strings, or as (name, address) pairs:
+    // for Config and for the app's in-memory copy (ui/jobs/ConfigCache).
+    static QStringList asStringList(const QJsonValue &value);
+    static QList<QPair<QString, QString>> asPeople(const QJsonValue &value);
 
     QJsonValue value(ConfigKey key) const; // the stored value, else the default
     bool isSet(ConfigKey key) const;
@@ -78,9 +82,9 @@ public:
     QString string(ConfigKey key) const { return value(key).toString(); }
     bool flag(ConfigKey key) const { return value(key).toBool(); }
     int integer(ConfigKey key) const { return value(key).toInt(); }
-    QStringList stringList(ConfigKey key) const;
+    QStringList stringList(ConfigKey key) const { return asStringList(value(key)); }
     // ADMINS and MANAGERS: (name, address) pairs.
-    QList<QPair<QString, QString>> people(ConfigKey key) const;
+    QList<QPair<QString, QString>> people(ConfigKey key) const { return asPeople(value(key)); }
 
 Q_SIGNALS:
     void changed(ed::ConfigKey key);

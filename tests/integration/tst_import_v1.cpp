@@ -385,27 +385,10 @@ private Q_SLOTS:
             }
         }
         const QString dbPath = f->dir.filePath(QStringLiteral("killed.sqlite3"));
-        QProcess p;
-        p.start(QStringLiteral(ERRORDECK_CLI),
-                {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--db"), dbPath, big});
-        QVERIFY(p.waitForStarted());
-        // Wait until at least one batch is committed (generously: CI machines may be
-        // loaded), then kill without warning.
-        for (int i = 0; i < 4000 && p.state() == QProcess::Running; ++i) {
-            QTest::qWait(25);
-            Connection c;
-            if (c.open(dbPath, false, true) && c.scalar("SELECT count(*) FROM reports").ok() &&
-                *c.scalar("SELECT count(*) FROM reports") > 0)
-                break;
-        }
-        // Only a live child is killed: processId() is 0 once it has exited, and
-        // kill(0, ...) would kill this test's whole process group.
-        QVERIFY2(p.state() == QProcess::Running && p.processId() > 0,
-                 "the import finished before it could be killed (the test needs a bigger input)");
-        QCOMPARE(::kill(pid_t(p.processId()), SIGKILL), 0);
-        QVERIFY(p.waitForFinished(30000));
-        // Killed by the signal, not finished on its own just before it.
-        QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+        const QString killed = edtest::killImportAfterFirstBatch(
+            QStringLiteral(ERRORDECK_CLI),
+            {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--db"), dbPath, big}, dbPath);
+        QVERIFY2(killed.isEmpty(), qPrintable(killed));
         int64_t afterKill = 0;
         int64_t recordedLine = 0;
         {
@@ -425,6 +408,7 @@ private Q_SLOTS:
         QVERIFY2(afterKill < total, "the import stored everything before it was killed");
         QVERIFY(recordedLine > 0);
         QCOMPARE(recordedLine, afterKill); // every line of big.jsonl is a report
+        QProcess p;
         p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--json"),
                                                 QStringLiteral("--db"), dbPath, big});
         QVERIFY(p.waitForFinished(120000));

@@ -5,6 +5,8 @@
 
 #include <QProcess>
 
+#include <csignal>
+
 #include <zlib.h>
 
 namespace edtest {
@@ -158,6 +160,36 @@ int64_t scalar(ed::Database &db, const char *sql)
     const TestSideDb testSide;
     auto v = connectionOf(db).scalar(sql);
     return v ? *v : -1;
+}
+
+QString killImportAfterFirstBatch(const QString &cli, const QStringList &args, const QString &dbPath)
+{
+    QProcess p;
+    p.start(cli, args);
+    if (!p.waitForStarted())
+        return QStringLiteral("%1 did not start").arg(cli);
+    for (int i = 0; i < 4000 && p.state() == QProcess::Running; ++i) {
+        QTest::qWait(10);
+        const TestSideDb testSide;
+        ed::Connection c;
+        if (c.open(dbPath, false, true)) {
+            const auto n = c.scalar("SELECT count(*) FROM reports");
+            if (n.ok() && *n > 0)
+                break;
+        }
+    }
+    // Only a live child is killed: processId() is 0 once it has exited, and
+    // kill(0, ...) would kill this test's whole process group.
+    if (p.state() != QProcess::Running || p.processId() <= 0)
+        return QStringLiteral("the import finished before it could be killed (the test needs a bigger input)");
+    if (::kill(pid_t(p.processId()), SIGKILL) != 0)
+        return QStringLiteral("kill failed");
+    if (!p.waitForFinished(30000))
+        return QStringLiteral("the killed import did not end");
+    // Killed by the signal, not finished on its own just before it.
+    if (p.exitStatus() != QProcess::CrashExit)
+        return QStringLiteral("the import ended on its own");
+    return {};
 }
 
 } // namespace edtest

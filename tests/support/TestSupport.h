@@ -80,6 +80,11 @@ std::unique_ptr<ed::Database> importCorpus(const QString &path, const ed::Scrubb
 QString generatedReports(const QTemporaryDir &dir, int n, int seed = 1);
 
 // The first column of the first row of `sql`, or -1 when it fails.
+// Runs `cli` with `args` (an import into dbPath), waits (generously: CI machines
+// may be loaded) until its first batch is committed, then kills it with SIGKILL.
+// Empty when it was killed mid-import, else what went wrong.
+QString killImportAfterFirstBatch(const QString &cli, const QStringList &args, const QString &dbPath);
+
 int64_t scalar(ed::Database &db, const char *sql);
 
 } // namespace edtest

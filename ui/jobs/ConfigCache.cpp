@@ -96,23 +96,4 @@ QJsonValue ConfigCache::value(ConfigKey key) const
     return it != m_values.constEnd() ? *it : Config::entry(key).defaultValue;
 }
 
-QStringList ConfigCache::stringList(ConfigKey key) const
-{
-    QStringList out;
-    for (const QJsonValue &v : value(key).toArray())
-        out << v.toString();
-    return out;
-}
-
-QList<QPair<QString, QString>> ConfigCache::people(ConfigKey key) const
-{
-    QList<QPair<QString, QString>> out;
-    for (const QJsonValue &v : value(key).toArray()) {
-        const QJsonArray pair = v.toArray();
-        if (pair.size() == 2)
-            out.append({pair[0].toString(), pair[1].toString()});
-    }
-    return out;
-}
-
 } // namespace ed

@@ -51,8 +51,8 @@ public:
     QString string(ConfigKey key) const { return value(key).toString(); }
     bool flag(ConfigKey key) const { return value(key).toBool(); }
     int integer(ConfigKey key) const { return value(key).toInt(); }
-    QStringList stringList(ConfigKey key) const;
-    QList<QPair<QString, QString>> people(ConfigKey key) const;
+    QStringList stringList(ConfigKey key) const { return Config::asStringList(value(key)); }
+    QList<QPair<QString, QString>> people(ConfigKey key) const { return Config::asPeople(value(key)); }
 
 Q_SIGNALS:
     void loaded();

@@ -249,18 +249,18 @@ Result<void> Config::unset(ConfigKey key)
     return {};
 }
 
-QStringList Config::stringList(ConfigKey key) const
+QStringList Config::asStringList(const QJsonValue &value)
 {
     QStringList out;
-    for (const QJsonValue &v : value(key).toArray())
+    for (const QJsonValue &v : value.toArray())
         out << v.toString();
     return out;
 }
 
-QList<QPair<QString, QString>> Config::people(ConfigKey key) const
+QList<QPair<QString, QString>> Config::asPeople(const QJsonValue &value)
 {
     QList<QPair<QString, QString>> out;
-    for (const QJsonValue &v : value(key).toArray()) {
+    for (const QJsonValue &v : value.toArray()) {
         const QJsonArray pair = v.toArray();
         if (pair.size() == 2)
             out.append({pair[0].toString(), pair[1].toString()});
