@@ -285,7 +285,8 @@ private Q_SLOTS:
             {ReportSort::Message, [](const ReportRow &r) { return QVariant(r.message.toUtf8()); }}, // SQLite compares UTF-8 bytes
             {ReportSort::Timestamp, [](const ReportRow &r) { return QVariant(qint64(r.timestamp)); }},
         };
-        for (const auto &[sort, value] : sorts) {
+        for (const auto &[sortBy, value] : sorts) {
+            const ReportSort sort = sortBy; // a variable, not a binding: lambdas capture it (clang 14)
             for (bool desc : {true, false}) {
                 auto all = store.listReports(SearchQuery{}, 1000, 0, sort, desc);
                 QVERIFY(all && all->size() == 98);
