@@ -1,16 +1,15 @@
 // The parallel import (ImportPipeline: a reader, N preparing workers, one
 // writer) against the same import on one worker: the same rows, issues, parts,
 // full-text rows and summary counts, for v1 files and e-mails; damaged input in
-// the middle of a file; cancel mid-file; resume after a kill -9 with several
-// workers. Real files, real SQLite, the real filters.
+// the middle of a file; cancel mid-file. Resume after a kill -9 with several
+// workers is tst_import_v1's killedImportResumesExactlyOnce. Real files, real
+// SQLite, the real filters.
 #include "TestSupport.h"
 #include "import/ImportFilters.h"
 #include "store/sqlite/Sqlite.h"
 
 #include <QCryptographicHash>
 #include <QDir>
-#include <QProcess>
-#include <csignal>
 
 using namespace ed;
 using namespace edtest;
@@ -179,46 +178,6 @@ private Q_SLOTS:
         QCOMPARE(rest.stored, 3000 - stored);
         QCOMPARE(*connectionOf(*db).scalar("SELECT count(DISTINCT event_id) FROM reports"), int64_t(3000));
         QCOMPARE(*connectionOf(*db).scalar("SELECT sum(count + hidden_count) FROM issues"), int64_t(3000));
-    }
-
-    // kill -9 of `errordeck-cli import --workers 4`: the offset committed with
-    // the last batch counts exactly the reports stored, and the import again
-    // stores the rest without a duplicate.
-    void killedParallelImportResumes()
-    {
-        QTemporaryDir dir;
-        const QString file = generatedReports(dir, 12000, 5);
-        const int64_t total = 12000;
-        const QString dbPath = dir.filePath(QStringLiteral("killed.sqlite3"));
-        const QString killed = edtest::killImportAfterFirstBatch(QStringLiteral(ERRORDECK_CLI),
-                                                                 {QStringLiteral("import"), QStringLiteral("--quiet"),
-                                                                  QStringLiteral("--workers"), QStringLiteral("4"),
-                                                                  QStringLiteral("--db"), dbPath, file},
-                                                                 dbPath);
-        QVERIFY2(killed.isEmpty(), qPrintable(killed));
-        QProcess p;
-        int64_t afterKill = 0, recordedLine = 0;
-        {
-            auto db = Database::open(dbPath);
-            QVERIFY(db);
-            afterKill = *connectionOf(*db).scalar("SELECT count(*) FROM reports");
-            recordedLine = *connectionOf(*db).scalar("SELECT line FROM import_files");
-            QCOMPARE(*connectionOf(*db).scalar("SELECT sum(count + hidden_count) FROM issues"), afterKill);
-        }
-        QVERIFY(afterKill > 0 && afterKill < total);
-        QCOMPARE(recordedLine, afterKill);
-        p.start(QStringLiteral(ERRORDECK_CLI),
-                {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--json"), QStringLiteral("--workers"),
-                 QStringLiteral("4"), QStringLiteral("--db"), dbPath, file});
-        QVERIFY(p.waitForFinished(300000));
-        QCOMPARE(p.exitCode(), 0);
-        const QJsonObject second = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
-        QCOMPARE(second.value(QStringLiteral("resumed_lines")).toInteger(-1), recordedLine);
-        QCOMPARE(second.value(QStringLiteral("duplicates")).toInteger(-1), int64_t(0));
-        QCOMPARE(second.value(QStringLiteral("stored")).toInteger(-1), total - afterKill);
-        auto db = Database::open(dbPath);
-        QCOMPARE(*connectionOf(*db).scalar("SELECT count(DISTINCT event_id) FROM reports"), total);
-        QCOMPARE(*connectionOf(*db).scalar("SELECT count(*) FROM reports_fts"), total);
     }
 };
 
