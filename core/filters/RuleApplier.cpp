@@ -60,9 +60,8 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
     // The stored record read back as it is, and (re-scrubbing) as the rules
     // scrub it now; comparing the two tells whether a report changed.
     NullScrubber noScrub;
-    PartCache parts, plainParts; // cleared per report: newParts lists every part a report uses
-    RecordTransformer plain(noScrub, plainParts);
-    RecordTransformer scrubbing(filters, parts);
+    RecordTransformer plain(noScrub); // newParts lists every part a report uses
+    RecordTransformer scrubbing(filters);
     ReportStore store(db);
     TransformedRecord rec, asStored;
 
@@ -79,8 +78,6 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
         }
         const QByteArray json = QJsonDocument(detail->record).toJson(QJsonDocument::Compact);
         const std::string_view text(json.constData(), size_t(json.size()));
-        parts.clear();
-        plainParts.clear();
         if (!(rescrub ? scrubbing : plain).transform(text, false, rec)) {
             ++sum.failed;
             continue;

@@ -3,7 +3,7 @@
 namespace ed {
 
 RecordPreparer::RecordPreparer(const Scrubber &scrubber, const RecordFilter &filter, const KnownParts &known)
-    : m_scrubber(scrubber), m_filter(filter), m_known(known), m_transformer(scrubber, m_none)
+    : m_scrubber(scrubber), m_filter(filter), m_known(known), m_transformer(scrubber)
 {
 }
 

@@ -81,7 +81,6 @@ private:
     const Scrubber &m_scrubber;
     const RecordFilter &m_filter;
     const KnownParts &m_known;
-    PartCache m_none; // always empty: newParts then lists every part a record refers to
     RecordTransformer m_transformer;
     Compressor m_compressor;
     std::string m_rawScrubbed;

@@ -64,13 +64,12 @@ RecordFacts TransformedRecord::facts() const
 
 struct RecordTransformer::Impl {
     const Scrubber &scrubber;
-    PartCache &parts;
     simdjson::dom::parser parser{RecordTransformer::kMaxRecordBytes};
     std::string scratch; // scrubbed copy of one string
     TransformedRecord *rec = nullptr;
     std::unordered_set<std::string> ftsFrameSeen;
 
-    Impl(const Scrubber &s, PartCache &p) : scrubber(s), parts(p) { }
+    explicit Impl(const Scrubber &s) : scrubber(s) { }
 
     // The scrubbed text of a string value, in `scratch`.
     const std::string &scrubbed(std::string_view s)
@@ -134,13 +133,11 @@ struct RecordTransformer::Impl {
     void writePartRef(JsonWriter &w, std::string &&json)
     {
         const Hash128 h = hash128(json);
-        if (!parts.known(h)) {
-            bool queued = false;
-            for (const auto &p : rec->newParts)
-                queued = queued || p.hash == h;
-            if (!queued)
-                rec->newParts.push_back({h, std::move(json)});
-        }
+        bool queued = false;
+        for (const auto &p : rec->newParts)
+            queued = queued || p.hash == h;
+        if (!queued)
+            rec->newParts.push_back({h, std::move(json)});
         w.key("$merge");
         w.string(toHex(h));
     }
@@ -526,7 +523,7 @@ struct RecordTransformer::Impl {
     }
 };
 
-RecordTransformer::RecordTransformer(const Scrubber &scrubber, PartCache &parts) : d(std::make_unique<Impl>(scrubber, parts)) { }
+RecordTransformer::RecordTransformer(const Scrubber &scrubber) : d(std::make_unique<Impl>(scrubber)) { }
 
 RecordTransformer::~RecordTransformer() = default;
 

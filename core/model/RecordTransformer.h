@@ -12,7 +12,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 namespace ed {
@@ -20,23 +19,6 @@ namespace ed {
 struct PendingPart {
     Hash128 hash;
     std::string json;
-};
-
-// Hashes of the parts stored already, so a repeated part is neither re-sent nor re-inserted.
-class PartCache {
-public:
-    bool known(const Hash128 &h) const { return m_known.count(h) != 0; }
-    void add(const Hash128 &h)
-    {
-        if (m_known.size() > kMaxEntries)
-            m_known.clear(); // bounded memory; a miss only costs an INSERT OR IGNORE
-        m_known.insert(h);
-    }
-    void clear() { m_known.clear(); }
-
-private:
-    static constexpr size_t kMaxEntries = 1u << 20;
-    std::unordered_set<Hash128, Hash128Hasher> m_known;
 };
 
 struct TransformedRecord {
@@ -58,7 +40,9 @@ struct TransformedRecord {
 
 class RecordTransformer {
 public:
-    RecordTransformer(const Scrubber &scrubber, PartCache &parts);
+    // newParts lists every part a record refers to; which of them are stored
+    // already is the caller's to know (model/RecordPreparer's KnownParts).
+    explicit RecordTransformer(const Scrubber &scrubber);
     ~RecordTransformer();
 
     // `json` must stay readable for simdjson::SIMDJSON_PADDING bytes past its end

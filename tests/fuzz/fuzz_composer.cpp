@@ -29,9 +29,7 @@ int headerLines(const QByteArray &message, const QByteArray &name)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const ed::FilterSet &filters = ed::fuzz::defaultFilters();
-    static ed::PartCache parts;
-    static ed::RecordTransformer transformer(filters, parts);
-    parts.clear();
+    static ed::RecordTransformer transformer(filters);
     ed::TransformedRecord out;
     if (!transformer.transform(ed::fuzz::bytes(data, size), false, out))
         return 0;

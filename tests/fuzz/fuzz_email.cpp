@@ -24,9 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
 
     const ed::FilterSet &filters = ed::fuzz::defaultFilters();
-    static ed::PartCache parts;
-    static ed::RecordTransformer transformer(filters, parts);
-    parts.clear();
+    static ed::RecordTransformer transformer(filters);
     ed::TransformedRecord out;
     // The importer stores what mailToV1Record wrote; a record it cannot read back is its bug.
     const auto r = transformer.transform(json, false, out);

@@ -7,9 +7,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const ed::FilterSet &filters = ed::fuzz::defaultFilters();
-    static ed::PartCache parts;
-    static ed::RecordTransformer transformer(filters, parts);
-    parts.clear(); // each input on its own: no part is "stored already"
+    static ed::RecordTransformer transformer(filters);
     ed::TransformedRecord out;
     if (transformer.transform(ed::fuzz::bytes(data, size), false, out))
         (void)filters.decide(out.facts());
