@@ -286,10 +286,7 @@ private Q_SLOTS:
         QVERIFY(d.ok());
         TracebackModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QElapsedTimer t;
-        t.start();
-        model.setReport(d->report);
-        QVERIFY2(t.elapsed() < 1500, qPrintable(QString::number(t.elapsed()))); // milliseconds, with room for a busy CI machine
+        model.setReport(d->report); // how fast: bench/bench_ui_model ("deepest report")
         QVERIFY(model.frameCount() > 900);
         QCOMPARE(model.frameRows().size(), model.frameCount());
 
