@@ -171,9 +171,11 @@ int main(int argc, char *argv[])
         t.restart();
         win.detail()->traceback()->expandAllFrames();
         win.repaint();
+        const double opened = t.nsecsElapsed() / 1e6;
+        spin(20); // the heartbeat's next tick records the gap that expandAllFrames made
         std::printf("deepest report (%d frames): shown after %.1f ms (target < 300), all frames opened in %.1f ms; "
                     "worst UI stall %.1f ms\n",
-                    frames, shown, t.nsecsElapsed() / 1e6, meter.worstMs());
+                    frames, shown, opened, meter.worstMs());
     }
 
     // Cold-ish start as the app does it: fresh models, fresh worker connections.
