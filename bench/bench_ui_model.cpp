@@ -33,6 +33,7 @@
 #include <QScrollBar>
 #include <QTableView>
 #include <QTimer>
+#include <QTreeView>
 #include <cstdio>
 
 using namespace ed;
@@ -170,12 +171,17 @@ int main(int argc, char *argv[])
         const int frames = win.detail()->traceback()->model()->frameCount();
         t.restart();
         win.detail()->traceback()->expandAllFrames();
+        // and the repeated run opened, each of its frames shown
+        TracebackView *tb = win.detail()->traceback();
+        for (int row : tb->model()->repeatedRows())
+            tb->tree()->setExpanded(tb->model()->index(row, 0), true);
         win.repaint();
         const double opened = t.nsecsElapsed() / 1e6;
         spin(20); // the heartbeat's next tick records the gap that expandAllFrames made
-        std::printf("deepest report (%d frames): shown after %.1f ms (target < 300), all frames opened in %.1f ms; "
-                    "worst UI stall %.1f ms\n",
-                    frames, shown, opened, meter.worstMs());
+        std::printf(
+            "deepest report (%d frames): shown after %.1f ms (target < 300), Open all and the repeated run opened in %.1f ms; "
+            "worst UI stall %.1f ms\n",
+            frames, shown, opened, meter.worstMs());
     }
 
     // Cold-ish start as the app does it: fresh models, fresh worker connections.

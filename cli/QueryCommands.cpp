@@ -5,6 +5,7 @@
 #include "store/ReportStore.h"
 #include "base/Timestamp.h"
 #include "send/DjangoRenderer.h"
+#include "send/ReproduceRequest.h"
 
 #include <QDateTime>
 #include <climits>
@@ -172,11 +173,20 @@ int cmdShow(Context &ctx, const QStringList &args)
     addCommonOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("The whole record as JSON.")});
     p.addOption({QStringLiteral("raw"), QStringLiteral("The original e-mail text, for reports imported from e-mail.")});
+    p.addOption({QStringLiteral("as"),
+                 QStringLiteral("The report's request to send again: curl (a command line) or django-test (a TestCase). "
+                                "Masked values stand as <scrubbed>."),
+                 QStringLiteral("FORM")});
     p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Report id or event id."), QStringLiteral("ID"));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
     if (p.positionalArguments().size() != 1) {
         ctx.err() << "errordeck-cli show: name one report id" << Qt::endl;
+        return Fatal;
+    }
+    const QString as = p.value(QStringLiteral("as"));
+    if (p.isSet(QStringLiteral("as")) && as != QLatin1String("curl") && as != QLatin1String("django-test")) {
+        ctx.err() << "errordeck-cli show: --as takes curl or django-test, not '" << oneLine(as) << "'" << Qt::endl;
         return Fatal;
     }
     Database *db = ctx.db();
@@ -202,6 +212,16 @@ int cmdShow(Context &ctx, const QStringList &args)
     if (p.isSet(QStringLiteral("raw"))) {
         // Exact for a pipe (show --raw ID > msg.eml), made safe on a terminal.
         ctx.exact() << (d->raw.isEmpty() ? QStringLiteral("(no raw text: this report came from a v1 record)\n") : d->raw);
+        ctx.exact().flush();
+        return Ok;
+    }
+    if (!as.isEmpty()) {
+        if (!d->report.request) {
+            ctx.err() << "errordeck-cli show: report " << id << " has no request" << Qt::endl;
+            return Fatal;
+        }
+        ctx.exact() << (as == QLatin1String("curl") ? requestAsCurl(*d->report.request) + QLatin1Char('\n')
+                                                    : requestAsDjangoTest(*d->report.request));
         ctx.exact().flush();
         return Ok;
     }

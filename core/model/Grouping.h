@@ -1,8 +1,12 @@
 #pragma once
-// Grouping reports into issues, after Sentry's default fingerprint:
-// exception type plus the in-app frames' module and function (all frames when
-// none is in-app); without an exception, the logger plus the message with
-// variable parts parameterized; a 404 by its path with digit runs parameterized.
+// Grouping reports into issues, after Sentry's default fingerprint: the
+// raised exception's type plus the module and function of the chain's
+// in-app frames taken as one list, root cause first (all frames when none is
+// in-app); without an
+// exception, the message with variable parts parameterized; a 404 by its path
+// with digit runs parameterized. What Django's e-mail cannot tell (a cause's
+// type, the logger) stays out, so that e-mails and records of one failure
+// share an issue.
 #include "base/Hash.h"
 
 #include <QString>

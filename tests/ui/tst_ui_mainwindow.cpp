@@ -6,6 +6,7 @@
 #include "views/ContextView.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
+#include "views/IssuePage.h"
 #include "views/KeyValueTable.h"
 #include "window/MainWindow.h"
 #include "views/ReportDetailView.h"
@@ -34,6 +35,8 @@
 #include <QListView>
 #include <QTimer>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QToolButton>
 #include <QTreeView>
@@ -309,7 +312,81 @@ private Q_SLOTS:
         int open = 0;
         for (int row : tb->model()->frameRows())
             open += tb->tree()->isExpanded(tb->model()->index(row, 0)) ? 1 : 0;
-        QCOMPARE(open, tb->model()->frameCount());
+        QCOMPARE(open, tb->model()->frameRows().size());
+        // The repeated run stays cut; opened, its frames show and open one by one.
+        QCOMPARE(tb->model()->repeatedRows().size(), 1);
+        const QModelIndex run = tb->model()->index(tb->model()->repeatedRows().first(), 0);
+        QVERIFY(!tb->tree()->isExpanded(run));
+        tb->tree()->setExpanded(run, true);
+        const QModelIndex inner = tb->model()->index(500, 0, run);
+        QVERIFY(tb->tree()->isFirstColumnSpanned(500, run));
+        tb->tree()->setExpanded(inner, true);
+        QVERIFY(tb->model()->rowCount(inner) > 0); // its source lines
+    }
+
+    // No exception, no empty Traceback tab: a 404 opens on its Request, a
+    // logger message on its Message; the tab the user picked comes back.
+    void reportsWithoutExceptionOpenOnMessageOrRequest()
+    {
+        ReportDetailView *d = m_win->detail();
+        QTabWidget *tabs = d->tabs();
+        const auto show = [&](int64_t id) {
+            d->showReport(id);
+            return QTest::qWaitFor([&] { return d->reportId() == id; }, 10000);
+        };
+        const int64_t exception = count("SELECT id FROM reports WHERE message LIKE '%/payments/charge/%' LIMIT 1");
+        const int64_t notFound = count("SELECT id FROM reports WHERE status_code = 404 LIMIT 1");
+        const int64_t message = count("SELECT id FROM reports WHERE message LIKE 'Webhook evt_1 rejected%' LIMIT 1");
+        QVERIFY(show(exception));
+        tabs->setCurrentIndex(ReportDetailView::TracebackTab);
+        QVERIFY(show(notFound));
+        QCOMPARE(tabs->currentIndex(), int(ReportDetailView::RequestTab));
+        QVERIFY(!tabs->isTabVisible(ReportDetailView::TracebackTab));
+        QVERIFY(show(message));
+        QCOMPARE(tabs->currentIndex(), int(ReportDetailView::MessageTab));
+        QVERIFY(d->message()->toPlainText().contains(QStringLiteral("shop.payments: Webhook evt_1 rejected: bad signature")));
+        QVERIFY(show(exception));
+        QCOMPARE(tabs->currentIndex(), int(ReportDetailView::TracebackTab));
+        QVERIFY(!tabs->isTabVisible(ReportDetailView::MessageTab));
+        // A tab picked by hand stays.
+        tabs->setCurrentIndex(ReportDetailView::ContextTab);
+        QVERIFY(show(message));
+        QCOMPARE(tabs->currentIndex(), int(ReportDetailView::ContextTab));
+        QVERIFY(show(exception));
+        tabs->setCurrentIndex(ReportDetailView::TracebackTab);
+    }
+
+    // The Issue tab: the issue across its reports; Previous/Next walk them.
+    // Expected figures from truth.json: the ten KeyError requests came from
+    // /api/items/, five of them from 10.0.0.5 and five from five other addresses.
+    void issueTabSummarizesAndWalksReports()
+    {
+        QVERIFY(openIssue(QStringLiteral("KeyError")));
+        ReportDetailView *d = m_win->detail();
+        const int64_t issue = d->detail()->row.issueId;
+        d->tabs()->setCurrentIndex(ReportDetailView::IssueTab);
+        IssuePage *page = d->issuePage();
+        QVERIFY(QTest::qWaitFor([&] { return page->issueId() == issue; }, 10000));
+        QCOMPARE(page->facetLines(QStringLiteral("path")), QStringList{QStringLiteral("/api/items/ — 10 (100%)")});
+        const QStringList clients = page->facetLines(QStringLiteral("client"));
+        QCOMPARE(clients.size(), 5); // the top five of six
+        QCOMPARE(clients.first(), QStringLiteral("10.0.0.5 — 5 (50%)"));
+        QCOMPARE(page->summary()->facets.size(), size_t(8));
+        QVERIFY(page->findChild<QLabel *>(QStringLiteral("issueFacts"))->text().contains(QStringLiteral("10 reports")));
+
+        auto *position = d->findChild<QLabel *>(QStringLiteral("reportPosition"));
+        QVERIFY(QTest::qWaitFor([&] { return position->text() == QStringLiteral("1 of 10"); }, 5000));
+        const int64_t latest = *d->reportId();
+        QTest::mouseClick(d->findChild<QToolButton *>(QStringLiteral("nextReport")), Qt::LeftButton);
+        QVERIFY(QTest::qWaitFor([&] { return d->reportId() && *d->reportId() != latest; }, 5000));
+        QCOMPARE(position->text(), QStringLiteral("2 of 10"));
+        QCOMPARE(d->tabs()->currentIndex(), int(ReportDetailView::IssueTab)); // the tab stays
+        QCOMPARE(*d->reportId(), reports()->report(1)->id);
+        QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("issueLatest")), Qt::LeftButton);
+        QVERIFY(QTest::qWaitFor([&] { return d->reportId() == latest; }, 5000));
+        QCOMPARE(position->text(), QStringLiteral("1 of 10"));
+        QVERIFY(!d->findChild<QToolButton *>(QStringLiteral("previousReport"))->isEnabled());
+        d->tabs()->setCurrentIndex(ReportDetailView::TracebackTab);
     }
 
     void requestTabWithFilter()
@@ -321,6 +398,13 @@ private Q_SLOTS:
         QCOMPARE(rv->fieldText(QStringLiteral("method")), QStringLiteral("GET"));
         QCOMPARE(rv->fieldText(QStringLiteral("url")), QStringLiteral("http://shop.example.com/payments/charge/"));
         QCOMPARE(rv->fieldText(QStringLiteral("client")), QStringLiteral("10.0.0.5"));
+        // Copy as curl / as a Django test: on the clipboard, said in the status bar.
+        QTest::mouseClick(rv->findChild<QToolButton *>(QStringLiteral("copyAsCurl")), Qt::LeftButton);
+        const QString curl = QApplication::clipboard()->text();
+        QVERIFY2(curl.startsWith(QStringLiteral("curl 'http://shop.example.com/payments/charge/'")), qPrintable(curl));
+        QVERIFY(m_win->statusBar()->currentMessage().contains(QStringLiteral("curl command")));
+        QTest::mouseClick(rv->findChild<QToolButton *>(QStringLiteral("copyAsDjangoTest")), Qt::LeftButton);
+        QVERIFY(QApplication::clipboard()->text().contains(QStringLiteral("self.client.get(\n            '/payments/charge/',")));
         KeyValueTable *meta = rv->table(QStringLiteral("META"));
         const int all = meta->visibleRows();
         QVERIFY(all > 5);

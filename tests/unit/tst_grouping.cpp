@@ -68,8 +68,36 @@ private Q_SLOTS:
         a.message = "Webhook evt_1 rejected after 3 tries";
         b.message = "Webhook evt_1 rejected after 7 tries";
         QCOMPARE(computeGrouping(a).fingerprint, computeGrouping(b).fingerprint);
-        b.logger = "shop.other";
+        // Django's e-mail of a logger.error() does not name the logger: the
+        // message alone decides, as in Sentry.
+        b.logger = "";
+        QCOMPARE(computeGrouping(a).fingerprint, computeGrouping(b).fingerprint);
+        b.message = "Webhook evt_1 accepted after 7 tries";
         QVERIFY(computeGrouping(a).fingerprint != computeGrouping(b).fingerprint);
+    }
+    // The same failure as the handler records it and as Django's e-mail tells
+    // it: `__main__` against the file's module, the cause's type unknown, and
+    // the driver's frames given to the wrapper or to the cause.
+    void recordAndMailAgree()
+    {
+        GroupingInput record, mail;
+        record.chain = {exc("OperationalError", {f("django.db.backends.utils", "_execute", false), f("__main__", "view_db", true),
+                                                 f("django.db.utils", "__exit__", false)}),
+                        exc("OperationalError", {})};
+        mail.chain = {exc("OperationalError", {f("shop_site", "view_db", true), f("django.db.utils", "__exit__", false)}),
+                      exc("", {f("django.db.backends.utils", "_execute", false)})};
+        for (auto *in : {&record, &mail})
+            for (auto &e : in->chain)
+                for (auto &fr : e.frames)
+                    fr.filename = fr.module == "django.db.backends.utils"
+                                      ? "/usr/lib/python3/dist-packages/django/db/backends/utils.py"
+                                      : "/srv/shop/shop_site.py";
+        QCOMPARE(computeGrouping(record).fingerprint, computeGrouping(mail).fingerprint);
+        QCOMPARE(computeGrouping(record).culprit, QStringLiteral("shop_site in view_db"));
+        QCOMPARE(computeGrouping(mail).culprit, QStringLiteral("shop_site in view_db"));
+        // Another function of the script is another failure.
+        mail.chain[0].frames[0].function = "view_other";
+        QVERIFY(computeGrouping(record).fingerprint != computeGrouping(mail).fingerprint);
     }
     void notFoundByPath()
     {

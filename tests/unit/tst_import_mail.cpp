@@ -397,6 +397,22 @@ private Q_SLOTS:
         QCOMPARE(again.duplicates, int64_t(69));
     }
 
+    // The site runs as `python shop_site.py`: its records say `__main__` where
+    // the e-mails only give /srv/shop/shop_site.py. The same failure from both
+    // must land in one issue, so the e-mails add reports but no issue.
+    void mailsAndRecordsOfOneFailureShareAnIssue()
+    {
+        auto f = Fixture::make();
+        QCOMPARE(importPlain(f->db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
+        const int64_t issues = *connectionOf(f->db).scalar("SELECT count(*) FROM issues");
+        QVERIFY(issues > 10);
+        QCOMPARE(importPlain(f->db, {corpus(kEmails)}).stored, int64_t(69));
+        QCOMPARE(*connectionOf(f->db).scalar("SELECT count(*) FROM issues"), issues);
+        // And the e-mail of a view's failure names the culprit as the record does.
+        QCOMPARE(*connectionOf(f->db).scalar("SELECT count(*) FROM issues WHERE culprit LIKE '__main__%'"), int64_t(0));
+        QVERIFY(*connectionOf(f->db).scalar("SELECT count(*) FROM issues WHERE culprit LIKE 'shop_site in %'") > 0);
+    }
+
     // ---- encodings GMime decodes -------------------------------------------------
 
     void base64Latin1FoldedEncodedSubject()

@@ -51,17 +51,48 @@ void TracebackModel::setReport(const Report &report)
         if (i > 0)
             add({Cause, -1, 0, {}, djangoCauseSentence(chain[i - 1]->value, e.causeExplicit), {}, {}});
         add({Heading, -1, 0, {}, e.value.isEmpty() ? e.type : e.type + QStringLiteral(": ") + e.value, {}, e.value});
-        for (const ed::Frame &f : e.frames)
-            addFrame(f);
+        addFrames(e.frames);
     }
     endResetModel();
 }
 
-void TracebackModel::addFrame(const ed::Frame &f)
+void TracebackModel::addFrames(const std::vector<ed::Frame> &frames)
+{
+    // Python's traceback module: the same file, line and function more than
+    // three times in a row prints three times, then one summary line.
+    constexpr size_t kShownRepeats = 3;
+    size_t i = 0;
+    while (i < frames.size()) {
+        const ed::Frame &f = frames[i];
+        size_t end = i + 1;
+        while (end < frames.size() && frames[end].filename == f.filename && frames[end].lineno == f.lineno &&
+               frames[end].function == f.function)
+            ++end;
+        const size_t shown = std::min(end - i, kShownRepeats);
+        for (size_t k = i; k < i + shown; ++k)
+            addFrame(frames[k], -1);
+        if (end - i > shown) {
+            const int more = int(end - i - shown);
+            const int run = add(
+                {RepeatedFrames,
+                 -1,
+                 0,
+                 {},
+                 more == 1 ? tr("[Previous line repeated 1 more time]") : tr("[Previous line repeated %L1 more times]").arg(more),
+                 {},
+                 tr("%1 in %2, line %3: open to see each frame").arg(f.function, f.filename).arg(f.lineno)});
+            for (size_t k = i + shown; k < end; ++k)
+                addFrame(frames[k], run);
+        }
+        i = end;
+    }
+}
+
+void TracebackModel::addFrame(const ed::Frame &f, int parent)
 {
     ++m_frameCount;
     Node frame{Frame,
-               -1,
+               parent,
                0,
                {},
                tr("%1:%2 in %3").arg(shortPath(f.filename)).arg(f.lineno).arg(f.function),
@@ -101,6 +132,15 @@ QList<int> TracebackModel::frameRows() const
     QList<int> rows;
     for (size_t r = 0; r < m_top.size(); ++r)
         if (m_nodes[size_t(m_top[r])].kind == Frame)
+            rows << int(r);
+    return rows;
+}
+
+QList<int> TracebackModel::repeatedRows() const
+{
+    QList<int> rows;
+    for (size_t r = 0; r < m_top.size(); ++r)
+        if (m_nodes[size_t(m_top[r])].kind == RepeatedFrames)
             rows << int(r);
     return rows;
 }
@@ -176,7 +216,7 @@ QVariant TracebackModel::data(const QModelIndex &index, int role) const
             f.setBold(true);
             return f;
         }
-        if (n->kind == Cause || n->kind == VarsGroup) {
+        if (n->kind == Cause || n->kind == VarsGroup || n->kind == RepeatedFrames) {
             QFont f = QApplication::font();
             f.setItalic(true);
             return f;
@@ -191,7 +231,7 @@ QVariant TracebackModel::data(const QModelIndex &index, int role) const
     }
     case Qt::ForegroundRole:
         if ((n->kind == Frame && !n->inApp) || (n->kind == SourceLine && label) || (n->scrubbed && !label) ||
-            n->kind == VarsGroup)
+            n->kind == VarsGroup || n->kind == RepeatedFrames)
             return theme::mutedText(QApplication::palette());
         return {};
     case Qt::BackgroundRole:

@@ -2,8 +2,11 @@
 // A report's traceback as a tree: for each exception of the chain (root cause
 // first, as Django lists them) a heading, Django's sentence linking it to its
 // cause, and its frames; under a frame its source lines and its local
-// variables. Nodes are plain structs made once per report (a 1000-frame
-// RecursionError takes a few ms); the view creates no widget per frame.
+// variables. A run of one line calling itself more than three times is cut
+// as Python prints it: three frames, then "[Previous line repeated N more
+// times]" holding the rest, to open on demand. Nodes are plain structs made
+// once per report (a 1000-frame RecursionError takes a few ms); the view
+// creates no widget per frame.
 #include "model/Report.h"
 
 #include <QAbstractItemModel>
@@ -14,7 +17,7 @@ namespace ed {
 class TracebackModel : public QAbstractItemModel {
     Q_OBJECT
 public:
-    enum Kind { Heading, Cause, Frame, SourceLine, VarsGroup, Variable };
+    enum Kind { Heading, Cause, Frame, SourceLine, VarsGroup, Variable, RepeatedFrames };
     enum Role { KindRole = Qt::UserRole + 1, InAppRole, FailingLineRole, ScrubbedRole };
     enum Column { Label, Text, ColumnCount };
 
@@ -24,7 +27,10 @@ public:
     int frameCount() const { return m_frameCount; }
     // Top-level rows of frames that Django would show open (in-app frames).
     QList<int> inAppFrameRows() const;
+    // Top-level rows of frames; the frames cut from a repeated run are under
+    // its row (repeatedRows()).
     QList<int> frameRows() const;
+    QList<int> repeatedRows() const;
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -44,7 +50,8 @@ private:
     };
     int add(Node n);
     const Node *node(const QModelIndex &i) const;
-    void addFrame(const ed::Frame &frame); // ed::Frame: Frame here is the Kind
+    void addFrames(const std::vector<ed::Frame> &frames);
+    void addFrame(const ed::Frame &frame, int parent); // ed::Frame: Frame here is the Kind
 
     std::vector<Node> m_nodes;
     std::vector<int> m_top;

@@ -1,6 +1,7 @@
 #include "views/ReportDetailView.h"
 
 #include "views/ContextView.h"
+#include "views/IssuePage.h"
 #include "look/Format.h"
 #include "base/Level.h"
 #include "views/RequestView.h"
@@ -13,6 +14,7 @@
 #include <QPlainTextEdit>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QToolButton>
 
 namespace ed {
 
@@ -38,15 +40,50 @@ ReportDetailView::ReportDetailView(const QString &dbPath, QWidget *parent)
     m_raw->setReadOnly(true);
     m_raw->setFont(theme::codeFont());
     m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_message = new QPlainTextEdit(m_tabs);
+    m_message->setObjectName(QStringLiteral("messageText"));
+    m_message->setReadOnly(true);
+    m_message->setFont(theme::codeFont());
+    m_issuePage = new IssuePage(dbPath, m_tabs);
+    m_tabs->addTab(m_issuePage, tr("&Issue"));
     m_tabs->addTab(m_traceback, tr("&Traceback"));
+    m_tabs->addTab(m_message, tr("&Message"));
     m_tabs->addTab(m_request, tr("&Request"));
     m_tabs->addTab(m_context, tr("&Settings && environment"));
     m_tabs->addTab(m_raw, tr("Ra&w"));
 
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
+        if (!m_choosing)
+            m_chosenTab = tab;
+        if (tab == IssueTab && m_detail)
+            m_issuePage->showIssue(m_detail->row.issueId); // read when looked at
+    });
+    connect(m_issuePage, &IssuePage::latestReportRequested, this, &ReportDetailView::reportRequested);
+
+    m_previous = new QToolButton(this);
+    m_previous->setObjectName(QStringLiteral("previousReport"));
+    m_previous->setText(tr("‹ Previous"));
+    m_previous->setToolTip(tr("The report before this one in the list (Alt+Up)"));
+    m_previous->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
+    m_next = new QToolButton(this);
+    m_next->setObjectName(QStringLiteral("nextReport"));
+    m_next->setText(tr("Next ›"));
+    m_next->setToolTip(tr("The report after this one in the list (Alt+Down)"));
+    m_next->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Down));
+    m_position = new QLabel(this);
+    m_position->setObjectName(QStringLiteral("reportPosition"));
+    connect(m_previous, &QToolButton::clicked, this, [this] { Q_EMIT stepRequested(-1); });
+    connect(m_next, &QToolButton::clicked, this, [this] { Q_EMIT stepRequested(+1); });
+
     auto *page = new QWidget(this);
     auto *pageLayout = new QVBoxLayout(page);
     pageLayout->setContentsMargins(0, 0, 0, 0);
-    pageLayout->addWidget(m_summary);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_position);
+    top->addWidget(m_previous);
+    top->addWidget(m_next);
+    pageLayout->addLayout(top);
     pageLayout->addWidget(m_tabs, 1);
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_placeholder);
@@ -104,11 +141,40 @@ void ReportDetailView::present(Result<ReportDetail> detail)
     m_traceback->setReport(m_detail->report);
     m_request->setReport(m_detail->report);
     m_context->setReport(m_detail->report);
+    const Report &report = m_detail->report;
+    m_message->setPlainText(report.logger.isEmpty() ? report.message : report.logger + QStringLiteral(": ") + report.message);
+    chooseTab(report);
+    if (m_tabs->currentIndex() == IssueTab)
+        m_issuePage->showIssue(r.issueId);
     m_raw->setPlainText(!m_detail->raw.isEmpty()
                             ? m_detail->raw
                             : QString::fromUtf8(QJsonDocument(m_detail->record).toJson(QJsonDocument::Indented)));
     m_stack->setCurrentIndex(1);
     Q_EMIT reportShown(r.id);
+}
+
+void ReportDetailView::setListPosition(int row, qint64 rows)
+{
+    m_position->setText(row >= 0 ? tr("%L1 of %L2").arg(row + 1).arg(rows) : QString());
+    m_previous->setEnabled(row > 0);
+    m_next->setEnabled(row >= 0 && row + 1 < rows);
+}
+
+// A report without an exception (a 404, a logger.error message) has no
+// traceback to show: its Message tab stands in for the Traceback tab, and a
+// 404 opens on its Request. The tab the user picked comes back with the next
+// report that has it.
+void ReportDetailView::chooseTab(const Report &report)
+{
+    const bool hasException = report.raised() != nullptr;
+    m_choosing = true;
+    m_tabs->setTabVisible(TracebackTab, hasException);
+    m_tabs->setTabVisible(MessageTab, !hasException);
+    int tab = m_chosenTab;
+    if (tab == TracebackTab || tab == MessageTab)
+        tab = hasException ? TracebackTab : report.request ? RequestTab : MessageTab;
+    m_tabs->setCurrentIndex(tab);
+    m_choosing = false;
 }
 
 } // namespace ed

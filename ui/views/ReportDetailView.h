@@ -1,6 +1,7 @@
 #pragma once
-// One report in full: a summary line and tabs for the traceback, the request,
-// settings and environment, and the raw record. The report is read on the
+// One report in full: a summary line and tabs for the traceback (or, for a
+// report without an exception, its message), the request, settings and
+// environment, and the raw record. The report is read on the
 // database's JobRunner; a newer selection wins over a slower older one.
 #include "jobs/JobRunner.h"
 #include "store/ReportStore.h"
@@ -12,17 +13,19 @@ class QLabel;
 class QPlainTextEdit;
 class QStackedWidget;
 class QTabWidget;
+class QToolButton;
 
 namespace ed {
 
 class ContextView;
+class IssuePage;
 class RequestView;
 class TracebackView;
 
 class ReportDetailView : public QWidget {
     Q_OBJECT
 public:
-    enum Tab { TracebackTab, RequestTab, ContextTab, RawTab };
+    enum Tab { IssueTab, TracebackTab, MessageTab, RequestTab, ContextTab, RawTab };
 
     explicit ReportDetailView(const QString &dbPath, QWidget *parent = nullptr);
     ~ReportDetailView() override;
@@ -36,12 +39,21 @@ public:
     RequestView *request() const { return m_request; }
     ContextView *context() const { return m_context; }
     QPlainTextEdit *raw() const { return m_raw; }
+    QPlainTextEdit *message() const { return m_message; }
+    IssuePage *issuePage() const { return m_issuePage; }
+    // Where the shown report stands in the report list: "3 of 120".
+    void setListPosition(int row, qint64 rows);
 
 Q_SIGNALS:
     void reportShown(qint64 reportId);
+    // The user asked for the report before (-1) or after (+1) this one in the list.
+    void stepRequested(int delta);
+    // The user asked for this report (the issue page's latest report).
+    void reportRequested(qint64 reportId);
 
 private:
     void present(Result<ReportDetail> detail);
+    void chooseTab(const Report &report);
 
     std::shared_ptr<JobRunner> m_jobs;
     std::optional<int64_t> m_requestedId, m_shownId;
@@ -54,6 +66,12 @@ private:
     RequestView *m_request;
     ContextView *m_context;
     QPlainTextEdit *m_raw;
+    QPlainTextEdit *m_message;
+    IssuePage *m_issuePage;
+    QLabel *m_position;
+    QToolButton *m_previous, *m_next;
+    int m_chosenTab = TracebackTab; // the tab the user last picked
+    bool m_choosing = false;
 };
 
 } // namespace ed

@@ -2,6 +2,12 @@
 
 #include "views/KeyValueTable.h"
 
+#include "look/Theme.h"
+#include "send/ReproduceRequest.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QToolButton>
 #include <QBoxLayout>
 #include <QFormLayout>
 #include <QLabel>
@@ -42,7 +48,27 @@ RequestView::RequestView(QWidget *parent) : QWidget(parent)
     m_none = new QLabel(tr("This report has no request."), this);
     m_none->setAlignment(Qt::AlignCenter);
     m_none->hide();
+    const auto copyButton = [this](const char *name, const QString &text, const QString &tip) {
+        auto *b = new QToolButton(this);
+        b->setObjectName(QString::fromLatin1(name));
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setIcon(theme::icon(QStringLiteral("copy")));
+        b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        return b;
+    };
+    m_copyCurl = copyButton("copyAsCurl", tr("Copy as curl"),
+                            tr("Copy a curl command that sends this request again (masked values stay <scrubbed>)"));
+    m_copyTest = copyButton("copyAsDjangoTest", tr("Copy as Django test"),
+                            tr("Copy a Django TestCase that sends this request through the test client"));
+    connect(m_copyCurl, &QToolButton::clicked, this, &RequestView::copyAsCurl);
+    connect(m_copyTest, &QToolButton::clicked, this, &RequestView::copyAsDjangoTest);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_copyCurl);
+    buttons->addWidget(m_copyTest);
     auto *layout = new QVBoxLayout(this);
+    layout->addLayout(buttons);
     layout->addLayout(form);
     layout->addWidget(m_tabs, 1);
     layout->addWidget(m_none, 1);
@@ -50,8 +76,11 @@ RequestView::RequestView(QWidget *parent) : QWidget(parent)
 
 void RequestView::setReport(const Report &report)
 {
+    m_request = report.request;
     const Request r = report.request.value_or(Request{});
     m_none->setVisible(!report.request);
+    m_copyCurl->setEnabled(report.request.has_value());
+    m_copyTest->setEnabled(report.request.has_value());
     m_tabs->setVisible(report.request.has_value());
     auto set = [this](const QString &key, const QString &text) {
         m_fields[key]->setText(text.isEmpty() ? QStringLiteral("—") : text);
@@ -71,6 +100,22 @@ void RequestView::setReport(const Report &report)
         m_tabs->setTabText(i++, entries->empty() ? QString::fromLatin1(name)
                                                  : QStringLiteral("%1 (%2)").arg(QString::fromLatin1(name)).arg(entries->size()));
     }
+}
+
+void RequestView::copyAsCurl()
+{
+    if (!m_request)
+        return;
+    QApplication::clipboard()->setText(requestAsCurl(*m_request));
+    Q_EMIT copied(tr("curl command"));
+}
+
+void RequestView::copyAsDjangoTest()
+{
+    if (!m_request)
+        return;
+    QApplication::clipboard()->setText(requestAsDjangoTest(*m_request));
+    Q_EMIT copied(tr("Django test"));
 }
 
 KeyValueTable *RequestView::table(const QString &name) const { return m_tables.value(name); }

@@ -54,9 +54,16 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
     m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->setAllColumnsShowFocus(true);
 
-    // The "Local variables" row spans both columns once its frame is open.
+    // The "Local variables" row spans both columns once its frame is open, and
+    // so do the frames of a repeated run once it is.
     connect(m_tree, &QTreeView::expanded, this, [this](const QModelIndex &frame) {
-        if (frame.data(TracebackModel::KindRole).toInt() != TracebackModel::Frame)
+        const int kind = frame.data(TracebackModel::KindRole).toInt();
+        if (kind == TracebackModel::RepeatedFrames) {
+            for (int row = 0; row < m_model->rowCount(frame); ++row)
+                m_tree->setFirstColumnSpanned(row, frame, true);
+            return;
+        }
+        if (kind != TracebackModel::Frame)
             return;
         const int n = m_model->rowCount(frame);
         if (n > 0 && m_model->index(n - 1, 0, frame).data(TracebackModel::KindRole).toInt() == TracebackModel::VarsGroup)
@@ -95,12 +102,8 @@ void TracebackView::setReport(const Report &report)
 
 void TracebackView::openDefaultFrames()
 {
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        const QModelIndex i = m_model->index(row, 0);
-        const int kind = i.data(TracebackModel::KindRole).toInt();
-        Q_UNUSED(kind);
-        m_tree->setFirstColumnSpanned(row, {}, true); // headings, sentences and frames
-    }
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        m_tree->setFirstColumnSpanned(row, {}, true); // headings, sentences, frames and runs
     // Django's page opens in-app frames. A deep recursion has hundreds of them:
     // then only those near the failure (the end of the list) open.
     QList<int> rows = m_model->inAppFrameRows();
@@ -123,6 +126,8 @@ void TracebackView::openDefaultFrames()
         m_tree->scrollTo(m_model->index(frames.last(), 0), QAbstractItemView::PositionAtTop);
 }
 
+// Every frame shown opens; a repeated run stays cut as Python prints it
+// (its frames open on their own when the run is opened).
 void TracebackView::expandAllFrames()
 {
     for (int row : m_model->frameRows())

@@ -12,6 +12,7 @@
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
 #include "views/ReportDetailView.h"
+#include "views/RequestView.h"
 #include "models/ReportListModel.h"
 #include "views/ReportListView.h"
 #include "store/ReportStore.h"
@@ -110,6 +111,8 @@ void MainWindow::buildWidgets()
     m_reportModel = new ReportListModel(path, this);
     m_reports = new ReportListView(m_reportModel, this);
     m_detail = new ReportDetailView(path, this);
+    connect(m_detail->request(), &RequestView::copied, this,
+            [this](const QString &what) { statusBar()->showMessage(tr("Copied the %1 to the clipboard.").arg(what), 4000); });
     m_saved = new SavedSearchesPanel(path, this);
 
     m_reportsTitle = new QLabel(this);
@@ -179,7 +182,20 @@ void MainWindow::buildWidgets()
     connect(m_allToggle, &QToolButton::toggled, this, [this] { updateReportQuery(); });
     connect(m_reports, &ReportListView::currentReportChanged, this, [this](std::optional<int64_t> id) {
         m_detail->showReport(id);
+        m_detail->setListPosition(id ? m_reports->currentIndex().row() : -1, m_reportCount);
         updateActions();
+    });
+    // Previous/Next in the detail pane walk the report list.
+    connect(m_detail, &ReportDetailView::stepRequested, this, [this](int delta) {
+        const int row = m_reports->currentIndex().row() + delta;
+        if (row >= 0 && row < m_reportModel->rowCount())
+            m_reports->setCurrentIndex(m_reportModel->index(row, 0));
+    });
+    connect(m_detail, &ReportDetailView::reportRequested, this, [this](qint64 id) {
+        for (int row = 0; row < std::min(m_reportModel->rowCount(), 200); ++row) // the latest is near the top
+            if (const ReportRow *r = m_reportModel->report(row); r && r->id == id)
+                return m_reports->setCurrentIndex(m_reportModel->index(row, 0));
+        m_detail->showReport(id); // not in the list as it is filtered: shown on its own
     });
     connect(m_reportModel, &PagedModel::firstRowsLoaded, this, [this] {
         if (m_selectFirstReport && m_reportModel->rowCount() > 0) {
@@ -193,6 +209,7 @@ void MainWindow::buildWidgets()
     });
     connect(m_reportModel, &PagedModel::countKnown, this, [this](qint64 n) {
         m_reportCount = n;
+        m_detail->setListPosition(m_reports->currentReportId() ? m_reports->currentIndex().row() : -1, n);
         updateCounts();
     });
     connect(m_reportModel, &PagedModel::queryFailed, this,
