@@ -45,6 +45,9 @@ enum class ConfigKey {
     Hidden404Prefixes, // ERRORDECK_HIDDEN_404_PREFIXES: path prefixes
     // Watched folders (desktop app)
     WatchedFolders, // ERRORDECK_WATCHED_FOLDERS
+    // Opening a frame's file (desktop app)
+    SourceRoots, // ERRORDECK_SOURCE_ROOTS: "SITE_PATH=LOCAL_PATH" per line
+    Editor, // ERRORDECK_EDITOR: command or URL template with {file} and {line}
 };
 
 struct ConfigEntry {

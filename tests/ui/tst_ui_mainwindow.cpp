@@ -9,6 +9,7 @@
 #include "views/IssuePage.h"
 #include "views/KeyValueTable.h"
 #include "window/MainWindow.h"
+#include "jobs/ConfigCache.h"
 #include "views/ReportDetailView.h"
 #include "views/ReportExport.h"
 #include "models/ReportListModel.h"
@@ -29,10 +30,13 @@
 #include <QCompleter>
 #include <QAbstractItemView>
 #include <QHeaderView>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -249,6 +253,43 @@ private Q_SLOTS:
         QCOMPARE(int64_t(reports()->rowCount()), expected);
         m_win->searchBar()->setRange(SearchBar::AllTime);
         m_win->setShowAllReports(false);
+    }
+
+    // Open in Editor: the frame's site path mapped to a checkout (Settings ›
+    // Source code) and handed to the editor command, a real process here.
+    void openFrameInEditor()
+    {
+        QTemporaryDir checkout;
+        QFile(checkout.filePath(QStringLiteral("shop_site.py"))).open(QIODevice::WriteOnly);
+        const QString out = checkout.filePath(QStringLiteral("opened.txt"));
+        int written = 0;
+        m_win->config().write(
+            {{ConfigKey::SourceRoots, QJsonArray{QStringLiteral("/srv/shop=") + checkout.path()}},
+             {ConfigKey::Editor, QStringLiteral("/bin/sh -c \"printf %s:%s $0 $1 > %1\" {file} {line}").arg(out)}},
+            this, [&](Result<void> r) { written += r.ok() ? 1 : 0; });
+        QVERIFY(QTest::qWaitFor([&] { return written == 1; }, 5000));
+        QVERIFY(openIssue(QStringLiteral("RuntimeError: payment gateway failed")));
+        ReportDetailView *d = m_win->detail();
+        d->tabs()->setCurrentIndex(ReportDetailView::TracebackTab);
+        TracebackModel *tm = d->traceback()->model();
+        const QModelIndex app = tm->index(tm->inAppFrameRows().last(), 0);
+        QCOMPARE(app.data(TracebackModel::FileRole).toString(), QStringLiteral("/srv/shop/shop_site.py"));
+        const int line = app.data(TracebackModel::LineRole).toInt();
+        d->traceback()->tree()->setCurrentIndex(tm->index(0, 0, app)); // a source line of the frame
+        d->traceback()->openCurrentFrameInEditor();
+        QVERIFY(QTest::qWaitFor([&] { return QFileInfo(out).size() > 0; }, 10000));
+        QFile opened(out);
+        QVERIFY(opened.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(opened.readAll()),
+                 QStringLiteral("%1:%2").arg(checkout.filePath(QStringLiteral("shop_site.py"))).arg(line));
+        QVERIFY(m_win->statusBar()->currentMessage().startsWith(QStringLiteral("Opened ")));
+        // A path outside the checkouts says so.
+        m_win->config().write({{ConfigKey::SourceRoots, QJsonArray{QStringLiteral("/elsewhere=") + checkout.path()}}}, this,
+                              [&](Result<void> r) { written += r.ok() ? 1 : 0; });
+        QVERIFY(QTest::qWaitFor([&] { return written == 2; }, 5000));
+        d->traceback()->openCurrentFrameInEditor();
+        QVERIFY(m_win->statusBar()->currentMessage().contains(QStringLiteral("not in any of your checkouts")));
+        m_win->config().write({{ConfigKey::SourceRoots, std::nullopt}, {ConfigKey::Editor, std::nullopt}});
     }
 
     void tracebackTab()

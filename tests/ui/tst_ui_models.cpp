@@ -12,6 +12,8 @@
 #include "model/ReportJson.h"
 
 #include <QAbstractItemModelTester>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -273,6 +275,43 @@ private Q_SLOTS:
                                    .value<QList<qint64>>();
             QCOMPARE(daily, expect);
         }
+    }
+
+    // A frame whose report has no source (the server could not read the file)
+    // shows the lines of the user's checkout, marked; with none, nothing.
+    void tracebackModelReadsLocalSource()
+    {
+        QTemporaryDir dir;
+        QFile src(dir.filePath(QStringLiteral("views.py")));
+        QVERIFY(src.open(QIODevice::WriteOnly));
+        src.write("import os\n\ndef checkout(request):\n    total = 1 / 0\n    return total\n");
+        src.close();
+        Report r;
+        ExceptionInfo e;
+        e.type = QStringLiteral("ZeroDivisionError");
+        Frame f;
+        f.filename = QStringLiteral("/srv/shop/views.py");
+        f.function = QStringLiteral("checkout");
+        f.lineno = 4;
+        f.inApp = true;
+        e.frames.push_back(f);
+        r.exceptions.push_back(e);
+        TracebackModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setReport(r);
+        QModelIndex frame = model.index(model.frameRows().first(), 0);
+        QCOMPARE(model.rowCount(frame), 0);
+        model.setReport(r, parseSourceRoots({QStringLiteral("/srv/shop=") + dir.path()}));
+        frame = model.index(model.frameRows().first(), 0);
+        QCOMPARE(frame.data(TracebackModel::FileRole).toString(), QStringLiteral("/srv/shop/views.py"));
+        QCOMPARE(frame.data(TracebackModel::LineRole).toInt(), 4);
+        QVERIFY(frame.data().toString().endsWith(QStringLiteral("total = 1 / 0")));
+        QCOMPARE(model.rowCount(frame), 5);
+        const QModelIndex failing = model.index(3, TracebackModel::Text, frame);
+        QCOMPARE(failing.data().toString(), QStringLiteral("    total = 1 / 0"));
+        QVERIFY(failing.data(TracebackModel::FailingLineRole).toBool());
+        QVERIFY(failing.data(TracebackModel::LocalSourceRole).toBool());
+        QCOMPARE(model.index(0, TracebackModel::Label, frame).data().toString(), QStringLiteral("1"));
     }
 
     void tracebackModelChainAndRecursion()

@@ -1,9 +1,13 @@
 // model/ReportJson.cpp's reportFromRecord(): the one reading of a v1 record
 // (docs/report-format.md) into the typed Report everything else uses.
 #include "model/ReportJson.h"
+#include "model/SourceLocation.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace ed;
@@ -17,6 +21,48 @@ QJsonObject parse(const char *json) { return QJsonDocument::fromJson(QByteArray(
 class TestReportModel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // A frame's site path to the local checkout: longest root first, never
+    // out of the checkout, only files that exist; the editor's command line.
+    void sourceLocationAndEditor()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("shop/vendor")));
+        for (const char *name : {"shop/views.py", "shop/vendor/lib.py", "secret.txt"}) {
+            QFile f(dir.filePath(QString::fromLatin1(name)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 1; i <= 20; ++i)
+                f.write(QByteArray("line ") + QByteArray::number(i) + "\n");
+        }
+        const auto roots = parseSourceRoots({QStringLiteral("/srv/shop/=") + dir.filePath(QStringLiteral("shop")),
+                                             QStringLiteral("/opt/vendor=") + dir.filePath(QStringLiteral("shop/vendor")),
+                                             QStringLiteral("no equals sign")});
+        QCOMPARE(roots.size(), size_t(2));
+        QCOMPARE(localSourceFile(QStringLiteral("/srv/shop/views.py"), roots), dir.filePath(QStringLiteral("shop/views.py")));
+        QCOMPARE(localSourceFile(QStringLiteral("/opt/vendor/lib.py"), roots),
+                 dir.filePath(QStringLiteral("shop/vendor/lib.py")));
+        QVERIFY(!localSourceFile(QStringLiteral("/srv/shop/missing.py"), roots));
+        QVERIFY(!localSourceFile(QStringLiteral("/srv/shopping/views.py"), roots));
+        QVERIFY(!localSourceFile(QStringLiteral("/srv/shop/../secret.txt"), roots));
+
+        const auto c = readLocalContext(dir.filePath(QStringLiteral("shop/views.py")), 3, 2, 2);
+        QVERIFY(c);
+        QCOMPARE(c->firstLineno, 1);
+        QCOMPARE(c->lines, (QStringList{QStringLiteral("line 1"), QStringLiteral("line 2"), QStringLiteral("line 3"),
+                                        QStringLiteral("line 4"), QStringLiteral("line 5")}));
+        QVERIFY(!readLocalContext(dir.filePath(QStringLiteral("shop/views.py")), 21)); // another version of the file
+
+        EditorLaunch l = editorLaunch(QStringLiteral("code --goto \"{file}:{line}\""), QStringLiteral("/h/my code/v.py"), 7, {});
+        QCOMPARE(l.program, QStringLiteral("code"));
+        QCOMPARE(l.arguments, (QStringList{QStringLiteral("--goto"), QStringLiteral("/h/my code/v.py:7")}));
+        l = editorLaunch(QStringLiteral("vscode://file/{file}:{line}"), QStringLiteral("/h/my code/v.py"), 7, {});
+        QCOMPARE(l.url, QStringLiteral("vscode://file//h/my%20code/v.py:7"));
+        l = editorLaunch({}, QStringLiteral("/h/v.py"), 7, QStringLiteral("gvim -f"));
+        QCOMPARE(l.program, QStringLiteral("gvim"));
+        QCOMPARE(l.arguments, (QStringList{QStringLiteral("-f"), QStringLiteral("+7"), QStringLiteral("/h/v.py")}));
+        l = editorLaunch({}, QStringLiteral("/h/v.py"), 7, {});
+        QCOMPARE(l.url, QStringLiteral("file:///h/v.py"));
+    }
+
     // The chain: the raised exception first, then its causes; cause_explicit
     // belongs to the exception whose cause it describes.
     void chainAndFrames()

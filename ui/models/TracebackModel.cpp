@@ -39,7 +39,7 @@ int TracebackModel::add(Node n)
     return id;
 }
 
-void TracebackModel::setReport(const Report &report)
+void TracebackModel::setReport(const Report &report, const std::vector<SourceRoot> &roots)
 {
     beginResetModel();
     m_nodes.clear();
@@ -51,12 +51,12 @@ void TracebackModel::setReport(const Report &report)
         if (i > 0)
             add({Cause, -1, 0, {}, djangoCauseSentence(chain[i - 1]->value, e.causeExplicit), {}, {}});
         add({Heading, -1, 0, {}, e.value.isEmpty() ? e.type : e.type + QStringLiteral(": ") + e.value, {}, e.value});
-        addFrames(e.frames);
+        addFrames(e.frames, roots);
     }
     endResetModel();
 }
 
-void TracebackModel::addFrames(const std::vector<ed::Frame> &frames)
+void TracebackModel::addFrames(const std::vector<ed::Frame> &frames, const std::vector<SourceRoot> &roots)
 {
     // Python's traceback module: the same file, line and function more than
     // three times in a row prints three times, then one summary line.
@@ -70,7 +70,7 @@ void TracebackModel::addFrames(const std::vector<ed::Frame> &frames)
             ++end;
         const size_t shown = std::min(end - i, kShownRepeats);
         for (size_t k = i; k < i + shown; ++k)
-            addFrame(frames[k], -1);
+            addFrame(frames[k], -1, roots);
         if (end - i > shown) {
             const int more = int(end - i - shown);
             const int run = add(
@@ -82,13 +82,13 @@ void TracebackModel::addFrames(const std::vector<ed::Frame> &frames)
                  {},
                  tr("%1 in %2, line %3: open to see each frame").arg(f.function, f.filename).arg(f.lineno)});
             for (size_t k = i + shown; k < end; ++k)
-                addFrame(frames[k], run);
+                addFrame(frames[k], run, roots);
         }
         i = end;
     }
 }
 
-void TracebackModel::addFrame(const ed::Frame &f, int parent)
+void TracebackModel::addFrame(const ed::Frame &f, int parent, const std::vector<SourceRoot> &roots)
 {
     ++m_frameCount;
     Node frame{Frame,
@@ -99,19 +99,40 @@ void TracebackModel::addFrame(const ed::Frame &f, int parent)
                f.contextLine.value_or(QString()).trimmed(),
                tr("File \"%1\", line %2, in %3").arg(f.filename).arg(f.lineno).arg(f.function)};
     frame.inApp = f.inApp;
+    frame.file = f.filename;
+    frame.line = f.lineno;
+    // No source in the report (the server could not read it): the local
+    // checkout's lines, marked as such, when a root maps the file.
+    std::optional<LocalContext> local;
+    if (!f.contextLine && !roots.empty())
+        if (const auto file = localSourceFile(f.filename, roots))
+            local = readLocalContext(*file, f.lineno);
+    if (local)
+        frame.text = local->lines.value(f.lineno - local->firstLineno).trimmed();
     const int id = add(std::move(frame));
 
-    int n = f.preContextLineno.value_or(f.lineno - int(f.preContext.size()));
-    for (const QString &l : f.preContext)
-        add({SourceLine, id, 0, {}, QString::number(n++), l, {}});
-    if (f.contextLine) {
-        Node line{SourceLine, id, 0, {}, QString::number(f.lineno), *f.contextLine, {}};
-        line.failing = true;
-        add(std::move(line));
+    if (local) {
+        int n = local->firstLineno;
+        for (const QString &l : local->lines) {
+            Node line{SourceLine, id, 0, {}, QString::number(n), l, tr("From your checkout: the report had no source")};
+            line.failing = n == f.lineno;
+            line.local = true;
+            add(std::move(line));
+            ++n;
+        }
+    } else {
+        int n = f.preContextLineno.value_or(f.lineno - int(f.preContext.size()));
+        for (const QString &l : f.preContext)
+            add({SourceLine, id, 0, {}, QString::number(n++), l, {}});
+        if (f.contextLine) {
+            Node line{SourceLine, id, 0, {}, QString::number(f.lineno), *f.contextLine, {}};
+            line.failing = true;
+            add(std::move(line));
+        }
+        n = f.lineno + 1;
+        for (const QString &l : f.postContext)
+            add({SourceLine, id, 0, {}, QString::number(n++), l, {}});
     }
-    n = f.lineno + 1;
-    for (const QString &l : f.postContext)
-        add({SourceLine, id, 0, {}, QString::number(n++), l, {}});
 
     if (f.vars.empty())
         return;
@@ -252,6 +273,9 @@ QVariant TracebackModel::data(const QModelIndex &index, int role) const
     case InAppRole: return n->inApp;
     case FailingLineRole: return n->failing;
     case ScrubbedRole: return n->scrubbed;
+    case FileRole: return n->kind == Frame ? QVariant(n->file) : QVariant();
+    case LineRole: return n->kind == Frame ? QVariant(n->line) : QVariant();
+    case LocalSourceRole: return n->local;
     }
     return {};
 }

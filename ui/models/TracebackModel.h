@@ -8,6 +8,7 @@
 // once per report (a 1000-frame RecursionError takes a few ms); the view
 // creates no widget per frame.
 #include "model/Report.h"
+#include "model/SourceLocation.h"
 
 #include <QAbstractItemModel>
 #include <vector>
@@ -18,12 +19,22 @@ class TracebackModel : public QAbstractItemModel {
     Q_OBJECT
 public:
     enum Kind { Heading, Cause, Frame, SourceLine, VarsGroup, Variable, RepeatedFrames };
-    enum Role { KindRole = Qt::UserRole + 1, InAppRole, FailingLineRole, ScrubbedRole };
+    enum Role {
+        KindRole = Qt::UserRole + 1,
+        InAppRole,
+        FailingLineRole,
+        ScrubbedRole,
+        FileRole, // a frame's file as the site ran it
+        LineRole, // a frame's line
+        LocalSourceRole, // a source line read from the local checkout (the report had none)
+    };
     enum Column { Label, Text, ColumnCount };
 
     explicit TracebackModel(QObject *parent = nullptr);
 
-    void setReport(const Report &report);
+    // `roots`: where the site's code is checked out here, for the source lines
+    // of frames whose report has none.
+    void setReport(const Report &report, const std::vector<SourceRoot> &roots = {});
     int frameCount() const { return m_frameCount; }
     // Top-level rows of frames that Django would show open (in-app frames).
     QList<int> inAppFrameRows() const;
@@ -46,12 +57,14 @@ private:
         int row = 0; // row under its parent
         std::vector<int> children;
         QString label, text, tooltip;
-        bool inApp = false, failing = false, scrubbed = false;
+        bool inApp = false, failing = false, scrubbed = false, local = false;
+        QString file = {}; // Frame: the site's path
+        int line = 0; // Frame: its line
     };
     int add(Node n);
     const Node *node(const QModelIndex &i) const;
-    void addFrames(const std::vector<ed::Frame> &frames);
-    void addFrame(const ed::Frame &frame, int parent); // ed::Frame: Frame here is the Kind
+    void addFrames(const std::vector<ed::Frame> &frames, const std::vector<SourceRoot> &roots);
+    void addFrame(const ed::Frame &frame, int parent, const std::vector<SourceRoot> &roots); // ed::Frame: Frame here is the Kind
 
     std::vector<Node> m_nodes;
     std::vector<int> m_top;

@@ -7,6 +7,7 @@
 #include "settings/ScrubbingPage.h"
 #include "jobs/JobFailure.h"
 #include "look/Theme.h"
+#include "settings/SourcePage.h"
 #include "settings/WatchPage.h"
 
 #include <QBoxLayout>
@@ -31,7 +32,8 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_scrubbing = new ScrubbingPage(this);
     m_rules = new RulesPage(dbPath, this);
     m_watch = new WatchPage(this);
-    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch};
+    m_source = new SourcePage(this);
+    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch, m_source};
     // "Send test e-mail" sends with the settings as shown: saved first.
     m_email->enableTestSend(dbPath);
     connect(m_email, &EmailPage::testRequested, this, [this] {
@@ -50,6 +52,7 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("lock")), tr("Scrubbing")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("rules")), tr("Drop & hide rules")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("import")), tr("Watched folders")));
+    m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("bug")), tr("Source code")));
     m_nav->setFixedWidth(m_nav->sizeHintForColumn(0) + 40);
     m_stack = new QStackedWidget(this);
     for (SettingsPage *p : m_pages) {

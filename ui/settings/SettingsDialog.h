@@ -25,11 +25,12 @@ class RulesPage;
 class ScrubbingPage;
 class SettingsPage;
 class WatchPage;
+class SourcePage;
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
-    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch };
+    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch, Source };
     SettingsDialog(const QString &dbPath, ConfigCache &config, QWidget *parent = nullptr);
 
     void showPage(Page p);
@@ -76,6 +77,7 @@ private:
     ScrubbingPage *m_scrubbing;
     RulesPage *m_rules;
     WatchPage *m_watch;
+    SourcePage *m_source;
     QDialogButtonBox *m_buttons;
 };
 

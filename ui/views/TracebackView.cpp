@@ -4,7 +4,11 @@
 #include "models/TracebackModel.h"
 #include "send/DjangoRenderer.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QDesktopServices>
+#include <QProcess>
+#include <QUrl>
 #include <QBoxLayout>
 #include <QClipboard>
 #include <QHeaderView>
@@ -70,10 +74,30 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
             m_tree->setFirstColumnSpanned(n - 1, frame, true);
     });
 
+    auto *openInEditor = new QAction(theme::icon(QStringLiteral("bug")), tr("Open in &Editor"), this);
+    openInEditor->setObjectName(QStringLiteral("openInEditor"));
+    openInEditor->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    openInEditor->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(openInEditor, &QAction::triggered, this, &TracebackView::openCurrentFrameInEditor);
+    auto *copyLocation = new QAction(tr("Copy File:Line"), this);
+    connect(copyLocation, &QAction::triggered, this, [this] {
+        const QModelIndex f = frameOf(m_tree->currentIndex());
+        if (f.isValid())
+            QApplication::clipboard()->setText(QStringLiteral("%1:%2").arg(f.data(TracebackModel::FileRole).toString(),
+                                                                           f.data(TracebackModel::LineRole).toString()));
+    });
+    m_tree->addAction(openInEditor);
+    m_tree->addAction(copyLocation);
+    m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *editButton = new QToolButton(this);
+    editButton->setDefaultAction(openInEditor);
+    editButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_where, 1);
     buttons->addWidget(expand);
     buttons->addWidget(collapse);
+    buttons->addWidget(editButton);
     buttons->addWidget(copy);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
@@ -92,7 +116,7 @@ void TracebackView::setReport(const Report &report)
         m_title->setText(QStringLiteral("%1: %2").arg(e->type, e->value));
     }
     m_title->setTextFormat(Qt::PlainText);
-    m_model->setReport(report);
+    m_model->setReport(report, m_roots);
     const size_t chained = report.exceptions.size();
     if (e)
         m_where->setText(chained > 1 ? tr("%n frame(s), %1 chained exceptions", nullptr, m_model->frameCount()).arg(chained)
@@ -135,6 +159,43 @@ void TracebackView::expandAllFrames()
 }
 
 void TracebackView::collapseAllFrames() { m_tree->collapseAll(); }
+
+void TracebackView::setSourceSettings(const QStringList &roots, const QString &editorTemplate)
+{
+    m_roots = parseSourceRoots(roots);
+    m_editor = editorTemplate;
+}
+
+QModelIndex TracebackView::frameOf(const QModelIndex &index) const
+{
+    QModelIndex i = index.siblingAtColumn(0);
+    while (i.isValid() && i.data(TracebackModel::KindRole).toInt() != TracebackModel::Frame)
+        i = i.parent();
+    return i;
+}
+
+void TracebackView::openCurrentFrameInEditor()
+{
+    const QModelIndex frame = frameOf(m_tree->currentIndex());
+    if (!frame.isValid()) {
+        Q_EMIT message(tr("Choose a frame to open."));
+        return;
+    }
+    const QString siteFile = frame.data(TracebackModel::FileRole).toString();
+    const int line = frame.data(TracebackModel::LineRole).toInt();
+    const auto local = localSourceFile(siteFile, m_roots);
+    if (!local) {
+        Q_EMIT message(m_roots.empty()
+                           ? tr("%1 is the site's path: map it to your checkout in Settings › Source code.").arg(siteFile)
+                           : tr("%1 is not in any of your checkouts (Settings › Source code).").arg(siteFile));
+        return;
+    }
+    const EditorLaunch launch = editorLaunch(m_editor, *local, line, qEnvironmentVariable("VISUAL"));
+    const bool started = !launch.url.isEmpty() ? QDesktopServices::openUrl(QUrl(launch.url))
+                                               : QProcess::startDetached(launch.program, launch.arguments);
+    Q_EMIT message(started ? tr("Opened %1:%2.").arg(*local).arg(line)
+                           : tr("The editor could not be started: %1").arg(!launch.url.isEmpty() ? launch.url : launch.program));
+}
 
 QString TracebackView::tracebackText() const { return djangoTracebackText(m_report); }
 

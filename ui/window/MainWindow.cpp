@@ -21,6 +21,7 @@
 #include "views/SearchBar.h"
 #include "look/Theme.h"
 #include "views/TimelineChart.h"
+#include "views/TracebackView.h"
 
 #include <QAction>
 #include <QBoxLayout>
@@ -65,6 +66,18 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     applyQuery(m_search->query());
     m_watch = new WatchController(this, m_jobs);
     connect(m_watch, &WatchController::notified, this, &MainWindow::notified);
+    // Open in Editor follows Settings › Source code.
+    const auto sourceSettings = [this] {
+        m_detail->traceback()->setSourceSettings(m_config->stringList(ConfigKey::SourceRoots),
+                                                 m_config->string(ConfigKey::Editor));
+    };
+    connect(m_config.get(), &ConfigCache::loaded, this, sourceSettings);
+    connect(m_config.get(), &ConfigCache::changed, this, [sourceSettings](ConfigKey key) {
+        if (key == ConfigKey::SourceRoots || key == ConfigKey::Editor)
+            sourceSettings();
+    });
+    connect(m_detail->traceback(), &TracebackView::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
 }
 
 MainWindow::~MainWindow()

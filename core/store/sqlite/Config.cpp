@@ -113,6 +113,29 @@ QString serverEmail(const QJsonValue &v)
     return plausibleAddress(a) ? QString() : QStringLiteral("'%1' is not an e-mail address").arg(v.toString());
 }
 
+QString sourceRoots(const QJsonValue &v)
+{
+    if (QString e = stringListOf(v); !e.isEmpty())
+        return e;
+    for (const QJsonValue &item : v.toArray()) {
+        const QString s = item.toString();
+        const qsizetype eq = s.indexOf(QLatin1Char('='));
+        if (eq <= 0 || eq == s.size() - 1)
+            return QStringLiteral("'%1' is not SITE_PATH=LOCAL_PATH").arg(s);
+    }
+    return {};
+}
+
+QString editorTemplate(const QJsonValue &v)
+{
+    if (!v.isString())
+        return QStringLiteral("must be a string");
+    const QString s = v.toString();
+    if (!s.isEmpty() && !s.contains(QLatin1String("{file}")))
+        return QStringLiteral("must contain {file} (and may contain {line})");
+    return {};
+}
+
 QJsonArray strings(std::initializer_list<const char *> items)
 {
     QJsonArray a;
@@ -166,6 +189,11 @@ const std::vector<ConfigEntry> &Config::entries()
          stringListOf},
         {ConfigKey::WatchedFolders, "ERRORDECK_WATCHED_FOLDERS", QJsonArray(),
          "folders the desktop app imports from as files arrive", stringListOf},
+        {ConfigKey::SourceRoots, "ERRORDECK_SOURCE_ROOTS", QJsonArray(),
+         "where the site's code is checked out here: SITE_PATH=LOCAL_PATH, e.g. /srv/shop=/home/me/code/shop", sourceRoots},
+        {ConfigKey::Editor, "ERRORDECK_EDITOR", QString(),
+         "how to open a frame's file: a command or URL with {file} and {line} (empty: $VISUAL, else the desktop's default)",
+         editorTemplate},
     };
     return table;
 }
