@@ -90,6 +90,10 @@ QString rollupMismatches(Database &db)
     }
     if (*connectionOf(db).scalar("SELECT count(*) FROM issue_hours WHERE visible < 0 OR hidden < 0") != 0)
         bad << QStringLiteral("negative counts");
+    // A key whose counts reached zero is gone (a scrubbed logger leaves no copy).
+    if (*connectionOf(db).scalar("SELECT (SELECT count(*) FROM issue_hours WHERE visible = 0 AND hidden = 0) +"
+                                 " (SELECT count(*) FROM issue_days WHERE visible = 0 AND hidden = 0)") != 0)
+        bad << QStringLiteral("keys left with no reports");
     (void)keys;
     return bad.join(u'\n');
 }

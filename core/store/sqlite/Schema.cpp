@@ -206,7 +206,9 @@ END;
         // (Rollups.h). The generated reports give each issue one logger and type
         // and few status codes: the tables grow by a few percent. The same
         // upkeep: ReportWriter adds at commit, the triggers follow deletes and
-        // updates. Also an index for the sort by message, and one for `path:`
+        // updates; a key whose counts reach zero is deleted, so a logger that
+        // `rules apply` scrubbed in the reports leaves no copy here. Also an
+        // index for the sort by message, and one for `path:`
         // (a case-insensitive prefix, SearchSql.cpp) that holds what the issue
         // list, the count and the chart need of the visible reports, so a path
         // search reads the index only.
@@ -249,8 +251,16 @@ CREATE TRIGGER reports_rollup_delete AFTER DELETE ON reports BEGIN
         WHERE hour = (old.timestamp - (old.timestamp < 0) * 3599999) / 3600000 AND issue_id = old.issue_id
           AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
           AND exception_type = coalesce(old.exception_type, X'');
+    DELETE FROM issue_hours WHERE visible = 0 AND hidden = 0
+        AND hour = (old.timestamp - (old.timestamp < 0) * 3599999) / 3600000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
     UPDATE issue_days SET visible = visible - (old.hidden_by IS NULL), hidden = hidden - (old.hidden_by IS NOT NULL)
         WHERE day = (old.timestamp - (old.timestamp < 0) * 86399999) / 86400000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
+    DELETE FROM issue_days WHERE visible = 0 AND hidden = 0
+        AND day = (old.timestamp - (old.timestamp < 0) * 86399999) / 86400000 AND issue_id = old.issue_id
           AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
           AND exception_type = coalesce(old.exception_type, X'');
 END;
@@ -264,8 +274,16 @@ BEGIN
         WHERE hour = (old.timestamp - (old.timestamp < 0) * 3599999) / 3600000 AND issue_id = old.issue_id
           AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
           AND exception_type = coalesce(old.exception_type, X'');
+    DELETE FROM issue_hours WHERE visible = 0 AND hidden = 0
+        AND hour = (old.timestamp - (old.timestamp < 0) * 3599999) / 3600000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
     UPDATE issue_days SET visible = visible - (old.hidden_by IS NULL), hidden = hidden - (old.hidden_by IS NOT NULL)
         WHERE day = (old.timestamp - (old.timestamp < 0) * 86399999) / 86400000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
+    DELETE FROM issue_days WHERE visible = 0 AND hidden = 0
+        AND day = (old.timestamp - (old.timestamp < 0) * 86399999) / 86400000 AND issue_id = old.issue_id
           AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
           AND exception_type = coalesce(old.exception_type, X'');
     INSERT INTO issue_hours(hour, issue_id, level, status_code, logger, exception_type, visible, hidden)
