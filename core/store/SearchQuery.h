@@ -2,7 +2,7 @@
 // The search language of the search bar and `errordeck-cli list --query`,
 // after Sentry's: free text (full-text search) plus fields:
 //   level:error  level:>=warning  status:500  status:5xx  status:>=400
-//   logger:django.request (the logger and its children)  path:/api/*
+//   logger:django.request (the logger and its children)  path:/api (a prefix, any case)  path:/api/*/items/
 //   type:KeyError  is:unresolved|resolved|ignored|regression|hidden
 //   site:shop.example.com  issue:42  after:2026-11-01  before:2026-11-20T12:00
 // A leading '-' or '!' negates a term; "quoted text" keeps spaces together.

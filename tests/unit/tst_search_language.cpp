@@ -198,8 +198,23 @@ private Q_SLOTS:
                                       << "e5";
         QTest::newRow("logger is not a prefix of a name") << "logger:shop.payments"
                                                           << "e6";
-        QTest::newRow("path exact") << "path:/wp-login.php"
+        QTest::newRow("path whole") << "path:/wp-login.php"
                                     << "e3";
+        // A path without wildcards is a prefix, in any ASCII case (issue 14).
+        QTest::newRow("path prefix") << "path:/api"
+                                     << "e1 e8";
+        QTest::newRow("path prefix, other case") << "path:/API/It"
+                                                 << "e1 e8";
+        QTest::newRow("path prefix /") << "path:/"
+                                       << "e1 e2 e3 e4 e5 e8";
+        QTest::newRow("path prefix is not a substring") << "path:items"
+                                                        << "";
+        QTest::newRow("-path prefix") << "-path:/api"
+                                      << "e2 e3 e4 e5 e6 e7";
+        QTest::newRow("path glob, other case") << "path:/API/*/"
+                                               << "e1 e8";
+        QTest::newRow("path prefix of a hidden one") << "is:hidden path:/FAV"
+                                                     << "e9";
         QTest::newRow("path wildcard") << "path:/api/*"
                                        << "e1 e8";
         QTest::newRow("path ?") << "path:/?pi/items/"

@@ -85,6 +85,12 @@ const std::vector<TextColumn> &ReportRewriter::textColumns()
         {"send_log", "sender", false, "SERVER_EMAIL, from the settings"},
         {"send_log", "recipients", false, "addresses from the settings or typed in"},
         {"send_log", "message_id", false, "made by GMime"},
+        {"issue_hours", "logger", true, nullptr}, // the reports' trigger moves the counts to the new logger
+        {"issue_days", "logger", true, nullptr},
+        {"issue_hours", "status_code", false, "a status code (X'' for none)"},
+        {"issue_days", "status_code", false, "a status code (X'' for none)"},
+        {"issue_hours", "exception_type", false, "a Python class name"},
+        {"issue_days", "exception_type", false, "a Python class name"},
         {"saved_searches", "name", true, nullptr},
         {"saved_searches", "query", true, nullptr},
         {"import_files", "path", false, "the path of an imported file"},

@@ -1,4 +1,5 @@
 #include "store/ReportStore.h"
+#include "store/sqlite/ReportListPlan.h"
 #include "store/sqlite/Rollups.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SearchSql.h"
@@ -9,6 +10,7 @@
 #include "model/ReportJson.h"
 
 #include <QDateTime>
+#include <algorithm>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -127,41 +129,75 @@ double ReportStore::loggerShare(const QString &prefix)
 Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, int limit, int64_t offset, ReportSort sort,
                                                         bool descending, const std::optional<ReportKey> &after)
 {
-    auto filter = searchSql(q, sort == ReportSort::Timestamp ? [this](const QString &p) { return loggerShare(p); }
-                                                             : std::function<double(const QString &)>());
+    Connection &c = connectionOf(m_db);
+    SearchHints hints;
+    if (sort == ReportSort::Timestamp)
+        hints.loggerShare = [this](const QString &p) { return loggerShare(p); };
+    hints.prefixTerms = [&c](const QString &word) { return prefixTerms(c, word); };
+    auto filter = searchSql(q, hints);
     if (!filter)
         return filter.failure();
+    // Matching issues that hold a twentieth of the reports or more: walking the
+    // reports in the sort's index order meets the first rows soon.
+    if (filter->joinsIssues && !filter->issueWhere.isEmpty())
+        filter->reportsFirst = issueShare(c, filter->issueWhere) >= 0.05;
     // Ties in the sort column are broken by time, then id: the order of the
     // column's (column, timestamp) index, so the first rows need no sort of all.
     const bool byTime = sort == ReportSort::Timestamp || sort == ReportSort::Id;
     const QString column = QString::fromLatin1(reportSortColumn(sort));
     const QString key = byTime ? column + QStringLiteral(", r.id") : column + QStringLiteral(", r.timestamp, r.id");
+    QString afterCond;
+    std::vector<QVariant> afterBinds;
     if (after) {
-        const QString cond = QStringLiteral("(%1) %2 (%3)")
-                                 .arg(key, descending ? QStringLiteral("<") : QStringLiteral(">"),
-                                      byTime ? QStringLiteral("?, ?") : QStringLiteral("?, ?, ?"));
-        filter->where = filter->where.isEmpty() ? cond : filter->where + QStringLiteral(" AND ") + cond;
-        filter->binds.push_back(after->value);
+        afterCond = QStringLiteral("(%1) %2 (%3)")
+                        .arg(key, descending ? QStringLiteral("<") : QStringLiteral(">"),
+                             byTime ? QStringLiteral("?, ?") : QStringLiteral("?, ?, ?"));
+        afterBinds.push_back(after->value);
         if (!byTime)
-            filter->binds.push_back(qint64(after->timestamp));
-        filter->binds.push_back(qint64(after->id));
+            afterBinds.push_back(qint64(after->timestamp));
+        afterBinds.push_back(qint64(after->id));
+        prependCondition(*filter, afterCond, afterBinds);
+    }
+    // A path: prefix that many reports share (/api/): walking the reports by
+    // time meets the newest matches soon, where the path's index would gather
+    // and sort them all. A capped count on that index tells which.
+    if (sort == ReportSort::Timestamp && filter->ftsMatch.isEmpty() && hasPathPrefix(q)) {
+        auto broad = pathIsBroad(c, *filter);
+        if (!broad)
+            return broad.failure();
+        if (*broad)
+            filter->indexedBy = filter->timeIndex();
     }
     const QString dir = descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
-    const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 LIMIT ? OFFSET ?")
-                            .arg(QString::fromLatin1(reportRowColumns()), filter->fromClause(),
-                                 key.split(QStringLiteral(", ")).join(dir + QStringLiteral(", ")) + dir);
-    Statement st = connectionOf(m_db).prepare(sql.toStdString());
-    if (!st.valid())
-        return st.failure();
-    bindVariants(st, filter->binds);
-    const int n = int(filter->binds.size());
-    st.bind(n + 1, int64_t(limit)).bind(n + 2, offset);
-    std::vector<ReportRow> rows;
-    while (st.step())
-        rows.push_back(reportRowFrom(st));
-    if (st.errorCode() != SQLITE_DONE)
-        return st.failure();
-    return rows;
+    auto run = [&](const SqlFilter &f) -> Result<std::vector<ReportRow>> {
+        const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 LIMIT ? OFFSET ?")
+                                .arg(QString::fromLatin1(reportRowColumns()), f.fromClause(),
+                                     key.split(QStringLiteral(", ")).join(dir + QStringLiteral(", ")) + dir);
+        Statement st = c.prepare(sql.toStdString());
+        if (!st.valid())
+            return st.failure();
+        bindVariants(st, f.binds);
+        const int n = int(f.binds.size());
+        st.bind(n + 1, int64_t(limit)).bind(n + 2, offset);
+        std::vector<ReportRow> rows;
+        while (st.step())
+            rows.push_back(reportRowFrom(st));
+        if (st.errorCode() != SQLITE_DONE)
+            return st.failure();
+        return rows;
+    };
+    // The newest rows under a word (ReportListPlan.h: newestWindow).
+    if (!filter->ftsMatch.isEmpty() && sort == ReportSort::Timestamp && descending && offset == 0 && limit > 0) {
+        auto window = newestWindow(c, q, *filter, afterCond, afterBinds);
+        if (!window)
+            return window.failure();
+        if (!*window)
+            return std::vector<ReportRow>(); // no report at all in range
+        auto rows = run((*window)->bounded);
+        if (!rows || (*window)->wholeRange || int(rows->size()) >= limit)
+            return rows;
+    }
+    return run(*filter);
 }
 
 Result<int64_t> ReportStore::countReports(const SearchQuery &q)

@@ -218,7 +218,7 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
     }
     if (!m_stored.empty())
         m_parts.add(m_stored);
-    m_sql->rollups.add(is->id, rec.timestamp, rec.level, hidden);
+    m_sql->rollups.add(is->id, rec.timestamp, rec.level, hidden, rec.statusCode, rec.logger, rec.exceptionType);
 
     is->touched = true;
     (hidden ? is->hidden : is->visible) += 1;

@@ -1,15 +1,19 @@
 #pragma once
 // The insert half of the upkeep of issue_hours and issue_days (Rollups.h):
 // ReportWriter counts the reports of its batch here and adds them at commit,
-// one upsert per (issue, hour, level) and per (issue, day, level) of the batch.
-// A trigger doing the same upserts for every report cost about 45 µs a report,
-// 40% of a whole import's time; a batch of 5,000 reports of a few hundred
-// issues needs a few hundred upserts. Deletes and updates of reports are rarer
-// and come from many places (rules, delete, rewrite): triggers keep those.
+// one upsert per key (issue, hour, level, status code, logger, exception type)
+// and per the same key by day. A trigger doing the same upserts for every
+// report cost about 45 µs a report, 40% of a whole import's time; a batch of
+// 5,000 reports of a few hundred issues needs a few hundred upserts. Deletes
+// and updates of reports are rarer and come from many places (rules, delete,
+// rewrite): triggers keep those.
 #include "base/Result.h"
 #include "store/sqlite/Sqlite.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace ed {
@@ -20,8 +24,10 @@ public:
     bool valid() const { return m_hourSt.valid() && m_daySt.valid(); }
     QString prepareError() const { return m_hourSt.valid() ? m_daySt.prepareError() : m_hourSt.prepareError(); }
 
-    // One stored report; kept until flush() or clear().
-    void add(int64_t issueId, int64_t timestampMs, int level, bool hidden);
+    // One stored report, with the columns as stored (empty text stored as NULL);
+    // kept until flush() or clear().
+    void add(int64_t issueId, int64_t timestampMs, int level, bool hidden, std::optional<int> statusCode, std::string_view logger,
+             std::string_view exceptionType);
     // Adds the batch's counts to the tables, in the writer's transaction.
     Result<void> flush();
     void clear() { m_hours.clear(); }
@@ -30,12 +36,20 @@ private:
     struct Key {
         int64_t issueId = 0, unit = 0; // unit: hours (or days) since the epoch
         int level = 0;
-        bool operator==(const Key &o) const { return issueId == o.issueId && unit == o.unit && level == o.level; }
+        std::optional<int> status;
+        std::string logger, type; // empty: none (the schema's X'')
+        bool operator==(const Key &o) const
+        {
+            return issueId == o.issueId && unit == o.unit && level == o.level && status == o.status && logger == o.logger &&
+                   type == o.type;
+        }
     };
     struct KeyHash {
         size_t operator()(const Key &k) const noexcept
         {
-            return std::hash<int64_t>()(k.issueId * 1'000'003 + k.unit * 31 + k.level);
+            // An issue's reports mostly share the logger and type: the numbers spread the keys.
+            return std::hash<int64_t>()(k.issueId * 1'000'003 + k.unit * 31 + k.level * 7 + k.status.value_or(-1)) ^
+                   (std::hash<std::string>()(k.logger) * 3) ^ std::hash<std::string>()(k.type);
         }
     };
     struct Counts {

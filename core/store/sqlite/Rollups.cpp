@@ -54,6 +54,30 @@ std::optional<Plan> planFor(const SearchQuery &q)
             add(QStringLiteral("h.level %1 ?").arg(QLatin1String(comparator(t.compare))));
             p.binds.push_back(qint64(t.number));
             break;
+        // The report fields the counts are keyed by (schema 8), written as
+        // store/sqlite/SearchSql.cpp writes them over the reports: X'' is a
+        // missing value, NULL again here, so it matches nothing and its
+        // negation matches.
+        case Kind::Status:
+            add(QStringLiteral("nullif(h.status_code, X'') %1 ?").arg(QLatin1String(comparator(t.compare))));
+            p.binds.push_back(qint64(t.number));
+            break;
+        case Kind::StatusRange:
+            add(QStringLiteral("nullif(h.status_code, X'') BETWEEN ? AND ?"));
+            p.binds.push_back(qint64(t.number));
+            p.binds.push_back(qint64(t.upTo));
+            break;
+        case Kind::Logger:
+            // The logger and its children, as in Python logging.
+            add(QStringLiteral("nullif(h.logger, X'') = ? OR (nullif(h.logger, X'') > ? AND nullif(h.logger, X'') < ?)"));
+            p.binds.push_back(t.text);
+            p.binds.push_back(t.text + QLatin1Char('.'));
+            p.binds.push_back(t.text + QLatin1Char('/'));
+            break;
+        case Kind::ExceptionType:
+            add(QStringLiteral("nullif(h.exception_type, X'') = ?"));
+            p.binds.push_back(t.text);
+            break;
         case Kind::Issue:
             add(QStringLiteral("h.issue_id = ?"));
             p.binds.push_back(qint64(t.number));

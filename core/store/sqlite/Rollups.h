@@ -1,11 +1,14 @@
 #pragma once
 // The per-issue counts by hour and by day (issue_hours, issue_days: schema 7,
-// kept by triggers on reports) as a source of counted rows for the chart, the
-// issue list's counts and a search's report count: private to core/store.
+// keyed also by status code, logger and exception type since schema 8; kept
+// by ReportWriter and by triggers on reports) as a source of counted rows for
+// the chart, the issue list's counts and a search's report count: private to
+// core/store.
 //
-// A search answers from them when it asks only about the level, the issue
-// (its id, status, regression), hidden or not, and time; anything else (a word,
-// a path, a logger, a type, a status code) needs the reports themselves. The
+// A search answers from them when it asks only about the level, the status
+// code, the logger (and its children), the exception type, the issue (its id,
+// status, regression), hidden or not, and time; anything else (a word, a path,
+// a site, a message, an event id) needs the reports themselves. The
 // time range is split: whole days from issue_days, the whole hours at its ends
 // from issue_hours, the part-hours at its very ends from the reports, so the
 // counts are exact for any range.

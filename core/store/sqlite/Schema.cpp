@@ -199,7 +199,112 @@ BEGIN
         ON CONFLICT DO UPDATE SET visible = visible + excluded.visible, hidden = hidden + excluded.hidden;
 END;
 )SQL",
+        // 7 -> 8: the per-issue counts also by status code, logger and exception
+        // type (a missing one is X'', never equal to a value), so a search on
+        // those fields (`status:`, `logger:` and its children, `type:`), alone or
+        // with the level, the issue and time, is answered from the counts too
+        // (Rollups.h). The generated reports give each issue one logger and type
+        // and few status codes: the tables grow by a few percent. The same
+        // upkeep: ReportWriter adds at commit, the triggers follow deletes and
+        // updates; a key whose counts reach zero is deleted, so a logger that
+        // `rules apply` scrubbed in the reports leaves no copy here. Also an
+        // index for the sort by message, and one for `path:`
+        // (a case-insensitive prefix, SearchSql.cpp) that holds what the issue
+        // list, the count and the chart need of the visible reports, so a path
+        // search reads the index only.
+        R"SQL(
+DROP TRIGGER reports_rollup_delete;
+DROP TRIGGER reports_rollup_update;
+DROP TABLE issue_hours;
+DROP TABLE issue_days;
+CREATE TABLE issue_hours (
+    hour INTEGER NOT NULL,              -- floor(timestamp / 3600000)
+    issue_id INTEGER NOT NULL,
+    level INTEGER NOT NULL,             -- the reports' level
+    status_code BLOB NOT NULL,          -- the reports' status code, X'' for none (BLOB: no affinity)
+    logger BLOB NOT NULL,               -- their logger, X'' for none
+    exception_type BLOB NOT NULL,       -- their exception type, X'' for none
+    visible INTEGER NOT NULL,
+    hidden INTEGER NOT NULL,
+    PRIMARY KEY (hour, issue_id, level, status_code, logger, exception_type)
+) WITHOUT ROWID;
+CREATE TABLE issue_days (
+    day INTEGER NOT NULL,               -- floor(timestamp / 86400000), UTC
+    issue_id INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    status_code BLOB NOT NULL,
+    logger BLOB NOT NULL,
+    exception_type BLOB NOT NULL,
+    visible INTEGER NOT NULL,
+    hidden INTEGER NOT NULL,
+    PRIMARY KEY (day, issue_id, level, status_code, logger, exception_type)
+) WITHOUT ROWID;
+INSERT INTO issue_hours(hour, issue_id, level, status_code, logger, exception_type, visible, hidden)
+    SELECT (timestamp - (timestamp < 0) * 3599999) / 3600000, issue_id, level, coalesce(status_code, X''),
+           coalesce(logger, X''), coalesce(exception_type, X''), sum(hidden_by IS NULL), sum(hidden_by IS NOT NULL)
+    FROM reports GROUP BY 1, 2, 3, 4, 5, 6;
+INSERT INTO issue_days(day, issue_id, level, status_code, logger, exception_type, visible, hidden)
+    SELECT (hour - (hour < 0) * 23) / 24, issue_id, level, status_code, logger, exception_type, sum(visible), sum(hidden)
+    FROM issue_hours GROUP BY 1, 2, 3, 4, 5, 6;
+CREATE TRIGGER reports_rollup_delete AFTER DELETE ON reports BEGIN
+    UPDATE issue_hours SET visible = visible - (old.hidden_by IS NULL), hidden = hidden - (old.hidden_by IS NOT NULL)
+        WHERE hour = (old.timestamp - (old.timestamp < 0) * 3599999) / 3600000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
+    DELETE FROM issue_hours WHERE visible = 0 AND hidden = 0
+        AND hour = (old.timestamp - (old.timestamp < 0) * 3599999) / 3600000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
+    UPDATE issue_days SET visible = visible - (old.hidden_by IS NULL), hidden = hidden - (old.hidden_by IS NOT NULL)
+        WHERE day = (old.timestamp - (old.timestamp < 0) * 86399999) / 86400000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
+    DELETE FROM issue_days WHERE visible = 0 AND hidden = 0
+        AND day = (old.timestamp - (old.timestamp < 0) * 86399999) / 86400000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
+END;
+CREATE TRIGGER reports_rollup_update
+    AFTER UPDATE OF issue_id, timestamp, level, hidden_by, status_code, logger, exception_type ON reports
+    WHEN old.issue_id IS NOT new.issue_id OR old.timestamp IS NOT new.timestamp OR old.level IS NOT new.level
+        OR (old.hidden_by IS NULL) <> (new.hidden_by IS NULL) OR old.status_code IS NOT new.status_code
+        OR old.logger IS NOT new.logger OR old.exception_type IS NOT new.exception_type
+BEGIN
+    UPDATE issue_hours SET visible = visible - (old.hidden_by IS NULL), hidden = hidden - (old.hidden_by IS NOT NULL)
+        WHERE hour = (old.timestamp - (old.timestamp < 0) * 3599999) / 3600000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
+    DELETE FROM issue_hours WHERE visible = 0 AND hidden = 0
+        AND hour = (old.timestamp - (old.timestamp < 0) * 3599999) / 3600000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
+    UPDATE issue_days SET visible = visible - (old.hidden_by IS NULL), hidden = hidden - (old.hidden_by IS NOT NULL)
+        WHERE day = (old.timestamp - (old.timestamp < 0) * 86399999) / 86400000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
+    DELETE FROM issue_days WHERE visible = 0 AND hidden = 0
+        AND day = (old.timestamp - (old.timestamp < 0) * 86399999) / 86400000 AND issue_id = old.issue_id
+          AND level = old.level AND status_code = coalesce(old.status_code, X'') AND logger = coalesce(old.logger, X'')
+          AND exception_type = coalesce(old.exception_type, X'');
+    INSERT INTO issue_hours(hour, issue_id, level, status_code, logger, exception_type, visible, hidden)
+        VALUES ((new.timestamp - (new.timestamp < 0) * 3599999) / 3600000, new.issue_id, new.level,
+                coalesce(new.status_code, X''), coalesce(new.logger, X''), coalesce(new.exception_type, X''),
+                new.hidden_by IS NULL, new.hidden_by IS NOT NULL)
+        ON CONFLICT DO UPDATE SET visible = visible + excluded.visible, hidden = hidden + excluded.hidden;
+    INSERT INTO issue_days(day, issue_id, level, status_code, logger, exception_type, visible, hidden)
+        VALUES ((new.timestamp - (new.timestamp < 0) * 86399999) / 86400000, new.issue_id, new.level,
+                coalesce(new.status_code, X''), coalesce(new.logger, X''), coalesce(new.exception_type, X''),
+                new.hidden_by IS NULL, new.hidden_by IS NOT NULL)
+        ON CONFLICT DO UPDATE SET visible = visible + excluded.visible, hidden = hidden + excluded.hidden;
+END;
+CREATE INDEX reports_message ON reports(message, timestamp);
+-- hidden_by, always NULL here (one byte), because the search names it: the index
+-- then holds every column a path search's count, issue list and chart read.
+CREATE INDEX reports_path_prefix ON reports(path COLLATE NOCASE, timestamp, issue_id, level, hidden_by)
+    WHERE hidden_by IS NULL;
+)SQL",
     };
+
     return migrations;
 }
 

@@ -1,6 +1,7 @@
 #include "store/sqlite/SearchSql.h"
 
 #include <QStringList>
+#include <utility>
 
 namespace ed {
 namespace {
@@ -16,11 +17,55 @@ QString likeEscape(const QString &s)
     return out;
 }
 
+// The text before the first wildcard of a path: glob.
+QString literalPrefix(const QString &glob)
+{
+    qsizetype n = 0;
+    while (n < glob.size() && glob[n] != QLatin1Char('*') && glob[n] != QLatin1Char('?'))
+        ++n;
+    return glob.left(n);
+}
+
+// [lo, hi) under NOCASE (ASCII letters folded, then bytes compared): every
+// text starting with `prefix`, any ASCII case. hi is empty when the prefix
+// ends with a character that has no simple successor (not ASCII): the range
+// is then open above. Only an index bound: the LIKE beside it decides.
+std::pair<QString, QString> nocasePrefixRange(const QString &prefix)
+{
+    QString lo = prefix;
+    for (QChar &c : lo)
+        if (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
+            c = QChar(c.unicode() + 32);
+    if (lo.isEmpty() || lo.back().unicode() > 0x7f)
+        return {lo, QString()};
+    QString hi = lo;
+    hi.back() = QChar(hi.back().unicode() + 1);
+    return {lo, hi};
+}
+
 QString ftsPhrase(const QString &word)
 {
     QString w = word;
     w.replace(QLatin1Char('"'), QStringLiteral("\"\""));
     return QLatin1Char('"') + w + QStringLiteral("\"*");
+}
+
+// A free-text word as FTS5 matches it: a prefix ("word"*), or the whole terms
+// it is a prefix of when the hints know them (the same reports).
+QString ftsTerms(const QString &word, const SearchHints &hints)
+{
+    if (!hints.prefixTerms || word.isEmpty())
+        return ftsPhrase(word);
+    for (QChar c : word)
+        if (c.unicode() > 0x7f || !c.isLetterOrNumber()) // one token of unicode61, folded as below
+            return ftsPhrase(word);
+    const auto terms = hints.prefixTerms(word.toLower());
+    if (!terms || terms->isEmpty())
+        return ftsPhrase(word);
+    QStringList quoted;
+    for (const QString &t : *terms)
+        quoted << QLatin1Char('"') + QString(t).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+    return quoted.size() == 1 ? quoted.first() : QLatin1Char('(') + quoted.join(QStringLiteral(" OR ")) + QLatin1Char(')');
 }
 
 QString comparator(SearchTerm::Compare c)
@@ -45,17 +90,32 @@ QString compared(const char *column, SearchTerm::Compare c)
 
 } // namespace
 
+// The positive full-text condition, last in `where` with its bind last.
+constexpr const char *kFtsCondition = "r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)";
+
+void SqlFilter::boundFtsRowids(int64_t minRowid)
+{
+    if (ftsMatch.isEmpty() || !where.endsWith(QLatin1String(kFtsCondition)))
+        return;
+    where.chop(1);
+    where += QStringLiteral(" AND rowid >= ?)");
+    binds.push_back(qint64(minRowid));
+}
+
 QString SqlFilter::fromClause() const
 {
     QString sql = QStringLiteral(" FROM reports r");
+    if (!indexedBy.isEmpty())
+        sql += QStringLiteral(" INDEXED BY ") + indexedBy;
     if (joinsIssues)
-        sql += QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
+        sql += reportsFirst ? QStringLiteral(" CROSS JOIN issues i ON i.id = r.issue_id")
+                            : QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where;
     return sql;
 }
 
-Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double(const QString &)> &loggerShare)
+Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
 {
     auto parsed = query.parse();
     if (!parsed)
@@ -63,6 +123,7 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double
     using Kind = SearchTerm::Kind;
     SqlFilter out;
     QStringList conds;
+    QStringList issueConds;
     QStringList fts;
     for (const SearchTerm &t : parsed->terms) {
         auto add = [&](QString cond) {
@@ -75,7 +136,7 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double
                 conds << QStringLiteral("r.id NOT IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)");
                 out.binds.push_back(ftsPhrase(t.text));
             } else {
-                fts << ftsPhrase(t.text);
+                fts << ftsTerms(t.text, hints);
             }
             break;
         case Kind::Level:
@@ -93,7 +154,7 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double
             break;
         case Kind::Logger: {
             // The logger and its children, as in Python logging; a range keeps the index usable.
-            const bool broad = loggerShare && loggerShare(t.text) > 0.05;
+            const bool broad = hints.loggerShare && hints.loggerShare(t.text) > 0.05;
             add(broad ? QStringLiteral("+r.logger = ? OR (+r.logger > ? AND +r.logger < ?)")
                       : QStringLiteral("r.logger = ? OR (r.logger > ? AND r.logger < ?)"));
             out.binds.push_back(t.text);
@@ -101,9 +162,31 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double
             out.binds.push_back(t.text + QLatin1Char('/'));
             break;
         }
-        case Kind::Path:
+        case Kind::Path: {
+            // A case-insensitive prefix (issue 14), or a glob when it has * or ?:
+            // both as LIKE (case-insensitive for ASCII, as NOCASE is), bounded by
+            // the literal prefix as a range that reports_path_prefix answers.
+            QString like = likeEscape(t.text);
+            like.replace(QLatin1Char('*'), QLatin1Char('%')).replace(QLatin1Char('?'), QLatin1Char('_'));
+            if (!t.wildcard)
+                like += QLatin1Char('%');
+            QString cond = QStringLiteral("r.path LIKE ? ESCAPE '\\'");
+            std::vector<QVariant> binds{like};
+            const auto [lo, hi] = nocasePrefixRange(literalPrefix(t.text));
+            if (!lo.isEmpty()) {
+                cond = QStringLiteral("r.path COLLATE NOCASE >= ? AND ") + cond;
+                binds.insert(binds.begin(), lo);
+                if (!hi.isEmpty()) {
+                    cond = QStringLiteral("r.path COLLATE NOCASE < ? AND ") + cond;
+                    binds.insert(binds.begin(), hi);
+                }
+            }
+            add(cond);
+            out.binds.insert(out.binds.end(), binds.begin(), binds.end());
+            break;
+        }
         case Kind::Message: {
-            const QString col = t.kind == Kind::Path ? QStringLiteral("r.path") : QStringLiteral("r.message");
+            const QString col = QStringLiteral("r.message");
             if (t.wildcard) {
                 QString like = likeEscape(t.text);
                 like.replace(QLatin1Char('*'), QLatin1Char('%')).replace(QLatin1Char('?'), QLatin1Char('_'));
@@ -134,15 +217,14 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double
             break;
         case Kind::Hidden: add(QStringLiteral("r.hidden_by IS NOT NULL")); break;
         case Kind::IssueStatus:
-            out.joinsIssues = true;
-            add(QStringLiteral("i.status = %1").arg(t.number));
-            break;
         case Kind::Regression:
             out.joinsIssues = true;
-            add(QStringLiteral("i.regression = 1"));
+            add(t.kind == Kind::Regression ? QStringLiteral("i.regression = 1") : QStringLiteral("i.status = %1").arg(t.number));
+            issueConds << conds.back();
             break;
         }
     }
+    out.visibleOnly = !parsed->showHidden;
     if (!parsed->showHidden)
         conds << QStringLiteral("r.hidden_by IS NULL");
     if (query.since) {
@@ -158,11 +240,12 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double
         out.binds.push_back(qint64(*query.issueId));
     }
     if (!fts.isEmpty()) {
-        out.ftsMatch = fts.join(QLatin1Char(' '));
-        conds << QStringLiteral("r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)");
+        out.ftsMatch = fts.join(QStringLiteral(" AND "));
+        conds << QLatin1String(kFtsCondition);
         out.binds.push_back(out.ftsMatch);
     }
     out.where = conds.join(QStringLiteral(" AND "));
+    out.issueWhere = issueConds.join(QStringLiteral(" AND "));
     return out;
 }
 
