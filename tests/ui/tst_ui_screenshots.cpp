@@ -175,6 +175,20 @@ private Q_SLOTS:
         save(m_win->chart(), QStringLiteral("chart"));
     }
 
+    // The chart in the window sizes of issue 14: every axis label whole
+    // (tst_ui_chart checks the texts; here the picture).
+    void chartAtWindowSizes()
+    {
+        for (const QSize size : {QSize(1024, 700), QSize(2560, 1440)}) {
+            m_win->resize(size);
+            QTest::qWait(100);
+            QVERIFY(!m_win->chart()->axisLabels().isEmpty());
+            save(m_win->chart(), QStringLiteral("chart-%1x%2").arg(size.width()).arg(size.height()));
+        }
+        m_win->resize(1560, 960);
+        QTest::qWait(100);
+    }
+
     void settings()
     {
         // Values as the corpus's site had them (see the corpus README).
