@@ -25,6 +25,12 @@ namespace ed {
 
 namespace {
 constexpr int kMaxBars = 36;
+
+// "1 report", "1,234 reports" (no translation loaded would leave "%n report(s)" as "report(s)").
+QString reportCount(int64_t n)
+{
+    return n == 1 ? TimelineChart::tr("1 report") : TimelineChart::tr("%1 reports").arg(QLocale().toString(qlonglong(n)));
+}
 } // namespace
 
 // The chart view that draws the time axis over the space the chart leaves
@@ -150,7 +156,7 @@ void TimelineChart::present(Result<TimelineData> data)
 
 void TimelineChart::updateTitle()
 {
-    const QString reports = m_data.buckets > 0 ? tr("%n report(s)", nullptr, int(m_data.total)) : QString();
+    const QString reports = m_data.buckets > 0 ? reportCount(m_data.total) : QString();
     const QString whose = m_issueId ? tr("Issue %1: %2").arg(*m_issueId).arg(m_issueTitle) : tr("All issues");
     m_title->setText(reports.isEmpty() ? whose : QStringLiteral("%1 · %2").arg(whose, reports));
     m_title->setToolTip(m_title->text());
@@ -170,8 +176,7 @@ QString TimelineChart::barToolTip(int index) const
         if (n > 0)
             levels << QStringLiteral("%1 %2").arg(QLocale().toString(qlonglong(n)), levelName(it->first));
     }
-    lines << tr("%n report(s)", nullptr, int(total)) +
-                 (levels.isEmpty() ? QString() : QStringLiteral(": ") + levels.join(QStringLiteral(", ")));
+    lines << reportCount(total) + (levels.isEmpty() ? QString() : QStringLiteral(": ") + levels.join(QStringLiteral(", ")));
     lines << tr("Click to show only this time");
     return lines.join(QLatin1Char('\n'));
 }
