@@ -82,6 +82,13 @@ private:
         return ok;
     }
 
+    // All time (the range after a test that failed elsewhere too).
+    bool allTime()
+    {
+        return m_win->searchBar()->range() == SearchBar::AllTime ||
+               showRange([this] { m_win->searchBar()->setRange(SearchBar::AllTime); });
+    }
+
     // The axis's labels at the window width `width`: whole (the text's width
     // fits its rect), inside the chart, none over another.
     QList<AxisLabel> labelsAt(int width, int height)
@@ -218,6 +225,7 @@ private Q_SLOTS:
 
     void followsTheSelectedIssue()
     {
+        QVERIFY(allTime());
         IssueListModel *m = m_win->issueList()->issueModel();
         QVERIFY(waitUntilLoaded(m, 2));
         int row = -1;
@@ -243,6 +251,7 @@ private Q_SLOTS:
 
     void backAfterABarClick()
     {
+        QVERIFY(allTime());
         const TimelineData before = chart()->data();
         QVERIFY(!chart()->backButton()->isVisible());
         // The busiest bar (the week of the burst), clicked.
