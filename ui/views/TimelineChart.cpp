@@ -238,7 +238,7 @@ void TimelineChart::rebuild()
     x->setGridLineVisible(false);
     x->setLinePenColor(theme::mutedText(pal));
     auto *y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%d"));
+    y->setLabelFormat(QStringLiteral("%.0f"));
     y->setLabelsColor(pal.color(QPalette::Text));
     QColor grid = theme::mutedText(pal);
     grid.setAlphaF(0.25f);
@@ -248,8 +248,24 @@ void TimelineChart::rebuild()
     m_chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
-    y->applyNiceNumbers();
-    y->setMin(0);
+    // Whole numbers on the count axis: steps of 1, 2, 5, 10, 20... to the tallest bar.
+    int64_t tallest = 1;
+    for (int i = 0; i < m_data.buckets; ++i) {
+        int64_t n = 0;
+        for (const auto &[level, counts] : m_data.byLevel)
+            n += counts[size_t(i)];
+        tallest = std::max(tallest, n);
+    }
+    auto stepFor = [](int64_t n) {
+        for (int64_t base = 1;; base *= 10)
+            for (int64_t m : {1, 2, 5})
+                if (n <= 4 * base * m)
+                    return base * m;
+    };
+    const int64_t step = stepFor(tallest);
+    const int64_t top = (tallest + step - 1) / step * step;
+    y->setRange(0, qreal(top));
+    y->setTickCount(int(top / step) + 1);
     m_view->viewport()->update();
 }
 
