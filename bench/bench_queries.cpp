@@ -176,7 +176,7 @@ int main(int argc, char **argv)
             return bool(r);
         });
         line("chart", label(s), ms, 200,
-             QStringLiteral("(%1 bars of %2 h, %3 reports)").arg(d.buckets).arg(d.bucket / 3'600'000.0).arg(d.total));
+             QStringLiteral("(%1 bars of %2 h, %3 reports)").arg(d.buckets).arg(d.step.nominalMs() / 3'600'000.0).arg(d.total));
     }
     for (const Named &s : searches) {
         const SearchQuery q = queryOf(s);

@@ -20,6 +20,7 @@
 #include "models/SavedSearches.h"
 #include "views/SearchBar.h"
 #include "views/TimelineChart.h"
+#include <QSignalSpy>
 #include "models/TracebackModel.h"
 #include "views/TracebackView.h"
 #include "UiSupport.h"
@@ -226,6 +227,11 @@ private Q_SLOTS:
     void chartFollowsTheSearchAndNarrows()
     {
         TimelineChart *chart = m_win->chart();
+        if (chart->issueId()) { // it follows the issue a test above opened
+            QSignalSpy updated(chart, &TimelineChart::updated);
+            chart->setIssue(std::nullopt);
+            QVERIFY(updated.wait(10000));
+        }
         QVERIFY(QTest::qWaitFor([&] { return chart->data().total > 0; }, 10000));
         QCOMPARE(chart->data().total, count("SELECT count(*) FROM reports WHERE hidden_by IS NULL"));
         // Stacked by level: one series set per level present.

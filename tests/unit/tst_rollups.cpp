@@ -15,6 +15,7 @@
 
 #include <QDateTime>
 #include <QRandomGenerator>
+#include <QTimeZone>
 #include <map>
 
 using namespace ed;
@@ -254,31 +255,37 @@ void compareSearches(Database &db, const char *stage)
                      QStringLiteral("%1: %2 issues listed, %3 in the reports").arg(where).arg(got.size()).arg(expected.size())));
         auto nIssues = lists.countIssues(q);
         QVERIFY2(nIssues && *nIssues == int64_t(expected.size()), qPrintable(where));
-        for (int bars : {3, 5, 50, 120, 400}) {
-            auto d = timeline.buckets(q, bars);
-            QVERIFY2(d, qPrintable(where + (d ? QString() : d.error())));
-            QVERIFY2(
-                d->total == total,
-                qPrintable(
-                    QStringLiteral("%1, %2 bars: chart total %3, reports %4").arg(where).arg(bars).arg(d->total).arg(total)));
-            if (total == 0)
-                continue;
-            Statement st = connectionOf(db).prepare(
-                QStringLiteral("SELECT (timestamp - ?1) / ?2, level, count(*) FROM reports WHERE %1 GROUP BY 1, 2")
-                    .arg(s.sql)
-                    .toStdString());
-            st.bind(1, d->start).bind(2, d->bucket);
-            std::map<int, std::vector<int64_t>> bars2;
-            while (st.step()) {
-                auto &v = bars2[int(st.int64(1))];
-                v.resize(size_t(d->buckets), 0);
-                const int64_t k = st.int64(0);
-                QVERIFY2(k >= 0 && k < d->buckets, qPrintable(where + QStringLiteral(": a report outside the chart")));
-                v[size_t(k)] += st.int64(2);
+        // Bars of UTC days (the day rollups), of local days with daylight
+        // saving (hours), of a zone at +05:30 (the reports alone).
+        for (const QTimeZone &zone : {QTimeZone::utc(), QTimeZone("America/New_York"), QTimeZone("Asia/Kolkata")})
+            for (int bars : {3, 5, 50, 120, 400}) {
+                QVERIFY(zone.isValid());
+                const QString at = QStringLiteral("%1, %2 bars in %3").arg(where).arg(bars).arg(QString::fromUtf8(zone.id()));
+                auto d = timeline.buckets(q, bars, zone);
+                QVERIFY2(d, qPrintable(at + (d ? QString() : d.error())));
+                QVERIFY2(d->total == total,
+                         qPrintable(QStringLiteral("%1: chart total %2, reports %3").arg(at).arg(d->total).arg(total)));
+                if (total == 0)
+                    continue;
+                QVERIFY2(d->buckets <= bars, qPrintable(at));
+                // Each bar against the reports counted in its span here.
+                std::map<int, std::vector<int64_t>> expected;
+                Statement st = connectionOf(db).prepare(
+                    QStringLiteral(
+                        "SELECT level, count(*) FROM reports WHERE (%1) AND timestamp >= ?1 AND timestamp < ?2 GROUP BY 1")
+                        .arg(s.sql)
+                        .toStdString());
+                for (int i = 0; i < d->buckets; ++i) {
+                    st.reset();
+                    st.bind(1, d->edges[size_t(i)]).bind(2, d->edges[size_t(i) + 1]);
+                    while (st.step()) {
+                        auto &v = expected[int(st.int64(0))];
+                        v.resize(size_t(d->buckets), 0);
+                        v[size_t(i)] += st.int64(1);
+                    }
+                }
+                QVERIFY2(d->byLevel == expected, qPrintable(at + QStringLiteral(": the bars differ")));
             }
-            QVERIFY2(d->byLevel == bars2,
-                     qPrintable(QStringLiteral("%1, %2 bars of %3 ms: the bars differ").arg(where).arg(bars).arg(d->bucket)));
-        }
     }
 }
 

@@ -8,42 +8,141 @@
 #include <QBoxLayout>
 #include <QChart>
 #include <QChartView>
-#include <QDateTime>
+#include <QCursor>
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QStyle>
 #include <QEvent>
 #include <QLabel>
+#include <QLocale>
 #include <QStackedBarSeries>
+#include <QToolButton>
+#include <QToolTip>
 #include <QValueAxis>
+#include <algorithm>
 
 namespace ed {
 
 namespace {
 constexpr int kMaxBars = 36;
+
+// "1 report", "1,234 reports" (no translation loaded would leave "%n report(s)" as "report(s)").
+QString reportCount(int64_t n)
+{
+    return n == 1 ? TimelineChart::tr("1 report") : TimelineChart::tr("%1 reports").arg(QLocale().toString(qlonglong(n)));
+}
 } // namespace
+
+// The chart view that draws the time axis over the space the chart leaves
+// below its bars (the category axis's own labels are hidden).
+class TimelineChart::View : public QChartView {
+public:
+    View(QChart *chart, TimelineChart *owner) : QChartView(chart, owner), m_owner(owner) { }
+
+protected:
+    void drawForeground(QPainter *p, const QRectF &rect) override
+    {
+        QChartView::drawForeground(p, rect);
+        p->save();
+        p->setFont(font());
+        for (const AxisLabel &l : m_owner->axisLabels()) {
+            p->setPen(l.row == AxisLabel::Tick ? palette().color(QPalette::Text) : theme::mutedText(palette()));
+            p->drawText(l.rect, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, l.text);
+        }
+        p->restore();
+    }
+
+private:
+    TimelineChart *m_owner;
+};
 
 TimelineChart::TimelineChart(const QString &dbPath, QWidget *parent) : QWidget(parent), m_jobs(JobRunner::forDatabase(dbPath))
 {
     setObjectName(QStringLiteral("timelineChart"));
     m_chart = new QChart;
     m_chart->legend()->setAlignment(Qt::AlignRight);
-    m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setBackgroundRoundness(0);
-    m_view = new QChartView(m_chart, this);
+    m_view = new View(m_chart, this);
+    m_view->setObjectName(QStringLiteral("timelineView"));
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setMinimumHeight(150);
     m_view->setToolTip(tr("Click a bar to narrow the time range to it"));
+    // Room under the bars for the two rows of the time axis.
+    const int axis = int(TimelineAxis::height(QFontMetricsF(m_view->font())));
+    m_chart->setMargins(QMargins(4, 2, 8, axis));
+
+    m_title = new QLabel(this);
+    m_title->setObjectName(QStringLiteral("timelineTitle"));
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // a long issue title never widens the window
+    m_back = new QToolButton(this);
+    m_back->setObjectName(QStringLiteral("timelineBack"));
+    m_back->setText(tr("Back"));
+    m_back->setToolTip(tr("Back to the time range before the bar you clicked"));
+    m_back->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
+    m_back->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_back->setAutoRaise(true);
+    m_back->hide();
+    m_allIssues = new QToolButton(this);
+    m_allIssues->setObjectName(QStringLiteral("timelineAllIssues"));
+    m_allIssues->setText(tr("Show all issues"));
+    m_allIssues->setToolTip(tr("Chart the reports of every issue of the search again"));
+    m_allIssues->setAutoRaise(true);
+    m_allIssues->hide();
+    auto *head = new QHBoxLayout;
+    head->setContentsMargins(6, 2, 6, 0);
+    head->addWidget(m_title, 1);
+    head->addWidget(m_back);
+    head->addWidget(m_allIssues);
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
+    layout->addLayout(head);
     layout->addWidget(m_view, 1);
+
+    connect(m_back, &QToolButton::clicked, this, &TimelineChart::backRequested);
+    connect(m_allIssues, &QToolButton::clicked, this, [this] { setIssue(std::nullopt); });
+    updateTitle();
 }
 
 TimelineChart::~TimelineChart() = default;
 
+QChartView *TimelineChart::chartView() const { return m_view; }
+
 void TimelineChart::setQuery(const SearchQuery &q)
 {
+    m_query = q;
+    reload();
+}
+
+void TimelineChart::setIssue(std::optional<int64_t> issueId, const QString &title)
+{
+    if (issueId == m_issueId)
+        return;
+    m_issueId = issueId;
+    m_issueTitle = title;
+    m_allIssues->setVisible(issueId.has_value());
+    updateTitle();
+    reload();
+}
+
+void TimelineChart::setTimeZone(const QTimeZone &zone)
+{
+    m_zone = zone;
+    reload();
+}
+
+void TimelineChart::setBackAvailable(bool available) { m_back->setVisible(available); }
+
+void TimelineChart::reload()
+{
+    SearchQuery q = m_query;
+    if (m_issueId)
+        q.issueId = m_issueId;
     // A newer search makes the one counting now stale: it is interrupted, its numbers dropped.
     m_jobs->run(
-        this, {QStringLiteral("timeline")}, [q](JobContext &ctx) { return TimelineQueries(ctx.db()).buckets(q, kMaxBars); },
+        this, {QStringLiteral("timeline")},
+        [q, zone = m_zone](JobContext &ctx) { return TimelineQueries(ctx.db()).buckets(q, kMaxBars, zone); },
         [this](Result<TimelineData> data) { present(std::move(data)); });
 }
 
@@ -51,13 +150,42 @@ void TimelineChart::present(Result<TimelineData> data)
 {
     m_data = data ? std::move(*data) : TimelineData{};
     rebuild();
+    updateTitle();
     Q_EMIT updated();
 }
 
-std::pair<int64_t, int64_t> TimelineChart::barSpan(int index) const
+void TimelineChart::updateTitle()
 {
-    const int64_t from = m_data.start + int64_t(index) * m_data.bucket;
-    return {from, from + m_data.bucket};
+    const QString reports = m_data.buckets > 0 ? reportCount(m_data.total) : QString();
+    const QString whose = m_issueId ? tr("Issue %1: %2").arg(*m_issueId).arg(m_issueTitle) : tr("All issues");
+    m_title->setText(reports.isEmpty() ? whose : QStringLiteral("%1 · %2").arg(whose, reports));
+    m_title->setToolTip(m_title->text());
+}
+
+QString TimelineChart::barToolTip(int index) const
+{
+    if (index < 0 || index >= m_data.buckets)
+        return {};
+    QStringList lines{TimelineAxis::spanText(m_data, index)};
+    int64_t total = 0;
+    QStringList levels;
+    // Most severe first.
+    for (auto it = m_data.byLevel.rbegin(); it != m_data.byLevel.rend(); ++it) {
+        const int64_t n = it->second[size_t(index)];
+        total += n;
+        if (n > 0)
+            levels << QStringLiteral("%1 %2").arg(QLocale().toString(qlonglong(n)), levelName(it->first));
+    }
+    lines << reportCount(total) + (levels.isEmpty() ? QString() : QStringLiteral(": ") + levels.join(QStringLiteral(", ")));
+    lines << tr("Click to show only this time");
+    return lines.join(QLatin1Char('\n'));
+}
+
+QList<AxisLabel> TimelineChart::axisLabels() const
+{
+    const QRectF plot = m_chart->plotArea();
+    const QRectF bounds(0, 0, m_view->viewport()->width(), m_view->viewport()->height());
+    return TimelineAxis::layout(m_data, plot, bounds, QFontMetricsF(m_view->font()));
 }
 
 void TimelineChart::rebuild()
@@ -72,12 +200,13 @@ void TimelineChart::rebuild()
     m_chart->setTitleBrush(pal.brush(QPalette::Text));
     if (m_data.buckets == 0) {
         m_chart->setTitle(tr("No reports match"));
+        m_view->viewport()->update();
         return;
     }
     m_chart->setTitle(QString());
     auto *series = new QStackedBarSeries;
-    series->setBarWidth(0.85);
-    // Most severe on top of the stack, listed first in the legend.
+    // A handful of bars (a short burst) stay bars, not blocks across the chart.
+    series->setBarWidth(std::min(0.85, 0.85 * m_data.buckets / 8.0));
     for (auto it = m_data.byLevel.begin(); it != m_data.byLevel.end(); ++it) {
         auto *set = new QBarSet(levelName(it->first));
         const QColor c = theme::levelColor(it->first, pal);
@@ -89,31 +218,27 @@ void TimelineChart::rebuild()
             const auto [from, to] = barSpan(index);
             Q_EMIT rangeSelected(from, to);
         });
+        connect(set, &QBarSet::hovered, this, [this](bool on, int index) {
+            if (on)
+                QToolTip::showText(QCursor::pos(), barToolTip(index), m_view);
+            else
+                QToolTip::hideText();
+        });
         series->append(set);
     }
     m_chart->addSeries(series);
 
-    const bool days = m_data.bucket >= 86'400'000;
-    const bool sameDay = QDateTime::fromMSecsSinceEpoch(m_data.start).date() ==
-                         QDateTime::fromMSecsSinceEpoch(m_data.start + int64_t(m_data.buckets) * m_data.bucket - 1).date();
-    const bool seconds = m_data.bucket < 60'000;
-    const QString format = days      ? QStringLiteral("MMM d")
-                           : seconds ? QStringLiteral("HH:mm:ss")
-                           : sameDay ? QStringLiteral("HH:mm")
-                                     : QStringLiteral("MMM d HH:mm");
-    QStringList labels;
-    for (int i = 0; i < m_data.buckets; ++i) {
-        // Every label must differ (QBarCategoryAxis); blank ones get distinct widths of spaces.
-        const bool shown = m_data.buckets <= 12 || i % ((m_data.buckets + 11) / 12) == 0;
-        labels << (shown ? QDateTime::fromMSecsSinceEpoch(barSpan(i).first).toString(format) : QString(i + 1, QLatin1Char(' ')));
-    }
+    // One category per bar; their labels are hidden, TimelineAxis draws the axis.
+    QStringList categories;
+    for (int i = 0; i < m_data.buckets; ++i)
+        categories << QString::number(i);
     auto *x = new QBarCategoryAxis;
-    x->append(labels);
-    x->setLabelsColor(pal.color(QPalette::Text));
+    x->append(categories);
+    x->setLabelsVisible(false);
     x->setGridLineVisible(false);
     x->setLinePenColor(theme::mutedText(pal));
     auto *y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%d"));
+    y->setLabelFormat(QStringLiteral("%.0f"));
     y->setLabelsColor(pal.color(QPalette::Text));
     QColor grid = theme::mutedText(pal);
     grid.setAlphaF(0.25f);
@@ -123,8 +248,25 @@ void TimelineChart::rebuild()
     m_chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
-    y->applyNiceNumbers();
-    y->setMin(0);
+    // Whole numbers on the count axis: steps of 1, 2, 5, 10, 20... to the tallest bar.
+    int64_t tallest = 1;
+    for (int i = 0; i < m_data.buckets; ++i) {
+        int64_t n = 0;
+        for (const auto &[level, counts] : m_data.byLevel)
+            n += counts[size_t(i)];
+        tallest = std::max(tallest, n);
+    }
+    auto stepFor = [](int64_t n) {
+        for (int64_t base = 1;; base *= 10)
+            for (int64_t m : {1, 2, 5})
+                if (n <= 4 * base * m)
+                    return base * m;
+    };
+    const int64_t step = stepFor(tallest);
+    const int64_t top = (tallest + step - 1) / step * step;
+    y->setRange(0, qreal(top));
+    y->setTickCount(int(top / step) + 1);
+    m_view->viewport()->update();
 }
 
 void TimelineChart::changeEvent(QEvent *e)

@@ -190,7 +190,7 @@ void MainWindow::buildWidgets()
     statusBar()->addPermanentWidget(m_importBar);
 
     connect(m_search, &SearchBar::queryChanged, this, &MainWindow::applyQuery);
-    connect(m_chart, &TimelineChart::rangeSelected, m_search, &SearchBar::setCustomRange);
+    connectChart();
     connect(m_issues, &IssueListView::currentIssueChanged, this, &MainWindow::onIssueChanged);
     connect(m_allToggle, &QToolButton::toggled, this, [this] { updateReportQuery(); });
     connect(m_reports, &ReportListView::currentReportChanged, this, [this](std::optional<int64_t> id) {
@@ -255,9 +255,39 @@ void MainWindow::onIssueChanged(std::optional<int64_t> issueId)
     if (issueId == m_issueId)
         return;
     m_issueId = issueId;
+    // The chart follows the issue chosen (its own history) until "Show all
+    // issues" or another issue; a new search emptying the list leaves it.
+    if (issueId) {
+        const QModelIndex current = m_issues->currentIndex();
+        const IssueRow *row = current.isValid() ? m_issueModel->issue(current.row()) : nullptr;
+        m_chart->setIssue(issueId, row ? row->title : QString());
+    }
     if (!m_allToggle->isChecked())
         updateReportQuery();
     updateActions();
+}
+
+void MainWindow::connectChart()
+{
+    // A bar click narrows the search's time range to the bar; "Back" returns
+    // to the range before it, click by click.
+    connect(m_chart, &TimelineChart::rangeSelected, this, [this](qint64 from, qint64 to) {
+        const auto range = m_search->range();
+        m_rangesBefore.push_back({int(range), m_query.since.value_or(0), m_query.until.value_or(0)});
+        m_chart->setBackAvailable(true);
+        m_search->setCustomRange(from, to);
+    });
+    connect(m_chart, &TimelineChart::backRequested, this, [this] {
+        if (m_rangesBefore.empty())
+            return;
+        const RangeBefore before = m_rangesBefore.back();
+        m_rangesBefore.pop_back();
+        m_chart->setBackAvailable(!m_rangesBefore.empty());
+        if (before.range == SearchBar::Custom)
+            m_search->setCustomRange(before.since, before.until);
+        else
+            m_search->setRange(SearchBar::Range(before.range));
+    });
 }
 
 void MainWindow::setShowAllReports(bool all) { m_allToggle->setChecked(all); }

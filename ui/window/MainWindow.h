@@ -14,6 +14,7 @@
 
 #include <QMainWindow>
 #include <memory>
+#include <vector>
 #include <optional>
 
 class QAction;
@@ -128,6 +129,7 @@ private:
     void applyQuery(const SearchQuery &q);
     void updateReportQuery();
     void onIssueChanged(std::optional<int64_t> issueId);
+    void connectChart();
     void onImportFinished(const ImportSummary &summary);
     void setIssueStatus(int status);
     void offerSampleImport();
@@ -165,6 +167,13 @@ private:
     MailController *m_mail = nullptr;
     WatchController *m_watch = nullptr;
     bool m_backupRunning = false; // File › Back Up Database… in the background
+    // The time ranges before each bar click, for the chart's "Back": the
+    // search bar's choice and, for a custom one, its bounds.
+    struct RangeBefore {
+        int range = 0; // SearchBar::Range
+        int64_t since = 0, until = 0;
+    };
+    std::vector<RangeBefore> m_rangesBefore;
 };
 
 } // namespace ed

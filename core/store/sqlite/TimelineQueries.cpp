@@ -8,18 +8,100 @@
 #include "store/ReportStore.h"
 
 #include <QDateTime>
+#include <algorithm>
 
 namespace ed {
 
-int64_t TimelineQueries::bucketFor(int64_t spanMs, int maxBars)
+namespace {
+
+constexpr int64_t kSecondMs = 1'000, kMinuteMs = 60'000, kWeekMs = 7 * kDayMs;
+
+QTimeZone orUtc(const QTimeZone &zone) { return zone.isValid() ? zone : QTimeZone::utc(); }
+
+// The zone's offset from UTC at `ms`, in ms.
+int64_t offsetMs(const QTimeZone &zone, int64_t ms)
 {
-    static const int64_t steps[] = {1'000,         5'000,          10'000,     30'000,         60'000,
-                                    300'000,       900'000,        1'800'000,  3'600'000,      3 * 3'600'000,
-                                    6 * 3'600'000, 12 * 3'600'000, 86'400'000, 7 * 86'400'000, 30 * 86'400'000LL};
-    for (int64_t s : steps)
-        if (spanMs / s < maxBars)
+    return int64_t(zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(ms, zone))) * 1000;
+}
+
+int64_t gcd(int64_t a, int64_t b) { return b == 0 ? a : gcd(b, a % b); }
+
+} // namespace
+
+int64_t TimelineStep::nominalMs() const
+{
+    switch (unit) {
+    case Unit::Second: return count * kSecondMs;
+    case Unit::Minute: return count * kMinuteMs;
+    case Unit::Hour: return count * kHourMs;
+    case Unit::Day: return count * kDayMs;
+    case Unit::Week: return count * kWeekMs;
+    }
+    return kSecondMs;
+}
+
+std::vector<int64_t> TimelineQueries::edgesFor(int64_t lo, int64_t hi, TimelineStep step, const QTimeZone &z)
+{
+    const QTimeZone zone = orUtc(z);
+    std::vector<int64_t> edges;
+    if (step.unit == TimelineStep::Unit::Day || step.unit == TimelineStep::Unit::Week) {
+        // Local midnights, found through the calendar (a day is not always 24 hours).
+        QDate d = QDateTime::fromMSecsSinceEpoch(lo, zone).date();
+        int days = step.count;
+        if (step.unit == TimelineStep::Unit::Week) {
+            d = d.addDays(1 - d.dayOfWeek()); // the Monday of lo's week
+            // Bars of several weeks start on a fixed grid (weeks since Monday 1970-01-05).
+            const int64_t week = floorDiv(d.toJulianDay() - QDate(1970, 1, 5).toJulianDay(), 7);
+            d = d.addDays(-7 * (week - floorDiv(week, step.count) * step.count));
+            days = 7 * step.count;
+        }
+        int64_t edge = QDateTime(d, QTime(0, 0), zone).toMSecsSinceEpoch();
+        edges.push_back(edge);
+        while (edge < hi) {
+            d = d.addDays(days);
+            const int64_t next = QDateTime(d, QTime(0, 0), zone).toMSecsSinceEpoch();
+            edge = next > edge ? next : edge + step.nominalMs(); // never stalls, whatever the zone says
+            edges.push_back(edge);
+        }
+        return edges;
+    }
+    // Seconds to hours: a fixed width, aligned to the zone's clock where lo is
+    // (so 15-minute bars start at :00, :15... in a zone at +05:45 too).
+    const int64_t width = step.nominalMs();
+    const int64_t off = offsetMs(zone, lo);
+    int64_t edge = floorDiv(lo + off, width) * width - off;
+    if (edge > lo)
+        edge -= width;
+    edges.push_back(edge);
+    while (edge < hi) {
+        edge += width;
+        edges.push_back(edge);
+    }
+    return edges;
+}
+
+TimelineStep TimelineQueries::stepFor(int64_t lo, int64_t hi, int maxBars, const QTimeZone &zone)
+{
+    using U = TimelineStep::Unit;
+    static const TimelineStep steps[] = {{U::Second, 1}, {U::Second, 5},  {U::Second, 10}, {U::Second, 30}, {U::Minute, 1},
+                                         {U::Minute, 5}, {U::Minute, 10}, {U::Minute, 15}, {U::Minute, 30}, {U::Hour, 1},
+                                         {U::Hour, 2},   {U::Hour, 3},    {U::Hour, 6},    {U::Hour, 12},   {U::Day, 1},
+                                         {U::Week, 1},   {U::Week, 2},    {U::Week, 4}};
+    const int64_t span = std::max<int64_t>(hi - lo, 1);
+    maxBars = std::max(maxBars, 1);
+    auto fits = [&](TimelineStep s) {
+        // Cheap first: far too many bars by the nominal width.
+        if (span / s.nominalMs() > maxBars)
+            return false;
+        return edgesFor(lo, hi, s, zone).size() - 1 <= size_t(maxBars);
+    };
+    for (const TimelineStep &s : steps)
+        if (fits(s))
             return s;
-    return (spanMs / maxBars / 86'400'000 + 1) * 86'400'000;
+    TimelineStep weeks{U::Week, int(span / kWeekMs / maxBars) + 1};
+    while (!fits(weeks))
+        ++weeks.count;
+    return weeks;
 }
 
 namespace {
@@ -73,12 +155,13 @@ Result<std::optional<std::pair<int64_t, int64_t>>> timeRange(Connection &c, cons
 
 } // namespace
 
-Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars)
+Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars, const QTimeZone &z)
 {
     auto f = searchSql(q);
     if (!f)
         return f.failure();
     TimelineData d;
+    d.zone = orUtc(z);
     int64_t lo = q.since.value_or(0), hi = q.until.value_or(0);
     if (!q.since || !q.until) {
         auto range = timeRange(connectionOf(m_db), q, *f);
@@ -88,37 +171,49 @@ Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars)
             return d; // nothing matches
         if (!q.since)
             lo = (*range)->first;
+        // An open end reaches the last report, even one dated in the future
+        // (a clock ahead), and "the last 24 hours" reaches now at least.
         if (!q.until)
-            hi = q.since ? QDateTime::currentMSecsSinceEpoch() : (*range)->second + 1;
+            hi = std::max<int64_t>((*range)->second + 1, q.since ? QDateTime::currentMSecsSinceEpoch() : int64_t(0));
     }
-    d.bucket = bucketFor(std::max<int64_t>(hi - lo, 1), maxBars);
-    d.start = lo / d.bucket * d.bucket;
-    d.buckets = int((hi - 1 - d.start) / d.bucket) + 1;
-    // A few bars at least, ending with the last report, so one burst does not fill the chart.
-    constexpr int kMinBars = 12;
-    if (d.buckets < kMinBars && !q.since) {
-        d.start -= int64_t(kMinBars - d.buckets) * d.bucket;
-        d.buckets = kMinBars;
-    }
-    // Bars of whole hours or days count from the rollups when the search allows.
+    hi = std::max(hi, lo + 1);
+    d.step = stepFor(lo, hi, maxBars, d.zone);
+    d.edges = edgesFor(lo, hi, d.step, d.zone);
+    d.buckets = int(d.edges.size()) - 1;
+
+    // Counted in units of the largest width that divides every bar (an hour
+    // for days of a zone with daylight saving, 15 minutes at +05:45), then
+    // summed into the bars; the rollups answer when that unit is whole hours.
+    const int64_t origin = d.edges.front();
+    int64_t unit = 0;
+    for (int64_t e : d.edges)
+        unit = gcd(unit, e - origin);
+    SearchQuery within = q;
+    within.since = std::max(q.since.value_or(origin), origin);
+    within.until = std::min(q.until.value_or(d.end()), d.end());
     std::optional<RollupRows> rows;
-    if (d.bucket % kHourMs == 0 && d.start % kHourMs == 0)
-        rows = rollupRows(q, d.bucket % kDayMs == 0 && d.start % kDayMs == 0 ? kDayMs : kHourMs);
+    if (unit % kHourMs == 0 && origin % kHourMs == 0)
+        rows = rollupRows(within, unit % kDayMs == 0 && origin % kDayMs == 0 ? kDayMs : kHourMs);
+    auto wf = searchSql(within);
+    if (!wf)
+        return wf.failure();
     const QString sql =
         rows ? QStringLiteral("SELECT (t - ?) / ?, level, sum(n) FROM (%1) GROUP BY 1, 2 HAVING sum(n) > 0").arg(rows->sql)
-             : QStringLiteral("SELECT (r.timestamp - ?) / ?, r.level, count(*)%1 GROUP BY 1, 2").arg(f->fromClause());
+             : QStringLiteral("SELECT (r.timestamp - ?) / ?, r.level, count(*)%1 GROUP BY 1, 2").arg(wf->fromClause());
     Statement st = connectionOf(m_db).prepare(sql.toStdString());
     if (!st.valid())
         return st.failure();
-    st.bind(1, d.start).bind(2, d.bucket);
-    bindVariants(st, rows ? rows->binds : f->binds, 3);
+    st.bind(1, origin).bind(2, unit);
+    bindVariants(st, rows ? rows->binds : wf->binds, 3);
     while (st.step()) {
-        const int64_t k = st.int64(0);
-        if (k < 0 || k >= d.buckets)
-            continue;
+        const int64_t t = origin + st.int64(0) * unit;
+        const auto next = std::upper_bound(d.edges.begin(), d.edges.end(), t);
+        if (next == d.edges.begin() || next == d.edges.end())
+            continue; // outside the bars (cannot happen: `within` is their range)
+        const size_t k = size_t(next - d.edges.begin() - 1);
         auto &counts = d.byLevel[int(st.int64(1))];
         counts.resize(size_t(d.buckets), 0);
-        counts[size_t(k)] += st.int64(2);
+        counts[k] += st.int64(2);
         d.total += st.int64(2);
     }
     if (!st.done())
