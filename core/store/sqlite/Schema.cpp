@@ -199,6 +199,17 @@ BEGIN
         ON CONFLICT DO UPDATE SET visible = visible + excluded.visible, hidden = hidden + excluded.hidden;
 END;
 )SQL",
+        // 7 -> 8: IMAP mailboxes read so far (core/imap/MailboxImporter.h): per
+        // mailbox URL (never with a password), the folder's UIDVALIDITY and the
+        // highest UID imported, so that a poll fetches only newer messages.
+        R"SQL(
+CREATE TABLE mailboxes (
+    url TEXT PRIMARY KEY,               -- imaps://user@host:993/Folder
+    uid_validity INTEGER NOT NULL,
+    last_uid INTEGER NOT NULL,          -- every message up to this UID is imported (or was rejected)
+    updated_at INTEGER NOT NULL         -- ms since the epoch
+);
+)SQL",
     };
     return migrations;
 }
