@@ -152,17 +152,17 @@ int cmdWatch(Context &ctx, const QStringList &args)
         watched << m.imap.url.toString();
     MailboxPoller poller(dbPath, mailboxes, int(imapSeconds * 1000));
     int64_t mailboxProblems = 0;
-    QObject::connect(&poller, &MailboxPoller::polled, &poller,
-                     [&ctx, &mailboxProblems](const QString &mailbox, const MailboxSummary &m, int retryInMs) {
-                         mailboxProblems += int64_t(m.import.problems.size()) + m.import.moreProblems;
-                         const bool failed = !m.serverError.isEmpty() || !m.import.fatal.isEmpty();
-                         if (!failed && m.fetched == 0 && !m.uidValidityChanged)
-                             return; // nothing new: quiet
-                         printMailboxSummary(ctx, mailbox, m, QDateTime::currentDateTimeUtc().toString(Qt::ISODate) + u"  ");
-                         if (failed)
-                             ctx.err() << oneLine(mailbox) << ": trying again in " << (retryInMs + 999) / 1000 << " s"
-                                       << Qt::endl;
-                     });
+    QObject::connect(
+        &poller, &MailboxPoller::polled, &poller,
+        [&ctx, &mailboxProblems](const QString &mailbox, const MailboxSummary &m, int retryInMs) {
+            mailboxProblems += int64_t(m.import.problems.size()) + m.import.moreProblems;
+            const bool failed = !m.serverError.isEmpty() || !m.import.fatal.isEmpty();
+            if (!failed && m.fetched == 0 && !m.uidValidityChanged)
+                return; // nothing new: quiet
+            printMailboxSummary(ctx, mailbox, m, QDateTime::currentDateTimeUtc().toString(Qt::ISODate) + QStringLiteral("  "));
+            if (failed)
+                ctx.err() << oneLine(mailbox) << ": trying again in " << (retryInMs + 999) / 1000 << " s" << Qt::endl;
+        });
     QObject::connect(&poller, &MailboxPoller::error, &poller,
                      [&ctx](const QString &message) { ctx.err() << "errordeck-cli watch: " << message << Qt::endl; });
     FolderWatcher watcher(dbPath);

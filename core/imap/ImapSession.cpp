@@ -12,6 +12,7 @@ struct ImapSession::Exchange {
     bool tooLarge = false;
     QString lastLine, lastTagged;
     const std::atomic<bool> *cancel = nullptr;
+    int code = 0; // the last CURLcode
 };
 
 namespace {
@@ -38,8 +39,14 @@ int debugCallback(CURL *, curl_infotype type, char *data, size_t size, void *use
         if (line.isEmpty())
             continue;
         x->lastLine = line;
-        if (!line.startsWith(u'*') && !line.startsWith(u'+'))
-            x->lastTagged = line.section(u' ', 1); // without the tag: "NO [AUTHENTICATIONFAILED] ..."
+        if (line.startsWith(u'*') || line.startsWith(u'+'))
+            continue;
+        // Without the tag: "NO [AUTHENTICATIONFAILED] ...". The first NO or BAD
+        // is kept: libcurl's LOGOUT after a failure answers OK.
+        const QString reply = line.section(u' ', 1);
+        if (x->lastTagged.startsWith(QLatin1String("NO")) || x->lastTagged.startsWith(QLatin1String("BAD")))
+            continue;
+        x->lastTagged = reply;
     }
     return 0;
 }
@@ -126,6 +133,7 @@ Result<void> ImapSession::perform(const QByteArray &url, const QByteArray &comma
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, long(m_options.timeoutSeconds));
     const CURLcode rc = curl_easy_perform(curl);
+    x.code = int(rc);
     if (rc == CURLE_OK)
         return {};
 
@@ -190,8 +198,9 @@ Result<FolderStatus> ImapSession::status()
     const QByteArray cmd = "STATUS " + ImapUrl::quoted(u.folder) + " (MESSAGES UIDNEXT UIDVALIDITY)";
     if (auto r = perform(u.serverUrl(), cmd, out, QStringLiteral("asking for the folder's status")); !r) {
         // STATUS of a folder that is not there: NO [NONEXISTENT] (RFC 5530), or a NO naming it.
+        // (CURLE_QUOTE_ERROR: the command itself failed, not the login before it.)
         const QString reply = m_exchange->lastTagged;
-        if (reply.startsWith(QLatin1String("NO"), Qt::CaseInsensitive))
+        if (m_exchange->code == CURLE_QUOTE_ERROR && reply.startsWith(QLatin1String("NO"), Qt::CaseInsensitive))
             return Error{QStringLiteral("IMAP server %1: no folder '%2' for user '%3' (the server said: %4)")
                              .arg(u.server(), u.folder, u.user, reply),
                          ErrorKind::NotFound};

@@ -8,6 +8,7 @@
 // the UID; errordeck-cli import and watch.
 #include "ImapSupport.h"
 #include "SecretScanner.h"
+#include "SmtpSupport.h"
 #include "TestSupport.h"
 #include "store/sqlite/Sqlite.h"
 

@@ -5,10 +5,12 @@
 
 #include <QDir>
 #include <QFile>
-#include <QTcpSocket>
 #include <QThread>
 #include <curl/curl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pwd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace edtest {
@@ -44,9 +46,15 @@ QByteArray crlf(QByteArray m)
 bool waitForPort(int port, QProcess &proc)
 {
     for (int i = 0; i < 400 && proc.state() == QProcess::Running; ++i) {
-        QTcpSocket s;
-        s.connectToHost(QStringLiteral("127.0.0.1"), quint16(port));
-        if (s.waitForConnected(100))
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(quint16(port));
+        const bool up = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
+        if (fd >= 0)
+            ::close(fd);
+        if (up)
             return true;
         QThread::msleep(50);
     }
