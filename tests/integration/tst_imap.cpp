@@ -70,6 +70,13 @@ QStringList reportLines(Database &db)
     return out;
 }
 
+// Reports in the database at `path`, through a connection of its own; -1 when it cannot be opened.
+int64_t reportsIn(const QString &path)
+{
+    auto db = Database::open(path);
+    return db ? scalar(*db, "SELECT count(*) FROM reports") : -1;
+}
+
 QString problems(const MailboxSummary &s)
 {
     QStringList p;
@@ -365,8 +372,7 @@ private Q_SLOTS:
         QCOMPARE(fetched, int64_t(5));
         QCOMPARE(duplicates, int64_t(0));
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(u'\n')));
-        auto db = Database::open(dbPath);
-        QCOMPARE(scalar(*db, "SELECT count(*) FROM reports"), int64_t(5));
+        QCOMPARE(reportsIn(dbPath), int64_t(5));
     }
 
     void cliImportAndWatch()
@@ -413,8 +419,7 @@ private Q_SLOTS:
         for (int i = 2; i <= 4; ++i)
             QVERIFY(server.append(QStringLiteral("INBOX"), errorMail(i)));
         QString watchOut;
-        QTRY_VERIFY_WITH_TIMEOUT((watchOut += QString::fromUtf8(watch.readAllStandardOutput()),
-                                  scalar(*Database::open(dbPath), "SELECT count(*) FROM reports") == 4),
+        QTRY_VERIFY_WITH_TIMEOUT((watchOut += QString::fromUtf8(watch.readAllStandardOutput()), reportsIn(dbPath) == 4),
                                  kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(server.search(QStringLiteral("INBOX"), "UNSEEN")->empty(), kTimeoutMs);
         ::kill(pid_t(watch.processId()), SIGTERM);
@@ -422,7 +427,7 @@ private Q_SLOTS:
         watchOut += QString::fromUtf8(watch.readAllStandardOutput());
         QVERIFY2(watch.exitCode() == 0, qPrintable(watchOut + QString::fromUtf8(watch.readAllStandardError())));
         QVERIFY2(!watchOut.contains(QRegularExpression(QStringLiteral("[1-9]\\d* skipped as duplicates"))), qPrintable(watchOut));
-        QCOMPARE(scalar(*Database::open(dbPath), "SELECT count(*) FROM reports"), int64_t(4));
+        QCOMPARE(reportsIn(dbPath), int64_t(4));
         // The password is in no database file.
         const SecretScanner::Report pw = SecretScanner({QString::fromLatin1(DovecotServer::kPassword)}).scan(dbPath);
         QVERIFY2(pw.found.isEmpty(), qPrintable(pw.found.join(u'\n')));
