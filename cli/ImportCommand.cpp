@@ -1,4 +1,5 @@
 #include "CliContext.h"
+#include "MailboxOptions.h"
 
 #include "base/AppLog.h"
 #include "model/Filter.h"
@@ -26,6 +27,75 @@ void onInterrupt(int)
 
 QString mb(int64_t bytes) { return QString::number(double(bytes) / (1 << 20), 'f', 1); }
 
+MailboxImporter *g_mailbox = nullptr;
+
+void onMailboxInterrupt(int)
+{
+    if (g_mailbox)
+        g_mailbox->cancel();
+}
+
+// Each mailbox once, through the filters of the file import.
+int importMailboxes(Context &ctx, const QCommandLineParser &p, Database &db, const ImportFilters &filters,
+                    const QStringList &urls)
+{
+    int rc = Ok;
+    QJsonArray results;
+    for (const QString &url : urls) {
+        auto settings = mailboxSettings(p, db, url);
+        if (!settings) {
+            ctx.err() << "errordeck-cli import: " << oneLine(settings.error()) << Qt::endl;
+            rc = Fatal;
+            continue;
+        }
+        const QString name = settings->imap.url.toString();
+        MailboxImporter importer(db, *filters.scrubber, *filters.filter);
+        g_mailbox = &importer;
+        auto previous = std::signal(SIGINT, onMailboxInterrupt);
+        applog::info(QStringLiteral("import into %1 from mailbox %2").arg(db.path(), name));
+        const MailboxSummary m = importer.run(*settings);
+        std::signal(SIGINT, previous);
+        g_mailbox = nullptr;
+        applog::info(QStringLiteral("mailbox %1: %2 messages, %3 stored, %4 duplicates, %5 rejected%6")
+                         .arg(name)
+                         .arg(m.fetched)
+                         .arg(m.import.stored)
+                         .arg(m.import.duplicates)
+                         .arg(m.import.rejected)
+                         .arg(m.serverError.isEmpty() ? QString() : QStringLiteral("; ") + m.serverError));
+        if (p.isSet(QStringLiteral("json"))) {
+            QJsonArray problems;
+            for (const auto &pr : m.import.problems)
+                problems.append(pr.reason);
+            results.append(QJsonObject{
+                {QStringLiteral("mailbox"), name},
+                {QStringLiteral("messages"), qint64(m.fetched)},
+                {QStringLiteral("stored"), qint64(m.import.stored)},
+                {QStringLiteral("duplicates"), qint64(m.import.duplicates)},
+                {QStringLiteral("rejected"), qint64(m.import.rejected)},
+                {QStringLiteral("dropped"), qint64(m.import.dropped)},
+                {QStringLiteral("filtered_out"), qint64(m.filteredOut)},
+                {QStringLiteral("new_issues"), qint64(m.import.newIssues)},
+                {QStringLiteral("uidvalidity_changed"), m.uidValidityChanged},
+                {QStringLiteral("last_uid"), qint64(m.lastUid)},
+                {QStringLiteral("problems"), problems},
+                {QStringLiteral("error"), m.serverError.isEmpty()
+                                              ? (m.import.fatal.isEmpty() ? QJsonValue() : QJsonValue(m.import.fatal))
+                                              : QJsonValue(m.serverError)},
+            });
+        } else {
+            printMailboxSummary(ctx, name, m);
+        }
+        if (!m.serverError.isEmpty() || !m.import.fatal.isEmpty())
+            rc = Fatal;
+        else if (rc == Ok && (m.import.rejected > 0 || !m.import.problems.empty()))
+            rc = Partial;
+    }
+    if (p.isSet(QStringLiteral("json")))
+        ctx.printJson(QJsonDocument(QJsonObject{{QStringLiteral("mailboxes"), results}}));
+    return rc;
+}
+
 } // namespace
 
 int cmdImport(Context &ctx, const QStringList &args)
@@ -48,12 +118,22 @@ int cmdImport(Context &ctx, const QStringList &args)
                                 "links are skipped with a message).")});
     p.addOption({QStringLiteral("workers"),
                  QStringLiteral("Threads that parse, scrub and compress records (default: one per core)."), QStringLiteral("N")});
-    p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files or folders."), QStringLiteral("FILE_OR_DIR..."));
+    addMailboxOptions(p);
+    p.addPositionalArgument(QStringLiteral("paths"),
+                            QStringLiteral("Files, folders, or IMAP mailboxes (imaps://user@host[:port]/Folder, imap:// with "
+                                           "STARTTLS; the password from ERRORDECK_IMAP_PASSWORD or the keychain)."),
+                            QStringLiteral("FILE_OR_DIR_OR_MAILBOX..."));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
-    const QStringList paths = p.positionalArguments();
-    if (paths.isEmpty()) {
-        ctx.err() << "errordeck-cli import: name at least one file or folder" << Qt::endl;
+    QStringList paths, mailboxes;
+    for (const QString &a : p.positionalArguments())
+        (ImapUrl::looksLikeImap(a) ? mailboxes : paths) << a;
+    if (paths.isEmpty() && mailboxes.isEmpty()) {
+        ctx.err() << "errordeck-cli import: name at least one file, folder or mailbox" << Qt::endl;
+        return Fatal;
+    }
+    if (!paths.isEmpty() && !mailboxes.isEmpty() && p.isSet(QStringLiteral("json"))) {
+        ctx.err() << "errordeck-cli import: --json takes files or mailboxes, not both at once" << Qt::endl;
         return Fatal;
     }
     Database *db = ctx.db();
@@ -64,6 +144,12 @@ int cmdImport(Context &ctx, const QStringList &args)
     if (!filters) {
         ctx.err() << "errordeck-cli import: " << filters.error() << Qt::endl;
         return Fatal;
+    }
+    int mailboxRc = Ok;
+    if (!mailboxes.isEmpty()) {
+        mailboxRc = importMailboxes(ctx, p, *db, *filters, mailboxes);
+        if (paths.isEmpty())
+            return mailboxRc;
     }
     const Scrubber &scrubber = *filters->scrubber;
     const RecordFilter &filter = *filters->filter;
@@ -187,9 +273,9 @@ int cmdImport(Context &ctx, const QStringList &args)
                      .arg(s.rejected)
                      .arg(s.dropped)
                      .arg(s.fatal.isEmpty() ? QString() : QStringLiteral("; fatal: ") + s.fatal));
-    if (!s.fatal.isEmpty())
+    if (!s.fatal.isEmpty() || mailboxRc == Fatal)
         return Fatal;
-    return s.rejected > 0 || !s.problems.empty() ? Partial : Ok;
+    return s.rejected > 0 || !s.problems.empty() || mailboxRc == Partial ? Partial : Ok;
 }
 
 } // namespace ed::cli

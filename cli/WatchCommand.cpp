@@ -1,4 +1,6 @@
 #include "CliContext.h"
+#include "MailboxOptions.h"
+#include "imap/MailboxPoller.h"
 
 #include "base/AppLog.h"
 #include "watch/FolderWatcher.h"
@@ -69,13 +71,28 @@ int cmdWatch(Context &ctx, const QStringList &args)
     p.addOption({QStringLiteral("follow-outside-links"),
                  QStringLiteral("Also read files that links in the folders lead to outside them (by default such "
                                 "links are skipped with a message).")});
-    p.addPositionalArgument(QStringLiteral("folders"), QStringLiteral("Folders (or single files) to watch."),
-                            QStringLiteral("DIR..."));
+    p.addOption({QStringLiteral("imap-interval"),
+                 QStringLiteral("Poll IMAP mailboxes every S seconds (default 60; a failing server is tried again with "
+                                "backoff, up to 15 minutes)."),
+                 QStringLiteral("S"), QStringLiteral("60")});
+    addMailboxOptions(p);
+    p.addPositionalArgument(QStringLiteral("folders"),
+                            QStringLiteral("Folders (or single files) to watch, and IMAP mailboxes to poll "
+                                           "(imaps://user@host[:port]/Folder)."),
+                            QStringLiteral("DIR_OR_MAILBOX..."));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
-    const QStringList given = p.positionalArguments();
-    if (given.isEmpty()) {
-        ctx.err() << "errordeck-cli watch: name at least one folder" << Qt::endl;
+    QStringList given, mailboxUrls;
+    for (const QString &a : p.positionalArguments())
+        (ImapUrl::looksLikeImap(a) ? mailboxUrls : given) << a;
+    if (given.isEmpty() && mailboxUrls.isEmpty()) {
+        ctx.err() << "errordeck-cli watch: name at least one folder or mailbox" << Qt::endl;
+        return Fatal;
+    }
+    bool imapOk = false;
+    const double imapSeconds = p.value(QStringLiteral("imap-interval")).toDouble(&imapOk);
+    if (!imapOk || imapSeconds < 0.05 || imapSeconds > 86400) {
+        ctx.err() << "errordeck-cli watch: --imap-interval takes seconds, e.g. 60" << Qt::endl;
         return Fatal;
     }
     bool ok = false;
@@ -97,6 +114,15 @@ int cmdWatch(Context &ctx, const QStringList &args)
     if (!db)
         return Fatal;
     const QString dbPath = db->path();
+    std::vector<MailboxSettings> mailboxes;
+    for (const QString &url : mailboxUrls) {
+        auto settings = mailboxSettings(p, *db, url);
+        if (!settings) {
+            ctx.err() << "errordeck-cli watch: " << oneLine(settings.error()) << Qt::endl;
+            return Fatal;
+        }
+        mailboxes.push_back(std::move(*settings));
+    }
 
     if (!QCoreApplication::instance()) {
         ctx.err() << "errordeck-cli watch: needs the application's event loop" << Qt::endl;
@@ -121,6 +147,24 @@ int cmdWatch(Context &ctx, const QStringList &args)
     sigaction(SIGINT, &sa, &oldInt);
     sigaction(SIGTERM, &sa, &oldTerm);
 
+    QStringList watched = folders;
+    for (const MailboxSettings &m : mailboxes)
+        watched << m.imap.url.toString();
+    MailboxPoller poller(dbPath, mailboxes, int(imapSeconds * 1000));
+    int64_t mailboxProblems = 0;
+    QObject::connect(
+        &poller, &MailboxPoller::polled, &poller,
+        [&ctx, &mailboxProblems](const QString &mailbox, const MailboxSummary &m, int retryInMs) {
+            mailboxProblems += int64_t(m.import.problems.size()) + m.import.moreProblems;
+            const bool failed = !m.serverError.isEmpty() || !m.import.fatal.isEmpty();
+            if (!failed && m.fetched == 0 && !m.uidValidityChanged)
+                return; // nothing new: quiet
+            printMailboxSummary(ctx, mailbox, m, QDateTime::currentDateTimeUtc().toString(Qt::ISODate) + QStringLiteral("  "));
+            if (failed)
+                ctx.err() << oneLine(mailbox) << ": trying again in " << (retryInMs + 999) / 1000 << " s" << Qt::endl;
+        });
+    QObject::connect(&poller, &MailboxPoller::error, &poller,
+                     [&ctx](const QString &message) { ctx.err() << "errordeck-cli watch: " << message << Qt::endl; });
     FolderWatcher watcher(dbPath);
     watcher.setFolders(folders);
     watcher.setPollInterval(int(seconds * 1000));
@@ -146,11 +190,15 @@ int cmdWatch(Context &ctx, const QStringList &args)
     });
     QObject::connect(&watcher, &FolderWatcher::error, &watcher,
                      [&ctx](const QString &message) { ctx.err() << "errordeck-cli watch: " << message << Qt::endl; });
-    ctx.err() << "watching " << folders.join(QStringLiteral(", ")) << " into " << dbPath << " (Ctrl+C to stop)" << Qt::endl;
-    applog::info(QStringLiteral("watch into %1: %2").arg(dbPath, folders.join(QStringLiteral(", "))));
-    watcher.start();
+    ctx.err() << "watching " << watched.join(QStringLiteral(", ")) << " into " << dbPath << " (Ctrl+C to stop)" << Qt::endl;
+    applog::info(QStringLiteral("watch into %1: %2").arg(dbPath, watched.join(QStringLiteral(", "))));
+    if (!folders.isEmpty())
+        watcher.start();
+    if (!mailboxes.empty())
+        poller.start();
     QCoreApplication::exec();
-    if (!watcher.stop(kStopWaitMs)) {
+    problems += mailboxProblems;
+    if (!poller.stop(kStopWaitMs) || !watcher.stop(kStopWaitMs)) {
         // The worker is stuck past the record it was at (a lock held elsewhere, a
         // huge line): a stop is still a stop. What was committed stays; the
         // batch in progress is rolled back by SQLite and read again next time.

@@ -45,6 +45,15 @@ Result<QString> KeychainPasswords::smtpPassword(const QString &user, const QStri
     return job.textData();
 }
 
+Result<QString> KeychainPasswords::imapPassword(const QString &user, const QString &host) const
+{
+    QKeychain::ReadPasswordJob job(QString::fromLatin1(kKeychainService));
+    job.setKey(imapKeychainKey(user, host));
+    if (QString e = runJob(job, m_timeoutMs); !e.isEmpty())
+        return Error{QStringLiteral("the keychain has no password for %1: %2").arg(imapKeychainKey(user, host), e)};
+    return job.textData();
+}
+
 void KeychainPasswords::readLater(const QString &user, const QString &host, QObject *context,
                                   std::function<void(Result<QString>)> done)
 {

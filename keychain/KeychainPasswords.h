@@ -18,6 +18,8 @@ public:
     explicit KeychainPasswords(int timeoutMs = 15000) : m_timeoutMs(timeoutMs) { }
 
     Result<QString> smtpPassword(const QString &user, const QString &host) const override;
+    // An IMAP mailbox's password (key "imap:<user>@<host>").
+    Result<QString> imapPassword(const QString &user, const QString &host) const;
 
     // For the settings page, without blocking: `done` runs on `context`'s
     // thread when the keychain answers (never, once `context` is gone). A

@@ -14,6 +14,9 @@ namespace ed {
 inline constexpr const char *kKeychainService = "ErrorDeck";
 inline QString smtpKeychainKey(const QString &user, const QString &host) { return QStringLiteral("smtp:%1@%2").arg(user, host); }
 inline constexpr const char *kPasswordEnvVar = "ERRORDECK_EMAIL_PASSWORD";
+// IMAP mailboxes (core/imap): key "imap:<user>@<host>", and their own variable.
+inline QString imapKeychainKey(const QString &user, const QString &host) { return QStringLiteral("imap:%1@%2").arg(user, host); }
+inline constexpr const char *kImapPasswordEnvVar = "ERRORDECK_IMAP_PASSWORD";
 
 class PasswordSource {
 public:

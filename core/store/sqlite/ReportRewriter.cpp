@@ -95,6 +95,7 @@ const std::vector<TextColumn> &ReportRewriter::textColumns()
         {"saved_searches", "query", true, nullptr},
         {"import_files", "path", false, "the path of an imported file"},
         {"import_files", "head_hash", false, "a hash"},
+        {"mailboxes", "url", false, "an IMAP mailbox URL, never with a password (core/imap/ImapUrl.h)"},
         {"config", "name", false, "a setting's name"},
         {"config", "value", false, "the user's settings, the patterns themselves among them"},
         {"filter_rules", "name", false, "the user's rules"},

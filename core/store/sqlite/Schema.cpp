@@ -302,6 +302,18 @@ CREATE INDEX reports_message ON reports(message, timestamp);
 -- then holds every column a path search's count, issue list and chart read.
 CREATE INDEX reports_path_prefix ON reports(path COLLATE NOCASE, timestamp, issue_id, level, hidden_by)
     WHERE hidden_by IS NULL;
+
+)SQL",
+        // 8 -> 9: IMAP mailboxes read so far (core/imap/MailboxImporter.h): per
+        // mailbox URL (never with a password), the folder's UIDVALIDITY and the
+        // highest UID imported, so that a poll fetches only newer messages.
+        R"SQL(
+CREATE TABLE mailboxes (
+    url TEXT PRIMARY KEY,               -- imaps://user@host:993/Folder
+    uid_validity INTEGER NOT NULL,
+    last_uid INTEGER NOT NULL,          -- every message up to this UID is imported (or was rejected)
+    updated_at INTEGER NOT NULL         -- ms since the epoch
+);
 )SQL",
     };
 

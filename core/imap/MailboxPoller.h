@@ -1,0 +1,48 @@
+#pragma once
+// Polls IMAP mailboxes (MailboxImporter) at an interval, on a thread of its
+// own with its own Database connection, as FolderWatcher does for folders
+// (see its header for why a thread and not a job). IMAP IDLE is not used:
+// libcurl has no IDLE. A mailbox whose server fails (refused, TLS, login, a
+// dropped connection) is tried again with backoff: the interval doubled per
+// failure in a row, up to kMaxBackoffMs, and back to the interval once it
+// works. Signals arrive in the thread that made the poller.
+#include "imap/MailboxImporter.h"
+
+#include <QObject>
+#include <QThread>
+#include <memory>
+#include <vector>
+
+namespace ed {
+
+class MailboxPoller : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kMaxBackoffMs = 15 * 60 * 1000;
+
+    MailboxPoller(QString dbPath, std::vector<MailboxSettings> mailboxes, int intervalMs, QObject *parent = nullptr);
+    ~MailboxPoller() override; // stop(0)
+
+    void start();
+    // Cancels the poll in progress (libcurl stops at once) and waits up to
+    // `waitMs` for the thread; false when it is still busy.
+    bool stop(int waitMs);
+
+    // The wait before the next poll after `failures` failures in a row.
+    static int backoffMs(int intervalMs, int failures);
+
+Q_SIGNALS:
+    // After each poll of a mailbox; `retryInMs` is the wait before the next one.
+    void polled(const QString &mailbox, const ed::MailboxSummary &summary, int retryInMs);
+    void error(const QString &message); // the database could not be opened
+
+private:
+    class Worker;
+    QString m_dbPath;
+    std::vector<MailboxSettings> m_mailboxes;
+    int m_intervalMs;
+    QThread m_thread;
+    Worker *m_worker = nullptr; // lives in m_thread
+};
+
+} // namespace ed
