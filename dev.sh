@@ -31,8 +31,8 @@ cli_packages=(
 ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
 # What the tests run: Debian's python3 with Django and aiosmtpd (tests/integration/python,
 # tests/support/smtp_server.py, bench/gen_reports.py), python3-cryptography (smtp_server.py
-# makes the TLS test certificates: expired, wrong host), openssl (a test certificate).
-test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl)
+# makes the TLS test certificates: expired, wrong host), openssl (a test certificate). tzdata: the time zone tests (TZ=America/New_York).
+test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl tzdata)
 # Screenshots under Xvfb (xvfb-run needs xauth), /usr/bin/time for bench/run_benchmarks.sh.
 extra_packages=(xvfb xauth time)
 # The sanitizer build of `./dev.sh test` (on CI always): clang and its ASan/UBSan

@@ -98,6 +98,7 @@ public Q_SLOTS:
     void openImportDialog();
     void openSettings();
     void showAbout();
+    void showSearchSyntax(); // Help › Search Syntax
     void resolveIssues();
     void ignoreIssues();
     void reopenIssues();
@@ -116,6 +117,8 @@ Q_SIGNALS:
     void backupFinished(bool ok, const QString &message);
     // A notification was shown (new issue or regression in a watched folder).
     void notified(const QString &title, const QString &message);
+    // The search bar has the database's values to complete (or the read failed).
+    void searchValuesLoaded();
 
 protected:
     void closeEvent(QCloseEvent *e) override;
@@ -127,6 +130,10 @@ private:
     void buildActions();
     void applyQuery(const SearchQuery &q);
     void updateReportQuery();
+    // ERRORDECK_TIME_ZONE: the lists' times and the search's after:/before: follow it.
+    void applyTimeZone();
+    // The values the search bar completes, read by a job (at start, after imports).
+    void loadSearchValues();
     void onIssueChanged(std::optional<int64_t> issueId);
     void onImportFinished(const ImportSummary &summary);
     void setIssueStatus(int status);

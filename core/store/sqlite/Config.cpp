@@ -113,6 +113,11 @@ QString serverEmail(const QJsonValue &v)
     return plausibleAddress(a) ? QString() : QStringLiteral("'%1' is not an e-mail address").arg(v.toString());
 }
 
+QString zoneName(const QJsonValue &v)
+{
+    return v.isString() && displayZoneByName(v.toString()) ? QString() : QStringLiteral("must be \"local\" or \"utc\"");
+}
+
 QJsonArray strings(std::initializer_list<const char *> items)
 {
     QJsonArray a;
@@ -166,6 +171,8 @@ const std::vector<ConfigEntry> &Config::entries()
          stringListOf},
         {ConfigKey::WatchedFolders, "ERRORDECK_WATCHED_FOLDERS", QJsonArray(),
          "folders the desktop app imports from as files arrive", stringListOf},
+        {ConfigKey::TimeZone, "ERRORDECK_TIME_ZONE", QStringLiteral("local"),
+         "the zone times are shown and typed in: local (the computer's) or utc; errordeck-cli: --utc / --local", zoneName},
     };
     return table;
 }
@@ -216,6 +223,11 @@ QJsonValue Config::value(ConfigKey key) const
 {
     const auto it = m_values.constFind(int(key));
     return it != m_values.constEnd() ? *it : entry(key).defaultValue;
+}
+
+DisplayZone Config::asTimeZone(const QJsonValue &value)
+{
+    return displayZoneByName(value.toString()).value_or(DisplayZone::Local);
 }
 
 bool Config::isSet(ConfigKey key) const { return m_values.contains(int(key)); }

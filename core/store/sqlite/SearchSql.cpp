@@ -104,7 +104,10 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double
         case Kind::Path:
         case Kind::Message: {
             const QString col = t.kind == Kind::Path ? QStringLiteral("r.path") : QStringLiteral("r.message");
-            if (t.wildcard) {
+            if (t.substring) {
+                add(col + QStringLiteral(" LIKE ? ESCAPE '\\'")); // SQLite's LIKE: any case (ASCII)
+                out.binds.push_back(QLatin1Char('%') + likeEscape(t.text) + QLatin1Char('%'));
+            } else if (t.wildcard) {
                 QString like = likeEscape(t.text);
                 like.replace(QLatin1Char('*'), QLatin1Char('%')).replace(QLatin1Char('?'), QLatin1Char('_'));
                 add(col + QStringLiteral(" LIKE ? ESCAPE '\\'"));
@@ -118,7 +121,7 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double
         case Kind::ExceptionType:
         case Kind::Site:
         case Kind::EventId:
-            add(t.kind == Kind::ExceptionType ? QStringLiteral("r.exception_type = ?")
+            add(t.kind == Kind::ExceptionType ? QStringLiteral("r.exception_type = ? COLLATE NOCASE")
                 : t.kind == Kind::Site        ? QStringLiteral("r.site = ?")
                                               : QStringLiteral("r.event_id = ?"));
             out.binds.push_back(t.text);
@@ -141,6 +144,24 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const std::function<double
             out.joinsIssues = true;
             add(QStringLiteral("i.regression = 1"));
             break;
+        case Kind::AnyOf: {
+            // OR: each alternative translated as a search of its own (its free
+            // text a subquery of the index), hidden reports left to this one.
+            QStringList alternatives;
+            for (const auto &terms : t.anyOf) {
+                SearchQuery alternative;
+                alternative.checked = std::make_shared<const SearchQuery::Checked>(
+                    SearchQuery::Checked{QString(), ParsedSearch{terms, true}, alternative.zone});
+                auto sql = searchSql(alternative, loggerShare);
+                if (!sql)
+                    return sql.failure();
+                alternatives << (sql->where.isEmpty() ? QStringLiteral("1") : QStringLiteral("(%1)").arg(sql->where));
+                out.binds.insert(out.binds.end(), sql->binds.begin(), sql->binds.end());
+                out.joinsIssues = out.joinsIssues || sql->joinsIssues;
+            }
+            add(alternatives.join(QStringLiteral(" OR ")));
+            break;
+        }
         }
     }
     if (!parsed->showHidden)
