@@ -5,6 +5,7 @@
 // is still being typed.
 #include "models/IssueListModel.h"
 #include "models/ReportListModel.h"
+#include "dialogs/SearchSyntaxDialog.h"
 #include "settings/DisplayPage.h"
 #include "settings/SettingsDialog.h"
 #include "store/sqlite/Sqlite.h"
@@ -16,7 +17,12 @@
 #include "UiSupport.h"
 
 #include <QApplication>
+#include <QAbstractItemView>
+#include <QAction>
 #include <QComboBox>
+#include <QCompleter>
+#include <QRegularExpression>
+#include <QTextBrowser>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -258,6 +264,75 @@ private Q_SLOTS:
         QTRY_VERIFY(!pause->isActive());
         QVERIFY(bar()->errorText().contains(QStringLiteral("unknown field 'staus'")));
         QVERIFY(!longPause->isActive());
+    }
+
+    // After a field name the bar offers what the database holds, read by a
+    // job (a UI-thread SQLite call would be fatal here: isolate()).
+    void valuesAreCompletedFromTheDatabase()
+    {
+        QSignalSpy valuesLoaded(m_win.get(), &MainWindow::searchValuesLoaded);
+        m_win->refresh(); // reads them again; the answer comes from a job
+        QVERIFY(valuesLoaded.wait(10000));
+        QLineEdit *edit = bar()->lineEdit();
+        edit->setFocus();
+        edit->clear();
+        QCompleter *c = bar()->completer();
+        QTest::keyClicks(edit, QStringLiteral("status:"));
+        QVERIFY(c->popup()->isVisible());
+        QStringList offered;
+        for (int i = 0; c->setCurrentRow(i); ++i)
+            offered << c->currentCompletion();
+        QStringList stored;
+        edtest::onTestSide([&] {
+            Statement st = connectionOf(*m_db).prepare(
+                "SELECT DISTINCT status_code FROM reports WHERE status_code IS NOT NULL ORDER BY 1");
+            while (st.step())
+                stored << QStringLiteral("status:") + QString::number(st.int64(0));
+            return 0;
+        });
+        QVERIFY(stored.contains(QStringLiteral("status:404")));
+        QCOMPARE(offered, stored);
+
+        // "status:40" narrows to the 40x codes; choosing one ends the term.
+        QTest::keyClicks(edit, QStringLiteral("40"));
+        QVERIFY(c->popup()->isVisible());
+        QVERIFY(c->currentCompletion().startsWith(QStringLiteral("status:40")));
+        QTest::keyClick(c->popup(), Qt::Key_Down);
+        const QString chosen = c->popup()->currentIndex().data().toString();
+        QVERIFY(chosen.startsWith(QStringLiteral("status:40")));
+        QTest::keyClick(c->popup(), Qt::Key_Return);
+        QCOMPARE(edit->text(), chosen + QLatin1Char(' '));
+
+        // Types, in any case as typed.
+        edit->clear();
+        QTest::keyClicks(edit, QStringLiteral("type:zerodiv"));
+        QVERIFY(c->popup()->isVisible());
+        QCOMPARE(c->currentCompletion(), QStringLiteral("type:ZeroDivisionError"));
+        // Loggers after a negation.
+        edit->clear();
+        QTest::keyClicks(edit, QStringLiteral("-logger:django.req"));
+        QCOMPARE(c->currentCompletion(), QStringLiteral("logger:django.request"));
+        QTest::keyClick(edit, Qt::Key_Escape);
+        edit->clear();
+    }
+
+    // Help › Search Syntax: every field of the language, each with an example.
+    void searchSyntaxPageListsEveryField()
+    {
+        auto *action = m_win->findChild<QAction *>(QStringLiteral("actionSearchSyntax"));
+        QVERIFY(action);
+        action->trigger();
+        auto *dlg = m_win->findChild<SearchSyntaxDialog *>();
+        QVERIFY(dlg);
+        QTRY_VERIFY(dlg->isVisible());
+        const QString text = dlg->browser()->toPlainText();
+        for (const QString &field : SearchQuery::fieldNames()) {
+            const QRegularExpression example(QStringLiteral("(^|\\s)%1:[^\\s]").arg(field));
+            QVERIFY2(text.contains(example), qPrintable(field));
+        }
+        for (const char *also : {"message:=", "OR", "after:-7d", "after:yesterday", "Z", "+02:00", "--utc"})
+            QVERIFY2(text.contains(QLatin1String(also)), also);
+        dlg->close();
     }
 };
 
