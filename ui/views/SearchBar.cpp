@@ -84,8 +84,13 @@ SearchBar::SearchBar(QWidget *parent) : QWidget(parent)
     connect(m_longPause, &QTimer::timeout, this, [this] { apply(false); });
     connect(m_edit, &QLineEdit::textEdited, this, &SearchBar::onTextEdited);
     connect(m_edit, &QLineEdit::returnPressed, this, [this] {
-        if (!m_completer->popup()->isVisible())
-            apply();
+        // Enter with a completion highlighted takes it (QCompleter::activated);
+        // with the list only offered, it searches what is typed.
+        QAbstractItemView *popup = m_completer->popup();
+        if (popup->isVisible() && popup->currentIndex().isValid())
+            return;
+        popup->hide();
+        apply();
     });
     connect(m_edit, &QLineEdit::textChanged, this, [this](const QString &t) {
         if (t.isEmpty())
@@ -180,7 +185,7 @@ void SearchBar::apply(bool patient)
         // A term the cursor is in or at the end of is probably being typed:
         // wait for a longer pause (or Enter) before calling it wrong.
         const qsizetype cursor = m_edit->cursorPosition();
-        if (patient && m_edit->hasFocus() && cursor >= p.start && cursor <= p.start + p.length) {
+        if (patient && cursor >= p.start && cursor <= p.start + p.length) {
             m_longPause->start();
             return;
         }
