@@ -33,8 +33,9 @@ ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
 # tests/support/smtp_server.py, bench/gen_reports.py), python3-cryptography (smtp_server.py
 # makes the TLS test certificates: expired, wrong host), openssl (a test certificate),
 # dovecot-imapd (tst_imap starts a real IMAP server, tests/support/ImapSupport.h),
-# curl (tests/integration/python/test_reproduce.py runs the printed curl command).
-test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl dovecot-imapd curl)
+# curl (tests/integration/python/test_reproduce.py runs the printed curl command),
+# tzdata (the time zone tests, TZ=America/New_York).
+test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl dovecot-imapd curl tzdata)
 # Screenshots under Xvfb (xvfb-run needs xauth), /usr/bin/time for bench/run_benchmarks.sh.
 extra_packages=(xvfb xauth time)
 # The sanitizer build of `./dev.sh test` (on CI always): clang and its ASan/UBSan

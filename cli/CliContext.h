@@ -15,7 +15,8 @@
 namespace ed::cli {
 
 // Exit statuses of the CLI.
-enum Exit { Ok = 0, Fatal = 1, Partial = 2 };
+// BadSearch: a --query that does not parse (the same 2 as Partial: the input was refused).
+enum Exit { Ok = 0, Fatal = 1, Partial = 2, BadSearch = 2 };
 
 class Context {
 public:

@@ -2,6 +2,7 @@
 #include "CliContext.h"
 
 #include "base/Level.h"
+#include "store/Config.h"
 #include "store/ReportStore.h"
 #include "base/Timestamp.h"
 #include "send/DjangoRenderer.h"
@@ -16,10 +17,32 @@
 namespace ed::cli {
 namespace {
 
-QString shortTime(int64_t ms)
+// The zone times are shown in and --query reads them in: --utc or --local,
+// else ERRORDECK_TIME_ZONE where the database sets it, else UTC (what logs
+// and scripts expect; the app's default is local).
+void addZoneOptions(QCommandLineParser &p)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    p.addOption({QStringLiteral("utc"), QStringLiteral("Times in UTC (shown, and read by after:/before:).")});
+    p.addOption({QStringLiteral("local"), QStringLiteral("Times in the local zone (TZ).")});
 }
+
+std::optional<DisplayZone> zoneOf(Context &ctx, const QCommandLineParser &p, Database &db)
+{
+    const bool utc = p.isSet(QStringLiteral("utc")), local = p.isSet(QStringLiteral("local"));
+    if (utc && local) {
+        ctx.err() << "errordeck-cli " << ctx.command << ": --utc and --local: choose one" << Qt::endl;
+        return std::nullopt;
+    }
+    if (utc || local)
+        return utc ? DisplayZone::Utc : DisplayZone::Local;
+    const Config config(db);
+    return config.isSet(ConfigKey::TimeZone) ? config.timeZone() : DisplayZone::Utc;
+}
+
+// The zone of this run's tables (one command prints in one zone).
+DisplayZone g_zone = DisplayZone::Utc;
+
+QString shortTime(int64_t ms) { return formatDisplayTime(ms, g_zone); }
 
 QString elide(QString s, int max)
 {
@@ -90,6 +113,7 @@ void addListOptions(QCommandLineParser &p, const QString &queryHelp, const QStri
     p.addOption({QStringLiteral("limit"), limitHelp, QStringLiteral("N"), defaultLimit});
     p.addOption({QStringLiteral("all"), allHelp});
     p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
+    addZoneOptions(p);
 }
 
 // The rest of `list` and `issues` once their options are added: the search and
@@ -104,12 +128,21 @@ int runList(Context &ctx, QCommandLineParser &p, const QStringList &args, const 
     int64_t limit = 0;
     if (!numberOption(ctx, p, QStringLiteral("limit"), 0, INT_MAX, limit))
         return Fatal;
-    SearchQuery q;
-    q.text = p.value(QStringLiteral("query"));
-    q.includeHidden = p.isSet(QStringLiteral("all"));
     Database *db = ctx.db();
     if (!db)
         return Fatal;
+    const auto zone = zoneOf(ctx, p, *db);
+    if (!zone)
+        return Fatal;
+    g_zone = *zone;
+    SearchQuery q;
+    q.text = p.value(QStringLiteral("query"));
+    q.includeHidden = p.isSet(QStringLiteral("all"));
+    q.zone = *zone;
+    if (auto checked = q.check(); !checked) {
+        ctx.err() << "errordeck-cli " << command << ": bad --query: " << checked.error() << Qt::endl;
+        return BadSearch;
+    }
     ReportStore store(*db);
     const auto rows = fetch(store, q, limit == 0 ? -1 : int(limit)); // -1: SQLite's no limit
     if (!rows) {
@@ -161,8 +194,8 @@ int cmdList(Context &ctx, const QStringList &args)
     return runList(
         ctx, p, args, "list", [](ReportStore &store, const SearchQuery &q, int limit) { return store.listReports(q, limit); },
         &rowJson,
-        {QStringLiteral("ID"), QStringLiteral("TIME (UTC)"), QStringLiteral("LEVEL"), QStringLiteral("STATUS"),
-         QStringLiteral("ISSUE"), QStringLiteral("MESSAGE")},
+        {QStringLiteral("ID"), QStringLiteral("TIME"), QStringLiteral("LEVEL"), QStringLiteral("STATUS"), QStringLiteral("ISSUE"),
+         QStringLiteral("MESSAGE")},
         &reportCells);
 }
 
@@ -178,6 +211,7 @@ int cmdShow(Context &ctx, const QStringList &args)
                                 "Masked values stand as <scrubbed>."),
                  QStringLiteral("FORM")});
     p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Report id or event id."), QStringLiteral("ID"));
+    addZoneOptions(p);
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
     if (p.positionalArguments().size() != 1) {
@@ -191,6 +225,9 @@ int cmdShow(Context &ctx, const QStringList &args)
     }
     Database *db = ctx.db();
     if (!db)
+        return Fatal;
+    const auto zone = zoneOf(ctx, p, *db);
+    if (!zone)
         return Fatal;
     ReportStore store(*db);
     const QString arg = p.positionalArguments().first();
@@ -235,7 +272,7 @@ int cmdShow(Context &ctx, const QStringList &args)
     QTextStream &o = ctx.out();
     const ReportRow &r = d->row;
     o << "Report " << r.id << "  (issue " << r.issueId << ")\n";
-    o << "Time:      " << formatIsoTimestamp(r.timestamp) << "\n";
+    o << "Time:      " << formatDisplayTime(r.timestamp, *zone) << "  (" << formatIsoTimestamp(r.timestamp) << ")\n";
     o << "Level:     " << levelName(r.level) << (r.logger.isEmpty() ? QString() : QStringLiteral("  logger ") + oneLine(r.logger))
       << "\n";
     if (r.statusCode)
@@ -269,7 +306,7 @@ int cmdIssues(Context &ctx, const QStringList &args)
     return runList(
         ctx, p, args, "issues", [](ReportStore &store, const SearchQuery &q, int limit) { return store.listIssues(q, limit); },
         &issueJson,
-        {QStringLiteral("ID"), QStringLiteral("COUNT"), QStringLiteral("LAST SEEN (UTC)"), QStringLiteral("STATUS"),
+        {QStringLiteral("ID"), QStringLiteral("COUNT"), QStringLiteral("LAST SEEN"), QStringLiteral("STATUS"),
          QStringLiteral("TITLE")},
         &issueCells);
 }
@@ -280,11 +317,16 @@ int cmdStats(Context &ctx, const QStringList &args)
     p.setApplicationDescription(QStringLiteral("Totals: reports, issues, levels, loggers, status codes."));
     addCommonOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("JSON output.")});
+    addZoneOptions(p);
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
     Database *db = ctx.db();
     if (!db)
         return Fatal;
+    const auto zone = zoneOf(ctx, p, *db);
+    if (!zone)
+        return Fatal;
+    g_zone = *zone;
     ReportStore store(*db);
     auto s = store.stats();
     if (!s) {
@@ -318,7 +360,7 @@ int cmdStats(Context &ctx, const QStringList &args)
     o << "Reports:   " << s->reports << " (" << s->hidden << " hidden by rules)\n";
     o << "Issues:    " << s->issues << "\n";
     if (s->reports)
-        o << "Period:    " << shortTime(s->firstSeen) << " to " << shortTime(s->lastSeen) << " UTC\n";
+        o << "Period:    " << shortTime(s->firstSeen) << " to " << shortTime(s->lastSeen) << "\n";
     o << "By level: ";
     for (const auto &[l, n] : s->byLevel)
         o << ' ' << levelName(l) << ' ' << n;

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QTimeZone>
 #include <cmath>
+#include <cstdlib>
 
 namespace ed {
 namespace {
@@ -119,6 +120,72 @@ std::optional<int64_t> timestampFromSeconds(double seconds)
 QString formatIsoTimestamp(int64_t msUtc)
 {
     return QDateTime::fromMSecsSinceEpoch(msUtc, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+}
+
+QString displayZoneName(DisplayZone zone) { return zone == DisplayZone::Utc ? QStringLiteral("utc") : QStringLiteral("local"); }
+
+std::optional<DisplayZone> displayZoneByName(const QString &name)
+{
+    if (name.compare(QLatin1String("utc"), Qt::CaseInsensitive) == 0)
+        return DisplayZone::Utc;
+    if (name.compare(QLatin1String("local"), Qt::CaseInsensitive) == 0)
+        return DisplayZone::Local;
+    return std::nullopt;
+}
+
+namespace {
+
+QDateTime inZone(int64_t msUtc, DisplayZone zone)
+{
+    const QDateTime utc = QDateTime::fromMSecsSinceEpoch(msUtc, QTimeZone::utc());
+    return zone == DisplayZone::Utc ? utc : utc.toLocalTime();
+}
+
+} // namespace
+
+QString displayZoneAbbreviation(int64_t msUtc, DisplayZone zone)
+{
+    if (zone == DisplayZone::Utc)
+        return QStringLiteral("UTC");
+    const QDateTime t = inZone(msUtc, zone);
+    QString abbreviation = t.timeZoneAbbreviation();
+    // Some zones (tzdata's "-03") have only a number: say it as an offset.
+    if (abbreviation.isEmpty() || abbreviation.front() == QLatin1Char('+') || abbreviation.front() == QLatin1Char('-')) {
+        const int offset = t.offsetFromUtc() / 60;
+        abbreviation = QStringLiteral("UTC%1%2:%3")
+                           .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+                           .arg(std::abs(offset) / 60, 2, 10, QLatin1Char('0'))
+                           .arg(std::abs(offset) % 60, 2, 10, QLatin1Char('0'));
+    }
+    return abbreviation;
+}
+
+QString formatDisplayTime(int64_t msUtc, DisplayZone zone)
+{
+    return inZone(msUtc, zone).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss ")) + displayZoneAbbreviation(msUtc, zone);
+}
+
+std::optional<int64_t> parseDisplayTime(std::string_view text, DisplayZone zone)
+{
+    const auto asUtc = parseIsoTimestamp(text);
+    if (!asUtc || zone == DisplayZone::Utc)
+        return asUtc;
+    // An explicit Z or offset after the time (the date alone has neither) wins.
+    if (text.size() > 10) {
+        const std::string_view time = text.substr(10);
+        if (time.find_first_of("Zz+") != std::string_view::npos || time.find('-') != std::string_view::npos)
+            return asUtc;
+    }
+    // The same wall-clock reading, in the local zone.
+    const QDateTime wall = QDateTime::fromMSecsSinceEpoch(*asUtc, QTimeZone::utc());
+    return QDateTime(wall.date(), wall.time(), Qt::LocalTime).toMSecsSinceEpoch();
+}
+
+int64_t startOfDay(int64_t msUtc, DisplayZone zone, int dayOffset)
+{
+    const QDate day = inZone(msUtc, zone).date().addDays(dayOffset);
+    return zone == DisplayZone::Utc ? day.startOfDay(QTimeZone::utc()).toMSecsSinceEpoch()
+                                    : day.startOfDay(Qt::LocalTime).toMSecsSinceEpoch();
 }
 
 } // namespace ed

@@ -5,6 +5,7 @@
 // The desktop app and `errordeck-cli config` read and write the same rows.
 #include "store/Database.h"
 #include "base/Result.h"
+#include "base/Timestamp.h"
 
 #include <QJsonValue>
 #include <QObject>
@@ -48,6 +49,8 @@ enum class ConfigKey {
     // Opening a frame's file (desktop app)
     SourceRoots, // ERRORDECK_SOURCE_ROOTS: "SITE_PATH=LOCAL_PATH" per line
     Editor, // ERRORDECK_EDITOR: command or URL template with {file} and {line}
+    // How times read
+    TimeZone, // ERRORDECK_TIME_ZONE: "local" or "utc" (base/Timestamp.h DisplayZone)
 };
 
 struct ConfigEntry {
@@ -86,6 +89,9 @@ public:
     bool flag(ConfigKey key) const { return value(key).toBool(); }
     int integer(ConfigKey key) const { return value(key).toInt(); }
     QStringList stringList(ConfigKey key) const { return asStringList(value(key)); }
+    // ERRORDECK_TIME_ZONE as the zone it names.
+    DisplayZone timeZone() const { return asTimeZone(value(ConfigKey::TimeZone)); }
+    static DisplayZone asTimeZone(const QJsonValue &value);
     // ADMINS and MANAGERS: (name, address) pairs.
     QList<QPair<QString, QString>> people(ConfigKey key) const { return asPeople(value(key)); }
 

@@ -154,8 +154,103 @@ private Q_SLOTS:
         QVERIFY(lines[0].startsWith("ID"));
         const Run bad = cli(
             {QStringLiteral("list"), QStringLiteral("--db"), m_db, QStringLiteral("--query"), QStringLiteral("level:loud")});
-        QCOMPARE(bad.code, 1);
+        QCOMPARE(bad.code, 2); // a search that does not parse
         QVERIFY(bad.err.contains("unknown level"));
+    }
+
+    // --utc / --local (else ERRORDECK_TIME_ZONE, else UTC): the zone times are
+    // shown in, named, and the zone --query reads after:/before: in. Run in
+    // New York, where e1 (12:00 UTC) is 07:00 EST.
+    void timeZones()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("zones.sqlite3"));
+        const QString file = m_dir.filePath(QStringLiteral("zones.jsonl"));
+        writeFile(file, "{\"event_id\":\"e1\",\"timestamp\":\"2026-11-20T12:00:00Z\",\"level\":\"ERROR\",\"message\":\"noon\"}\n"
+                        "{\"event_id\":\"e2\",\"timestamp\":\"2026-11-20T18:00:00Z\",\"level\":\"ERROR\",\"message\":\"six\"}\n");
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TZ"), QStringLiteral("America/New_York"));
+        QCOMPARE(cli({QStringLiteral("import"), QStringLiteral("--db"), db, file}, env).code, 0);
+        const auto list = [&](const QStringList &extra) {
+            return cli(QStringList{QStringLiteral("list"), QStringLiteral("--db"), db} + extra, env);
+        };
+        const auto events = [&](const QStringList &extra) {
+            const Run r = list(QStringList{QStringLiteral("--json")} + extra);
+            QStringList out;
+            for (const QJsonValue v : QJsonDocument::fromJson(r.out).array())
+                out << v.toObject().value(QStringLiteral("event_id")).toString();
+            out.sort();
+            return r.code == 0 ? out.join(u' ') : QStringLiteral("exit %1: %2").arg(r.code).arg(QString::fromUtf8(r.err));
+        };
+        // Shown: UTC by default, local with --local, always named.
+        Run r = list({});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("2026-11-20 12:00:00 UTC"), r.out.constData());
+        r = list({QStringLiteral("--local")});
+        QVERIFY2(r.out.contains("2026-11-20 07:00:00 EST"), r.out.constData());
+        QVERIFY2(r.out.contains("2026-11-20 13:00:00 EST"), r.out.constData());
+        r = cli({QStringLiteral("show"), QStringLiteral("--db"), db, QStringLiteral("--local"), QStringLiteral("e1")}, env);
+        QVERIFY2(r.out.contains("Time:      2026-11-20 07:00:00 EST  (2026-11-20T12:00:00.000"), r.out.constData());
+        r = cli({QStringLiteral("stats"), QStringLiteral("--db"), db, QStringLiteral("--local")}, env);
+        QVERIFY2(r.out.contains("Period:    2026-11-20 07:00:00 EST to 2026-11-20 13:00:00 EST"), r.out.constData());
+        // Read: a time without a zone is in the zone shown; Z and offsets are their own.
+        const QString afterSeven = QStringLiteral("after:2026-11-20T07:01");
+        QCOMPARE(events({QStringLiteral("--query"), afterSeven}), QStringLiteral("e1 e2"));
+        QCOMPARE(events({QStringLiteral("--utc"), QStringLiteral("--query"), afterSeven}), QStringLiteral("e1 e2"));
+        QCOMPARE(events({QStringLiteral("--local"), QStringLiteral("--query"), afterSeven}), QStringLiteral("e2"));
+        QCOMPARE(events({QStringLiteral("--local"), QStringLiteral("--query"), QStringLiteral("after:2026-11-20T11:59Z")}),
+                 QStringLiteral("e1 e2"));
+        QCOMPARE(events({QStringLiteral("--utc"), QStringLiteral("--query"), QStringLiteral("before:2026-11-20T08:00-05:00")}),
+                 QStringLiteral("e1"));
+        QCOMPARE(events({QStringLiteral("--local"), QStringLiteral("--query"), QStringLiteral("before:2026-11-21")}),
+                 QStringLiteral("e1 e2"));
+        QCOMPARE(events({QStringLiteral("--utc"), QStringLiteral("--query"), QStringLiteral("after:2026-11-20T13:00")}),
+                 QStringLiteral("e2"));
+        // The setting, when the database has one, is the default; the options still win.
+        QCOMPARE(cli({QStringLiteral("config"), QStringLiteral("--db"), db, QStringLiteral("set"),
+                      QStringLiteral("ERRORDECK_TIME_ZONE"), QStringLiteral("\"local\"")},
+                     env)
+                     .code,
+                 0);
+        QVERIFY2(list({}).out.contains("2026-11-20 07:00:00 EST"), list({}).out.constData());
+        QCOMPARE(events({QStringLiteral("--query"), afterSeven}), QStringLiteral("e2"));
+        QCOMPARE(events({QStringLiteral("--utc"), QStringLiteral("--query"), afterSeven}), QStringLiteral("e1 e2"));
+        QVERIFY(list({QStringLiteral("--utc")}).out.contains("2026-11-20 12:00:00 UTC"));
+        r = cli({QStringLiteral("config"), QStringLiteral("--db"), db, QStringLiteral("set"),
+                 QStringLiteral("ERRORDECK_TIME_ZONE"), QStringLiteral("\"mars\"")},
+                env);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("must be \"local\" or \"utc\""), r.err.constData());
+        // Both at once is a usage error.
+        r = list({QStringLiteral("--utc"), QStringLiteral("--local")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--utc and --local"), r.err.constData());
+    }
+
+    // A --query that does not parse: the error on stderr with its column and
+    // suggestion, nothing on stdout, exit status 2.
+    void badSearchExitsTwo()
+    {
+        for (const char *command : {"list", "issues"}) {
+            const Run r = cli({QLatin1String(command), QStringLiteral("--db"), m_db, QStringLiteral("--query"),
+                               QStringLiteral("level:error staus:500")});
+            QCOMPARE(r.code, 2);
+            QVERIFY(r.out.isEmpty());
+            QVERIFY2(r.err.contains("column 13: unknown field 'staus'"), r.err.constData());
+            QVERIFY2(r.err.contains("did you mean status:?"), r.err.constData());
+        }
+        Run r = cli(
+            {QStringLiteral("list"), QStringLiteral("--db"), m_db, QStringLiteral("--query"), QStringLiteral("(level:error")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("'(' is not closed"), r.err.constData());
+        r = cli({QStringLiteral("list"), QStringLiteral("--db"), m_db, QStringLiteral("--query"), QStringLiteral("foo:bar")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("unknown field 'foo'"), r.err.constData());
+        // A good one with OR, relative dates and message: works.
+        r = cli({QStringLiteral("list"), QStringLiteral("--db"), m_db, QStringLiteral("--query"),
+                 QStringLiteral("(type:keyerror OR message:\"division by zero\") before:today"), QStringLiteral("--json"),
+                 QStringLiteral("--limit"), QStringLiteral("0")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(QJsonDocument::fromJson(r.out).array().size() > 0);
     }
 
     void showByIdAndEventId()

@@ -1,11 +1,13 @@
 // The search language, field by field and operator by operator, as the README
 // documents it: each query against a small set of hand-written reports whose
-// expected membership is written here.
+// expected membership is written here. The test runs in America/New_York
+// (main() sets TZ before anything reads it): "local" times are that zone's.
 #include "store/ReportStore.h"
 #include "TestSupport.h"
 #include "store/sqlite/Sqlite.h"
 
 #include <QSet>
+#include <ctime>
 
 using namespace ed;
 using namespace edtest;
@@ -73,10 +75,12 @@ class TestSearchLanguage : public QObject {
     Database m_db;
     int64_t m_keyErrorIssue = 0;
 
-    QStringList matching(const QString &text)
+    QStringList matching(const QString &text, DisplayZone zone = DisplayZone::Utc, std::optional<int64_t> now = {})
     {
         SearchQuery q;
         q.text = text;
+        q.zone = zone;
+        q.now = now;
         ReportStore store(m_db);
         auto rows = store.listReports(q, 1000);
         if (!rows)
@@ -136,10 +140,23 @@ private Q_SLOTS:
                                                  << "e3 e6 e7";
         QTest::newRow("event") << "event:e3"
                                << "e3";
-        QTest::newRow("message exact") << "message:\"Not Found: /wp-login.php\""
+        QTest::newRow("message exact") << "message:=\"Not Found: /wp-login.php\""
                                        << "e3";
-        QTest::newRow("message exact, part is no match") << "message:\"Not Found\""
+        QTest::newRow("message exact, part is no match") << "message:=\"Not Found\""
                                                          << "";
+        QTest::newRow("message exact, other case is no match") << "message:=\"not found: /wp-login.php\""
+                                                               << "";
+        // message: without = is a part of the message, in any case.
+        QTest::newRow("message part") << "message:\"Not Found\""
+                                      << "e3";
+        QTest::newRow("message part, any case") << "message:INTERNAL"
+                                                << "e1 e2 e8";
+        QTest::newRow("message part in the middle") << "message:refund"
+                                                    << "e6 e7";
+        QTest::newRow("message part, % is no wildcard") << "message:%"
+                                                        << "";
+        QTest::newRow("-message part") << "-message:server"
+                                       << "e3 e4 e5 e6 e7";
         QTest::newRow("message wildcard") << "message:\"Internal Server Error: *\""
                                           << "e1 e2 e8";
         // after: is inclusive, before: exclusive, UTC.
@@ -221,6 +238,10 @@ private Q_SLOTS:
                                 << "e1 e8";
         QTest::newRow("type") << "type:KeyError"
                               << "e1 e8";
+        QTest::newRow("type, any case") << "type:keyerror"
+                                        << "e1 e8";
+        QTest::newRow("type, whole name only") << "type:Key"
+                                               << "";
         QTest::newRow("-type includes no type") << "-type:KeyError"
                                                 << "e2 e3 e4 e5 e6 e7";
         // Free text: full-text, prefix match, quoted phrases, negation.
@@ -247,6 +268,41 @@ private Q_SLOTS:
                                          << "e1 e8";
         QTest::newRow("field and negated field") << "logger:django.request -status:404"
                                                  << "e1 e2 e4 e8";
+        QTest::newRow("explicit AND") << "level:error AND status:502"
+                                      << "e2";
+        // OR takes either side; it binds looser than the terms side by side.
+        QTest::newRow("OR") << "level:info OR status:404"
+                            << "e3 e7";
+        QTest::newRow("AND before OR") << "level:error status:502 OR level:info"
+                                       << "e2 e7";
+        QTest::newRow("OR before AND") << "level:info OR level:error status:502"
+                                       << "e2 e7";
+        QTest::newRow("parentheses first") << "(level:info OR level:error) status:502"
+                                           << "e2";
+        QTest::newRow("parentheses last") << "status:502 (level:info OR level:error)"
+                                          << "e2";
+        QTest::newRow("three alternatives") << "status:502 OR status:404 OR level:info"
+                                            << "e2 e3 e7";
+        QTest::newRow("nested") << "(level:error (status:502 OR type:ValueError)) OR level:critical"
+                                << "e2 e5 e6";
+        QTest::newRow("negated group") << "-(level:error OR level:warning)"
+                                       << "e5 e7";
+        QTest::newRow("negated all-of group") << "-(level:error status:500)"
+                                              << "e2 e3 e4 e5 e6 e7";
+        QTest::newRow("parentheses alone change nothing") << "(status:404)"
+                                                          << "e3";
+        QTest::newRow("free text in OR") << "refund OR items"
+                                         << "e1 e6 e7 e8";
+        QTest::newRow("negated text in OR") << "-refund OR status:404"
+                                            << "e1 e2 e3 e4 e5 e8";
+        QTest::newRow("is:hidden in OR shows hidden") << "is:hidden OR status:404"
+                                                      << "e3 e9";
+        QTest::newRow("issue state in OR") << "is:resolved OR is:ignored"
+                                           << "e2 e4";
+        QTest::newRow("lower-case or is a word") << "quickly or"
+                                                 << "";
+        QTest::newRow("a value's own parentheses") << "path:/x() OR status:404"
+                                                   << "e3";
     }
     void query()
     {
@@ -316,8 +372,20 @@ private Q_SLOTS:
                             << "unknown 'is:shiny'";
         QTest::newRow("issue") << "issue:x"
                                << "bad issue id 'x'";
-        QTest::newRow("after") << "after:yesterday"
-                               << "bad date 'yesterday'";
+        QTest::newRow("after") << "after:someday"
+                               << "bad date 'someday'";
+        QTest::newRow("after, a day that is none") << "after:2026-02-30"
+                                                   << "bad date '2026-02-30'";
+        QTest::newRow("after +7d") << "after:+7d"
+                                   << "bad date '+7d'";
+        QTest::newRow("age without a sign") << "age:24h"
+                                            << "bad age '24h'";
+        QTest::newRow("age, unknown unit") << "age:-3y"
+                                           << "bad age '-3y'";
+        QTest::newRow("message:= alone") << "message:="
+                                         << "'message:=' needs the text";
+        QTest::newRow("unknown field") << "staus:500"
+                                       << "unknown field 'staus'";
         QTest::newRow("empty value") << "site:"
                                      << "'site:' needs a value";
     }
@@ -328,7 +396,167 @@ private Q_SLOTS:
         const QString got = matching(text).join(u' ');
         QVERIFY2(got.startsWith(QStringLiteral("error: ")) && got.contains(says), qPrintable(got));
     }
+
+    // after:/before: read a time without Z or an offset in the zone shown;
+    // Z and offsets say their own zone. e7 is at 12:00 UTC, 07:00 in New York.
+    void zones_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("local");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("utc: 11:59 is before e7") << "after:2026-11-20T11:59" << false << "e7 e8";
+        QTest::newRow("utc: 07:01 is before e7") << "after:2026-11-20T07:01" << false << "e7 e8";
+        QTest::newRow("local: 06:59 is before e7") << "after:2026-11-20T06:59" << true << "e7 e8";
+        QTest::newRow("local: 07:01 is after e7") << "after:2026-11-20T07:01" << true << "e8";
+        QTest::newRow("local: 11:59 is after e7") << "after:2026-11-20T11:59" << true << "e8";
+        QTest::newRow("local, Z: UTC") << "after:2026-11-20T11:59Z" << true << "e7 e8";
+        QTest::newRow("local, offset") << "after:2026-11-20T13:59+02:00" << true << "e7 e8";
+        QTest::newRow("local, offset past e7") << "after:2026-11-20T14:01+02:00" << true << "e8";
+        QTest::newRow("utc, negative offset") << "after:2026-11-20T07:01-05:00" << false << "e8";
+        QTest::newRow("utc: a day starts at 00:00 UTC") << "before:2026-11-12" << false << "e1 e2 e3";
+        // New York's 2026-11-12 starts at 05:00 UTC: e4 (00:00 UTC) is before it.
+        QTest::newRow("local: a day starts at local midnight") << "before:2026-11-12" << true << "e1 e2 e3 e4";
+    }
+    void zones()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, local);
+        QFETCH(QString, expected);
+        QCOMPARE(matching(text, local ? DisplayZone::Local : DisplayZone::Utc).join(u' '), expected);
+    }
+
+    // The zone is part of what check() keeps: the same text in another zone is read again.
+    void checkedTermsFollowTheZone()
+    {
+        ReportStore store(m_db);
+        SearchQuery q;
+        q.text = QStringLiteral("after:2026-11-20T07:01");
+        QVERIFY(q.check());
+        QCOMPARE(store.listReports(q, 100)->size(), size_t(2));
+        q.zone = DisplayZone::Local;
+        QCOMPARE(store.listReports(q, 100)->size(), size_t(1));
+    }
+
+    // Relative dates, from a fixed now: 2026-11-18T12:00Z, 07:00 in New York.
+    void relativeDates_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("local");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("age:-24h: newer than a day") << "age:-24h" << false << "e6 e7 e8";
+        QTest::newRow("age:-3d") << "age:-3d" << false << "e6 e7 e8";
+        QTest::newRow("age:+3d: older") << "age:+3d" << false << "e1 e2 e3 e4 e5";
+        QTest::newRow("age:-1w") << "age:-1w" << false << "e4 e5 e6 e7 e8";
+        QTest::newRow("age:-90m") << "age:-90m" << false << "e7 e8";
+        QTest::newRow("-age:-24h") << "-age:-24h" << false << "e1 e2 e3 e4 e5";
+        QTest::newRow("after:-7d") << "after:-7d" << false << "e4 e5 e6 e7 e8";
+        QTest::newRow("before:-7d") << "before:-7d" << false << "e1 e2 e3";
+        QTest::newRow("after:now") << "after:now" << false << "e7 e8";
+        // Today began at 00:00 UTC (e6 is then) or at 05:00 UTC in New York.
+        QTest::newRow("after:today, utc") << "after:today" << false << "e6 e7 e8";
+        QTest::newRow("after:today, local") << "after:today" << true << "e7 e8";
+        QTest::newRow("before:today, utc") << "before:today" << false << "e1 e2 e3 e4 e5";
+        QTest::newRow("before:today, local") << "before:today" << true << "e1 e2 e3 e4 e5 e6";
+        QTest::newRow("after:yesterday, utc") << "after:yesterday" << false << "e6 e7 e8";
+        QTest::newRow("yesterday and today") << "after:yesterday before:today" << false << "";
+        QTest::newRow("after:Yesterday, any case") << "after:Yesterday before:today" << true << "e6";
+    }
+    void relativeDates()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, local);
+        QFETCH(QString, expected);
+        const int64_t now = *parseIsoTimestamp("2026-11-18T12:00:00Z");
+        QCOMPARE(matching(text, local ? DisplayZone::Local : DisplayZone::Utc, now).join(u' '), expected);
+    }
+
+    // A search that does not parse says where (for the underline) and what
+    // was probably meant.
+    void problems_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("start");
+        QTest::addColumn<int>("length");
+        QTest::addColumn<QString>("says");
+        QTest::addColumn<QString>("suggestion");
+        QTest::newRow("typo of a field") << "staus:500" << 0 << 6 << "unknown field 'staus'"
+                                         << "status:";
+        QTest::newRow("typo later in the text") << "level:error staus:500" << 12 << 6 << "unknown field 'staus'"
+                                                << "status:";
+        QTest::newRow("negated typo") << "-levle:error" << 1 << 6 << "unknown field 'levle'"
+                                      << "level:";
+        QTest::newRow("no field near") << "foo:bar" << 0 << 4 << "unknown field 'foo'"
+                                       << "";
+        QTest::newRow("typo of a level") << "level:eror" << 6 << 4 << "unknown level 'eror'"
+                                         << "level:error";
+        QTest::newRow("typo of is:") << "is:resolvd" << 3 << 7 << "unknown 'is:resolvd'"
+                                     << "is:resolved";
+        QTest::newRow("bad status") << "type:KeyError status:abc" << 21 << 3 << "bad status 'abc'"
+                                    << "";
+        QTest::newRow("no value") << "level:error site:" << 12 << 5 << "'site:' needs a value"
+                                  << "";
+        QTest::newRow("unclosed quote") << "level:error \"division by" << 12 << 12 << "a quote is not closed"
+                                        << "";
+        QTest::newRow("unclosed parenthesis") << "(level:error OR level:info" << 0 << 1 << "'(' is not closed"
+                                              << "";
+        QTest::newRow("stray parenthesis") << "level:error)" << 11 << 1 << "')' without a '('"
+                                           << "";
+        QTest::newRow("empty parentheses") << "level:error ()" << 13 << 1 << "empty parentheses"
+                                           << "";
+        QTest::newRow("OR at the end") << "level:error OR" << 12 << 2 << "'OR' needs a term after it"
+                                       << "";
+        QTest::newRow("OR at the start") << "OR level:error" << 0 << 2 << "'OR' needs a term before it"
+                                         << "";
+        QTest::newRow("OR OR") << "level:error OR OR level:info" << 12 << 2 << "'OR' needs a term after it"
+                               << "";
+        QTest::newRow("bad term inside a group") << "(level:error OR staus:500)" << 16 << 6 << "unknown field 'staus'"
+                                                 << "status:";
+    }
+    void problems()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, start);
+        QFETCH(int, length);
+        QFETCH(QString, says);
+        QFETCH(QString, suggestion);
+        SearchQuery q;
+        q.text = text;
+        const auto checked = q.check();
+        QVERIFY(!checked);
+        QCOMPARE(checked.errorKind(), ErrorKind::InvalidInput);
+        QVERIFY(q.problem);
+        QCOMPARE(int(q.problem->start), start);
+        QCOMPARE(int(q.problem->length), length);
+        QVERIFY2(q.problem->message.contains(says), qPrintable(q.problem->message));
+        QCOMPARE(q.problem->suggestion, suggestion);
+        // The error value says the column (1-based) and the suggestion too.
+        QVERIFY2(checked.error().startsWith(QStringLiteral("column %1: ").arg(start + 1)), qPrintable(checked.error()));
+        if (!suggestion.isEmpty())
+            QVERIFY2(checked.error().endsWith(QStringLiteral("did you mean %1?").arg(suggestion)), qPrintable(checked.error()));
+        // The store refuses it too: nothing listed, the same message.
+        const QString listed = matching(text).join(u' ');
+        QVERIFY2(listed.startsWith(QStringLiteral("error: ")) && listed.contains(checked.error()), qPrintable(listed));
+        // A valid check() afterwards forgets the problem.
+        q.text = QStringLiteral("level:error");
+        QVERIFY(q.check());
+        QVERIFY(!q.problem);
+    }
+
+    // Words that look like a field but are meant as text: quoted, they are text.
+    void quotedColonIsText()
+    {
+        QCOMPARE(matching(QStringLiteral("\"Invalid HTTP_HOST header:\"")).join(u' '), QStringLiteral("e5"));
+        QCOMPARE(matching(QStringLiteral("12:00")).join(u' '), QStringLiteral("")); // no field starts with a digit
+    }
 };
 
-QTEST_GUILESS_MAIN(TestSearchLanguage)
+// TZ before anything reads the zone (Qt and libc cache it).
+int main(int argc, char **argv)
+{
+    qputenv("TZ", "America/New_York");
+    tzset();
+    QCoreApplication app(argc, argv);
+    TestSearchLanguage test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_search_language.moc"

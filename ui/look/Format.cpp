@@ -5,10 +5,15 @@
 
 namespace ed::fmt {
 
-QString localTime(int64_t ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms).toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
+namespace {
+// Read and written on the UI thread only (models' data(), the main window).
+DisplayZone g_zone = DisplayZone::Local;
+} // namespace
+
+void setZone(DisplayZone zone) { g_zone = zone; }
+DisplayZone zone() { return g_zone; }
+
+QString time(int64_t ms) { return formatDisplayTime(ms, g_zone); }
 
 QString age(int64_t ms, int64_t nowMs)
 {
@@ -21,7 +26,8 @@ QString age(int64_t ms, int64_t nowMs)
         return QCoreApplication::translate("Format", "%n h ago", nullptr, int(s / 3600));
     if (s < 86400 * 30)
         return QCoreApplication::translate("Format", "%n day(s) ago", nullptr, int(s / 86400));
-    return QDateTime::fromMSecsSinceEpoch(ms).toLocalTime().toString(QStringLiteral("yyyy-MM-dd"));
+    const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms);
+    return (g_zone == DisplayZone::Utc ? t.toUTC() : t.toLocalTime()).toString(QStringLiteral("yyyy-MM-dd"));
 }
 
 QString reportTitle(const ReportRow &r)

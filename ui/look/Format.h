@@ -1,5 +1,6 @@
 #pragma once
 // How times, counts and report titles read in the lists.
+#include "base/Timestamp.h"
 #include "store/ReportStore.h"
 
 #include <QString>
@@ -7,8 +8,12 @@
 
 namespace ed::fmt {
 
-// Local time, "2026-11-20 12:34:56".
-QString localTime(int64_t ms);
+// The zone the app shows times in (ERRORDECK_TIME_ZONE; the main window sets
+// it from the settings, before the lists load). Local until set.
+void setZone(DisplayZone zone);
+DisplayZone zone();
+// In that zone, named: "2026-11-20 07:34:56 EST", "2026-11-20 12:34:56 UTC".
+QString time(int64_t ms);
 // "just now", "5 min ago", "3 h ago", "2 days ago", else a date.
 QString age(int64_t ms, int64_t nowMs);
 // "ZeroDivisionError: division by zero", or the message when there is no exception.

@@ -138,8 +138,8 @@ QVariant IssueListModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case Level: return levelName(i.level);
         case Title: return i.title.left(2000) + (i.culprit.isEmpty() ? QString() : QStringLiteral("\n") + i.culprit);
-        case FirstSeen: return fmt::localTime(i.firstSeen);
-        case LastSeen: return fmt::localTime(i.lastSeen);
+        case FirstSeen: return fmt::time(i.firstSeen);
+        case LastSeen: return fmt::time(i.lastSeen);
         case Trend: {
             int64_t sum = 0;
             for (int64_t n : item->daily)

@@ -120,7 +120,7 @@ QVariant ReportListModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Time: return fmt::localTime(r->timestamp);
+        case Time: return fmt::time(r->timestamp);
         case Level: return {}; // the colored dot; the name is in the tooltip
         case Status: return r->statusCode ? QVariant(*r->statusCode) : QVariant();
         case Exception: return r->exceptionType.isEmpty() ? QString() : fmt::reportTitle(*r);

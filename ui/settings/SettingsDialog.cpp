@@ -9,6 +9,7 @@
 #include "look/Theme.h"
 #include "settings/SourcePage.h"
 #include "settings/WatchPage.h"
+#include "settings/DisplayPage.h"
 
 #include <QBoxLayout>
 #include <QDialogButtonBox>
@@ -33,7 +34,8 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_rules = new RulesPage(dbPath, this);
     m_watch = new WatchPage(this);
     m_source = new SourcePage(this);
-    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch, m_source};
+    m_display = new DisplayPage(this);
+    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch, m_source, m_display};
     // "Send test e-mail" sends with the settings as shown: saved first.
     m_email->enableTestSend(dbPath);
     connect(m_email, &EmailPage::testRequested, this, [this] {
@@ -53,6 +55,7 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("rules")), tr("Drop & hide rules")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("import")), tr("Watched folders")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("bug")), tr("Source code")));
+    m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("clock")), tr("Display")));
     m_nav->setFixedWidth(m_nav->sizeHintForColumn(0) + 40);
     m_stack = new QStackedWidget(this);
     for (SettingsPage *p : m_pages) {

@@ -1,7 +1,8 @@
 #pragma once
 // Settings (Ctrl+,): the database's settings by Django's names, the same values
 // `errordeck-cli config` reads and writes. Pages: recipients, e-mail server,
-// 404 filters (with a tester), scrubbing, drop and hide rules, watched folders.
+// 404 filters (with a tester), scrubbing, drop and hide rules, watched folders,
+// display (the time zone).
 // Opening it reads the settings again (a Read job of the app's ConfigCache):
 // until they come, it says "Loading…" and OK and Apply are disabled. Apply
 // checks every field on the spot, then writes the changes in one Write job;
@@ -26,11 +27,12 @@ class ScrubbingPage;
 class SettingsPage;
 class WatchPage;
 class SourcePage;
+class DisplayPage;
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
-    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch, Source };
+    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch, Source, Display };
     SettingsDialog(const QString &dbPath, ConfigCache &config, QWidget *parent = nullptr);
 
     void showPage(Page p);
@@ -52,6 +54,7 @@ public:
     ScrubbingPage *scrubbing() const { return m_scrubbing; }
     RulesPage *rules() const { return m_rules; }
     WatchPage *watch() const { return m_watch; }
+    DisplayPage *display() const { return m_display; }
     QDialogButtonBox *buttons() const { return m_buttons; }
 
     void accept() override;
@@ -78,6 +81,7 @@ private:
     RulesPage *m_rules;
     WatchPage *m_watch;
     SourcePage *m_source;
+    DisplayPage *m_display;
     QDialogButtonBox *m_buttons;
 };
 

@@ -127,8 +127,8 @@ void IssuePage::present(Result<IssueSummary> s)
                       i.count == 1 ? tr("1 report") : tr("%L1 reports").arg(i.count)};
     if (i.hiddenCount > 0)
         facts << tr("%1 hidden").arg(locale.toString(i.hiddenCount));
-    facts << tr("first seen %1 (%2)").arg(fmt::age(i.firstSeen, now), fmt::localTime(i.firstSeen))
-          << tr("last seen %1 (%2)").arg(fmt::age(i.lastSeen, now), fmt::localTime(i.lastSeen));
+    facts << tr("first seen %1 (%2)").arg(fmt::age(i.firstSeen, now), fmt::time(i.firstSeen))
+          << tr("last seen %1 (%2)").arg(fmt::age(i.lastSeen, now), fmt::time(i.lastSeen));
     if (!i.culprit.isEmpty())
         facts.prepend(i.culprit);
     m_facts->setText(facts.join(QStringLiteral("  ·  ")));

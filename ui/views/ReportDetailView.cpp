@@ -124,7 +124,7 @@ void ReportDetailView::present(Result<ReportDetail> detail)
     m_detail = std::move(*detail);
     const ReportRow &r = m_detail->row;
     m_shownId = r.id;
-    QStringList facts{levelName(r.level), fmt::localTime(r.timestamp)};
+    QStringList facts{levelName(r.level), fmt::time(r.timestamp)};
     if (!r.logger.isEmpty())
         facts << r.logger;
     if (r.statusCode)

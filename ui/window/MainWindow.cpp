@@ -16,6 +16,8 @@
 #include "models/ReportListModel.h"
 #include "views/ReportListView.h"
 #include "store/ReportStore.h"
+#include "store/SearchValues.h"
+#include "look/Format.h"
 #include "look/Resources.h"
 #include "models/SavedSearches.h"
 #include "views/SearchBar.h"
@@ -36,6 +38,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
+#include <QTimeZone>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -57,6 +60,11 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     // when they arrive (ConfigCache::changed).
     m_config = std::make_unique<ConfigCache>(m_jobs);
     m_config->reload();
+    // Times in the zone the settings name (local until they are read).
+    connect(m_config.get(), &ConfigCache::changed, this, [this](ConfigKey key) {
+        if (key == ConfigKey::TimeZone)
+            applyTimeZone();
+    });
     m_keychain = std::make_unique<KeychainPasswords>();
     m_mail = new MailController(this, m_keychain.get(), m_jobs);
     buildWidgets();
@@ -64,6 +72,7 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     m_mail->buildActions();
     restoreState();
     applyQuery(m_search->query());
+    loadSearchValues();
     m_watch = new WatchController(this, m_jobs);
     connect(m_watch, &WatchController::notified, this, &MainWindow::notified);
     // Open in Editor follows Settings › Source code.
@@ -191,6 +200,10 @@ void MainWindow::buildWidgets()
 
     connect(m_search, &SearchBar::queryChanged, this, &MainWindow::applyQuery);
     connectChart();
+    // A search that does not parse goes to the lists and the chart as it is:
+    // each finds nothing (the store refuses it), and a refresh finds nothing
+    // again, where the previous results would mislead.
+    connect(m_search, &SearchBar::queryInvalid, this, [this] { applyQuery(m_search->query()); });
     connect(m_issues, &IssueListView::currentIssueChanged, this, &MainWindow::onIssueChanged);
     connect(m_allToggle, &QToolButton::toggled, this, [this] { updateReportQuery(); });
     connect(m_reports, &ReportListView::currentReportChanged, this, [this](std::optional<int64_t> id) {
@@ -225,8 +238,10 @@ void MainWindow::buildWidgets()
         m_detail->setListPosition(m_reports->currentReportId() ? m_reports->currentIndex().row() : -1, n);
         updateCounts();
     });
-    connect(m_reportModel, &PagedModel::queryFailed, this,
-            [this](const QString &e) { statusBar()->showMessage(tr("Query failed: %1").arg(e), 8000); });
+    connect(m_reportModel, &PagedModel::queryFailed, this, [this](const QString &e) {
+        if (m_search->errorText().isEmpty()) // a bad search is shown under the search bar
+            statusBar()->showMessage(tr("Query failed: %1").arg(e), 8000);
+    });
     connect(m_saved, &SavedSearchesPanel::searchChosen, m_search, &SearchBar::setText);
     connect(m_saved, &SavedSearchesPanel::saveRequested, this, [this] { m_saved->saveQuery(m_search->text()); });
     connect(m_import, &ImportController::started, this, [this] {
@@ -248,6 +263,16 @@ void MainWindow::applyQuery(const SearchQuery &q)
     m_issueModel->setQuery(q);
     m_chart->setQuery(q);
     updateReportQuery();
+}
+
+void MainWindow::applyTimeZone()
+{
+    const DisplayZone zone = Config::asTimeZone(m_config->value(ConfigKey::TimeZone));
+    if (zone == fmt::zone() && zone == m_search->zone())
+        return;
+    fmt::setZone(zone);
+    m_chart->setTimeZone(zone == DisplayZone::Utc ? QTimeZone::utc() : QTimeZone::systemTimeZone()); // its bars and axis
+    m_search->setZone(zone); // applies the search again: the lists show the new times
 }
 
 void MainWindow::onIssueChanged(std::optional<int64_t> issueId)
@@ -325,6 +350,19 @@ void MainWindow::refresh()
 {
     m_saved->model()->reload();
     applyQuery(m_query);
+    loadSearchValues();
+}
+
+void MainWindow::loadSearchValues()
+{
+    m_jobs->run(
+        m_search, {QStringLiteral("search values"), JobRunner::Access::Read, -1},
+        [](JobContext &ctx) { return ed::loadSearchValues(ctx.db()); },
+        [this](Result<QHash<QString, QStringList>> values) {
+            if (values) // without them the bar still completes field names
+                m_search->setValueCompletions(*values);
+            Q_EMIT searchValuesLoaded();
+        });
 }
 
 QList<int64_t> MainWindow::selectedReportIds() const { return m_reports->selectedReportIds(); }

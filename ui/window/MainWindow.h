@@ -99,6 +99,7 @@ public Q_SLOTS:
     void openImportDialog();
     void openSettings();
     void showAbout();
+    void showSearchSyntax(); // Help › Search Syntax
     void resolveIssues();
     void ignoreIssues();
     void reopenIssues();
@@ -117,6 +118,8 @@ Q_SIGNALS:
     void backupFinished(bool ok, const QString &message);
     // A notification was shown (new issue or regression in a watched folder).
     void notified(const QString &title, const QString &message);
+    // The search bar has the database's values to complete (or the read failed).
+    void searchValuesLoaded();
 
 protected:
     void closeEvent(QCloseEvent *e) override;
@@ -128,6 +131,10 @@ private:
     void buildActions();
     void applyQuery(const SearchQuery &q);
     void updateReportQuery();
+    // ERRORDECK_TIME_ZONE: the lists' times and the search's after:/before: follow it.
+    void applyTimeZone();
+    // The values the search bar completes, read by a job (at start, after imports).
+    void loadSearchValues();
     void onIssueChanged(std::optional<int64_t> issueId);
     void connectChart();
     void onImportFinished(const ImportSummary &summary);

@@ -2,6 +2,7 @@
 #include "window/MainWindow.h"
 
 #include "dialogs/AboutDialog.h"
+#include "dialogs/SearchSyntaxDialog.h"
 #include "store/Backup.h"
 #include "window/ImportController.h"
 #include "jobs/JobRunner.h"
@@ -190,6 +191,9 @@ void MainWindow::buildActions()
 
     // Help
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *syntax = makeAction(this, QStringLiteral("actionSearchSyntax"), tr("&Search Syntax"), QStringLiteral("search"));
+    connect(syntax, &QAction::triggered, this, &MainWindow::showSearchSyntax);
+    help->addAction(syntax);
     QAction *about = makeAction(this, QStringLiteral("actionAbout"), tr("&About ErrorDeck"), QStringLiteral("errordeck"));
     about->setMenuRole(QAction::AboutRole);
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
@@ -375,6 +379,19 @@ void MainWindow::openSettings()
     auto *dlg = findChild<SettingsDialog *>();
     if (!dlg) {
         dlg = new SettingsDialog(m_db.path(), *m_config, this);
+        dlg->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    dlg->show();
+    dlg->raise();
+    dlg->activateWindow();
+}
+
+// Not modal: the syntax stays open beside the search bar.
+void MainWindow::showSearchSyntax()
+{
+    auto *dlg = findChild<SearchSyntaxDialog *>();
+    if (!dlg) {
+        dlg = new SearchSyntaxDialog(this);
         dlg->setAttribute(Qt::WA_DeleteOnClose);
     }
     dlg->show();

@@ -136,6 +136,11 @@ QString editorTemplate(const QJsonValue &v)
     return {};
 }
 
+QString zoneName(const QJsonValue &v)
+{
+    return v.isString() && displayZoneByName(v.toString()) ? QString() : QStringLiteral("must be \"local\" or \"utc\"");
+}
+
 QJsonArray strings(std::initializer_list<const char *> items)
 {
     QJsonArray a;
@@ -194,6 +199,8 @@ const std::vector<ConfigEntry> &Config::entries()
         {ConfigKey::Editor, "ERRORDECK_EDITOR", QString(),
          "how to open a frame's file: a command or URL with {file} and {line} (empty: $VISUAL, else the desktop's default)",
          editorTemplate},
+        {ConfigKey::TimeZone, "ERRORDECK_TIME_ZONE", QStringLiteral("local"),
+         "the zone times are shown and typed in: local (the computer's) or utc; errordeck-cli: --utc / --local", zoneName},
     };
     return table;
 }
@@ -244,6 +251,11 @@ QJsonValue Config::value(ConfigKey key) const
 {
     const auto it = m_values.constFind(int(key));
     return it != m_values.constEnd() ? *it : entry(key).defaultValue;
+}
+
+DisplayZone Config::asTimeZone(const QJsonValue &value)
+{
+    return displayZoneByName(value.toString()).value_or(DisplayZone::Local);
 }
 
 bool Config::isSet(ConfigKey key) const { return m_values.contains(int(key)); }

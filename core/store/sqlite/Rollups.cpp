@@ -75,7 +75,7 @@ std::optional<Plan> planFor(const SearchQuery &q)
             p.binds.push_back(t.text + QLatin1Char('/'));
             break;
         case Kind::ExceptionType:
-            add(QStringLiteral("nullif(h.exception_type, X'') = ?"));
+            add(QStringLiteral("nullif(h.exception_type, X'') = ? COLLATE NOCASE")); // type: ignores case (SearchSql)
             p.binds.push_back(t.text);
             break;
         case Kind::Issue:

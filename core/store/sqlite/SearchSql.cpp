@@ -187,7 +187,10 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
         }
         case Kind::Message: {
             const QString col = QStringLiteral("r.message");
-            if (t.wildcard) {
+            if (t.substring) {
+                add(col + QStringLiteral(" LIKE ? ESCAPE '\\'")); // SQLite's LIKE: any case (ASCII)
+                out.binds.push_back(QLatin1Char('%') + likeEscape(t.text) + QLatin1Char('%'));
+            } else if (t.wildcard) {
                 QString like = likeEscape(t.text);
                 like.replace(QLatin1Char('*'), QLatin1Char('%')).replace(QLatin1Char('?'), QLatin1Char('_'));
                 add(col + QStringLiteral(" LIKE ? ESCAPE '\\'"));
@@ -201,7 +204,7 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
         case Kind::ExceptionType:
         case Kind::Site:
         case Kind::EventId:
-            add(t.kind == Kind::ExceptionType ? QStringLiteral("r.exception_type = ?")
+            add(t.kind == Kind::ExceptionType ? QStringLiteral("r.exception_type = ? COLLATE NOCASE")
                 : t.kind == Kind::Site        ? QStringLiteral("r.site = ?")
                                               : QStringLiteral("r.event_id = ?"));
             out.binds.push_back(t.text);
@@ -222,6 +225,24 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
             add(t.kind == Kind::Regression ? QStringLiteral("i.regression = 1") : QStringLiteral("i.status = %1").arg(t.number));
             issueConds << conds.back();
             break;
+        case Kind::AnyOf: {
+            // OR: each alternative translated as a search of its own (its free
+            // text a subquery of the index), hidden reports left to this one.
+            QStringList alternatives;
+            for (const auto &terms : t.anyOf) {
+                SearchQuery alternative;
+                alternative.checked = std::make_shared<const SearchQuery::Checked>(
+                    SearchQuery::Checked{QString(), ParsedSearch{terms, true}, alternative.zone});
+                auto sql = searchSql(alternative, loggerShare);
+                if (!sql)
+                    return sql.failure();
+                alternatives << (sql->where.isEmpty() ? QStringLiteral("1") : QStringLiteral("(%1)").arg(sql->where));
+                out.binds.insert(out.binds.end(), sql->binds.begin(), sql->binds.end());
+                out.joinsIssues = out.joinsIssues || sql->joinsIssues;
+            }
+            add(alternatives.join(QStringLiteral(" OR ")));
+            break;
+        }
         }
     }
     out.visibleOnly = !parsed->showHidden;
