@@ -230,10 +230,16 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
     }
     if (auto r = commitBatch(); !r)
         return r.failure();
+    if (sum.cancelled)
+        return sum; // a re-scrub's last step waits for the next whole apply
 
-    if (rescrub && !sum.cancelled) {
-        if (auto r = stored.begin(); !r)
-            return fail("cannot start writing", r.error());
+    // Every issue recounted once more: counts that went wrong some other way
+    // (a write outside ErrorDeck) are right after an apply, as they always were.
+    if (auto r = stored.begin(); !r)
+        return fail("cannot start writing", r.error());
+    if (auto r = stored.recountIssues(); !r)
+        return fail("recounting issues", r.error());
+    if (rescrub) {
         if (auto r = stored.rescrubIssues(filters); !r)
             return fail("rewriting an issue", r.error());
         // Parts no body refers to any more (the old, unscrubbed ones).
@@ -254,13 +260,13 @@ Result<ApplySummary> RuleApplier::apply(Database &db, const FilterSet &filters, 
             return fail("merging the full-text index", r.error());
         if (auto r = FilterSet::setScrubbedWith(db, filters.settings().scrub.fingerprint()); !r)
             return fail("recording the scrubbing rules", r.error());
-        if (auto r = stored.commit(); !r)
-            return fail("commit", r.error());
     }
+    if (auto r = stored.commit(); !r)
+        return fail("commit", r.error());
     if (options.progress)
         options.progress(sum.reports, total);
 
-    if (rescrub && !sum.cancelled) // old page images stay in the WAL until it is checkpointed
+    if (rescrub) // old page images stay in the WAL until it is checkpointed
         sum.checkpoint = stored.truncateLog();
     return sum;
 }
