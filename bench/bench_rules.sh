@@ -40,6 +40,7 @@ timed() { # LABEL CMD... : prints "LABEL: wall s, CPU s (user+sys), peak RSS" an
     "$label" "$wall" "$user" "$sys" "$rss" "$(head -1 "$work/out.txt")"
 }
 
+n=$(/usr/bin/python3 -c "import sqlite3,sys;print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM reports').fetchone()[0])" "$deck")
 echo "== rules on $n stored reports ($(du -h "$deck" | cut -f1))"
 timed "preview of a new hide rule" \
   "$cli" rules preview --db "$deck" payments --hide --logger shop.payments
