@@ -102,16 +102,19 @@ int list(Context &ctx, Database &db, const FilterSet &fs, bool json)
     return Ok;
 }
 
-int add(Context &ctx, Database &db, const QCommandLineParser &p, const QStringList &pos)
+// The rule that `add` and `preview` NAME describe with --hide|--drop and conditions.
+std::optional<FilterRule> ruleFromOptions(Context &ctx, const QString &action, const QCommandLineParser &p,
+                                          const QStringList &pos)
 {
+    const QString cmd = QStringLiteral("errordeck-cli rules ") + action;
     if (pos.size() != 2) {
-        ctx.err() << "errordeck-cli rules add: give one NAME, then --hide or --drop and conditions" << Qt::endl;
-        return Fatal;
+        ctx.err() << cmd << ": give one NAME, then --hide or --drop and conditions" << Qt::endl;
+        return std::nullopt;
     }
     const bool hide = p.isSet(QStringLiteral("hide")), drop = p.isSet(QStringLiteral("drop"));
     if (hide == drop) {
-        ctx.err() << "errordeck-cli rules add: say --hide (keep, hidden) or --drop (never stored)" << Qt::endl;
-        return Fatal;
+        ctx.err() << cmd << ": say --hide (keep, hidden) or --drop (never stored)" << Qt::endl;
+        return std::nullopt;
     }
     FilterRule r;
     r.name = pos[1];
@@ -119,8 +122,8 @@ int add(Context &ctx, Database &db, const QCommandLineParser &p, const QStringLi
     if (p.isSet(QStringLiteral("below"))) {
         const auto l = parseLevel(p.value(QStringLiteral("below")).toStdString());
         if (!l) {
-            ctx.err() << "errordeck-cli rules add: --below takes a level (DEBUG, INFO, WARNING, ERROR, CRITICAL)" << Qt::endl;
-            return Fatal;
+            ctx.err() << cmd << ": --below takes a level (DEBUG, INFO, WARNING, ERROR, CRITICAL)" << Qt::endl;
+            return std::nullopt;
         }
         r.belowLevel = *l;
     }
@@ -130,12 +133,21 @@ int add(Context &ctx, Database &db, const QCommandLineParser &p, const QStringLi
     if (p.isSet(QStringLiteral("status"))) {
         int lo = 0, hi = 0;
         if (!parseStatusRange(p.value(QStringLiteral("status")), lo, hi)) {
-            ctx.err() << "errordeck-cli rules add: --status takes 404, 400-499 or 4xx" << Qt::endl;
-            return Fatal;
+            ctx.err() << cmd << ": --status takes 404, 400-499 or 4xx" << Qt::endl;
+            return std::nullopt;
         }
         r.statusMin = lo;
         r.statusMax = hi;
     }
+    return r;
+}
+
+int add(Context &ctx, Database &db, const QCommandLineParser &p, const QStringList &pos)
+{
+    const std::optional<FilterRule> rule = ruleFromOptions(ctx, QStringLiteral("add"), p, pos);
+    if (!rule)
+        return Fatal;
+    const FilterRule &r = *rule;
     auto id = RuleStore(db).add(r);
     if (!id) {
         ctx.err() << "errordeck-cli rules add: " << id.error() << Qt::endl;
@@ -279,6 +291,98 @@ int apply(Context &ctx, Database &db, const FilterSet &fs, const QCommandLinePar
     return s->failed ? Partial : Ok;
 }
 
+// What `apply` would do, written nowhere: with NAME and conditions, as if that
+// rule were added (the count the app's Add rule dialog shows while editing).
+int preview(Context &ctx, Database &db, const FilterSet &fs, const QCommandLineParser &p, const QStringList &pos)
+{
+    FilterSet::Settings settings = fs.settings();
+    std::optional<QString> draft;
+    if (pos.size() > 1) {
+        const std::optional<FilterRule> rule = ruleFromOptions(ctx, QStringLiteral("preview"), p, pos);
+        if (!rule)
+            return Fatal;
+        if (!rule->hasCondition()) {
+            ctx.err() << "errordeck-cli rules preview: rule '" << rule->name
+                      << "' has no condition: give --below, --logger, --exception, --message or --status" << Qt::endl;
+            return Fatal;
+        }
+        for (const FilterRule &r : settings.rules)
+            if (r.name == rule->name) {
+                ctx.err() << "errordeck-cli rules preview: a rule named '" << r.name << "' exists already" << Qt::endl;
+                return Fatal;
+            }
+        draft = rule->name;
+        settings.rules.push_back(*rule);
+    }
+    auto withDraft = FilterSet::create(settings);
+    if (!withDraft) {
+        ctx.err() << "errordeck-cli rules preview: " << withDraft.error() << Qt::endl;
+        return Fatal;
+    }
+    auto s = RuleApplier::preview(db, **withDraft);
+    if (!s) {
+        ctx.err() << "errordeck-cli: " << s.error() << Qt::endl;
+        return Fatal;
+    }
+    const bool json = p.isSet(QStringLiteral("json"));
+    QJsonArray rules;
+    QList<QStringList> rows;
+    for (const FilterRule &r : settings.rules) {
+        const int64_t n = s->hiddenBy(r.label());
+        const bool isDraft = draft && r.name == *draft;
+        QJsonObject o{{QStringLiteral("name"), r.name},
+                      {QStringLiteral("action"), FilterRule::actionName(r.action)},
+                      {QStringLiteral("enabled"), r.enabled},
+                      {QStringLiteral("would_hide"), qint64(n)}};
+        if (isDraft)
+            o.insert(QStringLiteral("new"), true);
+        rules.append(o);
+        rows << QStringList{r.name + (isDraft ? QStringLiteral(" (new)") : QString()),
+                            FilterRule::actionName(r.action) + (r.enabled ? QString() : QStringLiteral(" (off)")),
+                            QString::number(n)};
+    }
+    QJsonObject byLabel;
+    for (auto it = s->byLabel.cbegin(); it != s->byLabel.cend(); ++it)
+        byLabel.insert(it.key(), qint64(it.value()));
+    if (json) {
+        ctx.printJson(QJsonDocument(QJsonObject{{QStringLiteral("reports"), qint64(s->reports)},
+                                                {QStringLiteral("hidden"), qint64(s->hidden)},
+                                                {QStringLiteral("newly_hidden"), qint64(s->newlyHidden)},
+                                                {QStringLiteral("newly_shown"), qint64(s->newlyShown)},
+                                                {QStringLiteral("relabelled"), qint64(s->relabelled)},
+                                                {QStringLiteral("failed"), qint64(s->failed)},
+                                                {QStringLiteral("rules"), rules},
+                                                {QStringLiteral("hidden_by"), byLabel}}));
+        return s->failed ? Partial : Ok;
+    }
+    ctx.out() << QStringLiteral("%1 reports: %2 would be hidden (%3 newly hidden, %4 shown again, %5 by another rule)\n")
+                     .arg(s->reports)
+                     .arg(s->hidden)
+                     .arg(s->newlyHidden)
+                     .arg(s->newlyShown)
+                     .arg(s->relabelled);
+    if (!rows.isEmpty()) {
+        ctx.out().flush();
+        ctx.printTable({QStringLiteral("RULE"), QStringLiteral("ACTION"), QStringLiteral("WOULD HIDE")}, rows);
+    }
+    QStringList labels = s->byLabel.keys();
+    labels.sort();
+    bool header = false;
+    for (const QString &label : labels) {
+        if (label.startsWith(QLatin1String("rule: ")))
+            continue;
+        if (!header)
+            ctx.out() << "Hidden otherwise (404 rules, by hand):\n";
+        header = true;
+        ctx.out() << "  " << label << ": " << s->byLabel.value(label) << '\n';
+    }
+    if (s->failed)
+        ctx.out() << QStringLiteral("%1 reports could not be read back (apply leaves them as they are)\n").arg(s->failed);
+    ctx.out() << "nothing was written; 'errordeck-cli rules apply' applies the stored rules\n";
+    ctx.out().flush();
+    return s->failed ? Partial : Ok;
+}
+
 } // namespace
 
 int cmdRules(Context &ctx, const QStringList &args)
@@ -292,13 +396,15 @@ int cmdRules(Context &ctx, const QStringList &args)
         "  rules remove NAME | rules enable NAME | rules disable NAME\n"
         "  rules test URL [--referer R] [--host H] [--user-agent U] [--status N] [--logger L]\n"
         "                 [--level L] [--exception T] [--message M]     the verdict and the rule that decided\n"
+        "  rules preview [NAME --hide|--drop CONDITIONS]  how many stored reports each rule would hide\n"
+        "                                      (with NAME: as if that rule were added); writes nothing\n"
         "  rules apply [--rescrub]             re-apply hide rules to stored reports; scrub them again\n"
         "                                      when the scrubbing rules changed (or with --rescrub)\n"
         "  rules export --django               IGNORABLE_404_URLS and a SafeExceptionReporterFilter for settings.py\n"
         "404 rules and scrubbing are settings: see 'errordeck-cli config list' (IGNORABLE_404_URLS,\n"
         "APPEND_SLASH, ERRORDECK_SENSITIVE_KEYS, ...)."));
     addCommonOptions(p);
-    p.addOption({QStringLiteral("json"), QStringLiteral("JSON output (list, test, apply).")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("JSON output (list, test, preview, apply).")});
     p.addOption({QStringLiteral("hide"), QStringLiteral("add: keep matching reports, hidden.")});
     p.addOption({QStringLiteral("drop"), QStringLiteral("add: never store matching reports.")});
     p.addOption({QStringLiteral("below"), QStringLiteral("add: records under this level."), QStringLiteral("LEVEL")});
@@ -316,7 +422,8 @@ int cmdRules(Context &ctx, const QStringList &args)
     p.addOption({QStringLiteral("user-agent"), QStringLiteral("test: the User-Agent header."), QStringLiteral("UA")});
     p.addOption({QStringLiteral("rescrub"), QStringLiteral("apply: scrub every stored report again.")});
     p.addOption({QStringLiteral("django"), QStringLiteral("export: as Python for a Django project.")});
-    p.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, add, remove, enable, disable, test, apply, export"),
+    p.addPositionalArgument(QStringLiteral("action"),
+                            QStringLiteral("list, add, remove, enable, disable, test, preview, apply, export"),
                             QStringLiteral("ACTION [ARGS]"));
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
@@ -358,6 +465,8 @@ int cmdRules(Context &ctx, const QStringList &args)
         return list(ctx, *db, **fs, p.isSet(QStringLiteral("json")));
     if (action == QLatin1String("test"))
         return test(ctx, **fs, p, pos);
+    if (action == QLatin1String("preview"))
+        return preview(ctx, *db, **fs, p, pos);
     if (action == QLatin1String("apply"))
         return apply(ctx, *db, **fs, p);
     if (action == QLatin1String("export")) {

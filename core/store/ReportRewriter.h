@@ -1,8 +1,9 @@
 #pragma once
 // Rewriting what is stored when the rules change (filters/RuleApplier): the
 // reports' visibility, their scrubbed text, and every other place that holds
-// report text. All inside one write transaction that rolls back unless
-// committed.
+// report text. Inside write transactions that roll back unless committed:
+// begin() and commit() may follow each other many times (RuleApplier writes
+// its reports in batches, one transaction each).
 #include "store/Database.h"
 #include "base/Result.h"
 
@@ -20,6 +21,7 @@ struct TransformedRecord;
 
 struct StoredVisibility {
     int64_t id = 0;
+    int64_t issueId = 0;
     QString hiddenBy; // empty: visible
     QString undecided; // rules that could not decide on it
 };
@@ -47,6 +49,7 @@ public:
     // zeroed, not left in free pages.
     Result<void> zeroDeletedContent();
     // Takes the write lock; every call below runs inside this transaction.
+    // After a commit(), begin() starts the next one.
     Result<void> begin();
     Result<void> commit();
 
@@ -60,8 +63,9 @@ public:
     // columns, full-text row) and `raw`, with its visibility.
     Result<void> rewrite(int64_t id, const TransformedRecord &rec, const std::optional<std::string> &raw, const QString &hiddenBy,
                          const QString &undecided);
-    // Issue counts follow the reports' visibility.
+    // Issue counts follow the reports' visibility: every issue's, or those named.
     Result<void> recountIssues();
+    Result<void> recountIssues(const std::vector<int64_t> &issueIds);
     // Scrubs the issues' titles, culprits and loggers; returns how many changed.
     Result<int64_t> rescrubIssues(const Scrubber &scrubber);
     // Scrubs the saved searches' names and queries; returns how many changed.

@@ -6,6 +6,7 @@
 #include "filters/FilterSet.h"
 #include "filters/RuleApplier.h"
 #include "import/Importer.h"
+#include "TestSupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QMap>
 #include <QTest>
@@ -329,6 +331,63 @@ private Q_SLOTS:
         auto again = RuleApplier::apply(*db, **fs2);
         QVERIFY(again);
         QCOMPARE(again->newlyHidden + again->newlyShown + again->relabelled, int64_t(0));
+    }
+
+    // errordeck-cli rules preview: each rule's count before anything is
+    // written, a rule not yet added counted the same way, and apply then
+    // hides exactly that (issue 14).
+    void cliPreview()
+    {
+        QTemporaryDir dir;
+        const QString db = edtest::corpusDatabase(dir);
+        auto check = Database::open(db);
+        QVERIFY(check);
+        const int64_t payments = count(*check, "SELECT count(*) FROM reports WHERE logger = 'shop.payments'");
+        const int64_t security = count(*check, "SELECT count(*) FROM reports WHERE logger LIKE 'django.security.%'");
+        QCOMPARE(payments, int64_t(6));
+        QCOMPARE(security, int64_t(2));
+        CliResult r = cli(db, {QStringLiteral("rules"), QStringLiteral("add"), QStringLiteral("payments"),
+                               QStringLiteral("--hide"), QStringLiteral("--logger"), QStringLiteral("shop.payments")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("preview"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.value(QStringLiteral("reports")).toInteger(), count(*check, "SELECT count(*) FROM reports"));
+        QJsonArray rules = o.value(QStringLiteral("rules")).toArray();
+        QCOMPARE(rules.size(), 1);
+        QCOMPARE(rules[0].toObject().value(QStringLiteral("would_hide")).toInteger(), payments);
+        QCOMPARE(o.value(QStringLiteral("hidden_by")).toObject().value(QStringLiteral("rule: payments")).toInteger(), payments);
+        QCOMPARE(count(*check, "SELECT count(*) FROM reports WHERE hidden_by = 'rule: payments'"), int64_t(0)); // nothing written
+
+        // A rule given on the command line, as if added after the stored ones.
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("preview"), QStringLiteral("security"), QStringLiteral("--hide"),
+                     QStringLiteral("--logger"), QStringLiteral("django.security"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        rules = QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("rules")).toArray();
+        QCOMPARE(rules.size(), 2);
+        QCOMPARE(rules[1].toObject().value(QStringLiteral("name")).toString(), QStringLiteral("security"));
+        QVERIFY(rules[1].toObject().value(QStringLiteral("new")).toBool());
+        QCOMPARE(rules[1].toObject().value(QStringLiteral("would_hide")).toInteger(), security);
+        QVERIFY(RuleStore(*check).list()->size() == 1); // not added
+
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("preview")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("payments\\s+hide\\s+6\\b"))), qPrintable(r.out));
+        QVERIFY(r.out.contains(QStringLiteral("nothing was written")));
+
+        // Refused: a name that exists, a rule without a condition.
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("preview"), QStringLiteral("payments"), QStringLiteral("--hide"),
+                     QStringLiteral("--logger"), QStringLiteral("x")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("exists already")), qPrintable(r.err));
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("preview"), QStringLiteral("all"), QStringLiteral("--hide")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("no condition")), qPrintable(r.err));
+
+        r = cli(db, {QStringLiteral("rules"), QStringLiteral("apply"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(count(*check, "SELECT count(*) FROM reports WHERE hidden_by = 'rule: payments'"), payments);
     }
 
     void cliRules()

@@ -1,19 +1,16 @@
 #include "settings/RulesPage.h"
 
-#include "base/Level.h"
+#include "settings/RuleDialog.h"
+
 #include "jobs/JobFailure.h"
 #include "look/Theme.h"
 #include "filters/FilterRules.h"
 #include "store/ListQueries.h"
 
 #include <QBoxLayout>
-#include <QComboBox>
 #include <QDialog>
-#include <QDialogButtonBox>
-#include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTableWidget>
@@ -41,6 +38,8 @@ RulesPage::RulesPage(const QString &dbPath, QWidget *parent) : SettingsPage(pare
             [this](Result<bool> r) {
                 if (!r)
                     failed(r.failure());
+                else if (*r)
+                    Q_EMIT rulesChanged();
                 reloadRules(); // what the store holds, also after a failure
             });
     });
@@ -168,72 +167,11 @@ void RulesPage::reloadCounts()
 
 void RulesPage::addRule()
 {
-    QDialog dlg(this);
-    dlg.setWindowTitle(tr("Add rule"));
-    auto *name = new QLineEdit(&dlg);
-    auto *action = new QComboBox(&dlg);
-    action->addItems({tr("Hide"), tr("Drop")});
-    auto *below = new QComboBox(&dlg);
-    below->addItem(tr("(any level)"), 0);
-    for (int l : {level::Info, level::Warning, level::Error, level::Critical})
-        below->addItem(tr("below %1").arg(levelName(l)), l);
-    auto *logger = new QLineEdit(&dlg);
-    logger->setPlaceholderText(QStringLiteral("django.security"));
-    auto *type = new QLineEdit(&dlg);
-    type->setPlaceholderText(QStringLiteral("UnreadablePostError"));
-    auto *message = new QLineEdit(&dlg);
-    message->setPlaceholderText(tr("a regex searched in the message"));
-    auto *status = new QLineEdit(&dlg);
-    status->setPlaceholderText(QStringLiteral("404, 400-499, 4xx"));
-    auto *error = new QLabel(&dlg);
-    error->setWordWrap(true);
-    auto *form = new QFormLayout(&dlg);
-    form->addRow(tr("&Name:"), name);
-    form->addRow(tr("&Action:"), action);
-    form->addRow(tr("&Level:"), below);
-    form->addRow(tr("L&ogger:"), logger);
-    form->addRow(tr("&Exception type:"), type);
-    form->addRow(tr("&Message:"), message);
-    form->addRow(tr("&Status:"), status);
-    form->addRow(error);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dlg);
-    form->addRow(buttons);
-    connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
-    connect(buttons, &QDialogButtonBox::accepted, &dlg, [&] {
-        FilterRule r;
-        r.name = name->text().trimmed();
-        r.action = action->currentIndex() == 1 ? RuleAction::Drop : RuleAction::Hide;
-        if (below->currentData().toInt() > 0)
-            r.belowLevel = below->currentData().toInt();
-        r.logger = logger->text().trimmed();
-        r.exceptionType = type->text().trimmed();
-        r.messagePattern = message->text().trimmed();
-        if (!status->text().trimmed().isEmpty()) {
-            int lo = 0, hi = 0;
-            if (!parseStatusRange(status->text().trimmed(), lo, hi)) {
-                error->setText(tr("The status is not a code or a range."));
-                return;
-            }
-            r.statusMin = lo;
-            r.statusMax = hi;
-        }
-        // Checked and stored by the store on the writer; the dialog waits for its answer.
-        buttons->setEnabled(false);
-        error->setText(tr("Saving…"));
-        m_jobs->run(
-            &dlg, {QStringLiteral("add rule"), JobRunner::Access::Write},
-            [r](JobContext &ctx) { return RuleStore(ctx.db()).add(r); },
-            [&dlg, error, buttons](Result<int64_t> added) {
-                buttons->setEnabled(true);
-                if (!added) {
-                    error->setText(failureText(added));
-                    return;
-                }
-                dlg.accept();
-            });
-    });
-    dlg.exec();
+    RuleDialog dlg(m_jobs, this);
+    const bool added = dlg.exec() == QDialog::Accepted;
     reloadRules(); // also when closed while the store was answering: show what it holds
+    if (added)
+        Q_EMIT rulesChanged();
 }
 
 void RulesPage::removeRule()
@@ -247,6 +185,8 @@ void RulesPage::removeRule()
         [this](Result<bool> r) {
             if (!r)
                 failed(r.failure());
+            else if (*r)
+                Q_EMIT rulesChanged();
             reloadRules();
         });
 }

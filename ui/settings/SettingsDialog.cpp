@@ -36,6 +36,7 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_source = new SourcePage(this);
     m_display = new DisplayPage(this);
     m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch, m_source, m_display};
+    connect(m_rules, &RulesPage::rulesChanged, this, &SettingsDialog::rulesChanged);
     // "Send test e-mail" sends with the settings as shown: saved first.
     m_email->enableTestSend(dbPath);
     connect(m_email, &EmailPage::testRequested, this, [this] {
@@ -162,16 +163,25 @@ bool SettingsDialog::apply(std::function<void(bool)> then)
         answer({});
         return allTaken;
     }
+    // Keys whose change alters what is hidden or scrubbed (FilterSet::Settings::fromConfig).
+    static const QList<ConfigKey> ruleKeys = {
+        ConfigKey::IgnorableUrls,     ConfigKey::AppendSlash,   ConfigKey::HideCrawler404s, ConfigKey::CrawlerAgents,
+        ConfigKey::Hidden404Prefixes, ConfigKey::SensitiveKeys, ConfigKey::SensitiveValues, ConfigKey::SafeKeys};
+    bool rulesTouched = false;
+    for (const ConfigCache::Change &c : std::as_const(edits.changes))
+        rulesTouched = rulesTouched || ruleKeys.contains(c.key);
     m_saving = true;
     setBusy(tr("Saving…"));
-    m_config.write(std::move(edits.changes), this, [this, answer](Result<void> written) {
+    m_config.write(std::move(edits.changes), this, [this, answer, rulesTouched](Result<void> written) {
         m_saving = false;
         m_stack->setEnabled(true);
         m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
         m_buttons->button(QDialogButtonBox::Apply)->setEnabled(true);
         if (written)
             m_status->clear();
-        else
+        if (written && rulesTouched)
+            Q_EMIT rulesChanged();
+        if (!written)
             showFailure(tr("The settings were not saved: %1").arg(failureText(written)));
         answer(written);
     });

@@ -7,6 +7,8 @@
 // until they come, it says "Loading…" and OK and Apply are disabled. Apply
 // checks every field on the spot, then writes the changes in one Write job;
 // OK closes once that write succeeded. A failed read or write is shown by kind.
+// A saved change of the rules emits rulesChanged(): the main window applies
+// them to the stored reports in the background (window/RulesController).
 #include "jobs/ConfigCache.h"
 
 #include <QDialog>
@@ -62,6 +64,9 @@ public:
 Q_SIGNALS:
     void ready();
     void applied(bool ok);
+    // Saved changes that decide what is hidden or scrubbed (the drop and hide
+    // rules, the 404 settings, the scrubbing patterns): stored reports need them applied.
+    void rulesChanged();
 
 private:
     void loadPages();

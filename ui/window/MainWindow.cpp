@@ -4,6 +4,7 @@
 #include "window/ImportController.h"
 #include "jobs/JobRunner.h"
 #include "window/MailController.h"
+#include "window/RulesController.h"
 #include "window/WatchController.h"
 #include "KeychainPasswords.h"
 #include "watch/FolderWatcher.h"
@@ -24,6 +25,8 @@
 #include "look/Theme.h"
 #include "views/TimelineChart.h"
 #include "views/TracebackView.h"
+#include "settings/RulesPage.h"
+#include "settings/SettingsDialog.h"
 
 #include <QAction>
 #include <QBoxLayout>
@@ -101,6 +104,8 @@ MainWindow::~MainWindow()
     // that the file the user sees, or copies as a backup, holds everything.
     delete m_import;
     m_import = nullptr;
+    delete m_rulesApply; // stops between reports; what it committed stays
+    m_rulesApply = nullptr;
     // The checkpoint is SQL too: a job (no pooled connection: it closes this
     // window's own), waited for here; quitting may wait, the UI thread never
     // runs the statement.
@@ -197,6 +202,9 @@ void MainWindow::buildWidgets()
     m_importBar = new ImportProgressBar(this);
     m_importBar->hide();
     statusBar()->addPermanentWidget(m_importBar);
+    m_rulesApply = new RulesController(path, this, this);
+    statusBar()->addPermanentWidget(m_rulesApply->statusWidget());
+    connect(m_rulesApply, &RulesController::finished, this, &MainWindow::onRulesApplied);
 
     connect(m_search, &SearchBar::queryChanged, this, &MainWindow::applyQuery);
     connectChart();
@@ -387,6 +395,30 @@ void MainWindow::onImportFinished(const ImportSummary &summary)
     dlg->setAttribute(Qt::WA_DeleteOnClose);
     dlg->open();
     Q_EMIT importFinished(summary);
+}
+
+void MainWindow::reapplyRules() { m_rulesApply->start(); }
+
+void MainWindow::onRulesApplied(const ApplySummary &summary, const QString &error)
+{
+    if (!error.isEmpty()) {
+        statusBar()->showMessage(tr("The rules could not be applied: %1").arg(error), 10000);
+    } else {
+        QString what = tr("Rules applied to %L1 stored reports: %L2 hidden (%L3 newly, %L4 shown again)")
+                           .arg(summary.reports)
+                           .arg(summary.hidden)
+                           .arg(summary.newlyHidden)
+                           .arg(summary.newlyShown);
+        if (summary.cancelled)
+            what = tr("Applying the rules was cancelled after %L1 reports: those keep the new rules, the others stay "
+                      "as they were")
+                       .arg(summary.reports);
+        statusBar()->showMessage(what, 10000);
+    }
+    refresh();
+    if (auto *settings = findChild<SettingsDialog *>())
+        settings->rules()->refreshCounts();
+    Q_EMIT rulesApplied(summary, error);
 }
 
 bool MainWindow::importSampleReports()

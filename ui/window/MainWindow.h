@@ -28,6 +28,8 @@ namespace ed {
 
 class FolderWatcher;
 class ImportController;
+class RulesController;
+struct ApplySummary;
 class JobRunner;
 class MailController;
 class WatchController;
@@ -71,6 +73,8 @@ public:
     TimelineChart *chart() const { return m_chart; }
     SavedSearchesPanel *savedSearches() const { return m_saved; }
     ImportController *importer() const { return m_import; }
+    // Applies the rules to stored reports in the background (Settings, Edit › Re-apply Rules).
+    RulesController *rulesApplier() const { return m_rulesApply; }
     QAction *action(const QString &name) const; // by objectName, e.g. "actionImport"
     // The SMTP password's source for sending (the system keychain).
     const PasswordSource *passwords() const;
@@ -98,6 +102,8 @@ public:
 public Q_SLOTS:
     void openImportDialog();
     void openSettings();
+    // Edit › Re-apply Rules: the stored rules applied to every stored report, in the background.
+    void reapplyRules();
     void showAbout();
     void showSearchSyntax(); // Help › Search Syntax
     void resolveIssues();
@@ -116,6 +122,8 @@ Q_SIGNALS:
     void importFinished(const ed::ImportSummary &summary);
     // A backup started by backUpDatabaseTo() ended: what the status bar or the message box says.
     void backupFinished(bool ok, const QString &message);
+    // A re-apply of the rules ended and the lists were asked to re-read (`error` set when it failed).
+    void rulesApplied(const ed::ApplySummary &summary, const QString &error);
     // A notification was shown (new issue or regression in a watched folder).
     void notified(const QString &title, const QString &message);
     // The search bar has the database's values to complete (or the read failed).
@@ -138,6 +146,7 @@ private:
     void onIssueChanged(std::optional<int64_t> issueId);
     void connectChart();
     void onImportFinished(const ImportSummary &summary);
+    void onRulesApplied(const ApplySummary &summary, const QString &error);
     void setIssueStatus(int status);
     void offerSampleImport();
     void updateActions();
@@ -167,6 +176,7 @@ private:
     QLabel *m_countLabel = nullptr;
     ImportController *m_import = nullptr;
     ImportProgressBar *m_importBar = nullptr;
+    RulesController *m_rulesApply = nullptr;
     QMenu *m_reportMenu = nullptr, *m_issueMenu = nullptr;
     QToolBar *m_toolBar = nullptr;
 

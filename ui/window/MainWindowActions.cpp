@@ -107,10 +107,14 @@ void MainWindow::buildActions()
         prefs->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     prefs->setMenuRole(QAction::PreferencesRole);
     connect(prefs, &QAction::triggered, this, &MainWindow::openSettings);
+    QAction *reapply = makeAction(this, QStringLiteral("actionReapplyRules"), tr("Re-&apply Rules"), QStringLiteral("rules"));
+    reapply->setToolTip(tr("Apply the drop and hide rules, the 404 rules and the scrubbing patterns to every stored report"));
+    connect(reapply, &QAction::triggered, this, &MainWindow::reapplyRules);
     edit->addAction(copy);
     edit->addAction(find);
     edit->addAction(saveSearch);
     edit->addSeparator();
+    edit->addAction(reapply);
     edit->addAction(prefs);
 
     // View
@@ -380,6 +384,8 @@ void MainWindow::openSettings()
     if (!dlg) {
         dlg = new SettingsDialog(m_db.path(), *m_config, this);
         dlg->setAttribute(Qt::WA_DeleteOnClose);
+        // Saved rules act at once on what is stored, not only on the next import.
+        connect(dlg, &SettingsDialog::rulesChanged, this, &MainWindow::reapplyRules);
     }
     dlg->show();
     dlg->raise();

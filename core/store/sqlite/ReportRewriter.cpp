@@ -121,6 +121,8 @@ Result<void> ReportRewriter::begin()
     m_sql->tx.emplace(c, true);
     if (!m_sql->tx->active())
         return c.failure();
+    if (m_sql->setHidden.valid()) // prepared by an earlier batch
+        return {};
     m_sql->setHidden = c.prepare("UPDATE reports SET hidden_by = ?, undecided = ? WHERE id = ?");
     m_sql->readRaw = c.prepare("SELECT raw FROM reports WHERE id = ?");
     m_sql->rewrite = c.prepare(
@@ -143,10 +145,10 @@ Result<void> ReportRewriter::commit()
 
 Result<std::vector<StoredVisibility>> ReportRewriter::visibility()
 {
-    Statement st = connectionOf(m_db).prepare("SELECT id, hidden_by, undecided FROM reports ORDER BY id");
+    Statement st = connectionOf(m_db).prepare("SELECT id, issue_id, hidden_by, undecided FROM reports ORDER BY id");
     std::vector<StoredVisibility> out;
     while (st.step())
-        out.push_back({st.int64(0), st.qtext(1), st.qtext(2)});
+        out.push_back({st.int64(0), st.int64(1), st.qtext(2), st.qtext(3)});
     if (!st.done())
         return st.failure();
     return out;
@@ -208,6 +210,19 @@ Result<void> ReportRewriter::recountIssues()
     return connectionOf(m_db).exec(
         "UPDATE issues SET count = (SELECT count(*) FROM reports WHERE issue_id = issues.id AND hidden_by IS NULL),"
         " hidden_count = (SELECT count(*) FROM reports WHERE issue_id = issues.id AND hidden_by IS NOT NULL)");
+}
+
+Result<void> ReportRewriter::recountIssues(const std::vector<int64_t> &issueIds)
+{
+    Statement st = connectionOf(m_db).prepare(
+        "UPDATE issues SET count = (SELECT count(*) FROM reports WHERE issue_id = issues.id AND hidden_by IS NULL),"
+        " hidden_count = (SELECT count(*) FROM reports WHERE issue_id = issues.id AND hidden_by IS NOT NULL) WHERE id = ?");
+    for (int64_t id : issueIds) {
+        st.bind(1, id);
+        if (auto r = ran(st); !r)
+            return r;
+    }
+    return {};
 }
 
 Result<int64_t> ReportRewriter::rescrubIssues(const Scrubber &scrubber)
