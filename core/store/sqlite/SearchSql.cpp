@@ -233,7 +233,7 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
                 SearchQuery alternative;
                 alternative.checked = std::make_shared<const SearchQuery::Checked>(
                     SearchQuery::Checked{QString(), ParsedSearch{terms, true}, alternative.zone});
-                auto sql = searchSql(alternative, loggerShare);
+                auto sql = searchSql(alternative, hints);
                 if (!sql)
                     return sql.failure();
                 alternatives << (sql->where.isEmpty() ? QStringLiteral("1") : QStringLiteral("(%1)").arg(sql->where));
