@@ -33,6 +33,8 @@ CORE_MAY_INCLUDE = {
     "import": {"base", "model", "store", "filters", "mail"},
     "send": {"base", "model", "store", "filters", "mail"},
     "watch": {"base", "model", "store", "filters", "mail", "import", "send"},
+    "sentry": {"base", "model", "mail"},
+    "receive": {"base", "model", "store", "filters", "mail", "import", "sentry"},
 }
 # Qt modules core must not use: it builds and runs without a display (errordeck-cli on servers).
 NOT_IN_CORE = {"QtWidgets", "QtGui", "QtCharts", "QtSvg", "QtSvgWidgets", "QtOpenGL", "QtOpenGLWidgets"}
