@@ -295,7 +295,8 @@ struct Handlers {
             return;
         if (item.type == "session") {
             std::string_view status = "ok";
-            (void)e["status"].get(status);
+            if (e["status"].get(status) != simdjson::SUCCESS)
+                status = "ok";
             count(QStringLiteral("session"), QString::fromUtf8(status.data(), qsizetype(status.size())), 1);
             return;
         }
@@ -322,8 +323,10 @@ struct Handlers {
         for (simdjson::dom::element x : discarded) {
             std::string_view reason, category;
             int64_t n = 0;
-            (void)x["reason"].get(reason);
-            (void)x["category"].get(category);
+            if (x["reason"].get(reason) != simdjson::SUCCESS)
+                reason = "unknown";
+            if (x["category"].get(category) != simdjson::SUCCESS)
+                category = "unknown";
             if (!x["quantity"].get(n))
                 count(QStringLiteral("dropped"),
                       QString::fromUtf8(reason.data(), qsizetype(reason.size())) + QLatin1Char(':') +

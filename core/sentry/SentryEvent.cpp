@@ -151,7 +151,8 @@ std::vector<element> raisedFirst(simdjson::dom::array values)
         if (child(v, "mechanism", mech)) {
             if (mech["exception_id"].get(n.id) != simdjson::SUCCESS)
                 allIds = false;
-            (void)mech["parent_id"].get(n.parent);
+            if (mech["parent_id"].get(n.parent) != simdjson::SUCCESS)
+                n.parent = -1;
         } else {
             allIds = false;
         }
