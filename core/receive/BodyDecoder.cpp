@@ -162,30 +162,18 @@ bool BodyDecoder::feed(std::string_view piece)
     if (!c.zstd)
         return fail(Status::Corrupt, QStringLiteral("cannot start zstd"));
     ZSTD_inBuffer in{piece.data(), piece.size(), 0};
-    while (in.pos < in.size) {
-        ZSTD_outBuffer out{buf, sizeof buf, 0};
-        c.zstdLast = ZSTD_decompressStream(c.zstd, &out, &in);
-        if (ZSTD_isError(c.zstdLast))
-            return fail(Status::Corrupt,
-                        QStringLiteral("the zstd body is corrupt (%1)").arg(QString::fromUtf8(ZSTD_getErrorName(c.zstdLast))));
-        if (m_out.size() + out.pos > m_max)
-            return tooLarge();
-        m_out.append(buf, out.pos);
-        if (out.pos == 0 && in.pos < in.size && c.zstdLast == 0)
-            continue;
-    }
-    // Output the decoder still holds after the input is used up.
+    // Until the input is used up and the decoder has no more output for it.
     for (;;) {
         ZSTD_outBuffer out{buf, sizeof buf, 0};
-        ZSTD_inBuffer none{nullptr, 0, 0};
-        c.zstdLast = ZSTD_decompressStream(c.zstd, &out, &none);
-        if (ZSTD_isError(c.zstdLast))
+        const size_t rc = ZSTD_decompressStream(c.zstd, &out, &in);
+        if (ZSTD_isError(rc))
             return fail(Status::Corrupt,
-                        QStringLiteral("the zstd body is corrupt (%1)").arg(QString::fromUtf8(ZSTD_getErrorName(c.zstdLast))));
+                        QStringLiteral("the zstd body is corrupt (%1)").arg(QString::fromUtf8(ZSTD_getErrorName(rc))));
+        c.zstdLast = rc;
         if (m_out.size() + out.pos > m_max)
             return tooLarge();
         m_out.append(buf, out.pos);
-        if (out.pos < sizeof buf)
+        if (in.pos == in.size && out.pos < out.size)
             break;
     }
     return true;

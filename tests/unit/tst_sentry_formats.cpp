@@ -256,7 +256,7 @@ private Q_SLOTS:
         QCOMPARE(rec.value(QLatin1String("level")).toString(), QStringLiteral("ERROR"));
         QVERIFY(!rec.contains(QLatin1String("exception")));
         QVERIFY(!rec.contains(QLatin1String("status_code")));
-        QCOMPARE(rec.value(QLatin1String("extra")).toObject().value(QLatin1String("breadcrumbs")).toArray().size(), 4);
+        QCOMPARE(rec.value(QLatin1String("extra")).toObject().value(QLatin1String("breadcrumbs")).toArray().size(), 3);
         QCOMPARE(formatLogMessage("%s of %d%%", {"a", "3"}), std::string("a of 3%"));
         QCOMPARE(formatLogMessage("%s and %s", {"a"}), std::string("%s and %s")); // params that do not fit
     }
