@@ -75,7 +75,7 @@ private Q_SLOTS:
         QVERIFY2(db, db ? "" : qPrintable(db.error()));
         QVERIFY(loopRan);
         const edtest::TestSideDb testSide;
-        QCOMPARE(edtest::scalar(*db, "PRAGMA user_version"), 7);
+        QCOMPARE(edtest::scalar(*db, "PRAGMA user_version"), 8);
         QVERIFY(edtest::scalar(*db, "SELECT count(*) FROM issue_days") > 0); // the upgrade counted its reports
         auto notAFile = openDatabaseOffTheUiThread(dir.path()) /* a folder */;
         QVERIFY(!notAFile); // an error, delivered the same way
