@@ -35,6 +35,24 @@ void answer(httplib::Response &res, int status, const QString &detail, bool clos
         res.set_header("Connection", "close"); // the body was left unread
 }
 
+// A Content-Length over the cap (or too long to be a number) is refused
+// before a byte of the body is read; one that is not digits, httplib rejects.
+bool declaredOverCap(const httplib::Request &req, size_t cap)
+{
+    if (!req.has_header("Content-Length"))
+        return false;
+    const std::string len = req.get_header_value("Content-Length");
+    if (len.size() > 15)
+        return true;
+    size_t n = 0;
+    for (char c : len) {
+        if (c < '0' || c > '9')
+            return false;
+        n = n * 10 + size_t(c - '0');
+    }
+    return n > cap;
+}
+
 } // namespace
 
 struct Receiver::Impl {
@@ -112,12 +130,9 @@ struct Handlers {
     bool readBody(const httplib::ContentReader &reader)
     {
         const ReceiverLimits &lim = r.m_limits;
-        if (req.has_header("Content-Length")) {
-            const std::string len = req.get_header_value("Content-Length");
-            if (len.size() > 15 || std::stoull(len.empty() ? "0" : len) > lim.maxCompressedBytes) {
-                answer(res, 413, QStringLiteral("the body is over %1 MiB").arg(lim.maxCompressedBytes >> 20), true);
-                return false;
-            }
+        if (declaredOverCap(req, lim.maxCompressedBytes)) {
+            answer(res, 413, QStringLiteral("the body is over %1 MiB").arg(lim.maxCompressedBytes >> 20), true);
+            return false;
         }
         // httplib would undo gzip and br itself, without a cap on the output and
         // without raw deflate or zstd: it is handed the body as sent, and the
@@ -347,12 +362,9 @@ Result<void> Receiver::start(const QString &host, int port)
     s.set_payload_max_length(lim.maxCompressedBytes);
     s.set_tcp_nodelay(true);
     s.set_expect_100_continue_handler([lim](const httplib::Request &req, httplib::Response &res) {
-        if (req.has_header("Content-Length")) {
-            const std::string len = req.get_header_value("Content-Length");
-            if (len.size() > 15 || std::stoull(len.empty() ? "0" : len) > lim.maxCompressedBytes) {
-                answer(res, 413, QStringLiteral("the body is over %1 MiB").arg(lim.maxCompressedBytes >> 20), true);
-                return 413;
-            }
+        if (declaredOverCap(req, lim.maxCompressedBytes)) {
+            answer(res, 413, QStringLiteral("the body is over %1 MiB").arg(lim.maxCompressedBytes >> 20), true);
+            return 413;
         }
         return 100;
     });
@@ -373,6 +385,7 @@ Result<void> Receiver::start(const QString &host, int port)
                ++m_stats.requests;
                const std::string number = req.matches[1];
                const bool isEnvelope = req.matches[2] == "envelope";
+               // The route's (\d+) is digits only; more than 18 is no site.
                auto site = number.size() <= 18 ? d->site(std::stoll(number)) : std::nullopt;
                if (!site) {
                    answer(res, 403,
