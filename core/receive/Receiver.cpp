@@ -298,8 +298,9 @@ struct Handlers {
 
     void count(const QString &kind, const QString &reason, int64_t n)
     {
+        // The reason comes from the network: a bounded label, never text to keep.
         if (n > 0)
-            (void)r.m_writer.offerCount({site.number, kind, reason, n});
+            (void)r.m_writer.offerCount({site.number, kind, reason.left(100), n});
     }
 
     void countSessions(const sentry::EnvelopeItem &item)

@@ -240,6 +240,13 @@ private Q_SLOTS:
         QCOMPARE(frames.first().toObject().value(QLatin1String("in_app")).toBool(), false); // node:internal
         QCOMPARE(frames.last().toObject().value(QLatin1String("in_app")).toBool(), true);
         QCOMPARE(frames.last().toObject().value(QLatin1String("function")).toString(), QStringLiteral("loadOrder"));
+        // Where the ids and the list order disagree, the ids decide.
+        const QList<QJsonObject> byIds = chain(record(
+            R"({"exception":{"values":[{"type":"Raised","mechanism":{"exception_id":0}},)"
+            R"({"type":"Cause","mechanism":{"exception_id":1,"parent_id":0,"source":"cause"}}]}})"));
+        QCOMPARE(byIds.size(), 2);
+        QCOMPARE(byIds[0].value(QLatin1String("type")).toString(), QStringLiteral("Raised"));
+        QCOMPARE(byIds[1].value(QLatin1String("type")).toString(), QStringLiteral("Cause"));
         // The breadcrumbs, tags, user and contexts are kept in extra.
         const QJsonObject extra = rec.value(QLatin1String("extra")).toObject();
         const QJsonArray crumbs = extra.value(QLatin1String("breadcrumbs")).toArray();
