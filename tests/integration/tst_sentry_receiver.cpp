@@ -13,6 +13,7 @@
 
 #include <QDeadlineTimer>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QThread>
 
 #include <arpa/inet.h>
@@ -319,7 +320,8 @@ private Q_SLOTS:
             node2->record.value(QLatin1String("extra")).toObject().value(QLatin1String("attachments")).toArray();
         QCOMPARE(att.size(), 1);
         QCOMPARE(att[0].toObject().value(QLatin1String("filename")).toString(), QStringLiteral("note.txt"));
-        QCOMPARE(att[0].toObject().value(QLatin1String("text")).toString(), QStringLiteral("hello attachment\n")); // its length is 17
+        QCOMPARE(att[0].toObject().value(QLatin1String("text")).toString(),
+                 QStringLiteral("hello attachment\n")); // its length is 17
         QCOMPARE(scalar(*db, "SELECT sum(count) FROM site_counts WHERE kind = 'session'"), int64_t(1));
         // The capture's POST password, Authorization header and cookies: scrubbed before storing.
         QVERIFY(db->close());
@@ -380,6 +382,40 @@ private Q_SLOTS:
         auto db = Database::open(s.dbPath);
         QVERIFY(db);
         QCOMPARE(scalar(*db, "SELECT count(*) FROM reports"), int64_t(1)); // only the last one
+    }
+
+    void sitesCommand()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("sites.sqlite3"));
+        auto cli = [&](const QStringList &args, int expectedExit = 0) {
+            QProcess p;
+            p.start(QStringLiteral(ERRORDECK_CLI),
+                    QStringList{QStringLiteral("sites")} + args + QStringList{QStringLiteral("--db"), db});
+            p.waitForFinished(kTimeoutMs);
+            const QByteArray out = p.readAllStandardOutput() + p.readAllStandardError();
+            if (p.exitCode() != expectedExit)
+                qWarning() << args << p.exitCode() << out;
+            return p.exitCode() == expectedExit ? QString::fromUtf8(out).trimmed() : QString();
+        };
+        const QRegularExpression dsnShape(QStringLiteral("^http://[0-9a-f]{32}@127\\.0\\.0\\.1:8765/(\\d+)$"));
+        const QString shop = cli({QStringLiteral("add"), QStringLiteral("shop")});
+        QVERIFY2(dsnShape.match(shop).hasMatch(), qPrintable(shop));
+        QCOMPARE(dsnShape.match(shop).captured(1), QStringLiteral("1"));
+        const QString blog = cli({QStringLiteral("add"), QStringLiteral("blog")});
+        QCOMPARE(dsnShape.match(blog).captured(1), QStringLiteral("2"));
+        QVERIFY(blog != shop);
+        QVERIFY(cli({QStringLiteral("add"), QStringLiteral("shop")}, 1).contains(QLatin1String("exists already")));
+        QCOMPARE(cli({QStringLiteral("dsn"), QStringLiteral("shop")}), shop);
+        QCOMPARE(cli({QStringLiteral("dsn"), QStringLiteral("shop"), QStringLiteral("--listen"), QStringLiteral("[::1]:9000")}),
+                 QString(shop).replace(QLatin1String("127.0.0.1:8765"), QLatin1String("[::1]:9000")));
+        const QString rotated = cli({QStringLiteral("rotate-key"), QStringLiteral("shop")});
+        QVERIFY(dsnShape.match(rotated).hasMatch());
+        QVERIFY(rotated != shop);
+        QCOMPARE(cli({QStringLiteral("dsn"), QStringLiteral("shop")}), rotated);
+        QVERIFY(cli({QStringLiteral("dsn"), QStringLiteral("nope")}, 1).contains(QLatin1String("no site called \"nope\"")));
+        const QString list = cli({QStringLiteral("list")});
+        QVERIFY2(list.contains(rotated) && list.contains(blog) && !list.contains(shop), qPrintable(list));
     }
 
     void floodGuard()
