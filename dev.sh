@@ -26,6 +26,7 @@ cli_packages=(
   qt6-base-dev qt6-base-dev-tools
   libsqlite3-dev libspdlog-dev libcurl4-openssl-dev libgmime-3.0-dev libsimdjson-dev
   libzstd-dev libxxhash-dev zlib1g-dev qtkeychain-qt6-dev libxml2-dev
+  libcpp-httplib-dev libbrotli-dev
 )
 # The desktop app (ui/): Qt6Charts needs Qt6OpenGL, which qt6-base-dev only recommends.
 ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
@@ -34,8 +35,10 @@ ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
 # makes the TLS test certificates: expired, wrong host), openssl (a test certificate),
 # dovecot-imapd (tst_imap starts a real IMAP server, tests/support/ImapSupport.h),
 # curl (tests/integration/python/test_reproduce.py runs the printed curl command),
-# tzdata (the time zone tests, TZ=America/New_York).
-test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl dovecot-imapd curl tzdata)
+# tzdata (the time zone tests, TZ=America/New_York),
+# python3-sentry-sdk (tests/integration/sentry: a Django site reporting with Sentry's SDK).
+test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl dovecot-imapd curl tzdata
+               python3-sentry-sdk)
 # Screenshots under Xvfb (xvfb-run needs xauth), /usr/bin/time for bench/run_benchmarks.sh.
 extra_packages=(xvfb xauth time)
 # The sanitizer build of `./dev.sh test` (on CI always): clang and its ASan/UBSan

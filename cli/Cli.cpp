@@ -29,6 +29,8 @@ const std::map<QString, Entry> &commands()
         {QStringLiteral("resend"), {cmdResend, "send a logged message again (new Message-ID and Date)"}},
         {QStringLiteral("test-email"), {cmdTestEmail, "send a test message through the EMAIL_* settings"}},
         {QStringLiteral("sendlog"), {cmdSendLog, "every attempt to e-mail a report (--json)"}},
+        {QStringLiteral("serve"), {cmdServe, "receive reports from Sentry SDKs (prints each site's DSN)"}},
+        {QStringLiteral("sites"), {cmdSites, "the sites that send with a Sentry SDK (list, add, dsn, rotate-key)"}},
         {QStringLiteral("backup"), {cmdBackup, "a consistent copy of the database in one file, while imports run"}},
     };
     return table;

@@ -78,6 +78,8 @@ int cmdResend(Context &ctx, const QStringList &args);
 int cmdTestEmail(Context &ctx, const QStringList &args);
 int cmdSendLog(Context &ctx, const QStringList &args);
 int cmdBackup(Context &ctx, const QStringList &args); // cli/BackupCommand.cpp
+int cmdServe(Context &ctx, const QStringList &args); // cli/ServeCommand.cpp: the Sentry endpoint
+int cmdSites(Context &ctx, const QStringList &args); // cli/SitesCommand.cpp
 
 // The entry point of errordeck-cli: args[0] is the program, args[1] the command.
 int run(const QStringList &args);

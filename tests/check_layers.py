@@ -34,6 +34,8 @@ CORE_MAY_INCLUDE = {
     "send": {"base", "model", "store", "filters", "mail"},
     "imap": {"base", "model", "store", "filters", "mail", "import"},
     "watch": {"base", "model", "store", "filters", "mail", "import", "send", "imap"},
+    "sentry": {"base", "model", "mail"},
+    "receive": {"base", "model", "store", "filters", "mail", "import", "sentry"},
 }
 # Qt modules core must not use: it builds and runs without a display (errordeck-cli on servers).
 NOT_IN_CORE = {"QtWidgets", "QtGui", "QtCharts", "QtSvg", "QtSvgWidgets", "QtOpenGL", "QtOpenGLWidgets"}

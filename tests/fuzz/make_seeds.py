@@ -61,6 +61,10 @@ def main() -> int:
             write(out, "v1_line", line)
             write(out, "composer", line)
 
+    # Sentry envelopes: the SDK captures, whole.
+    for f in sorted((data / "sentry").glob("*.envelope")):
+        write(out, "envelope", f.read_bytes())
+
     # One e-mail: each message in all three forms, an mbox one with its "From " line.
     mails = []
     for f in sorted((corpus / "eml").glob("*.eml")):

@@ -71,7 +71,7 @@ private Q_SLOTS:
     void fixturesAreWhatTheReadmeSays_data()
     {
         QTest::addColumn<int>("schema");
-        for (int v : {2, 3, 4, 5, 6, 7, 8})
+        for (int v : {2, 3, 4, 5, 6, 7, 8, 9})
             QTest::addRow("schema %d", v) << v;
     }
     void fixturesAreWhatTheReadmeSays()
@@ -103,6 +103,9 @@ private Q_SLOTS:
         // And every later column (5 -> 6: the flag of rules that could not decide, none here).
         QCOMPARE(count(*db, "SELECT count(*) FROM pragma_table_info('reports') WHERE name = 'undecided'"), int64_t(1));
         QCOMPARE(count(*db, "SELECT count(*) FROM reports WHERE undecided IS NOT NULL"), int64_t(0));
+        // 9 -> 10: the Sentry SDK sites and their counts, empty.
+        QCOMPARE(count(*db, "SELECT count(*) FROM sites"), int64_t(0));
+        QCOMPARE(count(*db, "SELECT count(*) FROM site_counts"), int64_t(0));
         // 6 -> 7: the per-issue counts by hour and by day, filled from the reports;
         // 7 -> 8 keys them also by status code, logger and exception type (X''
         // for none). Compared with a count of the reports by the same keys, in SQL here.

@@ -315,6 +315,25 @@ CREATE TABLE mailboxes (
     updated_at INTEGER NOT NULL         -- ms since the epoch
 );
 )SQL",
+        // 9 -> 10: the sites that send with a Sentry SDK (core/receive): the
+        // project number of the DSN (the report's site), a name and the public
+        // key the SDK sends; and what their SDKs reported beside events
+        // (sessions, client reports: "dropped N events: reason"), as counts.
+        R"SQL(
+CREATE TABLE sites (
+    id INTEGER PRIMARY KEY,             -- the DSN's project number
+    name TEXT NOT NULL UNIQUE,
+    public_key TEXT NOT NULL UNIQUE,    -- 32 lowercase hex digits
+    created_at INTEGER NOT NULL         -- ms since the epoch, UTC
+);
+CREATE TABLE site_counts (
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                 -- session, dropped
+    reason TEXT NOT NULL,               -- a session's status, a client report's reason:category
+    count INTEGER NOT NULL,
+    PRIMARY KEY (site_id, kind, reason)
+) WITHOUT ROWID;
+)SQL",
     };
 
     return migrations;
