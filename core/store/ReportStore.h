@@ -9,6 +9,7 @@
 #include <QString>
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace ed {
@@ -99,7 +100,11 @@ public:
     Result<int64_t> latestReportOfIssue(int64_t issueId);
     Result<void> setIssueStatus(int64_t id, IssueStatus status);
     // Reports per day for the last `days` days ending at `endMs`, oldest first.
-    Result<std::vector<int64_t>> issueDailyCounts(int64_t issueId, int days, int64_t endMs);
+    // For each of a page of issues in one query (the issue list's sparklines):
+    // read from the per-issue hourly counts when the days start on whole hours
+    // (local midnights in all but a few zones), else from the reports.
+    Result<std::unordered_map<int64_t, std::vector<int64_t>>> issuesDailyCounts(const std::vector<int64_t> &issueIds, int days,
+                                                                                int64_t endMs);
 
     Result<StoreStats> stats();
 

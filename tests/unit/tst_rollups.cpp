@@ -294,6 +294,43 @@ void compareSearches(Database &db, const char *stage)
 class TestRollups : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // The issue list's sparklines: per issue, reports per day, from the hourly
+    // counts when the days start on whole hours, else from the reports; both
+    // against a count of the reports written here.
+    void sparklinesPerDay()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open(dir.filePath(QStringLiteral("s.sqlite3")));
+        QVERIFY(db);
+        auto s = importFiltered(*db, {spreadRecords(dir, QStringLiteral("a.jsonl"), 4, 7)});
+        QVERIFY(s.stored > 300);
+        std::vector<int64_t> issues;
+        Statement st = connectionOf(*db).prepare("SELECT id FROM issues");
+        while (st.step())
+            issues.push_back(st.int64(0));
+        QVERIFY(issues.size() > 10);
+        constexpr int kDays = 5;
+        for (const int64_t end : {at(96), at(100), at(100, 30, 7)}) { // two on whole hours, one not
+            auto got = ReportStore(*db).issuesDailyCounts(issues, kDays, end);
+            QVERIFY(got);
+            int64_t seen = 0;
+            for (int64_t issue : issues) {
+                std::vector<int64_t> expected(kDays, 0);
+                for (int k = 0; k < kDays; ++k) {
+                    const int64_t from = end - int64_t(kDays - k) * 86'400'000;
+                    Statement c = connectionOf(*db).prepare("SELECT count(*) FROM reports WHERE issue_id = ?1 AND hidden_by IS "
+                                                            "NULL AND timestamp >= ?2 AND timestamp < ?3");
+                    c.bind(1, issue).bind(2, from).bind(3, from + 86'400'000);
+                    QVERIFY(c.step());
+                    expected[size_t(k)] = c.int64(0);
+                    seen += c.int64(0);
+                }
+                QCOMPARE(got->at(issue), expected);
+            }
+            QVERIFY(seen > 100);
+        }
+    }
+
     void followEveryChangeOfTheReports()
     {
         QTemporaryDir dir;

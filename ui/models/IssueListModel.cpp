@@ -87,12 +87,17 @@ IssueListModel::RowsJob IssueListModel::makeRowsJob(int page) const
         auto issues = store.listIssues(q, kPageSize, int64_t(page) * kPageSize, sort, desc);
         if (!issues)
             return issues.failure();
+        std::vector<int64_t> ids;
+        for (const IssueRow &row : *issues)
+            ids.push_back(row.id);
+        // The page's sparklines in one query (from the hourly counts).
+        auto daily = store.issuesDailyCounts(ids, kTrendDays, end);
         std::vector<IssueItem> items;
         items.reserve(issues->size());
         for (IssueRow &row : *issues) {
             IssueItem item{std::move(row), {}};
-            if (auto daily = store.issueDailyCounts(item.issue.id, kTrendDays, end))
-                item.daily = std::move(*daily);
+            if (daily)
+                item.daily = std::move((*daily)[item.issue.id]);
             items.push_back(std::move(item));
         }
         return items;

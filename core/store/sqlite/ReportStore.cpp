@@ -425,23 +425,40 @@ Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
     return {};
 }
 
-Result<std::vector<int64_t>> ReportStore::issueDailyCounts(int64_t issueId, int days, int64_t endMs)
+Result<std::unordered_map<int64_t, std::vector<int64_t>>> ReportStore::issuesDailyCounts(const std::vector<int64_t> &issueIds,
+                                                                                         int days, int64_t endMs)
 {
-    constexpr int64_t day = 86400000;
+    constexpr int64_t day = 86400000, hour = 3600000;
     const int64_t start = endMs - int64_t(days) * day;
-    Statement st = connectionOf(m_db).prepare(
-        "SELECT (timestamp - ?2) / 86400000, count(*) FROM reports WHERE issue_id = ?1 AND timestamp >= ?2"
-        " AND timestamp < ?3 AND hidden_by IS NULL GROUP BY 1");
-    st.bind(1, issueId).bind(2, start).bind(3, endMs);
-    std::vector<int64_t> counts(size_t(days), 0);
-    while (st.step()) {
-        const int64_t k = st.int64(0);
-        if (k >= 0 && k < days)
-            counts[size_t(k)] = st.int64(1);
+    std::unordered_map<int64_t, std::vector<int64_t>> out;
+    if (issueIds.empty())
+        return out;
+    QStringList marks;
+    for (size_t i = 0; i < issueIds.size(); ++i)
+        marks << QStringLiteral("?%1").arg(i + 3);
+    // A day of whole hours is a sum of hourly counts: no report is read.
+    const bool hourly = start % hour == 0 && endMs % hour == 0;
+    const QString sql =
+        hourly ? QStringLiteral("SELECT issue_id, (hour * 3600000 - ?1) / 86400000, sum(visible) FROM issue_hours"
+                                " WHERE hour >= ?1 / 3600000 AND hour < ?2 / 3600000 AND issue_id IN (%1) GROUP BY 1, 2")
+               : QStringLiteral(
+                     "SELECT issue_id, (timestamp - ?1) / 86400000, count(*) FROM reports"
+                     " WHERE timestamp >= ?1 AND timestamp < ?2 AND hidden_by IS NULL AND issue_id IN (%1) GROUP BY 1, 2");
+    Statement st = connectionOf(m_db).prepare(sql.arg(marks.join(QLatin1Char(','))).toStdString());
+    st.bind(1, start).bind(2, endMs);
+    for (size_t i = 0; i < issueIds.size(); ++i) {
+        st.bind(int(i + 3), issueIds[i]);
+        out.emplace(issueIds[i], std::vector<int64_t>(size_t(days), 0));
     }
-    if (st.errorCode() != SQLITE_DONE)
+    while (st.step()) {
+        const int64_t k = st.int64(1);
+        auto it = out.find(st.int64(0));
+        if (it != out.end() && k >= 0 && k < days)
+            it->second[size_t(k)] += st.int64(2);
+    }
+    if (!st.done())
         return st.failure();
-    return counts;
+    return out;
 }
 
 Result<StoreStats> ReportStore::stats()
