@@ -14,6 +14,8 @@
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
+#include <QFontMetrics>
+#include <QValueAxis>
 #include <QDateTime>
 #include <QLabel>
 #include <QToolButton>
@@ -114,6 +116,21 @@ private:
         return labels;
     }
 
+    // The count axis: a line of room between its labels, or QtCharts cuts
+    // them to "..." (it did at 1024x700 with a tallest bar of 4).
+    bool countLabelsHaveRoom(int width)
+    {
+        auto *y = qobject_cast<QValueAxis *>(chart()->chartView()->chart()->axes(Qt::Vertical).value(0));
+        if (!y)
+            return false;
+        const qreal plot = chart()->chartView()->chart()->plotArea().height();
+        const int line = QFontMetrics(y->labelsFont()).height();
+        if ((y->tickCount() - 1) * 2 * line <= plot + line)
+            return true;
+        qWarning("%d px: %d ticks in %.0f px of %d px lines", width, y->tickCount(), plot, line);
+        return false;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -161,6 +178,7 @@ private Q_SLOTS:
             QCOMPARE(texts(labels, AxisLabel::Zone), QStringList{"EDT, UTC-04:00"});
             if (w == 2560)
                 QCOMPARE(ticks, everyMinute); // room for every bar's label
+            QVERIFY(countLabelsHaveRoom(w));
         }
     }
 
@@ -180,6 +198,7 @@ private Q_SLOTS:
             QCOMPARE(texts(labels, AxisLabel::Context), dates);
             if (w == 2560)
                 QCOMPARE(ticks.mid(0, 5), QStringList({"00:00", "06:00", "12:00", "18:00", "00:00"}));
+            QVERIFY(countLabelsHaveRoom(w));
         }
     }
 
@@ -201,6 +220,7 @@ private Q_SLOTS:
             QCOMPARE(texts(labels, AxisLabel::Context), QStringList{"2026"});
             if (w == 2560)
                 QCOMPARE(ticks, mondays.mid(0, chart()->data().buckets));
+            QVERIFY(countLabelsHaveRoom(w));
         }
         m_win->resize(1024, 700);
     }

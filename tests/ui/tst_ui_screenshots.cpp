@@ -7,6 +7,7 @@
 #include "views/IssueListView.h"
 #include "window/MainWindow.h"
 #include "views/ReportDetailView.h"
+#include "views/IssuePage.h"
 #include "views/ReportListView.h"
 #include "views/SearchBar.h"
 #include "store/Config.h"
@@ -163,6 +164,29 @@ private Q_SLOTS:
             scrubbed += cm->index(r, 1).data(KeyValueModel::ScrubbedRole).toBool() ? 1 : 0;
         QVERIFY(scrubbed > 0);
         save(m_win->detail(), QStringLiteral("request"));
+    }
+
+    // The Issue tab of the KeyError issue: its facets with their shares.
+    void issuePage()
+    {
+        selectIssue(QStringLiteral("KeyError"));
+        m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::IssueTab);
+        IssuePage *page = m_win->detail()->issuePage();
+        QVERIFY(QTest::qWaitFor([&] { return !page->facetLines(QStringLiteral("path")).isEmpty(); }, 10000));
+        save(m_win->detail(), QStringLiteral("issue-page"));
+        m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::TracebackTab);
+    }
+
+    // The whole window at the two sizes of the brief, with a report open.
+    void mainWindowAtSizes()
+    {
+        for (const QSize size : {QSize(1024, 700), QSize(2560, 1440)}) {
+            m_win->resize(size);
+            QTest::qWait(200);
+            save(m_win.get(), QStringLiteral("main-window-%1x%2").arg(size.width()).arg(size.height()));
+        }
+        m_win->resize(1560, 960);
+        QTest::qWait(100);
     }
 
     void chart()

@@ -19,6 +19,9 @@
 #include <QToolButton>
 #include <QToolTip>
 #include <QValueAxis>
+#include <QFontMetrics>
+#include <QResizeEvent>
+#include <algorithm>
 #include <algorithm>
 
 namespace ed {
@@ -248,25 +251,45 @@ void TimelineChart::rebuild()
     m_chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
-    // Whole numbers on the count axis: steps of 1, 2, 5, 10, 20... to the tallest bar.
-    int64_t tallest = 1;
+    m_tallest = 1;
     for (int i = 0; i < m_data.buckets; ++i) {
         int64_t n = 0;
         for (const auto &[level, counts] : m_data.byLevel)
             n += counts[size_t(i)];
-        tallest = std::max(tallest, n);
+        m_tallest = std::max(m_tallest, n);
     }
-    auto stepFor = [](int64_t n) {
+    updateCountAxis();
+    m_view->viewport()->update();
+}
+
+// Whole numbers on the count axis: steps of 1, 2, 5, 10, 20... to the tallest
+// bar, and no more ticks than fit the chart's height with a line of room
+// between labels (QtCharts cuts labels to "..." when they crowd each other).
+void TimelineChart::updateCountAxis()
+{
+    const auto axes = m_chart->axes(Qt::Vertical);
+    auto *y = axes.isEmpty() ? nullptr : qobject_cast<QValueAxis *>(axes.first());
+    if (!y)
+        return;
+    const int lineHeight = QFontMetrics(y->labelsFont()).height();
+    const int plotHeight = int(m_chart->plotArea().height() > 0 ? m_chart->plotArea().height() : m_view->height() * 0.6);
+    const int64_t maxTicks = std::clamp<int64_t>(plotHeight / (2 * lineHeight) + 1, 2, 6);
+    auto stepFor = [maxTicks](int64_t n) {
         for (int64_t base = 1;; base *= 10)
             for (int64_t m : {1, 2, 5})
-                if (n <= 4 * base * m)
+                if (n <= (maxTicks - 1) * base * m)
                     return base * m;
     };
-    const int64_t step = stepFor(tallest);
-    const int64_t top = (tallest + step - 1) / step * step;
+    const int64_t step = stepFor(m_tallest);
+    const int64_t top = (m_tallest + step - 1) / step * step;
     y->setRange(0, qreal(top));
     y->setTickCount(int(top / step) + 1);
-    m_view->viewport()->update();
+}
+
+void TimelineChart::resizeEvent(QResizeEvent *e)
+{
+    QWidget::resizeEvent(e);
+    updateCountAxis();
 }
 
 void TimelineChart::changeEvent(QEvent *e)

@@ -56,6 +56,7 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *e) override;
+    void resizeEvent(QResizeEvent *e) override;
 
 private:
     class View;
@@ -63,6 +64,7 @@ private:
     void present(Result<TimelineData> data);
     void rebuild();
     void updateTitle();
+    void updateCountAxis();
 
     std::shared_ptr<JobRunner> m_jobs;
     SearchQuery m_query;
@@ -75,6 +77,7 @@ private:
     QLabel *m_title;
     QToolButton *m_back;
     QToolButton *m_allIssues;
+    int64_t m_tallest = 1; // the tallest bar's count
 };
 
 } // namespace ed
