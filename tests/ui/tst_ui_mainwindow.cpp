@@ -421,6 +421,7 @@ private Q_SLOTS:
         QCOMPARE(clients.size(), 5); // the top five of six
         QCOMPARE(clients.first(), QStringLiteral("10.0.0.5 — 5 (50%)"));
         QCOMPARE(page->summary()->facets.size(), size_t(8));
+        QVERIFY(page->facetLines(QStringLiteral("release")).isEmpty()); // no report has one: not shown
         QVERIFY(page->findChild<QLabel *>(QStringLiteral("issueFacts"))->text().contains(QStringLiteral("10 reports")));
 
         auto *position = d->findChild<QLabel *>(QStringLiteral("reportPosition"));

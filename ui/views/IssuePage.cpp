@@ -138,6 +138,9 @@ void IssuePage::present(Result<IssueSummary> s)
     QFont bold = font();
     bold.setBold(true);
     for (const Facet &f : m_summary->facets) {
+        // A facet no report has a value for says nothing: left out, as Sentry leaves out absent tags.
+        if (f.top.empty() || (f.top.size() == 1 && f.top.front().value.isEmpty()))
+            continue;
         auto *title = new QLabel(facetTitle(f.name));
         title->setFont(bold);
         const QString distinct = f.distinct > qsizetype(f.top.size()) ? tr("%1 values").arg(locale.toString(f.distinct))
