@@ -144,6 +144,35 @@ private Q_SLOTS:
         }
     }
 
+    // A word's count, issue list, issue count and chart read the reports'
+    // small index by id, never their rows.
+    void wordAggregatesReadTheCoveringIndex_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("word") << QStringLiteral("checkout");
+        QTest::newRow("word and level") << QStringLiteral("checkout level:error");
+        QTest::newRow("word, hidden too") << QStringLiteral("checkout is:hidden");
+    }
+    void wordAggregatesReadTheCoveringIndex()
+    {
+        QFETCH(QString, text);
+        const SearchQuery q = search(text);
+        CaughtStatements caught(connectionOf(m_db));
+        auto n = ReportStore(m_db).countReports(q);
+        auto issues = ReportStore(m_db).listIssues(q, 1000);
+        auto nIssues = ListQueries(m_db).countIssues(q);
+        auto chart = TimelineQueries(m_db).buckets(q, 36);
+        QVERIFY(n && issues && nIssues && chart);
+        QCOMPARE(chart->total, *n);
+        const QStringList statements = caught.readingReports();
+        QVERIFY(statements.size() >= 4);
+        for (const QString &sql : statements) {
+            const QString plan = planOf(connectionOf(m_db), sql);
+            QVERIFY2(plan.contains(QLatin1String("USING COVERING INDEX reports_fts_cover (id=?)")),
+                     qPrintable(sql + QStringLiteral("\n  plan: ") + plan));
+        }
+    }
+
     // The sort by message, both ways: its index gives the first rows, no sort of all.
     void sortByMessageReadsItsIndex()
     {

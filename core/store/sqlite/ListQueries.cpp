@@ -32,11 +32,7 @@ Result<int64_t> ListQueries::countIssues(const SearchQuery &q)
             return st.failure();
         return st.int64(0);
     }
-    QString sql = QStringLiteral("SELECT count(DISTINCT r.issue_id) FROM reports r");
-    if (f->joinsIssues)
-        sql += QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
-    if (!f->where.isEmpty())
-        sql += QStringLiteral(" WHERE ") + f->where;
+    const QString sql = QStringLiteral("SELECT count(DISTINCT r.issue_id)") + f->aggregateFromClause();
     Statement st = connectionOf(m_db).prepare(sql.toStdString());
     if (!st.valid())
         return st.failure();

@@ -207,7 +207,7 @@ Result<int64_t> ReportStore::countReports(const SearchQuery &q)
         return filter.failure();
     const auto rows = rollupRows(q);
     Statement st = connectionOf(m_db).prepare((rows ? QStringLiteral("SELECT coalesce(sum(n), 0) FROM (%1)").arg(rows->sql)
-                                                    : QStringLiteral("SELECT count(*)") + filter->fromClause())
+                                                    : QStringLiteral("SELECT count(*)") + filter->aggregateFromClause())
                                                   .toStdString());
     if (!st.valid())
         return st.failure();
@@ -372,7 +372,8 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
     } else {
         sql = QStringLiteral("SELECT %1, m.n FROM issues JOIN (SELECT r.issue_id AS iid, count(*) AS n%2 GROUP BY r.issue_id) m"
                              " ON m.iid = issues.id ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
-                  .arg(QString::fromLatin1(kIssueColumns), filter->fromClause(), QString::fromLatin1(issueSortColumn(sort)), dir);
+                  .arg(QString::fromLatin1(kIssueColumns), filter->aggregateFromClause(),
+                       QString::fromLatin1(issueSortColumn(sort)), dir);
         binds = filter->binds;
     }
     Statement st = connectionOf(m_db).prepare(sql.toStdString());

@@ -158,7 +158,8 @@ public:
         auto f = searchSql(edge);
         if (!f)
             return false;
-        m_parts << QStringLiteral("SELECT r.timestamp AS t, r.issue_id AS issue_id, r.level AS level, 1 AS n") + f->fromClause();
+        m_parts << QStringLiteral("SELECT r.timestamp AS t, r.issue_id AS issue_id, r.level AS level, 1 AS n") +
+                       f->aggregateFromClause();
         m_out.binds.insert(m_out.binds.end(), f->binds.begin(), f->binds.end());
         return true;
     }

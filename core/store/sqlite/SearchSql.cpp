@@ -115,6 +115,15 @@ QString SqlFilter::fromClause() const
     return sql;
 }
 
+QString SqlFilter::aggregateFromClause() const
+{
+    if (ftsMatch.isEmpty() || !indexedBy.isEmpty())
+        return fromClause();
+    SqlFilter covered = *this;
+    covered.indexedBy = QStringLiteral("reports_fts_cover");
+    return covered.fromClause();
+}
+
 Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
 {
     auto parsed = query.parse();

@@ -29,6 +29,11 @@ struct SqlFilter {
 
     // " FROM reports r [INDEXED BY x] [JOIN issues i] [WHERE ...]": the filter's binds follow in order.
     QString fromClause() const;
+    // The same for a count, an issue list or a chart, which read only the
+    // reports' issue, time, level and hidden flag: under a word, through the
+    // index of those by id (reports_fts_cover), one small entry per match
+    // instead of each match's row with its compressed body.
+    QString aggregateFromClause() const;
     // The time index SQLite can walk newest first under this filter.
     QString timeIndex() const { return visibleOnly ? QStringLiteral("reports_visible_time") : QStringLiteral("reports_time"); }
     // Narrows the full-text condition to rowids >= minRowid (a bound FTS5 seeks

@@ -123,7 +123,7 @@ Result<std::optional<std::pair<int64_t, int64_t>>> timeRange(Connection &c, cons
     };
     const auto rows = rollupRows(q);
     if (!rows)
-        return minMax(f.fromClause(), f.binds);
+        return minMax(f.aggregateFromClause(), f.binds);
     // The first and last day (or hour) with reports from the rollups, then the
     // reports of just that day for the exact time.
     Statement st = c.prepare(QStringLiteral("SELECT min(t), max(t) FROM (%1) WHERE n > 0").arg(rows->sql).toStdString());
@@ -142,7 +142,7 @@ Result<std::optional<std::pair<int64_t, int64_t>>> timeRange(Connection &c, cons
         auto df = searchSql(day);
         if (!df)
             return df.failure();
-        return minMax(df->fromClause(), df->binds);
+        return minMax(df->aggregateFromClause(), df->binds);
     };
     auto lo = within(first);
     auto hi = within(last);
@@ -199,7 +199,7 @@ Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars,
         return wf.failure();
     const QString sql =
         rows ? QStringLiteral("SELECT (t - ?) / ?, level, sum(n) FROM (%1) GROUP BY 1, 2 HAVING sum(n) > 0").arg(rows->sql)
-             : QStringLiteral("SELECT (r.timestamp - ?) / ?, r.level, count(*)%1 GROUP BY 1, 2").arg(wf->fromClause());
+             : QStringLiteral("SELECT (r.timestamp - ?) / ?, r.level, count(*)%1 GROUP BY 1, 2").arg(wf->aggregateFromClause());
     Statement st = connectionOf(m_db).prepare(sql.toStdString());
     if (!st.valid())
         return st.failure();
