@@ -25,38 +25,44 @@ QString shortPath(const QString &file)
 
 TracebackModel::TracebackModel(QObject *parent) : QAbstractItemModel(parent) { }
 
-int TracebackModel::add(Node n)
+int TracebackModel::add(Tree &t, Node n)
 {
-    const int id = int(m_nodes.size());
+    const int id = int(t.nodes.size());
     if (n.parent < 0) {
-        n.row = int(m_top.size());
-        m_top.push_back(id);
+        n.row = int(t.top.size());
+        t.top.push_back(id);
     } else {
-        n.row = int(m_nodes[size_t(n.parent)].children.size());
-        m_nodes[size_t(n.parent)].children.push_back(id);
+        n.row = int(t.nodes[size_t(n.parent)].children.size());
+        t.nodes[size_t(n.parent)].children.push_back(id);
     }
-    m_nodes.push_back(std::move(n));
+    t.nodes.push_back(std::move(n));
     return id;
 }
 
-void TracebackModel::setReport(const Report &report, const std::vector<SourceRoot> &roots)
+TracebackModel::Tree TracebackModel::build(const Report &report, const std::vector<SourceRoot> &roots)
 {
-    beginResetModel();
-    m_nodes.clear();
-    m_top.clear();
-    m_frameCount = 0;
+    Tree t;
     const std::vector<const ExceptionInfo *> chain = report.chainRootFirst();
     for (size_t i = 0; i < chain.size(); ++i) {
         const ExceptionInfo &e = *chain[i];
         if (i > 0)
-            add({Cause, -1, 0, {}, djangoCauseSentence(chain[i - 1]->value, e.causeExplicit), {}, {}});
-        add({Heading, -1, 0, {}, e.value.isEmpty() ? e.type : e.type + QStringLiteral(": ") + e.value, {}, e.value});
-        addFrames(e.frames, roots);
+            add(t, {Cause, -1, 0, {}, djangoCauseSentence(chain[i - 1]->value, e.causeExplicit), {}, {}});
+        add(t, {Heading, -1, 0, {}, e.value.isEmpty() ? e.type : e.type + QStringLiteral(": ") + e.value, {}, e.value});
+        addFrames(t, e.frames, roots);
     }
+    return t;
+}
+
+void TracebackModel::setReport(const Report &report, const std::vector<SourceRoot> &roots) { setTree(build(report, roots)); }
+
+void TracebackModel::setTree(Tree tree)
+{
+    beginResetModel();
+    m_tree = std::move(tree);
     endResetModel();
 }
 
-void TracebackModel::addFrames(const std::vector<ed::Frame> &frames, const std::vector<SourceRoot> &roots)
+void TracebackModel::addFrames(Tree &t, const std::vector<ed::Frame> &frames, const std::vector<SourceRoot> &roots)
 {
     // Python's traceback module: the same file, line and function more than
     // three times in a row prints three times, then one summary line.
@@ -70,27 +76,27 @@ void TracebackModel::addFrames(const std::vector<ed::Frame> &frames, const std::
             ++end;
         const size_t shown = std::min(end - i, kShownRepeats);
         for (size_t k = i; k < i + shown; ++k)
-            addFrame(frames[k], -1, roots);
+            addFrame(t, frames[k], -1, roots);
         if (end - i > shown) {
             const int more = int(end - i - shown);
-            const int run = add(
-                {RepeatedFrames,
-                 -1,
-                 0,
-                 {},
-                 more == 1 ? tr("[Previous line repeated 1 more time]") : tr("[Previous line repeated %L1 more times]").arg(more),
-                 {},
-                 tr("%1 in %2, line %3: open to see each frame").arg(f.function, f.filename).arg(f.lineno)});
+            const int run = add(t, {RepeatedFrames,
+                                    -1,
+                                    0,
+                                    {},
+                                    more == 1 ? tr("[Previous line repeated 1 more time]")
+                                              : tr("[Previous line repeated %L1 more times]").arg(more),
+                                    {},
+                                    tr("%1 in %2, line %3: open to see each frame").arg(f.function, f.filename).arg(f.lineno)});
             for (size_t k = i + shown; k < end; ++k)
-                addFrame(frames[k], run, roots);
+                addFrame(t, frames[k], run, roots);
         }
         i = end;
     }
 }
 
-void TracebackModel::addFrame(const ed::Frame &f, int parent, const std::vector<SourceRoot> &roots)
+void TracebackModel::addFrame(Tree &t, const ed::Frame &f, int parent, const std::vector<SourceRoot> &roots)
 {
-    ++m_frameCount;
+    ++t.frameCount;
     Node frame{Frame,
                parent,
                0,
@@ -109,7 +115,7 @@ void TracebackModel::addFrame(const ed::Frame &f, int parent, const std::vector<
             local = readLocalContext(*file, f.lineno);
     if (local)
         frame.text = local->lines.value(f.lineno - local->firstLineno).trimmed();
-    const int id = add(std::move(frame));
+    const int id = add(t, std::move(frame));
 
     if (local) {
         int n = local->firstLineno;
@@ -117,26 +123,26 @@ void TracebackModel::addFrame(const ed::Frame &f, int parent, const std::vector<
             Node line{SourceLine, id, 0, {}, QString::number(n), l, tr("From your checkout: the report had no source")};
             line.failing = n == f.lineno;
             line.local = true;
-            add(std::move(line));
+            add(t, std::move(line));
             ++n;
         }
     } else {
         int n = f.preContextLineno.value_or(f.lineno - int(f.preContext.size()));
         for (const QString &l : f.preContext)
-            add({SourceLine, id, 0, {}, QString::number(n++), l, {}});
+            add(t, {SourceLine, id, 0, {}, QString::number(n++), l, {}});
         if (f.contextLine) {
             Node line{SourceLine, id, 0, {}, QString::number(f.lineno), *f.contextLine, {}};
             line.failing = true;
-            add(std::move(line));
+            add(t, std::move(line));
         }
         n = f.lineno + 1;
         for (const QString &l : f.postContext)
-            add({SourceLine, id, 0, {}, QString::number(n++), l, {}});
+            add(t, {SourceLine, id, 0, {}, QString::number(n++), l, {}});
     }
 
     if (f.vars.empty())
         return;
-    const int group = add({VarsGroup, id, 0, {}, tr("Local variables (%1)").arg(f.vars.size()), {}, {}});
+    const int group = add(t, {VarsGroup, id, 0, {}, tr("Local variables (%1)").arg(f.vars.size()), {}, {}});
     const QString scrubbed = QString::fromLatin1(kScrubbedValue.data(), qsizetype(kScrubbedValue.size()));
     for (const Entry &v : f.vars) {
         const QString value = v.value.displayText();
@@ -144,15 +150,15 @@ void TracebackModel::addFrame(const ed::Frame &f, int parent, const std::vector<
         // Django writes '********************' (with quotes, as a repr) or bare.
         var.scrubbed = value == scrubbed || value == QLatin1Char('\'') + scrubbed + QLatin1Char('\'');
         var.tooltip = var.scrubbed ? tr("Scrubbed: the value was removed before it was stored") : value.left(4000);
-        add(std::move(var));
+        add(t, std::move(var));
     }
 }
 
 QList<int> TracebackModel::frameRows() const
 {
     QList<int> rows;
-    for (size_t r = 0; r < m_top.size(); ++r)
-        if (m_nodes[size_t(m_top[r])].kind == Frame)
+    for (size_t r = 0; r < m_tree.top.size(); ++r)
+        if (m_tree.nodes[size_t(m_tree.top[r])].kind == Frame)
             rows << int(r);
     return rows;
 }
@@ -160,8 +166,8 @@ QList<int> TracebackModel::frameRows() const
 QList<int> TracebackModel::repeatedRows() const
 {
     QList<int> rows;
-    for (size_t r = 0; r < m_top.size(); ++r)
-        if (m_nodes[size_t(m_top[r])].kind == RepeatedFrames)
+    for (size_t r = 0; r < m_tree.top.size(); ++r)
+        if (m_tree.nodes[size_t(m_tree.top[r])].kind == RepeatedFrames)
             rows << int(r);
     return rows;
 }
@@ -169,8 +175,8 @@ QList<int> TracebackModel::repeatedRows() const
 QList<int> TracebackModel::inAppFrameRows() const
 {
     QList<int> rows;
-    for (size_t r = 0; r < m_top.size(); ++r) {
-        const Node &n = m_nodes[size_t(m_top[r])];
+    for (size_t r = 0; r < m_tree.top.size(); ++r) {
+        const Node &n = m_tree.nodes[size_t(m_tree.top[r])];
         if (n.kind == Frame && n.inApp)
             rows << int(r);
     }
@@ -179,9 +185,9 @@ QList<int> TracebackModel::inAppFrameRows() const
 
 const TracebackModel::Node *TracebackModel::node(const QModelIndex &i) const
 {
-    if (!i.isValid() || i.internalId() >= m_nodes.size())
+    if (!i.isValid() || i.internalId() >= m_tree.nodes.size())
         return nullptr;
-    return &m_nodes[size_t(i.internalId())];
+    return &m_tree.nodes[size_t(i.internalId())];
 }
 
 QModelIndex TracebackModel::index(int row, int column, const QModelIndex &parent) const
@@ -189,7 +195,7 @@ QModelIndex TracebackModel::index(int row, int column, const QModelIndex &parent
     if (row < 0 || column < 0 || column >= ColumnCount)
         return {};
     if (!parent.isValid())
-        return row < int(m_top.size()) ? createIndex(row, column, quintptr(m_top[size_t(row)])) : QModelIndex();
+        return row < int(m_tree.top.size()) ? createIndex(row, column, quintptr(m_tree.top[size_t(row)])) : QModelIndex();
     if (parent.column() != 0)
         return {};
     const Node *p = node(parent);
@@ -203,13 +209,13 @@ QModelIndex TracebackModel::parent(const QModelIndex &child) const
     const Node *n = node(child);
     if (!n || n->parent < 0)
         return {};
-    return createIndex(m_nodes[size_t(n->parent)].row, 0, quintptr(n->parent));
+    return createIndex(m_tree.nodes[size_t(n->parent)].row, 0, quintptr(n->parent));
 }
 
 int TracebackModel::rowCount(const QModelIndex &parent) const
 {
     if (!parent.isValid())
-        return int(m_top.size());
+        return int(m_tree.top.size());
     if (parent.column() != 0)
         return 0;
     const Node *n = node(parent);

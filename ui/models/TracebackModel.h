@@ -35,7 +35,27 @@ public:
     // `roots`: where the site's code is checked out here, for the source lines
     // of frames whose report has none.
     void setReport(const Report &report, const std::vector<SourceRoot> &roots = {});
-    int frameCount() const { return m_frameCount; }
+
+    // The rows as plain data: build() runs anywhere (the report's job builds
+    // a deep traceback off the UI thread), setTree() shows it.
+    struct Node {
+        Kind kind;
+        int parent = -1; // node index, -1 at the top
+        int row = 0; // row under its parent
+        std::vector<int> children;
+        QString label, text, tooltip;
+        bool inApp = false, failing = false, scrubbed = false, local = false;
+        QString file = {}; // Frame: the site's path
+        int line = 0; // Frame: its line
+    };
+    struct Tree {
+        std::vector<Node> nodes;
+        std::vector<int> top;
+        int frameCount = 0;
+    };
+    static Tree build(const Report &report, const std::vector<SourceRoot> &roots);
+    void setTree(Tree tree);
+    int frameCount() const { return m_tree.frameCount; }
     // Top-level rows of frames that Django would show open (in-app frames).
     QList<int> inAppFrameRows() const;
     // Top-level rows of frames; the frames cut from a repeated run are under
@@ -51,24 +71,13 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role) const override;
 
 private:
-    struct Node {
-        Kind kind;
-        int parent = -1; // node index, -1 at the top
-        int row = 0; // row under its parent
-        std::vector<int> children;
-        QString label, text, tooltip;
-        bool inApp = false, failing = false, scrubbed = false, local = false;
-        QString file = {}; // Frame: the site's path
-        int line = 0; // Frame: its line
-    };
-    int add(Node n);
+    static int add(Tree &t, Node n);
     const Node *node(const QModelIndex &i) const;
-    void addFrames(const std::vector<ed::Frame> &frames, const std::vector<SourceRoot> &roots);
-    void addFrame(const ed::Frame &frame, int parent, const std::vector<SourceRoot> &roots); // ed::Frame: Frame here is the Kind
+    static void addFrames(Tree &t, const std::vector<ed::Frame> &frames, const std::vector<SourceRoot> &roots);
+    // ed::Frame: Frame here is the Kind
+    static void addFrame(Tree &t, const ed::Frame &frame, int parent, const std::vector<SourceRoot> &roots);
 
-    std::vector<Node> m_nodes;
-    std::vector<int> m_top;
-    int m_frameCount = 0;
+    Tree m_tree;
 };
 
 } // namespace ed

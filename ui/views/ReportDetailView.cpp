@@ -7,6 +7,7 @@
 #include "views/RequestView.h"
 #include "look/Theme.h"
 #include "views/TracebackView.h"
+#include "models/TracebackModel.h"
 
 #include <QBoxLayout>
 #include <QJsonDocument>
@@ -17,6 +18,11 @@
 #include <QToolButton>
 
 namespace ed {
+
+struct ReportDetailView::Loaded {
+    ReportDetail detail;
+    TracebackModel::Tree rows;
+};
 
 ReportDetailView::ReportDetailView(const QString &dbPath, QWidget *parent)
     : QWidget(parent), m_jobs(JobRunner::forDatabase(dbPath))
@@ -57,6 +63,8 @@ ReportDetailView::ReportDetailView(const QString &dbPath, QWidget *parent)
             m_chosenTab = tab;
         if (tab == IssueTab && m_detail)
             m_issuePage->showIssue(m_detail->row.issueId); // read when looked at
+        if (tab == RawTab)
+            fillRaw();
     });
     connect(m_issuePage, &IssuePage::latestReportRequested, this, &ReportDetailView::reportRequested);
 
@@ -109,19 +117,27 @@ void ReportDetailView::showReport(std::optional<int64_t> reportId)
         return;
     }
     // Another report asked for makes the one loading stale (same job name).
+    // The traceback's rows are built there too: 984 frames take tens of ms.
     m_jobs->run(
-        this, {job}, [id = *reportId](JobContext &ctx) { return ReportStore(ctx.db()).loadReport(id); },
-        [this](Result<ReportDetail> detail) { present(std::move(detail)); });
+        this, {job},
+        [id = *reportId, roots = m_traceback->sourceRoots()](JobContext &ctx) -> Result<Loaded> {
+            auto detail = ReportStore(ctx.db()).loadReport(id);
+            if (!detail)
+                return detail.failure();
+            TracebackModel::Tree rows = TracebackModel::build(detail->report, roots);
+            return Loaded{std::move(*detail), std::move(rows)};
+        },
+        [this](Result<Loaded> loaded) { present(std::move(loaded)); });
 }
 
-void ReportDetailView::present(Result<ReportDetail> detail)
+void ReportDetailView::present(Result<Loaded> loaded)
 {
-    if (!detail) {
-        m_placeholder->setText(tr("This report cannot be shown: %1").arg(detail.error()));
+    if (!loaded) {
+        m_placeholder->setText(tr("This report cannot be shown: %1").arg(loaded.error()));
         m_stack->setCurrentIndex(0);
         return;
     }
-    m_detail = std::move(*detail);
+    m_detail = std::move(loaded->detail);
     const ReportRow &r = m_detail->row;
     m_shownId = r.id;
     QStringList facts{levelName(r.level), fmt::time(r.timestamp)};
@@ -138,7 +154,7 @@ void ReportDetailView::present(Result<ReportDetail> detail)
     if (!r.undecided.isEmpty())
         facts << tr("undecided: %1 (kept visible)").arg(r.undecided);
     m_summary->setText(facts.join(QStringLiteral("  ·  ")));
-    m_traceback->setReport(m_detail->report);
+    m_traceback->setReport(m_detail->report, std::move(loaded->rows));
     m_request->setReport(m_detail->report);
     m_context->setReport(m_detail->report);
     const Report &report = m_detail->report;
@@ -146,11 +162,23 @@ void ReportDetailView::present(Result<ReportDetail> detail)
     chooseTab(report);
     if (m_tabs->currentIndex() == IssueTab)
         m_issuePage->showIssue(r.issueId);
+    // The raw record of a deep traceback is a megabyte of JSON: laid out
+    // when its tab is looked at, not with every report shown.
+    m_rawShown = false;
+    if (m_tabs->currentIndex() == RawTab)
+        fillRaw();
+    m_stack->setCurrentIndex(1);
+    Q_EMIT reportShown(r.id);
+}
+
+void ReportDetailView::fillRaw()
+{
+    if (m_rawShown || !m_detail)
+        return;
+    m_rawShown = true;
     m_raw->setPlainText(!m_detail->raw.isEmpty()
                             ? m_detail->raw
                             : QString::fromUtf8(QJsonDocument(m_detail->record).toJson(QJsonDocument::Indented)));
-    m_stack->setCurrentIndex(1);
-    Q_EMIT reportShown(r.id);
 }
 
 void ReportDetailView::setListPosition(int row, qint64 rows)

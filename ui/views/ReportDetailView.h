@@ -52,8 +52,10 @@ Q_SIGNALS:
     void reportRequested(qint64 reportId);
 
 private:
-    void present(Result<ReportDetail> detail);
+    struct Loaded; // the report and its traceback's rows, built in the job
+    void present(Result<Loaded> loaded);
     void chooseTab(const Report &report);
+    void fillRaw();
 
     std::shared_ptr<JobRunner> m_jobs;
     std::optional<int64_t> m_requestedId, m_shownId;
@@ -72,6 +74,7 @@ private:
     QToolButton *m_previous, *m_next;
     int m_chosenTab = TracebackTab; // the tab the user last picked
     bool m_choosing = false;
+    bool m_rawShown = false; // m_raw holds the shown report's text
 };
 
 } // namespace ed

@@ -105,7 +105,9 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_tree, 1);
 }
 
-void TracebackView::setReport(const Report &report)
+void TracebackView::setReport(const Report &report) { setReport(report, TracebackModel::build(report, m_roots)); }
+
+void TracebackView::setReport(const Report &report, TracebackModel::Tree rows)
 {
     m_report = report;
     const ExceptionInfo *e = report.raised();
@@ -116,7 +118,7 @@ void TracebackView::setReport(const Report &report)
         m_title->setText(QStringLiteral("%1: %2").arg(e->type, e->value));
     }
     m_title->setTextFormat(Qt::PlainText);
-    m_model->setReport(report, m_roots);
+    m_model->setTree(std::move(rows));
     const size_t chained = report.exceptions.size();
     if (e)
         m_where->setText(chained > 1 ? tr("%n frame(s), %1 chained exceptions", nullptr, m_model->frameCount()).arg(chained)

@@ -5,6 +5,7 @@
 // file in the user's checkout of the site (model/SourceLocation).
 #include "model/Report.h"
 #include "model/SourceLocation.h"
+#include "models/TracebackModel.h"
 
 #include <QWidget>
 
@@ -13,13 +14,14 @@ class QTreeView;
 
 namespace ed {
 
-class TracebackModel;
-
 class TracebackView : public QWidget {
     Q_OBJECT
 public:
     explicit TracebackView(QWidget *parent = nullptr);
     void setReport(const Report &report);
+    // The same with its rows built already (TracebackModel::build, off the UI thread).
+    void setReport(const Report &report, TracebackModel::Tree rows);
+    const std::vector<SourceRoot> &sourceRoots() const { return m_roots; }
     // From the settings: ERRORDECK_SOURCE_ROOTS and ERRORDECK_EDITOR.
     void setSourceSettings(const QStringList &roots, const QString &editorTemplate);
     QTreeView *tree() const { return m_tree; }
