@@ -185,6 +185,36 @@ private Q_SLOTS:
         QVERIFY(!f.readAll().contains("hunter2-secret"));
         QVERIFY(!QFile::exists(m_path + QStringLiteral("-wal")) ||
                 !edtest::readFile(m_path + QStringLiteral("-wal")).contains("hunter2-secret"));
+
+        // EMAIL_BACKEND, EMAIL_FILE_PATH and the CA file, as the CLI has them.
+        auto *backend = page->findChild<QComboBox *>(QStringLiteral("emailBackend"));
+        auto *folder = page->findChild<QLineEdit *>(QStringLiteral("emailFilePath"));
+        auto *host = page->findChild<QLineEdit *>(QStringLiteral("emailHost"));
+        QCOMPARE(backend->count(), 3);
+        QCOMPARE(backend->currentData().toString(), QStringLiteral("smtp"));
+        QVERIFY(host->isEnabled() && !folder->isEnabled());
+        page->findChild<QLineEdit *>(QStringLiteral("emailCaFile"))->setText(QStringLiteral("/etc/ssl/shop-ca.pem"));
+        backend->setCurrentIndex(backend->findData(QStringLiteral("file")));
+        QVERIFY(!host->isEnabled() && folder->isEnabled());
+        folder->setText(QStringLiteral("/var/mail/errordeck"));
+        QVERIFY(applyAndWait(dlg));
+        QCOMPARE(config.string(ConfigKey::EmailBackend), QStringLiteral("file"));
+        QCOMPARE(config.string(ConfigKey::EmailFilePath), QStringLiteral("/var/mail/errordeck"));
+        QCOMPARE(config.string(ConfigKey::EmailCaFile), QStringLiteral("/etc/ssl/shop-ca.pem"));
+        // Django's dotted name, written by `errordeck-cli config set`, reads as its choice and stays as written.
+        bool written = false;
+        config.set(ConfigKey::EmailBackend, QStringLiteral("django.core.mail.backends.console.EmailBackend"), this,
+                   [&](Result<void> r) { written = r.ok(); });
+        QVERIFY(QTest::qWaitFor([&] { return written; }, 5000));
+        SettingsDialog dotted(m_path, config);
+        QVERIFY(ready(dotted));
+        auto *dottedBackend = dotted.email()->findChild<QComboBox *>(QStringLiteral("emailBackend"));
+        QCOMPARE(dottedBackend->currentData().toString(), QStringLiteral("console"));
+        QVERIFY(applyAndWait(dotted));
+        QCOMPARE(config.string(ConfigKey::EmailBackend), QStringLiteral("django.core.mail.backends.console.EmailBackend"));
+        config.write({{ConfigKey::EmailBackend, std::nullopt},
+                      {ConfigKey::EmailFilePath, std::nullopt},
+                      {ConfigKey::EmailCaFile, std::nullopt}});
     }
 
     void notFoundTester()

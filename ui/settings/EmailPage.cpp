@@ -22,6 +22,19 @@ namespace ed {
 EmailPage::EmailPage(QWidget *parent) : SettingsPage(parent)
 {
     auto *form = new QFormLayout(this);
+    // EMAIL_BACKEND as Django names it; smtp sends, file and console write the
+    // message (EMAIL_FILE_PATH, standard output of errordeck-cli).
+    m_backend = new QComboBox(this);
+    m_backend->setObjectName(QStringLiteral("emailBackend"));
+    m_backend->addItem(tr("SMTP server (smtp.EmailBackend)"), QStringLiteral("smtp"));
+    m_backend->addItem(tr("Files in a folder (filebased.EmailBackend)"), QStringLiteral("file"));
+    m_backend->addItem(tr("Standard output (console.EmailBackend)"), QStringLiteral("console"));
+    m_filePath = new QLineEdit(this);
+    m_filePath->setObjectName(QStringLiteral("emailFilePath"));
+    m_filePath->setPlaceholderText(tr("the folder the file backend writes to"));
+    m_caFile = new QLineEdit(this);
+    m_caFile->setObjectName(QStringLiteral("emailCaFile"));
+    m_caFile->setPlaceholderText(tr("also trust this CA file (PEM), beside the system's"));
     m_host = new QLineEdit(this);
     m_host->setObjectName(QStringLiteral("emailHost"));
     m_port = new QSpinBox(this);
@@ -51,6 +64,8 @@ EmailPage::EmailPage(QWidget *parent) : SettingsPage(parent)
     m_html = new QCheckBox(tr("Attach the HTML report, like AdminEmailHandler(include_html=True)"), this);
     m_html->setObjectName(QStringLiteral("includeHtml"));
 
+    addField(form, tr("&Backend:"), m_backend, ConfigKey::EmailBackend);
+    addField(form, tr("&Folder:"), m_filePath, ConfigKey::EmailFilePath);
     addField(form, tr("&Host:"), m_host, ConfigKey::EmailHost);
     addField(form, tr("&Port:"), m_port, ConfigKey::EmailPort);
     addField(form, tr("S&ecurity:"), m_security, ConfigKey::EmailUseTls);
@@ -58,6 +73,7 @@ EmailPage::EmailPage(QWidget *parent) : SettingsPage(parent)
     form->addRow(tr("Pass&word:"), m_password);
     form->addRow(QString(), m_keychain);
     addField(form, tr("&Timeout:"), m_timeout, ConfigKey::EmailTimeout);
+    addField(form, tr("&CA file:"), m_caFile, ConfigKey::EmailCaFile);
     addField(form, tr("&SERVER_EMAIL:"), m_serverEmail, ConfigKey::ServerEmail);
     addField(form, tr("Subject &prefix:"), m_prefix, ConfigKey::EmailSubjectPrefix);
     addField(form, QString(), m_html, ConfigKey::EmailIncludeHtml);
@@ -84,6 +100,8 @@ EmailPage::EmailPage(QWidget *parent) : SettingsPage(parent)
     m_testStatus->setVisible(false);
     connect(m_testButton, &QPushButton::clicked, this, &EmailPage::testRequested);
     connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
+    connect(m_backend, &QComboBox::currentIndexChanged, this, &EmailPage::backendChosen);
+    backendChosen();
     connect(m_security, &QComboBox::activated, this, [this](int i) {
         // The usual port for the choice, when the port is still a usual one.
         if (m_port->value() == 25 || m_port->value() == 587 || m_port->value() == 465)
@@ -96,8 +114,31 @@ EmailPage::~EmailPage()
     m_job.reset(); // stops a test in progress while the mailer and keychain are still here
 }
 
+// The server's fields for smtp, the folder for file.
+void EmailPage::backendChosen()
+{
+    const QString b = m_backend->currentData().toString();
+    for (QWidget *w : {static_cast<QWidget *>(m_host), static_cast<QWidget *>(m_port), static_cast<QWidget *>(m_security),
+                       static_cast<QWidget *>(m_user), static_cast<QWidget *>(m_password), static_cast<QWidget *>(m_timeout),
+                       static_cast<QWidget *>(m_caFile)})
+        w->setEnabled(b == QLatin1String("smtp"));
+    m_filePath->setEnabled(b == QLatin1String("file"));
+}
+
 void EmailPage::load(const ConfigCache &config)
 {
+    // Django's dotted names read as the short ones they stand for.
+    const QString backend = config.string(ConfigKey::EmailBackend);
+    int index = 0;
+    for (int i = 0; i < m_backend->count(); ++i) {
+        const QString shortName = m_backend->itemData(i).toString();
+        const QString module = shortName == QLatin1String("file") ? QStringLiteral("filebased") : shortName;
+        if (backend == shortName || backend == QStringLiteral("django.core.mail.backends.%1.EmailBackend").arg(module))
+            index = i;
+    }
+    m_backend->setCurrentIndex(index);
+    m_filePath->setText(config.string(ConfigKey::EmailFilePath));
+    m_caFile->setText(config.string(ConfigKey::EmailCaFile));
     m_host->setText(config.string(ConfigKey::EmailHost));
     m_port->setValue(config.integer(ConfigKey::EmailPort));
     m_security->setCurrentIndex(config.flag(ConfigKey::EmailUseSsl)   ? Ssl
@@ -118,7 +159,16 @@ void EmailPage::load(const ConfigCache &config)
 
 bool EmailPage::apply(SettingsEdits &config)
 {
-    bool ok = setValue(config, ConfigKey::EmailHost, m_host->text().trimmed());
+    // A dotted name kept as it was when the choice did not change.
+    const QString stored = config.value(ConfigKey::EmailBackend).toString();
+    const QString chosen = m_backend->currentData().toString();
+    const bool same = stored == chosen ||
+                      stored.startsWith(QStringLiteral("django.core.mail.backends.%1")
+                                            .arg(chosen == QLatin1String("file") ? QStringLiteral("filebased") : chosen));
+    bool ok = setValue(config, ConfigKey::EmailBackend, same ? stored : chosen);
+    ok = setValue(config, ConfigKey::EmailFilePath, m_filePath->text().trimmed()) && ok;
+    ok = setValue(config, ConfigKey::EmailCaFile, m_caFile->text().trimmed()) && ok;
+    ok = setValue(config, ConfigKey::EmailHost, m_host->text().trimmed()) && ok;
     ok = setValue(config, ConfigKey::EmailPort, m_port->value()) && ok;
     const int sec = m_security->currentIndex();
     ok = setValue(config, ConfigKey::EmailUseTls, sec == StartTls) && ok;

@@ -52,6 +52,10 @@ private:
     void readPassword();
     void writePassword(const QString &user, const QString &host);
 
+    void backendChosen();
+
+    QComboBox *m_backend;
+    QLineEdit *m_filePath, *m_caFile;
     QLineEdit *m_host, *m_user, *m_password, *m_serverEmail, *m_prefix;
     QSpinBox *m_port;
     QComboBox *m_security;
