@@ -13,6 +13,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QLocale>
 #include <QTemporaryDir>
 #include <QApplication>
 #include <QJsonArray>
@@ -275,6 +276,18 @@ private Q_SLOTS:
                                    .value<QList<qint64>>();
             QCOMPARE(daily, expect);
         }
+    }
+
+    // Plural texts read as English does, the count in the user's locale.
+    void englishPlurals()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        QCOMPARE(QCoreApplication::translate("IssuePage", "%n report(s)", nullptr, 1), QStringLiteral("1 report"));
+        QCOMPARE(QCoreApplication::translate("IssuePage", "%n report(s)", nullptr, 0), QStringLiteral("0 reports"));
+        QCOMPARE(QCoreApplication::translate("IssuePage", "%n report(s)", nullptr, 50000), QStringLiteral("50,000 reports"));
+        QCOMPARE(QCoreApplication::translate("Format", "%n day(s) ago", nullptr, 9), QStringLiteral("9 days ago"));
+        QCOMPARE(QCoreApplication::translate("X", "(none)"), QStringLiteral("(none)")); // not a plural: as written
+        QLocale::setDefault(QLocale::c());
     }
 
     // A frame whose report has no source (the server could not read the file)

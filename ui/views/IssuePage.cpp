@@ -12,6 +12,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <climits>
 
 namespace ed {
 namespace {
@@ -124,7 +125,7 @@ void IssuePage::present(Result<IssueSummary> s)
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
     m_title->setText(i.title);
     QStringList facts{fmt::issueStatusName(i.status, i.regression), levelName(i.level),
-                      i.count == 1 ? tr("1 report") : tr("%L1 reports").arg(i.count)};
+                      tr("%n report(s)", nullptr, int(std::min<int64_t>(i.count, INT_MAX)))};
     if (i.hiddenCount > 0)
         facts << tr("%1 hidden").arg(locale.toString(i.hiddenCount));
     facts << tr("first seen %1 (%2)").arg(fmt::age(i.firstSeen, now), fmt::time(i.firstSeen))
