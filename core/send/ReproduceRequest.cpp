@@ -24,21 +24,17 @@ QString shellWord(const QString &s)
 }
 
 // request.META keys that are HTTP headers, as they came: HTTP_USER_AGENT is
-// User-Agent; CONTENT_TYPE has no HTTP_ prefix. Host travels in the URL and
-// the cookies in their own option.
+// User-Agent. Host travels in the URL and the cookies in their own option;
+// CONTENT_TYPE (no HTTP_ prefix) is left to curl and the test client, which
+// set the form's own type.
 std::vector<std::pair<QString, QString>> headersOf(const Request &r)
 {
     std::vector<std::pair<QString, QString>> out;
     for (const Entry &e : r.meta) {
-        QString name;
-        if (e.key.startsWith(QLatin1String("HTTP_")) && e.key != QLatin1String("HTTP_HOST") &&
-            e.key != QLatin1String("HTTP_COOKIE"))
-            name = e.key.mid(5);
-        else if (e.key == QLatin1String("CONTENT_TYPE") && !r.post.empty())
-            continue; // curl and the test client set the form's own type
-        else
+        if (!e.key.startsWith(QLatin1String("HTTP_")) || e.key == QLatin1String("HTTP_HOST") ||
+            e.key == QLatin1String("HTTP_COOKIE"))
             continue;
-        QStringList parts = name.toLower().split(QLatin1Char('_'));
+        QStringList parts = e.key.mid(5).toLower().split(QLatin1Char('_'));
         for (QString &p : parts)
             if (!p.isEmpty())
                 p[0] = p[0].toUpper();

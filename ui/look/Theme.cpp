@@ -125,4 +125,11 @@ QIcon icon(const QString &name)
 
 QFont codeFont() { return QFontDatabase::systemFont(QFontDatabase::FixedFont); }
 
+QFont titleFont(QFont base)
+{
+    base.setPointSizeF(base.pointSizeF() * 1.3);
+    base.setBold(true);
+    return base;
+}
+
 } // namespace ed::theme

@@ -29,5 +29,7 @@ QColor markBackground(const QPalette &p);
 QIcon icon(const QString &name);
 // Monospace for code and values.
 QFont codeFont();
+// A heading's font: `base` larger and bold (the exception, the issue title).
+QFont titleFont(QFont base);
 
 } // namespace ed::theme

@@ -43,10 +43,7 @@ IssuePage::IssuePage(const QString &dbPath, QWidget *parent) : QWidget(parent), 
     m_title->setTextFormat(Qt::PlainText);
     m_title->setWordWrap(true);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont big = m_title->font();
-    big.setPointSizeF(big.pointSizeF() * 1.3);
-    big.setBold(true);
-    m_title->setFont(big);
+    m_title->setFont(theme::titleFont(m_title->font()));
     m_facts = new QLabel(this);
     m_facts->setObjectName(QStringLiteral("issueFacts"));
     m_facts->setTextFormat(Qt::PlainText);

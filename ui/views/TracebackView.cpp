@@ -24,10 +24,7 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
     m_title->setObjectName(QStringLiteral("exceptionTitle"));
     m_title->setWordWrap(true);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont big = m_title->font();
-    big.setPointSizeF(big.pointSizeF() * 1.3);
-    big.setBold(true);
-    m_title->setFont(big);
+    m_title->setFont(theme::titleFont(m_title->font()));
     m_where = new QLabel(this);
     m_where->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_where->setWordWrap(true);
