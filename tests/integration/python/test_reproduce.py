@@ -126,9 +126,6 @@ class ReproduceTest(unittest.TestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    def replayed(self, name):
-        return [r for r in read_reports(os.path.join(self.tmp, name)) if r.get("request")][0]["request"]
-
     def assertSameRequest(self, seen):
         first = self.original["request"]
         self.assertEqual(seen["method"], "POST")
@@ -147,30 +144,29 @@ class ReproduceTest(unittest.TestCase):
             self.assertNotIn(PASSWORD, text)
             self.assertIn("<scrubbed>", text)
 
-    def test_django_test_raises_the_same_exception(self):
-        code = os.path.join(self.tmp, "reproduce_test.py")
-        with open(code, "w", encoding="utf-8") as fh:
-            fh.write(self.test_code)
-        result = os.path.join(self.tmp, "test-result.json")
-        run_child(RUN_TEST, os.path.join(self.tmp, "test.jsonl"), code, result)
+    def replay(self, script, name, printed):
+        """Runs `script` in a fresh interpreter on the printed text saved as a
+        file; returns its outcome and the request the site saw."""
+        path = os.path.join(self.tmp, name)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(printed)
+        result = path + ".result.json"
+        run_child(script, path + ".jsonl", path, result)
         with open(result, encoding="utf-8") as fh:
             outcome = json.load(fh)
+        return outcome, [r for r in read_reports(path + ".jsonl") if r.get("request")][0]["request"]
+
+    def test_django_test_raises_the_same_exception(self):
+        outcome, seen = self.replay(RUN_TEST, "reproduce_test.py", self.test_code)
         self.assertEqual(outcome["run"], 1)
         self.assertEqual(len(outcome["errors"]), 1, outcome)
         self.assertIn("RuntimeError: signup failed", outcome["errors"][0])
-        self.assertSameRequest(self.replayed("test.jsonl"))
+        self.assertSameRequest(seen)
 
     def test_curl_fails_the_same_way(self):
-        command = os.path.join(self.tmp, "curl.sh")
-        with open(command, "w", encoding="utf-8") as fh:
-            fh.write(self.curl)
-        result = os.path.join(self.tmp, "curl-result.json")
-        run_child(RUN_CURL, os.path.join(self.tmp, "curl.jsonl"), command, result)
-        with open(result, encoding="utf-8") as fh:
-            outcome = json.load(fh)
+        outcome, seen = self.replay(RUN_CURL, "curl.sh", self.curl)
         self.assertEqual((outcome["rc"], outcome["status"]), (0, "500"), outcome)
-        self.assertSameRequest(self.replayed("curl.jsonl"))
-
+        self.assertSameRequest(seen)
 
 if __name__ == "__main__":
     unittest.main()
