@@ -2,6 +2,7 @@
 
 #include "import/ImportFilters.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QPointer>
 #include <QTimer>
@@ -130,7 +131,7 @@ bool MailboxPoller::stop(int waitMs)
     m_thread.quit();
     if (waitMs <= 0) {
         m_thread.wait(); // the destructor: libcurl was cancelled, it returns at its next callback
-    } else if (!m_thread.wait(waitMs)) {
+    } else if (!m_thread.wait(QDeadlineTimer(waitMs))) {
         return false;
     }
     m_worker = nullptr;
