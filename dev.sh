@@ -100,6 +100,17 @@ sanitized_unit_tests() {
     run_tests build-asan -L '^unit$'
 }
 
+# Each phase's wall time, printed again at the end (CI shows only the tail of
+# the output, and its budget is 20 minutes for all of them together).
+phase_times=()
+timed() { # NAME COMMAND...
+  local name="$1" start=$SECONDS; shift
+  "$@"
+  phase_times+=("$(printf '%5d s  %s' $((SECONDS - start)) "$name")")
+}
+print_phase_times() { [ ${#phase_times[@]} -gt 0 ] && printf 'dev.sh phase: %s\n' "${phase_times[@]}"; return 0; }
+trap print_phase_times EXIT
+
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -129,10 +140,10 @@ case "$cmd" in
       mapfile -t pkgs < <(full_set)
       [ "$sanitize" = 1 ] && pkgs+=("${sanitize_packages[@]}") # clang only where it builds
       install_missing "${pkgs[@]}"
-      build build
-      run_tests build
+      timed "build (gcc)" build build
+      timed "tests" run_tests build
       if [ "$sanitize" = 1 ]; then
-        sanitized_unit_tests
+        timed "sanitizer build and unit tests (clang)" sanitized_unit_tests
       fi
     fi
     ;;
