@@ -51,6 +51,9 @@ enum class ConfigKey {
     Editor, // ERRORDECK_EDITOR: command or URL template with {file} and {line}
     // How times read
     TimeZone, // ERRORDECK_TIME_ZONE: "local" or "utc" (base/Timestamp.h DisplayZone)
+    // The Sentry endpoint the desktop app runs (errordeck-cli serve's, in the app)
+    ReceiveEnabled, // ERRORDECK_RECEIVE
+    ReceiveListen, // ERRORDECK_RECEIVE_LISTEN: HOST:PORT (base/ListenAddress.h)
 };
 
 struct ConfigEntry {

@@ -1,5 +1,6 @@
 // Screenshots of the desktop app with the corpus loaded: the main window, a
-// report's traceback and request, the chart and the settings dialog. Saved as
+// report's traceback and request, the chart, the settings dialog (and its
+// Receive from Sentry SDKs page), a Sentry SDK event's Breadcrumbs tab. Saved as
 // PNGs in $ERRORDECK_SCREENSHOT_DIR (docs/screenshots/ comes from a run under
 // Xvfb: xvfb-run -a -s "-screen 0 1600x1000x24"), else in a temporary folder.
 #include "models/IssueListModel.h"
@@ -12,6 +13,10 @@
 #include "views/SearchBar.h"
 #include "store/Config.h"
 #include "settings/NotFoundPage.h"
+#include "settings/ReceivePage.h"
+#include "sentry/SentryEvent.h"
+#include "store/SiteStore.h"
+#include "views/BreadcrumbsView.h"
 #include "settings/SettingsDialog.h"
 #include <QJsonArray>
 #include "views/TimelineChart.h"
@@ -24,6 +29,9 @@
 #include <QDir>
 #include <QTabWidget>
 #include <QSplitter>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableWidget>
 #include <QTreeView>
 #include "views/RequestView.h"
 #include "views/KeyValueTable.h"
@@ -249,6 +257,74 @@ private Q_SLOTS:
         // The live tester's verdict on the test request, by the rule that hides it.
         QVERIFY2(dlg.notFound()->verdict().startsWith(QStringLiteral("Hidden")), qPrintable(dlg.notFound()->verdict()));
         save(&dlg, QStringLiteral("settings-404"));
+    }
+
+    // Settings › Receive from Sentry SDKs with two sites, one whose SDK dropped events.
+    void receiveSettings()
+    {
+        {
+            auto db = edtest::onTestSide([&] { return Database::open(m_dbPath); });
+            QVERIFY(db.ok());
+            const edtest::TestSideDb testSide;
+            SiteStore sites(*db);
+            auto shop = sites.add(QStringLiteral("shop"));
+            QVERIFY(shop.ok());
+            QVERIFY(sites.add(QStringLiteral("blog")).ok());
+            QVERIFY(sites.addCount(shop->number, QStringLiteral("dropped"), QStringLiteral("queue_overflow:error"), 3).ok());
+            QVERIFY(sites.addCount(shop->number, QStringLiteral("session"), QStringLiteral("exited"), 120).ok());
+        }
+        SettingsDialog dlg(m_win->databasePath(), m_win->config(), m_win.get());
+        QVERIFY(QTest::qWaitFor([&dlg] { return dlg.isReady(); }, 10000));
+        dlg.resize(900, 660);
+        dlg.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dlg));
+        dlg.showPage(SettingsDialog::Receive);
+        QTRY_COMPARE(dlg.receive()->sites()->rowCount(), 2);
+        QVERIFY2(dlg.receive()->counts()->text().contains(QStringLiteral("shop: the SDK dropped 3 events: queue_overflow:error")),
+                 qPrintable(dlg.receive()->counts()->text()));
+        save(&dlg, QStringLiteral("settings-receive"));
+        // Not loopback: the warning.
+        dlg.receive()->listen()->setText(QStringLiteral("0.0.0.0:8765"));
+        QVERIFY(!dlg.receive()->warning()->isHidden());
+        save(&dlg, QStringLiteral("settings-receive-exposed"));
+    }
+
+    // A Sentry SDK's event (sentry_sdk 1.9.10 in a Django view, the capture in
+    // tests/data/sentry) imported as the receiver stores it: its Breadcrumbs tab.
+    void breadcrumbs()
+    {
+        const QByteArray event = edtest::readFile(
+            QStringLiteral(ERRORDECK_TEST_DATA "/sentry/python-1.9.10-django-chained-500-event.json"));
+        std::string json;
+        QVERIFY(sentry::eventToV1Record(std::string_view(event.constData(), size_t(event.size())), 1, {}, json).ok());
+        const QString file = m_dir.filePath(QStringLiteral("sentry.jsonl"));
+        edtest::writeFile(file, QByteArray::fromStdString(json) + '\n');
+        int64_t reportId = 0;
+        {
+            auto db = edtest::onTestSide([&] { return Database::open(m_dbPath); });
+            QVERIFY(db.ok());
+            const edtest::TestSideDb testSide;
+            QCOMPARE(edtest::importFiltered(*db, {file}).stored, int64_t(1));
+            reportId = edtest::scalar(*db, "SELECT max(id) FROM reports"); // the one just stored
+        }
+        if (auto *split = m_win->findChild<QSplitter *>(QStringLiteral("detailSplitter")))
+            split->setSizes({560, 860});
+        m_win->refresh();
+        m_win->detail()->showReport(reportId);
+        QVERIFY(
+            QTest::qWaitFor([&] { return m_win->detail()->detail() && m_win->detail()->detail()->row.id == reportId; }, 10000));
+        QVERIFY(m_win->detail()->tabs()->isTabVisible(ReportDetailView::BreadcrumbsTab));
+        m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::BreadcrumbsTab);
+        QCOMPARE(m_win->detail()->breadcrumbs()->table()->rowCount(), 4);
+        save(m_win->detail(), QStringLiteral("breadcrumbs"));
+        for (const QSize size : {QSize(1024, 700), QSize(2560, 1440)}) {
+            m_win->resize(size);
+            QTest::qWait(200);
+            save(m_win.get(), QStringLiteral("breadcrumbs-%1x%2").arg(size.width()).arg(size.height()));
+        }
+        m_win->resize(1560, 960);
+        QTest::qWait(100);
+        m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::TracebackTab);
     }
 
     // The system's dark palette: every color derives from it (no fixed colors).

@@ -42,13 +42,14 @@ int TracebackModel::add(Tree &t, Node n)
 TracebackModel::Tree TracebackModel::build(const Report &report, const std::vector<SourceRoot> &roots)
 {
     Tree t;
+    const std::vector<SdkTrim> trims = sdkTrimsOf(report);
     const std::vector<const ExceptionInfo *> chain = report.chainRootFirst();
     for (size_t i = 0; i < chain.size(); ++i) {
         const ExceptionInfo &e = *chain[i];
         if (i > 0)
             add(t, {Cause, -1, 0, {}, djangoCauseSentence(chain[i - 1]->value, e.causeExplicit), {}, {}});
         add(t, {Heading, -1, 0, {}, e.value.isEmpty() ? e.type : e.type + QStringLiteral(": ") + e.value, {}, e.value});
-        addFrames(t, e.frames, roots);
+        addFrames(t, e.frames, roots, trims, i);
     }
     return t;
 }
@@ -62,7 +63,8 @@ void TracebackModel::setTree(Tree tree)
     endResetModel();
 }
 
-void TracebackModel::addFrames(Tree &t, const std::vector<ed::Frame> &frames, const std::vector<SourceRoot> &roots)
+void TracebackModel::addFrames(Tree &t, const std::vector<ed::Frame> &frames, const std::vector<SourceRoot> &roots,
+                               const std::vector<SdkTrim> &trims, size_t exception)
 {
     // Python's traceback module: the same file, line and function more than
     // three times in a row prints three times, then one summary line.
@@ -76,7 +78,7 @@ void TracebackModel::addFrames(Tree &t, const std::vector<ed::Frame> &frames, co
             ++end;
         const size_t shown = std::min(end - i, kShownRepeats);
         for (size_t k = i; k < i + shown; ++k)
-            addFrame(t, frames[k], -1, roots);
+            addFrame(t, frames[k], -1, roots, {&trims, exception, k});
         if (end - i > shown) {
             const int more = int(end - i - shown);
             const int run = add(t, {RepeatedFrames,
@@ -88,13 +90,13 @@ void TracebackModel::addFrames(Tree &t, const std::vector<ed::Frame> &frames, co
                                     {},
                                     tr("%1 in %2, line %3: open to see each frame").arg(f.function, f.filename).arg(f.lineno)});
             for (size_t k = i + shown; k < end; ++k)
-                addFrame(t, frames[k], run, roots);
+                addFrame(t, frames[k], run, roots, {&trims, exception, k});
         }
         i = end;
     }
 }
 
-void TracebackModel::addFrame(Tree &t, const ed::Frame &f, int parent, const std::vector<SourceRoot> &roots)
+void TracebackModel::addFrame(Tree &t, const ed::Frame &f, int parent, const std::vector<SourceRoot> &roots, FrameAt at)
 {
     ++t.frameCount;
     Node frame{Frame,
@@ -142,7 +144,22 @@ void TracebackModel::addFrame(Tree &t, const ed::Frame &f, int parent, const std
 
     if (f.vars.empty())
         return;
-    const int group = add(t, {VarsGroup, id, 0, {}, tr("Local variables (%1)").arg(f.vars.size()), {}, {}});
+    // The SDK's _meta, as Sentry's event has it: the variables of a frame
+    // beyond the first ten left out, a long value cut. Marked like scrubbing.
+    const QStringList varsPath{QStringLiteral("exception"), QStringLiteral("values"), QString::number(at.exception),
+                               QStringLiteral("stacktrace"),  QStringLiteral("frames"), QString::number(at.frame),
+                               QStringLiteral("vars")};
+    Node varsGroup{VarsGroup, id, 0, {}, tr("Local variables (%1)").arg(f.vars.size()), {}, {}};
+    if (const SdkTrim *cut = findSdkTrim(*at.trims, varsPath)) {
+        varsGroup.trimmed = true;
+        if (cut->originalLength && *cut->originalLength > int64_t(f.vars.size()))
+            varsGroup.label = tr("Local variables (%1 of %2: the SDK left out %3)")
+                                  .arg(f.vars.size())
+                                  .arg(*cut->originalLength)
+                                  .arg(*cut->originalLength - int64_t(f.vars.size()));
+        varsGroup.tooltip = tr("The variables were %1").arg(describeSdkTrim(*cut, tr("variables")));
+    }
+    const int group = add(t, std::move(varsGroup));
     const QString scrubbed = QString::fromLatin1(kScrubbedValue.data(), qsizetype(kScrubbedValue.size()));
     for (const Entry &v : f.vars) {
         const QString value = v.value.displayText();
@@ -150,6 +167,10 @@ void TracebackModel::addFrame(Tree &t, const ed::Frame &f, int parent, const std
         // Django writes '********************' (with quotes, as a repr) or bare.
         var.scrubbed = value == scrubbed || value == QLatin1Char('\'') + scrubbed + QLatin1Char('\'');
         var.tooltip = var.scrubbed ? tr("Scrubbed: the value was removed before it was stored") : value.left(4000);
+        if (const SdkTrim *cut = findSdkTrim(*at.trims, varsPath + QStringList{v.key}); cut && !var.scrubbed) {
+            var.trimmed = true;
+            var.tooltip = tr("The value was %1").arg(describeSdkTrim(*cut, tr("characters")));
+        }
         add(t, std::move(var));
     }
 }
@@ -251,13 +272,13 @@ QVariant TracebackModel::data(const QModelIndex &index, int role) const
         if (n->kind == SourceLine || n->kind == Variable || (n->kind == Frame && !label)) {
             QFont f = theme::codeFont();
             f.setBold(n->failing);
-            f.setItalic(n->scrubbed && !label);
+            f.setItalic((n->scrubbed || n->trimmed) && !label);
             return f;
         }
         return {};
     }
     case Qt::ForegroundRole:
-        if ((n->kind == Frame && !n->inApp) || (n->kind == SourceLine && label) || (n->scrubbed && !label) ||
+        if ((n->kind == Frame && !n->inApp) || (n->kind == SourceLine && label) || ((n->scrubbed || n->trimmed) && !label) ||
             n->kind == VarsGroup || n->kind == RepeatedFrames)
             return theme::mutedText(QApplication::palette());
         return {};
@@ -268,6 +289,8 @@ QVariant TracebackModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         if (n->kind == Variable && n->scrubbed && !label)
             return theme::icon(QStringLiteral("lock"));
+        if (n->trimmed && (n->kind == VarsGroup) == label)
+            return theme::icon(QStringLiteral("remove"));
         if (n->kind == Heading && label)
             return theme::icon(QStringLiteral("bug"));
         return {};
@@ -279,6 +302,7 @@ QVariant TracebackModel::data(const QModelIndex &index, int role) const
     case InAppRole: return n->inApp;
     case FailingLineRole: return n->failing;
     case ScrubbedRole: return n->scrubbed;
+    case SdkTrimmedRole: return n->trimmed;
     case FileRole: return n->kind == Frame ? QVariant(n->file) : QVariant();
     case LineRole: return n->kind == Frame ? QVariant(n->line) : QVariant();
     case LocalSourceRole: return n->local;

@@ -8,6 +8,7 @@
 // once per report (a 1000-frame RecursionError takes a few ms); the view
 // creates no widget per frame.
 #include "model/Report.h"
+#include "model/SentryExtra.h"
 #include "model/SourceLocation.h"
 
 #include <QAbstractItemModel>
@@ -24,6 +25,7 @@ public:
         InAppRole,
         FailingLineRole,
         ScrubbedRole,
+        SdkTrimmedRole, // a Sentry SDK's _meta says it cut or removed this (or some of these variables)
         FileRole, // a frame's file as the site ran it
         LineRole, // a frame's line
         LocalSourceRole, // a source line read from the local checkout (the report had none)
@@ -44,7 +46,7 @@ public:
         int row = 0; // row under its parent
         std::vector<int> children;
         QString label, text, tooltip;
-        bool inApp = false, failing = false, scrubbed = false, local = false;
+        bool inApp = false, failing = false, scrubbed = false, local = false, trimmed = false;
         QString file = {}; // Frame: the site's path
         int line = 0; // Frame: its line
     };
@@ -73,9 +75,16 @@ public:
 private:
     static int add(Tree &t, Node n);
     const Node *node(const QModelIndex &i) const;
-    static void addFrames(Tree &t, const std::vector<ed::Frame> &frames, const std::vector<SourceRoot> &roots);
+    // Where a frame is in the Sentry event, for its _meta: the exception's
+    // index in values (root cause first, as chainRootFirst()) and the frame's.
+    struct FrameAt {
+        const std::vector<SdkTrim> *trims;
+        size_t exception, frame;
+    };
+    static void addFrames(Tree &t, const std::vector<ed::Frame> &frames, const std::vector<SourceRoot> &roots,
+                          const std::vector<SdkTrim> &trims, size_t exception);
     // ed::Frame: Frame here is the Kind
-    static void addFrame(Tree &t, const ed::Frame &frame, int parent, const std::vector<SourceRoot> &roots);
+    static void addFrame(Tree &t, const ed::Frame &frame, int parent, const std::vector<SourceRoot> &roots, FrameAt at);
 
     Tree m_tree;
 };

@@ -2,6 +2,7 @@
 
 #include "settings/EmailPage.h"
 #include "settings/NotFoundPage.h"
+#include "settings/ReceivePage.h"
 #include "settings/RecipientsPage.h"
 #include "settings/RulesPage.h"
 #include "settings/ScrubbingPage.h"
@@ -35,7 +36,8 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_watch = new WatchPage(this);
     m_source = new SourcePage(this);
     m_display = new DisplayPage(this);
-    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch, m_source, m_display};
+    m_receive = new ReceivePage(dbPath, this);
+    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch, m_source, m_display, m_receive};
     connect(m_rules, &RulesPage::rulesChanged, this, &SettingsDialog::rulesChanged);
     // "Send test e-mail" sends with the settings as shown: saved first.
     m_email->enableTestSend(dbPath);
@@ -57,6 +59,7 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("import")), tr("Watched folders")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("bug")), tr("Source code")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("clock")), tr("Display")));
+    m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("import")), tr("Receive from Sentry SDKs")));
     m_nav->setFixedWidth(m_nav->sizeHintForColumn(0) + 40);
     m_stack = new QStackedWidget(this);
     for (SettingsPage *p : m_pages) {

@@ -1,5 +1,6 @@
 #include "views/ReportDetailView.h"
 
+#include "views/BreadcrumbsView.h"
 #include "views/ContextView.h"
 #include "views/IssuePage.h"
 #include "look/Format.h"
@@ -40,6 +41,7 @@ ReportDetailView::ReportDetailView(const QString &dbPath, QWidget *parent)
     m_tabs->setObjectName(QStringLiteral("detailTabs"));
     m_traceback = new TracebackView(m_tabs);
     m_request = new RequestView(m_tabs);
+    m_breadcrumbs = new BreadcrumbsView(m_tabs);
     m_context = new ContextView(m_tabs);
     m_raw = new QPlainTextEdit(m_tabs);
     m_raw->setObjectName(QStringLiteral("rawText"));
@@ -55,6 +57,7 @@ ReportDetailView::ReportDetailView(const QString &dbPath, QWidget *parent)
     m_tabs->addTab(m_traceback, tr("&Traceback"));
     m_tabs->addTab(m_message, tr("&Message"));
     m_tabs->addTab(m_request, tr("&Request"));
+    m_tabs->addTab(m_breadcrumbs, tr("&Breadcrumbs"));
     m_tabs->addTab(m_context, tr("&Settings && environment"));
     m_tabs->addTab(m_raw, tr("Ra&w"));
 
@@ -157,6 +160,7 @@ void ReportDetailView::present(Result<Loaded> loaded)
     m_traceback->setReport(m_detail->report, std::move(loaded->rows));
     m_request->setReport(m_detail->report);
     m_context->setReport(m_detail->report);
+    m_hasBreadcrumbs = m_breadcrumbs->setReport(m_detail->report);
     const Report &report = m_detail->report;
     m_message->setPlainText(report.logger.isEmpty() ? report.message : report.logger + QStringLiteral(": ") + report.message);
     chooseTab(report);
@@ -198,8 +202,9 @@ void ReportDetailView::chooseTab(const Report &report)
     m_choosing = true;
     m_tabs->setTabVisible(TracebackTab, hasException);
     m_tabs->setTabVisible(MessageTab, !hasException);
+    m_tabs->setTabVisible(BreadcrumbsTab, m_hasBreadcrumbs);
     int tab = m_chosenTab;
-    if (tab == TracebackTab || tab == MessageTab)
+    if (tab == TracebackTab || tab == MessageTab || (tab == BreadcrumbsTab && !m_hasBreadcrumbs))
         tab = hasException ? TracebackTab : report.request ? RequestTab : MessageTab;
     m_tabs->setCurrentIndex(tab);
     m_choosing = false;

@@ -1,7 +1,7 @@
 #pragma once
 // One report in full: a summary line and tabs for the traceback (or, for a
-// report without an exception, its message), the request, settings and
-// environment, and the raw record. The report is read on the
+// report without an exception, its message), the request, the breadcrumbs
+// (a Sentry SDK's event only), settings and environment, and the raw record. The report is read on the
 // database's JobRunner; a newer selection wins over a slower older one.
 #include "jobs/JobRunner.h"
 #include "store/ReportStore.h"
@@ -17,6 +17,7 @@ class QToolButton;
 
 namespace ed {
 
+class BreadcrumbsView;
 class ContextView;
 class IssuePage;
 class RequestView;
@@ -25,7 +26,7 @@ class TracebackView;
 class ReportDetailView : public QWidget {
     Q_OBJECT
 public:
-    enum Tab { IssueTab, TracebackTab, MessageTab, RequestTab, ContextTab, RawTab };
+    enum Tab { IssueTab, TracebackTab, MessageTab, RequestTab, BreadcrumbsTab, ContextTab, RawTab };
 
     explicit ReportDetailView(const QString &dbPath, QWidget *parent = nullptr);
     ~ReportDetailView() override;
@@ -37,6 +38,7 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     TracebackView *traceback() const { return m_traceback; }
     RequestView *request() const { return m_request; }
+    BreadcrumbsView *breadcrumbs() const { return m_breadcrumbs; }
     ContextView *context() const { return m_context; }
     QPlainTextEdit *raw() const { return m_raw; }
     QPlainTextEdit *message() const { return m_message; }
@@ -66,6 +68,7 @@ private:
     QTabWidget *m_tabs;
     TracebackView *m_traceback;
     RequestView *m_request;
+    BreadcrumbsView *m_breadcrumbs;
     ContextView *m_context;
     QPlainTextEdit *m_raw;
     QPlainTextEdit *m_message;
@@ -74,6 +77,7 @@ private:
     QToolButton *m_previous, *m_next;
     int m_chosenTab = TracebackTab; // the tab the user last picked
     bool m_choosing = false;
+    bool m_hasBreadcrumbs = false; // the shown report's Breadcrumbs tab is visible
     bool m_rawShown = false; // m_raw holds the shown report's text
 };
 

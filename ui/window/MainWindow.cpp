@@ -5,6 +5,7 @@
 #include "jobs/JobRunner.h"
 #include "window/MailController.h"
 #include "window/RulesController.h"
+#include "window/ReceiveController.h"
 #include "window/WatchController.h"
 #include "KeychainPasswords.h"
 #include "watch/FolderWatcher.h"
@@ -78,6 +79,7 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     loadSearchValues();
     m_watch = new WatchController(this, m_jobs);
     connect(m_watch, &WatchController::notified, this, &MainWindow::notified);
+    m_receive = new ReceiveController(this, m_jobs);
     // Open in Editor follows Settings › Source code.
     const auto sourceSettings = [this] {
         m_detail->traceback()->setSourceSettings(m_config->stringList(ConfigKey::SourceRoots),
@@ -97,6 +99,8 @@ MainWindow::~MainWindow()
     // Dialogs (sending in the background, with the keychain member and the
     // database) stop and go first; the watcher stops before the database goes.
     qDeleteAll(findChildren<QDialog *>(QString(), Qt::FindDirectChildrenOnly));
+    delete m_receive; // its last events stored first
+    m_receive = nullptr;
     delete m_watch;
     m_watch = nullptr;
     // An import still running writes through its own connection: wait for it

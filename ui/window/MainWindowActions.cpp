@@ -7,6 +7,7 @@
 #include "window/ImportController.h"
 #include "jobs/JobRunner.h"
 #include "window/MailController.h"
+#include "window/ReceiveController.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
 #include "views/ReportDetailView.h"
@@ -16,6 +17,7 @@
 #include "store/ReportStore.h"
 #include "models/SavedSearches.h"
 #include "views/SearchBar.h"
+#include "settings/ReceivePage.h"
 #include "settings/SettingsDialog.h"
 #include "look/Theme.h"
 #include "views/TimelineChart.h"
@@ -386,6 +388,12 @@ void MainWindow::openSettings()
         dlg->setAttribute(Qt::WA_DeleteOnClose);
         // Saved rules act at once on what is stored, not only on the next import.
         connect(dlg, &SettingsDialog::rulesChanged, this, &MainWindow::reapplyRules);
+        // Receive from Sentry SDKs: the DSNs that work now, and new keys taken at once.
+        ReceivePage *receive = dlg->receive();
+        receive->setReceiverStatus(m_receive->statusText(), m_receive->statusOk(), m_receive->host(), m_receive->port());
+        connect(m_receive, &ReceiveController::statusChanged, receive, &ReceivePage::setReceiverStatus);
+        connect(receive, &ReceivePage::sitesChanged, m_receive, &ReceiveController::reloadSites);
+        connect(m_receive, &ReceiveController::stored, receive, &ReceivePage::reloadSites);
     }
     dlg->show();
     dlg->raise();

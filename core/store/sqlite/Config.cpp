@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 
 #include "base/BoundedRegex.h"
+#include "base/ListenAddress.h"
 
 namespace ed {
 namespace {
@@ -136,6 +137,15 @@ QString editorTemplate(const QJsonValue &v)
     return {};
 }
 
+QString listenAddress(const QJsonValue &v)
+{
+    if (!v.isString())
+        return QStringLiteral("must be a string, HOST:PORT");
+    ListenAddress address;
+    QString why;
+    return parseListenAddress(v.toString().trimmed(), address, why) ? QString() : why;
+}
+
 QString zoneName(const QJsonValue &v)
 {
     return v.isString() && displayZoneByName(v.toString()) ? QString() : QStringLiteral("must be \"local\" or \"utc\"");
@@ -201,6 +211,12 @@ const std::vector<ConfigEntry> &Config::entries()
          editorTemplate},
         {ConfigKey::TimeZone, "ERRORDECK_TIME_ZONE", QStringLiteral("local"),
          "the zone times are shown and typed in: local (the computer's) or utc; errordeck-cli: --utc / --local", zoneName},
+        {ConfigKey::ReceiveEnabled, "ERRORDECK_RECEIVE", false,
+         "the desktop app receives events from Sentry SDKs while it runs (errordeck-cli serve does without the app)",
+         validBool},
+        {ConfigKey::ReceiveListen, "ERRORDECK_RECEIVE_LISTEN", QStringLiteral("127.0.0.1:8765"),
+         "where the app's Sentry endpoint listens, HOST:PORT; anything but loopback lets whoever knows a DSN store reports",
+         listenAddress},
     };
     return table;
 }
