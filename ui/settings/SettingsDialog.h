@@ -2,7 +2,7 @@
 // Settings (Ctrl+,): the database's settings by Django's names, the same values
 // `errordeck-cli config` reads and writes. Pages: recipients, e-mail server,
 // 404 filters (with a tester), scrubbing, drop and hide rules, watched folders,
-// display (the time zone).
+// display (the time zone), IMAP mailboxes.
 // Opening it reads the settings again (a Read job of the app's ConfigCache):
 // until they come, it says "Loading…" and OK and Apply are disabled. Apply
 // checks every field on the spot, then writes the changes in one Write job;
@@ -28,13 +28,14 @@ class RulesPage;
 class ScrubbingPage;
 class SettingsPage;
 class WatchPage;
+class MailboxesPage;
 class SourcePage;
 class DisplayPage;
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
-    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch, Source, Display };
+    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch, Source, Display, Mailboxes };
     SettingsDialog(const QString &dbPath, ConfigCache &config, QWidget *parent = nullptr);
 
     void showPage(Page p);
@@ -57,6 +58,7 @@ public:
     RulesPage *rules() const { return m_rules; }
     WatchPage *watch() const { return m_watch; }
     DisplayPage *display() const { return m_display; }
+    MailboxesPage *mailboxes() const { return m_mailboxes; }
     QDialogButtonBox *buttons() const { return m_buttons; }
 
     void accept() override;
@@ -87,6 +89,7 @@ private:
     WatchPage *m_watch;
     SourcePage *m_source;
     DisplayPage *m_display;
+    MailboxesPage *m_mailboxes;
     QDialogButtonBox *m_buttons;
 };
 

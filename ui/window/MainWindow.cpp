@@ -6,6 +6,7 @@
 #include "window/MailController.h"
 #include "window/RulesController.h"
 #include "window/WatchController.h"
+#include "window/MailboxController.h"
 #include "KeychainPasswords.h"
 #include "watch/FolderWatcher.h"
 #include "views/ImportProgressBar.h"
@@ -78,6 +79,7 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     loadSearchValues();
     m_watch = new WatchController(this, m_jobs);
     connect(m_watch, &WatchController::notified, this, &MainWindow::notified);
+    m_mailboxes = new MailboxController(this, m_jobs);
     // Open in Editor follows Settings › Source code.
     const auto sourceSettings = [this] {
         m_detail->traceback()->setSourceSettings(m_config->stringList(ConfigKey::SourceRoots),
@@ -99,6 +101,8 @@ MainWindow::~MainWindow()
     qDeleteAll(findChildren<QDialog *>(QString(), Qt::FindDirectChildrenOnly));
     delete m_watch;
     m_watch = nullptr;
+    delete m_mailboxes;
+    m_mailboxes = nullptr;
     // An import still running writes through its own connection: wait for it
     // (it was cancelled on close), then move the WAL into the database file, so
     // that the file the user sees, or copies as a backup, holds everything.

@@ -33,6 +33,7 @@ struct ApplySummary;
 class JobRunner;
 class MailController;
 class WatchController;
+class MailboxController;
 class KeychainPasswords;
 class PasswordSource;
 class ImportProgressBar;
@@ -81,6 +82,8 @@ public:
     // Runs while ERRORDECK_WATCHED_FOLDERS names folders; null otherwise.
     FolderWatcher *folderWatcher() const;
     QLabel *watchStatusLabel() const;
+    // Polls the mailboxes of ERRORDECK_MAILBOXES (Settings › Mailboxes).
+    MailboxController *mailboxController() const { return m_mailboxes; }
     // The search the lists show (the selected issue aside).
     const SearchQuery &currentQuery() const { return m_query; }
 
@@ -183,6 +186,7 @@ private:
     std::unique_ptr<KeychainPasswords> m_keychain;
     MailController *m_mail = nullptr;
     WatchController *m_watch = nullptr;
+    MailboxController *m_mailboxes = nullptr;
     bool m_backupRunning = false; // File › Back Up Database… in the background
     // The time ranges before each bar click, for the chart's "Back": the
     // search bar's choice and, for a custom one, its bounds.

@@ -17,6 +17,8 @@
 #include "models/SavedSearches.h"
 #include "views/SearchBar.h"
 #include "settings/SettingsDialog.h"
+#include "settings/MailboxesPage.h"
+#include "window/MailboxController.h"
 #include "look/Theme.h"
 #include "views/TimelineChart.h"
 #include "views/TracebackView.h"
@@ -386,6 +388,12 @@ void MainWindow::openSettings()
         dlg->setAttribute(Qt::WA_DeleteOnClose);
         // Saved rules act at once on what is stored, not only on the next import.
         connect(dlg, &SettingsDialog::rulesChanged, this, &MainWindow::reapplyRules);
+        // The mailboxes' status column follows the poller.
+        MailboxesPage *page = dlg->mailboxes();
+        const auto statuses = m_mailboxes->statuses();
+        for (auto it = statuses.cbegin(); it != statuses.cend(); ++it)
+            page->setStatus(it.key(), it->text, it->detail, it->failing);
+        connect(m_mailboxes, &MailboxController::statusChanged, page, &MailboxesPage::setStatus);
     }
     dlg->show();
     dlg->raise();
