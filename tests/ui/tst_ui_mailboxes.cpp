@@ -174,7 +174,16 @@ private Q_SLOTS:
         second.url = *ImapUrl::parse(QStringLiteral("imap://ops@mail.example.com/INBOX"));
         QVERIFY(page->addMailbox(second));
         QVERIFY(!page->addMailbox(second)); // listed already
+        QSignalSpy keychain(page, &MailboxesPage::keychainDone);
         QVERIFY(applyAndWait(dlg));
+        // The typed password went to the keychain under the IMAP key, one way or the other, and the page says which.
+        QVERIFY(keychain.count() > 0 || keychain.wait(20000));
+        const QString key = QStringLiteral("imap:errors@127.0.0.1");
+        const QString kept = QStringLiteral("The password of %1 is kept in the system keychain.").arg(key);
+        const QString unavailable = QStringLiteral("The password of %1 could not be saved in the keychain: ").arg(key);
+        QVERIFY2(page->keychainStatus() == kept ||
+                     (page->keychainStatus().startsWith(unavailable) && page->keychainStatus().size() > unavailable.size() + 3),
+                 qPrintable(page->keychainStatus()));
         const QJsonArray expected{
             QJsonObject{{QStringLiteral("url"),
                          QStringLiteral("imaps://errors@127.0.0.1:%1/Fehlerberichte/Gr%C3%B6%C3%9Fe").arg(m_server->imapsPort())},
@@ -192,6 +201,9 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(stored.toUtf8()).array(), expected);
         QVERIFY(!stored.contains(QString::fromLatin1(DovecotServer::kPassword)));
         QVERIFY(!stored.contains(QStringLiteral("not-the-password")));
+        QFile file(m_path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains(DovecotServer::kPassword));
 
         // Opened again: the same two; Remove takes the selected one away.
         SettingsDialog again(m_path, config);
