@@ -34,6 +34,11 @@ Error jobError(const QKeychain::Job &job)
     return Error{job.errorString(), job.error() == QKeychain::EntryNotFound ? ErrorKind::NotFound : ErrorKind::Failed};
 }
 
+QString keyOf(KeychainPasswords::Account account, const QString &user, const QString &host)
+{
+    return account == KeychainPasswords::Account::Imap ? imapKeychainKey(user, host) : smtpKeychainKey(user, host);
+}
+
 } // namespace
 
 Result<QString> KeychainPasswords::smtpPassword(const QString &user, const QString &host) const
@@ -55,10 +60,10 @@ Result<QString> KeychainPasswords::imapPassword(const QString &user, const QStri
 }
 
 void KeychainPasswords::readLater(const QString &user, const QString &host, QObject *context,
-                                  std::function<void(Result<QString>)> done)
+                                  std::function<void(Result<QString>)> done, Account account)
 {
     auto *job = new QKeychain::ReadPasswordJob(QString::fromLatin1(kKeychainService), context);
-    job->setKey(smtpKeychainKey(user, host));
+    job->setKey(keyOf(account, user, host));
     job->setAutoDelete(true);
     QObject::connect(job, &QKeychain::Job::finished, context, [done = std::move(done)](QKeychain::Job *j) {
         if (j->error() == QKeychain::NoError)
@@ -70,16 +75,16 @@ void KeychainPasswords::readLater(const QString &user, const QString &host, QObj
 }
 
 void KeychainPasswords::storeLater(const QString &user, const QString &host, const QString &password, QObject *context,
-                                   std::function<void(Result<void>)> done)
+                                   std::function<void(Result<void>)> done, Account account)
 {
     QKeychain::Job *job = nullptr;
     if (password.isEmpty()) {
         auto *del = new QKeychain::DeletePasswordJob(QString::fromLatin1(kKeychainService), context);
-        del->setKey(smtpKeychainKey(user, host));
+        del->setKey(keyOf(account, user, host));
         job = del;
     } else {
         auto *write = new QKeychain::WritePasswordJob(QString::fromLatin1(kKeychainService), context);
-        write->setKey(smtpKeychainKey(user, host));
+        write->setKey(keyOf(account, user, host));
         write->setTextData(password);
         job = write;
     }

@@ -14,6 +14,9 @@ namespace ed {
 
 class KeychainPasswords final : public PasswordSource {
 public:
+    // Whose password: the SMTP server's ("smtp:user@host") or an IMAP mailbox's ("imap:user@host").
+    enum class Account { Smtp, Imap };
+
     // Gives up after `timeoutMs` (a keychain that never answers).
     explicit KeychainPasswords(int timeoutMs = 15000) : m_timeoutMs(timeoutMs) { }
 
@@ -25,11 +28,12 @@ public:
     // thread when the keychain answers (never, once `context` is gone). A
     // failed read is ErrorKind::NotFound when no password is stored; the
     // message is the keychain's own reason.
-    static void readLater(const QString &user, const QString &host, QObject *context, std::function<void(Result<QString>)> done);
+    static void readLater(const QString &user, const QString &host, QObject *context, std::function<void(Result<QString>)> done,
+                          Account account = Account::Smtp);
     // Keeps `password` for user@host; an empty one forgets it (forgetting a
     // password that is not there succeeds).
     static void storeLater(const QString &user, const QString &host, const QString &password, QObject *context,
-                           std::function<void(Result<void>)> done);
+                           std::function<void(Result<void>)> done, Account account = Account::Smtp);
 
 private:
     int m_timeoutMs;

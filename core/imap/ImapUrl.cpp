@@ -1,5 +1,7 @@
 #include "imap/ImapUrl.h"
 
+#include "imap/ModifiedUtf7.h"
+
 #include <QUrl>
 
 namespace ed {
@@ -86,8 +88,10 @@ QByteArray ImapUrl::serverUrl() const
 
 QByteArray ImapUrl::folderUrl(quint32 uidValidity, quint32 uid) const
 {
+    // libcurl sends the mailbox of the URL as it is (percent-decoded): the
+    // server's modified UTF-7 name goes in, not the UTF-8 one.
     QByteArray url = serverUrl();
-    url += QUrl::toPercentEncoding(folder, "/");
+    url += QUrl::toPercentEncoding(QString::fromLatin1(mutf7::encode(folder)), "/");
     if (uidValidity)
         url += ";UIDVALIDITY=" + QByteArray::number(uidValidity);
     if (uid)
@@ -97,7 +101,7 @@ QByteArray ImapUrl::folderUrl(quint32 uidValidity, quint32 uid) const
 
 QByteArray ImapUrl::quoted(const QString &folder)
 {
-    QByteArray q = folder.toUtf8();
+    QByteArray q = mutf7::encode(folder);
     q.replace('\\', "\\\\").replace('"', "\\\"");
     return '"' + q + '"';
 }

@@ -26,10 +26,11 @@ struct ImapUrl {
     QString server() const { return QStringLiteral("%1:%2").arg(host).arg(port); }
     // The URL libcurl is given for the server (no folder), ending in '/'.
     QByteArray serverUrl() const;
-    // The URL of the folder, with its UIDVALIDITY when known (libcurl then
+    // The URL of the folder (its modified UTF-7 name), with its UIDVALIDITY when known (libcurl then
     // refuses to act on a folder whose UIDVALIDITY changed), and a UID.
     QByteArray folderUrl(quint32 uidValidity = 0, quint32 uid = 0) const;
-    // A folder name as an IMAP quoted string ("Django \"errors\"").
+    // A folder name as an IMAP quoted string of its modified UTF-7 name
+    // ("Django \"errors\"", "Gr&APYA3w-e").
     static QByteArray quoted(const QString &folder);
 };
 

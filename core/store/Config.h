@@ -46,6 +46,7 @@ enum class ConfigKey {
     Hidden404Prefixes, // ERRORDECK_HIDDEN_404_PREFIXES: path prefixes
     // Watched folders (desktop app)
     WatchedFolders, // ERRORDECK_WATCHED_FOLDERS
+    Mailboxes, // ERRORDECK_MAILBOXES: IMAP mailboxes polled (imap/MailboxConfig.h)
     // Opening a frame's file (desktop app)
     SourceRoots, // ERRORDECK_SOURCE_ROOTS: "SITE_PATH=LOCAL_PATH" per line
     Editor, // ERRORDECK_EDITOR: command or URL template with {file} and {line}

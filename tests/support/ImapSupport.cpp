@@ -3,7 +3,9 @@
 #include "SmtpSupport.h"
 #include "TestSupport.h"
 
+#include <QDebug>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QThread>
 #include <curl/curl.h>
@@ -115,6 +117,10 @@ userdb {
   args = uid=%2 gid=%3 home=%1/home/%u
 }
 mail_location = maildir:~/Maildir
+namespace inbox {
+  inbox = yes
+  separator = /
+}
 first_valid_uid = 1
 first_valid_gid = 1
 default_login_user = %4
@@ -170,6 +176,7 @@ void DovecotServer::stop()
 }
 
 QString DovecotServer::caFile() const { return m_dir.filePath(QStringLiteral("cert.pem")); }
+QString DovecotServer::keyFile() const { return m_dir.filePath(QStringLiteral("key.pem")); }
 
 QString DovecotServer::url(const QString &folder, bool startTls) const
 {
@@ -249,6 +256,45 @@ ed::Result<void> DovecotServer::markAllUnread(const QString &folder)
 {
     auto r = request(folder, "UID STORE 1:* -FLAGS.SILENT (\\Seen)");
     return r ? ed::Result<void>() : ed::Result<void>(r.failure());
+}
+
+CuttingImapProxy::CuttingImapProxy(const DovecotServer &server, uint uid, int afterBytes)
+{
+    m_proc.start(kPython, {supportScript(QStringLiteral("imap_cutting_proxy.py")), server.caFile(), server.keyFile(),
+                           QString::number(server.imapsPort()), QString::number(uid), QString::number(afterBytes)});
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 20000 && m_port == 0) {
+        if (!m_proc.waitForReadyRead(500) && m_proc.state() != QProcess::Running)
+            break;
+        while (m_proc.canReadLine()) {
+            const QByteArray line = m_proc.readLine().trimmed();
+            if (line.startsWith("PORT "))
+                m_port = line.mid(5).toInt();
+        }
+    }
+    if (m_port == 0)
+        qWarning() << "imap_cutting_proxy.py did not start:" << m_proc.readAllStandardError();
+}
+
+CuttingImapProxy::~CuttingImapProxy()
+{
+    m_proc.kill();
+    m_proc.waitForFinished(5000);
+}
+
+QString CuttingImapProxy::url(const QString &folder) const
+{
+    return QStringLiteral("imaps://%1@127.0.0.1:%2/%3").arg(QString::fromLatin1(DovecotServer::kUser)).arg(m_port).arg(folder);
+}
+
+bool CuttingImapProxy::hasCut()
+{
+    m_proc.waitForReadyRead(0);
+    while (m_proc.canReadLine())
+        if (m_proc.readLine().startsWith("CUT "))
+            m_cut = true;
+    return m_cut;
 }
 
 std::vector<QByteArray> corpusMessages()

@@ -2,7 +2,7 @@
 // A real Dovecot (Debian's dovecot-imapd) for the IMAP tests, started by the
 // test on 127.0.0.1 on free ports with a configuration of its own in a
 // temporary folder: a self-signed certificate made with openssl, one
-// passwd-file user, Maildir storage. imaps:// on one port, imap:// (STARTTLS)
+// passwd-file user, Maildir storage, '/' between folder levels. imaps:// on one port, imap:// (STARTTLS)
 // on another; plain-text login refused without TLS. Stops when it goes out of
 // scope. The test's side of the mailbox (APPEND, CREATE, DELETE, flags) goes
 // through libcurl too, as a mail client would.
@@ -29,6 +29,7 @@ public:
     int imapsPort() const { return m_imapsPort; }
     int imapPort() const { return m_imapPort; }
     QString caFile() const; // the server's self-signed certificate
+    QString keyFile() const; // its key (for a test's proxy that speaks TLS as the server)
     // imaps://errors@127.0.0.1:PORT/Folder (imap:// with STARTTLS when `startTls`).
     QString url(const QString &folder, bool startTls = false) const;
 
@@ -48,6 +49,23 @@ private:
     QProcess m_proc;
     int m_imapsPort = 0, m_imapPort = 0;
     QString m_error;
+};
+
+// tests/support/imap_cutting_proxy.py in front of `server`'s imaps port: the
+// first "UID FETCH <uid>" gets `afterBytes` bytes of its answer, then the
+// connection is aborted. Stops when it goes out of scope.
+class CuttingImapProxy {
+public:
+    CuttingImapProxy(const DovecotServer &server, uint uid, int afterBytes);
+    ~CuttingImapProxy();
+    int port() const { return m_port; } // 0 when it did not start
+    QString url(const QString &folder) const; // imaps://errors@127.0.0.1:PORT/Folder
+    bool hasCut(); // it printed "CUT"
+
+private:
+    QProcess m_proc;
+    int m_port = 0;
+    bool m_cut = false;
 };
 
 // The corpus's 69 e-mails as single messages with CRLF line ends, as a mail

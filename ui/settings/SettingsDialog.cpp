@@ -11,6 +11,7 @@
 #include "settings/SourcePage.h"
 #include "settings/WatchPage.h"
 #include "settings/DisplayPage.h"
+#include "settings/MailboxesPage.h"
 
 #include <QBoxLayout>
 #include <QDialogButtonBox>
@@ -37,7 +38,8 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_source = new SourcePage(this);
     m_display = new DisplayPage(this);
     m_receive = new ReceivePage(dbPath, this);
-    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch, m_source, m_display, m_receive};
+    m_mailboxes = new MailboxesPage(dbPath, this);
+    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch, m_source, m_display, m_receive, m_mailboxes};
     connect(m_rules, &RulesPage::rulesChanged, this, &SettingsDialog::rulesChanged);
     // "Send test e-mail" sends with the settings as shown: saved first.
     m_email->enableTestSend(dbPath);
@@ -60,6 +62,7 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("bug")), tr("Source code")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("clock")), tr("Display")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("import")), tr("Receive from Sentry SDKs")));
+    m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("mail")), tr("Mailboxes")));
     m_nav->setFixedWidth(m_nav->sizeHintForColumn(0) + 40);
     m_stack = new QStackedWidget(this);
     for (SettingsPage *p : m_pages) {

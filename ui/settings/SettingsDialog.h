@@ -2,7 +2,7 @@
 // Settings (Ctrl+,): the database's settings by Django's names, the same values
 // `errordeck-cli config` reads and writes. Pages: recipients, e-mail server,
 // 404 filters (with a tester), scrubbing, drop and hide rules, watched folders,
-// display (the time zone), receiving from Sentry SDKs.
+// display (the time zone), receiving from Sentry SDKs, IMAP mailboxes.
 // Opening it reads the settings again (a Read job of the app's ConfigCache):
 // until they come, it says "Loading…" and OK and Apply are disabled. Apply
 // checks every field on the spot, then writes the changes in one Write job;
@@ -29,13 +29,14 @@ class RulesPage;
 class ScrubbingPage;
 class SettingsPage;
 class WatchPage;
+class MailboxesPage;
 class SourcePage;
 class DisplayPage;
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
-    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch, Source, Display, Receive };
+    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch, Source, Display, Receive, Mailboxes };
     SettingsDialog(const QString &dbPath, ConfigCache &config, QWidget *parent = nullptr);
 
     void showPage(Page p);
@@ -59,6 +60,7 @@ public:
     WatchPage *watch() const { return m_watch; }
     DisplayPage *display() const { return m_display; }
     ReceivePage *receive() const { return m_receive; }
+    MailboxesPage *mailboxes() const { return m_mailboxes; }
     QDialogButtonBox *buttons() const { return m_buttons; }
 
     void accept() override;
@@ -90,6 +92,7 @@ private:
     SourcePage *m_source;
     DisplayPage *m_display;
     ReceivePage *m_receive;
+    MailboxesPage *m_mailboxes;
     QDialogButtonBox *m_buttons;
 };
 

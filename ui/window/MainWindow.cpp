@@ -7,6 +7,7 @@
 #include "window/RulesController.h"
 #include "window/ReceiveController.h"
 #include "window/WatchController.h"
+#include "window/MailboxController.h"
 #include "KeychainPasswords.h"
 #include "watch/FolderWatcher.h"
 #include "views/ImportProgressBar.h"
@@ -80,6 +81,7 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     m_watch = new WatchController(this, m_jobs);
     connect(m_watch, &WatchController::notified, this, &MainWindow::notified);
     m_receive = new ReceiveController(this, m_jobs);
+    m_mailboxes = new MailboxController(this, m_jobs);
     // Open in Editor follows Settings › Source code.
     const auto sourceSettings = [this] {
         m_detail->traceback()->setSourceSettings(m_config->stringList(ConfigKey::SourceRoots),
@@ -103,6 +105,8 @@ MainWindow::~MainWindow()
     m_receive = nullptr;
     delete m_watch;
     m_watch = nullptr;
+    delete m_mailboxes;
+    m_mailboxes = nullptr;
     // An import still running writes through its own connection: wait for it
     // (it was cancelled on close), then move the WAL into the database file, so
     // that the file the user sees, or copies as a backup, holds everything.

@@ -34,6 +34,7 @@ class JobRunner;
 class MailController;
 class WatchController;
 class ReceiveController;
+class MailboxController;
 class KeychainPasswords;
 class PasswordSource;
 class ImportProgressBar;
@@ -84,6 +85,8 @@ public:
     QLabel *watchStatusLabel() const;
     // The Sentry endpoint, running while ERRORDECK_RECEIVE is on.
     ReceiveController *receiver() const { return m_receive; }
+    // Polls the mailboxes of ERRORDECK_MAILBOXES (Settings › Mailboxes).
+    MailboxController *mailboxController() const { return m_mailboxes; }
     // The search the lists show (the selected issue aside).
     const SearchQuery &currentQuery() const { return m_query; }
 
@@ -187,6 +190,7 @@ private:
     MailController *m_mail = nullptr;
     WatchController *m_watch = nullptr;
     ReceiveController *m_receive = nullptr;
+    MailboxController *m_mailboxes = nullptr;
     bool m_backupRunning = false; // File › Back Up Database… in the background
     // The time ranges before each bar click, for the chart's "Back": the
     // search bar's choice and, for a custom one, its bounds.

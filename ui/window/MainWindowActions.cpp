@@ -19,6 +19,8 @@
 #include "views/SearchBar.h"
 #include "settings/ReceivePage.h"
 #include "settings/SettingsDialog.h"
+#include "settings/MailboxesPage.h"
+#include "window/MailboxController.h"
 #include "look/Theme.h"
 #include "views/TimelineChart.h"
 #include "views/TracebackView.h"
@@ -394,6 +396,12 @@ void MainWindow::openSettings()
         connect(m_receive, &ReceiveController::statusChanged, receive, &ReceivePage::setReceiverStatus);
         connect(receive, &ReceivePage::sitesChanged, m_receive, &ReceiveController::reloadSites);
         connect(m_receive, &ReceiveController::stored, receive, &ReceivePage::reloadSites);
+        // The mailboxes' status column follows the poller.
+        MailboxesPage *page = dlg->mailboxes();
+        const auto statuses = m_mailboxes->statuses();
+        for (auto it = statuses.cbegin(); it != statuses.cend(); ++it)
+            page->setStatus(it.key(), it->text, it->detail, it->failing);
+        connect(m_mailboxes, &MailboxController::statusChanged, page, &MailboxesPage::setStatus);
     }
     dlg->show();
     dlg->raise();

@@ -3,6 +3,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 
 #include "base/BoundedRegex.h"
@@ -159,6 +160,33 @@ QJsonArray strings(std::initializer_list<const char *> items)
     return a;
 }
 
+// ERRORDECK_MAILBOXES: the shape only; imap/MailboxConfig reads each URL
+// (the store does not know IMAP) and names what it cannot use.
+QString mailboxList(const QJsonValue &v)
+{
+    if (!v.isArray())
+        return QStringLiteral("must be a list of mailboxes");
+    QStringList urls;
+    for (const QJsonValue &x : v.toArray()) {
+        const QJsonObject o = x.toObject();
+        const QString url = o.value(QStringLiteral("url")).toString();
+        if (!x.isObject() || url.isEmpty())
+            return QStringLiteral("must be a list of objects, each with a \"url\"");
+        if (!url.startsWith(QLatin1String("imaps://"), Qt::CaseInsensitive) &&
+            !url.startsWith(QLatin1String("imap://"), Qt::CaseInsensitive))
+            return QStringLiteral("'%1' is not an imaps:// or imap:// URL").arg(url.section(u'@', -1));
+        if (urls.contains(url, Qt::CaseInsensitive))
+            return QStringLiteral("lists '%1' twice").arg(url);
+        urls << url;
+        const QString after = o.value(QStringLiteral("after")).toString(QStringLiteral("leave"));
+        if (after != QLatin1String("leave") && after != QLatin1String("mark-read") && after != QLatin1String("move"))
+            return QStringLiteral("'%1': \"after\" must be leave, mark-read or move").arg(url);
+        if (after == QLatin1String("move") && o.value(QStringLiteral("move_to")).toString().trimmed().isEmpty())
+            return QStringLiteral("'%1': moving after import needs \"move_to\"").arg(url);
+    }
+    return {};
+}
+
 } // namespace
 
 const std::vector<ConfigEntry> &Config::entries()
@@ -204,6 +232,9 @@ const std::vector<ConfigEntry> &Config::entries()
          stringListOf},
         {ConfigKey::WatchedFolders, "ERRORDECK_WATCHED_FOLDERS", QJsonArray(),
          "folders the desktop app imports from as files arrive", stringListOf},
+        {ConfigKey::Mailboxes, "ERRORDECK_MAILBOXES", QJsonArray(),
+         "IMAP mailboxes the desktop app polls: [{\"url\": \"imaps://user@host/Folder\", \"after\": \"leave\", ...}]",
+         mailboxList},
         {ConfigKey::SourceRoots, "ERRORDECK_SOURCE_ROOTS", QJsonArray(),
          "where the site's code is checked out here: SITE_PATH=LOCAL_PATH, e.g. /srv/shop=/home/me/code/shop", sourceRoots},
         {ConfigKey::Editor, "ERRORDECK_EDITOR", QString(),
