@@ -86,12 +86,16 @@ private Q_SLOTS:
                               "PASSWORD_HASHERS", "AUTH_USER_MODEL", "AUTH_PASSWORD_VALIDATORS", "AUTHENTICATION_BACKENDS",
                               "PASSWORD_RESET_TIMEOUT", "LANGUAGE_COOKIE_NAME", "CSRF_HEADER_NAME", "SESSION_ENGINE"})
             QVERIFY2(!s->isSensitiveKey(ScrubZone::Settings, k), k);
-        for (const char *k : {"SECRET_KEY", "SECRET_KEY_FALLBACKS", "EMAIL_HOST_PASSWORD", "AWS_SECRET_ACCESS_KEY",
-                              "STRIPE_API_KEY", "DATABASE_PASSWORD", "EMAIL_SSL_KEYFILE", "cache_middleware_key_prefix",
-                              "PASSWORD_HASHERS_SALT", "AUTH_TOKEN"})
+        for (const char *k :
+             {"SECRET_KEY", "SECRET_KEY_FALLBACKS", "EMAIL_HOST_PASSWORD", "AWS_SECRET_ACCESS_KEY", "STRIPE_API_KEY",
+              "DATABASE_PASSWORD", "EMAIL_SSL_KEYFILE", "cache_middleware_key_prefix", "PASSWORD_HASHERS_SALT", "AUTH_TOKEN"})
             QVERIFY2(s->isSensitiveKey(ScrubZone::Settings, k), k);
-        QCOMPARE(scrubbed(*s, "CACHE_MIDDLEWARE_KEY_PREFIX = 'shop'\nPASSWORD_HASHERS = ['django.contrib.auth.hashers.PBKDF2PasswordHasher']"),
-                 std::string("CACHE_MIDDLEWARE_KEY_PREFIX = 'shop'\nPASSWORD_HASHERS = ['django.contrib.auth.hashers.PBKDF2PasswordHasher']"));
+        QCOMPARE(
+            scrubbed(
+                *s,
+                "CACHE_MIDDLEWARE_KEY_PREFIX = 'shop'\nPASSWORD_HASHERS = ['django.contrib.auth.hashers.PBKDF2PasswordHasher']"),
+            std::string(
+                "CACHE_MIDDLEWARE_KEY_PREFIX = 'shop'\nPASSWORD_HASHERS = ['django.contrib.auth.hashers.PBKDF2PasswordHasher']"));
         QCOMPARE(scrubbed(*s, "DATABASES = {'default': {'PASSWORD': 'db-pw-1'}}\nSECRET_KEY = 'sk-1'"),
                  "DATABASES = {'default': {'PASSWORD': '" + M + "'}}\nSECRET_KEY = '" + M + "'");
         // A user's key pattern masks a listed setting again.
@@ -104,7 +108,8 @@ private Q_SLOTS:
         for (std::string_view n : names) {
             bool holdsPattern = false;
             for (const QString &p : ScrubSettings::defaultKeyPatterns())
-                holdsPattern = holdsPattern || QString::fromLatin1(n.data(), qsizetype(n.size())).contains(p, Qt::CaseInsensitive);
+                holdsPattern = holdsPattern ||
+                               QString::fromLatin1(n.data(), qsizetype(n.size())).contains(p, Qt::CaseInsensitive);
             QVERIFY2(holdsPattern, n.data());
         }
     }
