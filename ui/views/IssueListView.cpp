@@ -45,7 +45,7 @@ IssueListView::IssueListView(IssueListModel *model, QWidget *parent) : QTableVie
         this, {
                   C{IssueListModel::Level, 28, 28},
                   C{IssueListModel::Title, em * 9, 0, 3.0},
-                  C{IssueListModel::Culprit, em * 5, em * 10, 2.0, 0, true},
+                  C{IssueListModel::Culprit, em * 5, em * 10, 2.5, 0, true},
                   C{IssueListModel::Events, headerWidth(IssueListModel::Events), headerWidth(IssueListModel::Events), 0, 0, true},
                   C{IssueListModel::FirstSeen, ago, std::max(ago, headerWidth(IssueListModel::FirstSeen)), 0, 1, true},
                   C{IssueListModel::LastSeen, ago, std::max(ago, headerWidth(IssueListModel::LastSeen)), 0, 4, true},

@@ -26,7 +26,7 @@ ReportListView::ReportListView(ReportListModel *model, QWidget *parent) : QTable
     // Widths from the content and the room there is (ColumnFitter): the time
     // whole (with its zone), the exception takes what is left, message, path
     // and logger share the rest up to their content; when narrow the issue
-    // number, the logger, the path, then the message give way, in that order.
+    // number, the logger, the path, the message, then the status give way, in that order.
     const QFontMetrics fm = fontMetrics();
     const int em = fm.horizontalAdvance(QLatin1Char('M'));
     const int pad = 20;
@@ -41,8 +41,8 @@ ReportListView::ReportListView(ReportListModel *model, QWidget *parent) : QTable
         {
             C{ReportListModel::Time, time, time, 0, 0, true},
             C{ReportListModel::Level, 28, 28},
-            C{ReportListModel::Status, headerWidth(ReportListModel::Status), headerWidth(ReportListModel::Status), 0, 0, true},
-            C{ReportListModel::Exception, em * 8, 0, 3.0},
+            C{ReportListModel::Status, headerWidth(ReportListModel::Status), headerWidth(ReportListModel::Status), 0, 5, true},
+            C{ReportListModel::Exception, em * 6, 0, 3.0},
             C{ReportListModel::Message, em * 6, em * 12, 2.0, 4, true},
             C{ReportListModel::Path, em * 5, em * 9, 1.5, 3, true},
             C{ReportListModel::Logger, em * 5, em * 8, 1.0, 2, true},
