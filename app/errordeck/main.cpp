@@ -6,6 +6,7 @@
 #include "window/DatabaseOpener.h"
 #include "window/MainWindow.h"
 #include "look/Resources.h"
+#include "look/Theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -21,6 +22,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(ERRORDECK_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("org.errordeck.ErrorDeck"));
     ed::initUiResources();
+    // View › Theme, as chosen last (the system's look when never chosen).
+    if (const auto theme = ed::theme::savedTheme(); theme != ed::theme::ThemeChoice::System)
+        ed::theme::applyTheme(theme);
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/errordeck.svg")));
 
     QCommandLineParser p;
@@ -51,14 +55,15 @@ int main(int argc, char *argv[])
     }
     // From here on too the UI thread never waits on SQLite: the window's database
     // work runs on its JobRunner (checked in builds with ERRORDECK_ASSERT_THREADS).
-    ed::MainWindow w(std::move(*db));
-    w.show();
-    const QStringList files = p.positionalArguments();
-    QTimer::singleShot(0, &w, [&w, files] {
-        if (!files.isEmpty())
-            w.startImport(files);
-        else
-            w.offerSampleImportIfEmpty();
-    });
-    return app.exec();
+    // On the heap, deleted on close: File › Open Database replaces it with the
+    // window of another file (an empty database shows the start page).
+    auto *w = new ed::MainWindow(std::move(*db));
+    w->setAttribute(Qt::WA_DeleteOnClose);
+    w->show();
+    if (const QStringList files = p.positionalArguments(); !files.isEmpty())
+        QTimer::singleShot(0, w, [w, files] { w->startImport(files); });
+    const int rc = app.exec();
+    // The last window was closed: its deletion (the checkpoint of its database) is still queued.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    return rc;
 }

@@ -1,6 +1,7 @@
 #include "filters/SecretScrubber.h"
 
 #include "base/Ascii.h"
+#include "filters/DjangoSafeSettings.h"
 
 #include <QCryptographicHash>
 #include <algorithm>
@@ -310,7 +311,9 @@ bool SecretScrubber::builtinSensitive(std::string_view key) const
 
 bool SecretScrubber::computeSensitive(std::string_view key) const
 {
-    if (builtinSensitive(key) && !isCookieSetting(key))
+    // Django's settings that configure rather than hold a secret stay readable
+    // (DjangoSafeSettings.h); the user's own key patterns still apply to them.
+    if (builtinSensitive(key) && !isCookieSetting(key) && !isDjangoSafeSetting(key))
         return true;
     const QString k = QString::fromUtf8(key.data(), qsizetype(key.size()));
     for (const BoundedRegex &re : m_keyRegexes) {

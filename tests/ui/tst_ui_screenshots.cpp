@@ -2,7 +2,9 @@
 // report's traceback and request, the chart, the settings dialog (and its
 // Receive from Sentry SDKs page), a Sentry SDK event's Breadcrumbs tab. Saved as
 // PNGs in $ERRORDECK_SCREENSHOT_DIR (docs/screenshots/ comes from a run under
-// Xvfb: xvfb-run -a -s "-screen 0 1600x1000x24"), else in a temporary folder.
+// Xvfb: xvfb-run -a -s "-screen 0 2600x1500x24"), else in a temporary folder.
+// The main window at 1024×700, 1600×1000 and 2560×1440 in View › Theme's light
+// and dark palettes, and the start page of an empty database.
 #include "models/IssueListModel.h"
 #include "store/sqlite/Sqlite.h"
 #include "views/IssueListView.h"
@@ -20,6 +22,8 @@
 #include "settings/SettingsDialog.h"
 #include <QJsonArray>
 #include "views/TimelineChart.h"
+#include "look/Theme.h"
+#include "views/StartPage.h"
 #include "views/TracebackView.h"
 #include "UiSupport.h"
 
@@ -33,6 +37,7 @@
 #include <QLineEdit>
 #include <QTableWidget>
 #include <QTreeView>
+#include <QScrollBar>
 #include "views/RequestView.h"
 #include "views/KeyValueTable.h"
 
@@ -185,16 +190,44 @@ private Q_SLOTS:
         m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::TracebackTab);
     }
 
-    // The whole window at the two sizes of the brief, with a report open.
+    // The whole window at the three sizes of issue 14, light and dark (View ›
+    // Theme), with a report open: the lists' columns fit, the culprit whole.
     void mainWindowAtSizes()
     {
-        for (const QSize size : {QSize(1024, 700), QSize(2560, 1440)}) {
-            m_win->resize(size);
-            QTest::qWait(200);
-            save(m_win.get(), QStringLiteral("main-window-%1x%2").arg(size.width()).arg(size.height()));
+        for (const auto &[choice, name] :
+             {std::pair{theme::ThemeChoice::Light, "light"}, std::pair{theme::ThemeChoice::Dark, "dark"}}) {
+            theme::applyTheme(choice);
+            for (const QSize size : {QSize(1024, 700), QSize(1600, 1000), QSize(2560, 1440)}) {
+                m_win->resize(size);
+                // Lists and detail as a user would share them (a splitter keeps
+                // the proportions the smaller size squeezed it to).
+                if (auto *split = m_win->findChild<QSplitter *>(QStringLiteral("detailSplitter")))
+                    split->setSizes({split->width() * 5 / 9, split->width() * 4 / 9});
+                QTest::qWait(200);
+                const int light = dominantLightness(m_win->issueList()->viewport()->grab().toImage());
+                QVERIFY2(choice == theme::ThemeChoice::Dark ? light < 90 : light > 160, qPrintable(QString::number(light)));
+                QCOMPARE(m_win->issueList()->horizontalScrollBar()->maximum(), 0);
+                save(m_win.get(),
+                     QStringLiteral("main-window-%1x%2-%3").arg(size.width()).arg(size.height()).arg(QLatin1String(name)));
+            }
         }
+        theme::applyTheme(theme::ThemeChoice::System);
         m_win->resize(1560, 960);
         QTest::qWait(100);
+    }
+
+    // An empty database: the start page instead of empty lists.
+    void startPage()
+    {
+        auto db = edtest::onTestSide([&] { return Database::open(m_dir.filePath(QStringLiteral("empty.sqlite3"))); });
+        QVERIFY(db.ok());
+        MainWindow empty(std::move(*db));
+        empty.resize(1280, 800);
+        empty.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&empty));
+        QVERIFY(QTest::qWaitFor([&] { return empty.isStartPageShown(); }, 10000));
+        QTest::qWait(100);
+        save(&empty, QStringLiteral("start-page"));
     }
 
     void chart()
@@ -327,24 +360,10 @@ private Q_SLOTS:
         m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::TracebackTab);
     }
 
-    // The system's dark palette: every color derives from it (no fixed colors).
+    // View › Theme › Dark: every color derives from the palette (no fixed colors).
     void darkPalette()
     {
-        QApplication::setStyle(QStringLiteral("Fusion"));
-        QPalette dark;
-        dark.setColor(QPalette::Window, QColor(45, 45, 48));
-        dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
-        dark.setColor(QPalette::Base, QColor(30, 30, 32));
-        dark.setColor(QPalette::AlternateBase, QColor(40, 40, 43));
-        dark.setColor(QPalette::Text, QColor(230, 230, 230));
-        dark.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
-        dark.setColor(QPalette::Button, QColor(50, 50, 54));
-        dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
-        dark.setColor(QPalette::Highlight, QColor(42, 130, 218));
-        dark.setColor(QPalette::HighlightedText, Qt::white);
-        dark.setColor(QPalette::ToolTipBase, QColor(50, 50, 54));
-        dark.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
-        QApplication::setPalette(dark);
+        theme::applyTheme(theme::ThemeChoice::Dark); // View › Theme › Dark
         if (auto *split = m_win->findChild<QSplitter *>(QStringLiteral("detailSplitter")))
             split->setSizes({820, 600});
         selectIssue(QStringLiteral("ZeroDivisionError"));
@@ -358,7 +377,11 @@ private Q_SLOTS:
         save(m_win.get(), QStringLiteral("main-window-dark"));
     }
 
-    void cleanupTestCase() { m_win.reset(); }
+    void cleanupTestCase()
+    {
+        theme::applyTheme(theme::ThemeChoice::System);
+        m_win.reset();
+    }
 };
 
 QTEST_MAIN(TestUiScreenshots)

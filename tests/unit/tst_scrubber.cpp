@@ -1,12 +1,14 @@
 // The secret scrubber: key names, value scanners, their limits (what must
 // stay), and the real corpus e-mails scrubbed as raw text.
 #include "base/BoundedRegex.h"
+#include "filters/DjangoSafeSettings.h"
 #include "filters/SecretScrubber.h"
 #include "filters/TextScanners.h"
 
 #include "TestSupport.h"
 
 #include <QDir>
+#include <algorithm>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -73,6 +75,43 @@ private Q_SLOTS:
         QVERIFY(s->isSensitiveKey(ScrubZone::Settings, "CSRF_COOKIE"));
         // Safe keys also hold in free text.
         QCOMPARE(scrubbed(*s, "CSRF_COOKIE_NAME = 'csrftoken'"), std::string("CSRF_COOKIE_NAME = 'csrftoken'"));
+    }
+
+    // Django's settings that hold no secret read as they are; real secrets,
+    // lower-case look-alikes and the user's own patterns still mask.
+    void djangoSafeSettings()
+    {
+        auto s = make();
+        for (const char *k : {"CSRF_COOKIE_AGE", "CSRF_COOKIE_HTTPONLY", "SESSION_COOKIE_NAME", "CACHE_MIDDLEWARE_KEY_PREFIX",
+                              "PASSWORD_HASHERS", "AUTH_USER_MODEL", "AUTH_PASSWORD_VALIDATORS", "AUTHENTICATION_BACKENDS",
+                              "PASSWORD_RESET_TIMEOUT", "LANGUAGE_COOKIE_NAME", "CSRF_HEADER_NAME", "SESSION_ENGINE"})
+            QVERIFY2(!s->isSensitiveKey(ScrubZone::Settings, k), k);
+        for (const char *k :
+             {"SECRET_KEY", "SECRET_KEY_FALLBACKS", "EMAIL_HOST_PASSWORD", "AWS_SECRET_ACCESS_KEY", "STRIPE_API_KEY",
+              "DATABASE_PASSWORD", "EMAIL_SSL_KEYFILE", "cache_middleware_key_prefix", "PASSWORD_HASHERS_SALT", "AUTH_TOKEN"})
+            QVERIFY2(s->isSensitiveKey(ScrubZone::Settings, k), k);
+        QCOMPARE(
+            scrubbed(
+                *s,
+                "CACHE_MIDDLEWARE_KEY_PREFIX = 'shop'\nPASSWORD_HASHERS = ['django.contrib.auth.hashers.PBKDF2PasswordHasher']"),
+            std::string(
+                "CACHE_MIDDLEWARE_KEY_PREFIX = 'shop'\nPASSWORD_HASHERS = ['django.contrib.auth.hashers.PBKDF2PasswordHasher']"));
+        QCOMPARE(scrubbed(*s, "DATABASES = {'default': {'PASSWORD': 'db-pw-1'}}\nSECRET_KEY = 'sk-1'"),
+                 "DATABASES = {'default': {'PASSWORD': '" + M + "'}}\nSECRET_KEY = '" + M + "'");
+        // A user's key pattern masks a listed setting again.
+        ScrubSettings st;
+        st.extraKeyPatterns = {QStringLiteral("^CACHE_MIDDLEWARE")};
+        QVERIFY(make(st)->isSensitiveKey(ScrubZone::Settings, "CACHE_MIDDLEWARE_KEY_PREFIX"));
+        // The list is sorted (it is binary-searched) and each name needs it (holds a pattern).
+        const auto names = ed::djangoSafeSettings();
+        QVERIFY(std::is_sorted(names.begin(), names.end()));
+        for (std::string_view n : names) {
+            bool holdsPattern = false;
+            for (const QString &p : ScrubSettings::defaultKeyPatterns())
+                holdsPattern = holdsPattern ||
+                               QString::fromLatin1(n.data(), qsizetype(n.size())).contains(p, Qt::CaseInsensitive);
+            QVERIFY2(holdsPattern, n.data());
+        }
     }
 
     void userPatterns()

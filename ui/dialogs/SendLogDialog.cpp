@@ -26,7 +26,7 @@ SendLogDialog::SendLogDialog(const QString &dbPath, const PasswordSource *passwo
 {
     setObjectName(QStringLiteral("sendLogDialog"));
     setWindowTitle(tr("Send log"));
-    resize(980, 560);
+    resize(1120, 640); // room for the subject and the message beside the list
     m_job = new MailJob(dbPath, passwords, this);
 
     m_list = new QTreeWidget(this);
@@ -36,7 +36,7 @@ SendLogDialog::SendLogDialog(const QString &dbPath, const PasswordSource *passwo
     m_list->setAlternatingRowColors(true);
     m_list->setHeaderLabels({tr("When"), tr("Outcome"), tr("To"), tr("Subject"), tr("Report"), tr("Via"), tr("Server's answer")});
     m_list->header()->setStretchLastSection(true);
-    m_list->setColumnWidth(When, fontMetrics().horizontalAdvance(QStringLiteral("2026-11-22 09:55:35")) + 16);
+    m_list->setColumnWidth(When, fontMetrics().horizontalAdvance(QStringLiteral("2026-11-22 09:55:35 UTC+05:30")) + 16);
     m_list->setColumnWidth(Outcome, fontMetrics().horizontalAdvance(tr("cancelled")) + 16);
     m_list->setColumnWidth(Recipients, 180);
     m_list->setColumnWidth(Subject, 280);

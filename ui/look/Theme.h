@@ -16,8 +16,23 @@ bool isDark(const QPalette &p);
 QColor levelColor(int level, const QPalette &p);
 // A small filled circle in the level's color.
 QIcon levelIcon(int level);
-// Secondary text: placeholders, hints, counts.
+// Secondary text: placeholders, hints, counts. Text mixed toward Base, as far
+// as a contrast of 4.5:1 against Base allows (WCAG AA for body text), so it
+// reads on any palette; PlaceholderText is not used (many dark themes leave it
+// at Qt's light-theme grey).
 QColor mutedText(const QPalette &p);
+// WCAG's contrast ratio of two colors (1 to 21), alpha ignored.
+double contrastRatio(const QColor &a, const QColor &b);
+
+// View › Theme: the system's palette and style, or ErrorDeck's light or dark
+// palette (Fusion style, which follows a palette fully).
+enum class ThemeChoice { System, Light, Dark };
+// The choice kept in QSettings ("View/theme"); System when none.
+ThemeChoice savedTheme();
+// Applies `choice` to the application at once and keeps it in QSettings.
+void applyTheme(ThemeChoice choice);
+QPalette lightPalette();
+QPalette darkPalette();
 // Text saying that something failed (a send, a test e-mail): the error level's hue.
 QColor errorText(const QPalette &p);
 // The style sheet of a status label that reports a failure: errorText, bold.

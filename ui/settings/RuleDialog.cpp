@@ -14,6 +14,8 @@
 #include <QLineEdit>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace ed {
 namespace {
 
@@ -64,7 +66,9 @@ RuleDialog::RuleDialog(std::shared_ptr<JobRunner> jobs, QWidget *parent) : QDial
     form->addRow(m_error);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     form->addRow(m_buttons);
+    // Room for a regex and the preview's sentence (Qt's size hint made it 249 px wide).
     setMinimumWidth(480);
+    resize(std::max(560, sizeHint().width()), sizeHint().height());
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &RuleDialog::save);
 

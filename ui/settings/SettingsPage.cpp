@@ -25,12 +25,16 @@ void SettingsPage::addField(QFormLayout *form, const QString &label, QWidget *fi
     error->setFont(bold);
     error->hide();
     col->addWidget(error);
+    // Any extra height goes below: the field stays level with its label.
+    col->addStretch(1);
     // As tall as its field: extra height would otherwise float the field off its label.
     box->setSizePolicy(field->sizePolicy().horizontalPolicy(), field->sizePolicy().verticalPolicy() == QSizePolicy::Expanding
                                                                    ? QSizePolicy::Expanding
                                                                    : QSizePolicy::Maximum);
     field->setToolTip(QStringLiteral("%1 — %2").arg(QString::fromLatin1(Config::entry(key).name),
                                                     QString::fromLatin1(Config::entry(key).help)));
+    // Labels at the top of their row, beside the field's first line, whatever the style's default.
+    form->setLabelAlignment(Qt::AlignLeft | Qt::AlignTop);
     form->addRow(label, box);
     m_errors.insert(int(key), error);
 }

@@ -1,8 +1,12 @@
 #include "views/IssueListView.h"
 
+#include "views/ColumnFitter.h"
 #include "views/SparklineDelegate.h"
 
 #include <QHeaderView>
+#include <QStyle>
+
+#include <algorithm>
 
 namespace ed {
 
@@ -15,7 +19,6 @@ IssueListView::IssueListView(IssueListModel *model, QWidget *parent) : QTableVie
     setSelectionMode(ExtendedSelection);
     setSortingEnabled(true);
     horizontalHeader()->setSortIndicator(IssueListModel::LastSeen, Qt::DescendingOrder);
-    horizontalHeader()->setSectionResizeMode(IssueListModel::Title, QHeaderView::Stretch);
     horizontalHeader()->setHighlightSections(false);
     verticalHeader()->hide();
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
@@ -25,15 +28,31 @@ IssueListView::IssueListView(IssueListModel *model, QWidget *parent) : QTableVie
     setWordWrap(false);
     setTextElideMode(Qt::ElideRight);
     setTabKeyNavigation(false);
+    // Widths from the content and the room there is (ColumnFitter): the title
+    // takes what is left; the culprit up to its longest loaded text, sharing
+    // the room with the title; at narrow widths first seen, the sparkline and
+    // the status, then last seen give way, in that order.
     const QFontMetrics fm = fontMetrics();
     const int pad = 2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 16;
-    setColumnWidth(IssueListModel::Level, 28);
-    setColumnWidth(IssueListModel::Culprit, fm.horizontalAdvance(QLatin1Char('M')) * 10);
-    setColumnWidth(IssueListModel::Events, fm.horizontalAdvance(tr("Events")) + pad + 8);
-    setColumnWidth(IssueListModel::FirstSeen, fm.horizontalAdvance(tr("59 min ago")) + pad);
-    setColumnWidth(IssueListModel::LastSeen, fm.horizontalAdvance(tr("59 min ago")) + pad);
-    setColumnWidth(IssueListModel::Trend, 14 * 6 + 8);
-    setColumnWidth(IssueListModel::Status, fm.horizontalAdvance(tr("Unresolved")) + pad);
+    const int em = fm.horizontalAdvance(QLatin1Char('M'));
+    const auto headerWidth = [&](int column) {
+        return fm.horizontalAdvance(model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString()) + pad +
+               12; // the sort arrow
+    };
+    const int ago = fm.horizontalAdvance(tr("59 min ago")) + pad;
+    using C = ColumnFitter::Column;
+    new ColumnFitter(
+        this, {
+                  C{IssueListModel::Level, 28, 28},
+                  C{IssueListModel::Title, em * 9, 0, 3.0},
+                  C{IssueListModel::Culprit, em * 5, em * 10, 2.5, 0, true},
+                  C{IssueListModel::Events, headerWidth(IssueListModel::Events), headerWidth(IssueListModel::Events), 0, 0, true},
+                  C{IssueListModel::FirstSeen, ago, std::max(ago, headerWidth(IssueListModel::FirstSeen)), 0, 1, true},
+                  C{IssueListModel::LastSeen, ago, std::max(ago, headerWidth(IssueListModel::LastSeen)), 0, 4, true},
+                  C{IssueListModel::Trend, 14 * 6 + 8, 14 * 6 + 8, 0, 2},
+                  C{IssueListModel::Status, fm.horizontalAdvance(tr("Unresolved")) + pad,
+                    fm.horizontalAdvance(tr("Unresolved")) + pad, 0, 3, true},
+              });
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { Q_EMIT currentIssueChanged(currentIssueId()); });
     connect(model, &QAbstractItemModel::modelReset, this, [this] { Q_EMIT currentIssueChanged(std::nullopt); });

@@ -1,5 +1,7 @@
 #include "views/ReportListView.h"
 
+#include "views/ColumnFitter.h"
+
 #include <QHeaderView>
 
 namespace ed {
@@ -12,7 +14,6 @@ ReportListView::ReportListView(ReportListModel *model, QWidget *parent) : QTable
     setSelectionMode(ExtendedSelection);
     setSortingEnabled(true);
     horizontalHeader()->setSortIndicator(ReportListModel::Time, Qt::DescendingOrder);
-    horizontalHeader()->setSectionResizeMode(ReportListModel::Exception, QHeaderView::Stretch);
     horizontalHeader()->setHighlightSections(false);
     verticalHeader()->hide();
     // Fixed row heights: the view never measures rows that are not loaded.
@@ -22,15 +23,31 @@ ReportListView::ReportListView(ReportListModel *model, QWidget *parent) : QTable
     setAlternatingRowColors(true);
     setWordWrap(false);
     setTabKeyNavigation(false);
-    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    // Widths from the content and the room there is (ColumnFitter): the time
+    // whole (with its zone), the exception takes what is left, message, path
+    // and logger share the rest up to their content; when narrow the issue
+    // number, the logger, the path, the message, then the status give way, in that order.
+    const QFontMetrics fm = fontMetrics();
+    const int em = fm.horizontalAdvance(QLatin1Char('M'));
     const int pad = 20;
-    setColumnWidth(ReportListModel::Time, fontMetrics().horizontalAdvance(QStringLiteral("2026-11-22 09:55:35")) + pad);
-    setColumnWidth(ReportListModel::Level, 28);
-    setColumnWidth(ReportListModel::Status, fontMetrics().horizontalAdvance(tr("Status")) + pad);
-    setColumnWidth(ReportListModel::Message, em * 12);
-    setColumnWidth(ReportListModel::Path, em * 9);
-    setColumnWidth(ReportListModel::Logger, em * 8);
-    setColumnWidth(ReportListModel::Issue, em * 4);
+    const auto headerWidth = [&](int column) {
+        return fm.horizontalAdvance(model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString()) + pad +
+               12; // the sort arrow
+    };
+    using C = ColumnFitter::Column;
+    const int time = fm.horizontalAdvance(QStringLiteral("2026-11-22 09:55:35")) + pad;
+    new ColumnFitter(
+        this,
+        {
+            C{ReportListModel::Time, time, time, 0, 0, true},
+            C{ReportListModel::Level, 28, 28},
+            C{ReportListModel::Status, headerWidth(ReportListModel::Status), headerWidth(ReportListModel::Status), 0, 5, true},
+            C{ReportListModel::Exception, em * 6, 0, 3.0},
+            C{ReportListModel::Message, em * 6, em * 12, 2.0, 4, true},
+            C{ReportListModel::Path, em * 5, em * 9, 1.5, 3, true},
+            C{ReportListModel::Logger, em * 5, em * 8, 1.0, 2, true},
+            C{ReportListModel::Issue, headerWidth(ReportListModel::Issue), headerWidth(ReportListModel::Issue), 0, 1, true},
+        });
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { Q_EMIT currentReportChanged(currentReportId()); });
     // A row loaded after it became current: tell the detail view now.

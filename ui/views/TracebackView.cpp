@@ -79,9 +79,12 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
     auto *copyLocation = new QAction(tr("Copy File:Line"), this);
     connect(copyLocation, &QAction::triggered, this, [this] {
         const QModelIndex f = frameOf(m_tree->currentIndex());
-        if (f.isValid())
-            QApplication::clipboard()->setText(QStringLiteral("%1:%2").arg(f.data(TracebackModel::FileRole).toString(),
-                                                                           f.data(TracebackModel::LineRole).toString()));
+        if (!f.isValid())
+            return;
+        const QString location = QStringLiteral("%1:%2").arg(f.data(TracebackModel::FileRole).toString(),
+                                                             f.data(TracebackModel::LineRole).toString());
+        QApplication::clipboard()->setText(location);
+        Q_EMIT message(tr("Copied %1 to the clipboard.").arg(location));
     });
     m_tree->addAction(openInEditor);
     m_tree->addAction(copyLocation);
@@ -198,6 +201,15 @@ void TracebackView::openCurrentFrameInEditor()
 
 QString TracebackView::tracebackText() const { return djangoTracebackText(m_report); }
 
-void TracebackView::copyTraceback() { QApplication::clipboard()->setText(tracebackText()); }
+void TracebackView::copyTraceback()
+{
+    const QString text = tracebackText();
+    if (text.isEmpty()) {
+        Q_EMIT message(tr("No traceback to copy: choose a report."));
+        return;
+    }
+    QApplication::clipboard()->setText(text);
+    Q_EMIT message(tr("Copied the traceback to the clipboard (%n line(s)).", nullptr, int(text.count(QLatin1Char('\n')) + 1)));
+}
 
 } // namespace ed

@@ -25,7 +25,9 @@
 #include "models/SavedSearches.h"
 #include "views/SearchBar.h"
 #include "look/Theme.h"
+#include "views/StartPage.h"
 #include "views/TimelineChart.h"
+#include "window/RecentDatabases.h"
 #include "views/TracebackView.h"
 #include "settings/RulesPage.h"
 #include "settings/SettingsDialog.h"
@@ -36,6 +38,7 @@
 #include <QDialog>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QScreen>
@@ -45,6 +48,7 @@
 #include <QSettings>
 #include <QTimeZone>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -57,7 +61,12 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
 {
     initUiResources();
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowTitle(tr("ErrorDeck — %1").arg(QDir::toNativeSeparators(m_db.path())));
+    // Which database, first: one database per site is a normal way to work.
+    const QFileInfo file(m_db.path());
+    setWindowTitle(recent::isSampleDatabase(m_db.path())
+                       ? tr("Sample database — ErrorDeck")
+                       : tr("%1 (%2) — ErrorDeck").arg(file.fileName(), QDir::toNativeSeparators(file.absolutePath())));
+    recent::noteOpened(m_db.path());
     setWindowIcon(QIcon(QStringLiteral(":/icons/errordeck.svg")));
     setAcceptDrops(true);
     m_jobs = JobRunner::forDatabase(m_db.path());
@@ -94,6 +103,7 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     });
     connect(m_detail->traceback(), &TracebackView::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    checkEmpty();
 }
 
 MainWindow::~MainWindow()
@@ -201,7 +211,15 @@ void MainWindow::buildWidgets()
     m_sideSplit->setStretchFactor(0, 0);
     m_sideSplit->setStretchFactor(1, 1);
     m_sideSplit->setSizes({160, 1400});
-    setCentralWidget(m_sideSplit);
+    // An empty database shows the start page in place of all this.
+    m_start = new StartPage(this);
+    m_start->setDatabaseName(recent::isSampleDatabase(path) ? tr("The sample database") : QFileInfo(path).fileName());
+    m_stack = new QStackedWidget(this);
+    m_stack->setObjectName(QStringLiteral("centralStack"));
+    m_stack->addWidget(m_sideSplit);
+    m_stack->addWidget(m_start);
+    setCentralWidget(m_stack);
+    connectStartPage();
 
     m_countLabel = new QLabel(this);
     m_countLabel->setObjectName(QStringLiteral("countLabel"));
@@ -246,6 +264,8 @@ void MainWindow::buildWidgets()
         }
     });
     connect(m_issueModel, &PagedModel::countKnown, this, [this](qint64 n) {
+        if (n > 0)
+            showStartPage(false); // reports came in (an import, a watched folder)
         m_issueCount = n;
         updateCounts();
     });
@@ -364,6 +384,7 @@ void MainWindow::updateCounts()
 
 void MainWindow::refresh()
 {
+    checkEmpty();
     m_saved->model()->reload();
     applyQuery(m_query);
     loadSearchValues();
@@ -429,42 +450,6 @@ void MainWindow::onRulesApplied(const ApplySummary &summary, const QString &erro
     Q_EMIT rulesApplied(summary, error);
 }
 
-bool MainWindow::importSampleReports()
-{
-    // Imported from a copy: the importer reads files, and a resource is not one.
-    static QTemporaryDir dir;
-    const QString copy = dir.filePath(QStringLiteral("sample-reports.jsonl"));
-    QFile::remove(copy);
-    if (!dir.isValid() || !QFile::copy(QStringLiteral(":/samples/records.jsonl"), copy)) {
-        QMessageBox::warning(this, tr("Sample reports"), tr("The sample reports could not be copied to %1.").arg(dir.path()));
-        return false;
-    }
-    QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner);
-    return startImport({copy});
-}
-
-void MainWindow::offerSampleImportIfEmpty()
-{
-    m_jobs->run(
-        this, {QStringLiteral("any reports, for the welcome")},
-        [](JobContext &ctx) { return ReportStore(ctx.db()).hasReports(); },
-        [this](Result<bool> any) {
-            if (any && !*any)
-                offerSampleImport();
-        });
-}
-
-void MainWindow::offerSampleImport()
-{
-    const auto answer = QMessageBox::question(
-        this, tr("Welcome to ErrorDeck"),
-        tr("This database has no reports yet.\n\nImport the sample reports (a real Django site's errors) to look around? "
-           "You can also import your own files with File › Import or by dropping them on the window."),
-        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
-    if (answer == QMessageBox::Yes)
-        importSampleReports();
-}
-
 void MainWindow::dragEnterEvent(QDragEnterEvent *e)
 {
     if (e->mimeData()->hasUrls()) {
@@ -528,16 +513,15 @@ void MainWindow::saveState()
 
 void MainWindow::closeEvent(QCloseEvent *e)
 {
-    if (m_import->isRunning()) {
-        const auto answer = QMessageBox::question(
-            this, tr("Import running"), tr("An import is running. Stop it and quit? What was imported so far is kept."));
-        if (answer != QMessageBox::Yes) {
+    // Switching databases asked already (openDatabase) and saved the state for the next window.
+    if (!m_closingForSwitch) {
+        if (!mayStopImport(tr("Import running"),
+                           tr("An import is running. Stop it and quit? What was imported so far is kept."))) {
             e->ignore();
             return;
         }
-        m_import->cancel();
+        saveState();
     }
-    saveState();
     e->accept();
 }
 

@@ -21,6 +21,7 @@ class QAction;
 class QLabel;
 class QMenu;
 class QSplitter;
+class QStackedWidget;
 class QToolBar;
 class QToolButton;
 
@@ -45,6 +46,7 @@ class ReportListModel;
 class ReportListView;
 class SavedSearchesPanel;
 class SearchBar;
+class StartPage;
 class TimelineChart;
 struct ImportSummary;
 
@@ -95,9 +97,27 @@ public:
     bool showAllReports() const;
     // Imports in the background; the summary dialog opens when it ends.
     bool startImport(const QStringList &paths);
-    // On a database without reports: offers the sample reports shipped with the app.
-    void offerSampleImportIfEmpty();
+    // Imports the sample reports shipped with the app into this database (the
+    // sample database's filling; the user's own database never gets them unasked).
     bool importSampleReports();
+    // The same when this database has no report yet (checked by a job).
+    void importSampleReportsIfEmpty();
+
+    // File › Open Database / New Database / Open Recent / Open Sample Database:
+    // opens `path` (off the UI thread, migrating it), shows it in a new window
+    // where this one stood and closes this one (its jobs, import, watcher and
+    // controllers stop with it; deleted when it has WA_DeleteOnClose, as the
+    // app's windows have). False when nothing changed: the same file, a
+    // running import the user keeps, or a file that does not open (a message
+    // box names it). databaseOpened() gives the new window.
+    bool openDatabase(const QString &path);
+    void openSampleDatabase();
+    QMenu *recentMenu() const { return m_recentMenu; }
+    // The start page an empty database shows in place of the lists.
+    StartPage *startPage() const { return m_start; }
+    bool isStartPageShown() const;
+    // Asks (a job) whether the database has reports: the start page follows.
+    void checkEmpty();
     // Re-reads the lists (after an import or a change).
     void refresh();
     // File › Back Up Database… without its file dialog: starts a consistent copy
@@ -107,6 +127,8 @@ public:
 
 public Q_SLOTS:
     void openImportDialog();
+    void openDatabaseDialog(); // File › Open Database…
+    void newDatabaseDialog(); // File › New Database…
     void openSettings();
     // Edit › Re-apply Rules: the stored rules applied to every stored report, in the background.
     void reapplyRules();
@@ -134,6 +156,10 @@ Q_SIGNALS:
     void notified(const QString &title, const QString &message);
     // The search bar has the database's values to complete (or the read failed).
     void searchValuesLoaded();
+    // openDatabase() opened another database in `next` (a top-level window, shown).
+    void databaseOpened(ed::MainWindow *next);
+    // checkEmpty() has its answer (the start page shown or not).
+    void emptinessChecked(bool empty);
 
 protected:
     void closeEvent(QCloseEvent *e) override;
@@ -154,7 +180,13 @@ private:
     void onImportFinished(const ImportSummary &summary);
     void onRulesApplied(const ApplySummary &summary, const QString &error);
     void setIssueStatus(int status);
-    void offerSampleImport();
+    void buildDatabaseActions(QMenu *file);
+    void buildThemeMenu(QMenu *menu);
+    void rebuildRecentMenu();
+    void connectStartPage();
+    void showStartPage(bool show);
+    // Asks before a running import is stopped (No by default); true when none runs or it may stop.
+    bool mayStopImport(const QString &title, const QString &question);
     void updateActions();
     void updateCounts();
     void restoreState();
@@ -178,6 +210,10 @@ private:
     SavedSearchesPanel *m_saved = nullptr;
     QLabel *m_reportsTitle = nullptr;
     QToolButton *m_allToggle = nullptr;
+    QStackedWidget *m_stack = nullptr; // the lists, or the start page of an empty database
+    StartPage *m_start = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    bool m_closingForSwitch = false;
     QSplitter *m_hsplit = nullptr, *m_vsplit = nullptr, *m_sideSplit = nullptr, *m_listSplit = nullptr;
     QLabel *m_countLabel = nullptr;
     ImportController *m_import = nullptr;

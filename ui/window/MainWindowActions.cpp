@@ -25,7 +25,9 @@
 #include "views/TimelineChart.h"
 #include "views/TracebackView.h"
 
+#include <QAbstractItemView>
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QClipboard>
 #include <QDate>
@@ -37,6 +39,8 @@
 #include <QStatusBar>
 #include <QToolBar>
 #include <QToolButton>
+
+#include <tuple>
 
 namespace ed {
 
@@ -72,8 +76,6 @@ void MainWindow::buildActions()
         if (!dir.isEmpty())
             startImport({dir});
     });
-    QAction *samples = makeAction(this, QStringLiteral("actionImportSamples"), tr("Import &Sample Reports"));
-    connect(samples, &QAction::triggered, this, &MainWindow::importSampleReports);
     QAction *exportAct = makeAction(this, QStringLiteral("actionExport"), tr("&Export Selected Reports…"),
                                     QStringLiteral("export"), QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(exportAct, &QAction::triggered, this, &MainWindow::exportSelectedReports);
@@ -83,9 +85,9 @@ void MainWindow::buildActions()
     QAction *quit = makeAction(this, QStringLiteral("actionQuit"), tr("&Quit"), {}, QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
+    buildDatabaseActions(file);
     file->addAction(import);
     file->addAction(importDir);
-    file->addAction(samples);
     file->addSeparator();
     file->addAction(exportAct);
     file->addAction(backUp);
@@ -147,8 +149,22 @@ void MainWindow::buildActions()
     connect(focusReports, &QAction::triggered, this, [this] { m_reports->setFocus(Qt::ShortcutFocusReason); });
     QAction *focusDetail = makeAction(this, QStringLiteral("actionFocusDetail"), tr("Go to &Detail"), {},
                                       QKeySequence(Qt::ALT | Qt::Key_3));
-    connect(focusDetail, &QAction::triggered, this,
-            [this] { m_detail->tabs()->currentWidget()->setFocus(Qt::ShortcutFocusReason); });
+    connect(focusDetail, &QAction::triggered, this, [this] {
+        // The tab's first widget that takes focus (a page itself does not),
+        // with a current row, so that the focus shows.
+        QWidget *page = m_detail->tabs()->currentWidget();
+        QWidget *target = page;
+        if (!(page->focusPolicy() & Qt::TabFocus))
+            for (QWidget *c : page->findChildren<QWidget *>())
+                if (c->isVisibleTo(page) && (c->focusPolicy() & Qt::TabFocus) && c->isEnabled()) {
+                    target = c;
+                    break;
+                }
+        target->setFocus(Qt::ShortcutFocusReason);
+        if (auto *v = qobject_cast<QAbstractItemView *>(target);
+            v && v->model() && !v->currentIndex().isValid() && v->model()->rowCount() > 0)
+            v->setCurrentIndex(v->model()->index(0, 0));
+    });
     view->addAction(showChart);
     view->addAction(showSaved);
     view->addAction(all);
@@ -156,6 +172,8 @@ void MainWindow::buildActions()
     view->addAction(focusIssues);
     view->addAction(focusReports);
     view->addAction(focusDetail);
+    view->addSeparator();
+    buildThemeMenu(view->addMenu(tr("&Theme")));
     view->addSeparator();
     view->addAction(refreshAct);
 
@@ -222,6 +240,24 @@ void MainWindow::buildActions()
     m_toolBar->addSeparator();
     m_toolBar->addAction(prefs);
     updateActions();
+}
+
+void MainWindow::buildThemeMenu(QMenu *menu)
+{
+    menu->setObjectName(QStringLiteral("themeMenu"));
+    auto *group = new QActionGroup(this);
+    const theme::ThemeChoice saved = theme::savedTheme();
+    for (const auto &[choice, name, text] : {std::tuple{theme::ThemeChoice::System, "actionThemeSystem", tr("&System")},
+                                             std::tuple{theme::ThemeChoice::Light, "actionThemeLight", tr("&Light")},
+                                             std::tuple{theme::ThemeChoice::Dark, "actionThemeDark", tr("&Dark")}}) {
+        QAction *a = menu->addAction(text);
+        a->setObjectName(QString::fromLatin1(name));
+        a->setCheckable(true);
+        a->setChecked(choice == saved);
+        group->addAction(a);
+        // Applied at once to every window and kept for the next start.
+        connect(a, &QAction::triggered, this, [c = choice] { theme::applyTheme(c); });
+    }
 }
 
 void MainWindow::updateActions()
@@ -317,8 +353,10 @@ void MainWindow::deleteSelectedReports()
     const QList<int64_t> ids = m_reports->selectedReportIds();
     if (ids.isEmpty())
         return;
+    // Destructive: No unless the user says Yes.
     if (QMessageBox::question(this, tr("Delete reports"),
-                              tr("Delete %n report(s)? This cannot be undone.", nullptr, int(ids.size()))) != QMessageBox::Yes)
+                              tr("Delete %n report(s)? This cannot be undone.", nullptr, int(ids.size())),
+                              QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
         return;
     m_jobs->run(
         this, {QString(), JobRunner::Access::Write},
@@ -365,8 +403,10 @@ void MainWindow::exportSelectedReports()
 void MainWindow::copySelection()
 {
     if (m_issues->hasFocus()) {
-        if (const IssueRow *i = m_issueModel->issue(m_issues->currentIndex().row()))
+        if (const IssueRow *i = m_issueModel->issue(m_issues->currentIndex().row())) {
             QApplication::clipboard()->setText(i->title);
+            statusBar()->showMessage(tr("Copied the issue's title to the clipboard."), 4000);
+        }
         return;
     }
     if (m_detail->detail())
