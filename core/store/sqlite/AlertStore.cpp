@@ -1,0 +1,446 @@
+#include "store/AlertStore.h"
+
+#include "store/sqlite/Rows.h"
+#include "store/sqlite/SearchSql.h"
+#include "store/sqlite/Sqlite.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace ed {
+namespace {
+
+constexpr const char *kRuleColumns = "id, name, kind, query, recipients, threshold, window_minutes, rate_limit_minutes,"
+                                     " enabled, created_at, held_back, coalesce(last_digest_end, 0)";
+constexpr const char *kOutboxColumns = "id, coalesce(rule_id, 0), rule_name, kind, recipients, coalesce(issue_id, 0),"
+                                       " coalesce(report_id, 0), reason, held_back, coalesce(period_start, 0),"
+                                       " coalesce(period_end, 0), state, attempts, next_attempt_at, created_at,"
+                                       " coalesce(last_error, ''), coalesce(send_log_id, 0)";
+
+QString jsonList(const QStringList &list)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
+}
+
+QStringList listFromJson(std::string_view text)
+{
+    QStringList out;
+    const auto doc = QJsonDocument::fromJson(QByteArray(text.data(), qsizetype(text.size())));
+    for (const QJsonValue &v : doc.array())
+        out << v.toString();
+    return out;
+}
+
+AlertRule ruleFrom(const Statement &st)
+{
+    AlertRule r;
+    r.id = st.int64(0);
+    r.name = st.qtext(1);
+    r.kind = alertKindFromName(st.qtext(2)).value_or(AlertKind::NewIssue);
+    r.query = st.qtext(3);
+    r.recipients = listFromJson(st.text(4));
+    r.threshold = int(st.int64(5));
+    r.windowMinutes = int(st.int64(6));
+    r.rateLimitMinutes = int(st.int64(7));
+    r.enabled = st.int64(8) != 0;
+    r.createdAt = st.int64(9);
+    r.heldBack = st.int64(10);
+    r.lastDigestEnd = st.int64(11);
+    return r;
+}
+
+OutboxEntry outboxFrom(const Statement &st)
+{
+    OutboxEntry e;
+    e.id = st.int64(0);
+    e.ruleId = st.int64(1);
+    e.ruleName = st.qtext(2);
+    e.kind = alertKindFromName(st.qtext(3)).value_or(AlertKind::NewIssue);
+    e.recipients = listFromJson(st.text(4));
+    e.issueId = st.int64(5);
+    e.reportId = st.int64(6);
+    e.reason = st.qtext(7);
+    e.heldBack = st.int64(8);
+    e.periodStart = st.int64(9);
+    e.periodEnd = st.int64(10);
+    e.state = OutboxState(st.int64(11));
+    e.attempts = int(st.int64(12));
+    e.nextAttemptAt = st.int64(13);
+    e.createdAt = st.int64(14);
+    e.lastError = st.qtext(15);
+    e.sendLogId = st.int64(16);
+    return e;
+}
+
+Result<void> run(Statement &st)
+{
+    if (!st.valid() || !st.exec())
+        return st.failure();
+    return {};
+}
+
+// The scope's filter over `reports r` with `extra` (its binds after the
+// filter's) added: the search's own where is wrapped, so its ORs stay inside.
+Result<SqlFilter> scoped(const QString &query, int64_t now, const QString &extra, const std::vector<QVariant> &binds)
+{
+    SearchQuery q;
+    q.text = query;
+    q.now = now;
+    auto f = searchSql(q);
+    if (!f)
+        return Error{QStringLiteral("the alert's search '%1': %2").arg(query, f.error()), f.failure().kind};
+    f->where = f->where.isEmpty() ? extra : QStringLiteral("(%1) AND %2").arg(f->where, extra);
+    f->binds.insert(f->binds.end(), binds.begin(), binds.end());
+    return f;
+}
+
+} // namespace
+
+QString alertKindName(AlertKind k)
+{
+    switch (k) {
+    case AlertKind::NewIssue: return QStringLiteral("new-issue");
+    case AlertKind::Regression: return QStringLiteral("regression");
+    case AlertKind::Spike: return QStringLiteral("spike");
+    case AlertKind::Level: return QStringLiteral("level");
+    case AlertKind::Digest: return QStringLiteral("digest");
+    }
+    return {};
+}
+
+std::optional<AlertKind> alertKindFromName(const QString &name)
+{
+    for (AlertKind k : {AlertKind::NewIssue, AlertKind::Regression, AlertKind::Spike, AlertKind::Level, AlertKind::Digest})
+        if (alertKindName(k) == name)
+            return k;
+    return std::nullopt;
+}
+
+QString outboxStateName(OutboxState s)
+{
+    switch (s) {
+    case OutboxState::Queued: return QStringLiteral("queued");
+    case OutboxState::Sending: return QStringLiteral("sending");
+    case OutboxState::Sent: return QStringLiteral("sent");
+    case OutboxState::GaveUp: return QStringLiteral("gave up");
+    }
+    return {};
+}
+
+Result<int64_t> AlertStore::addRule(const AlertRule &r)
+{
+    Connection &c = connectionOf(m_db);
+    Statement st = c.prepare("INSERT INTO alert_rules(name, kind, query, recipients, threshold, window_minutes,"
+                             " rate_limit_minutes, enabled, created_at) VALUES(?,?,?,?,?,?,?,?,?)");
+    st.bind(1, r.name).bind(2, alertKindName(r.kind)).bind(3, r.query).bind(4, jsonList(r.recipients));
+    st.bind(5, r.threshold).bind(6, r.windowMinutes).bind(7, r.rateLimitMinutes).bind(8, r.enabled ? 1 : 0);
+    st.bind(9, r.createdAt);
+    if (!st.valid() || !st.exec()) {
+        if (c.lastErrorCode() == 19) // SQLITE_CONSTRAINT: the name is taken
+            return Error{QStringLiteral("an alert named '%1' exists already").arg(r.name), ErrorKind::InvalidInput};
+        return st.failure();
+    }
+    return c.lastInsertId();
+}
+
+Result<void> AlertStore::removeRule(const QString &name)
+{
+    Connection &c = connectionOf(m_db);
+    Statement st = c.prepare("DELETE FROM alert_rules WHERE name = ?");
+    st.bind(1, name);
+    if (auto r = run(st); !r)
+        return r;
+    if (c.changes() == 0)
+        return Error{QStringLiteral("no alert named '%1'").arg(name), ErrorKind::NotFound};
+    return {};
+}
+
+Result<std::vector<AlertRule>> AlertStore::rules()
+{
+    Statement st = connectionOf(m_db).prepare(std::string("SELECT ") + kRuleColumns + " FROM alert_rules ORDER BY id");
+    std::vector<AlertRule> out;
+    while (st.step())
+        out.push_back(ruleFrom(st));
+    if (!st.done())
+        return st.failure();
+    return out;
+}
+
+Result<AlertRule> AlertStore::rule(const QString &name)
+{
+    Statement st = connectionOf(m_db).prepare(std::string("SELECT ") + kRuleColumns + " FROM alert_rules WHERE name = ?");
+    st.bind(1, name);
+    if (auto row = st.stepToRow(QStringLiteral("no alert named '%1'").arg(name)); !row)
+        return row.failure();
+    return ruleFrom(st);
+}
+
+Result<void> AlertStore::setLastDigestEnd(int64_t ruleId, int64_t end)
+{
+    Statement st = connectionOf(m_db).prepare("UPDATE alert_rules SET last_digest_end = ? WHERE id = ?");
+    st.bind(1, end).bind(2, ruleId);
+    return run(st);
+}
+
+Result<void> AlertStore::transact(const std::function<Result<void>()> &work)
+{
+    Connection &c = connectionOf(m_db);
+    Transaction tx(c);
+    if (!tx.active())
+        return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), c.lastError()), c.failure().kind};
+    if (auto r = work(); !r)
+        return r; // rolled back by tx
+    return tx.commit();
+}
+
+Result<AlertStore::Pending> AlertStore::pending()
+{
+    Statement st = connectionOf(m_db).prepare("SELECT id, first_report, last_report FROM alert_pending ORDER BY id");
+    Pending p;
+    while (st.step()) {
+        p.upTo = st.int64(0);
+        p.ranges.emplace_back(st.int64(1), st.int64(2));
+    }
+    if (!st.done())
+        return st.failure();
+    return p;
+}
+
+Result<void> AlertStore::dropPending(int64_t upTo)
+{
+    Connection &c = connectionOf(m_db);
+    // The events of the ranges go with them (a report id outside every
+    // remaining range is no longer anyone's business).
+    Statement ev = c.prepare("DELETE FROM alert_events WHERE NOT EXISTS (SELECT 1 FROM alert_pending p WHERE p.id > ?1"
+                             " AND report_id BETWEEN p.first_report AND p.last_report)");
+    ev.bind(1, upTo);
+    if (auto r = run(ev); !r)
+        return r;
+    Statement st = c.prepare("DELETE FROM alert_pending WHERE id <= ?");
+    st.bind(1, upTo);
+    return run(st);
+}
+
+Result<std::vector<AlertReport>> AlertStore::matching(const QString &query, int64_t now,
+                                                      const std::vector<std::pair<int64_t, int64_t>> &ranges)
+{
+    std::vector<AlertReport> out;
+    for (const auto &[first, last] : ranges) {
+        auto f = scoped(query, now, QStringLiteral("r.id BETWEEN ? AND ?"), {QVariant::fromValue(first), QVariant::fromValue(last)});
+        if (!f)
+            return f.failure();
+        Statement st = connectionOf(m_db).prepare(
+            QStringLiteral("SELECT r.id, r.issue_id, r.timestamp, r.level, coalesce(e.new_issue, 0), coalesce(e.regression, 0)"
+                           " FROM (SELECT r.id AS id%1) m JOIN reports r ON r.id = m.id"
+                           " LEFT JOIN alert_events e ON e.report_id = r.id ORDER BY r.id")
+                .arg(f->fromClause())
+                .toStdString());
+        bindVariants(st, f->binds);
+        while (st.step())
+            out.push_back({st.int64(0), st.int64(1), st.int64(2), int(st.int64(3)), st.int64(4) != 0, st.int64(5) != 0});
+        if (!st.done())
+            return st.failure();
+    }
+    return out;
+}
+
+Result<std::vector<AlertReport>> AlertStore::matchingInTime(const QString &query, int64_t now, int64_t since, int64_t until)
+{
+    auto f = scoped(query, now, QStringLiteral("r.timestamp >= ? AND r.timestamp < ?"),
+                    {QVariant::fromValue(since), QVariant::fromValue(until)});
+    if (!f)
+        return f.failure();
+    // Without the writer's events: an issue's first report is its new-issue
+    // report, and a report after the resolution of an issue that came back
+    // (regression set, resolved_at kept) its regression.
+    Statement st = connectionOf(m_db).prepare(
+        QStringLiteral("SELECT r.id, r.issue_id, r.timestamp, r.level,"
+                       " r.id = (SELECT min(x.id) FROM reports x WHERE x.issue_id = r.issue_id AND x.hidden_by IS NULL),"
+                       " i.regression AND i.resolved_at IS NOT NULL AND r.timestamp > i.resolved_at"
+                       " FROM (SELECT r.id AS id%1) m JOIN reports r ON r.id = m.id JOIN issues i ON i.id = r.issue_id"
+                       " ORDER BY r.timestamp, r.id")
+            .arg(f->fromClause())
+            .toStdString());
+    bindVariants(st, f->binds);
+    std::vector<AlertReport> out;
+    while (st.step())
+        out.push_back({st.int64(0), st.int64(1), st.int64(2), int(st.int64(3)), st.int64(4) != 0, st.int64(5) != 0});
+    if (!st.done())
+        return st.failure();
+    return out;
+}
+
+Result<int64_t> AlertStore::countInWindow(const QString &query, int64_t now, int64_t issueId, int64_t since, int64_t until)
+{
+    auto f = scoped(query, now, QStringLiteral("r.issue_id = ? AND r.timestamp >= ? AND r.timestamp < ?"),
+                    {QVariant::fromValue(issueId), QVariant::fromValue(since), QVariant::fromValue(until)});
+    if (!f)
+        return f.failure();
+    Statement st = connectionOf(m_db).prepare((QStringLiteral("SELECT count(*)") + f->fromClause()).toStdString());
+    bindVariants(st, f->binds);
+    if (!st.step())
+        return st.failure();
+    return st.int64(0);
+}
+
+Result<std::optional<Throttle>> AlertStore::throttle(int64_t ruleId, int64_t issueId)
+{
+    Statement st =
+        connectionOf(m_db).prepare("SELECT last_mail_at, held_back FROM alert_throttle WHERE rule_id = ? AND issue_id = ?");
+    st.bind(1, ruleId).bind(2, issueId);
+    if (st.step())
+        return std::optional<Throttle>(Throttle{st.int64(0), st.int64(1)});
+    if (!st.done())
+        return st.failure();
+    return std::optional<Throttle>();
+}
+
+Result<void> AlertStore::markMailed(int64_t ruleId, int64_t issueId, int64_t at)
+{
+    Statement st = connectionOf(m_db).prepare(
+        "INSERT INTO alert_throttle(rule_id, issue_id, last_mail_at, held_back) VALUES(?1, ?2, ?3, 0)"
+        " ON CONFLICT DO UPDATE SET last_mail_at = excluded.last_mail_at, held_back = 0");
+    st.bind(1, ruleId).bind(2, issueId).bind(3, at);
+    return run(st);
+}
+
+Result<void> AlertStore::holdBack(int64_t ruleId, int64_t issueId, int64_t count)
+{
+    Statement st = connectionOf(m_db).prepare(
+        "UPDATE alert_throttle SET held_back = held_back + ?3 WHERE rule_id = ?1 AND issue_id = ?2");
+    st.bind(1, ruleId).bind(2, issueId).bind(3, count);
+    if (auto r = run(st); !r)
+        return r;
+    Statement total = connectionOf(m_db).prepare("UPDATE alert_rules SET held_back = held_back + ?2 WHERE id = ?1");
+    total.bind(1, ruleId).bind(2, count);
+    return run(total);
+}
+
+Result<int64_t> AlertStore::enqueue(const OutboxEntry &e)
+{
+    Connection &c = connectionOf(m_db);
+    Statement st = c.prepare("INSERT INTO alert_outbox(rule_id, rule_name, kind, recipients, issue_id, report_id, reason,"
+                             " held_back, period_start, period_end, state, attempts, next_attempt_at, created_at)"
+                             " VALUES(?,?,?,?,?,?,?,?,?,?,0,0,?,?)");
+    st.bind(1, e.ruleId).bind(2, e.ruleName).bind(3, alertKindName(e.kind)).bind(4, jsonList(e.recipients));
+    for (auto [i, v] : {std::pair{5, e.issueId}, std::pair{6, e.reportId}})
+        v ? st.bind(i, v) : st.bindNull(i);
+    st.bind(7, e.reason).bind(8, e.heldBack);
+    for (auto [i, v] : {std::pair{9, e.periodStart}, std::pair{10, e.periodEnd}})
+        v ? st.bind(i, v) : st.bindNull(i);
+    st.bind(11, e.nextAttemptAt).bind(12, e.createdAt);
+    if (auto r = run(st); !r)
+        return r.failure();
+    return c.lastInsertId();
+}
+
+Result<std::vector<OutboxEntry>> AlertStore::claimDue(int64_t now, int limit, int64_t staleMs)
+{
+    std::vector<OutboxEntry> out;
+    auto claimed = transact([&]() -> Result<void> {
+        Statement st = connectionOf(m_db).prepare(
+            std::string("SELECT ") + kOutboxColumns +
+            " FROM alert_outbox WHERE (state = 0 AND next_attempt_at <= ?1) OR (state = 1 AND claimed_at <= ?2)"
+            " ORDER BY id LIMIT ?3");
+        st.bind(1, now).bind(2, now - staleMs).bind(3, limit);
+        while (st.step())
+            out.push_back(outboxFrom(st));
+        if (!st.done())
+            return st.failure();
+        Statement up = connectionOf(m_db).prepare("UPDATE alert_outbox SET state = 1, claimed_at = ? WHERE id = ?");
+        for (OutboxEntry &e : out) {
+            up.bind(1, now).bind(2, e.id);
+            if (auto r = run(up); !r)
+                return r;
+            up.reset();
+            e.state = OutboxState::Sending;
+        }
+        return {};
+    });
+    if (!claimed)
+        return claimed.failure();
+    return out;
+}
+
+Result<void> AlertStore::markSent(int64_t id, int64_t sendLogId)
+{
+    Statement st = connectionOf(m_db).prepare(
+        "UPDATE alert_outbox SET state = 2, attempts = attempts + 1, send_log_id = ?2, last_error = NULL WHERE id = ?1");
+    st.bind(1, id).bind(2, sendLogId);
+    return run(st);
+}
+
+Result<void> AlertStore::markFailed(int64_t id, const QString &error, int64_t sendLogId, std::optional<int64_t> retryAt)
+{
+    Statement st = connectionOf(m_db).prepare(
+        "UPDATE alert_outbox SET state = ?2, attempts = attempts + 1, last_error = ?3,"
+        " send_log_id = coalesce(?4, send_log_id), next_attempt_at = coalesce(?5, next_attempt_at) WHERE id = ?1");
+    st.bind(1, id).bind(2, retryAt ? 0 : 3).bind(3, error);
+    sendLogId ? st.bind(4, sendLogId) : st.bindNull(4);
+    retryAt ? st.bind(5, *retryAt) : st.bindNull(5);
+    return run(st);
+}
+
+Result<std::vector<OutboxEntry>> AlertStore::outbox(int limit)
+{
+    Statement st = connectionOf(m_db).prepare(std::string("SELECT ") + kOutboxColumns +
+                                              " FROM alert_outbox ORDER BY id DESC LIMIT ?");
+    st.bind(1, limit);
+    std::vector<OutboxEntry> out;
+    while (st.step())
+        out.push_back(outboxFrom(st));
+    if (!st.done())
+        return st.failure();
+    return out;
+}
+
+Result<DigestData> AlertStore::digest(int64_t start, int64_t end, int top)
+{
+    DigestData d;
+    d.start = start;
+    d.end = end;
+    Connection &c = connectionOf(m_db);
+    Statement total = c.prepare("SELECT count(*) FROM reports WHERE hidden_by IS NULL AND timestamp >= ? AND timestamp < ?");
+    total.bind(1, start).bind(2, end);
+    if (!total.step())
+        return total.failure();
+    d.reports = total.int64(0);
+    // Each list: issues with their visible reports in the period, by that count.
+    const char *lists[] = {
+        "i.first_seen >= ?1 AND i.first_seen < ?2", // new
+        "i.regression = 1 AND i.status = 0",        // came back, and seen in the period
+        "1",                                        // top
+    };
+    std::vector<DigestIssue> *into[] = {&d.newIssues, &d.regressions, &d.top};
+    for (size_t k = 0; k < 3; ++k) {
+        Statement st = c.prepare(
+            std::string("SELECT i.id, i.title, i.culprit, i.level, i.logger, i.exception_type, i.first_seen, i.last_seen,"
+                        " i.count, i.hidden_count, i.status, i.regression, n FROM issues i JOIN"
+                        " (SELECT issue_id, count(*) AS n FROM reports WHERE hidden_by IS NULL AND timestamp >= ?1"
+                        " AND timestamp < ?2 GROUP BY issue_id) r ON r.issue_id = i.id WHERE ") +
+            lists[k] + " ORDER BY n DESC, i.id LIMIT ?3");
+        st.bind(1, start).bind(2, end).bind(3, top);
+        while (st.step()) {
+            DigestIssue di;
+            di.issue.id = st.int64(0);
+            di.issue.title = st.qtext(1);
+            di.issue.culprit = st.qtext(2);
+            di.issue.level = int(st.int64(3));
+            di.issue.logger = st.qtext(4);
+            di.issue.exceptionType = st.qtext(5);
+            di.issue.firstSeen = st.int64(6);
+            di.issue.lastSeen = st.int64(7);
+            di.issue.count = st.int64(8);
+            di.issue.hiddenCount = st.int64(9);
+            di.issue.status = IssueStatus(st.int64(10));
+            di.issue.regression = st.int64(11) != 0;
+            di.countInPeriod = st.int64(12);
+            into[k]->push_back(std::move(di));
+        }
+        if (!st.done())
+            return st.failure();
+    }
+    return d;
+}
+
+} // namespace ed
