@@ -62,9 +62,10 @@ bool ruleFromOptions(Context &ctx, const QCommandLineParser &p, const QString &n
     rule.kind = *kind;
     rule.query = p.value(QStringLiteral("query"));
     for (const QString &r : p.value(QStringLiteral("to")).split(u',', Qt::SkipEmptyParts))
-        rule.recipients << (r.trimmed().compare(QLatin1String("admins"), Qt::CaseInsensitive) == 0     ? QStringLiteral("ADMINS")
-                            : r.trimmed().compare(QLatin1String("managers"), Qt::CaseInsensitive) == 0 ? QStringLiteral("MANAGERS")
-                                                                                                       : r.trimmed());
+        rule.recipients << (r.trimmed().compare(QLatin1String("admins"), Qt::CaseInsensitive) == 0 ? QStringLiteral("ADMINS")
+                            : r.trimmed().compare(QLatin1String("managers"), Qt::CaseInsensitive) == 0
+                                ? QStringLiteral("MANAGERS")
+                                : r.trimmed());
     int64_t n = 0;
     if (!numberOption(ctx, p, QStringLiteral("rate-limit"), 0, 525600, n))
         return false;
@@ -114,17 +115,18 @@ int list(Context &ctx, Database &db, bool json)
     if (json) {
         QJsonArray a;
         for (const AlertRule &r : *rules)
-            a.append(QJsonObject{{QStringLiteral("name"), r.name},
-                                 {QStringLiteral("kind"), alertKindName(r.kind)},
-                                 {QStringLiteral("fires_on"), AlertEngine::describe(r)},
-                                 {QStringLiteral("query"), r.query},
-                                 {QStringLiteral("recipients"), QJsonArray::fromStringList(r.recipients)},
-                                 {QStringLiteral("rate_limit_minutes"), r.rateLimitMinutes},
-                                 {QStringLiteral("held_back"), qint64(r.heldBack)},
-                                 {QStringLiteral("queued"), qint64(counts(r, OutboxState::Queued) + counts(r, OutboxState::Sending))},
-                                 {QStringLiteral("sent"), qint64(counts(r, OutboxState::Sent))},
-                                 {QStringLiteral("gave_up"), qint64(counts(r, OutboxState::GaveUp))},
-                                 {QStringLiteral("enabled"), r.enabled}});
+            a.append(
+                QJsonObject{{QStringLiteral("name"), r.name},
+                            {QStringLiteral("kind"), alertKindName(r.kind)},
+                            {QStringLiteral("fires_on"), AlertEngine::describe(r)},
+                            {QStringLiteral("query"), r.query},
+                            {QStringLiteral("recipients"), QJsonArray::fromStringList(r.recipients)},
+                            {QStringLiteral("rate_limit_minutes"), r.rateLimitMinutes},
+                            {QStringLiteral("held_back"), qint64(r.heldBack)},
+                            {QStringLiteral("queued"), qint64(counts(r, OutboxState::Queued) + counts(r, OutboxState::Sending))},
+                            {QStringLiteral("sent"), qint64(counts(r, OutboxState::Sent))},
+                            {QStringLiteral("gave_up"), qint64(counts(r, OutboxState::GaveUp))},
+                            {QStringLiteral("enabled"), r.enabled}});
         ctx.printJson(QJsonDocument(a));
         return Ok;
     }
@@ -289,19 +291,28 @@ int cmdAlerts(Context &ctx, const QStringList &args)
         "  alerts run                       evaluate what arrived, queue and send due mails (watch and serve do it)\n"
         "  alerts outbox                    every queued, sent and failed alert mail"));
     addCommonOptions(p);
-    p.addOption({QStringLiteral("kind"), QStringLiteral("new-issue, regression, spike, level or digest."), QStringLiteral("KIND")});
-    p.addOption({QStringLiteral("query"), QStringLiteral("The scope, in the search language (e.g. 'site:shop.example.com level:error')."),
+    p.addOption(
+        {QStringLiteral("kind"), QStringLiteral("new-issue, regression, spike, level or digest."), QStringLiteral("KIND")});
+    p.addOption({QStringLiteral("query"),
+                 QStringLiteral("The scope, in the search language (e.g. 'site:shop.example.com level:error')."),
                  QStringLiteral("SEARCH")});
-    p.addOption({QStringLiteral("to"), QStringLiteral("Recipients: ADMINS, MANAGERS and addresses, comma-separated (default ADMINS)."),
+    p.addOption({QStringLiteral("to"),
+                 QStringLiteral("Recipients: ADMINS, MANAGERS and addresses, comma-separated (default ADMINS)."),
                  QStringLiteral("LIST"), QStringLiteral("ADMINS")});
-    p.addOption({QStringLiteral("count"), QStringLiteral("spike: reports of one issue..."), QStringLiteral("N"), QStringLiteral("10")});
-    p.addOption({QStringLiteral("minutes"), QStringLiteral("spike: ...within this many minutes."), QStringLiteral("T"), QStringLiteral("10")});
-    p.addOption({QStringLiteral("level"), QStringLiteral("level: the lowest level that fires."), QStringLiteral("LEVEL"), QStringLiteral("ERROR")});
-    p.addOption({QStringLiteral("period"), QStringLiteral("digest: daily or weekly."), QStringLiteral("P"), QStringLiteral("daily")});
-    p.addOption({QStringLiteral("rate-limit"), QStringLiteral("At most one mail per issue in this many minutes (default 60; 0: none)."),
-                 QStringLiteral("MIN"), QStringLiteral("60")});
+    p.addOption(
+        {QStringLiteral("count"), QStringLiteral("spike: reports of one issue..."), QStringLiteral("N"), QStringLiteral("10")});
+    p.addOption({QStringLiteral("minutes"), QStringLiteral("spike: ...within this many minutes."), QStringLiteral("T"),
+                 QStringLiteral("10")});
+    p.addOption({QStringLiteral("level"), QStringLiteral("level: the lowest level that fires."), QStringLiteral("LEVEL"),
+                 QStringLiteral("ERROR")});
+    p.addOption(
+        {QStringLiteral("period"), QStringLiteral("digest: daily or weekly."), QStringLiteral("P"), QStringLiteral("daily")});
+    p.addOption({QStringLiteral("rate-limit"),
+                 QStringLiteral("At most one mail per issue in this many minutes (default 60; 0: none)."), QStringLiteral("MIN"),
+                 QStringLiteral("60")});
     p.addOption({QStringLiteral("dry-run"), QStringLiteral("add: only say what the rule would have sent.")});
-    p.addOption({QStringLiteral("days"), QStringLiteral("dry-run: how far back (default 7)."), QStringLiteral("N"), QStringLiteral("7")});
+    p.addOption(
+        {QStringLiteral("days"), QStringLiteral("dry-run: how far back (default 7)."), QStringLiteral("N"), QStringLiteral("7")});
     p.addOption({QStringLiteral("now"), QStringLiteral("digest: for the period ending now, whether due or not.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("list, outbox: as JSON.")});
     p.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, add, remove, dry-run, test, digest, run, outbox"),
@@ -311,9 +322,9 @@ int cmdAlerts(Context &ctx, const QStringList &args)
     const QStringList pos = p.positionalArguments();
     const QString action = pos.value(0, QStringLiteral("list"));
     const QString name = pos.value(1);
-    static const QStringList actions{QStringLiteral("list"),  QStringLiteral("add"),    QStringLiteral("remove"),
-                                     QStringLiteral("dry-run"), QStringLiteral("test"), QStringLiteral("digest"),
-                                     QStringLiteral("run"),   QStringLiteral("outbox")};
+    static const QStringList actions{QStringLiteral("list"),    QStringLiteral("add"),   QStringLiteral("remove"),
+                                     QStringLiteral("dry-run"), QStringLiteral("test"),  QStringLiteral("digest"),
+                                     QStringLiteral("run"),     QStringLiteral("outbox")};
     if (!actions.contains(action)) {
         ctx.err() << "errordeck-cli alerts: unknown action \"" << action << "\" (" << actions.join(QStringLiteral(", ")) << ")"
                   << Qt::endl;

@@ -14,7 +14,9 @@ QStringList resolveRecipients(const QStringList &tokens, const ComposerSettings 
 {
     QStringList out;
     for (const QString &t : tokens) {
-        const QStringList add = t == QLatin1String("ADMINS") ? s.admins : t == QLatin1String("MANAGERS") ? s.managers : QStringList{t};
+        const QStringList add = t == QLatin1String("ADMINS")     ? s.admins
+                                : t == QLatin1String("MANAGERS") ? s.managers
+                                                                 : QStringList{t};
         for (const QString &a : add)
             if (!out.contains(a, Qt::CaseInsensitive))
                 out << a;
@@ -61,16 +63,17 @@ Result<MailDraft> AlertDispatcher::draftFor(const OutboxEntry &e)
             return draft.failure();
         d = std::move(*draft);
         const QString tag = QStringLiteral("[%1] ").arg(alertKindName(e.kind));
-        d.subject = d.subject.startsWith(settings.subjectPrefix) ? settings.subjectPrefix + tag + d.subject.mid(settings.subjectPrefix.size())
-                                                                 : tag + d.subject;
+        d.subject = d.subject.startsWith(settings.subjectPrefix)
+                        ? settings.subjectPrefix + tag + d.subject.mid(settings.subjectPrefix.size())
+                        : tag + d.subject;
         const QString intro = preface(e);
-        d.text = intro + u'\n' + d.text;
+        d.text = intro + QStringLiteral("\n") + d.text;
         if (!d.html.isEmpty()) {
             const QString block = QStringLiteral("<div id=\"errordeck-alert\"><p>%1</p></div>\n")
                                       .arg(intro.toHtmlEscaped().trimmed().replace(u'\n', QStringLiteral("<br>")));
             const qsizetype body = d.html.indexOf(QLatin1String("<body"));
             const qsizetype at = body < 0 ? -1 : d.html.indexOf(u'>', body);
-            d.html.insert(at < 0 ? 0 : at + 1, u'\n' + block);
+            d.html.insert(at < 0 ? 0 : at + 1, QStringLiteral("\n") + block);
         }
     }
     d.to = resolveRecipients(e.recipients, settings);
@@ -97,7 +100,8 @@ Result<DispatchSummary> AlertDispatcher::sendDue(int limit, SendControl *control
         if (!sender) {
             error = sender.error(); // no attempt: a setting or the report is wrong; tried again later
         } else {
-            const Delivery delivery = sender->deliver(prepared->envelopeFrom, prepared->envelopeTo, prepared->message.bytes, control);
+            const Delivery delivery = sender->deliver(prepared->envelopeFrom, prepared->envelopeTo, prepared->message.bytes,
+                                                      control);
             auto logged = mailer.record(*prepared, *sender, delivery);
             logId = logged ? logged->logId : 0;
             if (delivery.ok) {

@@ -26,8 +26,7 @@ QString AlertEngine::describe(const AlertRule &rule)
     switch (rule.kind) {
     case AlertKind::NewIssue: return QStringLiteral("new issue");
     case AlertKind::Regression: return QStringLiteral("regression");
-    case AlertKind::Spike:
-        return QStringLiteral("%1 reports in %2 minutes").arg(rule.threshold).arg(rule.windowMinutes);
+    case AlertKind::Spike: return QStringLiteral("%1 reports in %2 minutes").arg(rule.threshold).arg(rule.windowMinutes);
     case AlertKind::Level: return QStringLiteral("level %1 or above").arg(levelName(rule.threshold));
     case AlertKind::Digest:
         return rule.windowMinutes == 1440    ? QStringLiteral("daily digest")
@@ -39,7 +38,9 @@ QString AlertEngine::describe(const AlertRule &rule)
 
 Result<void> AlertEngine::check(const AlertRule &rule)
 {
-    auto bad = [&](const QString &why) { return Error{QStringLiteral("alert '%1': %2").arg(rule.name, why), ErrorKind::InvalidInput}; };
+    auto bad = [&](const QString &why) {
+        return Error{QStringLiteral("alert '%1': %2").arg(rule.name, why), ErrorKind::InvalidInput};
+    };
     if (rule.name.trimmed().isEmpty())
         return bad(QStringLiteral("give it a name"));
     if (rule.recipients.isEmpty())

@@ -46,7 +46,8 @@ MailDraft DigestComposer::compose(const DigestData &d, const QString &title) con
     const Section sections[] = {{"New issues", &d.newIssues, "No new issues."},
                                 {"Regressions (resolved issues seen again)", &d.regressions, "No regressions."},
                                 {"Top issues by reports in the period", &d.top, "No reports."}};
-    QString text = QStringLiteral("%1, %2\n%3 stored in the period.\n").arg(title, period, plural(d.reports, "report", "reports"));
+    QString text = QStringLiteral("%1, %2\n%3 stored in the period.\n")
+                       .arg(title, period, plural(d.reports, "report", "reports"));
     QString html = QStringLiteral("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title></head><body>\n"
                                   "<h1>%1</h1>\n<p>%2. %3 stored in the period.</p>\n")
                        .arg(title.toHtmlEscaped(), period.toHtmlEscaped(), plural(d.reports, "report", "reports"));
@@ -54,11 +55,13 @@ MailDraft DigestComposer::compose(const DigestData &d, const QString &title) con
         text += QStringLiteral("\n%1\n%2\n").arg(QLatin1String(s.heading), QString(qsizetype(qstrlen(s.heading)), u'-'));
         html += QStringLiteral("<h2>%1</h2>\n").arg(QLatin1String(s.heading));
         if (s.issues->empty()) {
-            text += QLatin1String(s.none) + u'\n';
+            text += QLatin1String(s.none);
+            text += QLatin1Char('\n');
             html += QStringLiteral("<p>%1</p>\n").arg(QLatin1String(s.none));
             continue;
         }
-        html += QStringLiteral("<table>\n<tr><th>Issue</th><th>Level</th><th>Reports</th><th>First seen</th><th>Last seen</th></tr>\n");
+        html += QStringLiteral(
+            "<table>\n<tr><th>Issue</th><th>Level</th><th>Reports</th><th>First seen</th><th>Last seen</th></tr>\n");
         for (const DigestIssue &i : *s.issues) {
             // One arg() each: a title with "%1" in it stays as it is.
             const QString id = QString::number(i.issue.id), link = issueLink(i.issue.id);
@@ -67,9 +70,8 @@ MailDraft DigestComposer::compose(const DigestData &d, const QString &title) con
                              QString::number(i.issue.count), utc(i.issue.firstSeen), utc(i.issue.lastSeen), link);
             html += QStringLiteral("<tr><td><a href=\"%1\">#%2 %3</a></td><td>%4</td><td>%5 (%6 in all)</td><td>%7</td>"
                                    "<td>%8</td></tr>\n")
-                        .arg(link, id, i.issue.title.toHtmlEscaped(), levelName(i.issue.level),
-                             QString::number(i.countInPeriod), QString::number(i.issue.count), utc(i.issue.firstSeen),
-                             utc(i.issue.lastSeen));
+                        .arg(link, id, i.issue.title.toHtmlEscaped(), levelName(i.issue.level), QString::number(i.countInPeriod),
+                             QString::number(i.issue.count), utc(i.issue.firstSeen), utc(i.issue.lastSeen));
         }
         html += QStringLiteral("</table>\n");
     }

@@ -115,7 +115,10 @@ class TestAlerts : public QObject {
         return sent ? *sent : DispatchSummary{};
     }
 
-    QJsonObject parsed(const SmtpServer &server, int i) { return edtest::parseMessage(server.messages().at(i) + QStringLiteral(".eml")); }
+    QJsonObject parsed(const SmtpServer &server, int i)
+    {
+        return edtest::parseMessage(server.messages().at(i) + QStringLiteral(".eml"));
+    }
 
     void removeRules()
     {
@@ -171,7 +174,8 @@ private Q_SLOTS:
         QCOMPARE(edtest::strings(SmtpServer::envelope(server.messages().at(0)).value(QStringLiteral("rcpt_tos"))),
                  QStringList{QStringLiteral("ops@example.com")});
         const QString text = edtest::partText(m, QStringLiteral("text/plain"));
-        QVERIFY2(text.startsWith(QStringLiteral("ErrorDeck alert \"new\": new issue, issue #%1.\n").arg(issue)), qPrintable(text));
+        QVERIFY2(text.startsWith(QStringLiteral("ErrorDeck alert \"new\": new issue, issue #%1.\n").arg(issue)),
+                 qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("errordeck://issue/%1").arg(issue)));
         QVERIFY(edtest::partText(m, QStringLiteral("text/html")).contains(QStringLiteral("errordeck-alert")));
         // Logged with the rule, and resendable as any send.
@@ -204,7 +208,8 @@ private Q_SLOTS:
         QCOMPARE(step().sent, int64_t(1));
         QCOMPARE(server.messages().size(), 1);
         const QJsonObject m = parsed(server, 0);
-        QCOMPARE(m.value(QStringLiteral("subject")).toString(), QStringLiteral("[Shop] [regression] ERROR: TimeoutError in payments"));
+        QCOMPARE(m.value(QStringLiteral("subject")).toString(),
+                 QStringLiteral("[Shop] [regression] ERROR: TimeoutError in payments"));
         QVERIFY(edtest::partText(m, QStringLiteral("text/plain")).contains(QStringLiteral("issue #%1").arg(issue)));
     }
 
@@ -261,7 +266,9 @@ private Q_SLOTS:
         QVERIFY2(text.contains(QStringLiteral("The rate limit held back 3 more mails for this issue since the last one.")),
                  qPrintable(text));
         // errordeck-cli alerts list shows the count.
-        const Run list = cli({QStringLiteral("alerts"), QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), dbPath()}, m_now);
+        const Run list = cli(
+            {QStringLiteral("alerts"), QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), dbPath()},
+            m_now);
         QCOMPARE(list.code, 0);
         const QJsonArray rules = QJsonDocument::fromJson(list.out.toUtf8()).array();
         QCOMPARE(rules.size(), 1);
@@ -292,22 +299,25 @@ private Q_SLOTS:
         const QString text = edtest::partText(m, QStringLiteral("text/plain"));
         const int64_t ia = issueOf(a);
         QVERIFY2(text.contains(QStringLiteral("Top issues by reports in the period\n")), qPrintable(text));
-        QVERIFY2(text.contains(QStringLiteral("#%1  ZeroDivisionError in totals  [ERROR]  1 report in the period, 4 in all").arg(ia)),
-                 qPrintable(text));
+        QVERIFY2(
+            text.contains(QStringLiteral("#%1  ZeroDivisionError in totals  [ERROR]  1 report in the period, 4 in all").arg(ia)),
+            qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("errordeck://issue/%1").arg(ia)));
         QVERIFY(text.contains(QStringLiteral("No new issues.")));
 
         // Forced, for the day that saw both issues new: both listed, the HTML escaped and linked.
         m_now -= 1440 * kMinute - 30 * kMinute;
-        const Run forced = cli({QStringLiteral("alerts"), QStringLiteral("digest"), QStringLiteral("daily"), QStringLiteral("--now"),
-                                QStringLiteral("--db"), dbPath()},
+        const Run forced = cli({QStringLiteral("alerts"), QStringLiteral("digest"), QStringLiteral("daily"),
+                                QStringLiteral("--now"), QStringLiteral("--db"), dbPath()},
                                m_now);
         QVERIFY2(forced.code == 0, qPrintable(forced.err));
         QCOMPARE(server.messages().size(), 2);
         const QJsonObject f = parsed(server, 1);
-        QCOMPARE(f.value(QStringLiteral("subject")).toString(), QStringLiteral("[Shop] Daily digest: 2 new issues, 0 regressions, 4 reports"));
+        QCOMPARE(f.value(QStringLiteral("subject")).toString(),
+                 QStringLiteral("[Shop] Daily digest: 2 new issues, 0 regressions, 4 reports"));
         const QString html = edtest::partText(f, QStringLiteral("text/html"));
-        QVERIFY2(html.contains(QStringLiteral("<a href=\"errordeck://issue/%1\">#%1 IndexError in &lt;search&gt;</a>").arg(issueOf(b))),
+        QVERIFY2(html.contains(
+                     QStringLiteral("<a href=\"errordeck://issue/%1\">#%1 IndexError in &lt;search&gt;</a>").arg(issueOf(b))),
                  qPrintable(html));
         QVERIFY(html.contains(QStringLiteral("<h2>New issues</h2>")));
     }
@@ -370,42 +380,50 @@ private Q_SLOTS:
         // Three new issues in the last week, one of them three times; one older.
         importAt({QStringLiteral("old one")}, m_now - 9 * 1440 * kMinute);
         importAt({QStringLiteral("week one"), QStringLiteral("week two")}, m_now - 2 * 1440 * kMinute);
-        importAt({QStringLiteral("week three"), QStringLiteral("week three"), QStringLiteral("week three")}, m_now - 1440 * kMinute);
-        Run r = cli(QStringList{QStringLiteral("alerts"), QStringLiteral("add"), QStringLiteral("fresh"), QStringLiteral("--kind"),
-                                QStringLiteral("new-issue"), QStringLiteral("--query"), QStringLiteral("message:week"),
-                                QStringLiteral("--dry-run")} + db,
+        importAt({QStringLiteral("week three"), QStringLiteral("week three"), QStringLiteral("week three")},
+                 m_now - 1440 * kMinute);
+        Run r = cli(QStringList{QStringLiteral("alerts"), QStringLiteral("add"), QStringLiteral("fresh"),
+                                QStringLiteral("--kind"), QStringLiteral("new-issue"), QStringLiteral("--query"),
+                                QStringLiteral("message:week"), QStringLiteral("--dry-run")} +
+                        db,
                     m_now);
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.startsWith(QStringLiteral("alert 'fresh' (new issue) would have sent 3 mails in the last 7 days "
                                                  "(5 reports in scope, 0 held back by the rate limit)")),
                  qPrintable(r.out));
-        QVERIFY(cli({QStringLiteral("alerts"), QStringLiteral("list")} + db, m_now).out.contains(QStringLiteral("No alerts")));
+        QVERIFY(cli(QStringList{QStringLiteral("alerts"), QStringLiteral("list")} + db, m_now)
+                    .out.contains(QStringLiteral("No alerts")));
         r = cli(QStringList{QStringLiteral("alerts"), QStringLiteral("add"), QStringLiteral("fresh"), QStringLiteral("--kind"),
-                            QStringLiteral("level"), QStringLiteral("--level"), QStringLiteral("error"), QStringLiteral("--query"),
-                            QStringLiteral("message:week")} + db,
+                            QStringLiteral("level"), QStringLiteral("--level"), QStringLiteral("error"),
+                            QStringLiteral("--query"), QStringLiteral("message:week")} +
+                    db,
                 m_now);
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        r = cli({QStringLiteral("alerts"), QStringLiteral("dry-run"), QStringLiteral("fresh")} + db, m_now);
-        QVERIFY2(r.out.startsWith(QStringLiteral("alert 'fresh' (level ERROR or above) would have sent 3 mails in the last 7 days "
-                                                 "(5 reports in scope, 2 held back by the rate limit)")),
-                 qPrintable(r.out));
+        r = cli(QStringList{QStringLiteral("alerts"), QStringLiteral("dry-run"), QStringLiteral("fresh")} + db, m_now);
+        QVERIFY2(
+            r.out.startsWith(QStringLiteral("alert 'fresh' (level ERROR or above) would have sent 3 mails in the last 7 days "
+                                            "(5 reports in scope, 2 held back by the rate limit)")),
+            qPrintable(r.out));
         // Bad input is refused with a reason.
         r = cli(QStringList{QStringLiteral("alerts"), QStringLiteral("add"), QStringLiteral("bad"), QStringLiteral("--kind"),
-                            QStringLiteral("spike"), QStringLiteral("--query"), QStringLiteral("staus:500")} + db,
+                            QStringLiteral("spike"), QStringLiteral("--query"), QStringLiteral("staus:500")} +
+                    db,
                 m_now);
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains(QStringLiteral("staus")), qPrintable(r.err));
         // Arriving reports: `alerts run` evaluates and sends with the CLI's clock.
         importAt({QStringLiteral("week four")}, m_now);
-        r = cli({QStringLiteral("alerts"), QStringLiteral("run")} + db, m_now);
+        r = cli(QStringList{QStringLiteral("alerts"), QStringLiteral("run")} + db, m_now);
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(server.messages().size(), 1);
         QVERIFY(r.out.contains(QStringLiteral("0 alert mails waiting")));
-        r = cli({QStringLiteral("alerts"), QStringLiteral("test"), QStringLiteral("fresh")} + db, m_now);
+        r = cli(QStringList{QStringLiteral("alerts"), QStringLiteral("test"), QStringLiteral("fresh")} + db, m_now);
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(server.messages().size(), 2);
-        QVERIFY(cli({QStringLiteral("alerts"), QStringLiteral("remove"), QStringLiteral("fresh")} + db, m_now).code == 0);
-        QCOMPARE(cli({QStringLiteral("alerts"), QStringLiteral("remove"), QStringLiteral("fresh")} + db, m_now).code, 1);
+        QVERIFY(cli(QStringList{QStringLiteral("alerts"), QStringLiteral("remove"), QStringLiteral("fresh")} + db, m_now).code ==
+                0);
+        QCOMPARE(cli(QStringList{QStringLiteral("alerts"), QStringLiteral("remove"), QStringLiteral("fresh")} + db, m_now).code,
+                 1);
     }
 };
 

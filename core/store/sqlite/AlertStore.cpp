@@ -72,6 +72,15 @@ OutboxEntry outboxFrom(const Statement &st)
     return e;
 }
 
+// 0 (none) as NULL.
+void bindIdOrNull(Statement &st, int i, int64_t id)
+{
+    if (id)
+        st.bind(i, id);
+    else
+        st.bindNull(i);
+}
+
 Result<void> run(Statement &st)
 {
     if (!st.valid() || !st.exec())
@@ -226,7 +235,8 @@ Result<std::vector<AlertReport>> AlertStore::matching(const QString &query, int6
 {
     std::vector<AlertReport> out;
     for (const auto &[first, last] : ranges) {
-        auto f = scoped(query, now, QStringLiteral("r.id BETWEEN ? AND ?"), {QVariant::fromValue(first), QVariant::fromValue(last)});
+        auto f = scoped(query, now, QStringLiteral("r.id BETWEEN ? AND ?"),
+                        {QVariant(qlonglong(first)), QVariant(qlonglong(last))});
         if (!f)
             return f.failure();
         Statement st = connectionOf(m_db).prepare(
@@ -247,7 +257,7 @@ Result<std::vector<AlertReport>> AlertStore::matching(const QString &query, int6
 Result<std::vector<AlertReport>> AlertStore::matchingInTime(const QString &query, int64_t now, int64_t since, int64_t until)
 {
     auto f = scoped(query, now, QStringLiteral("r.timestamp >= ? AND r.timestamp < ?"),
-                    {QVariant::fromValue(since), QVariant::fromValue(until)});
+                    {QVariant(qlonglong(since)), QVariant(qlonglong(until))});
     if (!f)
         return f.failure();
     // Without the writer's events: an issue's first report is its new-issue
@@ -273,7 +283,7 @@ Result<std::vector<AlertReport>> AlertStore::matchingInTime(const QString &query
 Result<int64_t> AlertStore::countInWindow(const QString &query, int64_t now, int64_t issueId, int64_t since, int64_t until)
 {
     auto f = scoped(query, now, QStringLiteral("r.issue_id = ? AND r.timestamp >= ? AND r.timestamp < ?"),
-                    {QVariant::fromValue(issueId), QVariant::fromValue(since), QVariant::fromValue(until)});
+                    {QVariant(qlonglong(issueId)), QVariant(qlonglong(since)), QVariant(qlonglong(until))});
     if (!f)
         return f.failure();
     Statement st = connectionOf(m_db).prepare((QStringLiteral("SELECT count(*)") + f->fromClause()).toStdString());
@@ -285,8 +295,8 @@ Result<int64_t> AlertStore::countInWindow(const QString &query, int64_t now, int
 
 Result<std::optional<Throttle>> AlertStore::throttle(int64_t ruleId, int64_t issueId)
 {
-    Statement st =
-        connectionOf(m_db).prepare("SELECT last_mail_at, held_back FROM alert_throttle WHERE rule_id = ? AND issue_id = ?");
+    Statement st = connectionOf(m_db).prepare(
+        "SELECT last_mail_at, held_back FROM alert_throttle WHERE rule_id = ? AND issue_id = ?");
     st.bind(1, ruleId).bind(2, issueId);
     if (st.step())
         return std::optional<Throttle>(Throttle{st.int64(0), st.int64(1)});
@@ -323,11 +333,11 @@ Result<int64_t> AlertStore::enqueue(const OutboxEntry &e)
                              " held_back, period_start, period_end, state, attempts, next_attempt_at, created_at)"
                              " VALUES(?,?,?,?,?,?,?,?,?,?,0,0,?,?)");
     st.bind(1, e.ruleId).bind(2, e.ruleName).bind(3, alertKindName(e.kind)).bind(4, jsonList(e.recipients));
-    for (auto [i, v] : {std::pair{5, e.issueId}, std::pair{6, e.reportId}})
-        v ? st.bind(i, v) : st.bindNull(i);
+    bindIdOrNull(st, 5, e.issueId);
+    bindIdOrNull(st, 6, e.reportId);
     st.bind(7, e.reason).bind(8, e.heldBack);
-    for (auto [i, v] : {std::pair{9, e.periodStart}, std::pair{10, e.periodEnd}})
-        v ? st.bind(i, v) : st.bindNull(i);
+    bindIdOrNull(st, 9, e.periodStart);
+    bindIdOrNull(st, 10, e.periodEnd);
     st.bind(11, e.nextAttemptAt).bind(12, e.createdAt);
     if (auto r = run(st); !r)
         return r.failure();
@@ -376,8 +386,11 @@ Result<void> AlertStore::markFailed(int64_t id, const QString &error, int64_t se
         "UPDATE alert_outbox SET state = ?2, attempts = attempts + 1, last_error = ?3,"
         " send_log_id = coalesce(?4, send_log_id), next_attempt_at = coalesce(?5, next_attempt_at) WHERE id = ?1");
     st.bind(1, id).bind(2, retryAt ? 0 : 3).bind(3, error);
-    sendLogId ? st.bind(4, sendLogId) : st.bindNull(4);
-    retryAt ? st.bind(5, *retryAt) : st.bindNull(5);
+    bindIdOrNull(st, 4, sendLogId);
+    if (retryAt)
+        st.bind(5, *retryAt);
+    else
+        st.bindNull(5);
     return run(st);
 }
 
@@ -408,8 +421,8 @@ Result<DigestData> AlertStore::digest(int64_t start, int64_t end, int top)
     // Each list: issues with their visible reports in the period, by that count.
     const char *lists[] = {
         "i.first_seen >= ?1 AND i.first_seen < ?2", // new
-        "i.regression = 1 AND i.status = 0",        // came back, and seen in the period
-        "1",                                        // top
+        "i.regression = 1 AND i.status = 0", // came back, and seen in the period
+        "1", // top
     };
     std::vector<DigestIssue> *into[] = {&d.newIssues, &d.regressions, &d.top};
     for (size_t k = 0; k < 3; ++k) {

@@ -351,7 +351,7 @@ CREATE INDEX reports_fts_cover ON reports(id, issue_id, hidden_by, timestamp, le
         // and the send log names the rule that sent a message.
         R"SQL(
 CREATE TABLE alert_rules (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: the outbox keeps the ids of removed rules
     name TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL CHECK (kind IN ('new-issue', 'regression', 'spike', 'level', 'digest')),
     query TEXT NOT NULL DEFAULT '',     -- the scope, in the search language
