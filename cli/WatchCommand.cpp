@@ -176,7 +176,8 @@ int cmdWatch(Context &ctx, const QStringList &args)
     AlertService alerts(dbPath, cliAlertClock(), &keychain, kAlertIntervalMs);
     alerts.setConsole(printConsoleMail);
     alerts.setReporter([&ctx](const QString &line) { // on the service's thread: said on this one
-        QMetaObject::invokeMethod(qApp, [&ctx, line] { ctx.err() << oneLine(line) << Qt::endl; }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            qApp, [&ctx, line] { ctx.err() << oneLine(line) << Qt::endl; }, Qt::QueuedConnection);
     });
     FolderWatcher watcher(dbPath);
     watcher.setFolders(folders);

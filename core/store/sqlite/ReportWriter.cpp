@@ -66,9 +66,9 @@ ReportWriter::~ReportWriter()
 
 Result<void> ReportWriter::begin()
 {
-    for (Statement *st : {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue,
-                          &m_sql->insertIssue, &m_sql->updateIssue, &m_sql->progressSt, &m_sql->alerting,
-                          &m_sql->insertPending, &m_sql->insertEvent})
+    for (Statement *st :
+         {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue, &m_sql->insertIssue,
+          &m_sql->updateIssue, &m_sql->progressSt, &m_sql->alerting, &m_sql->insertPending, &m_sql->insertEvent})
         if (!st->valid())
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
     if (!m_sql->rollups.valid())
