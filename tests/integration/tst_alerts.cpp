@@ -13,6 +13,7 @@
 #include "store/sqlite/Sqlite.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QProcess>
 #include <QTimeZone>
 
@@ -369,6 +370,40 @@ private Q_SLOTS:
         }
         // The failed attempts are in the send log too, with the rule.
         QCOMPARE(edtest::scalar(*m_db, "SELECT count(*) FROM send_log WHERE alert_rule = 'new' AND outcome = 1"), int64_t(4));
+    }
+
+    // errordeck-cli watch runs the alert step itself: a report appended to a
+    // watched file reaches the server with no other command.
+    void watchSendsAsReportsArrive()
+    {
+        SmtpServer server(m_dir.filePath(QStringLiteral("smtp%1").arg(++m_servers)), {});
+        useServer(server.port());
+        AlertRule r;
+        r.name = QStringLiteral("watched");
+        r.kind = AlertKind::NewIssue;
+        QVERIFY(addRule(r));
+        const QString folder = m_dir.filePath(QStringLiteral("watched"));
+        QVERIFY(QDir().mkpath(folder));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("ERRORDECK_NOW"), QString::number(m_now));
+        QProcess watch;
+        watch.setProcessEnvironment(env);
+        watch.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("watch"), QStringLiteral("--interval"), QStringLiteral("0.2"),
+                                                    QStringLiteral("--db"), dbPath(), folder});
+        QVERIFY(watch.waitForStarted());
+        edtest::writeFile(folder + QStringLiteral("/errors.jsonl"),
+                          QStringLiteral("{\"event_id\":\"watched-1\",\"timestamp\":\"%1\",\"level\":\"ERROR\","
+                                         "\"message\":\"RuntimeError seen by watch\"}\n")
+                              .arg(iso(m_now))
+                              .toUtf8());
+        QTRY_COMPARE_WITH_TIMEOUT(server.messages().size(), 1, 30000);
+        watch.terminate();
+        QVERIFY(watch.waitForFinished(10000));
+        QCOMPARE(
+            edtest::parseMessage(server.messages().at(0) + QStringLiteral(".eml")).value(QStringLiteral("subject")).toString(),
+            QStringLiteral("[Shop] [new-issue] ERROR: RuntimeError seen by watch"));
+        auto box = AlertStore(*m_db).outbox(1);
+        QVERIFY(box && box->size() == 1 && box->front().state == OutboxState::Sent);
     }
 
     void cliAddListDryRunAndRun()
