@@ -55,7 +55,8 @@ bool ruleFromOptions(Context &ctx, const QCommandLineParser &p, const QString &n
 {
     const auto kind = alertKindFromName(p.value(QStringLiteral("kind")));
     if (!kind) {
-        ctx.err() << "errordeck-cli alerts: --kind is one of new-issue, regression, spike, level, digest" << Qt::endl;
+        ctx.err() << "errordeck-cli alerts: --kind is one of new-issue, regression, spike, level, new-release, digest"
+                  << Qt::endl;
         return false;
     }
     rule.name = name;
@@ -282,7 +283,7 @@ int cmdAlerts(Context &ctx, const QStringList &args)
         "Alerts: e-mail when something new happens, not for every error, and digests.\n"
         "  alerts list                      the rules, what each held back and sent\n"
         "  alerts add NAME --kind KIND ...  a rule: new-issue, regression, spike (--count N --minutes T),\n"
-        "                                   level (--level L) or digest (--period daily|weekly)\n"
+        "                                   level (--level L), new-release or digest (--period daily|weekly)\n"
         "  alerts add NAME ... --dry-run    what it would have sent over the stored reports; nothing added\n"
         "  alerts remove NAME\n"
         "  alerts dry-run NAME [--days N]   what a rule would have sent in the last N days (default 7)\n"
@@ -291,8 +292,8 @@ int cmdAlerts(Context &ctx, const QStringList &args)
         "  alerts run                       evaluate what arrived, queue and send due mails (watch and serve do it)\n"
         "  alerts outbox                    every queued, sent and failed alert mail"));
     addCommonOptions(p);
-    p.addOption(
-        {QStringLiteral("kind"), QStringLiteral("new-issue, regression, spike, level or digest."), QStringLiteral("KIND")});
+    p.addOption({QStringLiteral("kind"), QStringLiteral("new-issue, regression, spike, level, new-release or digest."),
+                 QStringLiteral("KIND")});
     p.addOption({QStringLiteral("query"),
                  QStringLiteral("The scope, in the search language (e.g. 'site:shop.example.com level:error')."),
                  QStringLiteral("SEARCH")});

@@ -44,7 +44,7 @@ _errordeck_cli()
         COMPREPLY=($(compgen -W 'DEBUG INFO WARNING ERROR CRITICAL' -- "$cur"))
         return ;;
     --kind)
-        COMPREPLY=($(compgen -W 'new-issue regression spike level digest' -- "$cur"))
+        COMPREPLY=($(compgen -W 'new-issue regression spike level new-release digest' -- "$cur"))
         return ;;
     --period)
         COMPREPLY=($(compgen -W 'daily weekly' -- "$cur"))

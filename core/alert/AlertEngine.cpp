@@ -28,6 +28,7 @@ QString AlertEngine::describe(const AlertRule &rule)
     case AlertKind::Regression: return QStringLiteral("regression");
     case AlertKind::Spike: return QStringLiteral("%1 reports in %2 minutes").arg(rule.threshold).arg(rule.windowMinutes);
     case AlertKind::Level: return QStringLiteral("level %1 or above").arg(levelName(rule.threshold));
+    case AlertKind::NewRelease: return QStringLiteral("first report of a new release");
     case AlertKind::Digest:
         return rule.windowMinutes == 1440    ? QStringLiteral("daily digest")
                : rule.windowMinutes == 10080 ? QStringLiteral("weekly digest")
@@ -111,6 +112,20 @@ Result<std::vector<AlertFiring>> AlertEngine::fire(AlertStore &store, const Aler
         }
         break;
     }
+    case AlertKind::NewRelease:
+        for (const AlertReport &r : batch) {
+            auto release = store.releaseOf(r.id);
+            if (!release)
+                return release.failure();
+            if (release->isEmpty())
+                continue;
+            auto first = store.firstOfRelease(*release, r.id);
+            if (!first)
+                return first.failure();
+            if (*first)
+                out.push_back({r.issueId, r.id, r.timestamp, QStringLiteral("first report of release %1").arg(*release), 0});
+        }
+        break;
     case AlertKind::Digest: break;
     }
     return out;
@@ -227,28 +242,34 @@ Result<AlertDryRun> AlertEngine::dryRun(const AlertRule &rule, int64_t since, in
         return out;
     }
     AlertStore store(m_db);
-    auto reports = store.matchingInTime(rule.query, until, since, until);
-    if (!reports)
-        return reports.failure();
-    out.reports = int64_t(reports->size());
-    std::map<int64_t, int64_t> lastMail; // issue -> time of its last mail
-    for (const AlertReport &r : *reports) {
-        // Each report as the batch it would have arrived in, at its own time.
-        auto firings = fire(store, rule, {r}, r.timestamp);
-        if (!firings)
-            return firings.failure();
-        for (const AlertFiring &f : *firings) {
-            auto it = lastMail.find(f.issueId);
-            if (rule.rateLimitMinutes > 0 && it != lastMail.end() && f.at - it->second < rule.rateLimitMinutes * kMinute) {
-                out.heldBack += 1 + f.extra;
-                continue;
+    // In a transaction rolled back at the end: the releases a new-release rule notes are forgotten again.
+    auto rehearsed = store.rehearse([&]() -> Result<void> {
+        auto reports = store.matchingInTime(rule.query, until, since, until);
+        if (!reports)
+            return reports.failure();
+        out.reports = int64_t(reports->size());
+        std::map<int64_t, int64_t> lastMail; // issue -> time of its last mail
+        for (const AlertReport &r : *reports) {
+            // Each report as the batch it would have arrived in, at its own time.
+            auto firings = fire(store, rule, {r}, r.timestamp);
+            if (!firings)
+                return firings.failure();
+            for (const AlertFiring &f : *firings) {
+                auto it = lastMail.find(f.issueId);
+                if (rule.rateLimitMinutes > 0 && it != lastMail.end() && f.at - it->second < rule.rateLimitMinutes * kMinute) {
+                    out.heldBack += 1 + f.extra;
+                    continue;
+                }
+                lastMail[f.issueId] = f.at;
+                ++out.mails;
+                out.heldBack += f.extra;
+                out.mailed.push_back(f);
             }
-            lastMail[f.issueId] = f.at;
-            ++out.mails;
-            out.heldBack += f.extra;
-            out.mailed.push_back(f);
         }
-    }
+        return {};
+    });
+    if (!rehearsed)
+        return rehearsed.failure();
     return out;
 }
 

@@ -17,8 +17,9 @@
 
 namespace ed {
 
-enum class AlertKind { NewIssue, Regression, Spike, Level, Digest };
-QString alertKindName(AlertKind k); // "new-issue", "regression", "spike", "level", "digest"
+enum class AlertKind { NewIssue, Regression, Spike, Level, NewRelease, Digest };
+// "new-issue", "regression", "spike", "level", "new-release", "digest"
+QString alertKindName(AlertKind k);
 std::optional<AlertKind> alertKindFromName(const QString &name);
 
 struct AlertRule {
@@ -84,6 +85,8 @@ public:
     explicit AlertStore(Database &db) : m_db(db) { }
 
     // Rules. A name is unique (InvalidInput when taken); remove: NotFound.
+    // A new-release rule first notes the releases of the newest stored
+    // reports (kSeedReports), so that a release already running is not "new".
     Result<int64_t> addRule(const AlertRule &rule);
     Result<void> removeRule(const QString &name);
     Result<std::vector<AlertRule>> rules();
@@ -92,6 +95,8 @@ public:
 
     // Runs `work` in one write transaction: committed when it succeeds.
     Result<void> transact(const std::function<Result<void>()> &work);
+    // Runs `work` in a transaction that is rolled back: a dry run writes nothing.
+    Result<void> rehearse(const std::function<Result<void>()> &work);
 
     // The report ids the writer committed since the last take (inclusive
     // ranges) and the newest pending row; dropPending(upTo) forgets them.
@@ -118,6 +123,13 @@ public:
     Result<void> markMailed(int64_t ruleId, int64_t issueId, int64_t at);
     Result<void> holdBack(int64_t ruleId, int64_t issueId, int64_t count);
 
+    // The release a report names (its extra's "release"), empty for none.
+    Result<QString> releaseOf(int64_t reportId);
+    // Notes the release at this report unless it was seen before; true when
+    // this report is the release's first (also when noted by this report before).
+    Result<bool> firstOfRelease(const QString &release, int64_t reportId);
+    static constexpr int kSeedReports = 5000;
+
     // The outbox.
     Result<int64_t> enqueue(const OutboxEntry &e);
     // Marks up to `limit` due entries as sending and returns them: queued ones
@@ -135,6 +147,7 @@ public:
     Result<DigestData> digest(int64_t start, int64_t end, int top);
 
 private:
+    Result<void> seedReleases();
     Database &m_db;
 };
 

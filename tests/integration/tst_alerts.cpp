@@ -61,13 +61,15 @@ class TestAlerts : public QObject {
 
     // Imports reports with these messages at `at` (one issue per message) through
     // the import pipeline, as errordeck-cli import does.
-    void importAt(const QStringList &messages, int64_t at, const QString &level = QStringLiteral("ERROR"))
+    void importAt(const QStringList &messages, int64_t at, const QString &level = QStringLiteral("ERROR"),
+                  const QString &release = {})
     {
         QByteArray data;
         for (const QString &m : messages)
             data += QStringLiteral("{\"event_id\":\"%1\",\"timestamp\":\"%2\",\"level\":\"%3\",\"logger\":\"shop\","
-                                   "\"message\":\"%4\"}\n")
-                        .arg(QStringLiteral("%1").arg(++m_events, 32, 10, QLatin1Char('0')), iso(at), level, m)
+                                   "\"message\":\"%4\"%5}\n")
+                        .arg(QStringLiteral("%1").arg(++m_events, 32, 10, QLatin1Char('0')), iso(at), level, m,
+                             release.isEmpty() ? QString() : QStringLiteral(",\"extra\":{\"release\":\"%1\"}").arg(release))
                         .toUtf8();
         const QString file = m_dir.filePath(QStringLiteral("in%1.jsonl").arg(++m_files));
         edtest::writeFile(file, data);
@@ -235,6 +237,35 @@ private Q_SLOTS:
         const QJsonObject m = parsed(server, 0);
         QVERIFY(edtest::partText(m, QStringLiteral("text/plain"))
                     .startsWith(QStringLiteral("ErrorDeck alert \"spike\": 5 reports in 10 minutes (the rule: 5 or more)")));
+    }
+
+    void newReleaseMailsItsFirstReportOnly()
+    {
+        SmtpServer server(m_dir.filePath(QStringLiteral("smtp%1").arg(++m_servers)), {});
+        useServer(server.port());
+        const QString msg = QStringLiteral("KeyError in release notes");
+        importAt({msg}, m_now, QStringLiteral("ERROR"), QStringLiteral("shop@1.0"));
+        AlertRule r;
+        r.name = QStringLiteral("release");
+        r.kind = AlertKind::NewRelease;
+        QVERIFY(addRule(r)); // notes shop@1.0, already running
+        importAt({msg}, m_now, QStringLiteral("ERROR"), QStringLiteral("shop@1.0"));
+        QCOMPARE(step().sent, int64_t(0));
+        importAt({msg, msg}, m_now + kMinute, QStringLiteral("ERROR"), QStringLiteral("shop@1.1"));
+        importAt({msg}, m_now + 2 * kMinute, QStringLiteral("ERROR"), QStringLiteral("shop@1.1"));
+        QCOMPARE(step().sent, int64_t(1));
+        QCOMPARE(server.messages().size(), 1);
+        QVERIFY(edtest::partText(parsed(server, 0), QStringLiteral("text/plain"))
+                    .startsWith(QStringLiteral("ErrorDeck alert \"release\": first report of release shop@1.1, issue #%1.")
+                                    .arg(issueOf(msg))));
+        // The dry run over both: 1.0's first report is in its range too, and
+        // 1.1's mail, for the same issue within the hour, is held back.
+        auto dry = AlertEngine(*m_db, clock())
+                       .dryRun(*AlertStore(*m_db).rule(QStringLiteral("release")), m_now - kMinute, m_now + 3 * kMinute);
+        QVERIFY(dry);
+        QCOMPARE(dry->mails, int64_t(1));
+        QCOMPARE(dry->heldBack, int64_t(1));
+        QCOMPARE(edtest::scalar(*m_db, "SELECT count(*) FROM alert_releases"), int64_t(2));
     }
 
     void rateLimitHoldsBackAndCounts()

@@ -112,6 +112,7 @@ QString alertKindName(AlertKind k)
     case AlertKind::Regression: return QStringLiteral("regression");
     case AlertKind::Spike: return QStringLiteral("spike");
     case AlertKind::Level: return QStringLiteral("level");
+    case AlertKind::NewRelease: return QStringLiteral("new-release");
     case AlertKind::Digest: return QStringLiteral("digest");
     }
     return {};
@@ -119,7 +120,8 @@ QString alertKindName(AlertKind k)
 
 std::optional<AlertKind> alertKindFromName(const QString &name)
 {
-    for (AlertKind k : {AlertKind::NewIssue, AlertKind::Regression, AlertKind::Spike, AlertKind::Level, AlertKind::Digest})
+    for (AlertKind k : {AlertKind::NewIssue, AlertKind::Regression, AlertKind::Spike, AlertKind::Level, AlertKind::NewRelease,
+                        AlertKind::Digest})
         if (alertKindName(k) == name)
             return k;
     return std::nullopt;
@@ -149,7 +151,53 @@ Result<int64_t> AlertStore::addRule(const AlertRule &r)
             return Error{QStringLiteral("an alert named '%1' exists already").arg(r.name), ErrorKind::InvalidInput};
         return st.failure();
     }
-    return c.lastInsertId();
+    const int64_t id = c.lastInsertId();
+    if (r.kind == AlertKind::NewRelease)
+        if (auto seeded = seedReleases(); !seeded)
+            return seeded.failure();
+    return id;
+}
+
+Result<void> AlertStore::seedReleases()
+{
+    Statement st = connectionOf(m_db).prepare("SELECT id FROM reports WHERE hidden_by IS NULL ORDER BY id DESC LIMIT ?");
+    st.bind(1, kSeedReports);
+    std::vector<int64_t> ids;
+    while (st.step())
+        ids.push_back(st.int64(0));
+    if (!st.done())
+        return st.failure();
+    for (auto it = ids.rbegin(); it != ids.rend(); ++it) { // oldest first: each release's earliest of them
+        auto release = releaseOf(*it);
+        if (!release)
+            return release.failure();
+        if (!release->isEmpty())
+            if (auto noted = firstOfRelease(*release, *it); !noted)
+                return noted.failure();
+    }
+    return {};
+}
+
+Result<QString> AlertStore::releaseOf(int64_t reportId)
+{
+    auto d = ReportStore(m_db).loadReport(reportId);
+    if (!d)
+        return d.failure();
+    return entryText(d->report.extra, u"release");
+}
+
+Result<bool> AlertStore::firstOfRelease(const QString &release, int64_t reportId)
+{
+    Connection &c = connectionOf(m_db);
+    Statement ins = c.prepare("INSERT OR IGNORE INTO alert_releases(release, first_report) VALUES(?, ?)");
+    ins.bind(1, release).bind(2, reportId);
+    if (auto r = run(ins); !r)
+        return r.failure();
+    Statement st = c.prepare("SELECT first_report FROM alert_releases WHERE release = ?");
+    st.bind(1, release);
+    if (!st.step())
+        return st.failure();
+    return st.int64(0) == reportId;
 }
 
 Result<void> AlertStore::removeRule(const QString &name)
@@ -200,6 +248,15 @@ Result<void> AlertStore::transact(const std::function<Result<void>()> &work)
     if (auto r = work(); !r)
         return r; // rolled back by tx
     return tx.commit();
+}
+
+Result<void> AlertStore::rehearse(const std::function<Result<void>()> &work)
+{
+    Connection &c = connectionOf(m_db);
+    Transaction tx(c, false);
+    if (!tx.active())
+        return Error{QStringLiteral("cannot read %1: %2").arg(m_db.path(), c.lastError()), c.failure().kind};
+    return work(); // rolled back by tx
 }
 
 Result<AlertStore::Pending> AlertStore::pending()

@@ -346,14 +346,15 @@ CREATE INDEX reports_fts_cover ON reports(id, issue_id, hidden_by, timestamp, le
         // writer committed since the alert step last looked (a range of report
         // ids per batch, and its new issues and regressions: rows only while an
         // enabled rule exists, so an import without alerts writes nothing here);
-        // the per-rule, per-issue rate limit and what it held back; the outbox
+        // the per-rule, per-issue rate limit and what it held back; the releases
+        // new-release rules have seen; the outbox
         // the mails wait in until a send succeeds (queued, sending, sent, gave up);
         // and the send log names the rule that sent a message.
         R"SQL(
 CREATE TABLE alert_rules (
     id INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: the outbox keeps the ids of removed rules
     name TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL CHECK (kind IN ('new-issue', 'regression', 'spike', 'level', 'digest')),
+    kind TEXT NOT NULL CHECK (kind IN ('new-issue', 'regression', 'spike', 'level', 'new-release', 'digest')),
     query TEXT NOT NULL DEFAULT '',     -- the scope, in the search language
     recipients TEXT NOT NULL,           -- JSON array of "ADMINS", "MANAGERS" or addresses
     threshold INTEGER NOT NULL DEFAULT 0,       -- spike: reports; level: the lowest level
@@ -403,6 +404,10 @@ CREATE TABLE alert_outbox (
     send_log_id INTEGER
 );
 CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_at);
+CREATE TABLE alert_releases (           -- the releases new-release rules have seen (from the reports' extra)
+    release TEXT PRIMARY KEY,
+    first_report INTEGER NOT NULL
+) WITHOUT ROWID;
 ALTER TABLE send_log ADD COLUMN alert_rule TEXT;
 )SQL",
     };
