@@ -220,7 +220,7 @@ int cmdWatch(Context &ctx, const QStringList &args)
     if (!mailboxes.empty())
         poller.start();
     QCoreApplication::exec();
-    alerts.stop(); // a transfer in progress is cancelled: that mail stays queued
+    alerts.stop(); // after a transfer in progress: one the server took is marked sent
     problems += mailboxProblems;
     if (!poller.stop(kStopWaitMs) || !watcher.stop(kStopWaitMs)) {
         // The worker is stuck past the record it was at (a lock held elsewhere, a

@@ -35,7 +35,8 @@ void AlertService::stop()
         std::lock_guard lock(m_mutex);
         m_stop = true;
     }
-    m_control.cancel();
+    // A transfer in progress is not cancelled: the server may have taken the
+    // message already, and a cancel would queue it to be sent again.
     m_wake.notify_one();
     if (m_thread.joinable())
         m_thread.join();

@@ -28,7 +28,8 @@ public:
 
     void start();
     void nudge();
-    // Cancels a transfer in progress and waits for the thread.
+    // Waits for the thread, and for a transfer in progress (at most EMAIL_TIMEOUT):
+    // cancelling one the server may have taken would send it twice.
     void stop();
     // One round on the calling thread, with its own connection (tests, `alerts run`).
     static QStringList runOnce(const QString &dbPath, const AlertClock &clock, const PasswordSource *passwords,
@@ -47,7 +48,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stop = false, m_nudged = false;
-    SendControl m_control;
+    SendControl m_control; // never cancelled; for a later caller that can tell taken from not
 };
 
 } // namespace ed

@@ -123,6 +123,13 @@ class TestAlerts : public QObject {
         return edtest::parseMessage(server.messages().at(i) + QStringLiteral(".eml"));
     }
 
+    // Whether the newest outbox entry is so (read with a connection of the test's own).
+    bool onOutbox(const std::function<bool(const OutboxEntry &)> &is)
+    {
+        auto box = AlertStore(*m_db).outbox(1);
+        return box && box->size() == 1 && is(box->front());
+    }
+
     void removeRules()
     {
         auto rules = AlertStore(*m_db).rules();
@@ -428,6 +435,7 @@ private Q_SLOTS:
                               .arg(iso(m_now))
                               .toUtf8());
         QTRY_COMPARE_WITH_TIMEOUT(server.messages().size(), 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(onOutbox([](const OutboxEntry &e) { return e.state == OutboxState::Sent; }), 10000);
         watch.terminate();
         QVERIFY(watch.waitForFinished(10000));
         QCOMPARE(
