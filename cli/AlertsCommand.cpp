@@ -161,6 +161,13 @@ int outboxList(Context &ctx, Database &db, bool json)
         ctx.err() << "errordeck-cli alerts: " << outbox.error() << Qt::endl;
         return Fatal;
     }
+    SendLog log(db);
+    for (OutboxEntry &e : *outbox) {
+        // An attempt's error is kept in the send log (re-scrubbed there), not in the outbox.
+        if (e.state != OutboxState::Sent && e.sendLogId)
+            if (auto logged = log.entry(e.sendLogId); logged && !logged->error.isEmpty())
+                e.lastError = logged->error;
+    }
     if (json) {
         QJsonArray a;
         for (const OutboxEntry &e : *outbox)

@@ -66,7 +66,10 @@ Result<MailDraft> AlertDispatcher::draftFor(const OutboxEntry &e)
         d.subject = d.subject.startsWith(settings.subjectPrefix)
                         ? settings.subjectPrefix + tag + d.subject.mid(settings.subjectPrefix.size())
                         : tag + d.subject;
-        const QString intro = preface(e);
+        QString intro = preface(e);
+        if (e.kind == AlertKind::NewRelease) // read again here: the outbox keeps no report text
+            if (auto release = AlertStore(m_db).releaseOf(e.reportId); release && !release->isEmpty())
+                intro += QStringLiteral("The release: %1\n").arg(*release);
         d.text = intro + QStringLiteral("\n") + d.text;
         if (!d.html.isEmpty()) {
             const QString block = QStringLiteral("<div id=\"errordeck-alert\"><p>%1</p></div>\n")
@@ -92,7 +95,7 @@ Result<DispatchSummary> AlertDispatcher::sendDue(int limit, SendControl *control
     if (m_console)
         mailer.setConsole(m_console);
     for (const OutboxEntry &e : *due) {
-        QString error;
+        QString error, said; // kept in the outbox / said on stderr and in the app log
         int64_t logId = 0;
         auto draft = draftFor(e);
         auto prepared = draft ? mailer.prepare(*draft) : Result<PreparedMail>(draft.failure());
@@ -110,7 +113,10 @@ Result<DispatchSummary> AlertDispatcher::sendDue(int limit, SendControl *control
                 ++summary.sent;
                 continue;
             }
-            error = delivery.error;
+            // The attempt's error is in the send log (re-scrubbed with it): the
+            // outbox names the entry instead of keeping a second copy.
+            error = logged ? QStringLiteral("not sent, see send log #%1").arg(logId) : delivery.error;
+            said = delivery.error;
         }
         const int attempts = e.attempts + 1;
         const bool giveUp = attempts >= kMaxAttempts || (!draft && draft.failure().kind == ErrorKind::NotFound);
@@ -119,7 +125,7 @@ Result<DispatchSummary> AlertDispatcher::sendDue(int limit, SendControl *control
             return r.failure();
         (giveUp ? summary.gaveUp : summary.retrying) += 1;
         summary.errors << QStringLiteral("alert mail #%1 (%2): %3%4")
-                              .arg(QString::number(e.id), e.ruleName, error,
+                              .arg(QString::number(e.id), e.ruleName, said.isEmpty() ? error : said,
                                    giveUp ? QStringLiteral("; given up") : QStringLiteral("; trying again later"));
         applog::warn(summary.errors.back());
     }

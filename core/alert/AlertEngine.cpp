@@ -4,6 +4,7 @@
 #include "store/SearchQuery.h"
 
 #include <QDateTime>
+#include <algorithm>
 #include <map>
 
 namespace ed {
@@ -123,7 +124,7 @@ Result<std::vector<AlertFiring>> AlertEngine::fire(AlertStore &store, const Aler
             if (!first)
                 return first.failure();
             if (*first)
-                out.push_back({r.issueId, r.id, r.timestamp, QStringLiteral("first report of release %1").arg(*release), 0});
+                out.push_back({r.issueId, r.id, r.timestamp, describe(rule), 0});
         }
         break;
     case AlertKind::Digest: break;
@@ -136,6 +137,9 @@ Result<AlertStepSummary> AlertEngine::evaluate()
     AlertStore store(m_db);
     AlertStepSummary summary;
     const int64_t now = m_clock();
+    // Looked at without the write lock first: most rounds have nothing to do.
+    if (auto peek = store.pending(); peek && peek->ranges.empty())
+        return summary;
     auto done = store.transact([&]() -> Result<void> {
         auto pending = store.pending();
         if (!pending)
@@ -201,17 +205,23 @@ Result<int64_t> AlertEngine::queueDigests(bool force, const QString &only)
     AlertStore store(m_db);
     const int64_t now = m_clock();
     int64_t queued = 0;
+    const auto due = [&](const AlertRule &rule) {
+        if (rule.kind != AlertKind::Digest || (!only.isEmpty() && rule.name != only) || (!force && !rule.enabled))
+            return false;
+        const int64_t since = rule.lastDigestEnd ? rule.lastDigestEnd : rule.createdAt;
+        return force || now - since >= rule.windowMinutes * kMinute;
+    };
+    // Without the write lock when none is due (most rounds).
+    if (auto rules = store.rules(); rules && std::none_of(rules->begin(), rules->end(), due))
+        return queued;
     auto done = store.transact([&]() -> Result<void> {
         auto rules = store.rules();
         if (!rules)
             return rules.failure();
         for (const AlertRule &rule : *rules) {
-            if (rule.kind != AlertKind::Digest || (!only.isEmpty() && rule.name != only) || (!force && !rule.enabled))
+            if (!due(rule))
                 continue;
             const int64_t period = rule.windowMinutes * kMinute;
-            const int64_t since = rule.lastDigestEnd ? rule.lastDigestEnd : rule.createdAt;
-            if (!force && now - since < period)
-                continue;
             OutboxEntry e;
             e.ruleId = rule.id;
             e.ruleName = rule.name;

@@ -5,6 +5,8 @@
 #include "base/AppLog.h"
 #include "store/Database.h"
 
+#include <chrono>
+
 namespace ed {
 
 AlertService::AlertService(QString dbPath, AlertClock clock, const PasswordSource *passwords, int intervalMs)
@@ -35,6 +37,7 @@ void AlertService::stop()
         std::lock_guard lock(m_mutex);
         m_stop = true;
     }
+    m_stopping.store(true);
     // A transfer in progress is not cancelled: the server may have taken the
     // message already, and a cancel would queue it to be sent again.
     m_wake.notify_one();
@@ -43,12 +46,20 @@ void AlertService::stop()
 }
 
 QStringList AlertService::runOnce(const QString &dbPath, const AlertClock &clock, const PasswordSource *passwords,
-                                  const std::function<void(const QByteArray &)> &console, SendControl *control)
+                                  const std::function<void(const QByteArray &)> &console, SendControl *control,
+                                  const std::atomic<bool> *stopping)
 {
     QStringList lines;
     auto db = Database::open(dbPath);
     if (!db)
         return {QStringLiteral("alerts: %1").arg(db.error())};
+    if (stopping) // SQLite's 10 s, in steps that notice a stop
+        db->setBusyWait([stopping](int tries) {
+            if (stopping->load() || tries >= 100)
+                return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            return true;
+        });
     AlertEngine engine(*db, clock);
     if (auto step = engine.evaluate(); !step)
         lines << QStringLiteral("alerts: %1").arg(step.error());
@@ -77,7 +88,7 @@ QStringList AlertService::runOnce(const QString &dbPath, const AlertClock &clock
 void AlertService::loop()
 {
     for (;;) {
-        for (const QString &line : runOnce(m_path, m_clock, m_passwords, m_console, &m_control))
+        for (const QString &line : runOnce(m_path, m_clock, m_passwords, m_console, &m_control, &m_stopping))
             if (m_report)
                 m_report(line);
         std::unique_lock lock(m_mutex);

@@ -9,6 +9,7 @@
 #include "send/PasswordSource.h"
 
 #include <QString>
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -32,8 +33,10 @@ public:
     // cancelling one the server may have taken would send it twice.
     void stop();
     // One round on the calling thread, with its own connection (tests, `alerts run`).
+    // With `stopping`, a wait for another process's write lock ends when it is set.
     static QStringList runOnce(const QString &dbPath, const AlertClock &clock, const PasswordSource *passwords,
-                               const std::function<void(const QByteArray &)> &console, SendControl *control = nullptr);
+                               const std::function<void(const QByteArray &)> &console, SendControl *control = nullptr,
+                               const std::atomic<bool> *stopping = nullptr);
 
 private:
     void loop();
@@ -48,6 +51,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stop = false, m_nudged = false;
+    std::atomic<bool> m_stopping{false}; // m_stop, for the busy wait that does not hold the mutex
     SendControl m_control; // never cancelled; for a later caller that can tell taken from not
 };
 

@@ -262,9 +262,12 @@ private Q_SLOTS:
         importAt({msg}, m_now + 2 * kMinute, QStringLiteral("ERROR"), QStringLiteral("shop@1.1"));
         QCOMPARE(step().sent, int64_t(1));
         QCOMPARE(server.messages().size(), 1);
-        QVERIFY(edtest::partText(parsed(server, 0), QStringLiteral("text/plain"))
-                    .startsWith(QStringLiteral("ErrorDeck alert \"release\": first report of release shop@1.1, issue #%1.")
-                                    .arg(issueOf(msg))));
+        const QString text = edtest::partText(parsed(server, 0), QStringLiteral("text/plain"));
+        QVERIFY2(
+            text.startsWith(
+                QStringLiteral("ErrorDeck alert \"release\": first report of a new release, issue #%1.\n").arg(issueOf(msg))),
+            qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("\nThe release: shop@1.1\n")), qPrintable(text));
         // The dry run over both: 1.0's first report is in its range too, and
         // 1.1's mail, for the same issue within the hour, is held back.
         auto dry = AlertEngine(*m_db, clock())

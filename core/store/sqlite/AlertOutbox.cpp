@@ -59,6 +59,16 @@ Result<int64_t> AlertStore::enqueue(const OutboxEntry &e)
 Result<std::vector<OutboxEntry>> AlertStore::claimDue(int64_t now, int limit, int64_t staleMs)
 {
     std::vector<OutboxEntry> out;
+    // Without the write lock when nothing is due (most rounds).
+    Statement any = connectionOf(m_db).prepare("SELECT EXISTS (SELECT 1 FROM alert_outbox WHERE (state = 0 AND"
+                                               " next_attempt_at <= ?1) OR (state = 1 AND claimed_at <= ?2))");
+    any.bind(1, now).bind(2, now - staleMs);
+    if (!any.step())
+        return any.failure();
+    const bool anyDue = any.int64(0) != 0;
+    any.reset(); // its read ends before the write transaction begins
+    if (!anyDue)
+        return out;
     auto claimed = transact([&]() -> Result<void> {
         Statement st = connectionOf(m_db).prepare(
             std::string("SELECT ") + kOutboxColumns +

@@ -1,5 +1,6 @@
 #include "store/AlertStore.h"
 
+#include "base/Hash.h"
 #include "store/sqlite/AlertRows.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SearchSql.h"
@@ -132,12 +133,15 @@ Result<QString> AlertStore::releaseOf(int64_t reportId)
 Result<bool> AlertStore::firstOfRelease(const QString &release, int64_t reportId)
 {
     Connection &c = connectionOf(m_db);
-    Statement ins = c.prepare("INSERT OR IGNORE INTO alert_releases(release, first_report) VALUES(?, ?)");
-    ins.bind(1, release).bind(2, reportId);
+    const QByteArray name = release.toUtf8();
+    const Hash128 h = hash128(std::string_view(name.constData(), size_t(name.size())));
+    const std::string_view key(reinterpret_cast<const char *>(h.data()), 16);
+    Statement ins = c.prepare("INSERT OR IGNORE INTO alert_releases(release_hash, first_report) VALUES(?, ?)");
+    ins.bindBlob(1, key).bind(2, reportId);
     if (auto r = run(ins); !r)
         return r.failure();
-    Statement st = c.prepare("SELECT first_report FROM alert_releases WHERE release = ?");
-    st.bind(1, release);
+    Statement st = c.prepare("SELECT first_report FROM alert_releases WHERE release_hash = ?");
+    st.bindBlob(1, key);
     if (!st.step())
         return st.failure();
     return st.int64(0) == reportId;

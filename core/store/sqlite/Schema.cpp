@@ -405,7 +405,7 @@ CREATE TABLE alert_outbox (
 );
 CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_at);
 CREATE TABLE alert_releases (           -- the releases new-release rules have seen (from the reports' extra)
-    release TEXT PRIMARY KEY,
+    release_hash BLOB PRIMARY KEY,      -- XXH3-128 of the name: no report text here for rules apply to re-scrub
     first_report INTEGER NOT NULL
 ) WITHOUT ROWID;
 ALTER TABLE send_log ADD COLUMN alert_rule TEXT;
