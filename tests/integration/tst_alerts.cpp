@@ -448,6 +448,45 @@ private Q_SLOTS:
         QVERIFY(box && box->size() == 1 && box->front().state == OutboxState::Sent);
     }
 
+    // errordeck-cli serve too: an event from Debian's sentry_sdk reaches the server.
+    void serveSendsAsEventsArrive()
+    {
+        SmtpServer server(m_dir.filePath(QStringLiteral("smtp%1").arg(++m_servers)), {});
+        useServer(server.port());
+        AlertRule r;
+        r.name = QStringLiteral("served");
+        r.kind = AlertKind::NewIssue;
+        QVERIFY(addRule(r));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("ERRORDECK_NOW"), QString::number(m_now));
+        QProcess serve;
+        serve.setProcessEnvironment(env);
+        serve.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("serve"), QStringLiteral("--db"), dbPath(),
+                                                    QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        QVERIFY(serve.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(serve.canReadLine(), 20000);
+        const QString first = QString::fromUtf8(serve.readLine()).trimmed();
+        QVERIFY2(first.startsWith(QLatin1String("DSN http://")), qPrintable(first));
+        QProcess sdk;
+        sdk.start(edtest::kPython, {QStringLiteral("-c"),
+                                    QStringLiteral("import sys, sentry_sdk\n"
+                                                   "sentry_sdk.init(dsn=sys.argv[1], default_integrations=False)\n"
+                                                   "sentry_sdk.capture_message('PermissionError seen by serve', level='error')\n"
+                                                   "sentry_sdk.flush(10)\n"),
+                                    first.mid(4)});
+        QVERIFY(sdk.waitForFinished(30000));
+        QVERIFY2(sdk.exitCode() == 0, sdk.readAllStandardError().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(server.messages().size(), 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(onOutbox([](const OutboxEntry &e) { return e.state == OutboxState::Sent; }), 10000);
+        serve.terminate();
+        QVERIFY(serve.waitForFinished(10000));
+        const QString subject =
+            edtest::parseMessage(server.messages().at(0) + QStringLiteral(".eml")).value(QStringLiteral("subject")).toString();
+        QVERIFY2(subject.startsWith(QStringLiteral("[Shop] [new-issue] ")) &&
+                     subject.contains(QStringLiteral("PermissionError seen by serve")),
+                 qPrintable(subject));
+    }
+
     void cliAddListDryRunAndRun()
     {
         SmtpServer server(m_dir.filePath(QStringLiteral("smtp%1").arg(++m_servers)), {});
