@@ -31,6 +31,8 @@ const std::map<QString, Entry> &commands()
         {QStringLiteral("sendlog"), {cmdSendLog, "every attempt to e-mail a report (--json)"}},
         {QStringLiteral("serve"), {cmdServe, "receive reports from Sentry SDKs (prints each site's DSN)"}},
         {QStringLiteral("sites"), {cmdSites, "the sites that send with a Sentry SDK (list, add, dsn, rotate-key)"}},
+        {QStringLiteral("alerts"),
+         {cmdAlerts, "alert rules and digests (list, add, remove, test, dry-run, digest, run, outbox)"}},
         {QStringLiteral("backup"), {cmdBackup, "a consistent copy of the database in one file, while imports run"}},
     };
     return table;

@@ -3,6 +3,7 @@
 #include "store/Database.h"
 #include "base/Result.h"
 #include "TerminalText.h"
+#include "alert/AlertClock.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -80,6 +81,11 @@ int cmdSendLog(Context &ctx, const QStringList &args);
 int cmdBackup(Context &ctx, const QStringList &args); // cli/BackupCommand.cpp
 int cmdServe(Context &ctx, const QStringList &args); // cli/ServeCommand.cpp: the Sentry endpoint
 int cmdSites(Context &ctx, const QStringList &args); // cli/SitesCommand.cpp
+int cmdAlerts(Context &ctx, const QStringList &args); // cli/AlertsCommand.cpp
+// The alerts' "now": ERRORDECK_NOW (ms or ISO 8601, for tests) or the clock.
+AlertClock cliAlertClock();
+// The console e-mail backend's output: stdout, as Django's.
+void printConsoleMail(const QByteArray &bytes);
 
 // The entry point of errordeck-cli: args[0] is the program, args[1] the command.
 int run(const QStringList &args);

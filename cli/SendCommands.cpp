@@ -214,6 +214,7 @@ int cmdSendLog(Context &ctx, const QStringList &args)
                 {QStringLiteral("resend_of"), e.resendOf ? QJsonValue(qint64(e.resendOf)) : QJsonValue()},
                 {QStringLiteral("message_bytes"), qint64(e.messageBytes)},
                 {QStringLiteral("transcript"), e.transcript},
+                {QStringLiteral("alert_rule"), e.alertRule.isEmpty() ? QJsonValue() : QJsonValue(e.alertRule)},
             };
             a.append(o);
         }
@@ -231,7 +232,8 @@ int cmdSendLog(Context &ctx, const QStringList &args)
             e.reportId ? QString::number(e.reportId) : QStringLiteral("-"),
             outcomeName(e.outcome),
             e.recipients.join(u','),
-            subject + (e.outcome == SendOutcome::Sent ? QString() : QStringLiteral("  [%1]").arg(e.error))};
+            subject + (e.alertRule.isEmpty() ? QString() : QStringLiteral("  (alert: %1)").arg(e.alertRule)) +
+                (e.outcome == SendOutcome::Sent ? QString() : QStringLiteral("  [%1]").arg(e.error))};
     }
     ctx.printTable({QStringLiteral("ID"), QStringLiteral("TIME (UTC)"), QStringLiteral("REPORT"), QStringLiteral("OUTCOME"),
                     QStringLiteral("TO"), QStringLiteral("SUBJECT")},

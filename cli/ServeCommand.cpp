@@ -2,6 +2,8 @@
 #include "CliContext.h"
 #include "ServeAddress.h"
 
+#include "KeychainPasswords.h"
+#include "alert/AlertService.h"
 #include "base/AppLog.h"
 #include "receive/ReceiveWriter.h"
 #include "receive/Receiver.h"
@@ -71,9 +73,19 @@ int cmdServe(Context &ctx, const QStringList &args)
     }
 
     std::mutex outMutex;
+    // Alerts (errordeck-cli alerts): evaluated and sent on a thread of their
+    // own after each stored batch and every few seconds; the writer never waits for mail.
+    const KeychainPasswords keychain;
+    AlertService alerts(db->path(), cliAlertClock(), &keychain, 5000);
+    alerts.setConsole(printConsoleMail);
+    alerts.setReporter([&](const QString &line) {
+        std::lock_guard lock(outMutex);
+        ctx.err() << oneLine(line) << Qt::endl;
+    });
     receive::ReceiveWriter writer(db->path(), kMaxQueued);
     int64_t storedCount = 0;
     writer.setStoredHandler([&](const std::vector<receive::StoredEvent> &batch) {
+        alerts.nudge();
         std::lock_guard lock(outMutex);
         const QString at = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
         for (const receive::StoredEvent &e : batch) {
@@ -99,6 +111,7 @@ int cmdServe(Context &ctx, const QStringList &args)
         ctx.err() << "errordeck-cli serve: " << started.error() << Qt::endl;
         return Fatal;
     }
+    alerts.start();
     receive::Receiver receiver(writer);
     receiver.setSites(*list);
     if (auto listening = receiver.start(address.host, address.port); !listening) {
@@ -143,6 +156,7 @@ int cmdServe(Context &ctx, const QStringList &args)
     // waits in the queue stored and committed.
     receiver.stop();
     writer.stop();
+    alerts.stop(); // after the writer: what it committed last is looked at once more next time
     sigaction(SIGINT, &oldInt, nullptr);
     sigaction(SIGTERM, &oldTerm, nullptr);
     ::close(g_stopPipe[0]);

@@ -2,6 +2,8 @@
 #include "MailboxOptions.h"
 #include "imap/MailboxPoller.h"
 
+#include "KeychainPasswords.h"
+#include "alert/AlertService.h"
 #include "base/AppLog.h"
 #include "watch/FolderWatcher.h"
 
@@ -20,6 +22,9 @@ namespace {
 // Ctrl+C and SIGTERM end the event loop through a socket: a signal handler
 // may only write(), never call into Qt.
 int g_signalPipe[2] = {-1, -1};
+
+// How often the alert step runs without an import to nudge it (digests, retries).
+constexpr int kAlertIntervalMs = 5000;
 
 // Ctrl+C or SIGTERM ends the watch within a second, whatever the worker is doing.
 constexpr int kStopWaitMs = 800;
@@ -165,11 +170,28 @@ int cmdWatch(Context &ctx, const QStringList &args)
         });
     QObject::connect(&poller, &MailboxPoller::error, &poller,
                      [&ctx](const QString &message) { ctx.err() << "errordeck-cli watch: " << message << Qt::endl; });
+    // Alerts (errordeck-cli alerts): evaluated and sent on a thread of their
+    // own after each import and every few seconds; an import never waits for mail.
+    const KeychainPasswords keychain;
+    AlertService alerts(dbPath, cliAlertClock(), &keychain, kAlertIntervalMs);
+    alerts.setConsole(printConsoleMail);
+    alerts.setReporter([&ctx](const QString &line) { // on the service's thread: said on this one
+        QMetaObject::invokeMethod(
+            qApp, [&ctx, line] { ctx.err() << oneLine(line) << Qt::endl; }, Qt::QueuedConnection);
+    });
     FolderWatcher watcher(dbPath);
     watcher.setFolders(folders);
     watcher.setPollInterval(int(seconds * 1000));
     watcher.setFollowOutsideLinks(p.isSet(QStringLiteral("follow-outside-links")));
     int64_t problems = 0;
+    QObject::connect(&watcher, &FolderWatcher::imported, &watcher, [&alerts](const WatchBatch &b) {
+        if (b.summary.stored)
+            alerts.nudge();
+    });
+    QObject::connect(&poller, &MailboxPoller::polled, &poller, [&alerts](const QString &, const MailboxSummary &m, int) {
+        if (m.import.stored)
+            alerts.nudge();
+    });
     QObject::connect(&watcher, &FolderWatcher::imported, &watcher, [&ctx, &problems](const WatchBatch &b) {
         for (const QString &r : b.rotated)
             ctx.out() << b.at.toString(Qt::ISODate) << "  rotated: " << oneLine(r) << " (going on where it was)\n";
@@ -192,11 +214,13 @@ int cmdWatch(Context &ctx, const QStringList &args)
                      [&ctx](const QString &message) { ctx.err() << "errordeck-cli watch: " << message << Qt::endl; });
     ctx.err() << "watching " << watched.join(QStringLiteral(", ")) << " into " << dbPath << " (Ctrl+C to stop)" << Qt::endl;
     applog::info(QStringLiteral("watch into %1: %2").arg(dbPath, watched.join(QStringLiteral(", "))));
+    alerts.start();
     if (!folders.isEmpty())
         watcher.start();
     if (!mailboxes.empty())
         poller.start();
     QCoreApplication::exec();
+    alerts.stop(); // after a transfer in progress: one the server took is marked sent
     problems += mailboxProblems;
     if (!poller.stop(kStopWaitMs) || !watcher.stop(kStopWaitMs)) {
         // The worker is stuck past the record it was at (a lock held elsewhere, a

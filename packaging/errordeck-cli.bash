@@ -43,6 +43,12 @@ _errordeck_cli()
     --below | --level)
         COMPREPLY=($(compgen -W 'DEBUG INFO WARNING ERROR CRITICAL' -- "$cur"))
         return ;;
+    --kind)
+        COMPREPLY=($(compgen -W 'new-issue regression spike level new-release digest' -- "$cur"))
+        return ;;
+    --period)
+        COMPREPLY=($(compgen -W 'daily weekly' -- "$cur"))
+        return ;;
     --query | --limit | --interval | --to | --report | --status | --logger | --exception | --message | \
         --referer | --host | --user-agent)
         return ;; # a value of the user's own
@@ -64,6 +70,7 @@ _errordeck_cli()
     help) ((npos == 0)) && COMPREPLY=($(compgen -W "$(_errordeck_cli_commands "$prog")" -- "$cur")) ;;
     config) ((npos == 0)) && COMPREPLY=($(compgen -W 'list get set unset' -- "$cur")) ;;
     rules) ((npos == 0)) && COMPREPLY=($(compgen -W 'list add remove enable disable test apply export' -- "$cur")) ;;
+    alerts) ((npos == 0)) && COMPREPLY=($(compgen -W 'list add remove dry-run test digest run outbox' -- "$cur")) ;;
     esac
     return 0
 }

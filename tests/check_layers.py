@@ -36,6 +36,7 @@ CORE_MAY_INCLUDE = {
     "watch": {"base", "model", "store", "filters", "mail", "import", "send", "imap"},
     "sentry": {"base", "model", "mail"},
     "receive": {"base", "model", "store", "filters", "mail", "import", "sentry"},
+    "alert": {"base", "model", "store", "filters", "mail", "send"},
 }
 # Qt modules core must not use: it builds and runs without a display (errordeck-cli on servers).
 NOT_IN_CORE = {"QtWidgets", "QtGui", "QtCharts", "QtSvg", "QtSvgWidgets", "QtOpenGL", "QtOpenGLWidgets"}

@@ -18,6 +18,7 @@ struct MailDraft {
     QString subject; // complete: prefix included, CR and LF escaped as Django does
     QString text; // the text/plain body
     QString html; // the text/html alternative; empty for none
+    QString alertRule; // the alert rule that sends it (core/alert): kept in the send log
 };
 
 } // namespace ed

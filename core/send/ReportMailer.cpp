@@ -74,6 +74,7 @@ Result<PreparedMail> ReportMailer::prepareResend(int64_t logId)
     p.draft.from = entry->sender;
     p.draft.to = entry->recipients;
     p.draft.subject = entry->subject;
+    p.draft.alertRule = entry->alertRule;
     p.message = std::move(*message);
     p.envelopeFrom = entry->sender;
     p.envelopeTo = entry->recipients;
@@ -113,6 +114,7 @@ Result<SendResult> ReportMailer::record(const PreparedMail &mail, const MailSend
     e.transcript = delivery.transcript;
     e.resendOf = mail.resendOf;
     e.messageBytes = mail.message.bytes.size();
+    e.alertRule = mail.draft.alertRule;
     // The log keeps nothing the scrubbing rules would mask: when they cannot be
     // read, the attempt is not logged rather than logged unscrubbed.
     auto filters = FilterSet::load(m_db);

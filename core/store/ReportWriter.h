@@ -62,6 +62,18 @@ private:
     std::unique_ptr<Statements> m_sql;
     std::vector<FileProgress> m_progress; // of this transaction
     bool m_inTx = false;
+    // For the alert step (store/AlertStore.h), when an enabled alert rule
+    // exists: the batch's report ids and its new issues and regressions,
+    // written with the batch's commit, so every path that stores reports
+    // (import, watch, mailboxes, the Sentry receiver) is seen once.
+    bool m_alerting = false;
+    int64_t m_firstReport = 0, m_lastReport = 0;
+    struct AlertEvent {
+        int64_t reportId;
+        bool newIssue, regression;
+    };
+    std::vector<AlertEvent> m_alertEvents;
+    Result<void> recordForAlerts();
 };
 
 } // namespace ed

@@ -39,6 +39,7 @@ struct SendLogEntry {
     QString transcript; // SMTP dialogue without credentials
     int64_t resendOf = 0; // the entry this one sent again
     int64_t messageBytes = 0;
+    QString alertRule; // the alert rule that sent it (core/alert), empty for a send on demand
 };
 
 // The texts of one entry that can hold report text (what a re-scrub rewrites).

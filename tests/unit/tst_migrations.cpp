@@ -98,12 +98,16 @@ private Q_SLOTS:
         QCOMPARE(count(*db, "PRAGMA application_id"), int64_t(Database::kApplicationId));
         // Every later table and index is there.
         for (const char *name :
-             {"send_log", "filter_rules", "filter_state", "reports_visible_time", "mailboxes", "reports_fts_cover"})
+             {"send_log", "filter_rules", "filter_state", "reports_visible_time", "mailboxes", "reports_fts_cover", "alert_rules",
+              "alert_pending", "alert_events", "alert_throttle", "alert_outbox"})
             QCOMPARE(*connectionOf(*db).scalar(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + name + "'"),
                      int64_t(1));
         // And every later column (5 -> 6: the flag of rules that could not decide, none here).
         QCOMPARE(count(*db, "SELECT count(*) FROM pragma_table_info('reports') WHERE name = 'undecided'"), int64_t(1));
         QCOMPARE(count(*db, "SELECT count(*) FROM reports WHERE undecided IS NOT NULL"), int64_t(0));
+        // 11 -> 12: the send log names the alert rule that sent a message (none here).
+        QCOMPARE(count(*db, "SELECT count(*) FROM pragma_table_info('send_log') WHERE name = 'alert_rule'"), int64_t(1));
+        QCOMPARE(count(*db, "SELECT count(*) FROM alert_rules"), int64_t(0));
         // 9 -> 10: the Sentry SDK sites and their counts, empty.
         QCOMPARE(count(*db, "SELECT count(*) FROM sites"), int64_t(0));
         QCOMPARE(count(*db, "SELECT count(*) FROM site_counts"), int64_t(0));

@@ -109,6 +109,18 @@ const std::vector<TextColumn> &ReportRewriter::textColumns()
         {"filter_rules", "message_regex", false, "the user's rules"},
         {"filter_state", "name", false, "a marker name"},
         {"filter_state", "value", false, "a fingerprint of the rules"},
+        {"send_log", "alert_rule", false, "the name of the user's alert rule"},
+        {"alert_rules", "name", false, "the user's alert rules"},
+        {"alert_rules", "kind", false, "one of the alert kinds"},
+        {"alert_rules", "query", false, "the user's alert rules"},
+        {"alert_rules", "recipients", false, "ADMINS, MANAGERS or addresses typed in"},
+        {"alert_outbox", "rule_name", false, "the name of the user's alert rule"},
+        {"alert_outbox", "kind", false, "one of the alert kinds"},
+        {"alert_outbox", "recipients", false, "the alert rule's recipients"},
+        {"alert_outbox", "reason", false, "the rule's own words and numbers, never report text (AlertEngine::describe)"},
+        {"alert_outbox", "last_error", false,
+         "our message for a failure before any attempt, or the send log entry that holds the attempt's error"},
+        {"alert_releases", "release_hash", false, "a hash"},
     };
     return columns;
 }

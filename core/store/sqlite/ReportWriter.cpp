@@ -23,6 +23,7 @@ struct ReportWriter::IssueState {
 struct ReportWriter::Statements {
     explicit Statements(Connection &c) : rollups(c) { }
     Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt;
+    Statement alerting, insertPending, insertEvent; // store/AlertStore.h
     RollupUpkeep rollups; // issue_hours and issue_days of the batch's new reports
 };
 
@@ -52,6 +53,9 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
     m_sql->progressSt = c.prepare("INSERT INTO import_files(path, head_hash, offset, line, size, updated_at) VALUES(?,?,?,?,?,?)"
                                   " ON CONFLICT(path) DO UPDATE SET head_hash=excluded.head_hash, offset=excluded.offset,"
                                   " line=excluded.line, size=excluded.size, updated_at=excluded.updated_at");
+    m_sql->alerting = c.prepare("SELECT EXISTS (SELECT 1 FROM alert_rules WHERE enabled AND kind <> 'digest')");
+    m_sql->insertPending = c.prepare("INSERT INTO alert_pending(first_report, last_report, committed_at) VALUES(?,?,?)");
+    m_sql->insertEvent = c.prepare("INSERT OR REPLACE INTO alert_events(report_id, new_issue, regression) VALUES(?,?,?)");
 }
 
 ReportWriter::~ReportWriter()
@@ -62,8 +66,9 @@ ReportWriter::~ReportWriter()
 
 Result<void> ReportWriter::begin()
 {
-    for (Statement *st : {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue,
-                          &m_sql->insertIssue, &m_sql->updateIssue, &m_sql->progressSt})
+    for (Statement *st :
+         {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue, &m_sql->insertIssue,
+          &m_sql->updateIssue, &m_sql->progressSt, &m_sql->alerting, &m_sql->insertPending, &m_sql->insertEvent})
         if (!st->valid())
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
     if (!m_sql->rollups.valid())
@@ -74,6 +79,12 @@ Result<void> ReportWriter::begin()
     m_issues.clear(); // another process may have changed issue states since the last batch
     m_progress.clear();
     m_sql->rollups.clear();
+    // Read inside the transaction: a rule added meanwhile counts from this batch on.
+    m_sql->alerting.reset();
+    m_alerting = m_sql->alerting.step() && m_sql->alerting.int64(0) != 0;
+    m_sql->alerting.reset();
+    m_firstReport = m_lastReport = 0;
+    m_alertEvents.clear();
     return {};
 }
 
@@ -218,6 +229,11 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
     }
     if (!m_stored.empty())
         m_parts.add(m_stored);
+    if (m_alerting) {
+        if (!m_firstReport)
+            m_firstReport = reportId;
+        m_lastReport = reportId;
+    }
     m_sql->rollups.add(is->id, rec.timestamp, rec.level, hidden, rec.statusCode, rec.logger, rec.exceptionType);
 
     is->touched = true;
@@ -231,6 +247,8 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         is->status = 0;
         result.regression = true;
     }
+    if (m_alerting && !hidden && (result.newIssue || result.regression))
+        m_alertEvents.push_back({reportId, result.newIssue, result.regression});
     result.outcome = IngestOutcome::Stored;
     result.hiddenBy = hidden ? verdict.rule : QString();
     result.reportId = reportId;
@@ -289,11 +307,32 @@ Result<void> ReportWriter::commit()
             return Error{err};
         }
     }
+    if (auto r = recordForAlerts(); !r) {
+        rollback();
+        return r;
+    }
     if (auto r = connectionOf(m_db).exec("COMMIT"); !r) {
         rollback();
         return Error{QStringLiteral("cannot commit to %1: %2").arg(m_db.path(), r.error())};
     }
     m_inTx = false;
+    return {};
+}
+
+Result<void> ReportWriter::recordForAlerts()
+{
+    if (!m_alerting || !m_firstReport)
+        return {};
+    m_sql->insertPending.bind(1, m_firstReport).bind(2, m_lastReport).bind(3, QDateTime::currentMSecsSinceEpoch());
+    if (!m_sql->insertPending.exec())
+        return m_sql->insertPending.failure();
+    for (const AlertEvent &e : m_alertEvents) {
+        m_sql->insertEvent.bind(1, e.reportId).bind(2, e.newIssue ? 1 : 0).bind(3, e.regression ? 1 : 0);
+        if (!m_sql->insertEvent.exec())
+            return m_sql->insertEvent.failure();
+    }
+    m_firstReport = m_lastReport = 0;
+    m_alertEvents.clear();
     return {};
 }
 

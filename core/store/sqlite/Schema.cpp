@@ -342,6 +342,74 @@ CREATE TABLE site_counts (
         R"SQL(
 CREATE INDEX reports_fts_cover ON reports(id, issue_id, hidden_by, timestamp, level);
 )SQL",
+        // 11 -> 12: alerts (core/alert, store/AlertStore.h). The rules; what the
+        // writer committed since the alert step last looked (a range of report
+        // ids per batch, and its new issues and regressions: rows only while an
+        // enabled rule exists, so an import without alerts writes nothing here);
+        // the per-rule, per-issue rate limit and what it held back; the releases
+        // new-release rules have seen; the outbox
+        // the mails wait in until a send succeeds (queued, sending, sent, gave up);
+        // and the send log names the rule that sent a message.
+        R"SQL(
+CREATE TABLE alert_rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: the outbox keeps the ids of removed rules
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('new-issue', 'regression', 'spike', 'level', 'new-release', 'digest')),
+    query TEXT NOT NULL DEFAULT '',     -- the scope, in the search language
+    recipients TEXT NOT NULL,           -- JSON array of "ADMINS", "MANAGERS" or addresses
+    threshold INTEGER NOT NULL DEFAULT 0,       -- spike: reports; level: the lowest level
+    window_minutes INTEGER NOT NULL DEFAULT 0,  -- spike: the window; digest: its period
+    rate_limit_minutes INTEGER NOT NULL DEFAULT 60,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL,        -- ms since the epoch, UTC
+    held_back INTEGER NOT NULL DEFAULT 0,       -- mails the rate limit held back, all time
+    last_digest_end INTEGER             -- digest: the end of the last period queued
+);
+CREATE TABLE alert_pending (
+    id INTEGER PRIMARY KEY,
+    first_report INTEGER NOT NULL,      -- the batch's report ids, inclusive
+    last_report INTEGER NOT NULL,
+    committed_at INTEGER NOT NULL
+);
+CREATE TABLE alert_events (
+    report_id INTEGER PRIMARY KEY,
+    new_issue INTEGER NOT NULL,
+    regression INTEGER NOT NULL
+);
+CREATE TABLE alert_throttle (
+    rule_id INTEGER NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,
+    issue_id INTEGER NOT NULL,
+    last_mail_at INTEGER NOT NULL,      -- when the last mail for it was queued
+    held_back INTEGER NOT NULL DEFAULT 0,       -- since then: told in the next mail
+    PRIMARY KEY (rule_id, issue_id)
+) WITHOUT ROWID;
+CREATE TABLE alert_outbox (
+    id INTEGER PRIMARY KEY,
+    rule_id INTEGER,                    -- NULL once the rule is removed; its name stays
+    rule_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    recipients TEXT NOT NULL,           -- the rule's, when it fired
+    issue_id INTEGER,
+    report_id INTEGER,
+    reason TEXT NOT NULL,               -- "new issue", "12 reports in 10 minutes", ...
+    held_back INTEGER NOT NULL DEFAULT 0,
+    period_start INTEGER,               -- digest
+    period_end INTEGER,
+    state INTEGER NOT NULL DEFAULT 0,   -- 0 queued, 1 sending, 2 sent, 3 gave up
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    claimed_at INTEGER,
+    created_at INTEGER NOT NULL,
+    last_error TEXT,
+    send_log_id INTEGER
+);
+CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_at);
+CREATE TABLE alert_releases (           -- the releases new-release rules have seen (from the reports' extra)
+    release_hash BLOB PRIMARY KEY,      -- XXH3-128 of the name: no report text here for rules apply to re-scrub
+    first_report INTEGER NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE send_log ADD COLUMN alert_rule TEXT;
+)SQL",
     };
 
     return migrations;

@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char
     *kColumns = "id, created_at, report_id, issue_id, audience, backend, destination, sender, recipients, subject, message_id, "
-                "outcome, response_code, reply, error, transcript, resend_of, message_bytes";
+                "outcome, response_code, reply, error, transcript, resend_of, message_bytes, coalesce(alert_rule, '')";
 
 Error logError(const QString &detail, ErrorKind kind = ErrorKind::Failed)
 {
@@ -48,6 +48,7 @@ SendLogEntry entryFrom(const Statement &st)
     e.transcript = st.qtext(15);
     e.resendOf = st.isNull(16) ? 0 : st.int64(16);
     e.messageBytes = st.int64(17);
+    e.alertRule = st.qtext(18);
     return e;
 }
 
@@ -79,8 +80,8 @@ Result<int64_t> SendLogStore::add(const SendLogEntry &e, std::string_view messag
     Connection &c = connectionOf(m_db);
     Statement st = c.prepare(
         "INSERT INTO send_log (created_at, report_id, issue_id, audience, backend, destination, sender, recipients, "
-        "subject, message_id, outcome, response_code, reply, error, transcript, resend_of, message_bytes, message) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "subject, message_id, outcome, response_code, reply, error, transcript, resend_of, message_bytes, message, "
+        "alert_rule) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!st.valid())
         return logError(st.prepareError(), st.failure().kind);
     QJsonArray rcpts;
@@ -104,6 +105,7 @@ Result<int64_t> SendLogStore::add(const SendLogEntry &e, std::string_view messag
     bindIdOrNull(st, 16, e.resendOf);
     st.bind(17, int64_t(message.size()));
     st.bindBlob(18, packed);
+    st.bindTextOrNull(19, e.alertRule);
     if (!st.exec())
         return logError(st.error(), st.failure().kind);
     return c.lastInsertId();
