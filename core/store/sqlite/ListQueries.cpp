@@ -20,12 +20,14 @@ struct MatchingIssues {
     bool hasWhere = false;
 };
 
-Result<MatchingIssues> matchingIssues(const SearchQuery &q)
+// `byStatus`: a view's condition follows, which issues_status answers.
+Result<MatchingIssues> matchingIssues(const SearchQuery &q, bool byStatus = false)
 {
     MatchingIssues m;
     if (q.text.trimmed().isEmpty() && !q.since && !q.until) {
-        m.from = q.includeHidden ? QStringLiteral(" FROM issues i WHERE count + hidden_count > 0")
-                                 : QStringLiteral(" FROM issues i WHERE count > 0");
+        m.from = QStringLiteral(" FROM issues i%1 WHERE %2")
+                     .arg(byStatus ? QStringLiteral(" INDEXED BY issues_status") : QString(),
+                          q.includeHidden ? QStringLiteral("count + hidden_count > 0") : QStringLiteral("count > 0"));
         m.hasWhere = true;
         return m;
     }
@@ -52,7 +54,7 @@ Result<MatchingIssues> matchingIssues(const SearchQuery &q)
 
 Result<int64_t> ListQueries::countIssues(const SearchQuery &q)
 {
-    auto m = matchingIssues(q);
+    auto m = matchingIssues(q, q.view && *q.view != IssueView::All);
     if (!m)
         return m.failure();
     QString sql = QStringLiteral("SELECT count(*)") + m->from;
