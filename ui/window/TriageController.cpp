@@ -77,11 +77,11 @@ void TriageController::buildActions(QAction *ignoreAction)
     reviewed->setToolTip(tr("Out of For review until it regresses"));
     connect(reviewed, &QAction::triggered, this, &TriageController::markReviewed);
     QAction *merge = makeAction(w, QStringLiteral("actionMergeIssues"), tr("&Merge Issues…"), QStringLiteral("add"),
-                                QKeySequence(Qt::CTRL | Qt::Key_M));
+                                QKeySequence(Qt::CTRL | Qt::Key_G)); // Ctrl+M e-mails admins
     merge->setToolTip(tr("One issue of the selected ones: their reports, and later ones, land in the first"));
     connect(merge, &QAction::triggered, this, &TriageController::mergeSelected);
     QAction *split = makeAction(w, QStringLiteral("actionSplitIssue"), tr("&Split Issue…"), QStringLiteral("remove"),
-                                QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+                                QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
     split->setToolTip(tr("Undo the merges into this issue"));
     connect(split, &QAction::triggered, this, &TriageController::splitCurrent);
     QAction *del = makeAction(w, QStringLiteral("actionDeleteIssues"), tr("&Delete Issues…"), QStringLiteral("delete"),
