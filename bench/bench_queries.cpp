@@ -179,7 +179,7 @@ int main(int argc, char **argv)
             issues = count ? *count : -1;
             return rows && count && views;
         });
-        line("unresolved view + view counts", label(s), ms, 100, QStringLiteral("(%1 issues)").arg(issues));
+        line("view + 5 counts", label(s), ms, 100, QStringLiteral("(%1 issues)").arg(issues));
     }
     for (const Named &s : searches) {
         const SearchQuery q = queryOf(s);
