@@ -1,5 +1,6 @@
 // list, show, issues, stats: what is stored, as tables for people or JSON for scripts.
 #include "CliContext.h"
+#include "IssueTriageCommand.h"
 
 #include "base/Level.h"
 #include "store/Config.h"
@@ -10,6 +11,8 @@
 
 #include <QDateTime>
 #include <climits>
+#include <functional>
+#include <optional>
 #include <QTimeZone>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -101,6 +104,10 @@ QJsonObject issueJson(const IssueRow &i)
         {QStringLiteral("hidden_count"), qint64(i.hiddenCount)},
         {QStringLiteral("status"), statusName(i.status)},
         {QStringLiteral("regression"), i.regression},
+        {QStringLiteral("ignore_until"), i.ignoreUntil ? QJsonValue(formatIsoTimestamp(*i.ignoreUntil)) : QJsonValue()},
+        {QStringLiteral("ignore_until_count"), i.ignoreUntilCount ? QJsonValue(qint64(*i.ignoreUntilCount)) : QJsonValue()},
+        {QStringLiteral("resolved_in_next_release"), i.resolvedInNextRelease},
+        {QStringLiteral("reviewed"), i.reviewed},
     };
 }
 
@@ -119,9 +126,13 @@ void addListOptions(QCommandLineParser &p, const QString &queryHelp, const QStri
 // The rest of `list` and `issues` once their options are added: the search and
 // the row limit (0: all) of those options, the rows `fetch` gives for them,
 // printed as JSON (`json` of each) or as a table (`headers`, `cells` of each).
+// `extra`, when given, reads the command's own options into the query, or
+// does the command's other work: an exit status then ends the command.
+using ListExtra = std::function<std::optional<int>(QCommandLineParser &, Database &, SearchQuery &)>;
 template <typename Row, typename Fetch>
 int runList(Context &ctx, QCommandLineParser &p, const QStringList &args, const char *command, Fetch fetch,
-            QJsonObject (*json)(const Row &), const QStringList &headers, QStringList (*cells)(const Row &))
+            QJsonObject (*json)(const Row &), const QStringList &headers, QStringList (*cells)(const Row &),
+            const ListExtra &extra = {})
 {
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
@@ -139,6 +150,9 @@ int runList(Context &ctx, QCommandLineParser &p, const QStringList &args, const 
     q.text = p.value(QStringLiteral("query"));
     q.includeHidden = p.isSet(QStringLiteral("all"));
     q.zone = *zone;
+    if (extra)
+        if (const auto rc = extra(p, *db, q))
+            return *rc;
     if (auto checked = q.check(); !checked) {
         ctx.err() << "errordeck-cli " << command << ": bad --query: " << checked.error() << Qt::endl;
         return BadSearch;
@@ -299,16 +313,39 @@ int cmdShow(Context &ctx, const QStringList &args)
 int cmdIssues(Context &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("List issues (reports grouped by failure), most recently seen first."));
+    p.setApplicationDescription(
+        QStringLiteral("List issues (reports grouped by failure), most recently seen first, or triage them:\n") +
+        issueTriageUsage());
     addListOptions(p, QStringLiteral("Only issues with reports matching this search."),
                    QStringLiteral("At most N issues (default 100; 0 for all)."), QStringLiteral("100"),
                    QStringLiteral("Include issues whose reports rules hide."));
+    p.addOption({QStringLiteral("view"),
+                 QStringLiteral("Only the issues of a view: unresolved, review (new or regressed, not reviewed), resolved,"
+                                " ignored, all (the default)."),
+                 QStringLiteral("VIEW")});
+    addIssueTriageOptions(p);
+    p.addPositionalArgument(QStringLiteral("action"), QStringLiteral("none to list; ") + issueTriageActions(),
+                            QStringLiteral("[ACTION ID...]"));
+    const ListExtra extra = [&ctx](QCommandLineParser &parser, Database &db, SearchQuery &q) -> std::optional<int> {
+        if (!parser.positionalArguments().isEmpty())
+            return runIssueTriage(ctx, parser, db, q);
+        if (parser.isSet(QStringLiteral("view"))) {
+            const auto view = issueViewFromName(parser.value(QStringLiteral("view")));
+            if (!view) {
+                ctx.err() << "errordeck-cli issues: unknown --view '" << parser.value(QStringLiteral("view"))
+                          << "' (unresolved, review, resolved, ignored, all)" << Qt::endl;
+                return Fatal;
+            }
+            q.view = *view;
+        }
+        return std::nullopt;
+    };
     return runList(
         ctx, p, args, "issues", [](ReportStore &store, const SearchQuery &q, int limit) { return store.listIssues(q, limit); },
         &issueJson,
         {QStringLiteral("ID"), QStringLiteral("COUNT"), QStringLiteral("LAST SEEN"), QStringLiteral("STATUS"),
          QStringLiteral("TITLE")},
-        &issueCells);
+        &issueCells, extra);
 }
 
 int cmdStats(Context &ctx, const QStringList &args)

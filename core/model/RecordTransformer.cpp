@@ -471,6 +471,9 @@ struct RecordTransformer::Impl {
                     return typeError(k, "an object", v);
                 w.key(k);
                 writeValue(w, v, ScrubZone::Extra);
+                std::string_view release;
+                if (!isNull(v) && v["release"].get(release) == simdjson::SUCCESS)
+                    out.release = scrubbed(release);
             } else if (k == "status_code") {
                 w.key(k);
                 if (isNull(v)) {

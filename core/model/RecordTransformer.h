@@ -29,6 +29,7 @@ struct TransformedRecord {
     std::string logger, message, site, method, host, path, fullPath, url, referer, userAgent, remoteAddr, user;
     std::optional<int> statusCode;
     std::string exceptionType, exceptionValue, exceptionTypes;
+    std::string release; // extra.release (scrubbed), empty when none: resolving "in the next release"
     std::string body;
     std::vector<PendingPart> newParts;
     std::string ftsException, ftsFrames;

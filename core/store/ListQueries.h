@@ -8,6 +8,7 @@
 #include "store/SearchQuery.h"
 
 #include <QString>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -23,6 +24,8 @@ public:
     // ReportStore::listIssues lists them: from the stored counters when the
     // search is empty.
     Result<int64_t> countIssues(const SearchQuery &q);
+    // The issues matching `q` in each view (its view ignored), in kAllIssueViews' order: the view switch's counts.
+    Result<std::array<int64_t, kIssueViewCount>> viewCounts(const SearchQuery &q);
     // hidden_by -> reports, the most first.
     Result<std::vector<std::pair<QString, int64_t>>> hiddenCounts();
 

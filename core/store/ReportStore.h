@@ -48,8 +48,12 @@ struct IssueRow {
     QString logger, exceptionType;
     int64_t firstSeen = 0, lastSeen = 0;
     int64_t count = 0, hiddenCount = 0;
-    IssueStatus status = IssueStatus::Unresolved;
+    IssueStatus status = IssueStatus::Unresolved; // an ignore that ran out reads as Unresolved
     bool regression = false;
+    // Ignored until this time (ms) or until `count` reaches this (store/IssueTriage.h).
+    std::optional<int64_t> ignoreUntil, ignoreUntilCount;
+    bool resolvedInNextRelease = false;
+    bool reviewed = false; // marked reviewed: out of the For review view until it regresses
 };
 
 struct StoreStats {

@@ -51,13 +51,23 @@ public:
 
 private:
     struct IssueState;
-    Result<IssueState *> issueFor(const TransformedRecord &rec);
     Result<void> flushIssues();
 
     Database &m_db;
     KnownParts m_parts;
     std::vector<Hash128> m_stored; // the parts a record added, for m_parts
-    std::unordered_map<Hash128, std::unique_ptr<IssueState>, Hash128Hasher> m_issues;
+    // The batch's issues by id, and by the fingerprints that land in them (a
+    // merged issue's fingerprint lands in the issue it went into: its state,
+    // and the issue it came from for the report's origin_issue).
+    struct Landing {
+        IssueState *state = nullptr;
+        int64_t origin = 0; // the fingerprint's own issue when it lands elsewhere, else 0
+    };
+    std::unordered_map<int64_t, std::unique_ptr<IssueState>> m_issues;
+    std::unordered_map<Hash128, Landing, Hash128Hasher> m_landings;
+    std::unordered_map<Hash128, int64_t, Hash128Hasher> m_releases; // first seen, as written in this batch
+    Result<Landing> issueFor(const TransformedRecord &rec);
+    Result<int64_t> releaseFirstSeen(const Hash128 &release, int64_t timestamp);
     struct Statements; // prepared once per writer (store/sqlite)
     std::unique_ptr<Statements> m_sql;
     std::vector<FileProgress> m_progress; // of this transaction

@@ -244,6 +244,34 @@ Result<void> SearchQuery::check()
     return {};
 }
 
+std::optional<int64_t> spanMs(const QString &text)
+{
+    const auto span = signedSpan(QLatin1Char('+') + text.trimmed().toLower());
+    if (!span || span->second <= 0)
+        return std::nullopt;
+    return span->second;
+}
+
+QString issueViewName(IssueView v)
+{
+    switch (v) {
+    case IssueView::Unresolved: return QStringLiteral("unresolved");
+    case IssueView::ForReview: return QStringLiteral("review");
+    case IssueView::Resolved: return QStringLiteral("resolved");
+    case IssueView::Ignored: return QStringLiteral("ignored");
+    case IssueView::All: return QStringLiteral("all");
+    }
+    return {};
+}
+
+std::optional<IssueView> issueViewFromName(const QString &name)
+{
+    for (IssueView v : kAllIssueViews)
+        if (name.compare(issueViewName(v), Qt::CaseInsensitive) == 0)
+            return v;
+    return std::nullopt;
+}
+
 QStringList SearchQuery::fieldNames()
 {
     return {QStringLiteral("level"), QStringLiteral("status"), QStringLiteral("logger"),  QStringLiteral("path"),

@@ -72,8 +72,27 @@ struct ParsedSearch {
     bool showHidden = false; // includeHidden or an is:hidden term: hidden reports are not left out
 };
 
+// The issue list's views (Sentry's): Unresolved (the default: resolved and
+// ignored issues leave it; an ignore that ran out is unresolved again), For
+// review (unresolved, not marked reviewed, and new in the last
+// kReviewDays days or regressed), Resolved, Ignored, All. A view narrows the
+// issue list and its counts (ReportStore::listIssues, ListQueries), not the
+// report list: reports are searched across every issue.
+enum class IssueView { Unresolved, ForReview, Resolved, Ignored, All };
+constexpr int kReviewDays = 7;
+// "unresolved", "review", "resolved", "ignored", "all".
+QString issueViewName(IssueView v);
+std::optional<IssueView> issueViewFromName(const QString &name);
+// "30m", "24h", "7d", "2w" (s, m, h, d, w, as age:) in ms; nullopt otherwise.
+std::optional<int64_t> spanMs(const QString &text);
+constexpr size_t kIssueViewCount = 5;
+constexpr IssueView kAllIssueViews[kIssueViewCount] = {IssueView::Unresolved, IssueView::ForReview, IssueView::Resolved,
+                                                       IssueView::Ignored, IssueView::All};
+
 struct SearchQuery {
     QString text; // what the user typed
+    // The issue list's view; none: every issue (the CLI's and the tests' default).
+    std::optional<IssueView> view;
 
     // Narrowing that is not in the text: the UI's time range and selected issue.
     std::optional<int64_t> since, until; // ms, inclusive / exclusive

@@ -179,6 +179,68 @@ private Q_SLOTS:
         QVERIFY(check.step());
         QCOMPARE(check.qtext(0), QStringLiteral("ok"));
     }
+
+    // errordeck-cli issues ACTION (issue 14): resolve and ignore move an issue
+    // between the views, merge hides the merged one and split brings it back,
+    // delete takes its reports; a bad span or action is refused with exit 1.
+    void issuesTriage()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("triage.sqlite3"));
+        QVERIFY(QFile::copy(m_good, db));
+        auto ids = [&db](const QString &view) {
+            const Run r = cli({QStringLiteral("issues"), QStringLiteral("--db"), db, QStringLiteral("--json"),
+                               QStringLiteral("--limit"), QStringLiteral("0"), QStringLiteral("--view"), view});
+            QList<int64_t> out;
+            for (const QJsonValue &v : QJsonDocument::fromJson(r.out).array())
+                out << v.toObject().value(QStringLiteral("id")).toInteger();
+            std::sort(out.begin(), out.end());
+            return out;
+        };
+        auto ok = [&db](QStringList args) {
+            args << QStringLiteral("--db") << db;
+            const Run r = cli(args);
+            if (r.code != 0)
+                qWarning("%s: exit %d: %s", qPrintable(args.join(u' ')), r.code, r.err.constData());
+            return r.code == 0;
+        };
+        const QList<int64_t> all = ids(QStringLiteral("all"));
+        QVERIFY(all.size() >= 4);
+        QCOMPARE(ids(QStringLiteral("unresolved")), all);
+        const QString a = QString::number(all[0]), b = QString::number(all[1]), c = QString::number(all[2]);
+        QVERIFY(ok({QStringLiteral("issues"), QStringLiteral("resolve"), a}));
+        QVERIFY(ok({QStringLiteral("issues"), QStringLiteral("ignore"), b, QStringLiteral("--for"), QStringLiteral("7d")}));
+        QCOMPARE(ids(QStringLiteral("resolved")), QList<int64_t>{all[0]});
+        QCOMPARE(ids(QStringLiteral("ignored")), QList<int64_t>{all[1]});
+        QVERIFY(!ids(QStringLiteral("unresolved")).contains(all[0]));
+        const Run counts = cli(
+            {QStringLiteral("issues"), QStringLiteral("counts"), QStringLiteral("--json"), QStringLiteral("--db"), db});
+        QCOMPARE(counts.code, 0);
+        const QJsonObject n = QJsonDocument::fromJson(counts.out).object();
+        QCOMPARE(n.value(QStringLiteral("unresolved")).toInteger(), all.size() - 2);
+        QCOMPARE(n.value(QStringLiteral("all")).toInteger(), all.size());
+        // Merge c into a, split again.
+        QVERIFY(ok({QStringLiteral("issues"), QStringLiteral("merge"), a, c}));
+        QVERIFY(!ids(QStringLiteral("all")).contains(all[2]));
+        QVERIFY(ok({QStringLiteral("issues"), QStringLiteral("split"), a}));
+        QCOMPARE(ids(QStringLiteral("all")), all);
+        // Delete: the issue and its reports.
+        QVERIFY(ok({QStringLiteral("issues"), QStringLiteral("delete"), c}));
+        const Run left = cli({QStringLiteral("list"), QStringLiteral("--all"), QStringLiteral("--json"),
+                              QStringLiteral("--query"), QStringLiteral("issue:") + c, QStringLiteral("--db"), db});
+        QCOMPARE(left.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(left.out).array().size(), qsizetype(0));
+        // Refused: a bad span, an unknown action, an issue that is not there.
+        Run bad = cli({QStringLiteral("issues"), QStringLiteral("ignore"), a, QStringLiteral("--for"), QStringLiteral("soon"),
+                       QStringLiteral("--db"), db});
+        QCOMPARE(bad.code, 1);
+        QVERIFY2(bad.err.contains("bad --for 'soon'"), bad.err.constData());
+        bad = cli({QStringLiteral("issues"), QStringLiteral("close"), a, QStringLiteral("--db"), db});
+        QCOMPARE(bad.code, 1);
+        QVERIFY2(bad.err.contains("unknown action 'close'"), bad.err.constData());
+        bad = cli({QStringLiteral("issues"), QStringLiteral("resolve"), c, QStringLiteral("--db"), db});
+        QCOMPARE(bad.code, 1);
+        QVERIFY2(bad.err.contains(QStringLiteral("no issue #%1").arg(c).toUtf8()), bad.err.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliStore)

@@ -6,6 +6,7 @@
 #include "views/ContextView.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
+#include "views/IssueViewSwitch.h"
 #include "views/IssuePage.h"
 #include "views/KeyValueTable.h"
 #include "window/MainWindow.h"
@@ -478,6 +479,8 @@ private Q_SLOTS:
 
     void issueActions()
     {
+        // All: the issue stays in the list as its status changes (tst_ui_triage has the other views).
+        m_win->issueViewSwitch()->setView(IssueView::All);
         QVERIFY(openIssue(QStringLiteral("KeyError")));
         const int64_t id = *m_win->currentIssueId();
         auto status = [&] {

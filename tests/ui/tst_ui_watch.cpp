@@ -6,6 +6,7 @@
 // checks both list models through every refresh.
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
+#include "views/IssueViewSwitch.h"
 #include "window/MainWindow.h"
 #include "models/ReportListModel.h"
 #include "views/ReportListView.h"
@@ -217,6 +218,14 @@ private Q_SLOTS:
     void regressionIsNotified()
     {
         const int64_t issueId = *m_win->currentIssueId();
+        // All: resolving keeps the issue listed and selected (in Unresolved it would leave the list).
+        m_win->issueViewSwitch()->setView(IssueView::All);
+        IssueListModel *issues = m_win->issueList()->issueModel();
+        QVERIFY(edtest::waitUntilLoaded(issues));
+        for (int row = 0; row < issues->rowCount(); ++row)
+            if (issues->issue(row) && issues->issue(row)->id == issueId)
+                m_win->issueList()->setCurrentIndex(issues->index(row, 0));
+        QCOMPARE(m_win->currentIssueId(), std::optional<int64_t>(issueId));
         m_win->resolveIssues();
         QTRY_COMPARE(count(qPrintable(QStringLiteral("SELECT status FROM issues WHERE id = %1").arg(issueId))),
                      int64_t(IssueStatus::Resolved));

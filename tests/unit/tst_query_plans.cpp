@@ -43,6 +43,8 @@ public:
         return out;
     }
 
+    QStringList all() const { return m_sql; }
+
 private:
     static int onStatement(unsigned, void *self, void *stmt, void *)
     {
@@ -303,6 +305,62 @@ private Q_SLOTS:
         while (st.step())
             expected << st.int64(0);
         QCOMPARE(got, expected);
+    }
+
+    // The issue list's views (issue 14): the list and the count of a view
+    // without a search find its issues through issues_status (status first),
+    // never by reading every issue; with a search, no scan of the issues
+    // either (each matching one by id, or the view's through issues_status). The rows are the ones the view's rule gives, written
+    // here.
+    void viewsUseTheStatusIndex()
+    {
+        QVERIFY(connectionOf(m_db).exec("UPDATE issues SET status = 1 WHERE id % 3 = 1"));
+        QVERIFY(connectionOf(m_db).exec("UPDATE issues SET status = 2 WHERE id % 3 = 2"));
+        const std::pair<IssueView, const char *> views[] = {
+            {IssueView::Unresolved, "status = 0"},
+            {IssueView::ForReview, "status = 0 AND reviewed = 0 AND (regression = 1 OR first_seen >= %1)"},
+            {IssueView::Resolved, "status = 1"},
+            {IssueView::Ignored, "status = 2"},
+        };
+        for (const auto &[view, rule] : views) {
+            SearchQuery q;
+            q.view = view;
+            q.now = edtest::scalar(m_db, "SELECT max(last_seen) FROM issues") + 1;
+            CaughtStatements caught(connectionOf(m_db));
+            auto rows = ReportStore(m_db).listIssues(q, 1000);
+            auto n = ListQueries(m_db).countIssues(q);
+            QVERIFY(rows && n);
+            const QStringList run = caught.all();
+            QList<int64_t> got, expected;
+            for (const IssueRow &r : *rows)
+                got << r.id;
+            std::sort(got.begin(), got.end());
+            Statement st = connectionOf(m_db).prepare(
+                QStringLiteral("SELECT id FROM issues WHERE count > 0 AND %1 ORDER BY id")
+                    .arg(QString::fromLatin1(rule).replace(QLatin1String("%1"), QString::number(*q.now - 7 * 86'400'000LL)))
+                    .toStdString());
+            while (st.step())
+                expected << st.int64(0);
+            QCOMPARE(got, expected);
+            QCOMPARE(*n, int64_t(expected.size()));
+            QVERIFY(!expected.isEmpty() || view == IssueView::ForReview);
+            for (const QString &sql : run) {
+                const QString plan = planOf(connectionOf(m_db), sql);
+                QVERIFY2(plan.contains(QLatin1String("USING INDEX issues_status (status=?)")) ||
+                             plan.contains(QLatin1String("USING INDEX issues_status (status=?")),
+                         qPrintable(sql + QStringLiteral("\n  plan: ") + plan));
+            }
+            // With a search: the matching issues by id, or the view's by status; never all issues.
+            q.text = QStringLiteral("level:error");
+            CaughtStatements searched(connectionOf(m_db));
+            QVERIFY(ReportStore(m_db).listIssues(q, 1000));
+            for (const QString &sql : searched.all()) {
+                const QString plan = planOf(connectionOf(m_db), sql);
+                QVERIFY2(!plan.split(QStringLiteral(" | ")).contains(QStringLiteral("SCAN i")),
+                         qPrintable(sql + QStringLiteral("\n  plan: ") + plan));
+            }
+        }
+        QVERIFY(connectionOf(m_db).exec("UPDATE issues SET status = 0"));
     }
 
 private:

@@ -14,6 +14,9 @@
 #include "dialogs/ImportSummaryDialog.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
+#include "views/IssueViewSwitch.h"
+#include "store/ListQueries.h"
+#include "window/TriageController.h"
 #include "views/ReportDetailView.h"
 #include "views/RequestView.h"
 #include "models/ReportListModel.h"
@@ -180,7 +183,14 @@ void MainWindow::buildWidgets()
 
     m_listSplit = new QSplitter(Qt::Vertical, this);
     m_listSplit->setObjectName(QStringLiteral("listSplitter"));
-    m_listSplit->addWidget(m_issues);
+    m_viewSwitch = new IssueViewSwitch(this);
+    auto *issuesPane = new QWidget(this);
+    auto *issuesLayout = new QVBoxLayout(issuesPane);
+    issuesLayout->setContentsMargins(0, 0, 0, 0);
+    issuesLayout->setSpacing(0);
+    issuesLayout->addWidget(m_viewSwitch);
+    issuesLayout->addWidget(m_issues, 1);
+    m_listSplit->addWidget(issuesPane);
     m_listSplit->addWidget(reportsPane);
     m_listSplit->setStretchFactor(0, 3);
     m_listSplit->setStretchFactor(1, 2);
@@ -239,6 +249,7 @@ void MainWindow::buildWidgets()
     // again, where the previous results would mislead.
     connect(m_search, &SearchBar::queryInvalid, this, [this] { applyQuery(m_search->query()); });
     connect(m_issues, &IssueListView::currentIssueChanged, this, &MainWindow::onIssueChanged);
+    connect(m_viewSwitch, &IssueViewSwitch::viewChanged, this, [this] { applyQuery(m_query); });
     connect(m_allToggle, &QToolButton::toggled, this, [this] { updateReportQuery(); });
     connect(m_reports, &ReportListView::currentReportChanged, this, [this](std::optional<int64_t> id) {
         m_detail->showReport(id);
@@ -294,11 +305,29 @@ void MainWindow::buildWidgets()
 void MainWindow::applyQuery(const SearchQuery &q)
 {
     m_query = q;
+    m_query.view = m_viewSwitch->view(); // the issue list's; the chart and the reports ignore it
     m_issueCount = m_reportCount = -1;
     m_issueId.reset(); // before the reset of the issue list, which reports "no issue"
-    m_issueModel->setQuery(q);
-    m_chart->setQuery(q);
+    m_issueModel->setQuery(m_query);
+    m_chart->setQuery(m_query);
     updateReportQuery();
+    loadViewCounts();
+}
+
+void MainWindow::loadViewCounts()
+{
+    SearchQuery q = m_query;
+    if (!q.check()) {
+        m_viewSwitch->setCounts(std::nullopt);
+        Q_EMIT viewCountsLoaded();
+        return;
+    }
+    m_jobs->run(
+        m_viewSwitch, {QStringLiteral("view counts")}, [q](JobContext &ctx) { return ListQueries(ctx.db()).viewCounts(q); },
+        [this](Result<std::array<int64_t, kIssueViewCount>> counts) {
+            m_viewSwitch->setCounts(counts ? std::optional(*counts) : std::nullopt);
+            Q_EMIT viewCountsLoaded();
+        });
 }
 
 void MainWindow::applyTimeZone()

@@ -41,6 +41,8 @@ class PasswordSource;
 class ImportProgressBar;
 class IssueListModel;
 class IssueListView;
+class IssueViewSwitch;
+class TriageController;
 class ReportDetailView;
 class ReportListModel;
 class ReportListView;
@@ -72,6 +74,9 @@ public:
 
     SearchBar *searchBar() const { return m_search; }
     IssueListView *issueList() const { return m_issues; }
+    // Unresolved (the default), For review, Resolved, Ignored, All, with their counts.
+    IssueViewSwitch *issueViewSwitch() const { return m_viewSwitch; }
+    TriageController *triage() const { return m_triage; }
     ReportListView *reportList() const { return m_reports; }
     ReportDetailView *detail() const { return m_detail; }
     TimelineChart *chart() const { return m_chart; }
@@ -160,6 +165,8 @@ Q_SIGNALS:
     void databaseOpened(ed::MainWindow *next);
     // checkEmpty() has its answer (the start page shown or not).
     void emptinessChecked(bool empty);
+    // The view switch shows the counts of the current search (or could not read them).
+    void viewCountsLoaded();
 
 protected:
     void closeEvent(QCloseEvent *e) override;
@@ -189,6 +196,7 @@ private:
     bool mayStopImport(const QString &title, const QString &question);
     void updateActions();
     void updateCounts();
+    void loadViewCounts();
     void restoreState();
     void saveState();
 
@@ -204,6 +212,8 @@ private:
     TimelineChart *m_chart = nullptr;
     IssueListModel *m_issueModel = nullptr;
     IssueListView *m_issues = nullptr;
+    IssueViewSwitch *m_viewSwitch = nullptr;
+    TriageController *m_triage = nullptr;
     ReportListModel *m_reportModel = nullptr;
     ReportListView *m_reports = nullptr;
     ReportDetailView *m_detail = nullptr;

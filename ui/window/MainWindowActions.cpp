@@ -10,6 +10,8 @@
 #include "window/ReceiveController.h"
 #include "models/IssueListModel.h"
 #include "views/IssueListView.h"
+#include "views/IssueViewSwitch.h"
+#include "window/TriageController.h"
 #include "views/ReportDetailView.h"
 #include "views/ReportExport.h"
 #include "models/ReportListModel.h"
@@ -239,6 +241,9 @@ void MainWindow::buildActions()
     m_toolBar->addAction(del);
     m_toolBar->addSeparator();
     m_toolBar->addAction(prefs);
+    // Triage beyond the status: next release, ignore until, reviewed, merge, split, delete.
+    m_triage = new TriageController(this, m_jobs);
+    m_triage->buildActions(ignore);
     updateActions();
 }
 
@@ -270,6 +275,8 @@ void MainWindow::updateActions()
     for (const char *name : {"actionDelete", "actionExport"})
         if (QAction *a = action(QString::fromLatin1(name)))
             a->setEnabled(reports);
+    if (m_triage)
+        m_triage->updateActions();
     m_mail->updateActions();
 }
 
@@ -298,6 +305,11 @@ void MainWindow::setIssueStatus(int status)
                 return;
             }
             statusBar()->showMessage(tr("%n issue(s) changed", nullptr, *changed), 4000);
+            // A view other than All loses the issues that changed: read it again.
+            if (m_viewSwitch->view() != IssueView::All)
+                refresh();
+            else
+                loadViewCounts();
         });
 }
 

@@ -1,6 +1,7 @@
 #include "store/ReportStore.h"
 #include "store/sqlite/ReportListPlan.h"
 #include "store/sqlite/Rollups.h"
+#include "store/sqlite/IssueViews.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SearchSql.h"
 
@@ -106,11 +107,22 @@ IssueRow issueFrom(const Statement &st)
     i.hiddenCount = st.int64(9);
     i.status = IssueStatus(st.int64(10));
     i.regression = st.int64(11) != 0;
+    if (!st.isNull(12))
+        i.ignoreUntil = st.int64(12);
+    if (!st.isNull(13))
+        i.ignoreUntilCount = st.int64(13);
+    i.resolvedInNextRelease = st.int64(14) != 0;
+    i.reviewed = st.int64(15) != 0;
+    // An ignore whose time ran out is unresolved (store/sqlite/IssueViews.h).
+    if (i.status == IssueStatus::Ignored && i.ignoreUntil && *i.ignoreUntil <= QDateTime::currentMSecsSinceEpoch())
+        i.status = IssueStatus::Unresolved;
     return i;
 }
 
 constexpr const char *kIssueColumns =
-    "id, title, culprit, level, logger, exception_type, first_seen, last_seen, count, hidden_count, status, regression";
+    "id, title, culprit, level, logger, exception_type, first_seen, last_seen, count, hidden_count, status, regression,"
+    " ignore_until, ignore_until_count, resolved_in IS NOT NULL, reviewed";
+constexpr int kIssueColumnCount = 16;
 
 } // namespace
 
@@ -353,27 +365,34 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
     if (!filter)
         return filter.failure();
     const QString dir = descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    const QString view = q.view ? issueViewCondition(*q.view, queryNow(q)) : QString();
     QString sql;
     std::vector<QVariant> binds;
     const bool plain = q.text.trimmed().isEmpty() && !q.since && !q.until && !q.issueId;
     if (plain) {
-        // The stored counters answer without touching the reports.
-        sql = QStringLiteral("SELECT %1, %2 AS n FROM issues WHERE %3 ORDER BY %4 %5, id %5 LIMIT ? OFFSET ?")
+        // The stored counters answer without touching the reports. A view
+        // reads its issues through issues_status, not every issue in the
+        // sort's order: Resolved and Ignored are usually a few.
+        sql = QStringLiteral("SELECT %1, %2 AS n FROM issues i%7 WHERE %3%6 ORDER BY %4 %5, id %5 LIMIT ? OFFSET ?")
                   .arg(QString::fromLatin1(kIssueColumns),
                        q.includeHidden ? QStringLiteral("count + hidden_count") : QStringLiteral("count"),
                        q.includeHidden ? QStringLiteral("count + hidden_count > 0") : QStringLiteral("count > 0"),
-                       QString::fromLatin1(issueSortColumn(sort)), dir);
+                       QString::fromLatin1(issueSortColumn(sort)), dir,
+                       view.isEmpty() ? QString() : QStringLiteral(" AND ") + view,
+                       view.isEmpty() ? QString() : QStringLiteral(" INDEXED BY issues_status"));
     } else if (auto rows = rollupRows(q)) {
         // Issue-level fields, the level and time: the per-issue counts answer.
-        sql = QStringLiteral("SELECT %1, m.n FROM issues JOIN (SELECT issue_id AS iid, sum(n) AS n FROM (%2) GROUP BY 1"
-                             " HAVING sum(n) > 0) m ON m.iid = issues.id ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
-                  .arg(QString::fromLatin1(kIssueColumns), rows->sql, QString::fromLatin1(issueSortColumn(sort)), dir);
+        sql = QStringLiteral("SELECT %1, m.n FROM issues i JOIN (SELECT issue_id AS iid, sum(n) AS n FROM (%2) GROUP BY 1"
+                             " HAVING sum(n) > 0) m ON m.iid = i.id%5 ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
+                  .arg(QString::fromLatin1(kIssueColumns), rows->sql, QString::fromLatin1(issueSortColumn(sort)), dir,
+                       view.isEmpty() ? QString() : QStringLiteral(" WHERE ") + view);
         binds = std::move(rows->binds);
     } else {
-        sql = QStringLiteral("SELECT %1, m.n FROM issues JOIN (SELECT r.issue_id AS iid, count(*) AS n%2 GROUP BY r.issue_id) m"
-                             " ON m.iid = issues.id ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
+        sql = QStringLiteral("SELECT %1, m.n FROM issues i JOIN (SELECT r.issue_id AS iid, count(*) AS n%2 GROUP BY r.issue_id) m"
+                             " ON m.iid = i.id%5 ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
                   .arg(QString::fromLatin1(kIssueColumns), filter->aggregateFromClause(),
-                       QString::fromLatin1(issueSortColumn(sort)), dir);
+                       QString::fromLatin1(issueSortColumn(sort)), dir,
+                       view.isEmpty() ? QString() : QStringLiteral(" WHERE ") + view);
         binds = filter->binds;
     }
     Statement st = connectionOf(m_db).prepare(sql.toStdString());
@@ -385,7 +404,7 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
     std::vector<IssueRow> rows;
     while (st.step()) {
         IssueRow row = issueFrom(st);
-        row.count = st.int64(12);
+        row.count = st.int64(kIssueColumnCount);
         rows.push_back(row);
     }
     if (st.errorCode() != SQLITE_DONE)
@@ -417,7 +436,8 @@ Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
 {
     Statement st = connectionOf(m_db).prepare(
         "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN ?3 ELSE NULL END,"
-        " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END WHERE id = ?1");
+        " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END, resolved_in = NULL, ignore_until = NULL,"
+        " ignore_until_count = NULL WHERE id = ?1");
     st.bind(1, id).bind(2, int(status)).bind(3, QDateTime::currentMSecsSinceEpoch());
     if (!st.exec())
         return st.failure();

@@ -14,21 +14,36 @@ struct ReportWriter::IssueState {
     int status = 0;
     std::optional<int64_t> resolvedAt;
     int level = 0;
+    int64_t storedCount = 0; // visible reports before this batch
+    std::optional<int64_t> ignoreUntil, ignoreUntilCount; // an ignore that ends (IssueTriage.h)
+    std::optional<Hash128> resolvedIn; // resolved in the next release after this one
+    int64_t resolvedInFirstSeen = 0;
     int64_t firstSeen = INT64_MAX, lastSeen = INT64_MIN;
     int64_t visible = 0, hidden = 0;
+    std::optional<Hash128> lastRelease; // of the batch's newest report with a release
+    int64_t lastReleaseAt = INT64_MIN;
     bool reopen = false;
+    bool unignore = false; // its ignore ended: back to unresolved, not a regression
     bool touched = false;
 };
 
 struct ReportWriter::Statements {
     explicit Statements(Connection &c) : rollups(c) { }
-    Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt;
+    Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt, seeRelease;
     Statement alerting, insertPending, insertEvent; // store/AlertStore.h
     RollupUpkeep rollups; // issue_hours and issue_days of the batch's new reports
 };
 
 namespace {
 std::string_view sv(const std::string &s) { return s; }
+std::string_view bytes(const Hash128 &h) { return {reinterpret_cast<const char *>(h.data()), h.size()}; }
+Hash128 hashFrom(const Statement &st, int column)
+{
+    Hash128 h{};
+    const std::string_view b = st.blob(column);
+    std::copy_n(b.data(), std::min(b.size(), h.size()), h.begin());
+    return h;
+}
 } // namespace
 
 ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Statements>(connectionOf(db)))
@@ -38,17 +53,28 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
     m_sql->insertReport = c.prepare(
         "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method,"
         " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw,"
-        " undecided) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     m_sql->insertFts = c.prepare("INSERT INTO reports_fts(rowid, message, exception, path, frames) VALUES(?,?,?,?,?)");
     m_sql->insertPart = c.prepare("INSERT OR IGNORE INTO parts(hash, data) VALUES(?, ?)");
-    m_sql->findIssue = c.prepare("SELECT id, status, resolved_at, level FROM issues WHERE fingerprint = ?");
+    // The fingerprint's issue, or the one it was merged into (issue_aliases).
+    m_sql->findIssue = c.prepare(
+        "SELECT i.id, i.status, i.resolved_at, i.level, i.count, i.ignore_until, i.ignore_until_count, i.resolved_in,"
+        " (SELECT first_seen FROM releases WHERE hash = i.resolved_in), o.id FROM issues o JOIN issues i"
+        " ON i.id = coalesce((SELECT issue_id FROM issue_aliases WHERE fingerprint = o.fingerprint), o.id)"
+        " WHERE o.fingerprint = ?");
+    m_sql->seeRelease = c.prepare("INSERT INTO releases(hash, first_seen) VALUES(?1, ?2) ON CONFLICT(hash)"
+                                  " DO UPDATE SET first_seen = min(first_seen, excluded.first_seen) RETURNING first_seen");
     m_sql->insertIssue = c.prepare(
         "INSERT INTO issues(fingerprint, title, culprit, level, logger, exception_type, first_seen, last_seen)"
         " VALUES(?,?,?,?,?,?,?,?)");
     m_sql->updateIssue = c.prepare(
         "UPDATE issues SET count = count + ?2, hidden_count = hidden_count + ?3,"
         " first_seen = min(first_seen, ?4), last_seen = max(last_seen, ?5), level = max(level, ?6),"
-        " status = CASE WHEN ?7 THEN 0 ELSE status END, regression = CASE WHEN ?7 THEN 1 ELSE regression END"
+        " status = CASE WHEN ?7 OR ?8 THEN 0 ELSE status END, regression = CASE WHEN ?7 THEN 1 ELSE regression END,"
+        " reviewed = CASE WHEN ?7 THEN 0 ELSE reviewed END, resolved_in = CASE WHEN ?7 THEN NULL ELSE resolved_in END,"
+        " ignore_until = CASE WHEN ?8 THEN NULL ELSE ignore_until END,"
+        " ignore_until_count = CASE WHEN ?8 THEN NULL ELSE ignore_until_count END,"
+        " last_release = CASE WHEN ?9 IS NOT NULL AND ?10 >= last_seen THEN ?9 ELSE last_release END"
         " WHERE id = ?1");
     m_sql->progressSt = c.prepare("INSERT INTO import_files(path, head_hash, offset, line, size, updated_at) VALUES(?,?,?,?,?,?)"
                                   " ON CONFLICT(path) DO UPDATE SET head_hash=excluded.head_hash, offset=excluded.offset,"
@@ -66,9 +92,9 @@ ReportWriter::~ReportWriter()
 
 Result<void> ReportWriter::begin()
 {
-    for (Statement *st :
-         {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue, &m_sql->insertIssue,
-          &m_sql->updateIssue, &m_sql->progressSt, &m_sql->alerting, &m_sql->insertPending, &m_sql->insertEvent})
+    for (Statement *st : {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue,
+                          &m_sql->insertIssue, &m_sql->updateIssue, &m_sql->progressSt, &m_sql->seeRelease, &m_sql->alerting,
+                          &m_sql->insertPending, &m_sql->insertEvent})
         if (!st->valid())
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
     if (!m_sql->rollups.valid())
@@ -77,6 +103,8 @@ Result<void> ReportWriter::begin()
         return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error())};
     m_inTx = true;
     m_issues.clear(); // another process may have changed issue states since the last batch
+    m_landings.clear();
+    m_releases.clear();
     m_progress.clear();
     m_sql->rollups.clear();
     // Read inside the transaction: a rule added meanwhile counts from this batch on.
@@ -88,38 +116,71 @@ Result<void> ReportWriter::begin()
     return {};
 }
 
-Result<ReportWriter::IssueState *> ReportWriter::issueFor(const TransformedRecord &rec)
+Result<ReportWriter::Landing> ReportWriter::issueFor(const TransformedRecord &rec)
 {
-    auto it = m_issues.find(rec.grouping.fingerprint);
-    if (it != m_issues.end())
-        return it->second.get();
-    auto state = std::make_unique<IssueState>();
-    const std::string_view fp(reinterpret_cast<const char *>(rec.grouping.fingerprint.data()), 16);
-    m_sql->findIssue.reset();
-    m_sql->findIssue.bindBlob(1, fp);
-    if (m_sql->findIssue.step()) {
-        state->id = m_sql->findIssue.int64(0);
-        state->status = int(m_sql->findIssue.int64(1));
-        if (!m_sql->findIssue.isNull(2))
-            state->resolvedAt = m_sql->findIssue.int64(2);
-        state->level = int(m_sql->findIssue.int64(3));
-        m_sql->findIssue.reset();
+    if (auto it = m_landings.find(rec.grouping.fingerprint); it != m_landings.end())
+        return it->second;
+    const std::string_view fp = bytes(rec.grouping.fingerprint);
+    Statement &find = m_sql->findIssue;
+    find.reset();
+    find.bindBlob(1, fp);
+    Landing landing;
+    if (find.step()) {
+        const int64_t id = find.int64(0);
+        landing.origin = find.int64(9) == id ? 0 : find.int64(9);
+        std::unique_ptr<IssueState> &state = m_issues[id];
+        if (!state) {
+            state = std::make_unique<IssueState>();
+            state->id = id;
+            state->status = int(find.int64(1));
+            if (!find.isNull(2))
+                state->resolvedAt = find.int64(2);
+            state->level = int(find.int64(3));
+            state->storedCount = find.int64(4);
+            if (!find.isNull(5))
+                state->ignoreUntil = find.int64(5);
+            if (!find.isNull(6))
+                state->ignoreUntilCount = find.int64(6);
+            if (!find.isNull(7)) {
+                state->resolvedIn = hashFrom(find, 7);
+                state->resolvedInFirstSeen = find.isNull(8) ? INT64_MIN : find.int64(8);
+            }
+        }
+        landing.state = state.get();
+        find.reset();
     } else {
-        if (m_sql->findIssue.errorCode() != SQLITE_DONE)
-            return m_sql->findIssue.failure();
-        m_sql->findIssue.reset();
+        if (find.errorCode() != SQLITE_DONE)
+            return find.failure();
+        find.reset();
         m_sql->insertIssue.bindBlob(1, fp).bind(2, rec.grouping.title).bind(3, rec.grouping.culprit).bind(4, rec.level);
         m_sql->insertIssue.bindTextOrNull(5, sv(rec.logger));
         m_sql->insertIssue.bindTextOrNull(6, sv(rec.exceptionType));
         m_sql->insertIssue.bind(7, rec.timestamp).bind(8, rec.timestamp);
         if (!m_sql->insertIssue.exec())
             return m_sql->insertIssue.failure();
+        auto state = std::make_unique<IssueState>();
         state->id = connectionOf(m_db).lastInsertId();
         state->touched = true; // new: reported as such by add()
+        landing.state = state.get();
+        m_issues.emplace(state->id, std::move(state));
     }
-    IssueState *raw = state.get();
-    m_issues.emplace(rec.grouping.fingerprint, std::move(state));
-    return raw;
+    m_landings.emplace(rec.grouping.fingerprint, landing);
+    return landing;
+}
+
+Result<int64_t> ReportWriter::releaseFirstSeen(const Hash128 &release, int64_t timestamp)
+{
+    if (auto it = m_releases.find(release); it != m_releases.end() && it->second <= timestamp)
+        return it->second;
+    Statement &see = m_sql->seeRelease;
+    see.reset();
+    see.bindBlob(1, bytes(release)).bind(2, timestamp);
+    if (!see.step())
+        return see.failure();
+    const int64_t firstSeen = see.int64(0);
+    see.reset();
+    m_releases[release] = firstSeen;
+    return firstSeen;
 }
 
 IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &source)
@@ -158,7 +219,7 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         result.reason = issue.error();
         return result;
     }
-    IssueState *is = *issue;
+    IssueState *is = issue->state;
     result.newIssue = is->touched && is->visible == 0 && is->hidden == 0 && is->firstSeen == INT64_MAX;
 
     m_stored.clear();
@@ -211,6 +272,10 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         st.bindNull(20);
     else
         st.bind(20, verdict.undecided);
+    if (issue->origin)
+        st.bind(21, issue->origin);
+    else
+        st.bindNull(21);
     if (!st.exec()) {
         result.fatal = true;
         result.reason = st.error();
@@ -241,11 +306,42 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
     is->firstSeen = std::min(is->firstSeen, rec.timestamp);
     is->lastSeen = std::max(is->lastSeen, rec.timestamp);
     is->level = std::max(is->level, rec.level);
-    if (!hidden && is->status == 1 && (!is->resolvedAt || rec.timestamp > *is->resolvedAt)) {
-        // A resolved issue seen again after its resolution: reopened, a regression.
-        is->reopen = true;
-        is->status = 0;
-        result.regression = true;
+    std::optional<Hash128> release;
+    int64_t releaseSeen = 0;
+    if (!rec.release.empty()) {
+        release = hash128(rec.release);
+        auto seen = releaseFirstSeen(*release, rec.timestamp);
+        if (!seen) {
+            result.fatal = true;
+            result.reason = seen.error();
+            return result;
+        }
+        releaseSeen = *seen;
+        if (rec.timestamp >= is->lastReleaseAt) {
+            is->lastRelease = release;
+            is->lastReleaseAt = rec.timestamp;
+        }
+    }
+    if (!hidden && is->status == 1) {
+        // Resolved in the next release: a report of a release first seen after
+        // that one reopens it (the same release, or none, does not). Resolved
+        // plainly: any report from after the resolution (an older one is backlog).
+        const bool regressed = is->resolvedIn ? release && *release != *is->resolvedIn && releaseSeen > is->resolvedInFirstSeen
+                                              : !is->resolvedAt || rec.timestamp > *is->resolvedAt;
+        if (regressed) {
+            is->reopen = true;
+            is->status = 0;
+            result.regression = true;
+        }
+    }
+    if (!hidden && is->status == 2) {
+        // An ignore that ends: after its time, or at its count of visible reports.
+        const int64_t count = is->storedCount + is->visible;
+        if ((is->ignoreUntil && QDateTime::currentMSecsSinceEpoch() >= *is->ignoreUntil) ||
+            (is->ignoreUntilCount && count >= *is->ignoreUntilCount)) {
+            is->unignore = true;
+            is->status = 0;
+        }
     }
     if (m_alerting && !hidden && (result.newIssue || result.regression))
         m_alertEvents.push_back({reportId, result.newIssue, result.regression});
@@ -258,8 +354,8 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
 
 Result<void> ReportWriter::flushIssues()
 {
-    for (auto &[fp, is] : m_issues) {
-        if (!is->touched || (is->visible == 0 && is->hidden == 0 && !is->reopen))
+    for (auto &[id, is] : m_issues) {
+        if (!is->touched || (is->visible == 0 && is->hidden == 0 && !is->reopen && !is->unignore))
             continue;
         m_sql->updateIssue.bind(1, is->id)
             .bind(2, is->visible)
@@ -267,11 +363,19 @@ Result<void> ReportWriter::flushIssues()
             .bind(4, is->firstSeen == INT64_MAX ? INT64_MAX : is->firstSeen)
             .bind(5, is->lastSeen == INT64_MIN ? INT64_MIN : is->lastSeen)
             .bind(6, is->level)
-            .bind(7, int64_t(is->reopen ? 1 : 0));
+            .bind(7, int64_t(is->reopen ? 1 : 0))
+            .bind(8, int64_t(is->unignore ? 1 : 0));
+        if (is->lastRelease)
+            m_sql->updateIssue.bindBlob(9, bytes(*is->lastRelease)).bind(10, is->lastReleaseAt);
+        else
+            m_sql->updateIssue.bindNull(9).bindNull(10);
         if (!m_sql->updateIssue.exec())
             return m_sql->updateIssue.failure();
+        is->storedCount += is->visible;
         is->visible = is->hidden = 0;
-        is->reopen = false;
+        is->reopen = is->unignore = false;
+        is->lastRelease.reset();
+        is->lastReleaseAt = INT64_MIN;
     }
     return {};
 }
@@ -342,6 +446,8 @@ void ReportWriter::rollback()
         (void)connectionOf(m_db).exec("ROLLBACK");
     m_inTx = false;
     m_issues.clear();
+    m_landings.clear();
+    m_releases.clear();
     m_parts.clear(); // parts added in this batch are gone with it
     m_sql->rollups.clear();
 }

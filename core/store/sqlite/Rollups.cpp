@@ -1,5 +1,6 @@
 #include "store/sqlite/Rollups.h"
 
+#include "store/sqlite/IssueViews.h"
 #include "store/sqlite/SearchSql.h"
 
 #include <QStringList>
@@ -84,7 +85,7 @@ std::optional<Plan> planFor(const SearchQuery &q)
             break;
         case Kind::IssueStatus:
             p.joinsIssues = true;
-            add(QStringLiteral("i.status = %1").arg(t.number));
+            add(issueStatusCondition(t.number, queryNow(q)));
             break;
         case Kind::Regression:
             p.joinsIssues = true;

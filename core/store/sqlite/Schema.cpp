@@ -410,6 +410,37 @@ CREATE TABLE alert_releases (           -- the releases new-release rules have s
 ) WITHOUT ROWID;
 ALTER TABLE send_log ADD COLUMN alert_rule TEXT;
 )SQL",
+        // 12 -> 13: triage that sticks (store/IssueTriage.h). Ignoring for a time
+        // (ignore_until, ms) or until the issue's visible count reaches
+        // ignore_until_count; resolving "in the next release" (resolved_in, the
+        // hash of the release of the issue's newest report, last_release, when it
+        // was resolved; a report of a release first seen later reopens it);
+        // `reviewed`, what the For review view leaves out until a regression.
+        // Releases by hash (never the name: it comes from the report) with the
+        // time of the first report that carried each. Merges: issue_aliases sends
+        // a merged issue's fingerprint to the issue it went into, and each moved
+        // report keeps the issue it came from in origin_issue, so a split puts
+        // it back. issues_status serves the views (Unresolved, Ignored, ...).
+        // Reports stored before 13 carry no known release: learnt from new ones.
+        R"SQL(
+ALTER TABLE issues ADD COLUMN ignore_until INTEGER;        -- ms since the epoch; NULL: no time limit
+ALTER TABLE issues ADD COLUMN ignore_until_count INTEGER;  -- unignored when count reaches this
+ALTER TABLE issues ADD COLUMN resolved_in BLOB;            -- XXH3-128 of the release it was resolved in
+ALTER TABLE issues ADD COLUMN last_release BLOB;           -- XXH3-128 of the release of its newest report
+ALTER TABLE issues ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reports ADD COLUMN origin_issue INTEGER;       -- the issue it was merged from, NULL when not moved
+CREATE TABLE releases (
+    hash BLOB PRIMARY KEY,              -- XXH3-128 of the release name
+    first_seen INTEGER NOT NULL         -- the time of the first report that carried it
+) WITHOUT ROWID;
+CREATE TABLE issue_aliases (
+    fingerprint BLOB PRIMARY KEY,       -- a merged issue's fingerprint
+    issue_id INTEGER NOT NULL           -- the issue its reports land in
+) WITHOUT ROWID;
+CREATE INDEX issue_aliases_issue ON issue_aliases(issue_id);
+CREATE INDEX issues_status ON issues(status, last_seen);
+CREATE INDEX reports_origin ON reports(issue_id, origin_issue) WHERE origin_issue IS NOT NULL;
+)SQL",
     };
 
     return migrations;

@@ -1,5 +1,7 @@
 #include "store/sqlite/SearchSql.h"
 
+#include "store/sqlite/IssueViews.h"
+
 #include <QStringList>
 #include <utility>
 
@@ -231,7 +233,8 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
         case Kind::IssueStatus:
         case Kind::Regression:
             out.joinsIssues = true;
-            add(t.kind == Kind::Regression ? QStringLiteral("i.regression = 1") : QStringLiteral("i.status = %1").arg(t.number));
+            add(t.kind == Kind::Regression ? QStringLiteral("i.regression = 1")
+                                           : issueStatusCondition(t.number, queryNow(query)));
             issueConds << conds.back();
             break;
         case Kind::AnyOf: {
