@@ -2,10 +2,17 @@
 // Polls IMAP mailboxes (MailboxImporter) at an interval, on a thread of its
 // own with its own Database connection, as FolderWatcher does for folders
 // (see its header for why a thread and not a job). IMAP IDLE is not used:
-// libcurl has no IDLE. A mailbox whose server fails (refused, TLS, login, a
-// dropped connection) is tried again with backoff: the interval doubled per
-// failure in a row, up to kMaxBackoffMs, and back to the interval once it
-// works. Signals arrive in the thread that made the poller.
+// libcurl has no IDLE, and Debian bookworm's libetpan-dev (1.9.4, built on
+// GnuTLS), which has, does not verify the server's certificate:
+// mailstream_ssl_set_server_certicate returns -1, "not implemented", and the
+// handshake checks nothing, so mailimap_ssl_connect accepts a self-signed
+// certificate for another host name, and LOGIN would send the password over
+// that connection. Its -dev package also depends on libcurl4-gnutls-dev, which
+// conflicts with our libcurl4-openssl-dev. VMime (0.9.2) has no IDLE.
+// A mailbox whose server fails (refused, TLS, login, a dropped connection) is
+// tried again with backoff: the interval doubled per failure in a row, up to
+// kMaxBackoffMs, and back to the interval once it works. Signals arrive in
+// the thread that made the poller.
 #include "imap/MailboxImporter.h"
 
 #include <QObject>
