@@ -20,6 +20,7 @@
 #include "views/IssueListView.h"
 #include "views/ReportDetailView.h"
 #include "views/ReportListView.h"
+#include "views/RequestView.h"
 #include "views/SearchBar.h"
 #include "window/MainWindow.h"
 #include "window/ReceiveController.h"
@@ -421,6 +422,69 @@ private Q_SLOTS:
         }
         QCOMPARE(trimmedGroups, 1);
         QCOMPARE(label, QStringLiteral("Local variables (10 of 14: the SDK left out 4)"));
+    }
+    // What the SDK leaves out of a request (sentry_sdk's own AnnotatedValue, as
+    // its Django integration sets for a body over max_request_body_size, sent
+    // through its serializer as _meta): the Request tab says so; a request the
+    // SDK sent whole has no such note.
+    void sdkRemovedRequestBodyNoted()
+    {
+        QVERIFY(edtest::writeConfig(m_win->config(), ConfigKey::ReceiveListen, QStringLiteral("127.0.0.1:0")));
+        QVERIFY(edtest::writeConfig(m_win->config(), ConfigKey::ReceiveEnabled, true));
+        QVERIFY(receiving());
+        const Site shop = storedSites().front();
+        const QString dsn = QStringLiteral("http://%1@127.0.0.1:%2/%3").arg(shop.publicKey).arg(m_win->receiver()->port()).arg(shop.number);
+        const char *script = R"PY(
+import sys
+import sentry_sdk
+from sentry_sdk.utils import AnnotatedValue
+
+def upload(event, hint):
+    event["request"] = {"method": "POST", "url": "http://shop.example.com/upload/",
+                        "data": AnnotatedValue.removed_because_over_size_limit()}
+    return event
+
+def form(event, hint):
+    event["request"] = {"method": "POST", "url": "http://shop.example.com/form/", "data": {"q": "shoes"}}
+    return event
+
+sentry_sdk.init(dsn=sys.argv[1])
+with sentry_sdk.push_scope() as scope:
+    scope.add_event_processor(upload)
+    sentry_sdk.capture_message("upload too large")
+with sentry_sdk.push_scope() as scope:
+    scope.add_event_processor(form)
+    sentry_sdk.capture_message("form sent whole")
+sentry_sdk.flush(10)
+)PY";
+        QProcess site;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *proxy : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
+            env.remove(QString::fromLatin1(proxy));
+        site.setProcessEnvironment(env);
+        site.start(edtest::kPython, {QStringLiteral("-c"), QString::fromUtf8(script), dsn});
+        QVERIFY(site.waitForFinished(30000));
+        QVERIFY2(site.exitCode() == 0, site.readAllStandardError().constData());
+
+        ReportListModel *reports = m_win->reportList()->reportModel();
+        const auto rowOf = [&](const QString &message) {
+            for (int i = 0; i < reports->rowCount(); ++i)
+                if (const auto *r = reports->report(i); r && r->message == message)
+                    return r->id;
+            return int64_t(0);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(edtest::waitUntilLoaded(reports) && rowOf(QStringLiteral("upload too large")) &&
+                                     rowOf(QStringLiteral("form sent whole")),
+                                 10000);
+        RequestView *request = m_win->detail()->request();
+        m_win->detail()->showReport(rowOf(QStringLiteral("upload too large")));
+        QTRY_VERIFY(m_win->detail()->detail() && m_win->detail()->detail()->row.id == rowOf(QStringLiteral("upload too large")));
+        QVERIFY(!request->sdkNote()->isHidden());
+        QVERIFY2(request->sdkNote()->text().contains(QStringLiteral("POST: removed by the SDK before sending (!config)")),
+                 qPrintable(request->sdkNote()->text()));
+        m_win->detail()->showReport(rowOf(QStringLiteral("form sent whole")));
+        QTRY_VERIFY(m_win->detail()->detail() && m_win->detail()->detail()->row.id == rowOf(QStringLiteral("form sent whole")));
+        QVERIFY(request->sdkNote()->isHidden());
     }
 };
 

@@ -3,6 +3,7 @@
 #include "views/KeyValueTable.h"
 
 #include "look/Theme.h"
+#include "model/SentryExtra.h"
 #include "send/ReproduceRequest.h"
 
 #include <QApplication>
@@ -48,6 +49,11 @@ RequestView::RequestView(QWidget *parent) : QWidget(parent)
     m_none = new QLabel(tr("This report has no request."), this);
     m_none->setAlignment(Qt::AlignCenter);
     m_none->hide();
+    m_sdkNote = new QLabel(this);
+    m_sdkNote->setObjectName(QStringLiteral("requestSdkNote"));
+    m_sdkNote->setTextFormat(Qt::PlainText);
+    m_sdkNote->setWordWrap(true);
+    m_sdkNote->hide();
     const auto copyButton = [this](const char *name, const QString &text, const QString &tip) {
         auto *b = new QToolButton(this);
         b->setObjectName(QString::fromLatin1(name));
@@ -70,6 +76,7 @@ RequestView::RequestView(QWidget *parent) : QWidget(parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
     layout->addLayout(form);
+    layout->addWidget(m_sdkNote);
     layout->addWidget(m_tabs, 1);
     layout->addWidget(m_none, 1);
 }
@@ -97,8 +104,45 @@ void RequestView::setReport(const Report &report)
     int i = 0;
     for (const auto &[name, entries] : sections) {
         m_tables[QString::fromLatin1(name)]->setEntries(*entries);
-        m_tabs->setTabText(i++, entries->empty() ? QString::fromLatin1(name)
-                                                 : QStringLiteral("%1 (%2)").arg(QString::fromLatin1(name)).arg(entries->size()));
+        m_tabs->setTabText(i, entries->empty() ? QString::fromLatin1(name)
+                                               : QStringLiteral("%1 (%2)").arg(QString::fromLatin1(name)).arg(entries->size()));
+        m_tabs->setTabToolTip(i++, QString());
+    }
+    showSdkTrims(report);
+}
+
+// The parts of the Sentry event's "request" the SDK's _meta annotates, by the
+// tab that shows them (sentry/SentryEvent.cpp maps data to POST, cookies to
+// COOKIES, headers and env to META, query_string to GET).
+void RequestView::showSdkTrims(const Report &report)
+{
+    static const QHash<QString, QString> tabOf = {
+        {QStringLiteral("data"), QStringLiteral("POST")},         {QStringLiteral("cookies"), QStringLiteral("COOKIES")},
+        {QStringLiteral("headers"), QStringLiteral("META")},      {QStringLiteral("env"), QStringLiteral("META")},
+        {QStringLiteral("query_string"), QStringLiteral("GET")},  {QStringLiteral("url"), QStringLiteral("URL")},
+    };
+    QStringList notes;
+    QHash<QString, QStringList> byTab;
+    for (const SdkTrim &trim : sdkTrimsOf(report)) {
+        if (trim.path.size() < 2 || trim.path.at(0) != QLatin1String("request"))
+            continue;
+        const QString tab = tabOf.value(trim.path.at(1), trim.path.at(1));
+        const QString where = trim.path.size() > 2 ? QStringLiteral("%1 %2").arg(tab, trim.path.mid(2).join(QLatin1Char('.'))) : tab;
+        const QString what = QStringLiteral("%1: %2").arg(where, describeSdkTrim(trim, trim.path.size() > 2 ? tr("characters") : tr("items")));
+        notes << what;
+        byTab[tab] << what;
+    }
+    m_sdkNote->setVisible(!notes.isEmpty());
+    if (notes.isEmpty())
+        return;
+    m_sdkNote->setText(tr("The Sentry SDK changed this request before sending it — %1.").arg(notes.join(QStringLiteral("; "))));
+    QPalette pal = m_sdkNote->palette();
+    pal.setColor(QPalette::WindowText, theme::mutedText(palette()));
+    m_sdkNote->setPalette(pal);
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        const QString name = m_tabs->widget(i)->objectName().mid(int(qstrlen("request_")));
+        if (byTab.contains(name))
+            m_tabs->setTabToolTip(i, byTab.value(name).join(QLatin1Char('\n')));
     }
 }
 
