@@ -1,8 +1,12 @@
-// The receiver under a flood of connections (core/receive/ConnectionQueue.h):
+// The receiver under load. A flood of connections (core/receive/ConnectionQueue.h):
 // with its one thread held by a client that never finishes its request and its
 // queue full, every further connection is answered 429 with Retry-After and
 // X-Sentry-Rate-Limits at once, the queue never holds more than its bound,
 // and the connections that were queued are still served once the thread is free.
+// Concurrent requests: each HTTP thread prepares (scrubs) with its own copy of
+// the filters (ReceiveWriter::offer), and every event is stored, none of their
+// secrets with them.
+#include "SecretScanner.h"
 #include "TestSupport.h"
 
 #include "receive/ReceiveWriter.h"
@@ -11,6 +15,9 @@
 
 #include <QDeadlineTimer>
 #include <QThread>
+
+#include <atomic>
+#include <thread>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -196,6 +203,87 @@ private Q_SLOTS:
         // The four were one event sent four times: one report (the rest duplicates of its event_id).
         QCOMPARE(scalar(*db, "SELECT count(*) FROM reports"), int64_t(1));
         QCOMPARE(stats.events.load(), int64_t(kQueued));
+    }
+
+    void concurrentRequestsScrubbedAndStored()
+    {
+        QTemporaryDir dir;
+        const QString dbPath = dir.filePath(QStringLiteral("many.sqlite3"));
+        Site site;
+        {
+            auto db = Database::open(dbPath);
+            QVERIFY(db);
+            auto s = SiteStore(*db).add(QStringLiteral("shop"));
+            QVERIFY(s);
+            site = *s;
+            QVERIFY(db->close());
+        }
+        receive::ReceiveWriter writer(dbPath, 10000, 4);
+        std::atomic<int> stored{0};
+        writer.setStoredHandler([&](const std::vector<receive::StoredEvent> &b) {
+            for (const receive::StoredEvent &e : b)
+                stored += e.reportId > 0 ? 1 : 0;
+        });
+        QVERIFY(writer.start());
+        receive::ReceiverLimits limits;
+        limits.threads = 4;
+        receive::Receiver receiver(writer, limits);
+        receiver.setSites({site});
+        QVERIFY(receiver.start(QStringLiteral("127.0.0.1"), 0));
+
+        // One event per request, each with its own id and its own secrets.
+        const QJsonObject base = QJsonDocument::fromJson(
+                                     readFile(QStringLiteral(ERRORDECK_TEST_DATA "/sentry/python-1.9.10-store-event.json")))
+                                     .object();
+        QVERIFY(!base.isEmpty());
+        constexpr int kClients = 8, kEach = 25;
+        QStringList secrets;
+        std::vector<QByteArray> requests;
+        for (int i = 0; i < kClients * kEach; ++i) {
+            QJsonObject e = base;
+            e[QLatin1String("event_id")] = QStringLiteral("%1").arg(i, 32, 16, QLatin1Char('0'));
+            const QString password = QStringLiteral("pw-many-%1-x9").arg(i);
+            const QString token = QStringLiteral("tok-many-%1-y8").arg(i);
+            secrets << password << token;
+            e[QLatin1String("extra")] = QJsonObject{{QStringLiteral("password"), password}};
+            e[QLatin1String("request")] = QJsonObject{
+                {QStringLiteral("method"), QStringLiteral("GET")},
+                {QStringLiteral("url"), QStringLiteral("http://shop.example.com/x")},
+                {QStringLiteral("headers"), QJsonObject{{QStringLiteral("Authorization"), QStringLiteral("Bearer ") + token}}}};
+            const QByteArray body = QJsonDocument(e).toJson(QJsonDocument::Compact);
+            requests.push_back("POST /api/" + QByteArray::number(site.number) +
+                               "/store/?sentry_key=" + site.publicKey.toLatin1() +
+                               " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + QByteArray::number(body.size()) +
+                               "\r\nConnection: close\r\n\r\n" + body);
+        }
+        std::atomic<int> ok{0};
+        std::vector<std::thread> clients;
+        for (int c = 0; c < kClients; ++c)
+            clients.emplace_back([&, c] {
+                for (int i = c * kEach; i < (c + 1) * kEach; ++i) {
+                    const int fd = connectTo(receiver.port());
+                    if (fd < 0)
+                        continue;
+                    if (sendAll(fd, requests[size_t(i)]) && statusOf(answerOf(fd)) == 200)
+                        ++ok;
+                    ::close(fd);
+                }
+            });
+        for (std::thread &t : clients)
+            t.join();
+        QCOMPARE(ok.load(), kClients * kEach);
+        receiver.stop();
+        writer.stop();
+        QCOMPARE(stored.load(), kClients * kEach);
+        {
+            auto db = Database::open(dbPath);
+            QVERIFY(db);
+            QCOMPARE(scalar(*db, "SELECT count(*) FROM reports"), int64_t(kClients * kEach));
+            QVERIFY(db->close());
+        }
+        const SecretScanner::Report rep = SecretScanner(secrets).scan(dbPath);
+        QVERIFY(rep.values > 0);
+        QVERIFY2(rep.found.isEmpty(), qPrintable(rep.found.mid(0, 5).join(u'\n')));
     }
 };
 
