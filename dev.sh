@@ -36,9 +36,10 @@ ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
 # dovecot-imapd (tst_imap starts a real IMAP server, tests/support/ImapSupport.h),
 # curl (tests/integration/python/test_reproduce.py runs the printed curl command),
 # tzdata (the time zone tests, TZ=America/New_York),
-# python3-sentry-sdk (tests/integration/sentry: a Django site reporting with Sentry's SDK).
+# python3-sentry-sdk (tests/integration/sentry: a Django site reporting with Sentry's SDK),
+# nodejs and npm (tests/integration/node: @sentry/node from npm, installed by `npm ci`).
 test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl dovecot-imapd curl tzdata
-               python3-sentry-sdk)
+               python3-sentry-sdk nodejs npm)
 # Screenshots under Xvfb (xvfb-run needs xauth), /usr/bin/time for bench/run_benchmarks.sh.
 extra_packages=(xvfb xauth time)
 # The sanitizer build of `./dev.sh test` (on CI always): clang and its ASan/UBSan
@@ -54,10 +55,19 @@ bench_packages=(lnav time)
 cli_set() { printf '%s\n' "${tool_packages[@]}" "${cli_packages[@]}" "${test_packages[@]}"; }
 full_set() { cli_set; printf '%s\n' "${ui_packages[@]}" "${extra_packages[@]}"; }
 
+# The names installed packages provide: a Node.js build that bundles npm
+# (Provides: npm, Conflicts: npm) stands for Debian's npm package.
+provided_names() {
+  dpkg-query -W -f='${Status}|${Provides}\n' 2>/dev/null | grep '^install ok installed|' | cut -d'|' -f2 |
+    tr ',' '\n' | sed 's/(.*//; s/ //g' | grep -v '^$' || true
+}
+
 install_missing() { # PACKAGE...
-  local missing=()
+  local missing=() provided
+  provided="$(provided_names)"
   for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+      grep -qxF "$p" <<<"$provided" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "Installing: ${missing[*]}"
@@ -79,6 +89,16 @@ build() { # BUILD_DIR [cmake options...] -- [targets...]
     cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}"
   else
     cmake --build "$dir" -j "$(nproc)"
+  fi
+}
+
+# @sentry/node for tst_sentry_node, as its package-lock.json pins it: `npm ci`
+# once, then again only when the lock changes (node_modules is not committed).
+node_modules() {
+  local dir="$root/tests/integration/node"
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.errordeck-lock"; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$dir/node_modules/.errordeck-lock"
   fi
 }
 
@@ -133,6 +153,7 @@ case "$cmd" in
       mapfile -t pkgs < <(cli_set)
       install_missing "${pkgs[@]}"
       build build-cli -DERRORDECK_WITH_UI=OFF
+      node_modules
       run_tests build-cli
     else
       sanitize=0
@@ -141,6 +162,7 @@ case "$cmd" in
       [ "$sanitize" = 1 ] && pkgs+=("${sanitize_packages[@]}") # clang only where it builds
       install_missing "${pkgs[@]}"
       timed "build (gcc)" build build
+      timed "npm ci" node_modules
       timed "tests" run_tests build
       if [ "$sanitize" = 1 ]; then
         timed "sanitizer build and unit tests (clang)" sanitized_unit_tests

@@ -19,7 +19,7 @@ The files:
 - every system header in `ninja -t deps` (the headers the compiler read);
 - every absolute library path the link lines name (build.ninja);
 - what the tests run: /usr/bin/python3 and each module the test and benchmark
-  Python files import, openssl, dovecot, xvfb-run and Xvfb (TEST_PROGRAMS below).
+  Python files import, openssl, dovecot, node, npm, xvfb-run and Xvfb (TEST_PROGRAMS below).
 
 A build folder configured with -DERRORDECK_WITH_UI=OFF is checked against
 `dev.sh packages --cli`, and must use no Qt Widgets, Gui, Charts, Svg or
@@ -37,9 +37,9 @@ import sys
 from pathlib import Path
 
 # Programs the tests start by name, besides /usr/bin/python3 (tst_imap runs dovecot, tst_smtp runs
-# openssl); with the UI, also what docs/screenshots are made under (xvfb-run,
-# which starts Xvfb and runs xauth).
-TEST_PROGRAMS = ["openssl", "dovecot"]
+# openssl, tst_sentry_node runs node, dev.sh runs npm ci for it); with the UI, also what
+# docs/screenshots are made under (xvfb-run, which starts Xvfb and runs xauth).
+TEST_PROGRAMS = ["openssl", "dovecot", "node", "npm"]
 UI_PROGRAMS = ["xvfb-run", "Xvfb", "xauth"]
 # Tools include(CTest) looks up for dashboards (ctest -D), which the tests never use.
 DASHBOARD_ONLY = {"MEMORYCHECK_COMMAND", "COVERAGE_COMMAND", "GITCOMMAND", "HGCOMMAND",

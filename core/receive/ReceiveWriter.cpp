@@ -1,10 +1,15 @@
 #include "receive/ReceiveWriter.h"
 
 #include "import/ImportFilters.h"
+#include "import/WorkerFilters.h"
 #include "model/RecordPreparer.h"
 #include "store/Database.h"
 #include "store/ReportWriter.h"
 #include "store/SiteStore.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
 
 namespace ed::receive {
 
@@ -12,10 +17,45 @@ struct ReceiveWriter::State {
     Database db;
     ImportFilters filters;
     std::unique_ptr<ReportWriter> writer;
-    std::unique_ptr<RecordPreparer> preparer;
 };
 
-ReceiveWriter::ReceiveWriter(QString dbPath, size_t maxQueued) : m_path(std::move(dbPath)), m_max(maxQueued) { }
+struct ReceiveWriter::Prepared {
+    int64_t site = 0;
+    PreparedRecord record;
+};
+
+// FilterSet and SecretScrubber are for one thread at a time: each preparer has
+// its own copy (import/WorkerFilters). offer() borrows a free one, waiting when
+// every one is in use (only when more requests run at once than there are).
+struct ReceiveWriter::PreparerPool {
+    WorkerFilters filters;
+    std::vector<std::unique_ptr<RecordPreparer>> all;
+    std::mutex mutex;
+    std::condition_variable freed;
+    std::vector<RecordPreparer *> free;
+
+    RecordPreparer *acquire()
+    {
+        std::unique_lock lock(mutex);
+        freed.wait(lock, [this] { return !free.empty(); });
+        RecordPreparer *p = free.back();
+        free.pop_back();
+        return p;
+    }
+    void release(RecordPreparer *p)
+    {
+        {
+            std::lock_guard lock(mutex);
+            free.push_back(p);
+        }
+        freed.notify_one();
+    }
+};
+
+ReceiveWriter::ReceiveWriter(QString dbPath, size_t maxQueued, int preparers)
+    : m_path(std::move(dbPath)), m_max(maxQueued), m_preparers(std::max(1, preparers))
+{
+}
 
 ReceiveWriter::~ReceiveWriter() { stop(); }
 
@@ -31,8 +71,14 @@ Result<void> ReceiveWriter::start()
         return filters.failure();
     state->filters = std::move(*filters);
     state->writer = std::make_unique<ReportWriter>(state->db);
-    state->preparer = std::make_unique<RecordPreparer>(*state->filters.scrubber, *state->filters.filter,
-                                                       state->writer->knownParts());
+    auto pool = std::make_unique<PreparerPool>();
+    pool->filters = WorkerFilters::make(*state->filters.scrubber, *state->filters.filter, m_preparers);
+    for (int i = 0; i < pool->filters.count(); ++i) {
+        pool->all.push_back(
+            std::make_unique<RecordPreparer>(pool->filters.scrubber(i), pool->filters.filter(i), state->writer->knownParts()));
+        pool->free.push_back(pool->all.back().get());
+    }
+    m_pool = std::move(pool);
     m_state = std::move(state);
     m_thread = std::thread([this] { run(); });
     return {};
@@ -55,11 +101,29 @@ bool ReceiveWriter::offer(ReceivedEvent &&event)
 {
     {
         std::lock_guard lock(m_mutex);
+        if (m_stopping || m_events.size() >= m_max || !m_pool)
+            return false; // no work spent on what would be refused
+    }
+    auto prepared = std::make_unique<Prepared>();
+    prepared->site = event.site;
+    // Padded, the record is parsed in place (no copy into simdjson's buffer).
+    const size_t size = event.record.size();
+    event.record.append(simdjson::SIMDJSON_PADDING, '\0');
+    RecordPreparer *preparer = m_pool->acquire();
+    preparer->prepare(std::string_view(event.record.data(), size), true, {}, prepared->record);
+    m_pool->release(preparer);
+    bool wake = false;
+    {
+        std::lock_guard lock(m_mutex);
         if (m_stopping || m_events.size() >= m_max)
             return false;
-        m_events.push_back(std::move(event));
+        m_events.push_back(std::move(prepared));
+        // The writer waits for a first event, then gathers for a moment (run()):
+        // it needs waking only for the first and for a full batch.
+        wake = m_events.size() == 1 || m_events.size() == kGatherEnough;
     }
-    m_wake.notify_one();
+    if (wake)
+        m_wake.notify_one();
     return true;
 }
 
@@ -85,8 +149,7 @@ void ReceiveWriter::run()
 {
     State &s = *m_state;
     SiteStore sites(s.db);
-    PreparedRecord prepared;
-    std::vector<ReceivedEvent> batch;
+    std::vector<std::unique_ptr<Prepared>> batch;
     std::vector<ReceiveCount> counts;
     std::vector<StoredEvent> stored;
     for (;;) {
@@ -96,6 +159,10 @@ void ReceiveWriter::run()
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [&] { return m_stopping || !m_events.empty() || !m_counts.empty(); });
+            // A commit costs as much as storing dozens of events: under load, a
+            // few milliseconds' more events go into the same transaction. The
+            // SDK has its answer already; only the stored line comes later.
+            m_wake.wait_for(lock, kGather, [&] { return m_stopping || m_events.size() >= kGatherEnough; });
             while (!m_events.empty() && batch.size() < kMaxBatch) {
                 batch.push_back(std::move(m_events.front()));
                 m_events.pop_front();
@@ -109,15 +176,14 @@ void ReceiveWriter::run()
             if (auto b = s.writer->begin(); !b) {
                 failed = b.error();
             } else {
-                for (const ReceivedEvent &e : batch) {
-                    s.preparer->prepare(e.record, false, {}, prepared);
-                    const IngestResult r = s.writer->store(prepared, QStringLiteral("sentry site %1").arg(e.site));
+                for (const std::unique_ptr<Prepared> &e : batch) {
+                    const IngestResult r = s.writer->store(e->record, QStringLiteral("sentry site %1").arg(e->site));
                     if (r.fatal) {
                         failed = r.reason;
                         break;
                     }
                     StoredEvent out;
-                    out.site = e.site;
+                    out.site = e->site;
                     out.reportId = r.reportId;
                     out.issueId = r.issueId;
                     out.newIssue = r.newIssue;

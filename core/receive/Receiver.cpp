@@ -1,6 +1,7 @@
 #include "receive/Receiver.h"
 
 #include "receive/BodyDecoder.h"
+#include "receive/ConnectionQueue.h"
 #include "receive/SentryAuth.h"
 #include "sentry/Envelope.h"
 #include "sentry/SentryEvent.h"
@@ -10,6 +11,8 @@
 #include <simdjson.h>
 
 #include <chrono>
+
+#include <sys/socket.h>
 
 namespace ed::receive {
 
@@ -35,6 +38,16 @@ void answer(httplib::Response &res, int status, const QString &detail, bool clos
         res.set_header("Connection", "close"); // the body was left unread
 }
 
+// 429: the SDKs wait Retry-After (X-Sentry-Rate-Limits: every category, this
+// key) before they send again, and drop what comes meanwhile.
+void tooBusy(httplib::Response &res, const char *detail)
+{
+    res.status = 429;
+    res.set_header("Retry-After", "1");
+    res.set_header("X-Sentry-Rate-Limits", "1::organization");
+    res.set_content(std::string(R"({"detail":")") + detail + "\"}", "application/json");
+}
+
 // A Content-Length over the cap (or too long to be a number) is refused
 // before a byte of the body is read; one that is not digits, httplib rejects.
 bool declaredOverCap(const httplib::Request &req, size_t cap)
@@ -57,6 +70,7 @@ bool declaredOverCap(const httplib::Request &req, size_t cap)
 
 struct Receiver::Impl {
     httplib::Server server;
+    int listening = -1; // the server's socket
     std::mutex sitesMutex;
     std::vector<Site> sites;
 
@@ -202,10 +216,7 @@ struct Handlers {
             eventId = facts->eventId;
         if (!r.m_writer.offer(std::move(e))) {
             ++r.m_stats.throttled;
-            res.status = 429;
-            res.set_header("Retry-After", "1");
-            res.set_header("X-Sentry-Rate-Limits", "1::organization");
-            res.set_content(R"({"detail":"the store is behind; try again in a second"})", "application/json");
+            tooBusy(res, "the store is behind; try again in a second");
             return false;
         }
         ++r.m_stats.events;
@@ -356,12 +367,30 @@ Result<void> Receiver::start(const QString &host, int port)
 {
     httplib::Server &s = d->server;
     const ReceiverLimits lim = m_limits;
-    s.new_task_queue = [threads = lim.threads] { return new httplib::ThreadPool(size_t(threads)); };
+    s.new_task_queue = [this, lim] {
+        return new ConnectionQueue(lim.threads, lim.maxQueuedConnections, lim.maxOverflowConnections, m_stats);
+    };
+    // A connection over the queue's bound: told to wait, before its body is read.
+    s.set_pre_routing_handler([this](const httplib::Request &, httplib::Response &res) {
+        if (!ConnectionQueue::overflowing())
+            return httplib::Server::HandlerResponse::Unhandled;
+        ++m_stats.throttled;
+        tooBusy(res, "the server has too many connections; try again in a second");
+        res.set_header("Connection", "close"); // the body was left unread
+        return httplib::Server::HandlerResponse::Handled;
+    });
     s.set_read_timeout(lim.readTimeoutSeconds, 0);
     s.set_write_timeout(lim.writeTimeoutSeconds, 0);
     s.set_keep_alive_timeout(lim.readTimeoutSeconds);
     s.set_payload_max_length(lim.maxCompressedBytes);
     s.set_tcp_nodelay(true);
+    // httplib's own options add SO_REUSEPORT, which would let a second serve
+    // share the port unnoticed; the listening socket is kept to widen its backlog.
+    s.set_socket_options([impl = d.get()](int sock) {
+        const int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        impl->listening = sock;
+    });
     s.set_expect_100_continue_handler([lim](const httplib::Request &req, httplib::Response &res) {
         if (declaredOverCap(req, lim.maxCompressedBytes)) {
             answer(res, 413, QStringLiteral("the body is over %1 MiB").arg(lim.maxCompressedBytes >> 20), true);
@@ -426,6 +455,12 @@ Result<void> Receiver::start(const QString &host, int port)
             QStringLiteral("cannot listen on %1:%2: the address is in use or not this machine's").arg(host).arg(port),
             ErrorKind::Io);
     }
+    // httplib listens with a backlog of 5: a burst of new connections (a
+    // flood, or SDK clients reconnecting) past it waits out TCP's 1 s SYN
+    // retry. Listening again on a listening socket only changes the backlog;
+    // the queue and its 429s are what bound the work (receive/ConnectionQueue.h).
+    if (d->listening >= 0)
+        ::listen(d->listening, SOMAXCONN);
     m_host = host;
     m_port = port;
     m_thread = std::thread([this] { d->server.listen_after_bind(); });

@@ -28,10 +28,16 @@ struct ReceiverLimits {
     int readTimeoutSeconds = 5, writeTimeoutSeconds = 5;
     int bodyDeadlineSeconds = 30; // the whole body, however slowly it trickles
     int threads = 8;
+    // Connections waiting for a thread at most; past them, up to maxOverflow
+    // more are answered 429 by a thread of their own (receive/ConnectionQueue.h).
+    size_t maxQueuedConnections = 64, maxOverflowConnections = 256;
 };
 
 struct ReceiverStats {
     std::atomic<int64_t> requests{0}, events{0}, rejected{0}, throttled{0};
+    // The connections (receive/ConnectionQueue.h): waiting for a thread now and
+    // at most, served now, and answered 429 for being over the bound.
+    std::atomic<int64_t> queuedConnections{0}, peakQueuedConnections{0}, busyThreads{0}, overflowedConnections{0};
 };
 
 class Receiver {
