@@ -59,6 +59,11 @@ void addCommonOptions(QCommandLineParser &p);
 // Parses and applies the common options. Returns -1 to go on, else the exit
 // status (0 after --help, Fatal after a usage error).
 int parseCommon(QCommandLineParser &p, const QStringList &args, Context &ctx);
+// "1 file", "3 files": a count and its noun in English's singular or plural.
+inline QString counted(int64_t n, const char *one, const char *many)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(QString::fromLatin1(n == 1 ? one : many));
+}
 // Reads a whole-number option (its value, or its default) in [min, max]; the
 // same check and message for every command. False after printing the error.
 bool numberOption(Context &ctx, const QCommandLineParser &p, const QString &name, int64_t min, int64_t max, int64_t &value);

@@ -247,14 +247,14 @@ int cmdImport(Context &ctx, const QStringList &args)
             ctx.out() << QStringLiteral(", %1 dropped by rules").arg(s.dropped);
         if (s.hidden)
             ctx.out() << QStringLiteral(", %1 hidden by rules").arg(s.hidden);
-        ctx.out() << QStringLiteral(" (%1 files, %2 MB in %3 s, %4 MB/s; %5 new issues")
-                         .arg(s.files)
+        ctx.out() << QStringLiteral(" (%1, %2 MB in %3 s, %4 MB/s; %5")
+                         .arg(counted(s.files, "file", "files"))
                          .arg(mb(s.bytes))
                          .arg(s.seconds, 0, 'f', 2)
                          .arg(mbps, 0, 'f', 1)
-                         .arg(s.newIssues);
+                         .arg(counted(s.newIssues, "new issue", "new issues"));
         if (s.regressions)
-            ctx.out() << QStringLiteral(", %1 regressions").arg(s.regressions);
+            ctx.out() << QStringLiteral(", %1").arg(counted(s.regressions, "regression", "regressions"));
         ctx.out() << ")\n";
         if (s.resumedLines)
             ctx.out() << QStringLiteral("%1 lines were read by an earlier import and skipped (--no-resume reads them again)\n")

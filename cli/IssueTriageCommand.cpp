@@ -157,22 +157,22 @@ int runIssueTriage(Context &ctx, const QCommandLineParser &p, Database &db, cons
         auto moved = triage.merge(ids.front(), std::vector<int64_t>(ids.begin() + 1, ids.end()));
         if (!moved)
             return failed(ctx, action, moved.error());
-        ctx.out() << "merged into #" << ids.front() << ": " << *moved << " report(s) moved" << Qt::endl;
+        ctx.out() << "merged into #" << ids.front() << ": " << counted(*moved, "report", "reports") << " moved" << Qt::endl;
         return Ok;
     } else if (action == QLatin1String("split")) {
         auto moved = triage.split(ids.front());
         if (!moved)
             return failed(ctx, action, moved.error());
-        ctx.out() << "split #" << ids.front() << ": " << *moved << " report(s) back in their own issues" << Qt::endl;
+        ctx.out() << "split #" << ids.front() << ": " << counted(*moved, "report", "reports") << " back in their own issues" << Qt::endl;
         return Ok;
     } else if (action == QLatin1String("delete")) {
         auto deleted = triage.deleteIssues(ids);
         if (!deleted)
             return failed(ctx, action, deleted.error());
-        ctx.out() << "deleted " << ids.size() << " issue(s) and " << *deleted << " report(s)" << Qt::endl;
+        ctx.out() << "deleted " << counted(int64_t(ids.size()), "issue", "issues") << " and " << counted(*deleted, "report", "reports") << Qt::endl;
         return Ok;
     }
-    ctx.out() << action << ": " << ids.size() << " issue(s)" << Qt::endl;
+    ctx.out() << action << ": " << counted(int64_t(ids.size()), "issue", "issues") << Qt::endl;
     return Ok;
 }
 

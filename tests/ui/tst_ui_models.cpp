@@ -1,6 +1,7 @@
 // The desktop app's models: QAbstractItemModelTester on each, lazy paging over
 // the job runner (count, pages, keyset boundaries, stale generations); the
 // runner itself, and its interrupting of an outdated query, in tst_ui_jobs.
+#include "look/Format.h"
 #include "models/IssueListModel.h"
 #include "views/KeyValueTable.h"
 #include "models/ReportListModel.h"
@@ -287,6 +288,23 @@ private Q_SLOTS:
         QCOMPARE(QCoreApplication::translate("IssuePage", "%n report(s)", nullptr, 50000), QStringLiteral("50,000 reports"));
         QCOMPARE(QCoreApplication::translate("Format", "%n day(s) ago", nullptr, 9), QStringLiteral("9 days ago"));
         QCOMPARE(QCoreApplication::translate("X", "(none)"), QStringLiteral("(none)")); // not a plural: as written
+        QLocale::setDefault(QLocale::c());
+    }
+
+    // Sizes and durations a person reads (the import summary): never "0.0 MB in 0.0 s".
+    void sizesAndDurations()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        QCOMPARE(fmt::bytes(1), QStringLiteral("1 byte"));
+        QCOMPARE(fmt::bytes(812), QStringLiteral("812 bytes"));
+        QCOMPARE(fmt::bytes(14'200), QStringLiteral("14.2 KB"));
+        QCOMPARE(fmt::bytes(999'999), QStringLiteral("1.0 MB"));
+        QCOMPARE(fmt::bytes(296'400'000), QStringLiteral("296 MB"));
+        QCOMPARE(fmt::bytes(1'234'000'000), QStringLiteral("1.2 GB"));
+        QCOMPARE(fmt::seconds(0.004), QStringLiteral("< 0.01 s"));
+        QCOMPARE(fmt::seconds(0.0423), QStringLiteral("0.042 s"));
+        QCOMPARE(fmt::seconds(2.345), QStringLiteral("2.3 s"));
+        QCOMPARE(fmt::seconds(65.2), QStringLiteral("1 min 5 s"));
         QLocale::setDefault(QLocale::c());
     }
 

@@ -1,5 +1,7 @@
 #include "dialogs/ImportSummaryDialog.h"
 
+#include "look/Format.h"
+
 #include <QBoxLayout>
 #include <QDialogButtonBox>
 #include <QFileInfo>
@@ -42,7 +44,7 @@ ImportSummaryDialog::ImportSummaryDialog(const ImportSummary &s, QWidget *parent
     form->addRow(tr("New issues:"), num(s.newIssues));
     form->addRow(tr("Regressions:"), num(s.regressions));
     form->addRow(tr("Read:"),
-                 new QLabel(tr("%1 MB in %2 s").arg(double(s.bytes) / 1e6, 0, 'f', 1).arg(s.seconds, 0, 'f', 1), this));
+                 new QLabel(tr("%1 in %2").arg(fmt::bytes(s.bytes), fmt::seconds(s.seconds)), this));
 
     m_problems = new QTableWidget(int(s.problems.size()), 3, this);
     m_problems->setObjectName(QStringLiteral("importProblems"));

@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <iterator>
+#include <QLocale>
 
 namespace ed::fmt {
 
@@ -45,6 +47,32 @@ QString issueStatusName(IssueStatus s, bool regression)
     case IssueStatus::Unresolved: break;
     }
     return regression ? QCoreApplication::translate("Format", "Regressed") : QCoreApplication::translate("Format", "Unresolved");
+}
+
+QString bytes(int64_t n)
+{
+    const QLocale locale;
+    if (n < 1000)
+        return QCoreApplication::translate("Format", "%n byte(s)", nullptr, int(n));
+    const char *units[] = {"KB", "MB", "GB", "TB"};
+    double v = double(n) / 1000;
+    size_t unit = 0;
+    while (v >= 999.95 && unit + 1 < std::size(units)) {
+        v /= 1000;
+        ++unit;
+    }
+    return QStringLiteral("%1 %2").arg(locale.toString(v, 'f', v < 100 ? 1 : 0), QString::fromLatin1(units[unit]));
+}
+
+QString seconds(double s)
+{
+    const QLocale locale;
+    if (s < 0.01)
+        return QStringLiteral("< %1 s").arg(locale.toString(0.01, 'f', 2));
+    if (s < 60) // two significant figures: 0.042 s, 2.3 s, 42 s
+        return QStringLiteral("%1 s").arg(locale.toString(s, 'g', 2));
+    const auto total = int64_t(s + 0.5);
+    return QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60);
 }
 
 } // namespace ed::fmt
