@@ -148,6 +148,25 @@ private Q_SLOTS:
         QCOMPARE(int64_t(reports()->rowCount()), expected);
     }
 
+    // An issue selected and no report: the pane shows the issue's page, not a
+    // hint; a report chosen again shows the report.
+    void issueWithoutReportShowsItsPage()
+    {
+        QVERIFY(openIssue(QStringLiteral("ZeroDivisionError")));
+        const int64_t issueId = *m_win->currentIssueId();
+        QVERIFY(loaded(reports()));
+        QVERIFY(!m_win->detail()->showsIssueOnly());
+        QAbstractItemView *v = m_win->reportList();
+        v->selectionModel()->clear();
+        v->setCurrentIndex(QModelIndex());
+        QTRY_VERIFY(m_win->detail()->showsIssueOnly());
+        QCOMPARE(m_win->detail()->issueOnlyPage()->issueId(), std::optional<int64_t>(issueId));
+        QTRY_VERIFY(m_win->detail()->issueOnlyPage()->summary() != nullptr);
+        v->setCurrentIndex(reports()->index(0, 0));
+        QTRY_VERIFY(!m_win->detail()->showsIssueOnly());
+        QTRY_COMPARE(m_win->detail()->detail()->row.id, reports()->report(0)->id);
+    }
+
     void headerClickSorts()
     {
         QVERIFY(loaded(issues()));

@@ -70,6 +70,9 @@ ReportDetailView::ReportDetailView(const QString &dbPath, QWidget *parent)
             fillRaw();
     });
     connect(m_issuePage, &IssuePage::latestReportRequested, this, &ReportDetailView::reportRequested);
+    m_issueOnly = new IssuePage(dbPath, this);
+    m_issueOnly->setObjectName(QStringLiteral("issueOnlyPage"));
+    connect(m_issueOnly, &IssuePage::latestReportRequested, this, &ReportDetailView::reportRequested);
 
     m_previous = new QToolButton(this);
     m_previous->setObjectName(QStringLiteral("previousReport"));
@@ -99,6 +102,7 @@ ReportDetailView::ReportDetailView(const QString &dbPath, QWidget *parent)
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_placeholder);
     m_stack->addWidget(page);
+    m_stack->addWidget(m_issueOnly);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_stack);
@@ -116,7 +120,7 @@ void ReportDetailView::showReport(std::optional<int64_t> reportId)
         m_jobs->cancel(this, job); // the user moved on: what is loading is not shown
         m_shownId.reset();
         m_detail.reset();
-        m_stack->setCurrentIndex(0);
+        showEmpty();
         return;
     }
     // Another report asked for makes the one loading stale (same job name).
@@ -131,6 +135,27 @@ void ReportDetailView::showReport(std::optional<int64_t> reportId)
             return Loaded{std::move(*detail), std::move(rows)};
         },
         [this](Result<Loaded> loaded) { present(std::move(loaded)); });
+}
+
+void ReportDetailView::setIssue(std::optional<int64_t> issueId)
+{
+    if (issueId == m_issueId)
+        return;
+    m_issueId = issueId;
+    if (!m_detail)
+        showEmpty();
+}
+
+bool ReportDetailView::showsIssueOnly() const { return m_stack->currentWidget() == m_issueOnly; }
+
+void ReportDetailView::showEmpty()
+{
+    if (m_issueId) {
+        m_issueOnly->showIssue(*m_issueId);
+        m_stack->setCurrentWidget(m_issueOnly);
+    } else {
+        m_stack->setCurrentIndex(0);
+    }
 }
 
 void ReportDetailView::present(Result<Loaded> loaded)

@@ -32,6 +32,9 @@ public:
     ~ReportDetailView() override;
 
     void showReport(std::optional<int64_t> reportId);
+    // The issue selected in the list: while no report is shown, the pane shows
+    // that issue's page (its summary across all its reports) instead of a hint.
+    void setIssue(std::optional<int64_t> issueId);
     std::optional<int64_t> reportId() const { return m_shownId; }
     const ReportDetail *detail() const { return m_detail ? &*m_detail : nullptr; }
 
@@ -43,6 +46,9 @@ public:
     QPlainTextEdit *raw() const { return m_raw; }
     QPlainTextEdit *message() const { return m_message; }
     IssuePage *issuePage() const { return m_issuePage; }
+    // The issue page shown alone, when an issue but no report is selected.
+    IssuePage *issueOnlyPage() const { return m_issueOnly; }
+    bool showsIssueOnly() const;
     // Where the shown report stands in the report list: "3 of 120".
     void setListPosition(int row, qint64 rows);
 
@@ -58,6 +64,7 @@ private:
     void present(Result<Loaded> loaded);
     void chooseTab(const Report &report);
     void fillRaw();
+    void showEmpty(); // the issue's page, or the hint when no issue is selected
 
     std::shared_ptr<JobRunner> m_jobs;
     std::optional<int64_t> m_requestedId, m_shownId;
@@ -73,6 +80,8 @@ private:
     QPlainTextEdit *m_raw;
     QPlainTextEdit *m_message;
     IssuePage *m_issuePage;
+    IssuePage *m_issueOnly;
+    std::optional<int64_t> m_issueId;
     QLabel *m_position;
     QToolButton *m_previous, *m_next;
     int m_chosenTab = TracebackTab; // the tab the user last picked

@@ -345,6 +345,7 @@ void MainWindow::onIssueChanged(std::optional<int64_t> issueId)
     if (issueId == m_issueId)
         return;
     m_issueId = issueId;
+    m_detail->setIssue(issueId); // shown while no report is
     // The chart follows the issue chosen (its own history) until "Show all
     // issues" or another issue; a new search emptying the list leaves it.
     if (issueId) {
