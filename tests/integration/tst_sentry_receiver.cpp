@@ -12,6 +12,7 @@
 #include "store/sqlite/Sqlite.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QThread>
@@ -166,7 +167,9 @@ private Q_SLOTS:
         const QString dsn = first.mid(4);
 
         QProcess site;
-        site.start(kPython, {QStringLiteral(ERRORDECK_TESTS_DIR "/integration/sentry/sentry_site.py"), dsn, reports});
+        const QString mails = dir.filePath(QStringLiteral("mail"));
+        QVERIFY(QDir().mkpath(mails));
+        site.start(kPython, {QStringLiteral(ERRORDECK_TESTS_DIR "/integration/sentry/sentry_site.py"), dsn, reports, mails});
         QVERIFY(site.waitForFinished(kTimeoutMs));
         QVERIFY2(site.exitCode() == 0, site.readAllStandardError().constData());
         const QByteArray siteOut = site.readAllStandardOutput();
@@ -184,12 +187,19 @@ private Q_SLOTS:
         QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
         QCOMPARE(serve.exitCode(), 0);
 
-        // ErrorDeck's own handler saw the same failures: imported, they join the SDK's issues.
+        // ErrorDeck's own handler saw the same failures, and Django mailed ADMINS
+        // its own report of each 500 (the file backend's messages): imported,
+        // they join the SDK's issues.
+        QStringList mailFiles;
+        for (const QString &f : QDir(mails).entryList(QDir::Files))
+            mailFiles << QDir(mails).filePath(f);
+        QVERIFY2(!mailFiles.isEmpty(), "Django mailed no report");
         QProcess import;
         import.start(QStringLiteral(ERRORDECK_CLI),
-                     {QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--db"), dbPath, reports});
+                     QStringList{QStringLiteral("import"), QStringLiteral("--quiet"), QStringLiteral("--db"), dbPath, reports} +
+                         mailFiles);
         QVERIFY(import.waitForFinished(kTimeoutMs));
-        QCOMPARE(import.exitCode(), 0);
+        QVERIFY2(import.exitCode() == 0, import.readAllStandardError().constData());
 
         auto db = Database::open(dbPath);
         QVERIFY(db);
@@ -197,10 +207,13 @@ private Q_SLOTS:
         QCOMPARE(scalar(*db, "SELECT count(*) FROM reports WHERE source LIKE 'sentry%'"), int64_t(4));
         QCOMPARE(scalar(*db, "SELECT count(*) FROM reports WHERE site = '1'"), int64_t(4));
         QCOMPARE(scalar(*db, "SELECT count(*) FROM issues WHERE title = 'RuntimeError: order service broke'"), int64_t(1));
-        QCOMPARE(scalar(*db, "SELECT count FROM issues WHERE title = 'RuntimeError: order service broke'"), int64_t(4));
+        // Two chained 500s, each from the SDK, the handler and Django's e-mail.
+        QCOMPARE(scalar(*db, "SELECT count FROM issues WHERE title = 'RuntimeError: order service broke'"), int64_t(6));
+        QCOMPARE(scalar(*db, "SELECT count(*) FROM reports WHERE exception_type = 'RuntimeError' AND source LIKE '%/mail/%'"),
+                 int64_t(2));
         QCOMPARE(scalar(*db, "SELECT count(DISTINCT issue_id) FROM reports WHERE exception_type = 'ZeroDivisionError'"),
                  int64_t(1));
-        QCOMPARE(scalar(*db, "SELECT count(*) FROM reports WHERE exception_type = 'ZeroDivisionError'"), int64_t(2));
+        QCOMPARE(scalar(*db, "SELECT count(*) FROM reports WHERE exception_type = 'ZeroDivisionError'"), int64_t(3));
         QCOMPARE(scalar(*db, "SELECT count(DISTINCT issue_id) FROM reports WHERE message = 'payment failed for order 17'"),
                  int64_t(1));
 

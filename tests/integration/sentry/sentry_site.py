@@ -1,11 +1,13 @@
 """A small real Django site that reports with Debian's sentry_sdk (DjangoIntegration).
 
-    sentry_site.py DSN REPORT_FILE
+    sentry_site.py DSN REPORT_FILE [MAIL_DIR]
 
 Configured with send_default_pii=True, as many sites run it, so that the SDK
 sends POST passwords, locals and cookies in clear: ErrorDeck must scrub them.
 ErrorDeck's own ReportFileHandler writes the same failures to REPORT_FILE, so
-the test can check that both sources land in one issue. Requests go through
+the test can check that both sources land in one issue; with MAIL_DIR,
+Django's own AdminEmailHandler mails ADMINS too (the file backend writes the
+messages there), the third source of the same failures. Requests go through
 django.core.handlers.wsgi.WSGIHandler (the SDK's event then has the request)
 and through django.test.Client. Prints one line per request: "path status".
 
@@ -26,6 +28,7 @@ from sentry_sdk.integrations.django import DjangoIntegration  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 DSN, REPORT_FILE = sys.argv[1], sys.argv[2]
+MAIL_DIR = sys.argv[3] if len(sys.argv) > 3 else None
 
 # The secrets of this site: none may reach ErrorDeck's database.
 POST_PASSWORD = "hunter2-sentry-pw-5c1d"
@@ -42,6 +45,10 @@ settings.configure(
     MIDDLEWARE=[],
     DATABASES={},
     USE_TZ=True,
+    ADMINS=[("Ops", "ops@shop.example.com")],
+    SERVER_EMAIL="django@shop.example.com",
+    EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+    EMAIL_FILE_PATH=MAIL_DIR or "/nonexistent",
     LOGGING={
         "version": 1,
         "disable_existing_loggers": False,
@@ -52,10 +59,12 @@ settings.configure(
                 "filename": REPORT_FILE,
                 "maxBytes": 0,
                 "backupCount": 0,
-            }
+            },
+            "mail_admins": {"level": "ERROR", "class": "django.utils.log.AdminEmailHandler"},
         },
         "loggers": {
-            "django": {"handlers": ["errordeck"], "level": "WARNING", "propagate": False},
+            "django": {"handlers": ["errordeck"] + ([] if MAIL_DIR is None else ["mail_admins"]),
+                       "level": "WARNING", "propagate": False},
             "shop": {"handlers": ["errordeck"], "level": "WARNING", "propagate": True},
         },
     },
