@@ -196,8 +196,7 @@ private Q_SLOTS:
         QCOMPARE(edited.size(), size_t(1));
         QCOMPARE(edited[0].id, id);
         QCOMPARE(edited[0].rateLimitMinutes, 30);
-        QTRY_COMPARE_WITH_TIMEOUT(page->rules()->item(0, AlertsPage::RateLimit)->text(), QStringLiteral("1 per issue in 30 min"),
-                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->rules()->item(0, AlertsPage::RateLimit)->text(), QStringLiteral("1 per 30 min"), 10000);
         dlg->close();
     }
 

@@ -100,6 +100,8 @@ AlertDialog::AlertDialog(std::shared_ptr<JobRunner> jobs, std::optional<AlertRul
     m_dryRun->setObjectName(QStringLiteral("alertDryRun"));
     m_dryRun->setWordWrap(true);
     m_dryRun->setTextFormat(Qt::PlainText);
+    // Room for its two lines from the start: the dialog does not grow (or clip) when the answer comes.
+    m_dryRun->setMinimumHeight(2 * m_dryRun->fontMetrics().lineSpacing() + 4);
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("alertError"));
     m_error->setWordWrap(true);

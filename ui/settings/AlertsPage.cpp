@@ -25,7 +25,7 @@ QString rateLimitText(const AlertRule &r)
 {
     if (r.kind == AlertKind::Digest)
         return QStringLiteral("—");
-    return r.rateLimitMinutes ? AlertsPage::tr("1 per issue in %n min", nullptr, r.rateLimitMinutes) : AlertsPage::tr("none");
+    return r.rateLimitMinutes ? AlertsPage::tr("1 per %n min", nullptr, r.rateLimitMinutes) : AlertsPage::tr("none");
 }
 
 } // namespace
@@ -36,7 +36,12 @@ AlertsPage::AlertsPage(const QString &dbPath, QWidget *parent) : SettingsPage(pa
     m_rules->setObjectName(QStringLiteral("alertsTable"));
     m_rules->setHorizontalHeaderLabels(
         {tr("On"), tr("Alert"), tr("Fires on"), tr("Scope"), tr("To"), tr("Rate limit"), tr("Held back")});
-    m_rules->horizontalHeader()->setSectionResizeMode(Scope, QHeaderView::Stretch);
+    // The scope and the recipients take what is left (elided, whole in their
+    // tooltips): no horizontal scrolling at 1024 px wide.
+    for (int c : {On, Name, FiresOn, RateLimit, HeldBack})
+        m_rules->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    for (int c : {Scope, To})
+        m_rules->horizontalHeader()->setSectionResizeMode(c, QHeaderView::Stretch);
     m_rules->verticalHeader()->hide();
     m_rules->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_rules->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -137,15 +142,19 @@ void AlertsPage::showRules()
         auto *scope = new QTableWidgetItem(r.query.isEmpty() ? tr("(every report)") : r.query);
         scope->setToolTip(r.query);
         m_rules->setItem(i, Scope, scope);
-        m_rules->setItem(i, To, new QTableWidgetItem(r.recipients.join(QStringLiteral(", "))));
-        m_rules->setItem(i, RateLimit, new QTableWidgetItem(rateLimitText(r)));
+        auto *to = new QTableWidgetItem(r.recipients.join(QStringLiteral(", ")));
+        to->setToolTip(to->text());
+        m_rules->setItem(i, To, to);
+        auto *limit = new QTableWidgetItem(rateLimitText(r));
+        if (r.kind != AlertKind::Digest && r.rateLimitMinutes)
+            limit->setToolTip(tr("At most one mail per issue in %n minute(s); the others are counted as held back.", nullptr,
+                                 r.rateLimitMinutes));
+        m_rules->setItem(i, RateLimit, limit);
         auto *held = new QTableWidgetItem;
         held->setData(Qt::DisplayRole, qint64(r.heldBack));
         held->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         m_rules->setItem(i, HeldBack, held);
     }
-    for (int c : {On, Name, FiresOn, To, RateLimit, HeldBack})
-        m_rules->resizeColumnToContents(c);
     if (current >= 0 && current < m_rules->rowCount())
         m_rules->selectRow(current);
     else
