@@ -206,8 +206,10 @@ private Q_SLOTS:
     {
         QCOMPARE(storedRules().size(), size_t(1)); // "new issues", from the test before
         QSignalSpy imported(m_win.get(), &MainWindow::importFinished);
+        const int nudges = m_win->alerts()->nudges();
         QVERIFY(m_win->startImport({reportsFile({QStringLiteral("ZeroDivisionError in checkout")}, 60'000)}));
         QVERIFY(imported.wait(20000));
+        QCOMPARE(m_win->alerts()->nudges(), nudges + 1); // the step runs now, not at its next interval
         QTRY_COMPARE_WITH_TIMEOUT(m_server->messages().size(), 1, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(outbox().size() == 1 && outbox().front().state == OutboxState::Sent, 10000);
         const QJsonObject mail = edtest::parseMessage(m_server->messages().at(0) + QStringLiteral(".eml"));

@@ -35,8 +35,10 @@ AlertController::~AlertController() { stop(); }
 
 void AlertController::nudge()
 {
-    if (m_service)
-        m_service->nudge();
+    if (!m_service)
+        return;
+    ++m_nudges;
+    m_service->nudge();
 }
 
 void AlertController::stop()

@@ -28,6 +28,8 @@ public:
     bool isRunning() const { return m_service != nullptr; }
     // The last line the step reported (for tests and the status bar).
     const QString &lastLine() const { return m_lastLine; }
+    // How often it was nudged (the tests check the controllers' wiring with it).
+    int nudges() const { return m_nudges; }
 
 public Q_SLOTS:
     // Reports were stored: the step runs now rather than at the next interval.
@@ -45,6 +47,7 @@ private:
     MainWindow *m_window;
     std::unique_ptr<AlertService> m_service;
     QString m_lastLine;
+    int m_nudges = 0;
 };
 
 } // namespace ed
