@@ -91,6 +91,8 @@ void AlertService::loop()
         for (const QString &line : runOnce(m_path, m_clock, m_passwords, m_console, &m_control, &m_stopping))
             if (m_report)
                 m_report(line);
+        if (m_roundDone)
+            m_roundDone();
         std::unique_lock lock(m_mutex);
         m_wake.wait_for(lock, std::chrono::milliseconds(m_intervalMs), [this] { return m_stop || m_nudged; });
         if (m_stop)

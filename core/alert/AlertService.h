@@ -26,6 +26,9 @@ public:
     // queued", "alert mail #3 (...): ...; trying again later").
     void setReporter(std::function<void(const QString &)> report) { m_report = std::move(report); }
     void setConsole(std::function<void(const QByteArray &)> out) { m_console = std::move(out); }
+    // Called on the service's thread after each round (the app shows the outbox
+    // state again; its tests know the step after an import has run).
+    void setRoundDone(std::function<void()> done) { m_roundDone = std::move(done); }
 
     void start();
     void nudge();
@@ -47,6 +50,7 @@ private:
     int m_intervalMs;
     std::function<void(const QString &)> m_report;
     std::function<void(const QByteArray &)> m_console;
+    std::function<void()> m_roundDone;
     std::thread m_thread;
     std::mutex m_mutex;
     std::condition_variable m_wake;

@@ -89,6 +89,10 @@ public:
     // reports (kSeedReports), so that a release already running is not "new".
     Result<int64_t> addRule(const AlertRule &rule);
     Result<void> removeRule(const QString &name);
+    // The rule of `rule.id` takes rule's name, kind, scope, recipients, numbers
+    // and enabled; its rate limits, held back count and digest periods stay
+    // (Settings › Alerts › Edit). A taken name: InvalidInput; no such id: NotFound.
+    Result<void> updateRule(const AlertRule &rule);
     Result<std::vector<AlertRule>> rules();
     Result<AlertRule> rule(const QString &name);
     Result<void> setLastDigestEnd(int64_t ruleId, int64_t end);

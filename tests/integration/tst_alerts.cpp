@@ -157,6 +157,59 @@ private Q_SLOTS:
 
     void init() { removeRules(); }
 
+    // Settings › Alerts › Edit: the rule changes in place; what its rate limit
+    // counted stays. A taken name and a rule that went are said so.
+    void updateRuleKeepsItsCounts()
+    {
+        AlertRule r;
+        r.name = QStringLiteral("before");
+        const int64_t id = addRule(r);
+        QVERIFY(id);
+        r.name = QStringLiteral("other");
+        QVERIFY(addRule(r));
+        AlertStore store(*m_db);
+        QVERIFY(store.markMailed(id, 7, m_now));
+        QVERIFY(store.holdBack(id, 7, 3));
+
+        AlertRule changed = *store.rule(QStringLiteral("before"));
+        changed.name = QStringLiteral("after");
+        changed.kind = AlertKind::Spike;
+        changed.threshold = 5;
+        changed.windowMinutes = 15;
+        changed.query = QStringLiteral("logger:shop");
+        changed.recipients = {QStringLiteral("MANAGERS")};
+        changed.rateLimitMinutes = 30;
+        changed.enabled = false;
+        QVERIFY(store.updateRule(changed));
+        auto stored = store.rule(QStringLiteral("after"));
+        QVERIFY(stored);
+        QCOMPARE(stored->id, id);
+        QCOMPARE(stored->kind, AlertKind::Spike);
+        QCOMPARE(stored->threshold, 5);
+        QCOMPARE(stored->windowMinutes, 15);
+        QCOMPARE(stored->query, QStringLiteral("logger:shop"));
+        QCOMPARE(stored->recipients, QStringList{QStringLiteral("MANAGERS")});
+        QCOMPARE(stored->rateLimitMinutes, 30);
+        QVERIFY(!stored->enabled);
+        QCOMPARE(stored->heldBack, int64_t(3));
+        auto throttle = store.throttle(id, 7);
+        QVERIFY(throttle && *throttle);
+        QCOMPARE((*throttle)->lastMailAt, m_now);
+        QVERIFY(!store.rule(QStringLiteral("before")));
+
+        changed.name = QStringLiteral("other");
+        auto taken = store.updateRule(changed);
+        QVERIFY(!taken);
+        QCOMPARE(taken.failure().kind, ErrorKind::InvalidInput);
+        QCOMPARE(taken.error(), QStringLiteral("an alert named 'other' exists already"));
+        QCOMPARE(store.rule(QStringLiteral("after"))->id, id); // unchanged
+        changed.id = id + 1000;
+        changed.name = QStringLiteral("gone");
+        auto gone = store.updateRule(changed);
+        QVERIFY(!gone);
+        QCOMPARE(gone.failure().kind, ErrorKind::NotFound);
+    }
+
     void noRuleNoPendingRows()
     {
         importAt({QStringLiteral("quiet before any rule")}, m_now);

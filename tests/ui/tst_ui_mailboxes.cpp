@@ -20,6 +20,7 @@
 #include "views/ReportListView.h"
 #include "views/SearchBar.h"
 #include "window/MailboxController.h"
+#include "window/AlertController.h"
 #include "window/MainWindow.h"
 
 #include <QAbstractItemModelTester>
@@ -247,6 +248,7 @@ private Q_SLOTS:
         QVERIFY(!mailboxes->poller());
         mailboxes->setIntervalMs(300);
         QSignalSpy statuses(mailboxes, &MailboxController::statusChanged);
+        const int nudges = win.alerts()->nudges();
 
         const QString good = m_server->url(QStringLiteral("Fehlerberichte/Gr%C3%B6%C3%9Fe"));
         const QString cut = proxy.url(QStringLiteral("Cut"));
@@ -259,6 +261,7 @@ private Q_SLOTS:
 
         // 2 in Größe, 5 in Cut: 7 reports, shown without any action.
         QTRY_VERIFY_WITH_TIMEOUT(firstRowsLoaded(reports) && reports->rowCount() == 7, kTimeoutMs);
+        QVERIFY(win.alerts()->nudges() > nudges); // a poll that stored reports nudged the app's alert step
         const QString cutUrl = ImapUrl::parse(cut)->toString(), goodUrl = ImapUrl::parse(good)->toString();
         QString failure;
         bool recovered = false;

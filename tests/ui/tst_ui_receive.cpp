@@ -23,6 +23,7 @@
 #include "views/RequestView.h"
 #include "views/SearchBar.h"
 #include "window/MainWindow.h"
+#include "window/AlertController.h"
 #include "window/ReceiveController.h"
 #include "UiSupport.h"
 
@@ -304,6 +305,7 @@ private Q_SLOTS:
         ReportListModel *reports = m_win->reportList()->reportModel();
         QVERIFY(edtest::waitUntilLoaded(reports));
         QCOMPARE(reports->rowCount(), 0);
+        const int nudges = m_win->alerts()->nudges();
         QProcess site;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         for (const char *proxy : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
@@ -315,6 +317,7 @@ private Q_SLOTS:
 
         // No refresh asked for: the receiver's batch refreshes the lists.
         QTRY_COMPARE_WITH_TIMEOUT(reports->rowCount(), 1, 10000);
+        QVERIFY(m_win->alerts()->nudges() > nudges); // and the batch nudged the app's alert step
         QVERIFY(edtest::waitUntilLoaded(reports, 1));
         QCOMPARE(reports->report(0)->exceptionType, QStringLiteral("ZeroDivisionError"));
         QTRY_COMPARE(m_win->issueList()->issueModel()->rowCount(), 1);

@@ -4,7 +4,8 @@
 // PNGs in $ERRORDECK_SCREENSHOT_DIR (docs/screenshots/ comes from a run under
 // Xvfb: xvfb-run -a -s "-screen 0 2600x1500x24"), else in a temporary folder.
 // The main window at 1024×700, 1600×1000 and 2560×1440 in View › Theme's light
-// and dark palettes, and the start page of an empty database.
+// and dark palettes, and the start page of an empty database. Settings ›
+// Alerts with four rules at 1024×700 and 2560×1440, and its Edit dialog.
 #include "models/IssueListModel.h"
 #include "store/sqlite/Sqlite.h"
 #include "views/IssueListView.h"
@@ -18,6 +19,11 @@
 #include "settings/ReceivePage.h"
 #include "sentry/SentryEvent.h"
 #include "store/SiteStore.h"
+#include "store/AlertStore.h"
+#include "settings/AlertsPage.h"
+#include "settings/AlertDialog.h"
+#include <QDialogButtonBox>
+#include <QTimer>
 #include "views/BreadcrumbsView.h"
 #include "settings/SettingsDialog.h"
 #include <QJsonArray>
@@ -320,6 +326,68 @@ private Q_SLOTS:
         dlg.receive()->listen()->setText(QStringLiteral("0.0.0.0:8765"));
         QVERIFY(!dlg.receive()->warning()->isHidden());
         save(&dlg, QStringLiteral("settings-receive-exposed"));
+    }
+
+    // Settings › Alerts with a rule of each common kind, at the smallest and largest window sizes.
+    void alertsSettings()
+    {
+        {
+            auto db = edtest::onTestSide([&] { return Database::open(m_dbPath); });
+            QVERIFY(db.ok());
+            const edtest::TestSideDb testSide;
+            AlertStore alerts(*db);
+            AlertRule r;
+            r.name = QStringLiteral("New issues");
+            r.recipients = {QStringLiteral("ADMINS")};
+            QVERIFY(alerts.addRule(r).ok());
+            r.name = QStringLiteral("Checkout KeyError spike");
+            r.kind = AlertKind::Spike;
+            r.query = QStringLiteral("type:KeyError");
+            r.threshold = 20;
+            r.windowMinutes = 10;
+            r.recipients = {QStringLiteral("ADMINS"), QStringLiteral("oncall@shop.example.com")};
+            QVERIFY(alerts.addRule(r).ok());
+            r = AlertRule{};
+            r.name = QStringLiteral("Critical");
+            r.kind = AlertKind::Level;
+            r.threshold = 50;
+            r.rateLimitMinutes = 0;
+            r.recipients = {QStringLiteral("oncall@shop.example.com")};
+            r.enabled = false;
+            QVERIFY(alerts.addRule(r).ok());
+            r = AlertRule{};
+            r.name = QStringLiteral("Weekly digest");
+            r.kind = AlertKind::Digest;
+            r.windowMinutes = 10080;
+            r.recipients = {QStringLiteral("MANAGERS")};
+            QVERIFY(alerts.addRule(r).ok());
+        }
+        SettingsDialog dlg(m_win->databasePath(), m_win->config(), m_win.get());
+        QVERIFY(QTest::qWaitFor([&dlg] { return dlg.isReady(); }, 10000));
+        dlg.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dlg));
+        dlg.showPage(SettingsDialog::Alerts);
+        QTRY_COMPARE(dlg.alerts()->rules()->rowCount(), 4);
+        QTRY_VERIFY(dlg.alerts()->outboxLabel()->text().startsWith(QStringLiteral("Outbox:")));
+        for (const QSize size : {QSize(1024, 700), QSize(2560, 1440)}) {
+            dlg.resize(size);
+            save(&dlg, QStringLiteral("settings-alerts-%1x%2").arg(size.width()).arg(size.height()));
+        }
+        // Edit… on the spike rule: its numbers and the dry run.
+        dlg.resize(900, 660);
+        dlg.alerts()->rules()->selectRow(1);
+        QString problem = QStringLiteral("no alert dialog");
+        QTimer::singleShot(0, this, [&] {
+            auto *d = dlg.alerts()->findChild<AlertDialog *>();
+            if (!d)
+                return;
+            QSignalSpy shown(d, &AlertDialog::dryRunShown);
+            problem = shown.wait(20000) ? QString() : QStringLiteral("no dry run came");
+            save(d, QStringLiteral("settings-alert-dialog"));
+            d->reject();
+        });
+        dlg.alerts()->editRule();
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
     // A Sentry SDK's event (sentry_sdk 1.9.10 in a Django view, the capture in

@@ -8,6 +8,7 @@
 #include "views/IssueListView.h"
 #include "views/IssueViewSwitch.h"
 #include "window/MainWindow.h"
+#include "window/AlertController.h"
 #include "models/ReportListModel.h"
 #include "views/ReportListView.h"
 #include "store/ReportStore.h"
@@ -137,9 +138,12 @@ private Q_SLOTS:
                  qPrintable(m_win->watchStatusLabel()->text()));
 
         QSignalSpy batches(m_win->folderWatcher(), &FolderWatcher::imported);
+        const int nudges = m_win->alerts()->nudges();
         append(m_records);
         QTRY_COMPARE_WITH_TIMEOUT(count("SELECT count(*) FROM reports"), m_corpusReports, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(batches.size() > 0, 10000); // queued after the commit
+        // Each batch that stored reports nudges the app's alert step.
+        QTRY_VERIFY_WITH_TIMEOUT(m_win->alerts()->nudges() > nudges, 10000);
         QVERIFY(listsSettled(m_corpusIssues));
         // A notification per batch for its new issues, not one per issue.
         QTRY_VERIFY_WITH_TIMEOUT(!notified.isEmpty(), 10000);

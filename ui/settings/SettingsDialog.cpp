@@ -1,5 +1,6 @@
 #include "settings/SettingsDialog.h"
 
+#include "settings/AlertsPage.h"
 #include "settings/EmailPage.h"
 #include "settings/NotFoundPage.h"
 #include "settings/ReceivePage.h"
@@ -39,7 +40,9 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_display = new DisplayPage(this);
     m_receive = new ReceivePage(dbPath, this);
     m_mailboxes = new MailboxesPage(dbPath, this);
-    m_pages = {m_recipients, m_email, m_notFound, m_scrubbing, m_rules, m_watch, m_source, m_display, m_receive, m_mailboxes};
+    m_alerts = new AlertsPage(dbPath, this);
+    m_pages = {m_recipients, m_email,   m_notFound, m_scrubbing, m_rules, m_watch,
+               m_source,     m_display, m_receive,  m_mailboxes, m_alerts};
     connect(m_rules, &RulesPage::rulesChanged, this, &SettingsDialog::rulesChanged);
     // "Send test e-mail" sends with the settings as shown: saved first.
     m_email->enableTestSend(dbPath);
@@ -63,6 +66,7 @@ SettingsDialog::SettingsDialog(const QString &dbPath, ConfigCache &config, QWidg
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("clock")), tr("Display")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("import")), tr("Receive from Sentry SDKs")));
     m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("mail")), tr("Mailboxes")));
+    m_nav->addItem(new QListWidgetItem(theme::icon(QStringLiteral("warning")), tr("Alerts")));
     m_nav->setFixedWidth(m_nav->sizeHintForColumn(0) + 40);
     m_stack = new QStackedWidget(this);
     for (SettingsPage *p : m_pages) {

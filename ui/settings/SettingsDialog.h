@@ -2,7 +2,7 @@
 // Settings (Ctrl+,): the database's settings by Django's names, the same values
 // `errordeck-cli config` reads and writes. Pages: recipients, e-mail server,
 // 404 filters (with a tester), scrubbing, drop and hide rules, watched folders,
-// display (the time zone), receiving from Sentry SDKs, IMAP mailboxes.
+// display (the time zone), receiving from Sentry SDKs, IMAP mailboxes, alerts.
 // Opening it reads the settings again (a Read job of the app's ConfigCache):
 // until they come, it says "Loading…" and OK and Apply are disabled. Apply
 // checks every field on the spot, then writes the changes in one Write job;
@@ -21,6 +21,7 @@ class QStackedWidget;
 
 namespace ed {
 
+class AlertsPage;
 class EmailPage;
 class NotFoundPage;
 class ReceivePage;
@@ -36,7 +37,7 @@ class DisplayPage;
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
-    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch, Source, Display, Receive, Mailboxes };
+    enum Page { Recipients, Email, NotFound, Scrubbing, Rules, Watch, Source, Display, Receive, Mailboxes, Alerts };
     SettingsDialog(const QString &dbPath, ConfigCache &config, QWidget *parent = nullptr);
 
     void showPage(Page p);
@@ -61,6 +62,7 @@ public:
     DisplayPage *display() const { return m_display; }
     ReceivePage *receive() const { return m_receive; }
     MailboxesPage *mailboxes() const { return m_mailboxes; }
+    AlertsPage *alerts() const { return m_alerts; }
     QDialogButtonBox *buttons() const { return m_buttons; }
 
     void accept() override;
@@ -93,6 +95,7 @@ private:
     DisplayPage *m_display;
     ReceivePage *m_receive;
     MailboxesPage *m_mailboxes;
+    AlertsPage *m_alerts;
     QDialogButtonBox *m_buttons;
 };
 

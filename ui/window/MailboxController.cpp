@@ -165,6 +165,8 @@ void MailboxController::onPolled(const QString &url, const MailboxSummary &s, in
         m_window->reportList()->reportModel()->refreshKeepingRows();
         m_window->chart()->setQuery(m_window->currentQuery());
     }
+    if (s.import.stored > 0)
+        Q_EMIT stored(s.import.stored);
 }
 
 void MailboxController::setStatus(const QString &url, const Status &s)

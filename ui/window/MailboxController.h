@@ -48,6 +48,8 @@ public:
 
 Q_SIGNALS:
     void statusChanged(const QString &url, const QString &text, const QString &detail, bool failing);
+    // A poll stored reports (the alert step looks at them).
+    void stored(qint64 reports);
 
 private:
     void startPolling(int generation);

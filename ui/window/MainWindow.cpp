@@ -8,6 +8,7 @@
 #include "window/ReceiveController.h"
 #include "window/WatchController.h"
 #include "window/MailboxController.h"
+#include "window/AlertController.h"
 #include "KeychainPasswords.h"
 #include "watch/FolderWatcher.h"
 #include "views/ImportProgressBar.h"
@@ -94,6 +95,15 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     connect(m_watch, &WatchController::notified, this, &MainWindow::notified);
     m_receive = new ReceiveController(this, m_jobs);
     m_mailboxes = new MailboxController(this, m_jobs);
+    // The alert step looks at what each of them stored at once, not at its next interval.
+    m_alerts = new AlertController(this, m_keychain.get());
+    connect(m_import, &ImportController::finished, m_alerts, &AlertController::nudge);
+    connect(m_watch, &WatchController::stored, m_alerts, &AlertController::nudge);
+    connect(m_mailboxes, &MailboxController::stored, m_alerts, &AlertController::nudge);
+    connect(m_receive, &ReceiveController::stored, m_alerts, [this](int reports) {
+        if (reports > 0)
+            m_alerts->nudge();
+    });
     // Open in Editor follows Settings › Source code.
     const auto sourceSettings = [this] {
         m_detail->traceback()->setSourceSettings(m_config->stringList(ConfigKey::SourceRoots),
@@ -127,6 +137,8 @@ MainWindow::~MainWindow()
     m_import = nullptr;
     delete m_rulesApply; // stops between reports; what it committed stays
     m_rulesApply = nullptr;
+    delete m_alerts; // after a transfer in progress, before the keychain goes
+    m_alerts = nullptr;
     // The checkpoint is SQL too: a job (no pooled connection: it closes this
     // window's own), waited for here; quitting may wait, the UI thread never
     // runs the statement.
@@ -552,6 +564,7 @@ void MainWindow::closeEvent(QCloseEvent *e)
         }
         saveState();
     }
+    m_alerts->stop(); // a closed window (or one switched for another database) sends nothing more
     e->accept();
 }
 

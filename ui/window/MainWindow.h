@@ -36,6 +36,7 @@ class MailController;
 class WatchController;
 class ReceiveController;
 class MailboxController;
+class AlertController;
 class KeychainPasswords;
 class PasswordSource;
 class ImportProgressBar;
@@ -94,6 +95,8 @@ public:
     ReceiveController *receiver() const { return m_receive; }
     // Polls the mailboxes of ERRORDECK_MAILBOXES (Settings › Mailboxes).
     MailboxController *mailboxController() const { return m_mailboxes; }
+    // The alert step (alert/AlertService) while the window is open.
+    AlertController *alerts() const { return m_alerts; }
     // The search the lists show (the selected issue aside).
     const SearchQuery &currentQuery() const { return m_query; }
 
@@ -237,6 +240,7 @@ private:
     WatchController *m_watch = nullptr;
     ReceiveController *m_receive = nullptr;
     MailboxController *m_mailboxes = nullptr;
+    AlertController *m_alerts = nullptr;
     bool m_backupRunning = false; // File › Back Up Database… in the background
     // The time ranges before each bar click, for the chart's "Back": the
     // search bar's choice and, for a custom one, its bounds.

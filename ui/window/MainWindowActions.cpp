@@ -23,6 +23,8 @@
 #include "settings/SettingsDialog.h"
 #include "settings/MailboxesPage.h"
 #include "window/MailboxController.h"
+#include "window/AlertController.h"
+#include "settings/AlertsPage.h"
 #include "look/Theme.h"
 #include "views/TimelineChart.h"
 #include "views/TracebackView.h"
@@ -454,6 +456,8 @@ void MainWindow::openSettings()
         for (auto it = statuses.cbegin(); it != statuses.cend(); ++it)
             page->setStatus(it.key(), it->text, it->detail, it->failing);
         connect(m_mailboxes, &MailboxController::statusChanged, page, &MailboxesPage::setStatus);
+        // The outbox's state follows the alert step's rounds.
+        connect(m_alerts, &AlertController::roundDone, dlg->alerts(), &AlertsPage::reloadOutbox);
     }
     dlg->show();
     dlg->raise();

@@ -132,6 +132,8 @@ void WatchController::onImported(const WatchBatch &batch)
                 .arg(QLocale().toString(batch.at.toLocalTime().time(), QLocale::ShortFormat)));
     if (s.stored > 0 || s.hidden > 0)
         refreshLive();
+    if (s.stored > 0)
+        Q_EMIT stored(s.stored);
 }
 
 void WatchController::refreshLive()

@@ -35,6 +35,8 @@ public:
 Q_SIGNALS:
     // A notification was shown (new issue or regression in a watched folder).
     void notified(const QString &title, const QString &message);
+    // A watched-folder batch stored reports (the alert step looks at them).
+    void stored(qint64 reports);
 
 private:
     void onImported(const WatchBatch &batch);

@@ -159,6 +159,24 @@ Result<void> AlertStore::removeRule(const QString &name)
     return {};
 }
 
+Result<void> AlertStore::updateRule(const AlertRule &r)
+{
+    Connection &c = connectionOf(m_db);
+    Statement st = c.prepare("UPDATE alert_rules SET name = ?, kind = ?, query = ?, recipients = ?, threshold = ?,"
+                             " window_minutes = ?, rate_limit_minutes = ?, enabled = ? WHERE id = ?");
+    st.bind(1, r.name).bind(2, alertKindName(r.kind)).bind(3, r.query).bind(4, jsonList(r.recipients));
+    st.bind(5, r.threshold).bind(6, r.windowMinutes).bind(7, r.rateLimitMinutes).bind(8, r.enabled ? 1 : 0);
+    st.bind(9, r.id);
+    if (!st.valid() || !st.exec()) {
+        if (c.lastErrorCode() == 19) // SQLITE_CONSTRAINT: the name is taken
+            return Error{QStringLiteral("an alert named '%1' exists already").arg(r.name), ErrorKind::InvalidInput};
+        return st.failure();
+    }
+    if (c.changes() == 0)
+        return Error{QStringLiteral("no alert #%1").arg(r.id), ErrorKind::NotFound};
+    return {};
+}
+
 Result<std::vector<AlertRule>> AlertStore::rules()
 {
     Statement st = connectionOf(m_db).prepare(std::string("SELECT ") + kRuleColumns + " FROM alert_rules ORDER BY id");
