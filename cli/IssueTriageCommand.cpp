@@ -163,13 +163,15 @@ int runIssueTriage(Context &ctx, const QCommandLineParser &p, Database &db, cons
         auto moved = triage.split(ids.front());
         if (!moved)
             return failed(ctx, action, moved.error());
-        ctx.out() << "split #" << ids.front() << ": " << counted(*moved, "report", "reports") << " back in their own issues" << Qt::endl;
+        ctx.out() << "split #" << ids.front() << ": " << counted(*moved, "report", "reports") << " back in their own issues"
+                  << Qt::endl;
         return Ok;
     } else if (action == QLatin1String("delete")) {
         auto deleted = triage.deleteIssues(ids);
         if (!deleted)
             return failed(ctx, action, deleted.error());
-        ctx.out() << "deleted " << counted(int64_t(ids.size()), "issue", "issues") << " and " << counted(*deleted, "report", "reports") << Qt::endl;
+        ctx.out() << "deleted " << counted(int64_t(ids.size()), "issue", "issues") << " and "
+                  << counted(*deleted, "report", "reports") << Qt::endl;
         return Ok;
     }
     ctx.out() << action << ": " << counted(int64_t(ids.size()), "issue", "issues") << Qt::endl;

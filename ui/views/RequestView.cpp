@@ -117,9 +117,9 @@ void RequestView::setReport(const Report &report)
 void RequestView::showSdkTrims(const Report &report)
 {
     static const QHash<QString, QString> tabOf = {
-        {QStringLiteral("data"), QStringLiteral("POST")},         {QStringLiteral("cookies"), QStringLiteral("COOKIES")},
-        {QStringLiteral("headers"), QStringLiteral("META")},      {QStringLiteral("env"), QStringLiteral("META")},
-        {QStringLiteral("query_string"), QStringLiteral("GET")},  {QStringLiteral("url"), QStringLiteral("URL")},
+        {QStringLiteral("data"), QStringLiteral("POST")},        {QStringLiteral("cookies"), QStringLiteral("COOKIES")},
+        {QStringLiteral("headers"), QStringLiteral("META")},     {QStringLiteral("env"), QStringLiteral("META")},
+        {QStringLiteral("query_string"), QStringLiteral("GET")}, {QStringLiteral("url"), QStringLiteral("URL")},
     };
     QStringList notes;
     QHash<QString, QStringList> byTab;
@@ -127,8 +127,10 @@ void RequestView::showSdkTrims(const Report &report)
         if (trim.path.size() < 2 || trim.path.at(0) != QLatin1String("request"))
             continue;
         const QString tab = tabOf.value(trim.path.at(1), trim.path.at(1));
-        const QString where = trim.path.size() > 2 ? QStringLiteral("%1 %2").arg(tab, trim.path.mid(2).join(QLatin1Char('.'))) : tab;
-        const QString what = QStringLiteral("%1: %2").arg(where, describeSdkTrim(trim, trim.path.size() > 2 ? tr("characters") : tr("items")));
+        const QString where = trim.path.size() > 2 ? QStringLiteral("%1 %2").arg(tab, trim.path.mid(2).join(QLatin1Char('.')))
+                                                   : tab;
+        const QString what = QStringLiteral("%1: %2").arg(
+            where, describeSdkTrim(trim, trim.path.size() > 2 ? tr("characters") : tr("items")));
         notes << what;
         byTab[tab] << what;
     }
