@@ -4,6 +4,7 @@
 // digest's text and HTML, an outage (the server stopped: mails stay queued)
 // and the recovery (the server back: each queued mail sent once), resend from
 // the send log, and the CLI with ERRORDECK_NOW.
+#include "ServeFixture.h"
 #include "SmtpSupport.h"
 
 #include "alert/AlertDispatcher.h"
@@ -514,19 +515,15 @@ private Q_SLOTS:
         env.insert(QStringLiteral("ERRORDECK_NOW"), QString::number(m_now));
         QProcess serve;
         serve.setProcessEnvironment(env);
-        serve.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("serve"), QStringLiteral("--db"), dbPath(),
-                                                    QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-        QVERIFY(serve.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(serve.canReadLine(), 20000);
-        const QString first = QString::fromUtf8(serve.readLine()).trimmed();
-        QVERIFY2(first.startsWith(QLatin1String("DSN http://")), qPrintable(first));
+        const edtest::ServeStarted started = edtest::startServe(serve, dbPath(), 20000);
+        QVERIFY2(started.error.isEmpty(), qPrintable(started.error));
         QProcess sdk;
         sdk.start(edtest::kPython, {QStringLiteral("-c"),
                                     QStringLiteral("import sys, sentry_sdk\n"
                                                    "sentry_sdk.init(dsn=sys.argv[1], default_integrations=False)\n"
                                                    "sentry_sdk.capture_message('PermissionError seen by serve', level='error')\n"
                                                    "sentry_sdk.flush(10)\n"),
-                                    first.mid(4)});
+                                    started.dsn});
         QVERIFY(sdk.waitForFinished(30000));
         QVERIFY2(sdk.exitCode() == 0, sdk.readAllStandardError().constData());
         QTRY_COMPARE_WITH_TIMEOUT(server.messages().size(), 1, 30000);

@@ -2,6 +2,7 @@
 // its lock, installed by `./dev.sh test` with `npm ci`), reporting to
 // `errordeck-cli serve`: a chained error (new Error('outer', {cause: inner}))
 // and a warning message, as stored, and none of the app's secrets on disk.
+#include "ServeFixture.h"
 #include "SecretScanner.h"
 #include "TestSupport.h"
 
@@ -39,15 +40,10 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString dbPath = dir.filePath(QStringLiteral("node.sqlite3"));
         QProcess serve;
-        serve.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("serve"), QStringLiteral("--db"), dbPath,
-                                                    QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-        QVERIFY(serve.waitForStarted());
+        const edtest::ServeStarted started = edtest::startServe(serve, dbPath, kTimeoutMs);
+        QVERIFY2(started.error.isEmpty(), qPrintable(started.error));
+        const QString dsn = started.dsn;
         QDeadlineTimer deadline(kTimeoutMs);
-        while (!serve.canReadLine() && !deadline.hasExpired())
-            serve.waitForReadyRead(1000);
-        const QString first = QString::fromUtf8(serve.readLine()).trimmed();
-        QVERIFY2(first.startsWith(QLatin1String("DSN http://")), qPrintable(first));
-        const QString dsn = first.mid(4);
 
         QProcess client;
         client.setWorkingDirectory(kNodeDir);

@@ -2,6 +2,7 @@
 // a real Django site reporting through Debian's sentry_sdk (DjangoIntegration)
 // to `errordeck-cli serve`, beside ErrorDeck's own handler; the wire captures
 // of tests/data/sentry replayed byte for byte; and hand-made bad requests.
+#include "ServeFixture.h"
 #include "SecretScanner.h"
 #include "TestSupport.h"
 
@@ -156,15 +157,11 @@ private Q_SLOTS:
         const QString dbPath = dir.filePath(QStringLiteral("serve.sqlite3"));
         const QString reports = dir.filePath(QStringLiteral("handler.jsonl"));
         QProcess serve;
-        serve.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("serve"), QStringLiteral("--db"), dbPath,
-                                                    QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-        QVERIFY(serve.waitForStarted());
+        const edtest::ServeStarted started = edtest::startServe(serve, dbPath, kTimeoutMs);
+        QVERIFY2(started.error.isEmpty(), qPrintable(started.error));
+        const QString dsn = started.dsn;
+        QVERIFY2(dsn.endsWith(QLatin1String("/1")), qPrintable(dsn));
         QDeadlineTimer deadline(kTimeoutMs);
-        while (!serve.canReadLine() && !deadline.hasExpired())
-            serve.waitForReadyRead(1000);
-        const QString first = QString::fromUtf8(serve.readLine()).trimmed();
-        QVERIFY2(first.startsWith(QLatin1String("DSN http://")) && first.endsWith(QLatin1String("/1")), qPrintable(first));
-        const QString dsn = first.mid(4);
 
         QProcess site;
         const QString mails = dir.filePath(QStringLiteral("mail"));

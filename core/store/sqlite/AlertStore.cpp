@@ -82,19 +82,37 @@ QString outboxStateName(OutboxState s)
     return {};
 }
 
+namespace {
+
+// The columns addRule and updateRule both write, as ?1 .. ?8 in this order:
+// name, kind, query, recipients, threshold, window_minutes, rate_limit_minutes, enabled.
+void bindRuleColumns(Statement &st, const AlertRule &r)
+{
+    st.bind(1, r.name).bind(2, alertKindName(r.kind)).bind(3, r.query).bind(4, jsonList(r.recipients));
+    st.bind(5, r.threshold).bind(6, r.windowMinutes).bind(7, r.rateLimitMinutes).bind(8, r.enabled ? 1 : 0);
+}
+
+// Runs the INSERT or UPDATE of a rule; a name another rule has is the user's error.
+Result<void> writeRule(Connection &c, Statement &st, const AlertRule &r)
+{
+    if (st.valid() && st.exec())
+        return {};
+    if (c.lastErrorCode() == 19) // SQLITE_CONSTRAINT: the name is taken
+        return Error{QStringLiteral("an alert named '%1' exists already").arg(r.name), ErrorKind::InvalidInput};
+    return st.failure();
+}
+
+} // namespace
+
 Result<int64_t> AlertStore::addRule(const AlertRule &r)
 {
     Connection &c = connectionOf(m_db);
     Statement st = c.prepare("INSERT INTO alert_rules(name, kind, query, recipients, threshold, window_minutes,"
                              " rate_limit_minutes, enabled, created_at) VALUES(?,?,?,?,?,?,?,?,?)");
-    st.bind(1, r.name).bind(2, alertKindName(r.kind)).bind(3, r.query).bind(4, jsonList(r.recipients));
-    st.bind(5, r.threshold).bind(6, r.windowMinutes).bind(7, r.rateLimitMinutes).bind(8, r.enabled ? 1 : 0);
+    bindRuleColumns(st, r); // ?1 .. ?8
     st.bind(9, r.createdAt);
-    if (!st.valid() || !st.exec()) {
-        if (c.lastErrorCode() == 19) // SQLITE_CONSTRAINT: the name is taken
-            return Error{QStringLiteral("an alert named '%1' exists already").arg(r.name), ErrorKind::InvalidInput};
-        return st.failure();
-    }
+    if (auto written = writeRule(c, st, r); !written)
+        return written.failure();
     const int64_t id = c.lastInsertId();
     if (r.kind == AlertKind::NewRelease)
         if (auto seeded = seedReleases(); !seeded)
@@ -164,14 +182,10 @@ Result<void> AlertStore::updateRule(const AlertRule &r)
     Connection &c = connectionOf(m_db);
     Statement st = c.prepare("UPDATE alert_rules SET name = ?, kind = ?, query = ?, recipients = ?, threshold = ?,"
                              " window_minutes = ?, rate_limit_minutes = ?, enabled = ? WHERE id = ?");
-    st.bind(1, r.name).bind(2, alertKindName(r.kind)).bind(3, r.query).bind(4, jsonList(r.recipients));
-    st.bind(5, r.threshold).bind(6, r.windowMinutes).bind(7, r.rateLimitMinutes).bind(8, r.enabled ? 1 : 0);
+    bindRuleColumns(st, r); // ?1 .. ?8
     st.bind(9, r.id);
-    if (!st.valid() || !st.exec()) {
-        if (c.lastErrorCode() == 19) // SQLITE_CONSTRAINT: the name is taken
-            return Error{QStringLiteral("an alert named '%1' exists already").arg(r.name), ErrorKind::InvalidInput};
-        return st.failure();
-    }
+    if (auto written = writeRule(c, st, r); !written)
+        return written.failure();
     if (c.changes() == 0)
         return Error{QStringLiteral("no alert #%1").arg(r.id), ErrorKind::NotFound};
     return {};

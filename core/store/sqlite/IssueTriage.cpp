@@ -36,6 +36,18 @@ Result<bool> exists(Connection &c, int64_t id)
     return false;
 }
 
+// For an action on issue `id`: NotFound when there is none, else the issue it
+// was merged into (0: none), which each action answers in its own words.
+Result<int64_t> mergeTargetOfExisting(Connection &c, int64_t id)
+{
+    auto found = exists(c, id);
+    if (!found)
+        return found.failure();
+    if (!*found)
+        return noIssue(id);
+    return mergedInto(c, id);
+}
+
 // Runs `sql` (?1 the issue id, then `extra` as ?2, ?3, ...) for each issue in
 // one transaction; an issue it changes nothing of fails as `unchanged` says.
 template <typename Unchanged>
@@ -123,12 +135,7 @@ Result<int64_t> IssueTriage::merge(int64_t into, const std::vector<int64_t> &oth
     if (!tx.active())
         return c.failure();
     auto check = [&c](int64_t id) -> Result<void> {
-        auto found = exists(c, id);
-        if (!found)
-            return found.failure();
-        if (!*found)
-            return noIssue(id);
-        auto target = mergedInto(c, id);
+        auto target = mergeTargetOfExisting(c, id);
         if (!target)
             return target.failure();
         if (*target)
@@ -246,13 +253,8 @@ Result<int64_t> IssueTriage::deleteIssues(const std::vector<int64_t> &ids)
     Statement issue = c.prepare("DELETE FROM issues WHERE id = ?");
     int64_t deleted = 0;
     for (int64_t id : ids) {
-        auto found = exists(c, id);
-        if (!found)
-            return found.failure();
-        if (!*found)
-            return noIssue(id);
         // Its reports are in the issue it went into, which a split gives them back from.
-        auto target = mergedInto(c, id);
+        auto target = mergeTargetOfExisting(c, id);
         if (!target)
             return target.failure();
         if (*target)
