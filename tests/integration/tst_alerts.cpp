@@ -167,8 +167,17 @@ private Q_SLOTS:
         const int64_t id = addRule(r);
         QVERIFY(id);
         r.name = QStringLiteral("other");
-        QVERIFY(addRule(r));
+        const int64_t otherId = addRule(r);
+        QVERIFY(otherId > id); // the id the insert returned, a new one
         AlertStore store(*m_db);
+        QCOMPARE(store.rule(QStringLiteral("other"))->id, otherId);
+        // Adding a taken name is the user's error too, and adds nothing.
+        r.createdAt = m_now;
+        r.recipients = {QStringLiteral("ADMINS")};
+        auto again = store.addRule(r);
+        QVERIFY(!again);
+        QCOMPARE(again.failure().kind, ErrorKind::InvalidInput);
+        QCOMPARE(again.error(), QStringLiteral("an alert named 'other' exists already"));
         QVERIFY(store.markMailed(id, 7, m_now));
         QVERIFY(store.holdBack(id, 7, 3));
 

@@ -22,11 +22,12 @@ QStringList tableDump(Database &db)
 {
     Connection &c = connectionOf(db);
     QStringList out;
-    const std::vector<std::pair<const char *, const char *>> tables = {{"reports", nullptr},
-                                                                       {"issues", nullptr},
-                                                                       {"parts", "hash"},
-                                                                       {"reports_fts", "rowid, message, exception, path, frames"},
-                                                                       {"import_files", "path, head_hash, offset, line, size"}};
+    const std::vector<std::pair<const char *, const char *>> tables = {
+        {"reports", nullptr},
+        {"issues", nullptr},
+        {"parts", "hash"},
+        {"reports_fts", "rowid, message, exception, path, frames"},
+        {"import_files", "path, head_hash, byte_offset, line, size"}};
     for (const auto &[table, given] : tables) {
         QStringList cols;
         if (given) {

@@ -63,6 +63,16 @@ QStringList describe(const QString &path)
 
 int64_t count(Database &db, const char *sql) { return *connectionOf(db).scalar(sql); }
 
+// Each row of a query's first column, read with `c`.
+QStringList rows(Connection &c, const char *sql)
+{
+    Statement st = c.prepare(sql);
+    QStringList out;
+    while (st.step())
+        out << st.qtext(0);
+    return out;
+}
+
 } // namespace
 
 class TestMigrations : public QObject {
@@ -92,9 +102,20 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = copyOf(dir, schema);
         const QStringList before = describe(path);
+        QStringList progressBefore; // each import file's path, byte count and line, as the old build wrote them
+        {
+            Connection plain;
+            QVERIFY(plain.open(path, false, true));
+            progressBefore = rows(plain, "SELECT path || ' ' || \"offset\" || ' ' || line FROM import_files ORDER BY path");
+        }
+        QVERIFY(!progressBefore.isEmpty());
         auto db = Database::open(path);
         QVERIFY2(db, qPrintable(db ? QString() : db.error()));
         QCOMPARE(count(*db, "PRAGMA user_version"), int64_t(Database::currentSchemaVersion()));
+        // 13 -> 14: import_files.offset, a word PostgreSQL reserves, is byte_offset, with its values.
+        QCOMPARE(count(*db, "SELECT count(*) FROM pragma_table_info('import_files') WHERE name = 'offset'"), int64_t(0));
+        QCOMPARE(rows(connectionOf(*db), "SELECT path || ' ' || byte_offset || ' ' || line FROM import_files ORDER BY path"),
+                 progressBefore);
         QCOMPARE(count(*db, "PRAGMA application_id"), int64_t(Database::kApplicationId));
         // Every later table and index is there.
         for (const char *name :

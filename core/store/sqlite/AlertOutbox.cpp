@@ -2,6 +2,7 @@
 #include "store/AlertStore.h"
 
 #include "store/sqlite/AlertRows.h"
+#include "store/sqlite/SqlDialect.h"
 
 namespace ed {
 namespace {
@@ -43,7 +44,7 @@ Result<int64_t> AlertStore::enqueue(const OutboxEntry &e)
     Connection &c = connectionOf(m_db);
     Statement st = c.prepare("INSERT INTO alert_outbox(rule_id, rule_name, kind, recipients, issue_id, report_id, reason,"
                              " held_back, period_start, period_end, state, attempts, next_attempt_at, created_at)"
-                             " VALUES(?,?,?,?,?,?,?,?,?,?,0,0,?,?)");
+                             " VALUES(?,?,?,?,?,?,?,?,?,?,0,0,?,?) RETURNING id");
     st.bind(1, e.ruleId).bind(2, e.ruleName).bind(3, alertKindName(e.kind)).bind(4, jsonList(e.recipients));
     bindIdOrNull(st, 5, e.issueId);
     bindIdOrNull(st, 6, e.reportId);
@@ -51,9 +52,7 @@ Result<int64_t> AlertStore::enqueue(const OutboxEntry &e)
     bindIdOrNull(st, 9, e.periodStart);
     bindIdOrNull(st, 10, e.periodEnd);
     st.bind(11, e.nextAttemptAt).bind(12, e.createdAt);
-    if (auto r = run(st); !r)
-        return r.failure();
-    return c.lastInsertId();
+    return insertedId(st);
 }
 
 Result<std::vector<OutboxEntry>> AlertStore::claimDue(int64_t now, int limit, int64_t staleMs)
@@ -120,7 +119,7 @@ Result<std::vector<OutboxEntry>> AlertStore::outbox(int limit)
 {
     Statement st = connectionOf(m_db).prepare(std::string("SELECT ") + kOutboxColumns +
                                               " FROM alert_outbox ORDER BY id DESC LIMIT ?");
-    st.bind(1, limit);
+    st.bind(1, sqlLimit(limit));
     std::vector<OutboxEntry> out;
     while (st.step())
         out.push_back(outboxFrom(st));

@@ -4,6 +4,7 @@
 #include "store/sqlite/AlertRows.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SearchSql.h"
+#include "store/sqlite/SqlDialect.h"
 #include "store/sqlite/Sqlite.h"
 
 namespace ed {
@@ -34,12 +35,13 @@ AlertRule ruleFrom(const Statement &st)
 
 // The scope's filter over `reports r` with `extra` (its binds after the
 // filter's) added: the search's own where is wrapped, so its ORs stay inside.
-Result<SqlFilter> scoped(const QString &query, int64_t now, const QString &extra, const std::vector<QVariant> &binds)
+Result<SqlFilter> scoped(const Connection &c, const QString &query, int64_t now, const QString &extra,
+                         const std::vector<QVariant> &binds)
 {
     SearchQuery q;
     q.text = query;
     q.now = now;
-    auto f = searchSql(q);
+    auto f = searchSql(q, dialectOf(c));
     if (!f)
         return Error{QStringLiteral("the alert's search '%1': %2").arg(query, f.error()), f.failure().kind};
     f->where = f->where.isEmpty() ? extra : QStringLiteral("(%1) AND %2").arg(f->where, extra);
@@ -92,14 +94,20 @@ void bindRuleColumns(Statement &st, const AlertRule &r)
     st.bind(5, r.threshold).bind(6, r.windowMinutes).bind(7, r.rateLimitMinutes).bind(8, r.enabled ? 1 : 0);
 }
 
-// Runs the INSERT or UPDATE of a rule; a name another rule has is the user's error.
+// A rule's INSERT or UPDATE that failed: a name another rule has is the user's error.
+Error ruleWriteFailure(Connection &c, const Statement &st, const AlertRule &r)
+{
+    if (c.lastErrorCode() == 19) // SQLITE_CONSTRAINT: the name is taken
+        return Error{QStringLiteral("an alert named '%1' exists already").arg(r.name), ErrorKind::InvalidInput};
+    return st.failure();
+}
+
+// Runs the UPDATE of a rule.
 Result<void> writeRule(Connection &c, Statement &st, const AlertRule &r)
 {
     if (st.valid() && st.exec())
         return {};
-    if (c.lastErrorCode() == 19) // SQLITE_CONSTRAINT: the name is taken
-        return Error{QStringLiteral("an alert named '%1' exists already").arg(r.name), ErrorKind::InvalidInput};
-    return st.failure();
+    return ruleWriteFailure(c, st, r);
 }
 
 } // namespace
@@ -108,12 +116,13 @@ Result<int64_t> AlertStore::addRule(const AlertRule &r)
 {
     Connection &c = connectionOf(m_db);
     Statement st = c.prepare("INSERT INTO alert_rules(name, kind, query, recipients, threshold, window_minutes,"
-                             " rate_limit_minutes, enabled, created_at) VALUES(?,?,?,?,?,?,?,?,?)");
+                             " rate_limit_minutes, enabled, created_at) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id");
     bindRuleColumns(st, r); // ?1 .. ?8
     st.bind(9, r.createdAt);
-    if (auto written = writeRule(c, st, r); !written)
-        return written.failure();
-    const int64_t id = c.lastInsertId();
+    auto inserted = insertedId(st);
+    if (!inserted)
+        return st.valid() ? ruleWriteFailure(c, st, r) : inserted.failure();
+    const int64_t id = *inserted;
     if (r.kind == AlertKind::NewRelease)
         if (auto seeded = seedReleases(); !seeded)
             return seeded.failure();
@@ -154,7 +163,8 @@ Result<bool> AlertStore::firstOfRelease(const QString &release, int64_t reportId
     const QByteArray name = release.toUtf8();
     const Hash128 h = hash128(std::string_view(name.constData(), size_t(name.size())));
     const std::string_view key(reinterpret_cast<const char *>(h.data()), 16);
-    Statement ins = c.prepare("INSERT OR IGNORE INTO alert_releases(release_hash, first_report) VALUES(?, ?)");
+    Statement ins = c.prepare(
+        "INSERT INTO alert_releases(release_hash, first_report) VALUES(?, ?) ON CONFLICT(release_hash) DO NOTHING");
     ins.bindBlob(1, key).bind(2, reportId);
     if (auto r = run(ins); !r)
         return r.failure();
@@ -271,7 +281,7 @@ Result<std::vector<AlertReport>> AlertStore::matching(const QString &query, int6
 {
     std::vector<AlertReport> out;
     for (const auto &[first, last] : ranges) {
-        auto f = scoped(query, now, QStringLiteral("r.id BETWEEN ? AND ?"),
+        auto f = scoped(connectionOf(m_db), query, now, QStringLiteral("r.id BETWEEN ? AND ?"),
                         {QVariant(qlonglong(first)), QVariant(qlonglong(last))});
         if (!f)
             return f.failure();
@@ -292,7 +302,7 @@ Result<std::vector<AlertReport>> AlertStore::matching(const QString &query, int6
 
 Result<std::vector<AlertReport>> AlertStore::matchingInTime(const QString &query, int64_t now, int64_t since, int64_t until)
 {
-    auto f = scoped(query, now, QStringLiteral("r.timestamp >= ? AND r.timestamp < ?"),
+    auto f = scoped(connectionOf(m_db), query, now, QStringLiteral("r.timestamp >= ? AND r.timestamp < ?"),
                     {QVariant(qlonglong(since)), QVariant(qlonglong(until))});
     if (!f)
         return f.failure();
@@ -302,7 +312,7 @@ Result<std::vector<AlertReport>> AlertStore::matchingInTime(const QString &query
     Statement st = connectionOf(m_db).prepare(
         QStringLiteral("SELECT r.id, r.issue_id, r.timestamp, r.level,"
                        " r.id = (SELECT min(x.id) FROM reports x WHERE x.issue_id = r.issue_id AND x.hidden_by IS NULL),"
-                       " i.regression AND i.resolved_at IS NOT NULL AND r.timestamp > i.resolved_at"
+                       " i.regression <> 0 AND i.resolved_at IS NOT NULL AND r.timestamp > i.resolved_at"
                        " FROM (SELECT r.id AS id%1) m JOIN reports r ON r.id = m.id JOIN issues i ON i.id = r.issue_id"
                        " ORDER BY r.timestamp, r.id")
             .arg(f->fromClause())
@@ -318,7 +328,7 @@ Result<std::vector<AlertReport>> AlertStore::matchingInTime(const QString &query
 
 Result<int64_t> AlertStore::countInWindow(const QString &query, int64_t now, int64_t issueId, int64_t since, int64_t until)
 {
-    auto f = scoped(query, now, QStringLiteral("r.issue_id = ? AND r.timestamp >= ? AND r.timestamp < ?"),
+    auto f = scoped(connectionOf(m_db), query, now, QStringLiteral("r.issue_id = ? AND r.timestamp >= ? AND r.timestamp < ?"),
                     {QVariant(qlonglong(issueId)), QVariant(qlonglong(since)), QVariant(qlonglong(until))});
     if (!f)
         return f.failure();

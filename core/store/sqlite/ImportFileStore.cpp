@@ -7,9 +7,9 @@
 namespace ed {
 namespace {
 
-constexpr const char *kSelect = "SELECT path, head_hash, offset, line, size FROM import_files";
+constexpr const char *kSelect = "SELECT path, head_hash, byte_offset, line, size FROM import_files";
 
-// path, head_hash, offset, line, size
+// path, head_hash, byte_offset, line, size
 FileProgress progressFrom(const Statement &st)
 {
     FileProgress p;
@@ -23,6 +23,12 @@ FileProgress progressFrom(const Statement &st)
 }
 
 } // namespace
+
+// An upsert on the path (the only key), in the form both engines accept.
+const char
+    *const kPutProgress = "INSERT INTO import_files(path, head_hash, byte_offset, line, size, updated_at) VALUES(?,?,?,?,?,?)"
+                          " ON CONFLICT(path) DO UPDATE SET head_hash = excluded.head_hash, byte_offset = excluded.byte_offset,"
+                          " line = excluded.line, size = excluded.size, updated_at = excluded.updated_at";
 
 void bindFileProgress(Statement &st, const FileProgress &p)
 {
@@ -71,8 +77,7 @@ Result<void> ImportFileStore::putAll(const std::vector<FileProgress> &rows)
     Transaction tx(connectionOf(m_db));
     if (!tx.active())
         return connectionOf(m_db).failure();
-    Statement put = connectionOf(m_db).prepare(
-        "INSERT OR REPLACE INTO import_files(path, head_hash, offset, line, size, updated_at) VALUES(?,?,?,?,?,?)");
+    Statement put = connectionOf(m_db).prepare(kPutProgress);
     if (!put.valid())
         return put.failure();
     for (const FileProgress &row : rows) {

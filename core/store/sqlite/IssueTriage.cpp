@@ -1,5 +1,6 @@
 #include "store/IssueTriage.h"
 
+#include "store/sqlite/SqlDialect.h"
 #include "store/sqlite/Sqlite.h"
 
 #include <QDateTime>
@@ -152,8 +153,9 @@ Result<int64_t> IssueTriage::merge(int64_t into, const std::vector<int64_t> &oth
         "UPDATE reports SET origin_issue = coalesce(origin_issue, issue_id), issue_id = ?1 WHERE issue_id = ?2");
     Statement add = c.prepare(
         "UPDATE issues SET count = issues.count + o.count, hidden_count = issues.hidden_count + o.hidden_count,"
-        " first_seen = min(issues.first_seen, o.first_seen), last_seen = max(issues.last_seen, o.last_seen),"
-        " level = max(issues.level, o.level),"
+        " first_seen = CASE WHEN o.first_seen < issues.first_seen THEN o.first_seen ELSE issues.first_seen END,"
+        " last_seen = CASE WHEN o.last_seen > issues.last_seen THEN o.last_seen ELSE issues.last_seen END,"
+        " level = CASE WHEN o.level > issues.level THEN o.level ELSE issues.level END,"
         " last_release = CASE WHEN o.last_seen > issues.last_seen THEN coalesce(o.last_release, issues.last_release)"
         " ELSE coalesce(issues.last_release, o.last_release) END"
         " FROM (SELECT * FROM issues WHERE id = ?2) o WHERE issues.id = ?1");
@@ -245,7 +247,7 @@ Result<int64_t> IssueTriage::deleteIssues(const std::vector<int64_t> &ids)
         return c.failure();
     // The full-text rows first, while the reports say which; the reports'
     // delete trigger takes their counts off issue_hours and issue_days.
-    Statement fts = c.prepare("DELETE FROM reports_fts WHERE rowid IN (SELECT id FROM reports WHERE issue_id = ?)");
+    Statement fts = c.prepare(sqldialect::ftsDeleteIssue(dialectOf(c)).toStdString());
     Statement reports = c.prepare("DELETE FROM reports WHERE issue_id = ?");
     Statement mergedIssues = c.prepare("DELETE FROM issues WHERE fingerprint IN"
                                        " (SELECT fingerprint FROM issue_aliases WHERE issue_id = ?)");

@@ -21,12 +21,12 @@ struct MatchingIssues {
 };
 
 // `byStatus`: a view's condition follows, which issues_status answers.
-Result<MatchingIssues> matchingIssues(const SearchQuery &q, bool byStatus = false)
+Result<MatchingIssues> matchingIssues(const SearchQuery &q, SqlDialect d, bool byStatus = false)
 {
     MatchingIssues m;
     if (q.text.trimmed().isEmpty() && !q.since && !q.until) {
         m.from = QStringLiteral(" FROM issues i%1 WHERE %2")
-                     .arg(byStatus ? QStringLiteral(" INDEXED BY issues_status") : QString(),
+                     .arg(byStatus ? sqldialect::indexedBy(d, QStringLiteral("issues_status")) : QString(),
                           q.includeHidden ? QStringLiteral("count + hidden_count > 0") : QStringLiteral("count > 0"));
         m.hasWhere = true;
         return m;
@@ -34,11 +34,11 @@ Result<MatchingIssues> matchingIssues(const SearchQuery &q, bool byStatus = fals
     SearchQuery all = q;
     all.issueId.reset();
     all.view.reset();
-    auto f = searchSql(all);
+    auto f = searchSql(all, d);
     if (!f)
         return f.failure();
-    if (auto rows = rollupRows(all)) {
-        m.from = QStringLiteral(" FROM issues i JOIN (SELECT issue_id AS iid FROM (%1) GROUP BY 1 HAVING sum(n) > 0) m"
+    if (auto rows = rollupRows(all, d)) {
+        m.from = QStringLiteral(" FROM issues i JOIN (SELECT issue_id AS iid FROM (%1) AS u GROUP BY 1 HAVING sum(n) > 0) m"
                                 " ON m.iid = i.id")
                      .arg(rows->sql);
         m.binds = std::move(rows->binds);
@@ -54,7 +54,7 @@ Result<MatchingIssues> matchingIssues(const SearchQuery &q, bool byStatus = fals
 
 Result<int64_t> ListQueries::countIssues(const SearchQuery &q)
 {
-    auto m = matchingIssues(q, q.view && *q.view != IssueView::All);
+    auto m = matchingIssues(q, dialectOf(connectionOf(m_db)), q.view && *q.view != IssueView::All);
     if (!m)
         return m.failure();
     QString sql = QStringLiteral("SELECT count(*)") + m->from;
@@ -71,14 +71,15 @@ Result<int64_t> ListQueries::countIssues(const SearchQuery &q)
 
 Result<std::array<int64_t, kIssueViewCount>> ListQueries::viewCounts(const SearchQuery &q)
 {
-    auto m = matchingIssues(q);
+    auto m = matchingIssues(q, dialectOf(connectionOf(m_db)));
     if (!m)
         return m.failure();
     QStringList sums;
     const int64_t now = queryNow(q);
     for (IssueView v : kAllIssueViews)
-        sums << (v == IssueView::All ? QStringLiteral("count(*)")
-                                     : QStringLiteral("coalesce(sum(coalesce((%1), 0)), 0)").arg(issueViewCondition(v, now)));
+        sums << (v == IssueView::All
+                     ? QStringLiteral("count(*)")
+                     : QStringLiteral("coalesce(sum(CASE WHEN %1 THEN 1 ELSE 0 END), 0)").arg(issueViewCondition(v, now)));
     Statement st = connectionOf(m_db).prepare(
         (QStringLiteral("SELECT ") + sums.join(QStringLiteral(", ")) + m->from).toStdString());
     if (!st.valid())

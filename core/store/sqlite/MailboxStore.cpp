@@ -47,7 +47,8 @@ Result<std::vector<MailboxPosition>> MailboxStore::all()
 Result<void> MailboxStore::put(const MailboxPosition &p)
 {
     Statement st = connectionOf(m_db).prepare(
-        "INSERT OR REPLACE INTO mailboxes(url, uid_validity, last_uid, updated_at) VALUES(?,?,?,?)");
+        "INSERT INTO mailboxes(url, uid_validity, last_uid, updated_at) VALUES(?,?,?,?) ON CONFLICT(url) DO UPDATE SET"
+        " uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at");
     if (!st.valid())
         return st.failure();
     st.bind(1, p.url).bind(2, int64_t(p.uidValidity)).bind(3, int64_t(p.lastUid)).bind(4, QDateTime::currentMSecsSinceEpoch());

@@ -51,7 +51,7 @@ Result<bool> pathIsBroad(Connection &c, const SqlFilter &f)
 {
     constexpr int kBroad = 5'000; // about 100 rows in the newest 2% of a million
     Statement st = c.prepare(
-        QStringLiteral("SELECT count(*) FROM (SELECT 1%1 LIMIT %2)").arg(f.fromClause()).arg(kBroad).toStdString());
+        QStringLiteral("SELECT count(*) FROM (SELECT 1%1 LIMIT %2) AS capped").arg(f.fromClause()).arg(kBroad).toStdString());
     if (!st.valid())
         return st.failure();
     bindVariants(st, f.binds);
@@ -89,8 +89,9 @@ Result<std::optional<NewestWindow>> newestWindow(Connection &c, const SearchQuer
     }
     Statement w = c.prepare(
         QStringLiteral("SELECT min(t), min(id), count(*) FROM (SELECT r.timestamp AS t, r.id AS id"
-                       " FROM reports r INDEXED BY %1%2 ORDER BY r.timestamp DESC, r.id DESC LIMIT %3)")
-            .arg(f.timeIndex(), conds.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conds.join(QStringLiteral(" AND ")))
+                       " FROM reports r%1%2 ORDER BY r.timestamp DESC, r.id DESC LIMIT %3) AS newest")
+            .arg(sqldialect::indexedBy(f.dialect, f.timeIndex()),
+                 conds.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conds.join(QStringLiteral(" AND ")))
             .arg(kWindow)
             .toStdString());
     if (!w.valid())

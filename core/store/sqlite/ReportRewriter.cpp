@@ -4,9 +4,8 @@
 #include "base/Hash.h"
 #include "model/Filter.h"
 #include "model/RecordTransformer.h"
+#include "store/sqlite/SqlDialect.h"
 #include "store/sqlite/Sqlite.h"
-
-#include <sqlite3.h>
 
 #include <cstring>
 #include <tuple>
@@ -148,8 +147,8 @@ Result<void> ReportRewriter::begin()
     m_sql->rewrite = c.prepare(
         "UPDATE reports SET hidden_by = ?, body = ?, raw = ?, logger = ?, message = ?, site = ?, method = ?,"
         " path = ?, exception_value = ?, remote_addr = ?, undecided = ? WHERE id = ?");
-    m_sql->rewriteFts = c.prepare("UPDATE reports_fts SET message = ?, exception = ?, path = ?, frames = ? WHERE rowid = ?");
-    m_sql->insertPart = c.prepare("INSERT OR IGNORE INTO parts(hash, data) VALUES(?, ?)");
+    m_sql->rewriteFts = c.prepare(sqldialect::ftsRewrite(dialectOf(c)).toStdString());
+    m_sql->insertPart = c.prepare("INSERT INTO parts(hash, data) VALUES(?, ?) ON CONFLICT(hash) DO NOTHING");
     for (Statement *st : {&m_sql->setHidden, &m_sql->readRaw, &m_sql->rewrite, &m_sql->rewriteFts, &m_sql->insertPart})
         if (!st->valid())
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError()), ErrorKind::Corrupt};
@@ -345,9 +344,10 @@ QString ReportRewriter::truncateLog()
 {
     // Columns: busy, frames in the WAL, frames checkpointed.
     Statement st = connectionOf(m_db).prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-    if (st.step() && st.int64(0) != 0)
+    const bool row = st.step();
+    if (row && st.int64(0) != 0)
         return QStringLiteral("another connection is reading; the WAL was not truncated (run rules apply again later)");
-    if (st.errorCode() != SQLITE_ROW && st.errorCode() != SQLITE_DONE)
+    if (!row && !st.done())
         return st.error();
     return {};
 }

@@ -15,7 +15,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <sqlite3.h>
 
 namespace ed {
 
@@ -146,7 +145,7 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
     if (sort == ReportSort::Timestamp)
         hints.loggerShare = [this](const QString &p) { return loggerShare(p); };
     hints.prefixTerms = [&c](const QString &word) { return prefixTerms(c, word); };
-    auto filter = searchSql(q, hints);
+    auto filter = searchSql(q, dialectOf(c), hints);
     if (!filter)
         return filter.failure();
     // Matching issues that hold a twentieth of the reports or more: walking the
@@ -180,7 +179,9 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
         if (*broad)
             filter->indexedBy = filter->timeIndex();
     }
-    const QString dir = descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+    // NULLs (no logger, status, path or type) first in ascending order, as
+    // SQLite sorts them; PostgreSQL sorts them last unless told.
+    const QString dir = descending ? QStringLiteral(" DESC NULLS LAST") : QStringLiteral(" ASC NULLS FIRST");
     auto run = [&](const SqlFilter &f) -> Result<std::vector<ReportRow>> {
         const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 LIMIT ? OFFSET ?")
                                 .arg(QString::fromLatin1(reportRowColumns()), f.fromClause(),
@@ -190,11 +191,11 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
             return st.failure();
         bindVariants(st, f.binds);
         const int n = int(f.binds.size());
-        st.bind(n + 1, int64_t(limit)).bind(n + 2, offset);
+        st.bind(n + 1, sqlLimit(limit)).bind(n + 2, offset);
         std::vector<ReportRow> rows;
         while (st.step())
             rows.push_back(reportRowFrom(st));
-        if (st.errorCode() != SQLITE_DONE)
+        if (!st.done())
             return st.failure();
         return rows;
     };
@@ -214,11 +215,12 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
 
 Result<int64_t> ReportStore::countReports(const SearchQuery &q)
 {
-    auto filter = searchSql(q);
+    const SqlDialect d = dialectOf(connectionOf(m_db));
+    auto filter = searchSql(q, d);
     if (!filter)
         return filter.failure();
-    const auto rows = rollupRows(q);
-    Statement st = connectionOf(m_db).prepare((rows ? QStringLiteral("SELECT coalesce(sum(n), 0) FROM (%1)").arg(rows->sql)
+    const auto rows = rollupRows(q, d);
+    Statement st = connectionOf(m_db).prepare((rows ? QStringLiteral("SELECT coalesce(sum(n), 0) FROM (%1) AS u").arg(rows->sql)
                                                     : QStringLiteral("SELECT count(*)") + filter->aggregateFromClause())
                                                   .toStdString());
     if (!st.valid())
@@ -361,10 +363,12 @@ Result<int64_t> ReportStore::findByEventId(const QString &eventId)
 Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int limit, int64_t offset, IssueSort sort,
                                                       bool descending)
 {
-    auto filter = searchSql(q);
+    const SqlDialect d = dialectOf(connectionOf(m_db));
+    auto filter = searchSql(q, d);
     if (!filter)
         return filter.failure();
-    const QString dir = descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    // NULLs (an issue without culprit) first in ascending order, as SQLite sorts them.
+    const QString dir = descending ? QStringLiteral("DESC NULLS LAST") : QStringLiteral("ASC NULLS FIRST");
     const QString view = q.view ? issueViewCondition(*q.view, queryNow(q)) : QString();
     QString sql;
     std::vector<QVariant> binds;
@@ -379,10 +383,10 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
                        q.includeHidden ? QStringLiteral("count + hidden_count > 0") : QStringLiteral("count > 0"),
                        QString::fromLatin1(issueSortColumn(sort)), dir,
                        view.isEmpty() ? QString() : QStringLiteral(" AND ") + view,
-                       view.isEmpty() ? QString() : QStringLiteral(" INDEXED BY issues_status"));
-    } else if (auto rows = rollupRows(q)) {
+                       view.isEmpty() ? QString() : sqldialect::indexedBy(d, QStringLiteral("issues_status")));
+    } else if (auto rows = rollupRows(q, d)) {
         // Issue-level fields, the level and time: the per-issue counts answer.
-        sql = QStringLiteral("SELECT %1, m.n FROM issues i JOIN (SELECT issue_id AS iid, sum(n) AS n FROM (%2) GROUP BY 1"
+        sql = QStringLiteral("SELECT %1, m.n FROM issues i JOIN (SELECT issue_id AS iid, sum(n) AS n FROM (%2) AS u GROUP BY 1"
                              " HAVING sum(n) > 0) m ON m.iid = i.id%5 ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?")
                   .arg(QString::fromLatin1(kIssueColumns), rows->sql, QString::fromLatin1(issueSortColumn(sort)), dir,
                        view.isEmpty() ? QString() : QStringLiteral(" WHERE ") + view);
@@ -400,14 +404,14 @@ Result<std::vector<IssueRow>> ReportStore::listIssues(const SearchQuery &q, int 
         return st.failure();
     bindVariants(st, binds);
     const int n = int(binds.size());
-    st.bind(n + 1, int64_t(limit)).bind(n + 2, offset);
+    st.bind(n + 1, sqlLimit(limit)).bind(n + 2, offset);
     std::vector<IssueRow> rows;
     while (st.step()) {
         IssueRow row = issueFrom(st);
         row.count = st.int64(kIssueColumnCount);
         rows.push_back(row);
     }
-    if (st.errorCode() != SQLITE_DONE)
+    if (!st.done())
         return st.failure();
     return rows;
 }
@@ -537,7 +541,7 @@ Result<int64_t> ReportStore::deleteReports(const std::vector<int64_t> &ids)
         return c.failure();
     Statement get = c.prepare("SELECT issue_id, hidden_by IS NOT NULL FROM reports WHERE id = ?");
     Statement delR = c.prepare("DELETE FROM reports WHERE id = ?");
-    Statement delF = c.prepare("DELETE FROM reports_fts WHERE rowid = ?");
+    Statement delF = c.prepare(sqldialect::ftsDeleteReport(dialectOf(c)).toStdString());
     Statement upd = c.prepare("UPDATE issues SET count = count - ?2, hidden_count = hidden_count - ?3 WHERE id = ?1");
     int64_t deleted = 0;
     for (int64_t id : ids) {

@@ -1,9 +1,9 @@
 #include "store/ReportWriter.h"
 #include "store/sqlite/RollupUpkeep.h"
 #include "store/sqlite/Rows.h"
+#include "store/sqlite/SqlDialect.h"
 
 #include <QDateTime>
-#include <sqlite3.h>
 
 #include <algorithm>
 
@@ -53,9 +53,10 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
     m_sql->insertReport = c.prepare(
         "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method,"
         " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw,"
-        " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    m_sql->insertFts = c.prepare("INSERT INTO reports_fts(rowid, message, exception, path, frames) VALUES(?,?,?,?,?)");
-    m_sql->insertPart = c.prepare("INSERT OR IGNORE INTO parts(hash, data) VALUES(?, ?)");
+        " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+    m_sql->insertFts = c.prepare(sqldialect::ftsInsert(dialectOf(c)).toStdString());
+    // A part another writer stored meanwhile is the same bytes (its hash): kept.
+    m_sql->insertPart = c.prepare("INSERT INTO parts(hash, data) VALUES(?, ?) ON CONFLICT(hash) DO NOTHING");
     // The fingerprint's issue, or the one it was merged into (issue_aliases).
     m_sql->findIssue = c.prepare(
         "SELECT i.id, i.status, i.resolved_at, i.level, i.count, i.ignore_until, i.ignore_until_count, i.resolved_in,"
@@ -63,25 +64,31 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
         " ON i.id = coalesce((SELECT issue_id FROM issue_aliases WHERE fingerprint = o.fingerprint), o.id)"
         " WHERE o.fingerprint = ?");
     m_sql->seeRelease = c.prepare("INSERT INTO releases(hash, first_seen) VALUES(?1, ?2) ON CONFLICT(hash)"
-                                  " DO UPDATE SET first_seen = min(first_seen, excluded.first_seen) RETURNING first_seen");
+                                  " DO UPDATE SET first_seen = CASE WHEN excluded.first_seen < releases.first_seen"
+                                  " THEN excluded.first_seen ELSE releases.first_seen END RETURNING first_seen");
     m_sql->insertIssue = c.prepare(
         "INSERT INTO issues(fingerprint, title, culprit, level, logger, exception_type, first_seen, last_seen)"
-        " VALUES(?,?,?,?,?,?,?,?)");
+        " VALUES(?,?,?,?,?,?,?,?) RETURNING id");
+    // ?7 reopens, ?8 ends an ignore (0 or 1). CASE for the scalar min and max
+    // SQLite has and PostgreSQL calls LEAST and GREATEST.
     m_sql->updateIssue = c.prepare(
         "UPDATE issues SET count = count + ?2, hidden_count = hidden_count + ?3,"
-        " first_seen = min(first_seen, ?4), last_seen = max(last_seen, ?5), level = max(level, ?6),"
-        " status = CASE WHEN ?7 OR ?8 THEN 0 ELSE status END, regression = CASE WHEN ?7 THEN 1 ELSE regression END,"
-        " reviewed = CASE WHEN ?7 THEN 0 ELSE reviewed END, resolved_in = CASE WHEN ?7 THEN NULL ELSE resolved_in END,"
-        " ignore_until = CASE WHEN ?8 THEN NULL ELSE ignore_until END,"
-        " ignore_until_count = CASE WHEN ?8 THEN NULL ELSE ignore_until_count END,"
+        " first_seen = CASE WHEN ?4 < first_seen THEN ?4 ELSE first_seen END,"
+        " last_seen = CASE WHEN ?5 > last_seen THEN ?5 ELSE last_seen END,"
+        " level = CASE WHEN ?6 > level THEN ?6 ELSE level END,"
+        " status = CASE WHEN ?7 <> 0 OR ?8 <> 0 THEN 0 ELSE status END,"
+        " regression = CASE WHEN ?7 <> 0 THEN 1 ELSE regression END,"
+        " reviewed = CASE WHEN ?7 <> 0 THEN 0 ELSE reviewed END, resolved_in = CASE WHEN ?7 <> 0 THEN NULL ELSE resolved_in END,"
+        " ignore_until = CASE WHEN ?8 <> 0 THEN NULL ELSE ignore_until END,"
+        " ignore_until_count = CASE WHEN ?8 <> 0 THEN NULL ELSE ignore_until_count END,"
         " last_release = CASE WHEN ?9 IS NOT NULL AND ?10 >= last_seen THEN ?9 ELSE last_release END"
         " WHERE id = ?1");
-    m_sql->progressSt = c.prepare("INSERT INTO import_files(path, head_hash, offset, line, size, updated_at) VALUES(?,?,?,?,?,?)"
-                                  " ON CONFLICT(path) DO UPDATE SET head_hash=excluded.head_hash, offset=excluded.offset,"
-                                  " line=excluded.line, size=excluded.size, updated_at=excluded.updated_at");
-    m_sql->alerting = c.prepare("SELECT EXISTS (SELECT 1 FROM alert_rules WHERE enabled AND kind <> 'digest')");
+    m_sql->progressSt = c.prepare(kPutProgress);
+    m_sql->alerting = c.prepare("SELECT EXISTS (SELECT 1 FROM alert_rules WHERE enabled <> 0 AND kind <> 'digest')");
     m_sql->insertPending = c.prepare("INSERT INTO alert_pending(first_report, last_report, committed_at) VALUES(?,?,?)");
-    m_sql->insertEvent = c.prepare("INSERT OR REPLACE INTO alert_events(report_id, new_issue, regression) VALUES(?,?,?)");
+    m_sql->insertEvent = c.prepare(
+        "INSERT INTO alert_events(report_id, new_issue, regression) VALUES(?,?,?) ON CONFLICT(report_id)"
+        " DO UPDATE SET new_issue = excluded.new_issue, regression = excluded.regression");
 }
 
 ReportWriter::~ReportWriter()
@@ -149,17 +156,18 @@ Result<ReportWriter::Landing> ReportWriter::issueFor(const TransformedRecord &re
         landing.state = state.get();
         find.reset();
     } else {
-        if (find.errorCode() != SQLITE_DONE)
+        if (!find.done())
             return find.failure();
         find.reset();
         m_sql->insertIssue.bindBlob(1, fp).bind(2, rec.grouping.title).bind(3, rec.grouping.culprit).bind(4, rec.level);
         m_sql->insertIssue.bindTextOrNull(5, sv(rec.logger));
         m_sql->insertIssue.bindTextOrNull(6, sv(rec.exceptionType));
         m_sql->insertIssue.bind(7, rec.timestamp).bind(8, rec.timestamp);
-        if (!m_sql->insertIssue.exec())
-            return m_sql->insertIssue.failure();
+        auto id = insertedId(m_sql->insertIssue);
+        if (!id)
+            return id.failure();
         auto state = std::make_unique<IssueState>();
-        state->id = connectionOf(m_db).lastInsertId();
+        state->id = *id;
         state->touched = true; // new: reported as such by add()
         landing.state = state.get();
         m_issues.emplace(state->id, std::move(state));
@@ -276,12 +284,13 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         st.bind(21, issue->origin);
     else
         st.bindNull(21);
-    if (!st.exec()) {
+    auto inserted = insertedId(st);
+    if (!inserted) {
         result.fatal = true;
-        result.reason = st.error();
+        result.reason = inserted.error();
         return result;
     }
-    const int64_t reportId = connectionOf(m_db).lastInsertId();
+    const int64_t reportId = *inserted;
     m_sql->insertFts.bind(1, reportId)
         .bind(2, sv(rec.message))
         .bind(3, sv(rec.ftsException))

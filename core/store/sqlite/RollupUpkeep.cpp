@@ -6,18 +6,25 @@ namespace ed {
 
 namespace {
 // The same keys and conflict rule as the schema's triggers (Schema.cpp, schema 8):
-// a missing status, logger or type is X''.
-constexpr const char
-    *kHourUpsert = "INSERT INTO issue_hours(issue_id, hour, level, status_code, logger, exception_type, visible, hidden)"
-                   " VALUES(?1, ?2, ?3, coalesce(?4, X''), coalesce(?5, X''), coalesce(?6, X''), ?7, ?8)"
-                   " ON CONFLICT DO UPDATE SET visible = visible + excluded.visible, hidden = hidden + excluded.hidden";
-constexpr const char
-    *kDayUpsert = "INSERT INTO issue_days(issue_id, day, level, status_code, logger, exception_type, visible, hidden)"
-                  " VALUES(?1, ?2, ?3, coalesce(?4, X''), coalesce(?5, X''), coalesce(?6, X''), ?7, ?8)"
-                  " ON CONFLICT DO UPDATE SET visible = visible + excluded.visible, hidden = hidden + excluded.hidden";
+// a missing status, logger or type is X'' (sqldialect::rollupNoStatus, rollupNoText).
+// The key named and the counts qualified: PostgreSQL wants both.
+std::string upsertSql(SqlDialect d, const char *table, const char *unit)
+{
+    const QString noStatus = sqldialect::rollupNoStatus(d), noText = sqldialect::rollupNoText(d);
+    return QStringLiteral("INSERT INTO %1(issue_id, %2, level, status_code, logger, exception_type, visible, hidden)"
+                          " VALUES(?1, ?2, ?3, coalesce(?4, %3), coalesce(?5, %4), coalesce(?6, %4), ?7, ?8)"
+                          " ON CONFLICT(%2, issue_id, level, status_code, logger, exception_type) DO UPDATE SET"
+                          " visible = %1.visible + excluded.visible, hidden = %1.hidden + excluded.hidden")
+        .arg(QLatin1String(table), QLatin1String(unit), noStatus, noText)
+        .toStdString();
+}
 } // namespace
 
-RollupUpkeep::RollupUpkeep(Connection &c) : m_hourSt(c.prepare(kHourUpsert)), m_daySt(c.prepare(kDayUpsert)) { }
+RollupUpkeep::RollupUpkeep(Connection &c)
+    : m_hourSt(c.prepare(upsertSql(dialectOf(c), "issue_hours", "hour"))),
+      m_daySt(c.prepare(upsertSql(dialectOf(c), "issue_days", "day")))
+{
+}
 
 void RollupUpkeep::add(int64_t issueId, int64_t timestampMs, int level, bool hidden, std::optional<int> statusCode,
                        std::string_view logger, std::string_view exceptionType)

@@ -37,7 +37,7 @@ struct Plan {
     int64_t since = kMin, until = kMax;
 };
 
-std::optional<Plan> planFor(const SearchQuery &q)
+std::optional<Plan> planFor(const SearchQuery &q, SqlDialect d)
 {
     auto parsed = q.parse();
     if (!parsed)
@@ -48,8 +48,9 @@ std::optional<Plan> planFor(const SearchQuery &q)
     for (const SearchTerm &t : parsed->terms) {
         // The same negation as store/sqlite/SearchSql.cpp.
         auto add = [&](const QString &cond) {
-            p.conds << (t.negated ? QStringLiteral("NOT coalesce((%1), 0)").arg(cond) : QStringLiteral("(%1)").arg(cond));
+            p.conds << (t.negated ? QStringLiteral("NOT coalesce((%1), FALSE)").arg(cond) : QStringLiteral("(%1)").arg(cond));
         };
+        const QString noStatus = sqldialect::rollupNoStatus(d), noText = sqldialect::rollupNoText(d);
         switch (t.kind) {
         case Kind::Level:
             add(QStringLiteral("h.level %1 ?").arg(QLatin1String(comparator(t.compare))));
@@ -57,26 +58,28 @@ std::optional<Plan> planFor(const SearchQuery &q)
             break;
         // The report fields the counts are keyed by (schema 8), written as
         // store/sqlite/SearchSql.cpp writes them over the reports: X'' is a
-        // missing value, NULL again here, so it matches nothing and its
-        // negation matches.
+        // missing value (sqldialect::rollupNoStatus, rollupNoText), NULL again
+        // here, so it matches nothing and its negation matches.
         case Kind::Status:
-            add(QStringLiteral("nullif(h.status_code, X'') %1 ?").arg(QLatin1String(comparator(t.compare))));
+            add(QStringLiteral("nullif(h.status_code, %1) %2 ?").arg(noStatus, QLatin1String(comparator(t.compare))));
             p.binds.push_back(qint64(t.number));
             break;
         case Kind::StatusRange:
-            add(QStringLiteral("nullif(h.status_code, X'') BETWEEN ? AND ?"));
+            add(QStringLiteral("nullif(h.status_code, %1) BETWEEN ? AND ?").arg(noStatus));
             p.binds.push_back(qint64(t.number));
             p.binds.push_back(qint64(t.upTo));
             break;
         case Kind::Logger:
             // The logger and its children, as in Python logging.
-            add(QStringLiteral("nullif(h.logger, X'') = ? OR (nullif(h.logger, X'') > ? AND nullif(h.logger, X'') < ?)"));
+            add(QStringLiteral("nullif(h.logger, %1) = ? OR (nullif(h.logger, %1) > ? AND nullif(h.logger, %1) < ?)")
+                    .arg(noText));
             p.binds.push_back(t.text);
             p.binds.push_back(t.text + QLatin1Char('.'));
             p.binds.push_back(t.text + QLatin1Char('/'));
             break;
         case Kind::ExceptionType:
-            add(QStringLiteral("nullif(h.exception_type, X'') = ? COLLATE NOCASE")); // type: ignores case (SearchSql)
+            // type: ignores case (SearchSql)
+            add(sqldialect::equalsIgnoringCase(d, QStringLiteral("nullif(h.exception_type, %1)").arg(noText)));
             p.binds.push_back(t.text);
             break;
         case Kind::Issue:
@@ -115,7 +118,7 @@ std::optional<Plan> planFor(const SearchQuery &q)
 
 class Builder {
 public:
-    Builder(const Plan &p, const SearchQuery &q) : m_plan(p), m_query(q) { }
+    Builder(const Plan &p, const SearchQuery &q, SqlDialect d) : m_plan(p), m_query(q), m_dialect(d) { }
 
     // Units [lo, hi) of a rollup table; kMin / kMax leave a side open.
     void rollup(bool days, int64_t lo, int64_t hi)
@@ -156,7 +159,7 @@ public:
         SearchQuery edge = m_query;
         edge.since = lo;
         edge.until = hi;
-        auto f = searchSql(edge);
+        auto f = searchSql(edge, m_dialect);
         if (!f)
             return false;
         m_parts << QStringLiteral("SELECT r.timestamp AS t, r.issue_id AS issue_id, r.level AS level, 1 AS n") +
@@ -168,7 +171,7 @@ public:
     RollupRows done()
     {
         if (m_parts.isEmpty())
-            m_parts << QStringLiteral("SELECT 0 AS t, 0 AS issue_id, 0 AS level, 0 AS n WHERE 0");
+            m_parts << QStringLiteral("SELECT 0 AS t, 0 AS issue_id, 0 AS level, 0 AS n WHERE FALSE");
         m_out.sql = m_parts.join(QStringLiteral(" UNION ALL "));
         return std::move(m_out);
     }
@@ -176,18 +179,19 @@ public:
 private:
     const Plan &m_plan;
     const SearchQuery &m_query;
+    SqlDialect m_dialect;
     QStringList m_parts;
     RollupRows m_out;
 };
 
 } // namespace
 
-std::optional<RollupRows> rollupRows(const SearchQuery &q, int64_t coarsest)
+std::optional<RollupRows> rollupRows(const SearchQuery &q, SqlDialect dialect, int64_t coarsest)
 {
-    const auto plan = planFor(q);
+    const auto plan = planFor(q, dialect);
     if (!plan)
         return std::nullopt;
-    Builder b(*plan, q);
+    Builder b(*plan, q, dialect);
     const int64_t s = plan->since, u = plan->until;
     if (s != kMin && u != kMax && s >= u)
         return b.done(); // an empty range

@@ -13,6 +13,7 @@
 // from issue_hours, the part-hours at its very ends from the reports, so the
 // counts are exact for any range.
 #include "store/SearchQuery.h"
+#include "store/sqlite/SqlDialect.h"
 
 #include <QString>
 #include <QVariant>
@@ -35,7 +36,7 @@ struct RollupRows {
 // nullopt when the search needs the reports. `coarsest` is the longest unit
 // the caller can take (kDayMs, or kHourMs for a chart with bars of hours); the
 // rows then start at multiples of it or of a finer unit.
-std::optional<RollupRows> rollupRows(const SearchQuery &q, int64_t coarsest = kDayMs);
+std::optional<RollupRows> rollupRows(const SearchQuery &q, SqlDialect dialect, int64_t coarsest = kDayMs);
 
 // floor(a / b) for b > 0, as the schema's triggers compute hours and days.
 constexpr int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }

@@ -15,7 +15,9 @@ constexpr int kReportRowColumnCount = 17; // how many reportRowColumns() names
 ReportRow reportRowFrom(const Statement &st, int firstColumn = 0);
 const char *reportSortColumn(ReportSort sort); // "r.timestamp", ...
 
-// A FileProgress to ?1..?6 (path, head_hash, offset, line, size, updated_at = now).
+// A file's progress stored or replaced (an upsert on its path), for bindFileProgress.
+extern const char *const kPutProgress;
+// A FileProgress to ?1..?6 (path, head_hash, byte_offset, line, size, updated_at = now).
 void bindFileProgress(Statement &st, const FileProgress &p);
 
 // Binds QVariant values (qint64, QString) to ?s numbered from `first`.

@@ -1,6 +1,7 @@
 #include "store/RuleStore.h"
 
 #include "base/Level.h"
+#include "store/sqlite/SqlDialect.h"
 #include "store/sqlite/Sqlite.h"
 
 #include <QDateTime>
@@ -90,7 +91,7 @@ Result<int64_t> RuleStore::add(const FilterRule &rule)
     }
     Statement st = connectionOf(m_db).prepare(
         "INSERT INTO filter_rules(name, action, below_level, logger, exception_type, message_regex, status_min,"
-        " status_max, enabled, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)");
+        " status_max, enabled, created_at) VALUES(?,?,?,?,?,?,?,?,?,?) RETURNING id");
     if (!st.valid())
         return st.failure();
     st.bind(1, rule.name.trimmed()).bind(2, FilterRule::actionName(rule.action));
@@ -105,12 +106,10 @@ Result<int64_t> RuleStore::add(const FilterRule &rule)
         st.bindNull(7).bindNull(8);
     }
     st.bind(9, int64_t(rule.enabled ? 1 : 0)).bind(10, QDateTime::currentMSecsSinceEpoch());
-    if (!st.exec()) {
-        if (st.error().contains(QLatin1String("UNIQUE")))
-            return Error{QStringLiteral("a rule named '%1' exists already").arg(rule.name)};
-        return st.failure();
-    }
-    return connectionOf(m_db).lastInsertId();
+    auto id = insertedId(st);
+    if (!id && st.error().contains(QLatin1String("UNIQUE")))
+        return Error{QStringLiteral("a rule named '%1' exists already").arg(rule.name)};
+    return id;
 }
 
 Result<bool> RuleStore::remove(const QString &name)

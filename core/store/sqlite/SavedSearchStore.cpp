@@ -8,7 +8,10 @@ namespace ed {
 
 Result<std::vector<SavedSearch>> SavedSearchStore::list()
 {
-    Statement st = connectionOf(m_db).prepare("SELECT id, name, query FROM saved_searches ORDER BY name COLLATE NOCASE");
+    Connection &c = connectionOf(m_db);
+    Statement st = c.prepare(QStringLiteral("SELECT id, name, query FROM saved_searches ORDER BY %1")
+                                 .arg(sqldialect::orderIgnoringCase(dialectOf(c), QStringLiteral("name")))
+                                 .toStdString());
     if (!st.valid())
         return st.failure();
     std::vector<SavedSearch> out;

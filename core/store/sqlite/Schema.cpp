@@ -441,6 +441,11 @@ CREATE INDEX issue_aliases_issue ON issue_aliases(issue_id);
 CREATE INDEX issues_status ON issues(status, last_seen);
 CREATE INDEX reports_origin ON reports(issue_id, origin_issue) WHERE origin_issue IS NOT NULL;
 )SQL",
+        // 13 -> 14: names PostgreSQL also accepts (docs/postgresql.md): `offset` is a
+        // reserved word there, so an import file's committed byte count is byte_offset.
+        R"SQL(
+ALTER TABLE import_files RENAME COLUMN offset TO byte_offset;
+)SQL",
     };
 
     return migrations;

@@ -84,34 +84,31 @@ QString comparator(SearchTerm::Compare c)
 
 // An equality can use the column's index; a range of values is usually broad:
 // scan by time (unary + keeps the column's index out).
-QString compared(const char *column, SearchTerm::Compare c)
+QString compared(SqlDialect d, const char *column, SearchTerm::Compare c)
 {
-    return c == SearchTerm::Compare::Equal ? QStringLiteral("%1 = ?").arg(QLatin1String(column))
-                                           : QStringLiteral("+%1 %2 ?").arg(QLatin1String(column), comparator(c));
+    return c == SearchTerm::Compare::Equal
+               ? QStringLiteral("%1 = ?").arg(QLatin1String(column))
+               : QStringLiteral("%1 %2 ?").arg(sqldialect::unindexed(d, QLatin1String(column)), comparator(c));
 }
 
 } // namespace
 
-// The positive full-text condition, last in `where` with its bind last.
-constexpr const char *kFtsCondition = "r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)";
-
+// The positive full-text condition is last in `where`, with its bind last.
 void SqlFilter::boundFtsRowids(int64_t minRowid)
 {
-    if (ftsMatch.isEmpty() || !where.endsWith(QLatin1String(kFtsCondition)))
+    const QString plain = sqldialect::ftsMatches(dialect);
+    if (ftsMatch.isEmpty() || !where.endsWith(plain))
         return;
-    where.chop(1);
-    where += QStringLiteral(" AND rowid >= ?)");
+    where.chop(plain.size());
+    where += sqldialect::ftsMatchesFrom(dialect);
     binds.push_back(qint64(minRowid));
 }
 
 QString SqlFilter::fromClause() const
 {
-    QString sql = QStringLiteral(" FROM reports r");
-    if (!indexedBy.isEmpty())
-        sql += QStringLiteral(" INDEXED BY ") + indexedBy;
+    QString sql = QStringLiteral(" FROM reports r") + sqldialect::indexedBy(dialect, indexedBy);
     if (joinsIssues)
-        sql += reportsFirst ? QStringLiteral(" CROSS JOIN issues i ON i.id = r.issue_id")
-                            : QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
+        sql += reportsFirst ? sqldialect::reportsFirstJoin(dialect) : QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where;
     return sql;
@@ -126,48 +123,50 @@ QString SqlFilter::aggregateFromClause() const
     return covered.fromClause();
 }
 
-Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
+Result<SqlFilter> searchSql(const SearchQuery &query, SqlDialect dialect, const SearchHints &hints)
 {
     auto parsed = query.parse();
     if (!parsed)
         return parsed.failure();
     using Kind = SearchTerm::Kind;
+    using namespace sqldialect;
     SqlFilter out;
+    out.dialect = dialect;
     QStringList conds;
     QStringList issueConds;
     QStringList fts;
     for (const SearchTerm &t : parsed->terms) {
         auto add = [&](QString cond) {
             // A NULL column (no exception type, no status) does not match, so its negation does.
-            conds << (t.negated ? QStringLiteral("NOT coalesce((%1), 0)").arg(cond) : QStringLiteral("(%1)").arg(cond));
+            conds << (t.negated ? QStringLiteral("NOT coalesce((%1), FALSE)").arg(cond) : QStringLiteral("(%1)").arg(cond));
         };
         switch (t.kind) {
         case Kind::Text:
             if (t.negated) {
-                conds << QStringLiteral("r.id NOT IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)");
+                conds << QStringLiteral("NOT ") + ftsMatches(dialect);
                 out.binds.push_back(ftsPhrase(t.text));
             } else {
                 fts << ftsTerms(t.text, hints);
             }
             break;
         case Kind::Level:
-            add(compared("r.level", t.compare));
+            add(compared(dialect, "r.level", t.compare));
             out.binds.push_back(qint64(t.number));
             break;
         case Kind::Status:
-            add(compared("r.status_code", t.compare));
+            add(compared(dialect, "r.status_code", t.compare));
             out.binds.push_back(qint64(t.number));
             break;
         case Kind::StatusRange:
-            add(QStringLiteral("+r.status_code BETWEEN ? AND ?"));
+            add(unindexed(dialect, QStringLiteral("r.status_code")) + QStringLiteral(" BETWEEN ? AND ?"));
             out.binds.push_back(qint64(t.number));
             out.binds.push_back(qint64(t.upTo));
             break;
         case Kind::Logger: {
             // The logger and its children, as in Python logging; a range keeps the index usable.
             const bool broad = hints.loggerShare && hints.loggerShare(t.text) > 0.05;
-            add(broad ? QStringLiteral("+r.logger = ? OR (+r.logger > ? AND +r.logger < ?)")
-                      : QStringLiteral("r.logger = ? OR (r.logger > ? AND r.logger < ?)"));
+            const QString col = broad ? unindexed(dialect, QStringLiteral("r.logger")) : QStringLiteral("r.logger");
+            add(QStringLiteral("%1 = ? OR (%1 > ? AND %1 < ?)").arg(col));
             out.binds.push_back(t.text);
             out.binds.push_back(t.text + QLatin1Char('.'));
             out.binds.push_back(t.text + QLatin1Char('/'));
@@ -181,14 +180,14 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
             like.replace(QLatin1Char('*'), QLatin1Char('%')).replace(QLatin1Char('?'), QLatin1Char('_'));
             if (!t.wildcard)
                 like += QLatin1Char('%');
-            QString cond = QStringLiteral("r.path LIKE ? ESCAPE '\\'");
+            QString cond = likeIgnoringCase(dialect, QStringLiteral("r.path"));
             std::vector<QVariant> binds{like};
             const auto [lo, hi] = nocasePrefixRange(literalPrefix(t.text));
             if (!lo.isEmpty()) {
-                cond = QStringLiteral("r.path COLLATE NOCASE >= ? AND ") + cond;
+                cond = comparedIgnoringCase(dialect, QStringLiteral("r.path"), ">=") + QStringLiteral(" AND ") + cond;
                 binds.insert(binds.begin(), lo);
                 if (!hi.isEmpty()) {
-                    cond = QStringLiteral("r.path COLLATE NOCASE < ? AND ") + cond;
+                    cond = comparedIgnoringCase(dialect, QStringLiteral("r.path"), "<") + QStringLiteral(" AND ") + cond;
                     binds.insert(binds.begin(), hi);
                 }
             }
@@ -199,12 +198,12 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
         case Kind::Message: {
             const QString col = QStringLiteral("r.message");
             if (t.substring) {
-                add(col + QStringLiteral(" LIKE ? ESCAPE '\\'")); // SQLite's LIKE: any case (ASCII)
+                add(likeIgnoringCase(dialect, col)); // SQLite's LIKE: any case (ASCII)
                 out.binds.push_back(QLatin1Char('%') + likeEscape(t.text) + QLatin1Char('%'));
             } else if (t.wildcard) {
                 QString like = likeEscape(t.text);
                 like.replace(QLatin1Char('*'), QLatin1Char('%')).replace(QLatin1Char('?'), QLatin1Char('_'));
-                add(col + QStringLiteral(" LIKE ? ESCAPE '\\'"));
+                add(likeIgnoringCase(dialect, col));
                 out.binds.push_back(like);
             } else {
                 add(col + QStringLiteral(" = ?"));
@@ -215,7 +214,7 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
         case Kind::ExceptionType:
         case Kind::Site:
         case Kind::EventId:
-            add(t.kind == Kind::ExceptionType ? QStringLiteral("r.exception_type = ? COLLATE NOCASE")
+            add(t.kind == Kind::ExceptionType ? equalsIgnoringCase(dialect, QStringLiteral("r.exception_type"))
                 : t.kind == Kind::Site        ? QStringLiteral("r.site = ?")
                                               : QStringLiteral("r.event_id = ?"));
             out.binds.push_back(t.text);
@@ -245,10 +244,10 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
                 SearchQuery alternative;
                 alternative.checked = std::make_shared<const SearchQuery::Checked>(
                     SearchQuery::Checked{QString(), ParsedSearch{terms, true}, alternative.zone});
-                auto sql = searchSql(alternative, hints);
+                auto sql = searchSql(alternative, dialect, hints);
                 if (!sql)
                     return sql.failure();
-                alternatives << (sql->where.isEmpty() ? QStringLiteral("1") : QStringLiteral("(%1)").arg(sql->where));
+                alternatives << (sql->where.isEmpty() ? QStringLiteral("TRUE") : QStringLiteral("(%1)").arg(sql->where));
                 out.binds.insert(out.binds.end(), sql->binds.begin(), sql->binds.end());
                 out.joinsIssues = out.joinsIssues || sql->joinsIssues;
             }
@@ -274,7 +273,7 @@ Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints)
     }
     if (!fts.isEmpty()) {
         out.ftsMatch = fts.join(QStringLiteral(" AND "));
-        conds << QLatin1String(kFtsCondition);
+        conds << ftsMatches(dialect);
         out.binds.push_back(out.ftsMatch);
     }
     out.where = conds.join(QStringLiteral(" AND "));

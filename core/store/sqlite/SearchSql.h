@@ -1,7 +1,8 @@
 #pragma once
-// A parsed search (store/SearchQuery.h) as SQLite SQL over `reports r`:
-// private to core/store.
+// A parsed search (store/SearchQuery.h) as SQL over `reports r`, in the
+// engine's dialect where the two differ (SqlDialect.h): private to core/store.
 #include "store/SearchQuery.h"
+#include "store/sqlite/SqlDialect.h"
 
 #include <QString>
 #include <QVariant>
@@ -26,6 +27,7 @@ struct SqlFilter {
     QString ftsMatch; // "" or an FTS5 MATCH expression
     bool visibleOnly = true; // hidden reports left out (r.hidden_by IS NULL is in `where`)
     QString indexedBy; // "" or the index of reports r the caller makes SQLite walk
+    SqlDialect dialect = SqlDialect::Sqlite; // what `where` is written in
 
     // " FROM reports r [INDEXED BY x] [JOIN issues i] [WHERE ...]": the filter's binds follow in order.
     QString fromClause() const;
@@ -55,6 +57,6 @@ struct SearchHints {
 };
 
 // An unknown field or a bad value is an error.
-Result<SqlFilter> searchSql(const SearchQuery &query, const SearchHints &hints = {});
+Result<SqlFilter> searchSql(const SearchQuery &query, SqlDialect dialect, const SearchHints &hints = {});
 
 } // namespace ed

@@ -8,12 +8,14 @@ namespace {
 
 // The distinct values of an indexed column, by a skip scan: each step seeks
 // the next value in the column's index (a handful of seeks per value, not a
-// scan of every report; SQLite does not skip-scan DISTINCT by itself).
+// scan of every report; SQLite does not skip-scan DISTINCT by itself). The
+// walk stops at a count of steps n, not a LIMIT (PostgreSQL has none in a
+// recursive query).
 Result<QStringList> distinctValues(Connection &c, const char *column, int limit)
 {
-    const QString sql = QStringLiteral("WITH RECURSIVE v(x) AS (SELECT min(%1) FROM reports "
-                                       "UNION ALL SELECT (SELECT min(%1) FROM reports WHERE %1 > v.x) FROM v "
-                                       "WHERE v.x IS NOT NULL LIMIT ?) "
+    const QString sql = QStringLiteral("WITH RECURSIVE v(x, n) AS (SELECT min(%1), 1 FROM reports "
+                                       "UNION ALL SELECT (SELECT min(%1) FROM reports WHERE %1 > v.x), n + 1 FROM v "
+                                       "WHERE v.x IS NOT NULL AND n < ?) "
                                        "SELECT x FROM v WHERE x IS NOT NULL")
                             .arg(QLatin1String(column));
     Statement st = c.prepare(sql.toStdString());

@@ -1,6 +1,7 @@
 #include "store/SendLogStore.h"
 
 #include "base/Compression.h"
+#include "store/sqlite/SqlDialect.h"
 #include "store/sqlite/Sqlite.h"
 
 #include <QDateTime>
@@ -81,7 +82,7 @@ Result<int64_t> SendLogStore::add(const SendLogEntry &e, std::string_view messag
     Statement st = c.prepare(
         "INSERT INTO send_log (created_at, report_id, issue_id, audience, backend, destination, sender, recipients, "
         "subject, message_id, outcome, response_code, reply, error, transcript, resend_of, message_bytes, message, "
-        "alert_rule) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "alert_rule) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
     if (!st.valid())
         return logError(st.prepareError(), st.failure().kind);
     QJsonArray rcpts;
@@ -106,9 +107,10 @@ Result<int64_t> SendLogStore::add(const SendLogEntry &e, std::string_view messag
     st.bind(17, int64_t(message.size()));
     st.bindBlob(18, packed);
     st.bindTextOrNull(19, e.alertRule);
-    if (!st.exec())
-        return logError(st.error(), st.failure().kind);
-    return c.lastInsertId();
+    auto id = insertedId(st);
+    if (!id)
+        return logError(st.error(), id.failure().kind);
+    return id;
 }
 
 Result<SendLogEntry> SendLogStore::entry(int64_t id)
@@ -141,14 +143,14 @@ Result<std::vector<SendLogEntry>> SendLogStore::list(int limit, int64_t reportId
     std::string sql = std::string("SELECT ") + kColumns + " FROM send_log";
     if (reportId > 0)
         sql += " WHERE report_id = ?";
-    sql += " ORDER BY id DESC LIMIT ?"; // LIMIT -1 is none
+    sql += " ORDER BY id DESC LIMIT ?"; // a limit < 0 is none (sqlLimit)
     Statement st = connectionOf(m_db).prepare(sql);
     if (!st.valid())
         return logError(st.prepareError(), st.failure().kind);
     int i = 1;
     if (reportId > 0)
         st.bind(i++, reportId);
-    st.bind(i, int64_t(limit));
+    st.bind(i, sqlLimit(limit));
     std::vector<SendLogEntry> out;
     while (st.step())
         out.push_back(entryFrom(st));

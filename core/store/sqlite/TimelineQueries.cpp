@@ -121,12 +121,13 @@ Result<std::optional<std::pair<int64_t, int64_t>>> timeRange(Connection &c, cons
             return Range();
         return Range(std::pair(st.int64(0), st.int64(1)));
     };
-    const auto rows = rollupRows(q);
+    const SqlDialect d = dialectOf(c);
+    const auto rows = rollupRows(q, d);
     if (!rows)
         return minMax(f.aggregateFromClause(), f.binds);
     // The first and last day (or hour) with reports from the rollups, then the
     // reports of just that day for the exact time.
-    Statement st = c.prepare(QStringLiteral("SELECT min(t), max(t) FROM (%1) WHERE n > 0").arg(rows->sql).toStdString());
+    Statement st = c.prepare(QStringLiteral("SELECT min(t), max(t) FROM (%1) AS u WHERE n > 0").arg(rows->sql).toStdString());
     if (!st.valid())
         return st.failure();
     bindVariants(st, rows->binds);
@@ -139,7 +140,7 @@ Result<std::optional<std::pair<int64_t, int64_t>>> timeRange(Connection &c, cons
         SearchQuery day = q;
         day.since = std::max(q.since.value_or(from), from);
         day.until = std::min(q.until.value_or(from + kDayMs), from + kDayMs);
-        auto df = searchSql(day);
+        auto df = searchSql(day, d);
         if (!df)
             return df.failure();
         return minMax(df->aggregateFromClause(), df->binds);
@@ -157,7 +158,8 @@ Result<std::optional<std::pair<int64_t, int64_t>>> timeRange(Connection &c, cons
 
 Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars, const QTimeZone &z)
 {
-    auto f = searchSql(q);
+    const SqlDialect dialect = dialectOf(connectionOf(m_db));
+    auto f = searchSql(q, dialect);
     if (!f)
         return f.failure();
     TimelineData d;
@@ -193,12 +195,12 @@ Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars,
     within.until = std::min(q.until.value_or(d.end()), d.end());
     std::optional<RollupRows> rows;
     if (unit % kHourMs == 0 && origin % kHourMs == 0)
-        rows = rollupRows(within, unit % kDayMs == 0 && origin % kDayMs == 0 ? kDayMs : kHourMs);
-    auto wf = searchSql(within);
+        rows = rollupRows(within, dialect, unit % kDayMs == 0 && origin % kDayMs == 0 ? kDayMs : kHourMs);
+    auto wf = searchSql(within, dialect);
     if (!wf)
         return wf.failure();
     const QString sql =
-        rows ? QStringLiteral("SELECT (t - ?) / ?, level, sum(n) FROM (%1) GROUP BY 1, 2 HAVING sum(n) > 0").arg(rows->sql)
+        rows ? QStringLiteral("SELECT (t - ?) / ?, level, sum(n) FROM (%1) AS u GROUP BY 1, 2 HAVING sum(n) > 0").arg(rows->sql)
              : QStringLiteral("SELECT (r.timestamp - ?) / ?, r.level, count(*)%1 GROUP BY 1, 2").arg(wf->aggregateFromClause());
     Statement st = connectionOf(m_db).prepare(sql.toStdString());
     if (!st.valid())

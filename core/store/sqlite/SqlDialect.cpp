@@ -1,0 +1,118 @@
+#include "store/sqlite/SqlDialect.h"
+
+#include "store/sqlite/Sqlite.h"
+
+#include <cstdint>
+
+namespace ed {
+
+// Only SQLite yet: the PostgreSQL connection answers here when it comes.
+SqlDialect dialectOf(const Connection &) { return SqlDialect::Sqlite; }
+
+namespace sqldialect {
+
+QString equalsIgnoringCase(SqlDialect d, const QString &column)
+{
+    return d == SqlDialect::Sqlite ? column + QStringLiteral(" = ? COLLATE NOCASE")
+                                   : QStringLiteral("lower(%1) = lower(?)").arg(column);
+}
+
+QString likeIgnoringCase(SqlDialect d, const QString &column)
+{
+    return column + (d == SqlDialect::Sqlite ? QStringLiteral(" LIKE ? ESCAPE '\\'") : QStringLiteral(" ILIKE ? ESCAPE '\\'"));
+}
+
+QString orderIgnoringCase(SqlDialect d, const QString &column)
+{
+    return d == SqlDialect::Sqlite ? column + QStringLiteral(" COLLATE NOCASE") : QStringLiteral("lower(%1)").arg(column);
+}
+
+QString comparedIgnoringCase(SqlDialect d, const QString &column, const char *op)
+{
+    return d == SqlDialect::Sqlite ? QStringLiteral("%1 COLLATE NOCASE %2 ?").arg(column, QLatin1String(op))
+                                   : QStringLiteral("lower(%1) COLLATE \"C\" %2 ?").arg(column, QLatin1String(op));
+}
+
+QString rollupNoStatus(SqlDialect d) { return d == SqlDialect::Sqlite ? QStringLiteral("X''") : QStringLiteral("-1"); }
+QString rollupNoText(SqlDialect d) { return d == SqlDialect::Sqlite ? QStringLiteral("X''") : QStringLiteral("''"); }
+
+QString indexedBy(SqlDialect d, const QString &index)
+{
+    return d == SqlDialect::Sqlite && !index.isEmpty() ? QStringLiteral(" INDEXED BY ") + index : QString();
+}
+
+QString unindexed(SqlDialect d, const QString &column) { return d == SqlDialect::Sqlite ? QLatin1Char('+') + column : column; }
+
+QString reportsFirstJoin(SqlDialect d)
+{
+    return d == SqlDialect::Sqlite ? QStringLiteral(" CROSS JOIN issues i ON i.id = r.issue_id")
+                                   : QStringLiteral(" JOIN issues i ON i.id = r.issue_id");
+}
+
+// On PostgreSQL the index is a table of its own too (reports_fts, keyed by
+// report_id, with the tsvector `document` made of the four texts: PgSchemaDdl.cpp).
+QString ftsMatches(SqlDialect d)
+{
+    return d == SqlDialect::Sqlite
+               ? QStringLiteral("r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)")
+               : QStringLiteral("r.id IN (SELECT report_id FROM reports_fts WHERE document @@ to_tsquery('simple', ?))");
+}
+
+QString ftsMatchesFrom(SqlDialect d)
+{
+    return d == SqlDialect::Sqlite
+               ? QStringLiteral("r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ? AND rowid >= ?)")
+               : QStringLiteral(
+                     "r.id IN (SELECT report_id FROM reports_fts WHERE document @@ to_tsquery('simple', ?) AND report_id >= ?)");
+}
+
+QString ftsInsert(SqlDialect d)
+{
+    return d == SqlDialect::Sqlite
+               ? QStringLiteral("INSERT INTO reports_fts(rowid, message, exception, path, frames) VALUES(?,?,?,?,?)")
+               : QStringLiteral("INSERT INTO reports_fts(report_id, message, exception, path, frames) VALUES(?,?,?,?,?)");
+}
+
+QString ftsRewrite(SqlDialect d)
+{
+    return QStringLiteral("UPDATE reports_fts SET message = ?1, exception = ?2, path = ?3, frames = ?4 WHERE %1 = ?5")
+        .arg(d == SqlDialect::Sqlite ? QLatin1String("rowid") : QLatin1String("report_id"));
+}
+
+QString ftsDeleteReport(SqlDialect d)
+{
+    return QStringLiteral("DELETE FROM reports_fts WHERE %1 = ?")
+        .arg(d == SqlDialect::Sqlite ? QLatin1String("rowid") : QLatin1String("report_id"));
+}
+
+QString ftsDeleteIssue(SqlDialect d)
+{
+    return QStringLiteral("DELETE FROM reports_fts WHERE %1 IN (SELECT id FROM reports WHERE issue_id = ?)")
+        .arg(d == SqlDialect::Sqlite ? QLatin1String("rowid") : QLatin1String("report_id"));
+}
+
+} // namespace sqldialect
+
+int64_t sqlLimit(int64_t limit) { return limit < 0 ? INT64_MAX : limit; }
+
+Result<int64_t> insertedId(Statement &st)
+{
+    if (!st.valid())
+        return st.failure();
+    if (!st.step()) {
+        Error e = st.done() ? Error{QStringLiteral("the insert returned no row")} : st.failure();
+        st.reset();
+        return e;
+    }
+    const int64_t id = st.int64(0);
+    // Run to the end: SQLite finishes the statement's work there.
+    while (st.step()) { }
+    Error e = st.failure();
+    const bool ok = st.done();
+    st.reset();
+    if (!ok)
+        return e;
+    return id;
+}
+
+} // namespace ed

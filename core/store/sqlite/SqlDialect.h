@@ -1,0 +1,80 @@
+#pragma once
+// The few pieces of the store's SQL that no one text can say on both SQLite
+// and PostgreSQL, each a function of the engine returning the fragment, in
+// one place (docs/postgresql.md catalogues them). Everything else the store
+// writes is in the common form: upserts as ON CONFLICT, ids by RETURNING,
+// CASE instead of scalar min/max and of comparisons used as numbers.
+#include "base/Result.h"
+
+#include <QString>
+#include <cstdint>
+
+namespace ed {
+
+class Connection;
+class Statement;
+
+enum class SqlDialect { Sqlite, Postgres };
+
+// The dialect of the engine behind `c`. One place to ask, for when the
+// connection speaks more than SQLite (Connection::engine()).
+SqlDialect dialectOf(const Connection &c);
+
+namespace sqldialect {
+
+// `column = ?` comparing text without regard to ASCII case: SQLite's
+// `= ? COLLATE NOCASE`; PostgreSQL has no NOCASE: lower() on both sides.
+QString equalsIgnoringCase(SqlDialect d, const QString &column);
+// `column LIKE ? ESCAPE '\'` matching without regard to ASCII case, as
+// SQLite's LIKE does: ILIKE on PostgreSQL (whose LIKE is exact).
+QString likeIgnoringCase(SqlDialect d, const QString &column);
+// `column` as an ORDER BY key sorting without regard to ASCII case
+// (SQLite's NOCASE; lower() on PostgreSQL).
+QString orderIgnoringCase(SqlDialect d, const QString &column);
+// `column COLLATE NOCASE >= ?` (op any comparison): a bound of a range of
+// text under ASCII case folding, which an index in that order answers
+// (reports_path_prefix); lower() in byte order ("C") on PostgreSQL.
+QString comparedIgnoringCase(SqlDialect d, const QString &column, const char *op);
+// The rollups' key for "none" (a report with no status code, logger or
+// type): SQLite's empty blob X'', which equals no value. PostgreSQL's
+// columns are typed: -1 for no status code, '' for no logger or type (a
+// stored logger or type is never empty: the store keeps those NULL).
+QString rollupNoStatus(SqlDialect d);
+QString rollupNoText(SqlDialect d);
+
+// Planner hints SQLite needs (it keeps no statistics here) and PostgreSQL
+// neither has nor needs: " INDEXED BY index" after a table; a column kept
+// from its index by a unary + (SQLite's idiom; PostgreSQL has no + on text).
+QString indexedBy(SqlDialect d, const QString &index);
+QString unindexed(SqlDialect d, const QString &column);
+// The join to the issues that walks the reports first (SQLite's CROSS JOIN
+// fixes the order; PostgreSQL's planner weighs it, and takes no ON there).
+QString reportsFirstJoin(SqlDialect d);
+
+// The full-text index, one function per use (FTS5 on SQLite; on PostgreSQL
+// the reports' tsvector column `fts`, docs/postgresql.md):
+// the condition "report r.id matches the words bound to ?".
+QString ftsMatches(SqlDialect d);
+// The condition "report r.id matches ?" over the reports with id >= a second ?.
+QString ftsMatchesFrom(SqlDialect d);
+// A report's row of the index, for INSERT ... VALUES(id, message, exception, path, frames).
+QString ftsInsert(SqlDialect d);
+// The index's words of one report (?5 its id), replaced with ?1..?4.
+QString ftsRewrite(SqlDialect d);
+// The index rows of one report (? its id).
+QString ftsDeleteReport(SqlDialect d);
+// The index rows of every report of an issue (? the issue's id).
+QString ftsDeleteIssue(SqlDialect d);
+
+} // namespace sqldialect
+
+// A LIMIT both engines take: SQLite reads a negative one as none,
+// PostgreSQL refuses it; the largest number is none on both.
+int64_t sqlLimit(int64_t limit);
+
+// Steps an `INSERT ... RETURNING id` to its one row and gives the id (what
+// last_insert_rowid() gave, in the form both engines have); the statement is
+// reset after, so a kept statement holds no lock.
+Result<int64_t> insertedId(Statement &st);
+
+} // namespace ed
