@@ -137,14 +137,21 @@ private Q_SLOTS:
         QVERIFY(!issues->isColumnHidden(IssueListModel::Events));
         QVERIFY(!issues->isColumnHidden(IssueListModel::LastSeen));
 
-        // The reports: the exception readable too.
+        // The reports (all of them, the long exceptions too): the exception readable.
         ReportListView *reports = m_win->reportList();
-        QVERIFY(edtest::waitUntilLoaded(reports->reportModel(), 1));
+        m_win->setShowAllReports(true);
+        QVERIFY(edtest::waitUntilLoaded(reports->reportModel(), 50));
+        QTest::qWait(50); // the fitter's refit after the rows
         QStringList exceptions;
         for (int r = 0; r < reports->reportModel()->rowCount(); ++r)
             exceptions << reports->reportModel()->index(r, ReportListModel::Exception).data().toString();
         QVERIFY(!reports->isColumnHidden(ReportListModel::Exception));
+        QVERIFY(exceptions.contains(QStringLiteral("OperationalError: no such table: orders_order")));
         QVERIFY2(worstVisibleChars(reports, ReportListModel::Exception, exceptions, 20, &worst) >= 0, qPrintable(worst));
+        QCOMPARE(reports->horizontalScrollBar()->maximum(), 0);
+        m_win->setShowAllReports(false); // the issue's reports again, its latest shown
+        QVERIFY(edtest::waitUntilLoaded(reports->reportModel(), 1));
+        QVERIFY(QTest::qWaitFor([this] { return m_win->detail()->detail() != nullptr; }, 10000));
 
         // The detail: room for its code, its tabs and buttons at hand.
         ReportDetailView *detail = m_win->detail();
@@ -290,6 +297,8 @@ private Q_SLOTS:
     // message still has its own part of the bar: left of them, none over another.
     void statusBarMessagesDoNotOverlap()
     {
+        m_win->show(); // (shown again by the test before; not after its failure)
+        QVERIFY(QTest::qWaitForWindowExposed(m_win.get()));
         settle(QSize(1024, 700));
         QStatusBar *bar = m_win->statusBar();
         const QStringList permanent = {QStringLiteral("importProgress"), QStringLiteral("watchStatus"),
@@ -310,7 +319,7 @@ private Q_SLOTS:
         QCOMPARE(m_win->width(), 1024);
         auto *count = bar->findChild<QLabel *>(QStringLiteral("countLabel"));
         QVERIFY(count);
-        QVERIFY(count->isHidden()); // the message takes its place, not the place over it
+        QVERIFY2(count->isHidden(), qPrintable(bar->currentMessage())); // the message takes its place, not the place over it
         int firstPermanent = bar->width();
         for (qsizetype i = 0; i < shown.size(); ++i) {
             const QRect g = shown.at(i)->geometry();
