@@ -103,9 +103,16 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
     m_buttons->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_buttons->setMovable(false);
     m_buttons->setFloatable(false);
-    m_buttons->setStyleSheet(QStringLiteral("QToolBar { border: 0; background: transparent; }"));
     for (QToolButton *b : {expand, collapse, editButton, copy})
         m_buttons->addWidget(b);
+    // The overflow button as "⋯" drawn in the palette's text colour at each
+    // paint (theme::icon): Fusion's own "»" is a fixed light grey, near
+    // invisible on a dark palette. (Qt sets its icon again only when the
+    // tool bar's orientation or layout direction changes: neither does here.)
+    if (auto *more = m_buttons->findChild<QToolButton *>(QStringLiteral("qt_toolbar_ext_button"))) {
+        more->setIcon(theme::icon(QStringLiteral("more")));
+        more->setToolTip(tr("More"));
+    }
     m_where->setWordWrap(false); // the count in one line; the tool bar gives way
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_where);
