@@ -95,7 +95,7 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
     editButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
 
     // The buttons in a tool bar: in a narrow detail pane those that do not
-    // fit go to its overflow menu ("»") instead of holding the pane (and so
+    // fit go to its overflow menu ("⋯") instead of holding the pane (and so
     // the window) wider than the lists can spare.
     m_buttons = new QToolBar(this);
     m_buttons->setObjectName(QStringLiteral("tracebackButtons"));
