@@ -3,6 +3,7 @@
 #include "base/Level.h"
 
 #include <QApplication>
+#include <QEvent>
 #include <QFile>
 #include <QFontDatabase>
 #include <QHash>
@@ -13,6 +14,7 @@
 #include <QStyle>
 #include <QStyleFactory>
 #include <QSvgRenderer>
+#include <QWidget>
 
 #include <algorithm>
 #include <cmath>
@@ -88,6 +90,45 @@ QColor mutedText(const QPalette &p)
         if (const QColor c = mix(t); contrastRatio(c, base) >= 4.5)
             return c;
     return text; // a palette of little contrast: the text colour itself
+}
+
+namespace {
+
+// Sets the widget's WindowText again on each palette change. The palette a
+// PaletteChange brings has the new theme's Text and Base (only WindowText is
+// the widget's own), so mutedText of it is the new theme's.
+class MutedTextKeeper : public QObject {
+public:
+    explicit MutedTextKeeper(QWidget *w) : QObject(w)
+    {
+        w->installEventFilter(this);
+        apply(w);
+    }
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::PaletteChange && !m_applying)
+            apply(static_cast<QWidget *>(watched));
+        return false;
+    }
+
+private:
+    void apply(QWidget *w)
+    {
+        m_applying = true; // setPalette sends a PaletteChange of its own
+        QPalette p = w->palette();
+        p.setColor(QPalette::WindowText, mutedText(p));
+        w->setPalette(p);
+        m_applying = false;
+    }
+    bool m_applying = false;
+};
+
+} // namespace
+
+void keepMutedText(QWidget *w)
+{
+    if (w && !w->findChild<MutedTextKeeper *>(QString(), Qt::FindDirectChildrenOnly))
+        new MutedTextKeeper(w);
 }
 
 QColor errorText(const QPalette &p) { return levelColor(level::Error, p); }

@@ -9,6 +9,8 @@
 #include <QPalette>
 #include <QString>
 
+class QWidget;
+
 namespace ed::theme {
 
 bool isDark(const QPalette &p);
@@ -21,6 +23,10 @@ QIcon levelIcon(int level);
 // reads on any palette; PlaceholderText is not used (many dark themes leave it
 // at Qt's light-theme grey).
 QColor mutedText(const QPalette &p);
+// Shows `w`'s text (WindowText) in mutedText of its palette, and again
+// whenever its palette changes (View › Theme): a colour set once would stay
+// the old theme's, dark grey on a dark window.
+void keepMutedText(QWidget *w);
 // WCAG's contrast ratio of two colors (1 to 21), alpha ignored.
 double contrastRatio(const QColor &a, const QColor &b);
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 
 namespace ed {
 namespace {
@@ -71,9 +72,12 @@ void ColumnFitter::fit()
     m_fitting = true;
     const int avail = m_view->viewport()->width();
     QList<Column> cols = m_columns;
-    for (Column &c : cols)
+    for (Column &c : cols) {
         if (c.measureContent)
             c.ideal = std::max(c.ideal, contentWidth(c.column));
+        if (c.share > 0 && c.ideal > 0) // short texts: no wider than they need, even at the minimum
+            c.min = std::min(c.min, c.ideal);
+    }
     // Hide the least important columns while even the minimums do not fit.
     QList<bool> shown(cols.size(), true);
     const auto needed = [&] {
@@ -92,6 +96,20 @@ void ColumnFitter::fit()
             }
         if (!any && std::none_of(cols.begin(), cols.end(), [order](const Column &c) { return c.hideOrder > order; }))
             break; // nothing more to hide: a scroll bar it is
+    }
+    // Still too narrow with every hideable column hidden (a side panel shown
+    // beside a small window): the flexible columns give up their readable
+    // minimums alike, down to a few characters, before a scroll bar appears.
+    if (const int over = needed() - avail; over > 0) {
+        const int floor = 4 * m_view->fontMetrics().averageCharWidth();
+        int slack = 0;
+        for (qsizetype i = 0; i < cols.size(); ++i)
+            if (shown[i] && cols[i].share > 0)
+                slack += std::max(0, cols[i].min - floor);
+        if (slack > 0)
+            for (qsizetype i = 0; i < cols.size(); ++i)
+                if (shown[i] && cols[i].share > 0 && cols[i].min > floor)
+                    cols[i].min -= int(std::ceil(double(cols[i].min - floor) * std::min(1.0, double(over) / slack)));
     }
     // Fixed columns first; flexible ones from their minimum up, by share, each up to its ideal.
     QList<int> width(cols.size(), 0);

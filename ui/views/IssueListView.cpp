@@ -30,8 +30,10 @@ IssueListView::IssueListView(IssueListModel *model, QWidget *parent) : QTableVie
     setTabKeyNavigation(false);
     // Widths from the content and the room there is (ColumnFitter): the title
     // takes what is left; the culprit up to its longest loaded text, sharing
-    // the room with the title; at narrow widths first seen, the sparkline and
-    // the status, then last seen give way, in that order.
+    // the room with the title. Both keep a readable minimum (some 26 and 22
+    // characters: "shop_site in view_sens…" still tells one view from
+    // another), so at narrow widths first seen, the sparkline and the status,
+    // then last seen give way, in that order, rather than the two texts.
     const QFontMetrics fm = fontMetrics();
     const int pad = 2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 16;
     const int em = fm.horizontalAdvance(QLatin1Char('M'));
@@ -40,12 +42,13 @@ IssueListView::IssueListView(IssueListModel *model, QWidget *parent) : QTableVie
                12; // the sort arrow
     };
     const int ago = fm.horizontalAdvance(tr("59 min ago")) + pad;
+    const int chars = fm.averageCharWidth();
     using C = ColumnFitter::Column;
     new ColumnFitter(
         this, {
                   C{IssueListModel::Level, 28, 28},
-                  C{IssueListModel::Title, em * 9, 0, 3.0},
-                  C{IssueListModel::Culprit, em * 5, em * 10, 2.5, 0, true},
+                  C{IssueListModel::Title, chars * 26 + pad, 0, 3.0},
+                  C{IssueListModel::Culprit, chars * 22 + pad, em * 10, 2.5, 0, true},
                   C{IssueListModel::Events, headerWidth(IssueListModel::Events), headerWidth(IssueListModel::Events), 0, 0, true},
                   C{IssueListModel::FirstSeen, ago, std::max(ago, headerWidth(IssueListModel::FirstSeen)), 0, 1, true},
                   C{IssueListModel::LastSeen, ago, std::max(ago, headerWidth(IssueListModel::LastSeen)), 0, 4, true},

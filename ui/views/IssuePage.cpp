@@ -56,10 +56,9 @@ IssuePage::IssuePage(const QString &dbPath, QWidget *parent) : QWidget(parent), 
             Q_EMIT latestReportRequested(m_summary->latestReportId);
     });
     m_sampleNote = new QLabel(this);
+    m_sampleNote->setObjectName(QStringLiteral("issueSampleNote"));
     m_sampleNote->setWordWrap(true);
-    QPalette muted = m_sampleNote->palette();
-    muted.setColor(QPalette::WindowText, theme::mutedText(muted));
-    m_sampleNote->setPalette(muted);
+    theme::keepMutedText(m_sampleNote); // follows View › Theme
 
     auto *facets = new QWidget;
     m_grid = new QGridLayout(facets);

@@ -26,7 +26,8 @@ ReportListView::ReportListView(ReportListModel *model, QWidget *parent) : QTable
     // Widths from the content and the room there is (ColumnFitter): the time
     // whole (with its zone), the exception takes what is left, message, path
     // and logger share the rest up to their content; when narrow the issue
-    // number, the logger, the path, the message, then the status give way, in that order.
+    // number, the logger, the path, the message, then the status give way, in
+    // that order, before the exception is cut below some 24 characters.
     const QFontMetrics fm = fontMetrics();
     const int em = fm.horizontalAdvance(QLatin1Char('M'));
     const int pad = 20;
@@ -36,16 +37,17 @@ ReportListView::ReportListView(ReportListModel *model, QWidget *parent) : QTable
     };
     using C = ColumnFitter::Column;
     const int time = fm.horizontalAdvance(QStringLiteral("2026-11-22 09:55:35")) + pad;
+    const int chars = fm.averageCharWidth();
     new ColumnFitter(
         this,
         {
             C{ReportListModel::Time, time, time, 0, 0, true},
             C{ReportListModel::Level, 28, 28},
             C{ReportListModel::Status, headerWidth(ReportListModel::Status), headerWidth(ReportListModel::Status), 0, 5, true},
-            C{ReportListModel::Exception, em * 6, 0, 3.0},
-            C{ReportListModel::Message, em * 6, em * 12, 2.0, 4, true},
-            C{ReportListModel::Path, em * 5, em * 9, 1.5, 3, true},
-            C{ReportListModel::Logger, em * 5, em * 8, 1.0, 2, true},
+            C{ReportListModel::Exception, chars * 24 + pad, 0, 3.0},
+            C{ReportListModel::Message, chars * 14 + pad, em * 12, 2.0, 4, true},
+            C{ReportListModel::Path, chars * 10 + pad, em * 9, 1.5, 3, true},
+            C{ReportListModel::Logger, chars * 10 + pad, em * 8, 1.0, 2, true},
             C{ReportListModel::Issue, headerWidth(ReportListModel::Issue), headerWidth(ReportListModel::Issue), 0, 1, true},
         });
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,

@@ -53,6 +53,7 @@ RequestView::RequestView(QWidget *parent) : QWidget(parent)
     m_sdkNote->setObjectName(QStringLiteral("requestSdkNote"));
     m_sdkNote->setTextFormat(Qt::PlainText);
     m_sdkNote->setWordWrap(true);
+    theme::keepMutedText(m_sdkNote); // follows View › Theme
     m_sdkNote->hide();
     const auto copyButton = [this](const char *name, const QString &text, const QString &tip) {
         auto *b = new QToolButton(this);
@@ -138,9 +139,6 @@ void RequestView::showSdkTrims(const Report &report)
     if (notes.isEmpty())
         return;
     m_sdkNote->setText(tr("The Sentry SDK changed this request before sending it — %1.").arg(notes.join(QStringLiteral("; "))));
-    QPalette pal = m_sdkNote->palette();
-    pal.setColor(QPalette::WindowText, theme::mutedText(palette()));
-    m_sdkNote->setPalette(pal);
     for (int i = 0; i < m_tabs->count(); ++i) {
         const QString name = m_tabs->widget(i)->objectName().mid(int(qstrlen("request_")));
         if (byTab.contains(name))

@@ -13,6 +13,7 @@
 #include <QClipboard>
 #include <QHeaderView>
 #include <QLabel>
+#include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
 
@@ -27,7 +28,6 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
     m_title->setFont(theme::titleFont(m_title->font()));
     m_where = new QLabel(this);
     m_where->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_where->setWordWrap(true);
 
     auto *copy = new QToolButton(this);
     copy->setObjectName(QStringLiteral("copyTraceback"));
@@ -90,15 +90,34 @@ TracebackView::TracebackView(QWidget *parent) : QWidget(parent)
     m_tree->addAction(copyLocation);
     m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto *editButton = new QToolButton(this);
+    editButton->setObjectName(QStringLiteral("openInEditorButton"));
     editButton->setDefaultAction(openInEditor);
     editButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
 
+    // The buttons in a tool bar: in a narrow detail pane those that do not
+    // fit go to its overflow menu ("⋯") instead of holding the pane (and so
+    // the window) wider than the lists can spare.
+    m_buttons = new QToolBar(this);
+    m_buttons->setObjectName(QStringLiteral("tracebackButtons"));
+    m_buttons->setIconSize(QSize(16, 16));
+    m_buttons->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_buttons->setMovable(false);
+    m_buttons->setFloatable(false);
+    for (QToolButton *b : {expand, collapse, editButton, copy})
+        m_buttons->addWidget(b);
+    // The overflow button as "⋯" drawn in the palette's text colour at each
+    // paint (theme::icon): Fusion's own "»" is a fixed light grey, near
+    // invisible on a dark palette. (Qt sets its icon again only when the
+    // tool bar's orientation or layout direction changes: neither does here.)
+    if (auto *more = m_buttons->findChild<QToolButton *>(QStringLiteral("qt_toolbar_ext_button"))) {
+        more->setIcon(theme::icon(QStringLiteral("more")));
+        more->setToolTip(tr("More"));
+    }
+    m_where->setWordWrap(false); // the count in one line; the tool bar gives way
     auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_where, 1);
-    buttons->addWidget(expand);
-    buttons->addWidget(collapse);
-    buttons->addWidget(editButton);
-    buttons->addWidget(copy);
+    buttons->addWidget(m_where);
+    buttons->addStretch(1);
+    buttons->addWidget(m_buttons, 0, Qt::AlignRight);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
     layout->addLayout(buttons);

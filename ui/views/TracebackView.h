@@ -10,6 +10,7 @@
 #include <QWidget>
 
 class QLabel;
+class QToolBar;
 class QTreeView;
 
 namespace ed {
@@ -25,6 +26,8 @@ public:
     // From the settings: ERRORDECK_SOURCE_ROOTS and ERRORDECK_EDITOR.
     void setSourceSettings(const QStringList &roots, const QString &editorTemplate);
     QTreeView *tree() const { return m_tree; }
+    // Open all, Close all, Open in Editor, Copy as text: what does not fit is in its overflow menu.
+    QToolBar *buttonRow() const { return m_buttons; }
     TracebackModel *model() const { return m_model; }
     QString tracebackText() const; // Django's, as in the error e-mail (send/DjangoRenderer)
 
@@ -50,6 +53,7 @@ private:
     QLabel *m_title;
     QLabel *m_where;
     QTreeView *m_tree;
+    QToolBar *m_buttons;
     TracebackModel *m_model;
 };
 

@@ -21,6 +21,7 @@
 #include "views/ReportDetailView.h"
 #include "views/RequestView.h"
 #include "models/ReportListModel.h"
+#include "views/RatioSplitter.h"
 #include "views/ReportListView.h"
 #include "store/ReportStore.h"
 #include "store/SearchValues.h"
@@ -43,13 +44,10 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QGuiApplication>
 #include <QLabel>
-#include <QScreen>
 #include <QStyle>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QSettings>
 #include <QTimeZone>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -206,13 +204,12 @@ void MainWindow::buildWidgets()
     m_listSplit->addWidget(reportsPane);
     m_listSplit->setStretchFactor(0, 3);
     m_listSplit->setStretchFactor(1, 2);
-    m_hsplit = new QSplitter(Qt::Horizontal, this);
+    m_hsplit = new RatioSplitter(Qt::Horizontal, this);
     m_hsplit->setObjectName(QStringLiteral("detailSplitter"));
     m_hsplit->addWidget(m_listSplit);
     m_hsplit->addWidget(m_detail);
-    m_hsplit->setStretchFactor(0, 5);
-    m_hsplit->setStretchFactor(1, 4);
-    m_hsplit->setSizes({820, 600});
+    m_hsplit->setChildrenCollapsible(false);
+    m_hsplit->setIntendedRatio(kListsShare);
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->setObjectName(QStringLiteral("chartSplitter"));
     m_vsplit->addWidget(m_chart);
@@ -511,46 +508,6 @@ void MainWindow::dropEvent(QDropEvent *e)
             paths << u.toLocalFile();
     if (!paths.isEmpty() && startImport(paths))
         e->acceptProposedAction();
-}
-
-void MainWindow::restoreState()
-{
-    QSettings s;
-    s.beginGroup(QStringLiteral("MainWindow"));
-    if (!restoreGeometry(s.value(QStringLiteral("geometry")).toByteArray())) {
-        // First start: roomy, but never larger than the screen we open on.
-        QSize size(1500, 950);
-        if (const QScreen *screen = QGuiApplication::primaryScreen()) {
-            const QRect avail = screen->availableGeometry();
-            size = size.boundedTo(avail.size() * 0.92);
-            setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, avail));
-        } else {
-            resize(size);
-        }
-    }
-    QMainWindow::restoreState(s.value(QStringLiteral("state")).toByteArray());
-    for (QSplitter *sp : {m_sideSplit, m_vsplit, m_hsplit, m_listSplit})
-        sp->restoreState(s.value(sp->objectName()).toByteArray());
-    const bool chart = s.value(QStringLiteral("chartVisible"), true).toBool();
-    m_chart->setVisible(chart);
-    if (QAction *a = action(QStringLiteral("actionShowChart")))
-        a->setChecked(chart);
-    const bool side = s.value(QStringLiteral("savedSearchesVisible"), true).toBool();
-    m_saved->setVisible(side);
-    if (QAction *a = action(QStringLiteral("actionShowSavedSearches")))
-        a->setChecked(side);
-}
-
-void MainWindow::saveState()
-{
-    QSettings s;
-    s.beginGroup(QStringLiteral("MainWindow"));
-    s.setValue(QStringLiteral("geometry"), saveGeometry());
-    s.setValue(QStringLiteral("state"), QMainWindow::saveState());
-    for (QSplitter *sp : {m_sideSplit, m_vsplit, m_hsplit, m_listSplit})
-        s.setValue(sp->objectName(), sp->saveState());
-    s.setValue(QStringLiteral("chartVisible"), !m_chart->isHidden());
-    s.setValue(QStringLiteral("savedSearchesVisible"), !m_saved->isHidden());
 }
 
 void MainWindow::closeEvent(QCloseEvent *e)

@@ -47,6 +47,7 @@ class TriageController;
 class ReportDetailView;
 class ReportListModel;
 class ReportListView;
+class RatioSplitter;
 class SavedSearchesPanel;
 class SearchBar;
 class StartPage;
@@ -82,6 +83,15 @@ public:
     ReportDetailView *detail() const { return m_detail; }
     TimelineChart *chart() const { return m_chart; }
     SavedSearchesPanel *savedSearches() const { return m_saved; }
+    // The lists beside the detail, shared by a ratio at any width until the user drags it.
+    RatioSplitter *detailSplitter() const { return m_hsplit; }
+    // View › Saved Searches: the user's choice, kept in the settings and
+    // followed at any width. Until they choose, the panel shows only in a
+    // window at least kRoomForSavedSearches wide (the lists need the room).
+    void setSavedSearchesShown(bool shown);
+    static constexpr int kRoomForSavedSearches = 1280;
+    // The lists' share of the width beside the detail (the detail has the rest).
+    static constexpr double kListsShare = 0.57;
     ImportController *importer() const { return m_import; }
     // Applies the rules to stored reports in the background (Settings, Edit › Re-apply Rules).
     RulesController *rulesApplier() const { return m_rulesApply; }
@@ -173,6 +183,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *e) override;
+    void resizeEvent(QResizeEvent *e) override;
     void dragEnterEvent(QDragEnterEvent *e) override;
     void dropEvent(QDropEvent *e) override;
 
@@ -202,6 +213,8 @@ private:
     void loadViewCounts();
     void restoreState();
     void saveState();
+    // The saved-searches panel shown or hidden by the user's choice, else by the width.
+    void fitSidePanel();
 
     Database m_db;
     std::shared_ptr<JobRunner> m_jobs;
@@ -227,7 +240,10 @@ private:
     StartPage *m_start = nullptr;
     QMenu *m_recentMenu = nullptr;
     bool m_closingForSwitch = false;
-    QSplitter *m_hsplit = nullptr, *m_vsplit = nullptr, *m_sideSplit = nullptr, *m_listSplit = nullptr;
+    RatioSplitter *m_hsplit = nullptr;
+    QSplitter *m_vsplit = nullptr, *m_sideSplit = nullptr, *m_listSplit = nullptr;
+    enum class SideChoice { ByWidth, Shown, Hidden };
+    SideChoice m_sideChoice = SideChoice::ByWidth;
     QLabel *m_countLabel = nullptr;
     ImportController *m_import = nullptr;
     ImportProgressBar *m_importBar = nullptr;

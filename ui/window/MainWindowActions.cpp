@@ -136,7 +136,8 @@ void MainWindow::buildActions()
     QAction *showSaved = makeAction(this, QStringLiteral("actionShowSavedSearches"), tr("&Saved Searches"));
     showSaved->setCheckable(true);
     showSaved->setChecked(true);
-    connect(showSaved, &QAction::toggled, m_saved, &QWidget::setVisible);
+    // triggered, not toggled: the window checks it too as its width hides or shows the panel.
+    connect(showSaved, &QAction::triggered, this, &MainWindow::setSavedSearchesShown);
     QAction *all = makeAction(this, QStringLiteral("actionAllReports"), tr("&All Reports"), {},
                               QKeySequence(Qt::CTRL | Qt::Key_L));
     all->setCheckable(true);
