@@ -242,7 +242,7 @@ private Q_SLOTS:
         QCOMPARE(bad.failure().kind, ErrorKind::Failed);
         QVERIFY2(bad.prepareError().contains(QStringLiteral("syntax error")), qPrintable(bad.prepareError()));
         QVERIFY(!c.prepare("SELECT * FROM no_such_table").valid());
-        const auto r = c.exec("CREATE TABLE");
+        const auto r = c.exec("CREATE TABEL t_bad (a INTEGER)");
         QVERIFY(!r);
         QVERIFY2(r.error().contains(QStringLiteral("syntax error")), qPrintable(r.error()));
         // The connection goes on.

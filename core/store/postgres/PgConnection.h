@@ -5,6 +5,7 @@
 #include "base/Result.h"
 
 #include <QString>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
