@@ -329,8 +329,15 @@ private Q_SLOTS:
     {
         const QString db = m_pg->createDatabase();
         const QString url = m_pg->url(db);
+        // The test holds the migration's advisory lock ('EDK1') first: every client must
+        // wait for it (none creates the schema meanwhile), then they take turns.
+        Connection holder;
+        QVERIFY(holder.openServer(url, withPassword().password));
+        QVERIFY(holder.exec("BEGIN"));
+        QVERIFY(holder.exec("SELECT pg_advisory_xact_lock(1162103601)"));
         constexpr int kClients = 6;
         std::latch ready(kClients);
+        std::atomic<int> finished{0};
         std::vector<QString> errors(kClients);
         std::vector<std::unique_ptr<QThread>> threads;
         for (int i = 0; i < kClients; ++i) {
@@ -338,9 +345,15 @@ private Q_SLOTS:
                 ready.arrive_and_wait(); // all connect and look at the empty database at once
                 auto opened = Database::open(url, withPassword());
                 errors[size_t(i)] = opened ? QString() : opened.error();
+                ++finished;
             }));
             threads.back()->start();
         }
+        const QString waiting = QStringLiteral("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        QTRY_COMPARE_WITH_TIMEOUT(*m_pg->value(db, waiting), QString::number(kClients), 20000);
+        QCOMPARE(finished.load(), 0);
+        QCOMPARE(*m_pg->value(db, QStringLiteral("SELECT to_regclass('config') IS NULL")), QStringLiteral("t"));
+        QVERIFY(holder.exec("COMMIT"));
         for (auto &t : threads)
             t->wait();
         for (const QString &e : errors)
