@@ -405,6 +405,27 @@ private Q_SLOTS:
         QVERIFY2(!wrongUrl.error().contains(wrong), qPrintable(wrongUrl.error()));
     }
 
+    void refusalsNameTheServer()
+    {
+        // No such database: a wrong setting, named as host:port/db.
+        const QString where = QStringLiteral("127.0.0.1:%1/no_such_db").arg(m_pg->port());
+        auto missing = Database::open(m_pg->url(QStringLiteral("no_such_db")), withPassword());
+        QVERIFY(!missing);
+        QCOMPARE(missing.errorKind(), ErrorKind::InvalidInput);
+        QVERIFY2(missing.error().contains(where) && missing.error().contains(QStringLiteral("does not exist")),
+                 qPrintable(missing.error()));
+        // A connection the server ends: Io, naming the server.
+        const QString db = m_pg->createDatabase();
+        auto opened = Database::open(m_pg->url(db), withPassword());
+        QVERIFY2(opened, qPrintable(errorOf(opened)));
+        QVERIFY(m_pg->sql(QStringLiteral("postgres"),
+                          QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%1'").arg(db)));
+        auto lost = connectionOf(*opened).scalar("SELECT 1");
+        QVERIFY(!lost);
+        QCOMPARE(lost.errorKind(), ErrorKind::Io);
+        QVERIFY2(lost.error().contains(QStringLiteral("127.0.0.1:%1/%2").arg(m_pg->port()).arg(db)), qPrintable(lost.error()));
+    }
+
     void verifyFullTls()
     {
         const QString db = m_pg->createDatabase();

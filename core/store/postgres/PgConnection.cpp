@@ -155,7 +155,7 @@ const PgFailure &PgConnection::fail(const PGresult *res)
     // The primary message only: DETAIL may quote the row's values.
     QString message = primary ? QString::fromUtf8(primary) : libpqMessage(m_conn);
     m_last = classify(state ? std::string_view(state) : std::string_view(), std::move(message));
-    if (m_last.kind == ErrorKind::InvalidInput)
+    if (m_last.kind == ErrorKind::InvalidInput || m_last.kind == ErrorKind::Io) // a setting or the server: say which
         m_last.message = QStringLiteral("PostgreSQL at %1: %2").arg(m_where, m_last.message);
     return m_last;
 }
