@@ -27,6 +27,7 @@ cli_packages=(
   libsqlite3-dev libspdlog-dev libcurl4-openssl-dev libgmime-3.0-dev libsimdjson-dev
   libzstd-dev libxxhash-dev zlib1g-dev qtkeychain-qt6-dev libxml2-dev
   libcpp-httplib-dev libbrotli-dev
+  libpq-dev
 )
 # The desktop app (ui/): Qt6Charts needs Qt6OpenGL, which qt6-base-dev only recommends.
 ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
@@ -37,9 +38,11 @@ ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
 # curl (tests/integration/python/test_reproduce.py runs the printed curl command),
 # tzdata (the time zone tests, TZ=America/New_York),
 # python3-sentry-sdk (tests/integration/sentry: a Django site reporting with Sentry's SDK),
+# postgresql-15 (tst_pg_connection starts a real PostgreSQL server with its initdb and
+# postgres, tests/support/PgSupport.h),
 # nodejs and npm (tests/integration/node: @sentry/node from npm, installed by `npm ci`).
 test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl dovecot-imapd curl tzdata
-               python3-sentry-sdk nodejs npm)
+               python3-sentry-sdk nodejs npm postgresql-15)
 # Screenshots under Xvfb (xvfb-run needs xauth), /usr/bin/time for bench/run_benchmarks.sh.
 extra_packages=(xvfb xauth time)
 # The sanitizer build of `./dev.sh test` (on CI always): clang and its ASan/UBSan

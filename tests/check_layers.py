@@ -6,6 +6,7 @@
 Fails (exit status 1, one line per offence) on:
   - a Qt Widgets, Gui, Charts, Svg or OpenGL header in core/ (core is QtCore only);
   - <sqlite3.h> or "store/sqlite/..." outside core/store/ (SQL belongs to the store);
+  - <libpq-fe.h> or "store/postgres/..." outside core/store/ (likewise);
   - <qt6keychain/...> outside keychain/ (KeychainPasswords is the one user);
   - core/ including a header of ui/, cli/, keychain/ or app/, and cli/ including ui/;
   - a core layer including a layer above it, in the order of core/CMakeLists.txt:
@@ -104,6 +105,8 @@ def offences_of(src, kind, name, target, qt):
     base_name = name.split("/")[-1]
     if not src.startswith("core/store/") and (base_name == "sqlite3.h" or name.startswith("store/sqlite/")):
         out.append("SQLite outside core/store")
+    if not src.startswith("core/store/") and (base_name == "libpq-fe.h" or name.startswith("store/postgres/")):
+        out.append("PostgreSQL outside core/store")
     if name.startswith("qt6keychain/") and top != "keychain":
         out.append("qtkeychain outside keychain/ (KeychainPasswords is the one user)")
     if target:

@@ -19,7 +19,8 @@ The files:
 - every system header in `ninja -t deps` (the headers the compiler read);
 - every absolute library path the link lines name (build.ninja);
 - what the tests run: /usr/bin/python3 and each module the test and benchmark
-  Python files import, openssl, dovecot, node, npm, xvfb-run and Xvfb (TEST_PROGRAMS below).
+  Python files import, openssl, dovecot, node, npm, PostgreSQL's initdb and postgres, xvfb-run
+  and Xvfb (TEST_PROGRAMS below).
 
 A build folder configured with -DERRORDECK_WITH_UI=OFF is checked against
 `dev.sh packages --cli`, and must use no Qt Widgets, Gui, Charts, Svg or
@@ -37,9 +38,11 @@ import sys
 from pathlib import Path
 
 # Programs the tests start by name, besides /usr/bin/python3 (tst_imap runs dovecot, tst_smtp runs
-# openssl, tst_sentry_node runs node, dev.sh runs npm ci for it); with the UI, also what
+# openssl, tst_sentry_node runs node, dev.sh runs npm ci for it, tst_pg_connection runs PostgreSQL's
+# initdb and postgres by their full path, outside PATH); with the UI, also what
 # docs/screenshots are made under (xvfb-run, which starts Xvfb and runs xauth).
-TEST_PROGRAMS = ["openssl", "dovecot", "node", "npm"]
+TEST_PROGRAMS = ["openssl", "dovecot", "node", "npm",
+                 "/usr/lib/postgresql/15/bin/initdb", "/usr/lib/postgresql/15/bin/postgres"]
 UI_PROGRAMS = ["xvfb-run", "Xvfb", "xauth"]
 # Tools include(CTest) looks up for dashboards (ctest -D), which the tests never use.
 DASHBOARD_ONLY = {"MEMORYCHECK_COMMAND", "COVERAGE_COMMAND", "GITCOMMAND", "HGCOMMAND",
@@ -136,6 +139,9 @@ def program_files(programs):
     files = set()
     path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     for prog in programs:
+        if prog.startswith("/"):
+            files.add(prog if os.access(prog, os.X_OK) else "<missing program %s>" % prog)
+            continue
         found = next((os.path.join(d, prog) for d in path.split(":")
                       if os.access(os.path.join(d, prog), os.X_OK)), None)
         if not found:

@@ -17,6 +17,7 @@ enum class ErrorKind {
     Busy, // another process holds the lock; trying again may work
     Io, // reading or writing failed: disk full, permissions, a dead server
     Interrupted, // cancelled on purpose (sqlite3_interrupt, a cancel token)
+    Conflict, // a unique key is taken (a name, a fingerprint): another row holds it
 };
 
 struct Error {

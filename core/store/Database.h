@@ -5,6 +5,7 @@
 #include <QString>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace ed {
 
@@ -22,6 +23,23 @@ public:
     // database, a newer schema, a corrupt file. Migrates an older schema inside
     // one transaction, after a copy of the file is kept beside it.
     static Result<Database> open(const QString &path, bool readOnly = false);
+
+    struct OpenOptions {
+        bool readOnly = false;
+        // PostgreSQL only: asked for the password when the server wants one and
+        // libpq found none (PGPASSWORD, PGPASSFILE); given the URL without any
+        // password. The CLI and the app answer from the keychain.
+        std::function<std::optional<QString>(const QString &redactedUrl)> password;
+    };
+    // A file as above, or a PostgreSQL database named by a postgresql:// (or
+    // postgres://) URL, libpq's (sslmode=verify-full&sslrootcert=FILE checks
+    // the server, docs/postgresql.md): connects, then creates or migrates its
+    // schema under an advisory lock (two clients never migrate at once) and
+    // refuses a newer schema. path() is then the URL without its password,
+    // and so are the messages.
+    static Result<Database> open(const QString &location, const OpenOptions &options);
+    // Whether `location` is a PostgreSQL URL rather than a file.
+    static bool isServerUrl(const QString &location);
     // For tests of migrations: a new database at an older schema version.
     static Result<Database> createAtVersion(const QString &path, int version);
 
@@ -36,7 +54,7 @@ public:
     Database &operator=(Database &&other) noexcept;
     ~Database();
 
-    const QString &path() const;
+    const QString &path() const; // a PostgreSQL URL without its password
     bool isOpen() const;
 
     // Stops the query running on this database from another thread (it fails
@@ -58,6 +76,7 @@ public:
 
 private:
     friend Connection &connectionOf(Database &db);
+    static Result<Database> openServer(const QString &url, const OpenOptions &options); // postgres/PgDatabase.cpp
     Result<void> configure(bool readOnly);
     Result<void> migrate(int from, int to);
     std::unique_ptr<Connection> m_conn;

@@ -17,6 +17,7 @@ inline QString failureText(const Error &e)
     case ErrorKind::NotFound: return tr("Not found: %1").arg(e.message);
     case ErrorKind::Io: return tr("Reading or writing failed: %1").arg(e.message);
     case ErrorKind::InvalidInput:
+    case ErrorKind::Conflict:
     case ErrorKind::Failed: break;
     }
     return e.message;

@@ -79,6 +79,8 @@ void Database::interrupt() { m_conn->interrupt(); }
 void Database::setBusyWait(std::function<bool(int tries)> keepWaiting)
 {
     m_busyWait = std::make_unique<std::function<bool(int)>>(std::move(keepWaiting));
+    if (m_conn->engine() != Engine::Sqlite)
+        return; // PostgreSQL waits for its row locks itself
     sqlite3_busy_handler(
         m_conn->handle(),
         [](void *wait, int tries) -> int { return (*static_cast<std::function<bool(int)> *>(wait))(tries) ? 1 : 0; },
@@ -87,6 +89,8 @@ void Database::setBusyWait(std::function<bool(int tries)> keepWaiting)
 
 Result<void> Database::refreshQueryStatistics()
 {
+    if (m_conn->engine() == Engine::Postgres)
+        return m_conn->exec("ANALYZE");
     // analysis_limit keeps ANALYZE to milliseconds on big files.
     return m_conn->exec("PRAGMA analysis_limit=1000; ANALYZE;");
 }
@@ -101,8 +105,17 @@ QString Database::defaultPath()
     return dir + QStringLiteral("/errordeck.sqlite3");
 }
 
+Result<Database> Database::open(const QString &location, const OpenOptions &options)
+{
+    if (isServerUrl(location))
+        return openServer(location, options);
+    return open(location, options.readOnly);
+}
+
 Result<Database> Database::open(const QString &path, bool readOnly)
 {
+    if (isServerUrl(path))
+        return openServer(path, OpenOptions{readOnly, {}});
     // Only stat() the file here, never open it: closing any descriptor of a file
     // drops every POSIX lock this process holds on it, SQLite's included, so
     // reading the header ourselves would break the other connections of the app.
@@ -184,6 +197,10 @@ Result<void> Database::close()
 {
     if (!m_conn || !m_conn->isOpen())
         return {};
+    if (m_conn->engine() == Engine::Postgres) {
+        m_conn->close(); // the server keeps its own files whole
+        return {};
+    }
     Result<void> result;
     Statement st = m_conn->prepare("PRAGMA wal_checkpoint(TRUNCATE)");
     // Columns: busy, frames in the WAL, frames checkpointed. A read-only

@@ -2,8 +2,9 @@
 
 #include "base/ThreadCheck.h"
 
+#include <QtGlobal>
+#include <charconv>
 #include <sqlite3.h>
-
 #include <utility>
 
 namespace ed {
@@ -18,10 +19,22 @@ Statement::Statement(sqlite3 *db, std::string_view sql) : m_db(db)
     }
 }
 
+Statement::Statement(PgConnection &pg, std::string_view sql)
+{
+    dbthread::checkNotUiThread(sql);
+    auto st = std::make_unique<PgStatement>(pg, sql);
+    if (st->valid()) {
+        m_pg = std::move(st);
+    } else {
+        m_rc = st->errorCode();
+        m_error = st->failure().message;
+    }
+}
+
 Statement::~Statement() { sqlite3_finalize(m_stmt); }
 
 Statement::Statement(Statement &&o) noexcept
-    : m_stmt(std::exchange(o.m_stmt, nullptr)), m_db(o.m_db), m_rc(o.m_rc), m_error(std::move(o.m_error))
+    : m_stmt(std::exchange(o.m_stmt, nullptr)), m_db(o.m_db), m_pg(std::move(o.m_pg)), m_rc(o.m_rc), m_error(std::move(o.m_error))
 {
 }
 
@@ -31,6 +44,7 @@ Statement &Statement::operator=(Statement &&o) noexcept
         sqlite3_finalize(m_stmt);
         m_stmt = std::exchange(o.m_stmt, nullptr);
         m_db = o.m_db;
+        m_pg = std::move(o.m_pg);
         m_rc = o.m_rc;
         m_error = std::move(o.m_error);
     }
@@ -39,18 +53,35 @@ Statement &Statement::operator=(Statement &&o) noexcept
 
 Statement &Statement::bind(int i, int64_t v)
 {
+    if (m_pg) {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+        m_pg->bindText(i, std::string_view(digits, size_t(end - digits)));
+        return *this;
+    }
     sqlite3_bind_int64(m_stmt, i, v);
     return *this;
 }
 
 Statement &Statement::bind(int i, double v)
 {
+    if (m_pg) {
+        // The shortest text that reads back as the same double; inf, -inf and nan as float8 reads them.
+        char digits[32];
+        const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+        m_pg->bindText(i, std::string_view(digits, size_t(end - digits)));
+        return *this;
+    }
     sqlite3_bind_double(m_stmt, i, v);
     return *this;
 }
 
 Statement &Statement::bind(int i, std::string_view text)
 {
+    if (m_pg) {
+        m_pg->bindText(i, text);
+        return *this;
+    }
     sqlite3_bind_text64(m_stmt, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     return *this;
 }
@@ -63,12 +94,20 @@ Statement &Statement::bind(int i, const QString &text)
 
 Statement &Statement::bindBlob(int i, std::string_view blob)
 {
+    if (m_pg) {
+        m_pg->bindBlob(i, blob);
+        return *this;
+    }
     sqlite3_bind_blob64(m_stmt, i, blob.data(), blob.size(), SQLITE_TRANSIENT);
     return *this;
 }
 
 Statement &Statement::bindNull(int i)
 {
+    if (m_pg) {
+        m_pg->bindNull(i);
+        return *this;
+    }
     sqlite3_bind_null(m_stmt, i);
     return *this;
 }
@@ -88,10 +127,14 @@ Result<void> Statement::stepToRow(const QString &missing)
     return failure();
 }
 
-bool Statement::done() const { return m_rc == SQLITE_DONE; }
+bool Statement::done() const { return m_pg ? m_pg->done() : m_rc == SQLITE_DONE; }
+
+int Statement::errorCode() const { return m_pg ? m_pg->errorCode() : m_rc; }
 
 bool Statement::step()
 {
+    if (m_pg)
+        return m_pg->step();
     if (!m_stmt)
         return false;
     m_rc = sqlite3_step(m_stmt);
@@ -100,6 +143,8 @@ bool Statement::step()
 
 bool Statement::exec()
 {
+    if (m_pg)
+        return m_pg->exec();
     if (!m_stmt)
         return false;
     while ((m_rc = sqlite3_step(m_stmt)) == SQLITE_ROW) { }
@@ -112,18 +157,22 @@ bool Statement::exec()
 
 void Statement::reset()
 {
+    if (m_pg)
+        m_pg->reset();
     if (m_stmt) {
         sqlite3_reset(m_stmt);
         sqlite3_clear_bindings(m_stmt);
     }
 }
 
-bool Statement::isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
-int64_t Statement::int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
-double Statement::real(int col) const { return sqlite3_column_double(m_stmt, col); }
+bool Statement::isNull(int col) const { return m_pg ? m_pg->isNull(col) : sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+int64_t Statement::int64(int col) const { return m_pg ? m_pg->int64(col) : sqlite3_column_int64(m_stmt, col); }
+double Statement::real(int col) const { return m_pg ? m_pg->real(col) : sqlite3_column_double(m_stmt, col); }
 
 std::string_view Statement::text(int col) const
 {
+    if (m_pg)
+        return m_pg->text(col);
     const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, col));
     return p ? std::string_view(p, size_t(sqlite3_column_bytes(m_stmt, col))) : std::string_view();
 }
@@ -136,12 +185,16 @@ QString Statement::qtext(int col) const
 
 std::string_view Statement::blob(int col) const
 {
+    if (m_pg)
+        return m_pg->blob(col);
     const auto *p = static_cast<const char *>(sqlite3_column_blob(m_stmt, col));
     return p ? std::string_view(p, size_t(sqlite3_column_bytes(m_stmt, col))) : std::string_view();
 }
 
 QString Statement::error() const
 {
+    if (m_pg)
+        return m_pg->failure().message;
     if (!m_error.isEmpty())
         return m_error;
     return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString();
@@ -149,13 +202,17 @@ QString Statement::error() const
 
 Connection::~Connection() { close(); }
 
-Connection::Connection(Connection &&o) noexcept : m_db(std::exchange(o.m_db, nullptr)), m_path(std::move(o.m_path)) { }
+Connection::Connection(Connection &&o) noexcept
+    : m_db(std::exchange(o.m_db, nullptr)), m_pg(std::move(o.m_pg)), m_path(std::move(o.m_path))
+{
+}
 
 Connection &Connection::operator=(Connection &&o) noexcept
 {
     if (this != &o) {
         close();
         m_db = std::exchange(o.m_db, nullptr);
+        m_pg = std::move(o.m_pg);
         m_path = std::move(o.m_path);
     }
     return *this;
@@ -183,8 +240,23 @@ Result<void> Connection::open(const QString &path, bool create, bool readOnly)
     return {};
 }
 
+Result<void> Connection::openServer(const QString &url, const PasswordProvider &password)
+{
+    close();
+    dbthread::checkNotUiThread("connect");
+    auto pg = PgConnection::connect(url, password);
+    if (!pg)
+        return pg.failure();
+    m_pg = std::move(*pg);
+    m_path = m_pg->redactedUrl();
+    return {};
+}
+
+Statement Connection::prepare(std::string_view sql) const { return m_pg ? Statement(*m_pg, sql) : Statement(m_db, sql); }
+
 void Connection::close()
 {
+    m_pg.reset();
     if (m_db) {
         sqlite3_close_v2(m_db);
         m_db = nullptr;
@@ -194,6 +266,8 @@ void Connection::close()
 Result<void> Connection::exec(std::string_view sql)
 {
     dbthread::checkNotUiThread(sql);
+    if (m_pg)
+        return m_pg->exec(sql);
     char *err = nullptr;
     const std::string s(sql);
     if (sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -210,7 +284,7 @@ Result<int64_t> Connection::scalar(std::string_view sql)
     if (!st.valid())
         return st.failure();
     if (!st.step()) {
-        if (st.errorCode() != SQLITE_DONE)
+        if (!st.done())
             return st.failure();
         return int64_t(0);
     }
@@ -219,6 +293,9 @@ Result<int64_t> Connection::scalar(std::string_view sql)
 
 ErrorKind sqliteErrorKind(int rc)
 {
+    // A taken key: the store may look the other row up (PostgreSQL's 23505 alike).
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return ErrorKind::Conflict;
     switch (rc & 0xff) {
     case SQLITE_INTERRUPT: return ErrorKind::Interrupted;
     case SQLITE_BUSY:
@@ -238,6 +315,8 @@ ErrorKind sqliteErrorKind(int rc)
 
 Error Statement::failure() const
 {
+    if (m_pg)
+        return Error{m_pg->failure().message, m_pg->failure().kind};
     if (!m_stmt)
         return Error{m_error, sqliteErrorKind(m_rc)};
     return Error{error(), sqliteErrorKind(m_rc)};
@@ -245,22 +324,43 @@ Error Statement::failure() const
 
 Error Connection::failure() const
 {
+    if (m_pg)
+        return Error{m_pg->lastFailure().message, m_pg->lastFailure().kind};
     return Error{lastError(), sqliteErrorKind(m_db ? sqlite3_extended_errcode(m_db) : SQLITE_CANTOPEN)};
 }
 
-int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
-int Connection::changes() const { return sqlite3_changes(m_db); }
-int Connection::lastErrorCode() const { return m_db ? (sqlite3_extended_errcode(m_db) & 0xff) : SQLITE_CANTOPEN; }
-QString Connection::lastError() const { return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString(); }
+int64_t Connection::lastInsertId() const
+{
+    if (m_pg)
+        qFatal("Connection::lastInsertId() on PostgreSQL, which has none: write INSERT ... RETURNING id");
+    return sqlite3_last_insert_rowid(m_db);
+}
+int Connection::changes() const { return m_pg ? m_pg->changes() : sqlite3_changes(m_db); }
+int Connection::lastErrorCode() const
+{
+    if (m_pg)
+        return m_pg->lastFailure().code;
+    return m_db ? (sqlite3_extended_errcode(m_db) & 0xff) : SQLITE_CANTOPEN;
+}
+QString Connection::lastError() const
+{
+    if (m_pg)
+        return m_pg->lastFailure().message;
+    return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString();
+}
 void Connection::interrupt()
 {
+    if (m_pg)
+        m_pg->interrupt();
     if (m_db)
         sqlite3_interrupt(m_db);
 }
 
 Transaction::Transaction(Connection &c, bool immediate) : m_conn(c)
 {
-    m_active = bool(m_conn.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN"));
+    // IMMEDIATE (SQLite's write lock up front) has no PostgreSQL form: its
+    // row locks come with the writes.
+    m_active = bool(m_conn.exec(immediate && c.engine() == Engine::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN"));
 }
 
 Transaction::~Transaction()

@@ -1,9 +1,17 @@
 #pragma once
-// A thin RAII layer over SQLite's C API: a connection and prepared statements.
+// A thin RAII layer over the SQL engine: a connection and prepared statements,
+// the same for SQLite (its C API, here) and PostgreSQL (libpq, in
+// store/postgres/PgConnection.h), so that one store implementation serves
+// both. SQL is written with SQLite's ? and ?NNN; errorCode() and
+// lastErrorCode() speak SQLite's result codes for both engines. The SQLite
+// calls stay direct (no virtual call on the import's path): a PostgreSQL
+// connection or statement is a pointer beside them that takes over when set.
 #include "base/Result.h"
+#include "store/postgres/PgConnection.h"
 
 #include <QString>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -14,17 +22,20 @@ namespace ed {
 
 class Database;
 
+enum class Engine { Sqlite, Postgres };
+
 class Statement {
 public:
     Statement() = default;
     Statement(sqlite3 *db, std::string_view sql);
+    Statement(PgConnection &pg, std::string_view sql);
     ~Statement();
     Statement(Statement &&other) noexcept;
     Statement &operator=(Statement &&other) noexcept;
     Statement(const Statement &) = delete;
     Statement &operator=(const Statement &) = delete;
 
-    bool valid() const { return m_stmt != nullptr; }
+    bool valid() const { return m_stmt != nullptr || m_pg != nullptr; }
     const QString &prepareError() const { return m_error; }
 
     // Parameters are 1-based as in SQLite.
@@ -57,7 +68,7 @@ public:
     QString qtext(int col) const;
     std::string_view blob(int col) const;
 
-    int errorCode() const { return m_rc; }
+    int errorCode() const;
     // Whether the last step() ran to the end of the rows (not stopped by an error).
     bool done() const;
     QString error() const;
@@ -67,6 +78,7 @@ public:
 private:
     sqlite3_stmt *m_stmt = nullptr;
     sqlite3 *m_db = nullptr;
+    std::unique_ptr<PgStatement> m_pg; // set only when prepared on PostgreSQL
     int m_rc = 0;
     QString m_error;
 };
@@ -82,14 +94,20 @@ public:
 
     // Opens (creating when `create`) the file; no schema work here.
     Result<void> open(const QString &path, bool create, bool readOnly = false);
+    // Connects to a PostgreSQL server (postgresql:// or postgres:// URL); no
+    // schema work here. path() is then the URL without its password.
+    Result<void> openServer(const QString &url, const PasswordProvider &password);
     void close();
-    bool isOpen() const { return m_db != nullptr; }
-    sqlite3 *handle() const { return m_db; }
+    bool isOpen() const { return m_db != nullptr || m_pg != nullptr; }
+    Engine engine() const { return m_pg ? Engine::Postgres : Engine::Sqlite; }
+    sqlite3 *handle() const { return m_db; } // nullptr on PostgreSQL
 
     Result<void> exec(std::string_view sql);
-    Statement prepare(std::string_view sql) const { return Statement(m_db, sql); }
+    Statement prepare(std::string_view sql) const;
     // A single integer from a query (PRAGMA user_version, COUNT(*), ...).
     Result<int64_t> scalar(std::string_view sql);
+    // SQLite only: PostgreSQL has none (write INSERT ... RETURNING id); there
+    // it is a fatal programming error, not a wrong id.
     int64_t lastInsertId() const;
     int changes() const;
     QString lastError() const;
@@ -97,11 +115,12 @@ public:
     Error failure() const; // the last call's error, with its kind
     const QString &path() const { return m_path; }
 
-    // Stops a long-running query from another thread (sqlite3_interrupt).
+    // Stops a long-running query from another thread (sqlite3_interrupt, PQcancel).
     void interrupt();
 
 private:
     sqlite3 *m_db = nullptr;
+    std::unique_ptr<PgConnection> m_pg;
     QString m_path;
 };
 

@@ -1,0 +1,55 @@
+#pragma once
+// A real PostgreSQL 15 (Debian's postgresql-15) for the tests, started by the
+// test: initdb in a temporary folder, the server on a free 127.0.0.1 port with
+// its unix socket in that folder, settings for speed (no fsync), TLS with a
+// certificate made for `localhost`, password (SCRAM) logins over TCP and
+// trust on the socket. initdb and postgres refuse root: as root they run as
+// Debian's `postgres` user. The server dies with the test process (a
+// parent-death signal), and stops (an immediate shutdown) and its folder goes
+// when the PgCluster does, whatever the test's outcome. Startup costs about a
+// second, so a suite starts one cluster and takes a fresh database per test.
+#include "base/Result.h"
+
+#include <QProcess>
+#include <QString>
+#include <QTemporaryDir>
+
+namespace edtest {
+
+class PgCluster {
+public:
+    static constexpr const char *kUser = "edtest"; // the superuser
+    static constexpr const char *kPassword = "pg-pw-9Tq4x";
+
+    PgCluster();
+    ~PgCluster();
+    PgCluster(const PgCluster &) = delete;
+    PgCluster &operator=(const PgCluster &) = delete;
+
+    bool ok() const { return m_error.isEmpty(); }
+    QString error() const { return m_error; } // with the server's log when it would not start
+    int port() const { return m_port; }
+    QString caFile() const; // the server's self-signed certificate (CN and DNS name localhost)
+
+    // A new empty database of its own, owned by kUser: its name.
+    QString createDatabase();
+    // postgresql://edtest@HOST:PORT/DB[?QUERY]: over TCP, so a password (kPassword) is asked for.
+    QString url(const QString &db, const QString &host = QStringLiteral("127.0.0.1"), const QString &query = QString()) const;
+    // Statements run as kUser through the unix socket (the test's side, not the code under test).
+    ed::Result<void> sql(const QString &db, const QString &statements);
+    // The first column of the first row, or an Error.
+    ed::Result<QString> value(const QString &db, const QString &query);
+    QString log() const;
+
+    void stop();
+
+private:
+    QString start();
+    QTemporaryDir m_dir;
+    QProcess m_server;
+    int m_port = 0;
+    int m_databases = 0;
+    QString m_error;
+};
+
+} // namespace edtest
