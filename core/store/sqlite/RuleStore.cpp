@@ -107,7 +107,7 @@ Result<int64_t> RuleStore::add(const FilterRule &rule)
     }
     st.bind(9, int64_t(rule.enabled ? 1 : 0)).bind(10, QDateTime::currentMSecsSinceEpoch());
     auto id = insertedId(st);
-    if (!id && id.error().kind == ErrorKind::Conflict)
+    if (!id && id.errorKind() == ErrorKind::Conflict)
         return Error{QStringLiteral("a rule named '%1' exists already").arg(rule.name)};
     return id;
 }
