@@ -47,10 +47,9 @@ const std::vector<std::string> &deferrableIndexNames()
     // Not reports_time, reports_visible_time, reports_fts_cover: queries name
     // them (SearchSql.h's timeIndex(), the full-text cover); nor the unique
     // dedup_key index the writer's own look-ups need.
-    static const std::vector<std::string> names = {"reports_level", "reports_logger",  "reports_status",
-                                                   "reports_site",  "reports_path",    "reports_type",
-                                                   "reports_issue", "reports_message", "reports_path_prefix",
-                                                   "reports_origin"};
+    static const std::vector<std::string> names = {"reports_level",       "reports_logger", "reports_status", "reports_site",
+                                                   "reports_path",        "reports_type",   "reports_issue",  "reports_message",
+                                                   "reports_path_prefix", "reports_origin"};
     return names;
 }
 
