@@ -69,19 +69,13 @@ struct RecordTransformer::Impl {
     std::string scratch; // scrubbed copy of one string
     TransformedRecord *rec = nullptr;
     std::unordered_set<std::string> ftsFrameSeen;
-    // Settings blocks this worker wrote, by their text (TopLevelSpan.h): a
-    // record whose block is one of them is parsed with `{}` in its place and
-    // gets the part written before. A few entries: a site's settings seldom change.
-    struct SeenPart {
-        Hash128 textHash, hash;
-        std::string text, json;
-    };
-    static constexpr size_t kSeenSettings = 8, kMinSettingsBytes = 512;
-    std::vector<SeenPart> seenSettings;
-    size_t nextSeen = 0; // the entry replaced when full
+    // Settings blocks this worker wrote (TopLevelSpan.h): a record whose block
+    // is one of them is parsed with `{}` in its place and gets the part written before.
+    static constexpr size_t kMinSettingsBytes = 512;
+    SeenBlocks seenSettings;
     TopLevelSpan spans;
     std::string shortened; // the record with its settings as {}, padded
-    const SeenPart *settingsSeen = nullptr; // this record's block, written before
+    const SeenBlocks::Entry *settingsSeen = nullptr; // this record's block, written before
     std::string_view settingsText; // this record's block, not seen yet: to remember
     Hash128 settingsTextHash{};
 
@@ -181,21 +175,10 @@ struct RecordTransformer::Impl {
         const Hash128 h = hash128(json);
         // Remembered unless a pattern could not decide on it: each such text counts.
         if (zone == ScrubZone::Settings && !settingsText.empty() && scrubber.undecidedCount() == undecided)
-            rememberSettings(h, json);
+            seenSettings.remember({settingsTextHash, h, std::string(settingsText), json});
         writePartRef(w, h, std::move(json));
         w.endObject();
         return {};
-    }
-
-    void rememberSettings(const Hash128 &h, const std::string &json)
-    {
-        SeenPart seen{settingsTextHash, h, std::string(settingsText), json};
-        if (seenSettings.size() < kSeenSettings) {
-            seenSettings.push_back(std::move(seen));
-        } else {
-            seenSettings[nextSeen] = std::move(seen);
-            nextSeen = (nextSeen + 1) % kSeenSettings;
-        }
     }
 
     // The text simdjson parses: `json` itself, or, when its settings block is one
@@ -208,9 +191,7 @@ struct RecordTransformer::Impl {
         if (!padded || json.size() < kMinSettingsBytes || !spans.find(json, "settings", span) || span.size() < kMinSettingsBytes)
             return json;
         settingsTextHash = hash128(span);
-        for (const SeenPart &p : seenSettings)
-            if (p.textHash == settingsTextHash && p.text == span)
-                settingsSeen = &p;
+        settingsSeen = seenSettings.find(settingsTextHash, span);
         if (!settingsSeen) {
             settingsText = span;
             return json;

@@ -41,4 +41,22 @@ bool TopLevelSpan::find(std::string_view json, std::string_view key, std::string
     return found;
 }
 
+const SeenBlocks::Entry *SeenBlocks::find(const Hash128 &textHash, std::string_view text) const
+{
+    for (const Entry &e : m_entries)
+        if (e.textHash == textHash && e.text == text)
+            return &e;
+    return nullptr;
+}
+
+void SeenBlocks::remember(Entry e)
+{
+    if (m_entries.size() < kEntries) {
+        m_entries.push_back(std::move(e));
+        return;
+    }
+    m_entries[m_next] = std::move(e);
+    m_next = (m_next + 1) % kEntries;
+}
+
 } // namespace ed

@@ -5,8 +5,12 @@
 // settings: two thirds of a v1 record's bytes) is then known by its bytes, and
 // RecordTransformer parses and writes it once per worker instead of once per
 // record.
+#include "base/Hash.h"
+
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace ed {
 
@@ -27,6 +31,23 @@ public:
 private:
     struct Impl;
     std::unique_ptr<Impl> d;
+};
+
+// The parts a worker wrote for the block texts it met, by text; a few (a
+// site's settings seldom change), the oldest replaced first.
+class SeenBlocks {
+public:
+    struct Entry {
+        Hash128 textHash, hash; // of the block's text, of the part written
+        std::string text, json;
+    };
+    const Entry *find(const Hash128 &textHash, std::string_view text) const;
+    void remember(Entry e);
+
+private:
+    static constexpr size_t kEntries = 8;
+    std::vector<Entry> m_entries;
+    size_t m_next = 0; // replaced next when full
 };
 
 } // namespace ed
