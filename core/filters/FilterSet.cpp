@@ -66,6 +66,8 @@ bool FilterSet::isSensitiveKey(ScrubZone zone, std::string_view key) const { ret
 
 bool FilterSet::scrubText(std::string &text) const { return m_scrubber->scrubText(text); }
 
+int64_t FilterSet::undecidedCount() const { return m_scrubber->undecidedCount(); }
+
 FilterDecision FilterSet::decide(const RecordFacts &facts) const
 {
     // A rule that cannot decide neither drops nor hides (the report stays

@@ -37,6 +37,7 @@ public:
 
     bool isSensitiveKey(ScrubZone zone, std::string_view key) const override;
     bool scrubText(std::string &text) const override;
+    int64_t undecidedCount() const override;
     FilterDecision decide(const RecordFacts &facts) const override;
 
     const Settings &settings() const { return m_settings; }

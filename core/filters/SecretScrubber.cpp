@@ -318,8 +318,10 @@ bool SecretScrubber::computeSensitive(std::string_view key) const
     const QString k = QString::fromUtf8(key.data(), qsizetype(key.size()));
     for (const BoundedRegex &re : m_keyRegexes) {
         const BoundedRegex::Outcome o = re.search(k);
-        if (o == BoundedRegex::Outcome::Undecided)
+        if (o == BoundedRegex::Outcome::Undecided) {
             ++m_undecidedKeys[re.pattern()]; // fail closed: the key counts as sensitive
+            ++m_undecidedCount;
+        }
         if (o != BoundedRegex::Outcome::NoMatch)
             return true;
     }
@@ -392,6 +394,7 @@ bool SecretScrubber::applyValuePatterns(std::string &text) const
                 // The pattern cannot tell whether a secret stands here: fail
                 // closed, the whole text goes, and the text says why.
                 ++m_undecidedValues[re.pattern()];
+                ++m_undecidedCount;
                 text = std::string(kScrubbedValue) +
                        " (masked whole: the scrubbing pattern could not decide within the regex match limit)";
                 return true;

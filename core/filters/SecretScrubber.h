@@ -48,6 +48,7 @@ public:
 
     bool isSensitiveKey(ScrubZone zone, std::string_view key) const override;
     bool scrubText(std::string &text) const override;
+    int64_t undecidedCount() const override { return m_undecidedCount; }
 
     // The key test alone (any zone but None and Cookies), for tools.
     bool keyIsSensitive(std::string_view key) const;
@@ -76,6 +77,7 @@ private:
     size_t m_minPattern = SIZE_MAX;
     std::vector<BoundedRegex> m_keyRegexes, m_valueRegexes;
     mutable QMap<QString, qint64> m_undecidedKeys, m_undecidedValues; // pattern -> times
+    mutable int64_t m_undecidedCount = 0; // their sum, for undecidedCount()
     std::unordered_set<std::string> m_safe; // lower-case
     std::unique_ptr<TextKeys> m_textKeys;
 

@@ -200,6 +200,7 @@ ImportSummary Importer::run(const QStringList &paths)
     };
     std::vector<Planned> plan(size_t(files.size()));
     std::vector<PipelineFile> toRead;
+    int64_t expectedReports = 0;
     for (qsizetype i = 0; i < files.size(); ++i) {
         const QString &path = files[i];
         Planned &pl = plan[size_t(i)];
@@ -216,8 +217,10 @@ ImportSummary Importer::run(const QStringList &paths)
                 }
             }
             toRead.push_back({path, false, pl.fp.offset, pl.fp.line});
+            expectedReports += std::max<int64_t>(0, pl.fp.size - pl.fp.offset) / kBytesPerV1Report;
         } else if (pl.form == FileForm::Mail) {
             toRead.push_back({path, true, 0, 0});
+            expectedReports += QFileInfo(path).size() / kBytesPerMail;
         }
     }
 
@@ -226,6 +229,12 @@ ImportSummary Importer::run(const QStringList &paths)
     if (auto r = writer.begin(); !r) {
         sum.fatal = r.error();
         return sum;
+    }
+    if (m_deferral != IndexDeferral::Never) {
+        if (auto r = writer.deferIndexes(expectedReports, m_deferral == IndexDeferral::Always); !r) {
+            sum.fatal = r.error();
+            return sum;
+        }
     }
     const int wanted = m_workers > 0 ? m_workers : std::max(1, QThread::idealThreadCount());
     const WorkerFilters filters = WorkerFilters::make(m_scrubber, m_filter, wanted);
@@ -245,6 +254,9 @@ ImportSummary Importer::run(const QStringList &paths)
     {
         ImportPipeline pipeline(std::move(toRead), filters, writer.knownParts(), &m_cancel, m_holdIncomplete);
         auto fail = [&] {
+            if (writer.inTransaction())
+                writer.rollback();
+            (void)writer.restoreIndexes(); // what earlier batches stored is searched as fast as before
             sum.seconds = secondsSince(clock);
             return sum;
         };
@@ -403,6 +415,10 @@ ImportSummary Importer::run(const QStringList &paths)
     filters.absorbIntoOriginals();
     if (auto c = writer.commit(); !c)
         sum.fatal = c.error();
+    if (auto r = writer.restoreIndexes(); !r && sum.fatal.isEmpty())
+        sum.fatal = QStringLiteral("%1: the reports are stored, but building their indexes failed: %2 (the next open "
+                                   "builds them)")
+                        .arg(m_db.path(), r.error());
     if (sum.stored > 0 && sum.fatal.isEmpty()) {
         // Fresh statistics let the planner pick the time index for "newest 100
         // matching X".

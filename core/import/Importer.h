@@ -85,6 +85,14 @@ public:
     // the same offset once it is complete (default off: an import reports it).
     void setHoldIncompleteLastLine(bool on) { m_holdIncomplete = on; }
     void cancel() { m_cancel.store(true); }
+    // A large import into a database holding fewer reports than it brings
+    // builds most indexes of reports once at its end (ReportWriter::deferIndexes);
+    // Always and Never are for tests and benchmarks.
+    enum class IndexDeferral { Auto, Always, Never };
+    void setIndexDeferral(IndexDeferral d) { m_deferral = d; }
+    // What an import of this many bytes is expected to bring, for that choice:
+    // a v1 record is 10 to 25 KB, an e-mail 30 to 80 KB (fewer is the safe side).
+    static constexpr int64_t kBytesPerV1Report = 16 << 10, kBytesPerMail = 64 << 10;
     // In folders, also read files whose links lead outside the folder (default
     // off: such a link is skipped with a problem naming it).
     void setFollowOutsideLinks(bool on) { m_followOutsideLinks = on; }
@@ -108,6 +116,7 @@ private:
     bool m_resume = true;
     bool m_holdIncomplete = false;
     bool m_followOutsideLinks = false;
+    IndexDeferral m_deferral = IndexDeferral::Auto;
     std::atomic<bool> m_cancel{false};
 };
 

@@ -30,6 +30,10 @@ public:
     virtual bool isSensitiveKey(ScrubZone zone, std::string_view key) const = 0;
     // Rewrites secrets inside free text in place; returns true when it changed it.
     virtual bool scrubText(std::string &text) const = 0;
+    // How often a bounded pattern of this copy could not decide so far: a
+    // caller that reuses what it wrote for an identical text skips the reuse
+    // when this moved, so every undecided text is still counted.
+    virtual int64_t undecidedCount() const { return 0; }
 };
 
 // What the drop, hide and 404-ignore rules look at (values already scrubbed).

@@ -3,6 +3,7 @@
 #include "base/JsonWriter.h"
 #include "base/Level.h"
 #include "base/Timestamp.h"
+#include "model/TopLevelSpan.h"
 
 #include <simdjson.h>
 
@@ -68,6 +69,15 @@ struct RecordTransformer::Impl {
     std::string scratch; // scrubbed copy of one string
     TransformedRecord *rec = nullptr;
     std::unordered_set<std::string> ftsFrameSeen;
+    // Settings blocks this worker wrote (TopLevelSpan.h): a record whose block
+    // is one of them is parsed with `{}` in its place and gets the part written before.
+    static constexpr size_t kMinSettingsBytes = 512;
+    SeenBlocks seenSettings;
+    TopLevelSpan spans;
+    std::string shortened; // the record with its settings as {}, padded
+    const SeenBlocks::Entry *settingsSeen = nullptr; // this record's block, written before
+    std::string_view settingsText; // this record's block, not seen yet: to remember
+    Hash128 settingsTextHash{};
 
     explicit Impl(const Scrubber &s) : scrubber(s) { }
 
@@ -130,9 +140,9 @@ struct RecordTransformer::Impl {
     }
 
     // Stores `json` as a part (once) and writes a reference to it.
-    void writePartRef(JsonWriter &w, std::string &&json)
+    void writePartRef(JsonWriter &w, std::string &&json) { writePartRef(w, hash128(json), std::move(json)); }
+    void writePartRef(JsonWriter &w, const Hash128 &h, std::string &&json)
     {
-        const Hash128 h = hash128(json);
         bool queued = false;
         for (const auto &p : rec->newParts)
             queued = queued || p.hash == h;
@@ -151,14 +161,48 @@ struct RecordTransformer::Impl {
         }
         if (e.type() != element_type::OBJECT)
             return typeError(name, "an object", e);
-        std::string json;
-        JsonWriter pw(json);
-        writeValue(pw, e, zone);
         w.key(name);
         w.beginObject();
-        writePartRef(w, std::move(json));
+        if (zone == ScrubZone::Settings && settingsSeen) {
+            writePartRef(w, settingsSeen->hash, std::string(settingsSeen->json));
+            w.endObject();
+            return {};
+        }
+        std::string json;
+        JsonWriter pw(json);
+        const int64_t undecided = scrubber.undecidedCount();
+        writeValue(pw, e, zone);
+        const Hash128 h = hash128(json);
+        // Remembered unless a pattern could not decide on it: each such text counts.
+        if (zone == ScrubZone::Settings && !settingsText.empty() && scrubber.undecidedCount() == undecided)
+            seenSettings.remember({settingsTextHash, h, std::string(settingsText), json});
+        writePartRef(w, h, std::move(json));
         w.endObject();
         return {};
+    }
+
+    // The text simdjson parses: `json` itself, or, when its settings block is one
+    // written before, a copy with `{}` in its place (settingsSeen set).
+    std::string_view textToParse(std::string_view json, bool padded)
+    {
+        settingsSeen = nullptr;
+        settingsText = {};
+        std::string_view span;
+        if (!padded || json.size() < kMinSettingsBytes || !spans.find(json, "settings", span) || span.size() < kMinSettingsBytes)
+            return json;
+        settingsTextHash = hash128(span);
+        settingsSeen = seenSettings.find(settingsTextHash, span);
+        if (!settingsSeen) {
+            settingsText = span;
+            return json;
+        }
+        const size_t at = size_t(span.data() - json.data());
+        shortened.assign(json.substr(0, at));
+        shortened += "{}";
+        shortened.append(json.substr(at + span.size()));
+        const size_t n = shortened.size();
+        shortened.append(simdjson::SIMDJSON_PADDING, ' ');
+        return std::string_view(shortened.data(), n);
     }
 
     static bool isContextKey(std::string_view k)
@@ -370,7 +414,14 @@ struct RecordTransformer::Impl {
                              .arg(double(json.size()) / (1 << 20), 0, 'f', 1)
                              .arg(RecordTransformer::kMaxRecordBytes >> 20)};
         element root;
-        const auto err = parser.parse(reinterpret_cast<const uint8_t *>(json.data()), json.size(), !padded).get(root);
+        const std::string_view text = textToParse(json, padded);
+        auto err = parser.parse(reinterpret_cast<const uint8_t *>(text.data()), text.size(), !padded).get(root);
+        if (err && settingsSeen) {
+            // Not expected (the rest of a valid record is valid): the whole text
+            // then, for the same verdict and message as always.
+            settingsSeen = nullptr;
+            err = parser.parse(reinterpret_cast<const uint8_t *>(json.data()), json.size(), !padded).get(root);
+        }
         if (err == simdjson::UTF8_ERROR)
             return Error{QStringLiteral("invalid UTF-8")};
         if (err)

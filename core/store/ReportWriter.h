@@ -47,6 +47,17 @@ public:
     void setFileProgress(const FileProgress &p);
     Result<void> commit();
     void rollback();
+    // A bulk import: with a batch open, when `force` or when at least
+    // kBulkMinReports are expected and the database holds no more reports than
+    // that, drops the indexes of reports no query names, to build them once in
+    // restoreIndexes() (store/sqlite/BulkIndexes.h: a sort each instead of a
+    // B-tree insert per row). True when it did. Queries still answer meanwhile;
+    // should the process die first, the next Database::open builds them.
+    Result<bool> deferIndexes(int64_t expectedReports, bool force = false);
+    // After the last commit (the destructor does it too): builds what
+    // deferIndexes() dropped.
+    Result<void> restoreIndexes();
+    static constexpr int64_t kBulkMinReports = 2000;
     bool inTransaction() const { return m_inTx; }
 
 private:

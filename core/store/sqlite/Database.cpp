@@ -1,6 +1,7 @@
 #include "store/Database.h"
 
 #include "base/FileAccess.h"
+#include "store/sqlite/BulkIndexes.h"
 #include "store/sqlite/Schema.h"
 #include "store/sqlite/Sqlite.h"
 
@@ -172,6 +173,13 @@ Result<Database> Database::open(const QString &path, bool readOnly)
         }
         if (auto r = tx->commit(); !r)
             return Error{QStringLiteral("%1: migration failed, nothing was changed: %2").arg(path, r.error())};
+    }
+    if (!readOnly) {
+        // An import that deferred indexes (ReportWriter::deferIndexes) and died
+        // before building them: built now. Not fatal when it fails (another
+        // process holding the write lock too long): queries only run slower,
+        // and the next open tries again.
+        (void)restoreMissingIndexes(*db.m_conn);
     }
     return db;
 }

@@ -1,4 +1,5 @@
 #include "store/ReportWriter.h"
+#include "store/sqlite/BulkIndexes.h"
 #include "store/sqlite/RollupUpkeep.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SqlDialect.h"
@@ -32,6 +33,7 @@ struct ReportWriter::Statements {
     Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt, seeRelease;
     Statement alerting, insertPending, insertEvent; // store/AlertStore.h
     RollupUpkeep rollups; // issue_hours and issue_days of the batch's new reports
+    std::vector<DeferredIndex> deferred; // dropped by deferIndexes(), until restoreIndexes()
 };
 
 namespace {
@@ -95,6 +97,40 @@ ReportWriter::~ReportWriter()
 {
     if (m_inTx)
         rollback();
+    (void)restoreIndexes();
+}
+
+Result<bool> ReportWriter::deferIndexes(int64_t expectedReports, bool force)
+{
+    if (!m_inTx || !m_sql->deferred.empty())
+        return false;
+    if (!force) {
+        if (expectedReports < kBulkMinReports)
+            return false;
+        // max(id): one look-up, never below the count (ids only grow).
+        auto stored = connectionOf(m_db).scalar("SELECT coalesce(max(id), 0) FROM reports");
+        if (!stored)
+            return stored.failure();
+        if (*stored > expectedReports)
+            return false; // building them again would cost more than it saves
+    }
+    auto dropped = dropDeferrableIndexes(connectionOf(m_db));
+    if (!dropped)
+        return dropped.failure();
+    m_sql->deferred = std::move(*dropped);
+    return !m_sql->deferred.empty();
+}
+
+Result<void> ReportWriter::restoreIndexes()
+{
+    if (m_sql->deferred.empty())
+        return {};
+    if (m_inTx)
+        return Error{QStringLiteral("internal error: indexes restored inside a batch")};
+    auto r = restoreDeferredIndexes(connectionOf(m_db), m_sql->deferred);
+    if (r)
+        m_sql->deferred.clear();
+    return r;
 }
 
 Result<void> ReportWriter::begin()
