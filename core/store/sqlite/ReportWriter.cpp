@@ -104,6 +104,11 @@ Result<bool> ReportWriter::deferIndexes(int64_t expectedReports, bool force)
 {
     if (!m_inTx || !m_sql->deferred.empty())
         return false;
+    // A server's database is shared: other writers and readers would lose the
+    // indexes while this import runs (and the index SQL is read from SQLite's
+    // catalogue).
+    if (connectionOf(m_db).engine() != Engine::Sqlite)
+        return false;
     if (!force) {
         if (expectedReports < kBulkMinReports)
             return false;
