@@ -87,7 +87,8 @@ private Q_SLOTS:
             auto db = Database::open(path);
             QVERIFY(db);
         }
-        const MailboxSettings s = mailboxSettings(server, proxy.url(QStringLiteral("INBOX")));
+        MailboxSettings s = mailboxSettings(server, proxy.url(QStringLiteral("INBOX")));
+        s.useIdle = false; // the retry after the backoff, not an IDLE wake-up (tst_imap_idle)
         const QString name = s.imap.url.toString();
         MailboxPoller poller(path, {s}, 200);
         std::vector<MailboxSummary> polled;
