@@ -18,22 +18,6 @@
 
 namespace ed::cli {
 
-AlertClock cliAlertClock()
-{
-    // ERRORDECK_NOW (ms since the epoch, or an ISO 8601 time) fixes "now" for
-    // the tests of rate limits, retries and digests; never needed otherwise.
-    const QString now = qEnvironmentVariable("ERRORDECK_NOW");
-    if (now.isEmpty())
-        return systemAlertClock();
-    bool ok = false;
-    int64_t ms = now.toLongLong(&ok);
-    if (!ok) {
-        const QDateTime t = QDateTime::fromString(now, Qt::ISODateWithMs);
-        ms = t.isValid() ? t.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
-    }
-    return [ms] { return ms; };
-}
-
 void printConsoleMail(const QByteArray &bytes)
 {
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
@@ -203,8 +187,8 @@ int outboxList(Context &ctx, Database &db, bool json)
 
 int dryRun(Context &ctx, Database &db, const AlertRule &rule, int64_t days)
 {
-    const int64_t now = cliAlertClock()();
-    auto r = AlertEngine(db, cliAlertClock()).dryRun(rule, now - days * 86'400'000, now);
+    const int64_t now = alertClock()();
+    auto r = AlertEngine(db, alertClock()).dryRun(rule, now - days * 86'400'000, now);
     if (!r) {
         ctx.err() << "errordeck-cli alerts: " << r.error() << Qt::endl;
         return Fatal;
@@ -225,28 +209,13 @@ int dryRun(Context &ctx, Database &db, const AlertRule &rule, int64_t days)
 int test(Context &ctx, Database &db, const AlertRule &rule)
 {
     const KeychainPasswords keychain;
-    OutboxEntry e;
-    e.ruleId = rule.id;
-    e.ruleName = rule.name;
-    e.kind = rule.kind;
-    e.recipients = rule.recipients;
-    e.reason = AlertEngine::describe(rule) + QStringLiteral(" (a test)");
-    const int64_t now = cliAlertClock()();
-    if (rule.kind == AlertKind::Digest) {
-        e.periodStart = now - rule.windowMinutes * int64_t(60'000);
-        e.periodEnd = now;
-    } else {
-        auto reports = AlertStore(db).matchingInTime(rule.query, now, INT64_MIN, INT64_MAX);
-        if (!reports || reports->empty()) {
-            ctx.err() << "errordeck-cli alerts test: "
-                      << (reports ? QStringLiteral("no stored report is in the alert's scope") : reports.error()) << Qt::endl;
-            return Fatal;
-        }
-        e.reportId = reports->back().id;
-        e.issueId = reports->back().issueId;
+    AlertDispatcher dispatcher(db, alertClock(), &keychain);
+    auto entry = dispatcher.testEntry(rule);
+    if (!entry) {
+        ctx.err() << "errordeck-cli alerts test: " << entry.error() << Qt::endl;
+        return Fatal;
     }
-    AlertDispatcher dispatcher(db, cliAlertClock(), &keychain);
-    auto draft = dispatcher.draftFor(e);
+    auto draft = dispatcher.draftFor(*entry);
     ReportMailer mailer(db, &keychain);
     mailer.setConsole(printConsoleMail);
     auto sent = draft ? mailer.send(*draft) : Result<SendResult>(draft.failure());
@@ -268,7 +237,7 @@ int test(Context &ctx, Database &db, const AlertRule &rule)
 int runStep(Context &ctx, Database &db)
 {
     const KeychainPasswords keychain;
-    for (const QString &line : AlertService::runOnce(db.path(), cliAlertClock(), &keychain, printConsoleMail))
+    for (const QString &line : AlertService::runOnce(db.path(), alertClock(), &keychain, printConsoleMail))
         ctx.err() << line << '\n';
     ctx.err().flush();
     auto outbox = AlertStore(db).outbox(-1);
@@ -358,7 +327,7 @@ int cmdAlerts(Context &ctx, const QStringList &args)
         return action == QLatin1String("list") ? list(ctx, *db, p.isSet(QStringLiteral("json")))
                                                : outboxList(ctx, *db, p.isSet(QStringLiteral("json")));
     if (action == QLatin1String("add")) {
-        rule.createdAt = cliAlertClock()();
+        rule.createdAt = alertClock()();
         if (p.isSet(QStringLiteral("dry-run")))
             return dryRun(ctx, *db, rule, days);
         if (auto id = store.addRule(rule); !id) {
@@ -390,7 +359,7 @@ int cmdAlerts(Context &ctx, const QStringList &args)
             ctx.err() << "errordeck-cli alerts digest: no alert named '" << name << "'" << Qt::endl;
             return Fatal;
         }
-        auto queued = AlertEngine(*db, cliAlertClock()).queueDigests(p.isSet(QStringLiteral("now")), name);
+        auto queued = AlertEngine(*db, alertClock()).queueDigests(p.isSet(QStringLiteral("now")), name);
         if (!queued) {
             ctx.err() << "errordeck-cli alerts digest: " << queued.error() << Qt::endl;
             return Fatal;

@@ -87,8 +87,6 @@ int cmdBackup(Context &ctx, const QStringList &args); // cli/BackupCommand.cpp
 int cmdServe(Context &ctx, const QStringList &args); // cli/ServeCommand.cpp: the Sentry endpoint
 int cmdSites(Context &ctx, const QStringList &args); // cli/SitesCommand.cpp
 int cmdAlerts(Context &ctx, const QStringList &args); // cli/AlertsCommand.cpp
-// The alerts' "now": ERRORDECK_NOW (ms or ISO 8601, for tests) or the clock.
-AlertClock cliAlertClock();
 // The console e-mail backend's output: stdout, as Django's.
 void printConsoleMail(const QByteArray &bytes);
 

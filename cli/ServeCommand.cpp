@@ -76,7 +76,7 @@ int cmdServe(Context &ctx, const QStringList &args)
     // Alerts (errordeck-cli alerts): evaluated and sent on a thread of their
     // own after each stored batch and every few seconds; the writer never waits for mail.
     const KeychainPasswords keychain;
-    AlertService alerts(db->path(), cliAlertClock(), &keychain, 5000);
+    AlertService alerts(db->path(), alertClock(), &keychain, 5000);
     alerts.setConsole(printConsoleMail);
     alerts.setReporter([&](const QString &line) {
         std::lock_guard lock(outMutex);

@@ -80,6 +80,9 @@ int cmdWatch(Context &ctx, const QStringList &args)
                  QStringLiteral("Poll IMAP mailboxes every S seconds (default 60; a failing server is tried again with "
                                 "backoff, up to 15 minutes)."),
                  QStringLiteral("S"), QStringLiteral("60")});
+    p.addOption({QStringLiteral("no-idle"),
+                 QStringLiteral("Only poll IMAP mailboxes; by default a server that offers IMAP IDLE says when a "
+                                "message arrives, and it is fetched at once.")});
     addMailboxOptions(p);
     p.addPositionalArgument(QStringLiteral("folders"),
                             QStringLiteral("Folders (or single files) to watch, and IMAP mailboxes to poll "
@@ -126,6 +129,7 @@ int cmdWatch(Context &ctx, const QStringList &args)
             ctx.err() << "errordeck-cli watch: " << oneLine(settings.error()) << Qt::endl;
             return Fatal;
         }
+        settings->useIdle = !p.isSet(QStringLiteral("no-idle"));
         mailboxes.push_back(std::move(*settings));
     }
 
@@ -168,12 +172,23 @@ int cmdWatch(Context &ctx, const QStringList &args)
             if (failed)
                 ctx.err() << oneLine(mailbox) << ": trying again in " << (retryInMs + 999) / 1000 << " s" << Qt::endl;
         });
+    QObject::connect(&poller, &MailboxPoller::idleChanged, &poller,
+                     [&ctx](const QString &mailbox, bool idling, const QString &why, int retryInMs) {
+                         if (idling)
+                             ctx.out() << oneLine(mailbox) << ": waiting with IDLE: new messages are fetched as they arrive"
+                                       << Qt::endl;
+                         else if (retryInMs > 0)
+                             ctx.err() << oneLine(why) << "; IDLE again in " << (retryInMs + 999) / 1000
+                                       << " s, polling meanwhile" << Qt::endl;
+                         else
+                             ctx.out() << oneLine(mailbox) << ": " << oneLine(why) << Qt::endl;
+                     });
     QObject::connect(&poller, &MailboxPoller::error, &poller,
                      [&ctx](const QString &message) { ctx.err() << "errordeck-cli watch: " << message << Qt::endl; });
     // Alerts (errordeck-cli alerts): evaluated and sent on a thread of their
     // own after each import and every few seconds; an import never waits for mail.
     const KeychainPasswords keychain;
-    AlertService alerts(dbPath, cliAlertClock(), &keychain, kAlertIntervalMs);
+    AlertService alerts(dbPath, alertClock(), &keychain, kAlertIntervalMs);
     alerts.setConsole(printConsoleMail);
     alerts.setReporter([&ctx](const QString &line) { // on the service's thread: said on this one
         QMetaObject::invokeMethod(

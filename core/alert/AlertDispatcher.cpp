@@ -1,5 +1,6 @@
 #include "alert/AlertDispatcher.h"
 
+#include "alert/AlertEngine.h"
 #include "alert/DigestComposer.h"
 #include "base/AppLog.h"
 #include "send/MailComposer.h"
@@ -56,6 +57,20 @@ Result<MailDraft> AlertDispatcher::draftFor(const OutboxEntry &e)
         QString title = e.reason;
         title[0] = title[0].toUpper();
         d = DigestComposer::fromConfig(config).compose(*data, title);
+    } else if (e.issueId == 0) { // a summary of what the rule's hourly cap folded (AlertEngine.h)
+        auto listed = AlertStore(m_db).folded(e.id);
+        if (!listed)
+            return listed.failure();
+        std::vector<std::pair<std::optional<IssueRow>, int64_t>> issues;
+        ReportStore reports(m_db);
+        for (const auto &[issueId, reportId] : *listed) {
+            auto issue = reports.loadIssue(issueId);
+            if (!issue && issue.errorKind() != ErrorKind::NotFound)
+                return issue.failure();
+            issues.emplace_back(issue ? std::optional<IssueRow>(*issue) : std::nullopt, reportId);
+        }
+        d = DigestComposer::fromConfig(config).composeSummary(e.ruleName, e.reason,
+                                                              QStringLiteral("[%1] ").arg(alertKindName(e.kind)), issues);
     } else {
         ReportMailer mailer(m_db, m_passwords);
         auto draft = mailer.draftForReport(e.reportId, MailAudience::Admins);
@@ -82,6 +97,30 @@ Result<MailDraft> AlertDispatcher::draftFor(const OutboxEntry &e)
     d.to = resolveRecipients(e.recipients, settings);
     d.alertRule = e.ruleName;
     return d;
+}
+
+Result<OutboxEntry> AlertDispatcher::testEntry(const AlertRule &rule)
+{
+    OutboxEntry e;
+    e.ruleId = rule.id;
+    e.ruleName = rule.name;
+    e.kind = rule.kind;
+    e.recipients = rule.recipients;
+    e.reason = QStringLiteral("%1 (a test)").arg(AlertEngine::describe(rule));
+    const int64_t now = m_clock();
+    if (rule.kind == AlertKind::Digest) {
+        e.periodStart = now - rule.windowMinutes * int64_t(60'000);
+        e.periodEnd = now;
+        return e;
+    }
+    auto reports = AlertStore(m_db).matchingInTime(rule.query, now, INT64_MIN, INT64_MAX);
+    if (!reports)
+        return reports.failure();
+    if (reports->empty())
+        return Error{QStringLiteral("alert '%1': no stored report is in its scope").arg(rule.name), ErrorKind::NotFound};
+    e.reportId = reports->back().id;
+    e.issueId = reports->back().issueId;
+    return e;
 }
 
 Result<DispatchSummary> AlertDispatcher::sendDue(int limit, SendControl *control)

@@ -36,6 +36,10 @@ public:
 
     // The mail of one entry as it would go out now (alerts test, previews).
     Result<MailDraft> draftFor(const OutboxEntry &entry);
+    // What `alerts test` and Settings › Alerts › Send Test send: the rule's
+    // mail now, rate limit aside, for its newest stored report in scope (a
+    // digest: the period ending now). NotFound when no report is in scope.
+    Result<OutboxEntry> testEntry(const AlertRule &rule);
 
     // The wait before attempt `attempts + 1` after `attempts` failed ones.
     static int64_t backoffMs(int attempts);

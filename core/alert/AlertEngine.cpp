@@ -1,6 +1,7 @@
 #include "alert/AlertEngine.h"
 
 #include "base/Level.h"
+#include "store/Config.h"
 #include "store/SearchQuery.h"
 
 #include <QDateTime>
@@ -14,9 +15,24 @@ AlertClock systemAlertClock()
     return [] { return QDateTime::currentMSecsSinceEpoch(); };
 }
 
+AlertClock alertClock()
+{
+    const QString now = qEnvironmentVariable("ERRORDECK_NOW");
+    if (now.isEmpty())
+        return systemAlertClock();
+    bool ok = false;
+    int64_t ms = now.toLongLong(&ok);
+    if (!ok) {
+        const QDateTime t = QDateTime::fromString(now, Qt::ISODateWithMs);
+        ms = t.isValid() ? t.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+    }
+    return [ms] { return ms; };
+}
+
 namespace {
 
 constexpr int64_t kMinute = 60'000;
+constexpr int64_t kHour = 60 * kMinute;
 
 bool isAddress(const QString &r) { return r.contains(u'@') && !r.contains(u' ') && !r.startsWith(u'@') && !r.endsWith(u'@'); }
 
@@ -149,9 +165,15 @@ Result<AlertStepSummary> AlertEngine::evaluate()
         auto rules = store.rules();
         if (!rules)
             return rules.failure();
+        const int64_t cap = std::max(1, Config(m_db).integer(ConfigKey::AlertMailsPerHour));
         for (const AlertRule &rule : *rules) {
             if (!rule.enabled || rule.kind == AlertKind::Digest)
                 continue;
+            auto recent = store.mailsSince(rule.id, now - kHour);
+            if (!recent)
+                return recent.failure();
+            int64_t room = cap - *recent;
+            std::vector<AlertFiring> folded; // past the cap: told in one summary mail
             auto reports = store.matching(rule.query, now, pending->ranges);
             auto firings = reports ? fire(store, rule, *reports, now) : Result<std::vector<AlertFiring>>(reports.failure());
             if (!firings) {
@@ -171,6 +193,11 @@ Result<AlertStepSummary> AlertEngine::evaluate()
                     summary.heldBack += 1 + f.extra;
                     continue;
                 }
+                if (room <= 0) {
+                    folded.push_back(f);
+                    continue;
+                }
+                --room;
                 OutboxEntry e;
                 e.ruleId = rule.id;
                 e.ruleName = rule.name;
@@ -192,12 +219,51 @@ Result<AlertStepSummary> AlertEngine::evaluate()
                     summary.heldBack += f.extra;
                 }
             }
+            if (!folded.empty()) {
+                if (auto r = queueSummary(store, rule, folded, cap, now); !r)
+                    return r;
+                ++summary.queued;
+                for (const AlertFiring &f : folded)
+                    summary.heldBack += 1 + f.extra;
+            }
         }
         return store.dropPending(pending->upTo);
     });
     if (!done)
         return done.failure();
     return summary;
+}
+
+Result<void> AlertEngine::queueSummary(AlertStore &store, const AlertRule &rule, const std::vector<AlertFiring> &folded,
+                                       int64_t cap, int64_t now)
+{
+    OutboxEntry e;
+    e.ruleId = rule.id;
+    e.ruleName = rule.name;
+    e.kind = rule.kind;
+    e.recipients = rule.recipients;
+    e.reason = summaryReason(rule, int64_t(folded.size()), cap);
+    e.nextAttemptAt = e.createdAt = now;
+    auto id = store.enqueue(e);
+    if (!id)
+        return id.failure();
+    std::vector<std::pair<int64_t, int64_t>> listed;
+    for (const AlertFiring &f : folded) {
+        listed.emplace_back(f.issueId, f.reportId);
+        // Counted as held back, as the rate limit counts: the summary names the issue, no mail of its own.
+        if (auto r = store.holdBack(rule.id, f.issueId, 1 + f.extra); !r)
+            return r;
+    }
+    return store.fold(*id, listed);
+}
+
+QString AlertEngine::summaryReason(const AlertRule &rule, int64_t more, int64_t cap)
+{
+    return QStringLiteral("%1: and %2 more %3, past the cap of %4 alert mails an hour")
+        .arg(describe(rule))
+        .arg(more)
+        .arg(more == 1 ? QStringLiteral("issue") : QStringLiteral("issues"))
+        .arg(cap);
 }
 
 Result<int64_t> AlertEngine::queueDigests(bool force, const QString &only)

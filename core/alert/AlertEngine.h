@@ -3,7 +3,10 @@
 // that stores reports records its batches, store/AlertStore.h) is matched
 // against the enabled rules, each firing passes the rule's per-issue rate
 // limit or is counted as held back, and what passes is queued in the outbox in
-// the same transaction. Nothing here sends (AlertDispatcher.h) and nothing
+// the same transaction. A rule queues at most ERRORDECK_ALERT_MAILS_PER_HOUR
+// mails of one issue each in an hour (a first import of a long history makes
+// every issue new at once): the issues past it go into one summary mail per
+// step, listing them, and count as held back. Nothing here sends (AlertDispatcher.h) and nothing
 // here runs inside an import's transaction: an import never waits for mail.
 #include "alert/AlertClock.h"
 #include "store/AlertStore.h"
@@ -50,7 +53,12 @@ public:
     // A rule as `alerts add` makes it, checked: kind's numbers, recipients, the search.
     static Result<void> check(const AlertRule &rule);
 
+    // "new issue: and 37 more issues, past the cap of 10 alert mails an hour"
+    static QString summaryReason(const AlertRule &rule, int64_t more, int64_t cap);
+
 private:
+    Result<void> queueSummary(AlertStore &store, const AlertRule &rule, const std::vector<AlertFiring> &folded, int64_t cap,
+                              int64_t now);
     Result<std::vector<AlertFiring>> fire(AlertStore &store, const AlertRule &rule, const std::vector<AlertReport> &batch,
                                           int64_t now);
     Database &m_db;

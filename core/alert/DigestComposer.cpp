@@ -82,4 +82,31 @@ MailDraft DigestComposer::compose(const DigestData &d, const QString &title) con
     return m;
 }
 
+MailDraft DigestComposer::composeSummary(const QString &ruleName, const QString &reason, const QString &tag,
+                                         const std::vector<std::pair<std::optional<IssueRow>, int64_t>> &issues) const
+{
+    MailDraft m;
+    m.audience = MailAudience::Admins;
+    m.from = m_from;
+    m.subject = m_prefix + tag + plural(int64_t(issues.size()), "more issue", "more issues") +
+                QStringLiteral(" past the hourly cap of alert \"%1\"").arg(ruleName);
+    QString text = QStringLiteral("ErrorDeck alert \"%1\": %2.\n"
+                                  "Rather than a mail for each, these are listed here:\n\n")
+                       .arg(ruleName, reason);
+    for (const auto &[issue, reportId] : issues) {
+        if (!issue) {
+            text += QStringLiteral("report #%1 (its issue was deleted since)\n").arg(reportId);
+            continue;
+        }
+        // One arg() each: a title with "%1" in it stays as it is.
+        text += QStringLiteral("#%1  %2  [%3]  report #%4\n    %5\n")
+                    .arg(QString::number(issue->id), issue->title, levelName(issue->level), QString::number(reportId),
+                         issueLink(issue->id));
+    }
+    text += QStringLiteral("\nSent by ErrorDeck. ERRORDECK_ALERT_MAILS_PER_HOUR sets the cap "
+                           "(errordeck-cli config). Links open the issue in the ErrorDeck app.\n");
+    m.text = text;
+    return m;
+}
+
 } // namespace ed

@@ -78,70 +78,28 @@ std::vector<quint32> searchResult(const QByteArray &out)
 
 } // namespace
 
-ImapSession::ImapSession(ImapOptions options) : m_options(std::move(options)), m_exchange(std::make_unique<Exchange>())
+void setImapConnectionOptions(void *handle, const ImapOptions &options)
 {
-    m_exchange->cancel = &m_cancel;
-}
-
-ImapSession::~ImapSession()
-{
-    if (m_curl)
-        curl_easy_cleanup(static_cast<CURL *>(m_curl));
-}
-
-Result<void> ImapSession::perform(const QByteArray &url, const QByteArray &command, QByteArray &out, const QString &what)
-{
-    const ImapUrl &u = m_options.url;
-    if (m_cancel.load())
-        return Error{QStringLiteral("cancelled"), ErrorKind::Interrupted};
-    if (!m_curl) {
-        m_curl = curl_easy_init();
-        if (!m_curl)
-            return Error{QStringLiteral("could not start libcurl")};
-    }
-    auto *curl = static_cast<CURL *>(m_curl);
-    const QByteArray user = u.user.toUtf8(), password = m_options.password.toUtf8(), caFile = m_options.caFile.toUtf8();
-    char errbuf[CURL_ERROR_SIZE] = {};
-    Exchange &x = *m_exchange;
-    x.out = &out;
-    x.tooLarge = false;
-    x.lastLine.clear();
-    x.lastTagged.clear();
-    // The options are set again for each request: curl_easy_reset keeps the connection.
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url.constData());
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, command.isEmpty() ? nullptr : command.constData());
-    curl_easy_setopt(curl, CURLOPT_USERNAME, user.constData());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, password.constData());
+    auto *curl = static_cast<CURL *>(handle);
+    // libcurl copies the strings.
+    curl_easy_setopt(curl, CURLOPT_USERNAME, options.url.user.toUtf8().constData());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, options.password.toUtf8().constData());
     curl_easy_setopt(curl, CURLOPT_USE_SSL, long(CURLUSESSL_ALL)); // imap://: STARTTLS or nothing
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!caFile.isEmpty())
-        curl_easy_setopt(curl, CURLOPT_CAINFO, caFile.constData());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, writeCallback);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &x);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
-    curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, debugCallback);
-    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &x);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progressCallback);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &x);
+    if (!options.caFile.isEmpty())
+        curl_easy_setopt(curl, CURLOPT_CAINFO, options.caFile.toUtf8().constData());
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, long(m_options.timeoutSeconds));
-    // A slow large message is fine; a server silent for the timeout is not.
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, long(m_options.timeoutSeconds));
-    const CURLcode rc = curl_easy_perform(curl);
-    x.code = int(rc);
-    if (rc == CURLE_OK)
-        return {};
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, long(options.timeoutSeconds));
+}
 
+Error imapFailure(const ImapOptions &options, int code, const QString &detail, const QString &reply, const QString &what,
+                  bool tooLarge)
+{
+    const ImapUrl &u = options.url;
     const QString server = u.server();
-    const QString detail = QString::fromUtf8(*errbuf ? errbuf : curl_easy_strerror(rc));
-    const QString reply = x.lastTagged.isEmpty() ? x.lastLine : x.lastTagged;
     const QString said = reply.isEmpty() ? detail : QStringLiteral("%1 (the server said: %2)").arg(detail, reply);
-    switch (rc) {
+    switch (CURLcode(code)) {
     case CURLE_COULDNT_RESOLVE_HOST:
         return Error{QStringLiteral("IMAP server %1: the host name '%2' does not resolve").arg(server, u.host), ErrorKind::Io};
     case CURLE_COULDNT_CONNECT:
@@ -150,7 +108,7 @@ Result<void> ImapSession::perform(const QByteArray &url, const QByteArray &comma
     case CURLE_OPERATION_TIMEDOUT:
         return Error{QStringLiteral("IMAP server %1 did not answer within %2 s while %3: %4")
                          .arg(server)
-                         .arg(m_options.timeoutSeconds)
+                         .arg(options.timeoutSeconds)
                          .arg(what, detail),
                      ErrorKind::Io};
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -159,7 +117,7 @@ Result<void> ImapSession::perform(const QByteArray &url, const QByteArray &comma
                          .arg(server, detail)};
     case CURLE_SSL_CACERT_BADFILE:
         return Error{
-            QStringLiteral("IMAP server %1: the CA file '%2' could not be read (%3)").arg(server, m_options.caFile, detail),
+            QStringLiteral("IMAP server %1: the CA file '%2' could not be read (%3)").arg(server, options.caFile, detail),
             ErrorKind::InvalidInput};
     case CURLE_SSL_CONNECT_ERROR:
         return Error{QStringLiteral("IMAP server %1: the TLS handshake did not complete (%2)%3")
@@ -174,10 +132,10 @@ Result<void> ImapSession::perform(const QByteArray &url, const QByteArray &comma
                          .arg(server, u.user, reply.isEmpty() ? detail : reply)};
     case CURLE_ABORTED_BY_CALLBACK: return Error{QStringLiteral("cancelled"), ErrorKind::Interrupted};
     case CURLE_WRITE_ERROR:
-        if (x.tooLarge)
+        if (tooLarge)
             return Error{QStringLiteral("IMAP server %1, folder %2: %3: over the %4 MB limit for one e-mail")
                              .arg(server, u.folder, what)
-                             .arg(kMaxMessageBytes >> 20),
+                             .arg(ImapSession::kMaxMessageBytes >> 20),
                          ErrorKind::InvalidInput};
         break;
     case CURLE_RECV_ERROR:
@@ -189,6 +147,60 @@ Result<void> ImapSession::perform(const QByteArray &url, const QByteArray &comma
     default: break;
     }
     return Error{QStringLiteral("IMAP server %1, folder %2: %3 failed: %4").arg(server, u.folder, what, said)};
+}
+
+ImapSession::ImapSession(ImapOptions options) : m_options(std::move(options)), m_exchange(std::make_unique<Exchange>())
+{
+    m_exchange->cancel = &m_cancel;
+}
+
+ImapSession::~ImapSession()
+{
+    if (m_curl)
+        curl_easy_cleanup(static_cast<CURL *>(m_curl));
+}
+
+Result<void> ImapSession::perform(const QByteArray &url, const QByteArray &command, QByteArray &out, const QString &what)
+{
+    if (m_cancel.load())
+        return Error{QStringLiteral("cancelled"), ErrorKind::Interrupted};
+    if (!m_curl) {
+        m_curl = curl_easy_init();
+        if (!m_curl)
+            return Error{QStringLiteral("could not start libcurl")};
+    }
+    auto *curl = static_cast<CURL *>(m_curl);
+    char errbuf[CURL_ERROR_SIZE] = {};
+    Exchange &x = *m_exchange;
+    x.out = &out;
+    x.tooLarge = false;
+    x.lastLine.clear();
+    x.lastTagged.clear();
+    // The options are set again for each request: curl_easy_reset keeps the connection.
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url.constData());
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, command.isEmpty() ? nullptr : command.constData());
+    setImapConnectionOptions(curl, m_options);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, writeCallback);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &x);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+    curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, debugCallback);
+    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &x);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progressCallback);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &x);
+    // A slow large message is fine; a server silent for the timeout is not.
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, long(m_options.timeoutSeconds));
+    const CURLcode rc = curl_easy_perform(curl);
+    x.code = int(rc);
+    if (rc == CURLE_OK)
+        return {};
+
+    const QString detail = QString::fromUtf8(*errbuf ? errbuf : curl_easy_strerror(rc));
+    const QString reply = x.lastTagged.isEmpty() ? x.lastLine : x.lastTagged;
+    return imapFailure(m_options, int(rc), detail, reply, what, x.tooLarge);
 }
 
 Result<FolderStatus> ImapSession::status()
@@ -209,18 +221,26 @@ Result<FolderStatus> ImapSession::status()
     static const QRegularExpression item(QStringLiteral("\\b(MESSAGES|UIDNEXT|UIDVALIDITY)\\s+(\\d+)"),
                                          QRegularExpression::CaseInsensitiveOption);
     FolderStatus st;
+    bool countGiven = false;
     auto it = item.globalMatch(QString::fromLatin1(out));
     while (it.hasNext()) {
         const auto m = it.next();
         const quint32 v = m.captured(2).toUInt();
         const QString name = m.captured(1).toUpper();
-        if (name == QLatin1String("MESSAGES"))
+        if (name == QLatin1String("MESSAGES")) {
             st.messages = v;
+            countGiven = true;
+        }
         else if (name == QLatin1String("UIDNEXT"))
             st.uidNext = v;
         else
             st.uidValidity = v;
     }
+    // An empty folder the server has not set up yet: Dovecot answers
+    // UIDVALIDITY 0 for it until a session first opens it (seen while the IDLE
+    // connection's EXAMINE ran beside a poll). Nothing to read; ask again later.
+    if (st.uidValidity == 0 && countGiven && st.messages == 0)
+        return st;
     if (st.uidValidity == 0)
         return Error{QStringLiteral("IMAP server %1, folder %2: the STATUS answer has no UIDVALIDITY").arg(u.server(), u.folder)};
     return st;

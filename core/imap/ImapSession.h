@@ -23,6 +23,15 @@ struct ImapOptions {
     int timeoutSeconds = 60; // connecting, and the longest silence of the server
 };
 
+// What every libcurl connection to the server is given (ImapSession, ImapIdle):
+// the login, TLS (STARTTLS required on imap://) with certificate verification
+// and the extra CA file, the connect timeout. `curl` is a CURL *.
+void setImapConnectionOptions(void *curl, const ImapOptions &options);
+// A failed libcurl call (a CURLcode) as a message naming the server: refused,
+// TLS, login, timeout, a dropped connection. `reply`: the server's last answer.
+Error imapFailure(const ImapOptions &options, int curlCode, const QString &detail, const QString &reply, const QString &what,
+                  bool tooLarge = false);
+
 struct FolderStatus {
     quint32 uidValidity = 0, uidNext = 0, messages = 0;
 };

@@ -19,6 +19,8 @@ QJsonObject MailboxEntry::toJson() const
                   {QStringLiteral("only_server_email"), onlyServerEmail},
                   {QStringLiteral("only_subject_prefix"), onlySubjectPrefix},
                   {QStringLiteral("after"), afterImportName(after)}};
+    if (!useIdle) // on unless said: settings written before IDLE read so
+        o.insert(QStringLiteral("idle"), false);
     if (after == AfterImport::Move)
         o.insert(QStringLiteral("move_to"), moveTo);
     return o;
@@ -38,6 +40,7 @@ Result<MailboxEntry> MailboxEntry::fromJson(const QJsonValue &value)
     e.caFile = o.value(QStringLiteral("ca_file")).toString();
     e.onlyServerEmail = o.value(QStringLiteral("only_server_email")).toBool();
     e.onlySubjectPrefix = o.value(QStringLiteral("only_subject_prefix")).toBool();
+    e.useIdle = o.value(QStringLiteral("idle")).toBool(true);
     const auto after = parseAfterImport(o.value(QStringLiteral("after")).toString(QStringLiteral("leave")));
     if (!after)
         return Error{QStringLiteral("%1: \"after\" must be leave, mark-read or move").arg(name), ErrorKind::InvalidInput};
@@ -61,6 +64,7 @@ MailboxSettings MailboxEntry::settings(const QString &serverEmail, const QString
     s.onlySubjectPrefix = onlySubjectPrefix ? subjectPrefix : QString();
     s.after = after;
     s.moveToFolder = moveTo;
+    s.useIdle = useIdle;
     return s;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The desktop app's mailboxes (ERRORDECK_MAILBOXES): a JSON list of objects
 //   {"url": "imaps://user@host:993/Folder", "ca_file": "", "only_server_email": false,
-//    "only_subject_prefix": false, "after": "leave" | "mark-read" | "move", "move_to": ""}
+//    "only_subject_prefix": false, "after": "leave" | "mark-read" | "move", "move_to": "", "idle": true}
 // The URL names host, port, security, user and folder (Unicode, as in
 // RFC 5092 URLs); the password is never here: it is in the keychain (key
 // "imap:<user>@<host>") or ERRORDECK_IMAP_PASSWORD. The two filters are
@@ -21,6 +21,7 @@ struct MailboxEntry {
     bool onlyServerEmail = false, onlySubjectPrefix = false;
     AfterImport after = AfterImport::Leave;
     QString moveTo; // with AfterImport::Move
+    bool useIdle = true; // IMAP IDLE where the server offers it (absent in older settings: on)
 
     QJsonObject toJson() const;
     // A clear error naming the mailbox (without a password) and the field.

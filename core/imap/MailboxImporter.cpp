@@ -88,6 +88,8 @@ MailboxSummary MailboxImporter::run(const MailboxSettings &settings)
         out.serverError = status.error();
         return finish();
     }
+    if (status->uidValidity == 0)
+        return finish(); // an empty folder not set up yet (ImapSession::status): no position to keep
     MailboxStore positions(m_db);
     auto stored = positions.find(name);
     if (!stored) {

@@ -35,6 +35,8 @@ struct MailboxSettings {
     QString onlySubjectPrefix;
     AfterImport after = AfterImport::Leave;
     QString moveToFolder; // for AfterImport::Move
+    // Watching (MailboxPoller): wait with IMAP IDLE where the server offers it, polling besides.
+    bool useIdle = true;
 };
 
 struct MailboxSummary {

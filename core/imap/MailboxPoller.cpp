@@ -1,11 +1,13 @@
 #include "imap/MailboxPoller.h"
 
+#include "imap/ImapIdle.h"
 #include "import/ImportFilters.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QPointer>
 #include <QTimer>
+#include <condition_variable>
 #include <mutex>
 
 namespace ed {
@@ -32,6 +34,15 @@ public:
         std::lock_guard lock(m_mutex);
         if (m_running)
             m_running->cancel();
+    }
+
+    // The IDLE connection saw the folder change: poll mailbox `i` now.
+    void wake(size_t i)
+    {
+        if (i >= m_due.size() || m_stopping.load())
+            return;
+        m_due[i] = 0;
+        pollDue();
     }
 
 private:
@@ -96,6 +107,99 @@ private:
     MailboxImporter *m_running = nullptr;
 };
 
+// The IDLE connection of one mailbox, on a thread of its own (IDLE blocks):
+// connect, wake the worker once (for what arrived before the folder was
+// open), then once per change; made again after a failure with the backoff.
+class MailboxPoller::Idler {
+public:
+    Idler(MailboxSettings settings, int intervalMs, std::function<void()> wake,
+          std::function<void(bool, const QString &, int)> say)
+        : m_settings(std::move(settings)), m_intervalMs(intervalMs), m_wake(std::move(wake)), m_say(std::move(say))
+    {
+        m_thread.reset(QThread::create([this] { run(); }));
+        m_thread->setObjectName(QStringLiteral("MailboxIdle"));
+    }
+    ~Idler()
+    {
+        cancel();
+        m_thread->wait();
+    }
+    void start() { m_thread->start(); }
+    void cancel()
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+        if (m_running)
+            m_running->cancel();
+        m_wakeUp.notify_all();
+    }
+    bool wait(QDeadlineTimer deadline) { return m_thread->wait(deadline); }
+
+private:
+    void run()
+    {
+        int failures = 0;
+        for (;;) {
+            Error ended;
+            {
+                ImapIdle idle(m_settings.imap);
+                if (!enter(&idle))
+                    return;
+                auto offered = idle.open();
+                if (offered && !*offered) {
+                    enter(nullptr);
+                    m_say(false,
+                          QStringLiteral("IMAP server %1 offers no IDLE: polling every %2 s")
+                              .arg(m_settings.imap.url.server())
+                              .arg(double(m_intervalMs) / 1000.0),
+                          0);
+                    return;
+                }
+                if (offered) {
+                    failures = 0;
+                    m_say(true, {}, 0);
+                    m_wake();
+                    for (;;) {
+                        auto changed = idle.waitForChange();
+                        if (!changed) {
+                            ended = changed.failure();
+                            break;
+                        }
+                        if (*changed)
+                            m_wake();
+                    }
+                } else {
+                    ended = offered.failure();
+                }
+                if (!enter(nullptr) || ended.kind == ErrorKind::Interrupted)
+                    return;
+            }
+            const int wait = backoffMs(m_intervalMs, ++failures);
+            m_say(false, ended.message, wait);
+            std::unique_lock lock(m_mutex);
+            if (m_wakeUp.wait_for(lock, std::chrono::milliseconds(wait), [this] { return m_stopping; }))
+                return;
+        }
+    }
+    // The connection cancel() reaches; false once stopping.
+    bool enter(ImapIdle *idle)
+    {
+        std::lock_guard lock(m_mutex);
+        m_running = m_stopping ? nullptr : idle;
+        return !m_stopping;
+    }
+
+    MailboxSettings m_settings;
+    int m_intervalMs;
+    std::function<void()> m_wake;
+    std::function<void(bool, const QString &, int)> m_say;
+    std::unique_ptr<QThread> m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_wakeUp;
+    bool m_stopping = false;
+    ImapIdle *m_running = nullptr;
+};
+
 int MailboxPoller::backoffMs(int intervalMs, int failures)
 {
     qint64 wait = intervalMs;
@@ -121,12 +225,34 @@ void MailboxPoller::start()
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     m_thread.start();
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->begin(); });
+    for (size_t i = 0; i < m_mailboxes.size(); ++i) {
+        if (!m_mailboxes[i].useIdle)
+            continue;
+        const QString name = m_mailboxes[i].imap.url.toString();
+        auto wake = [w = m_worker, i] { QMetaObject::invokeMethod(w, [w, i] { w->wake(i); }); };
+        auto say = [o = QPointer(this), name](bool idling, const QString &why, int retryInMs) {
+            QMetaObject::invokeMethod(o.data(), [o, name, idling, why, retryInMs] {
+                if (o)
+                    Q_EMIT o->idleChanged(name, idling, why, retryInMs);
+            });
+        };
+        m_idlers.push_back(std::make_unique<Idler>(m_mailboxes[i], m_intervalMs, wake, say));
+        m_idlers.back()->start();
+    }
 }
 
 bool MailboxPoller::stop(int waitMs)
 {
     if (!m_worker)
         return true;
+    // The IDLE threads first: they post to the worker.
+    const QDeadlineTimer deadline = waitMs <= 0 ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(waitMs);
+    for (auto &idler : m_idlers)
+        idler->cancel();
+    for (auto &idler : m_idlers)
+        if (!idler->wait(deadline))
+            return false;
+    m_idlers.clear();
     m_worker->cancel();
     m_thread.quit();
     if (waitMs <= 0) {

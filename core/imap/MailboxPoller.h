@@ -1,9 +1,14 @@
 #pragma once
 // Polls IMAP mailboxes (MailboxImporter) at an interval, on a thread of its
 // own with its own Database connection, as FolderWatcher does for folders
-// (see its header for why a thread and not a job). IMAP IDLE is not used:
-// libcurl has no IDLE, and Debian bookworm's libetpan-dev (1.9.4, built on
-// GnuTLS), which has, does not verify the server's certificate:
+// (see its header for why a thread and not a job). Where the server offers
+// IMAP IDLE (and the mailbox's useIdle is on), a thread per mailbox keeps an
+// IDLE connection (ImapIdle.h, which says why it is our own): a change of the
+// folder makes the mailbox due at once, so a new message is fetched within a
+// moment, not at the next poll; the interval polling goes on besides, as the
+// fallback. A dropped IDLE connection is made again with the same backoff
+// as a failing poll. Not libetpan: Debian bookworm's libetpan-dev (1.9.4,
+// built on GnuTLS) does not verify the server's certificate:
 // mailstream_ssl_set_server_certicate returns -1, "not implemented", and the
 // handshake checks nothing, so mailimap_ssl_connect accepts a self-signed
 // certificate for another host name, and LOGIN would send the password over
@@ -42,14 +47,19 @@ Q_SIGNALS:
     // After each poll of a mailbox; `retryInMs` is the wait before the next one.
     void polled(const QString &mailbox, const ed::MailboxSummary &summary, int retryInMs);
     void error(const QString &message); // the database could not be opened
+    // The IDLE connection of a mailbox is in place (`idling`), or it is not and
+    // `why` says: the server offers no IDLE (polling only), or it failed (made again after `retryInMs`).
+    void idleChanged(const QString &mailbox, bool idling, const QString &why, int retryInMs);
 
 private:
     class Worker;
+    class Idler;
     QString m_dbPath;
     std::vector<MailboxSettings> m_mailboxes;
     int m_intervalMs;
     QThread m_thread;
     Worker *m_worker = nullptr; // lives in m_thread
+    std::vector<std::unique_ptr<Idler>> m_idlers; // one per mailbox with useIdle
 };
 
 } // namespace ed

@@ -3,7 +3,7 @@
 // since the alert step last looked (alert_pending, alert_events: ReportWriter
 // adds them in its batch's transaction), the per-issue rate limit
 // (alert_throttle) and the outbox the mails wait in until a send succeeds
-// (alert_outbox). Deciding what fires and sending it is core/alert's work.
+// (alert_outbox; a summary mail's issues in alert_folded). Deciding what fires and sending it is core/alert's work.
 #include "store/Database.h"
 #include "store/ReportStore.h"
 #include "base/Result.h"
@@ -145,6 +145,13 @@ public:
     Result<void> markFailed(int64_t id, const QString &error, int64_t sendLogId, std::optional<int64_t> retryAt);
     // Newest first; limit < 0: all.
     Result<std::vector<OutboxEntry>> outbox(int limit = 100);
+    // The mails of one issue each a rule queued at or after `since` (summaries
+    // and digests not counted): what ERRORDECK_ALERT_MAILS_PER_HOUR caps.
+    Result<int64_t> mailsSince(int64_t ruleId, int64_t since);
+    // A summary mail (an entry without an issue) and the issues it lists, each
+    // with the report that fired, in order (table alert_folded).
+    Result<void> fold(int64_t outboxId, const std::vector<std::pair<int64_t, int64_t>> &issueReports);
+    Result<std::vector<std::pair<int64_t, int64_t>>> folded(int64_t outboxId);
 
     // What a digest of [start, end) tells: the issues first seen then, those
     // that came back after being resolved, the `top` most reported.

@@ -55,6 +55,8 @@ enum class ConfigKey {
     // The Sentry endpoint the desktop app runs (errordeck-cli serve's, in the app)
     ReceiveEnabled, // ERRORDECK_RECEIVE
     ReceiveListen, // ERRORDECK_RECEIVE_LISTEN: HOST:PORT (base/ListenAddress.h)
+    // Alerts (core/alert)
+    AlertMailsPerHour, // ERRORDECK_ALERT_MAILS_PER_HOUR: per rule; past it, one summary mail per step
 };
 
 struct ConfigEntry {

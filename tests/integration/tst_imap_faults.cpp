@@ -22,52 +22,6 @@ namespace {
 
 constexpr int kTimeoutMs = 60000; // a loaded 2-core machine: generous, never a speed bound
 
-MailboxSettings settingsFor(const DovecotServer &server, const QString &url)
-{
-    MailboxSettings s;
-    auto u = ImapUrl::parse(url);
-    if (!u)
-        qFatal("url: %s", qPrintable(u.error()));
-    s.imap.url = *u;
-    s.imap.password = QString::fromLatin1(DovecotServer::kPassword);
-    s.imap.caFile = server.caFile();
-    s.imap.timeoutSeconds = 30;
-    return s;
-}
-
-MailboxSummary importMailbox(Database &db, const MailboxSettings &s)
-{
-    auto filters = makeImportFilters(db);
-    if (!filters)
-        qFatal("filters: %s", qPrintable(filters.error()));
-    MailboxImporter importer(db, *filters->scrubber, *filters->filter);
-    return importer.run(s);
-}
-
-QString problems(const MailboxSummary &s)
-{
-    QStringList p;
-    for (const auto &pr : s.import.problems)
-        p << pr.reason;
-    return p.join(QStringLiteral("; ")) + (s.serverError.isEmpty() ? QString() : QStringLiteral(" SERVER: ") + s.serverError) +
-           (s.import.fatal.isEmpty() ? QString() : QStringLiteral(" FATAL: ") + s.import.fatal);
-}
-
-// A Django-like message, unique by its Message-ID; `padding` lines make it
-// long enough to be cut in the middle.
-QByteArray errorMail(int n, int padding = 0)
-{
-    QByteArray m = QStringLiteral(
-                       "From: errors@shop.example.com\r\nTo: ops@example.com\r\nSubject: [Shop] ERROR: Fault test %1\r\n"
-                       "Message-ID: <imap-fault-%1@shop.example.com>\r\nDate: Sun, 22 Nov 2026 09:55:30 +0000\r\n"
-                       "Content-Type: text/plain; charset=\"utf-8\"\r\n\r\nFault test %1\r\n\r\nTraceback: none\r\n")
-                       .arg(n)
-                       .toUtf8();
-    for (int i = 0; i < padding; ++i)
-        m += "request line " + QByteArray::number(i) + ": nothing of note here\r\n";
-    return m;
-}
-
 } // namespace
 
 class TestImapFaults : public QObject {
@@ -83,7 +37,7 @@ private Q_SLOTS:
         QVERIFY(server.create(german));
         QVERIFY(server.create(japanese));
         for (int i = 1; i <= 2; ++i)
-            QVERIFY(server.append(german, errorMail(i)));
+            QVERIFY(server.append(german, imapErrorMail(QStringLiteral("Fault test"), i)));
         QTemporaryDir dir;
         auto db = Database::open(dir.filePath(QStringLiteral("db.sqlite3")));
         QVERIFY(db);
@@ -98,20 +52,20 @@ private Q_SLOTS:
         MailboxSettings s = entry->settings({}, {}, QString::fromLatin1(DovecotServer::kPassword));
         s.imap.caFile = server.caFile();
         const MailboxSummary first = importMailbox(*db, s);
-        QVERIFY2(first.serverError.isEmpty() && first.import.problems.empty(), qPrintable(problems(first)));
+        QVERIFY2(first.serverError.isEmpty() && first.import.problems.empty(), qPrintable(mailboxProblems(first)));
         QCOMPARE(first.import.stored, int64_t(2));
         // Moved to エラー after the import.
         QCOMPARE(server.search(german)->size(), size_t(0));
         QCOMPARE(server.search(japanese)->size(), size_t(2));
         // The position is kept under the Unicode URL: the next run fetches nothing.
-        QVERIFY(server.append(german, errorMail(3)));
+        QVERIFY(server.append(german, imapErrorMail(QStringLiteral("Fault test"), 3)));
         const MailboxSummary second = importMailbox(*db, s);
-        QVERIFY2(second.serverError.isEmpty(), qPrintable(problems(second)));
+        QVERIFY2(second.serverError.isEmpty(), qPrintable(mailboxProblems(second)));
         QCOMPARE(second.fetched, int64_t(1));
         QCOMPARE(second.import.stored, int64_t(1));
         QCOMPARE(scalar(*db, "SELECT count(*) FROM reports"), int64_t(3));
         // The folder reads in messages as the user named it, not in its wire form.
-        auto missing = importMailbox(*db, settingsFor(server, server.url(QStringLiteral("Fehlerberichte/K%C3%A4se"))));
+        auto missing = importMailbox(*db, mailboxSettings(server, server.url(QStringLiteral("Fehlerberichte/K%C3%A4se"))));
         QVERIFY2(missing.serverError.contains(QStringLiteral("no folder 'Fehlerberichte/Käse'")),
                  qPrintable(missing.serverError));
     }
@@ -124,7 +78,7 @@ private Q_SLOTS:
         DovecotServer server;
         QVERIFY2(server.ok(), qPrintable(server.error()));
         for (int i = 1; i <= 5; ++i)
-            QVERIFY(server.append(QStringLiteral("INBOX"), errorMail(i, 40)));
+            QVERIFY(server.append(QStringLiteral("INBOX"), imapErrorMail(QStringLiteral("Fault test"), i, 40)));
         CuttingImapProxy proxy(server, 3, 200);
         QVERIFY(proxy.port() > 0);
         QTemporaryDir dir;
@@ -133,7 +87,8 @@ private Q_SLOTS:
             auto db = Database::open(path);
             QVERIFY(db);
         }
-        const MailboxSettings s = settingsFor(server, proxy.url(QStringLiteral("INBOX")));
+        MailboxSettings s = mailboxSettings(server, proxy.url(QStringLiteral("INBOX")));
+        s.useIdle = false; // the retry after the backoff, not an IDLE wake-up (tst_imap_idle)
         const QString name = s.imap.url.toString();
         MailboxPoller poller(path, {s}, 200);
         std::vector<MailboxSummary> polled;
@@ -167,7 +122,7 @@ private Q_SLOTS:
         // The proxy cuts once: the retry goes through.
         QTRY_VERIFY_WITH_TIMEOUT(polled.size() >= 2, kTimeoutMs);
         const MailboxSummary recovered = polled[1];
-        QVERIFY2(recovered.serverError.isEmpty(), qPrintable(problems(recovered)));
+        QVERIFY2(recovered.serverError.isEmpty(), qPrintable(mailboxProblems(recovered)));
         QCOMPARE(recovered.fetched, int64_t(3)); // UIDs 3 to 5 only
         QCOMPARE(recovered.import.stored, int64_t(3));
         QCOMPARE(recovered.import.duplicates, int64_t(0));

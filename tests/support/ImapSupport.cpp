@@ -3,6 +3,8 @@
 #include "SmtpSupport.h"
 #include "TestSupport.h"
 
+#include "import/ImportFilters.h"
+
 #include <QDebug>
 #include <QDir>
 #include <QElapsedTimer>
@@ -65,7 +67,7 @@ bool waitForPort(int port, QProcess &proc)
 
 } // namespace
 
-DovecotServer::DovecotServer()
+DovecotServer::DovecotServer(Options options)
 {
     const QString d = m_dir.path();
     // Dovecot's mail processes never run as root: as root the test gives the
@@ -136,7 +138,7 @@ service imap-login {
     ssl = yes
   }
 %8}
-%9)");
+%9%10)");
         conf = conf.arg(d)
                    .arg(uid)
                    .arg(gid)
@@ -144,7 +146,11 @@ service imap-login {
                    .arg(m_imapPort)
                    .arg(m_imapsPort)
                    .arg(root ? QString() : QStringLiteral("  chroot =\n"),
-                        root ? QString() : QStringLiteral("service anvil {\n  chroot =\n}\n"));
+                        root ? QString() : QStringLiteral("service anvil {\n  chroot =\n}\n"))
+                   .arg(options.idle ? QString()
+                                     : QStringLiteral("imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT "
+                                                      "THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS "
+                                                      "LIST-EXTENDED I18NLEVEL=1 LITERAL+ MOVE\n"));
         // %u is Dovecot's, not QString's: arg() left it alone (it numbers only %1..%99).
         writeFile(d + QStringLiteral("/dovecot.conf"), conf.toUtf8());
         m_proc.setProcessChannelMode(QProcess::MergedChannels);
@@ -295,6 +301,50 @@ bool CuttingImapProxy::hasCut()
         if (m_proc.readLine().startsWith("CUT "))
             m_cut = true;
     return m_cut;
+}
+
+ed::MailboxSettings mailboxSettings(const DovecotServer &server, const QString &url)
+{
+    ed::MailboxSettings s;
+    auto u = ed::ImapUrl::parse(url);
+    if (!u)
+        qFatal("url: %s", qPrintable(u.error()));
+    s.imap.url = *u;
+    s.imap.password = QString::fromLatin1(DovecotServer::kPassword);
+    s.imap.caFile = server.caFile();
+    s.imap.timeoutSeconds = 30;
+    return s;
+}
+
+ed::MailboxSummary importMailbox(ed::Database &db, const ed::MailboxSettings &settings)
+{
+    auto filters = ed::makeImportFilters(db);
+    if (!filters)
+        qFatal("filters: %s", qPrintable(filters.error()));
+    ed::MailboxImporter importer(db, *filters->scrubber, *filters->filter);
+    return importer.run(settings);
+}
+
+QString mailboxProblems(const ed::MailboxSummary &s)
+{
+    QStringList p;
+    for (const auto &pr : s.import.problems)
+        p << pr.reason;
+    return p.join(QStringLiteral("; ")) + (s.serverError.isEmpty() ? QString() : QStringLiteral(" SERVER: ") + s.serverError) +
+           (s.import.fatal.isEmpty() ? QString() : QStringLiteral(" FATAL: ") + s.import.fatal);
+}
+
+QByteArray imapErrorMail(const QString &label, int n, int padding)
+{
+    QByteArray m = QStringLiteral("From: errors@shop.example.com\r\nTo: ops@example.com\r\nSubject: [Shop] ERROR: %2 %1\r\n"
+                                  "Message-ID: <imap-%3-%1@shop.example.com>\r\nDate: Sun, 22 Nov 2026 09:55:30 +0000\r\n"
+                                  "Content-Type: text/plain; charset=\"utf-8\"\r\n\r\n%2 %1\r\n\r\nTraceback: none\r\n")
+                       .arg(n)
+                       .arg(label, label.toLower().replace(u' ', u'-'))
+                       .toUtf8();
+    for (int i = 0; i < padding; ++i)
+        m += "request line " + QByteArray::number(i) + ": nothing of note here\r\n";
+    return m;
 }
 
 std::vector<QByteArray> corpusMessages()

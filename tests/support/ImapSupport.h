@@ -7,6 +7,7 @@
 // scope. The test's side of the mailbox (APPEND, CREATE, DELETE, flags) goes
 // through libcurl too, as a mail client would.
 #include "base/Result.h"
+#include "imap/MailboxImporter.h"
 
 #include <QByteArray>
 #include <QProcess>
@@ -21,7 +22,13 @@ public:
     static constexpr const char *kUser = "errors";
     static constexpr const char *kPassword = "imap-pw-7Qx2";
 
-    DovecotServer();
+    struct Options {
+        // false: IDLE left out of the CAPABILITY Dovecot announces after the
+        // login (its imap_capability setting), as servers without IDLE answer.
+        bool idle = true;
+    };
+    DovecotServer() : DovecotServer(Options{}) { }
+    explicit DovecotServer(Options options);
     ~DovecotServer();
     bool ok() const { return m_error.isEmpty(); }
     QString error() const { return m_error; }
@@ -67,6 +74,17 @@ private:
     int m_port = 0;
     bool m_cut = false;
 };
+
+// What the IMAP tests share: the settings of the mailbox `url` on `server`
+// (its password, its certificate as the CA file, a 30 s timeout); one import
+// of it, with the database's scrubbing and rules; a summary's problems and
+// errors on one line, for failure messages.
+ed::MailboxSettings mailboxSettings(const DovecotServer &server, const QString &url);
+ed::MailboxSummary importMailbox(ed::Database &db, const ed::MailboxSettings &settings);
+QString mailboxProblems(const ed::MailboxSummary &summary);
+// A Django-like error e-mail, unique by its Message-ID <imap-LABEL-N@shop.example.com>
+// (subject "[Shop] ERROR: LABEL N"); `padding` lines make it long enough to be cut in the middle.
+QByteArray imapErrorMail(const QString &label, int n, int padding = 0);
 
 // The corpus's 69 e-mails as single messages with CRLF line ends, as a mail
 // server holds them: the 12 .eml files, then the 57 of reports.mbox (split at

@@ -3,10 +3,13 @@
 // through its dialog (the store holds it) and edits it (same rule, new rate
 // limit); the dialog's dry run says what `alerts add --dry-run` says; and with
 // a new-issue rule, importing a file in the app mails the new issue exactly
-// once, a second import of the same issue mailing nothing.
+// once, a second import of the same issue mailing nothing. The dry run reads
+// the clock the CLI reads (ERRORDECK_NOW); Send Test mails a rule's newest
+// report at once, the server's answer on the page.
 #include "SmtpSupport.h"
 #include "UiSupport.h"
 
+#include "send/SendLog.h"
 #include "settings/AlertDialog.h"
 #include "settings/AlertsPage.h"
 #include "settings/SettingsDialog.h"
@@ -39,6 +42,7 @@ private:
     std::unique_ptr<Database> m_check; // the test's own connection
     std::unique_ptr<MainWindow> m_win;
     int m_events = 0, m_files = 0;
+    static constexpr int64_t kMarch2025 = 1740830400000; // 2025-03-01T12:00:00Z
 
     // A file of reports with these messages (one issue per message), `agoMs` before now.
     QString reportsFile(const QStringList &messages, int64_t agoMs)
@@ -73,6 +77,9 @@ private:
 
     SettingsDialog *openAlertsPage()
     {
+        // The one closed before goes first (deleted on close, later).
+        if (!QTest::qWaitFor([this] { return !m_win->findChild<SettingsDialog *>(); }, 10000))
+            return nullptr;
         m_win->openSettings();
         auto *dlg = m_win->findChild<SettingsDialog *>();
         if (!dlg || !QTest::qWaitFor([dlg] { return dlg->isReady(); }, 10000))
@@ -81,8 +88,8 @@ private:
         return dlg;
     }
 
-    // Runs `fill` on the modal AlertDialog the click opens, then clicks its OK.
-    QString inAlertDialog(QPushButton *opener, const std::function<QString(AlertDialog *)> &fill)
+    // Runs `fill` on the modal AlertDialog the click opens, then clicks its OK (or, without `save`, Cancel).
+    QString inAlertDialog(QPushButton *opener, const std::function<QString(AlertDialog *)> &fill, bool save = true)
     {
         QString problem = QStringLiteral("no alert dialog");
         QTimer::singleShot(0, this, [&] {
@@ -90,7 +97,7 @@ private:
             if (!d)
                 return;
             problem = fill(d);
-            d->buttons()->button(QDialogButtonBox::Ok)->click();
+            d->buttons()->button(save ? QDialogButtonBox::Ok : QDialogButtonBox::Cancel)->click();
             if (!QTest::qWaitFor([d] { return !d->isVisible(); }, 10000)) {
                 problem += QStringLiteral(" / not saved: ") + d->errorLabel()->text();
                 d->reject();
@@ -125,6 +132,11 @@ private Q_SLOTS:
                                         QStringLiteral("TypeError in search"), QStringLiteral("ValueError in profile")},
                                        2 * 86'400'000)});
             QCOMPARE(s.stored, int64_t(4));
+            // Two more issues on 1 March 2025, long before the real clock's last 7 days.
+            const ImportSummary old = edtest::importPlain(
+                *m_check, {reportsFile({QStringLiteral("OSError in upload"), QStringLiteral("IndexError in feed")},
+                                       QDateTime::currentMSecsSinceEpoch() - kMarch2025)});
+            QCOMPARE(old.stored, int64_t(2));
         }
         auto winDb = edtest::onTestSide([this] { return Database::open(m_path); });
         QVERIFY(winDb);
@@ -200,6 +212,35 @@ private Q_SLOTS:
         dlg->close();
     }
 
+    // The dry run's "now" is the alert step's and the CLI's (ERRORDECK_NOW):
+    // a day after the two reports of March 2025 it sees them, and only them.
+    void dryRunReadsTheAlertClock()
+    {
+        qputenv("ERRORDECK_NOW", "2025-03-02T12:00:00Z");
+        SettingsDialog *dlg = openAlertsPage();
+        QVERIFY(dlg);
+        QString dryRun;
+        const QString problem = inAlertDialog(
+            dlg->alerts()->findChild<QPushButton *>(QStringLiteral("addAlert")),
+            [&](AlertDialog *d) {
+                QSignalSpy shown(d, &AlertDialog::dryRunShown);
+                d->nameEdit()->setText(QStringLiteral("clock"));
+                d->kindBox()->setCurrentIndex(d->kindBox()->findData(int(AlertKind::NewIssue)));
+                d->recipientsEdit()->setText(QStringLiteral("admins"));
+                if (!shown.wait(20000))
+                    return QStringLiteral("no dry run came");
+                dryRun = d->dryRunLabel()->text();
+                return QString();
+            },
+            false);
+        qunsetenv("ERRORDECK_NOW");
+        dlg->close(); // before the checks: a failure here leaves the next test its own dialog
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QCOMPARE(dryRun, QStringLiteral("This alert would have sent 2 mails in the last 7 days (2 reports in scope, 0 held "
+                                        "back by the rate limit)."));
+        QCOMPARE(storedRules().size(), size_t(1)); // cancelled: not added
+    }
+
     // An import in the app: its new issue is mailed once by the app's alert
     // step; another report of that issue imported later mails nothing.
     void importInTheAppMailsANewIssueOnce()
@@ -228,6 +269,40 @@ private Q_SLOTS:
         QCOMPARE(box.size(), size_t(1));
         QCOMPARE(box.front().state, OutboxState::Sent);
         QCOMPARE(m_server->messages().size(), 1);
+    }
+
+    // Send Test: the selected rule's mail now, for its newest report in scope,
+    // through the server; the page says what the server answered.
+    void sendTestMailsTheSelectedRule()
+    {
+        const int before = m_server->messages().size();
+        SettingsDialog *dlg = openAlertsPage();
+        QVERIFY(dlg);
+        AlertsPage *page = dlg->alerts();
+        QTRY_COMPARE_WITH_TIMEOUT(page->rules()->rowCount(), 1, 10000);
+        auto *test = page->findChild<QPushButton *>(QStringLiteral("testAlert"));
+        QVERIFY(test);
+        page->rules()->selectRow(0);
+        QVERIFY(test->isEnabled());
+        QSignalSpy finished(page, &AlertsPage::testFinished);
+        test->click();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished[0][0].toBool(), qPrintable(finished[0][1].toString()));
+        QVERIFY2(page->statusLabel()->text().startsWith(QStringLiteral("Test sent. The server answered: ")),
+                 qPrintable(page->statusLabel()->text()));
+        QCOMPARE(m_server->messages().size(), before + 1);
+        const QJsonObject mail = edtest::parseMessage(m_server->messages().at(before) + QStringLiteral(".eml"));
+        QCOMPARE(mail.value(QStringLiteral("subject")).toString(),
+                 QStringLiteral("[Shop] [new-issue] ERROR: ZeroDivisionError in checkout"));
+        const QString text = edtest::partText(mail, QStringLiteral("text/plain"));
+        QVERIFY2(text.startsWith(QStringLiteral("ErrorDeck alert \"new issues\": new issue (a test), issue #")),
+                 qPrintable(text));
+        // Logged as the rule's; the outbox has nothing new.
+        auto log = edtest::onTestSide([this] { return SendLog(*m_check).list(1); });
+        QVERIFY(log && log->size() == 1);
+        QCOMPARE(log->front().alertRule, QStringLiteral("new issues"));
+        QCOMPARE(outbox().size(), size_t(1));
+        dlg->close();
     }
 
     // Closing the window stops the step (no thread left to send).

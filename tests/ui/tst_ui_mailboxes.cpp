@@ -159,6 +159,8 @@ private Q_SLOTS:
         QCOMPARE(edit->folder()->text(), QStringLiteral("Fehlerberichte/Größe"));
         QCOMPARE(edit->moveTo()->text(), QStringLiteral("エラー"));
         QVERIFY(edit->onlyServerEmail()->isChecked());
+        QVERIFY(edit->useIdle()->isChecked()); // on by default
+        edit->useIdle()->setChecked(false);
         QTest::keyClicks(edit->passwordEdit(), QString::fromLatin1(DovecotServer::kPassword));
         edit->after()->setCurrentIndex(MailboxDialog::MarkRead);
         edit->accept();
@@ -191,7 +193,8 @@ private Q_SLOTS:
                         {QStringLiteral("ca_file"), m_server->caFile()},
                         {QStringLiteral("only_server_email"), true},
                         {QStringLiteral("only_subject_prefix"), false},
-                        {QStringLiteral("after"), QStringLiteral("mark-read")}},
+                        {QStringLiteral("after"), QStringLiteral("mark-read")},
+                        {QStringLiteral("idle"), false}},
             QJsonObject{{QStringLiteral("url"), QStringLiteral("imap://ops@mail.example.com:143/INBOX")},
                         {QStringLiteral("ca_file"), QString()},
                         {QStringLiteral("only_server_email"), false},

@@ -120,7 +120,7 @@ private Q_SLOTS:
         // Every later table and index is there.
         for (const char *name :
              {"send_log", "filter_rules", "filter_state", "reports_visible_time", "mailboxes", "reports_fts_cover", "alert_rules",
-              "alert_pending", "alert_events", "alert_throttle", "alert_outbox"})
+              "alert_pending", "alert_events", "alert_throttle", "alert_outbox", "alert_folded", "alert_outbox_rule"})
             QCOMPARE(*connectionOf(*db).scalar(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + name + "'"),
                      int64_t(1));
         // And every later column (5 -> 6: the flag of rules that could not decide, none here).

@@ -7,7 +7,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -195,7 +194,7 @@ std::optional<AlertRule> AlertDialog::fromFields(QString *error, bool needName) 
         r.windowMinutes = m_period->currentData().toInt();
     }
     if (!m_editing)
-        r.createdAt = QDateTime::currentMSecsSinceEpoch();
+        r.createdAt = alertClock()();
     if (r.name.isEmpty()) {
         if (error)
             *error = tr("Give the alert a name.");
@@ -231,8 +230,10 @@ void AlertDialog::runDryRun()
     m_jobs->run(
         this, {QStringLiteral("alert dry run"), access},
         [draft = *draft](JobContext &ctx) {
-            const int64_t now = QDateTime::currentMSecsSinceEpoch();
-            return AlertEngine(ctx.db(), systemAlertClock()).dryRun(draft, now - int64_t(kDryRunDays) * 86'400'000, now);
+            // The clock of the alert step and of errordeck-cli (ERRORDECK_NOW in tests).
+            const AlertClock clock = alertClock();
+            const int64_t now = clock();
+            return AlertEngine(ctx.db(), clock).dryRun(draft, now - int64_t(kDryRunDays) * 86'400'000, now);
         },
         [this, generation, kind = draft->kind](Result<AlertDryRun> r) {
             if (generation != m_generation)

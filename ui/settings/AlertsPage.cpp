@@ -2,8 +2,11 @@
 
 #include "settings/AlertDialog.h"
 
+#include "KeychainPasswords.h"
+#include "alert/AlertDispatcher.h"
 #include "alert/AlertEngine.h"
 #include "jobs/JobFailure.h"
+#include "jobs/MailJob.h"
 #include "look/Theme.h"
 
 #include <QBoxLayout>
@@ -63,10 +66,25 @@ AlertsPage::AlertsPage(const QString &dbPath, QWidget *parent) : SettingsPage(pa
     m_remove = new QPushButton(theme::icon(QStringLiteral("remove")), tr("&Remove Alert"), this);
     m_remove->setObjectName(QStringLiteral("removeAlert"));
     connect(m_remove, &QPushButton::clicked, this, &AlertsPage::removeRule);
+    m_test = new QPushButton(tr("Send &Test"), this);
+    m_test->setObjectName(QStringLiteral("testAlert"));
+    m_test->setToolTip(tr("Send the alert's mail now, for its newest report in scope (the rate limit aside)"));
+    connect(m_test, &QPushButton::clicked, this, &AlertsPage::sendTest);
+    m_passwords = std::make_unique<KeychainPasswords>();
+    m_mailJob = std::make_unique<MailJob>(dbPath, m_passwords.get());
+    connect(m_mailJob.get(), &MailJob::finished, this, [this](bool ok, const QString &message, qint64 logId) {
+        m_testing = false;
+        m_test->setEnabled(m_rules->currentRow() >= 0);
+        const QString said = ok ? tr("Test sent. The server answered: %1 (send log #%2)").arg(message).arg(logId)
+                                : tr("Test not sent: %1").arg(message);
+        showStatus(said, !ok);
+        Q_EMIT testFinished(ok, said);
+    });
     const auto followSelection = [this] {
         const bool one = m_rules->currentRow() >= 0 && size_t(m_rules->currentRow()) < m_shown.size();
         m_edit->setEnabled(one);
         m_remove->setEnabled(one);
+        m_test->setEnabled(one && !m_testing);
     };
     connect(m_rules, &QTableWidget::itemSelectionChanged, this, followSelection);
     followSelection();
@@ -91,6 +109,7 @@ AlertsPage::AlertsPage(const QString &dbPath, QWidget *parent) : SettingsPage(pa
     buttons->addWidget(add);
     buttons->addWidget(m_edit);
     buttons->addWidget(m_remove);
+    buttons->addWidget(m_test);
     buttons->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
@@ -100,7 +119,10 @@ AlertsPage::AlertsPage(const QString &dbPath, QWidget *parent) : SettingsPage(pa
     layout->addWidget(m_outbox);
 }
 
-AlertsPage::~AlertsPage() = default;
+AlertsPage::~AlertsPage()
+{
+    m_mailJob.reset(); // stops a test in progress while the keychain is still here
+}
 
 void AlertsPage::load(const ConfigCache &)
 {
@@ -197,11 +219,49 @@ void AlertsPage::reloadOutbox()
         });
 }
 
-void AlertsPage::failed(const Error &e)
+void AlertsPage::failed(const Error &e) { showStatus(failureText(e), true); }
+
+void AlertsPage::showStatus(const QString &text, bool failure)
 {
-    m_status->setStyleSheet(theme::failureStyleSheet(m_status->palette()));
-    m_status->setText(failureText(e));
+    m_status->setStyleSheet(failure ? theme::failureStyleSheet(m_status->palette()) : QString());
+    m_status->setText(text);
     m_status->show();
+}
+
+void AlertsPage::sendTest()
+{
+    const int row = m_rules->currentRow();
+    if (row < 0 || size_t(row) >= m_shown.size() || m_testing)
+        return;
+    const AlertRule rule = m_shown[size_t(row)];
+    m_testing = true;
+    m_test->setEnabled(false);
+    showStatus(tr("Composing the test of '%1'…").arg(rule.name), false);
+    // Composed on a Read job (the report, the settings, the recipients), then sent by the MailJob.
+    m_mailJob->prepare(
+        this,
+        [rule](ReportMailer &mailer) -> Result<PreparedMail> {
+            AlertDispatcher dispatcher(mailer.database(), alertClock());
+            auto entry = dispatcher.testEntry(rule);
+            auto draft = entry ? dispatcher.draftFor(*entry) : Result<MailDraft>(entry.failure());
+            if (!draft)
+                return draft.failure();
+            return mailer.prepare(*draft);
+        },
+        [this, name = rule.name](Result<MailToSend> ready) {
+            if (!ready) {
+                m_testing = false;
+                m_test->setEnabled(m_rules->currentRow() >= 0);
+                const QString said = tr("Test not sent: %1").arg(failureText(ready));
+                showStatus(said, true);
+                Q_EMIT testFinished(false, said);
+                return;
+            }
+            showStatus(tr("Sending the test of '%1' to %2 through %3…")
+                           .arg(name, ready->mail.envelopeTo.join(QStringLiteral(", ")), ready->sender.describe()),
+                       false);
+            m_mailJob->start(std::move(*ready));
+        });
 }
 
 void AlertsPage::addRule()

@@ -1,7 +1,9 @@
 #pragma once
 // Settings › Alerts: the alert rules (alert_rules) with what each fires on,
 // its scope, recipients, rate limit, whether it is on and how many mails its
-// rate limit held back; Add…/Edit… (AlertDialog, with its dry run) and Remove;
+// rate limit held back; Add…/Edit… (AlertDialog, with its dry run), Remove
+// and Send Test (the rule's mail now, as `errordeck-cli alerts test`: composed
+// on a Read job, sent by MailJob, the server's answer in the status line);
 // and the outbox's state (queued, retrying, gave up, sent). The app's alert
 // step (window/AlertController) reads the rules at each round: a change acts
 // at once. Read by Read jobs, written by Write jobs (AlertStore on the job's
@@ -18,6 +20,9 @@ class QPushButton;
 class QTableWidget;
 
 namespace ed {
+
+class KeychainPasswords;
+class MailJob;
 
 class AlertsPage : public SettingsPage {
     Q_OBJECT
@@ -38,22 +43,31 @@ public:
     void addRule();
     void editRule();
     void removeRule();
+    // Sends the selected rule's mail now (its newest report in scope).
+    void sendTest();
+    bool isTestRunning() const { return m_testing; }
 
 Q_SIGNALS:
     // The table holds what the store answered (after a load or a change).
     void rulesLoaded();
     void outboxLoaded();
+    // A test of Send Test ended: sent, or not and why (also in statusLabel()).
+    void testFinished(bool ok, const QString &message);
 
 private:
     void reloadRules();
     void showRules();
     void setEnabled(int row, bool on);
     void failed(const Error &e);
+    void showStatus(const QString &text, bool failure);
 
     std::shared_ptr<JobRunner> m_jobs;
     std::vector<AlertRule> m_shown; // by row
     QTableWidget *m_rules;
-    QPushButton *m_edit, *m_remove;
+    QPushButton *m_edit, *m_remove, *m_test;
+    std::unique_ptr<KeychainPasswords> m_passwords;
+    std::unique_ptr<MailJob> m_mailJob;
+    bool m_testing = false; // composing or sending
     QLabel *m_outbox;
     QLabel *m_status;
 };

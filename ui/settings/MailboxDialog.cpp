@@ -43,6 +43,10 @@ MailboxDialog::MailboxDialog(QWidget *parent) : QDialog(parent)
     m_onlyServerEmail->setObjectName(QStringLiteral("mailboxOnlyServerEmail"));
     m_onlyPrefix = new QCheckBox(tr("Only subjects starting with EMAIL_SUBJECT_PREFIX"), this);
     m_onlyPrefix->setObjectName(QStringLiteral("mailboxOnlyPrefix"));
+    m_useIdle = new QCheckBox(tr("Fetch new messages as they arrive (IMAP IDLE, where the server offers it)"), this);
+    m_useIdle->setObjectName(QStringLiteral("mailboxUseIdle"));
+    m_useIdle->setToolTip(tr("Off, or on a server without IDLE: the mailbox is looked at every minute"));
+    m_useIdle->setChecked(true);
     m_after = new QComboBox(this);
     m_after->setObjectName(QStringLiteral("mailboxAfter"));
     m_after->addItems({tr("Leave it as it was"), tr("Mark it read"), tr("Move it to the folder:")});
@@ -68,6 +72,7 @@ MailboxDialog::MailboxDialog(QWidget *parent) : QDialog(parent)
     form->addRow(tr("&Folder:"), m_folder);
     form->addRow(tr("Filters:"), m_onlyServerEmail);
     form->addRow(QString(), m_onlyPrefix);
+    form->addRow(tr("New mail:"), m_useIdle);
     auto *afterRow = new QHBoxLayout;
     afterRow->addWidget(m_after);
     afterRow->addWidget(m_moveTo, 1);
@@ -111,6 +116,7 @@ void MailboxDialog::setEntry(const MailboxEntry &e)
     m_folder->setText(e.url.folder);
     m_onlyServerEmail->setChecked(e.onlyServerEmail);
     m_onlyPrefix->setChecked(e.onlySubjectPrefix);
+    m_useIdle->setChecked(e.useIdle);
     m_after->setCurrentIndex(e.after == AfterImport::Move ? Move : e.after == AfterImport::MarkRead ? MarkRead : Leave);
     m_moveTo->setText(e.moveTo);
     m_caFile->setText(e.caFile);
@@ -149,6 +155,7 @@ std::optional<MailboxEntry> MailboxDialog::entry(QString *error) const
     e.caFile = m_caFile->text().trimmed();
     e.onlyServerEmail = m_onlyServerEmail->isChecked();
     e.onlySubjectPrefix = m_onlyPrefix->isChecked();
+    e.useIdle = m_useIdle->isChecked();
     e.after = m_after->currentIndex() == Move       ? AfterImport::Move
               : m_after->currentIndex() == MarkRead ? AfterImport::MarkRead
                                                     : AfterImport::Leave;

@@ -39,6 +39,7 @@ public:
     QLineEdit *folder() const { return m_folder; }
     QCheckBox *onlyServerEmail() const { return m_onlyServerEmail; }
     QCheckBox *onlySubjectPrefix() const { return m_onlyPrefix; }
+    QCheckBox *useIdle() const { return m_useIdle; }
     QComboBox *after() const { return m_after; }
     QLineEdit *moveTo() const { return m_moveTo; }
     QLineEdit *caFile() const { return m_caFile; }
@@ -49,7 +50,7 @@ private:
     QLineEdit *m_host, *m_user, *m_password, *m_folder, *m_moveTo, *m_caFile;
     QSpinBox *m_port;
     QComboBox *m_security, *m_after;
-    QCheckBox *m_onlyServerEmail, *m_onlyPrefix;
+    QCheckBox *m_onlyServerEmail, *m_onlyPrefix, *m_useIdle;
     QLabel *m_error;
     bool m_passwordEdited = false;
 };

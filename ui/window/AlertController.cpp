@@ -12,7 +12,7 @@ namespace ed {
 AlertController::AlertController(MainWindow *window, const PasswordSource *passwords)
     : QObject(window),
       m_window(window),
-      m_service(std::make_unique<AlertService>(window->databasePath(), systemAlertClock(), passwords, kIntervalMs))
+      m_service(std::make_unique<AlertService>(window->databasePath(), alertClock(), passwords, kIntervalMs))
 {
     // Called on the service's thread: posted to this one. The service is
     // stopped (its thread joined) before this object goes, and what is still

@@ -2,7 +2,7 @@
 
 namespace ed {
 
-// Schema 14 of core/store/sqlite/Schema.cpp, table by table in its order, in
+// Schema 15 of core/store/sqlite/Schema.cpp, table by table in its order, in
 // PostgreSQL 15's dialect. What differs, and why (docs/postgresql.md):
 // - ids and times are bigint (SQLite's INTEGER is 64 bits); ids the store lets
 //   the engine choose are identities (an identity never reuses a value, as
@@ -345,6 +345,14 @@ CREATE TABLE alert_outbox (
     send_log_id bigint
 );
 CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_at);
+CREATE INDEX alert_outbox_rule ON alert_outbox(rule_id, created_at);
+CREATE TABLE alert_folded (
+    outbox_id bigint NOT NULL REFERENCES alert_outbox(id) ON DELETE CASCADE,
+    position bigint NOT NULL,                   -- the order the step found them in
+    issue_id bigint NOT NULL,
+    report_id bigint NOT NULL,                  -- the report that fired
+    PRIMARY KEY (outbox_id, position)
+);
 CREATE TABLE alert_releases (
     release_hash bytea PRIMARY KEY,             -- XXH3-128 of the name
     first_report bigint NOT NULL

@@ -14,6 +14,6 @@ namespace ed {
 std::string_view pgSchemaDdl();
 
 // The schema version pgSchemaDdl() builds.
-constexpr int kPgSchemaDdlVersion = 14;
+constexpr int kPgSchemaDdlVersion = 15;
 
 } // namespace ed

@@ -128,6 +128,44 @@ Result<std::vector<OutboxEntry>> AlertStore::outbox(int limit)
     return out;
 }
 
+Result<int64_t> AlertStore::mailsSince(int64_t ruleId, int64_t since)
+{
+    Statement st = connectionOf(m_db).prepare(
+        "SELECT count(*) FROM alert_outbox WHERE rule_id = ?1 AND created_at >= ?2 AND issue_id IS NOT NULL");
+    st.bind(1, ruleId).bind(2, since);
+    if (!st.step())
+        return st.failure();
+    return st.int64(0);
+}
+
+Result<void> AlertStore::fold(int64_t outboxId, const std::vector<std::pair<int64_t, int64_t>> &issueReports)
+{
+    Statement st = connectionOf(m_db).prepare(
+        "INSERT INTO alert_folded(outbox_id, position, issue_id, report_id) VALUES(?,?,?,?) "
+        "ON CONFLICT(outbox_id, position) DO NOTHING");
+    int64_t position = 0;
+    for (const auto &[issue, report] : issueReports) {
+        st.bind(1, outboxId).bind(2, ++position).bind(3, issue).bind(4, report);
+        if (auto r = run(st); !r)
+            return r;
+        st.reset();
+    }
+    return {};
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> AlertStore::folded(int64_t outboxId)
+{
+    Statement st = connectionOf(m_db).prepare(
+        "SELECT issue_id, report_id FROM alert_folded WHERE outbox_id = ? ORDER BY position");
+    st.bind(1, outboxId);
+    std::vector<std::pair<int64_t, int64_t>> out;
+    while (st.step())
+        out.emplace_back(st.int64(0), st.int64(1));
+    if (!st.done())
+        return st.failure();
+    return out;
+}
+
 Result<DigestData> AlertStore::digest(int64_t start, int64_t end, int top)
 {
     DigestData d;

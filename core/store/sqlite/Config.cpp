@@ -83,6 +83,13 @@ QString port(const QJsonValue &v)
     return {};
 }
 
+QString mailsPerHour(const QJsonValue &v)
+{
+    if (!v.isDouble() || v.toDouble() != double(v.toInt()) || v.toInt() < 1 || v.toInt() > 100000)
+        return QStringLiteral("must be a number of mails, 1 or more");
+    return {};
+}
+
 QString timeout(const QJsonValue &v)
 {
     if (v.isNull())
@@ -243,11 +250,14 @@ const std::vector<ConfigEntry> &Config::entries()
         {ConfigKey::TimeZone, "ERRORDECK_TIME_ZONE", QStringLiteral("local"),
          "the zone times are shown and typed in: local (the computer's) or utc; errordeck-cli: --utc / --local", zoneName},
         {ConfigKey::ReceiveEnabled, "ERRORDECK_RECEIVE", false,
-         "the desktop app receives events from Sentry SDKs while it runs (errordeck-cli serve does without the app)",
-         validBool},
+         "the desktop app receives events from Sentry SDKs while it runs (errordeck-cli serve does without the app)", validBool},
         {ConfigKey::ReceiveListen, "ERRORDECK_RECEIVE_LISTEN", QStringLiteral("127.0.0.1:8765"),
          "where the app's Sentry endpoint listens, HOST:PORT; anything but loopback lets whoever knows a DSN store reports",
          listenAddress},
+        {ConfigKey::AlertMailsPerHour, "ERRORDECK_ALERT_MAILS_PER_HOUR", 10,
+         "at most this many alert mails per rule in an hour; the issues past it are listed in one summary mail "
+         "(a first import of a long history fires many new-issue alerts at once)",
+         mailsPerHour},
     };
     return table;
 }

@@ -446,6 +446,19 @@ CREATE INDEX reports_origin ON reports(issue_id, origin_issue) WHERE origin_issu
         R"SQL(
 ALTER TABLE import_files RENAME COLUMN offset TO byte_offset;
 )SQL",
+        // 14 -> 15: a cap on the alert mails of a rule (ERRORDECK_ALERT_MAILS_PER_HOUR,
+        // core/alert/AlertEngine.h): past it, the step queues one summary mail (an
+        // outbox entry without an issue) listing the issues it folded in, here.
+        R"SQL(
+CREATE TABLE alert_folded (
+    outbox_id INTEGER NOT NULL REFERENCES alert_outbox(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,          -- the order the step found them in
+    issue_id INTEGER NOT NULL,
+    report_id INTEGER NOT NULL,         -- the report that fired
+    PRIMARY KEY (outbox_id, position)
+) WITHOUT ROWID;
+CREATE INDEX alert_outbox_rule ON alert_outbox(rule_id, created_at);
+)SQL",
     };
 
     return migrations;
