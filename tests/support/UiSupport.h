@@ -10,10 +10,12 @@
 #include "look/Resources.h"
 #include "base/ThreadCheck.h"
 #include "jobs/ConfigCache.h"
+#include "window/MainWindow.h"
 
 #include <QCoreApplication>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTest>
 #include <QThread>
 #include <memory>
 #include <optional>
@@ -57,6 +59,22 @@ inline bool writeConfig(ed::ConfigCache &config, ed::ConfigKey key, const QJsonV
 inline bool waitUntilLoaded(ed::ConfigCache &config, int timeoutMs = 10000)
 {
     return QTest::qWaitFor([&config] { return config.isLoaded(); }, timeoutMs);
+}
+
+// The app's main window over the database at `path` (opened on the test
+// side), resized and shown, once the window system has exposed it; null if the
+// database does not open or the window is never exposed.
+inline std::unique_ptr<ed::MainWindow> shownMainWindow(const QString &path, QSize size = QSize(1400, 900))
+{
+    auto db = onTestSide([&] { return ed::Database::open(path); });
+    if (!db)
+        return nullptr;
+    auto w = std::make_unique<ed::MainWindow>(std::move(*db));
+    w->resize(size);
+    w->show();
+    if (!QTest::qWaitForWindowExposed(w.get()))
+        return nullptr;
+    return w;
 }
 
 } // namespace edtest

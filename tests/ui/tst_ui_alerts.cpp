@@ -138,12 +138,8 @@ private Q_SLOTS:
                                        QDateTime::currentMSecsSinceEpoch() - kMarch2025)});
             QCOMPARE(old.stored, int64_t(2));
         }
-        auto winDb = edtest::onTestSide([this] { return Database::open(m_path); });
-        QVERIFY(winDb);
-        m_win = std::make_unique<MainWindow>(std::move(*winDb));
-        m_win->resize(1400, 900);
-        m_win->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_win.get()));
+        m_win = edtest::shownMainWindow(m_path);
+        QVERIFY(m_win);
         QVERIFY(m_win->alerts() && m_win->alerts()->isRunning());
     }
 

@@ -100,12 +100,8 @@ private Q_SLOTS:
         QSettings().remove(QStringLiteral("View/theme"));
         theme::applyTheme(theme::ThemeChoice::Light);
         const QString path = edtest::corpusDatabase(m_dir);
-        auto db = edtest::onTestSide([&] { return Database::open(path); });
-        QVERIFY(db.ok());
-        m_win = std::make_unique<MainWindow>(std::move(*db));
-        m_win->resize(1400, 900);
-        m_win->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_win.get()));
+        m_win = edtest::shownMainWindow(path);
+        QVERIFY(m_win);
         QVERIFY(edtest::waitUntilLoaded(m_win->issueList()->issueModel(), 19));
     }
 

@@ -75,12 +75,8 @@ private Q_SLOTS:
         QSettings().remove(QStringLiteral("View/theme"));
         m_systemPalette = QApplication::palette();
         const QString path = edtest::corpusDatabase(m_dir);
-        auto db = edtest::onTestSide([&] { return Database::open(path); });
-        QVERIFY(db.ok());
-        m_win = std::make_unique<MainWindow>(std::move(*db));
-        m_win->resize(1400, 900);
-        m_win->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_win.get()));
+        m_win = edtest::shownMainWindow(path);
+        QVERIFY(m_win);
         m_win->activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(m_win.get()));
     }

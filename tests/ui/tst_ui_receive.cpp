@@ -202,12 +202,8 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         edtest::isolate();
         m_path = m_dir.filePath(QStringLiteral("receive.sqlite3"));
-        auto db = edtest::onTestSide([&] { return Database::open(m_path); });
-        QVERIFY(db.ok());
-        m_win = std::make_unique<MainWindow>(std::move(*db));
-        m_win->resize(1300, 760);
-        m_win->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_win.get()));
+        m_win = edtest::shownMainWindow(m_path, QSize(1300, 760));
+        QVERIFY(m_win);
         m_win->searchBar()->setRange(SearchBar::AllTime);
         m_win->setShowAllReports(true);
         new QAbstractItemModelTester(m_win->issueList()->issueModel(), QAbstractItemModelTester::FailureReportingMode::QtTest,

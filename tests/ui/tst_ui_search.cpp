@@ -95,12 +95,8 @@ private Q_SLOTS:
     {
         edtest::isolate();
         m_path = edtest::corpusDatabase(m_dir);
-        auto db = edtest::onTestSide([&] { return Database::open(m_path); });
-        QVERIFY(db.ok());
-        m_win = std::make_unique<MainWindow>(std::move(*db));
-        m_win->resize(1400, 900);
-        m_win->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_win.get()));
+        m_win = edtest::shownMainWindow(m_path);
+        QVERIFY(m_win);
         m_db = std::make_unique<Database>(std::move(*edtest::onTestSide([&] { return Database::open(m_path); })));
         QVERIFY(edtest::waitUntilLoaded(m_win->config()));
     }
