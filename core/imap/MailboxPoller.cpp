@@ -41,6 +41,10 @@ public:
     {
         if (i >= m_due.size() || m_stopping.load())
             return;
+        // After a failed poll the backoff stands: a server that keeps failing
+        // is not asked again at every change IDLE reports.
+        if (m_failures[i] > 0)
+            return;
         m_due[i] = 0;
         pollDue();
     }
