@@ -5,6 +5,7 @@
 // hour a later batch is summarised again; after it, mails go out one by one.
 // And `alerts test` of the CLI, which the app's Send Test shares
 // (AlertDispatcher::testEntry).
+#include "AlertTestSupport.h"
 #include "SmtpSupport.h"
 #include "TestSupport.h"
 
@@ -24,9 +25,8 @@ using edtest::SmtpServer;
 
 namespace {
 
-constexpr int64_t kMinute = 60'000;
-
-QString iso(int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs); }
+using edtest::iso;
+using edtest::kMinute;
 
 } // namespace
 
@@ -155,15 +155,10 @@ private Q_SLOTS:
     void cliTestSendsTheNewestReport()
     {
         const int before = m_server->messages().size();
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("ERRORDECK_NOW"), QString::number(m_now));
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("--db"), m_db->path(), QStringLiteral("alerts"),
-                                                QStringLiteral("test"), QStringLiteral("new issues")});
-        QVERIFY(p.waitForFinished(60000));
-        const QString out = QString::fromUtf8(p.readAllStandardOutput()), err = QString::fromUtf8(p.readAllStandardError());
-        QVERIFY2(p.exitCode() == 0, qPrintable(out + err));
+        const edtest::CliRun r = edtest::cliAt(
+            {QStringLiteral("--db"), m_db->path(), QStringLiteral("alerts"), QStringLiteral("test"), QStringLiteral("new issues")},
+            m_now);
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         QCOMPARE(m_server->messages().size(), before + 1);
         QCOMPARE(subject(before), QStringLiteral("[Shop] [new-issue] ERROR: After the hour error"));
         QVERIFY(text(before).startsWith(QStringLiteral("ErrorDeck alert \"new issues\": new issue (a test), issue #")));

@@ -4,6 +4,7 @@
 // digest's text and HTML, an outage (the server stopped: mails stay queued)
 // and the recovery (the server back: each queued mail sent once), resend from
 // the send log, and the CLI with ERRORDECK_NOW.
+#include "AlertTestSupport.h"
 #include "ServeFixture.h"
 #include "SmtpSupport.h"
 
@@ -23,26 +24,11 @@ using edtest::SmtpServer;
 
 namespace {
 
-constexpr int64_t kMinute = 60'000;
+using edtest::iso;
+using edtest::kMinute;
+using Run = edtest::CliRun;
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
-Run cli(const QStringList &args, int64_t now)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("ERRORDECK_NOW"), QString::number(now));
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(ERRORDECK_CLI), args);
-    p.waitForFinished(60000);
-    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-               QString::fromUtf8(p.readAllStandardError())};
-}
-
-QString iso(int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs); }
+Run cli(const QStringList &args, int64_t now) { return edtest::cliAt(args, now); }
 
 } // namespace
 
