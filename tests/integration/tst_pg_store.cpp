@@ -1,0 +1,162 @@
+// The store on a real PostgreSQL 15 (tests/support/PgSupport.h, issue 17):
+// the corpus imported through the same C++ path as on SQLite (Importer via
+// TestSupport's importPlain/importFiltered) into both engines in the same
+// test, then the counts, the per-issue counts and ReportStore's lists compared
+// between them. SQLite is the reference: its numbers are not computed here.
+#include "PgSupport.h"
+#include "TestSupport.h"
+#include "store/Database.h"
+#include "store/ReportStore.h"
+#include "store/SearchQuery.h"
+#include "store/sqlite/Sqlite.h"
+
+#include <map>
+
+using namespace ed;
+using namespace edtest;
+
+namespace {
+
+Database::OpenOptions withPassword()
+{
+    Database::OpenOptions o;
+    o.password = [](const QString &) { return std::optional<QString>(QLatin1String(PgCluster::kPassword)); };
+    return o;
+}
+
+// Issue title -> (count, hidden count): titles, not ids, since ids may differ between engines.
+std::map<QString, std::pair<int64_t, int64_t>> perIssue(Database &db)
+{
+    const TestSideDb testSide;
+    std::map<QString, std::pair<int64_t, int64_t>> out;
+    Statement st = connectionOf(db).prepare("SELECT title, culprit, count, hidden_count FROM issues");
+    while (st.step()) {
+        auto &slot = out[st.qtext(0) + QLatin1Char('|') + st.qtext(1)];
+        slot.first += st.int64(2);
+        slot.second += st.int64(3);
+    }
+    return out;
+}
+
+} // namespace
+
+class TestPgStore : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<PgCluster> m_pg;
+    QTemporaryDir m_tmp;
+    int m_files = 0;
+
+    // The same import on a fresh SQLite file and a fresh PostgreSQL database.
+    struct Pair {
+        std::unique_ptr<Database> lite, pg;
+    };
+    Pair openBoth()
+    {
+        Pair p;
+        auto lite = Database::open(m_tmp.filePath(QStringLiteral("db%1.sqlite3").arg(++m_files)));
+        if (!lite)
+            qFatal("sqlite open: %s", qPrintable(lite.error()));
+        p.lite = std::make_unique<Database>(std::move(*lite));
+        auto pg = Database::open(m_pg->url(m_pg->createDatabase()), withPassword());
+        if (!pg)
+            qFatal("postgresql open: %s", qPrintable(pg.error()));
+        p.pg = std::make_unique<Database>(std::move(*pg));
+        return p;
+    }
+
+    void compareCounts(Database &lite, Database &pg)
+    {
+        for (const char *sql : {"SELECT count(*) FROM reports", "SELECT count(*) FROM reports WHERE hidden_by IS NOT NULL",
+                                "SELECT count(*) FROM issues", "SELECT sum(count) FROM issues",
+                                "SELECT sum(hidden_count) FROM issues"}) {
+            const int64_t want = scalar(lite, sql);
+            QVERIFY2(want >= 0, sql);
+            QCOMPARE(scalar(pg, sql), want);
+        }
+        QVERIFY(scalar(lite, "SELECT count(*) FROM reports") > 0);
+        QCOMPARE(perIssue(pg), perIssue(lite));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qunsetenv("PGPASSWORD");
+        qputenv("PGPASSFILE", m_tmp.filePath(QStringLiteral("no-pgpass")).toUtf8());
+        m_pg = std::make_unique<PgCluster>();
+        QVERIFY2(m_pg->ok(), qPrintable(m_pg->error()));
+    }
+    void cleanupTestCase() { m_pg.reset(); }
+
+    void plainImportMatchesSqlite()
+    {
+        Pair p = openBoth();
+        const QStringList files{corpus(QStringLiteral("records.jsonl"))};
+        const ImportSummary lite = importPlain(*p.lite, files);
+        QVERIFY2(lite.fatal.isEmpty(), qPrintable(lite.fatal));
+        const ImportSummary pg = importPlain(*p.pg, files);
+        QVERIFY2(pg.fatal.isEmpty(), qPrintable(pg.fatal + QLatin1Char('\n') + problemsText(pg)));
+        QCOMPARE(pg.stored, lite.stored);
+        QCOMPARE(pg.problems.size(), lite.problems.size());
+        compareCounts(*p.lite, *p.pg);
+    }
+
+    void filteredImportMatchesSqlite()
+    {
+        Pair p = openBoth();
+        const QStringList files{corpus(QStringLiteral("records.jsonl"))};
+        const ImportSummary lite = importFiltered(*p.lite, files);
+        QVERIFY2(lite.fatal.isEmpty(), qPrintable(lite.fatal));
+        const ImportSummary pg = importFiltered(*p.pg, files);
+        QVERIFY2(pg.fatal.isEmpty(), qPrintable(pg.fatal + QLatin1Char('\n') + problemsText(pg)));
+        QCOMPARE(pg.stored, lite.stored);
+        compareCounts(*p.lite, *p.pg);
+    }
+
+    void reportStoreListsMatchSqlite()
+    {
+        Pair p = openBoth();
+        const QStringList files{corpus(QStringLiteral("records.jsonl"))};
+        importPlain(*p.lite, files);
+        importPlain(*p.pg, files);
+        const TestSideDb testSide;
+        ReportStore liteStore(*p.lite), pgStore(*p.pg);
+        const SearchQuery all;
+
+        auto liteIssues = liteStore.listIssues(all, 1000, 0, IssueSort::Title, false);
+        QVERIFY2(liteIssues, qPrintable(liteIssues.error()));
+        auto pgIssues = pgStore.listIssues(all, 1000, 0, IssueSort::Title, false);
+        QVERIFY2(pgIssues, qPrintable(pgIssues.error()));
+        QVERIFY(!liteIssues->empty());
+        QCOMPARE(pgIssues->size(), liteIssues->size());
+        std::multimap<QString, int64_t> liteByTitle, pgByTitle;
+        for (const auto &i : *liteIssues)
+            liteByTitle.emplace(i.title + QLatin1Char('|') + i.culprit, i.count);
+        for (const auto &i : *pgIssues)
+            pgByTitle.emplace(i.title + QLatin1Char('|') + i.culprit, i.count);
+        QCOMPARE(pgByTitle, liteByTitle);
+
+        auto liteReports = liteStore.listReports(all, 1000);
+        QVERIFY2(liteReports, qPrintable(liteReports.error()));
+        auto pgReports = pgStore.listReports(all, 1000);
+        QVERIFY2(pgReports, qPrintable(pgReports.error()));
+        QVERIFY(!liteReports->empty());
+        QCOMPARE(pgReports->size(), liteReports->size());
+        QStringList liteIds, pgIds;
+        for (const auto &r : *liteReports)
+            liteIds << r.eventId;
+        for (const auto &r : *pgReports)
+            pgIds << r.eventId;
+        liteIds.sort();
+        pgIds.sort();
+        QCOMPARE(pgIds, liteIds);
+        auto liteCount = liteStore.countReports(all);
+        QVERIFY2(liteCount, qPrintable(liteCount.error()));
+        auto pgCount = pgStore.countReports(all);
+        QVERIFY2(pgCount, qPrintable(pgCount.error()));
+        QCOMPARE(*pgCount, *liteCount);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPgStore)
+#include "tst_pg_store.moc"
