@@ -142,8 +142,9 @@ private Q_SLOTS:
     {
         Pair p = openBoth();
         const QStringList files{corpus(QStringLiteral("records.jsonl"))};
-        importPlain(*p.lite, files);
-        importPlain(*p.pg, files);
+        QVERIFY(importPlain(*p.lite, files).fatal.isEmpty());
+        const ImportSummary pg = importPlain(*p.pg, files);
+        QVERIFY2(pg.fatal.isEmpty(), qPrintable(pg.fatal));
         const TestSideDb testSide;
         ReportStore liteStore(*p.lite), pgStore(*p.pg);
         const SearchQuery all;
