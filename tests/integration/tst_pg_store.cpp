@@ -103,6 +103,24 @@ private Q_SLOTS:
         QCOMPARE(pg.stored, lite.stored);
         QCOMPARE(pg.problems.size(), lite.problems.size());
         compareCounts(*p.lite, *p.pg);
+
+        // The same file again: resumed where the first import ended (the file's
+        // progress row); a copy of it under another name: its records duplicates.
+        const ImportSummary liteAgain = importPlain(*p.lite, files);
+        const ImportSummary pgAgain = importPlain(*p.pg, files);
+        QVERIFY2(pgAgain.fatal.isEmpty(), qPrintable(pgAgain.fatal + QLatin1Char('\n') + problemsText(pgAgain)));
+        QVERIFY(liteAgain.resumedLines > 0);
+        QCOMPARE(pgAgain.resumedLines, liteAgain.resumedLines);
+        QCOMPARE(pgAgain.stored, liteAgain.stored);
+        const QString copy = m_tmp.filePath(QStringLiteral("copy-%1.jsonl").arg(m_files));
+        writeFile(copy, readFile(files.first()));
+        const ImportSummary liteCopy = importPlain(*p.lite, {copy});
+        const ImportSummary pgCopy = importPlain(*p.pg, {copy});
+        QVERIFY2(pgCopy.fatal.isEmpty(), qPrintable(pgCopy.fatal + QLatin1Char('\n') + problemsText(pgCopy)));
+        QVERIFY(liteCopy.duplicates > 0);
+        QCOMPARE(pgCopy.duplicates, liteCopy.duplicates);
+        QCOMPARE(pgCopy.stored, liteCopy.stored);
+        compareCounts(*p.lite, *p.pg);
     }
 
     void filteredImportMatchesSqlite()
