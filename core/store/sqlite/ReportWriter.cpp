@@ -83,7 +83,8 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
         " reviewed = CASE WHEN ?7 <> 0 THEN 0 ELSE reviewed END, resolved_in = CASE WHEN ?7 <> 0 THEN NULL ELSE resolved_in END,"
         " ignore_until = CASE WHEN ?8 <> 0 THEN NULL ELSE ignore_until END,"
         " ignore_until_count = CASE WHEN ?8 <> 0 THEN NULL ELSE ignore_until_count END,"
-        " last_release = CASE WHEN ?9 IS NOT NULL AND ?10 >= last_seen THEN ?9 ELSE last_release END"
+        // coalesce rather than `?9 IS NOT NULL`: PostgreSQL takes ?9's type (bytea) from last_release there.
+        " last_release = CASE WHEN ?10 >= last_seen THEN coalesce(?9, last_release) ELSE last_release END"
         " WHERE id = ?1");
     m_sql->progressSt = c.prepare(kPutProgress);
     m_sql->alerting = c.prepare("SELECT EXISTS (SELECT 1 FROM alert_rules WHERE enabled <> 0 AND kind <> 'digest')");
@@ -147,7 +148,7 @@ Result<void> ReportWriter::begin()
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
     if (!m_sql->rollups.valid())
         return Error{QStringLiteral("database schema mismatch: %1").arg(m_sql->rollups.prepareError())};
-    if (auto r = connectionOf(m_db).exec("BEGIN IMMEDIATE"); !r)
+    if (auto r = connectionOf(m_db).exec(sqldialect::beginWriting(dialectOf(connectionOf(m_db)))); !r)
         return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error())};
     m_inTx = true;
     m_issues.clear(); // another process may have changed issue states since the last batch

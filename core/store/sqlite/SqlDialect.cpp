@@ -39,6 +39,8 @@ QString comparedIgnoringCase(SqlDialect d, const QString &column, const char *op
 QString rollupNoStatus(SqlDialect d) { return d == SqlDialect::Sqlite ? QStringLiteral("X''") : QStringLiteral("-1"); }
 QString rollupNoText(SqlDialect d) { return d == SqlDialect::Sqlite ? QStringLiteral("X''") : QStringLiteral("''"); }
 
+const char *beginWriting(SqlDialect d) { return d == SqlDialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN"; }
+
 QString indexedBy(SqlDialect d, const QString &index)
 {
     return d == SqlDialect::Sqlite && !index.isEmpty() ? QStringLiteral(" INDEXED BY ") + index : QString();

@@ -42,6 +42,11 @@ QString comparedIgnoringCase(SqlDialect d, const QString &column, const char *op
 QString rollupNoStatus(SqlDialect d);
 QString rollupNoText(SqlDialect d);
 
+// The start of a transaction that writes: SQLite's BEGIN IMMEDIATE takes the
+// write lock now (no deadlock upgrading a read lock later); PostgreSQL locks
+// rows as it writes them and has no IMMEDIATE.
+const char *beginWriting(SqlDialect d);
+
 // Planner hints SQLite needs (it keeps no statistics here) and PostgreSQL
 // neither has nor needs: " INDEXED BY index" after a table; a column kept
 // from its index by a unary + (SQLite's idiom; PostgreSQL has no + on text).

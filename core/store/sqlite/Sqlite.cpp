@@ -1,6 +1,7 @@
 #include "store/sqlite/Sqlite.h"
 
 #include "base/ThreadCheck.h"
+#include "store/sqlite/SqlDialect.h"
 
 #include <QtGlobal>
 #include <charconv>
@@ -358,9 +359,7 @@ void Connection::interrupt()
 
 Transaction::Transaction(Connection &c, bool immediate) : m_conn(c)
 {
-    // IMMEDIATE (SQLite's write lock up front) has no PostgreSQL form: its
-    // row locks come with the writes.
-    m_active = bool(m_conn.exec(immediate && c.engine() == Engine::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN"));
+    m_active = bool(m_conn.exec(immediate ? sqldialect::beginWriting(dialectOf(c)) : "BEGIN"));
 }
 
 Transaction::~Transaction()
