@@ -229,7 +229,9 @@ private Q_SLOTS:
         QVERIFY(!rules.add(r)); // no condition
         r.belowLevel = 30;
         QVERIFY(rules.add(r));
-        QVERIFY(!rules.add(r)); // the name is taken
+        auto taken = rules.add(r); // the name is taken: said so, not the engine's constraint text
+        QVERIFY(!taken);
+        QCOMPARE(taken.error(), QStringLiteral("a rule named 'quiet' exists already"));
         FilterRule bad;
         bad.name = QStringLiteral("bad");
         bad.messagePattern = QStringLiteral("(");
