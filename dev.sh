@@ -130,7 +130,7 @@ sanitized_unit_tests() {
   opt_flags=-O1 build build-asan -DERRORDECK_WITH_UI=OFF "-DERRORDECK_SANITIZE=address;undefined" \
     -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -- errordeck-cli unit_tests
   ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    run_tests build-asan -L '^unit$'
+    run_tests build-asan -L '^unit$' -LE '^postgresql$'
 }
 
 # Each phase's wall time, printed again at the end (CI shows only the tail of

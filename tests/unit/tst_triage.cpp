@@ -8,6 +8,7 @@
 #include "store/ListQueries.h"
 #include "store/ReportStore.h"
 #include "store/sqlite/Sqlite.h"
+#include "TestEngine.h"
 #include "TestSupport.h"
 
 #include <QDateTime>
@@ -47,10 +48,7 @@ class Fixture {
 public:
     Fixture()
     {
-        auto opened = Database::open(dir.filePath(QStringLiteral("triage.sqlite3")));
-        if (!opened)
-            qFatal("cannot open the database");
-        db = std::make_unique<Database>(std::move(*opened));
+        db = openTestDatabase(dir, QStringLiteral("triage.sqlite3"));
     }
     // Imports the lines as a file of their own; the summary.
     ImportSummary import(const QByteArray &lines)

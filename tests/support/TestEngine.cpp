@@ -1,0 +1,62 @@
+#include "TestEngine.h"
+
+#include "PgSupport.h"
+
+#include <QCoreApplication>
+
+namespace edtest {
+namespace {
+
+std::unique_ptr<PgCluster> &clusterSlot()
+{
+    static std::unique_ptr<PgCluster> cluster;
+    return cluster;
+}
+
+} // namespace
+
+bool onPostgres()
+{
+    static const bool pg = qEnvironmentVariable("ERRORDECK_TEST_ENGINE")
+                               .compare(QLatin1String("postgresql"), Qt::CaseInsensitive) == 0;
+    return pg;
+}
+
+QString engineName() { return onPostgres() ? QStringLiteral("postgresql") : QStringLiteral("sqlite"); }
+
+PgCluster *testCluster()
+{
+    if (!onPostgres())
+        return nullptr;
+    auto &cluster = clusterSlot();
+    if (!cluster) {
+        // Before the server starts: no user's PGPASSFILE or service file may answer for it.
+        qunsetenv("PGSERVICEFILE");
+        qunsetenv("PGSERVICE");
+        cluster = std::make_unique<PgCluster>();
+        if (!cluster->ok())
+            qFatal("ERRORDECK_TEST_ENGINE=postgresql, but the test cluster did not start: %s", qPrintable(cluster->error()));
+        qputenv("PGPASSWORD", PgCluster::kPassword);
+        // Stopped while Qt still runs (QProcess needs it), not by a static destructor.
+        qAddPostRoutine([] { clusterSlot().reset(); });
+    }
+    return cluster.get();
+}
+
+QString testDatabaseLocation(const QTemporaryDir &dir, const QString &name)
+{
+    if (PgCluster *pg = testCluster())
+        return pg->url(pg->createDatabase());
+    return dir.filePath(name);
+}
+
+std::unique_ptr<ed::Database> openTestDatabase(const QTemporaryDir &dir, const QString &name)
+{
+    const QString where = testDatabaseLocation(dir, name);
+    auto db = ed::Database::open(where);
+    if (!db)
+        qFatal("%s database %s: %s", qPrintable(engineName()), qPrintable(where), qPrintable(db.error()));
+    return std::make_unique<ed::Database>(std::move(*db));
+}
+
+} // namespace edtest
