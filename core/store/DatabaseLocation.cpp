@@ -27,12 +27,11 @@ Result<QString> databaseFileFrom(const QString &value, const QString &source)
                              .arg(source, shown)};
         return url.path();
     }
+    // A server's database: Database::open connects to it (libpq reads the URL).
     if (scheme == QLatin1String("postgresql") || scheme == QLatin1String("postgres"))
-        return Error{QStringLiteral("%1 %2: PostgreSQL databases are not supported yet (planned); "
-                                    "give the path of a database file")
-                         .arg(source, shown)};
+        return value;
     return Error{QStringLiteral("%1 %2: unknown URL scheme '%3:'; give the path of a database file "
-                                "(for a file whose name has a colon, write ./NAME)")
+                                "or a postgresql:// URL (for a file whose name has a colon, write ./NAME)")
                      .arg(source, shown, scheme)};
 }
 

@@ -10,12 +10,12 @@
 namespace ed {
 
 // A --db or ERRORDECK_DB value (source names which, for the message): a file
-// path, or file:PATH / file:///PATH. Any other URL is refused, never taken for
-// a path; postgresql:// and postgres:// are planned and say so. The message
-// never repeats a password or query from the URL.
+// path, file:PATH / file:///PATH (the path), or a postgresql:// or postgres://
+// URL (returned as it is, for Database::open). Any other URL is refused, never
+// taken for a path. The message never repeats a password or query from the URL.
 Result<QString> databaseFileFrom(const QString &value, const QString &source);
 
-// The database file to open: `dbOption` (--db) when given, else ERRORDECK_DB,
+// The database to open (a file or a server URL): `dbOption` (--db) when given, else ERRORDECK_DB,
 // else Database::defaultPath(); each value read by databaseFileFrom().
 Result<QString> chooseDatabaseFile(const QString &dbOption);
 
