@@ -44,12 +44,12 @@ Database *Context::db()
 {
     if (m_db)
         return m_db.get();
-    auto file = chooseDatabaseFile(dbPath);
-    if (!file) {
-        m_err << "errordeck-cli: " << file.error() << Qt::endl;
+    auto location = chooseDatabaseLocation(dbPath);
+    if (!location) {
+        m_err << "errordeck-cli: " << location.error() << Qt::endl;
         return nullptr;
     }
-    dbPath = *file;
+    dbPath = *location;
     auto db = Database::open(dbPath);
     if (!db) {
         m_err << "errordeck-cli: " << db.error() << Qt::endl;

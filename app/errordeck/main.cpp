@@ -38,7 +38,7 @@ int main(int argc, char *argv[])
     p.process(app);
     ed::applog::init(QStringLiteral("errordeck"), p.isSet(QStringLiteral("verbose")));
 
-    const auto path = ed::chooseDatabaseFile(p.value(QStringLiteral("db")));
+    const auto path = ed::chooseDatabaseLocation(p.value(QStringLiteral("db")));
     // Registered before the database opens: the open and its migration run off it.
     ed::dbthread::setUiThread(app.thread());
 #ifdef NDEBUG

@@ -71,7 +71,7 @@ public:
     static QString engineVersion();
 
     // The default database: errordeck.sqlite3 in the platform's app-data folder
-    // (ERRORDECK_DB and --db are read by chooseDatabaseFile, DatabaseLocation.h).
+    // (ERRORDECK_DB and --db are read by chooseDatabaseLocation, DatabaseLocation.h).
     static QString defaultPath();
 
 private:

@@ -7,7 +7,7 @@
 
 namespace ed {
 
-Result<QString> databaseFileFrom(const QString &value, const QString &source)
+Result<QString> databaseLocationFrom(const QString &value, const QString &source)
 {
     // A scheme of two letters or more: "C:" stays a Windows drive.
     static const QRegularExpression schemeRe(QStringLiteral("^([A-Za-z][A-Za-z0-9+.-]+):"));
@@ -35,12 +35,12 @@ Result<QString> databaseFileFrom(const QString &value, const QString &source)
                      .arg(source, shown, scheme)};
 }
 
-Result<QString> chooseDatabaseFile(const QString &dbOption)
+Result<QString> chooseDatabaseLocation(const QString &dbOption)
 {
     if (!dbOption.isEmpty())
-        return databaseFileFrom(dbOption, QStringLiteral("--db"));
+        return databaseLocationFrom(dbOption, QStringLiteral("--db"));
     if (const QString env = qEnvironmentVariable("ERRORDECK_DB"); !env.isEmpty())
-        return databaseFileFrom(env, QStringLiteral("ERRORDECK_DB"));
+        return databaseLocationFrom(env, QStringLiteral("ERRORDECK_DB"));
     return Database::defaultPath();
 }
 

@@ -13,10 +13,10 @@ namespace ed {
 // path, file:PATH / file:///PATH (the path), or a postgresql:// or postgres://
 // URL (returned as it is, for Database::open). Any other URL is refused, never
 // taken for a path. The message never repeats a password or query from the URL.
-Result<QString> databaseFileFrom(const QString &value, const QString &source);
+Result<QString> databaseLocationFrom(const QString &value, const QString &source);
 
 // The database to open (a file or a server URL): `dbOption` (--db) when given, else ERRORDECK_DB,
-// else Database::defaultPath(); each value read by databaseFileFrom().
-Result<QString> chooseDatabaseFile(const QString &dbOption);
+// else Database::defaultPath(); each value read by databaseLocationFrom().
+Result<QString> chooseDatabaseLocation(const QString &dbOption);
 
 } // namespace ed

@@ -30,7 +30,8 @@ PgCluster *testCluster()
         return nullptr;
     auto &cluster = clusterSlot();
     if (!cluster) {
-        // Before the server starts: no user's PGPASSFILE or service file may answer for it.
+        // No service file of the user's may redirect the URL (PGPASSWORD, set
+        // below, already wins over any ~/.pgpass).
         qunsetenv("PGSERVICEFILE");
         qunsetenv("PGSERVICE");
         cluster = std::make_unique<PgCluster>();

@@ -24,7 +24,7 @@ bool onPostgres();
 QString engineName();
 
 // Where a test's database goes: `dir`/`name` on SQLite; on PostgreSQL the URL
-// of a new empty database (postgresql://edtest@127.0.0.1:PORT/edNN, TCP with
+// of a new empty database (postgresql://edtest@127.0.0.1:PORT/edtest_N, TCP with
 // SCRAM; `name` only labels it). PGPASSWORD is set in this process's
 // environment once the cluster runs, so Database::open(location), a child's
 // `errordeck-cli --db location` and the app all reach it the way a user's
