@@ -34,6 +34,8 @@ const std::map<QString, Entry> &commands()
         {QStringLiteral("alerts"),
          {cmdAlerts, "alert rules and digests (list, add, remove, test, dry-run, digest, run, outbox)"}},
         {QStringLiteral("backup"), {cmdBackup, "a consistent copy of the database in one file, while imports run"}},
+        {QStringLiteral("copy-store"),
+         {cmdCopyStore, "copy a whole database into another: SQLite into PostgreSQL and back (resumable, verified)"}},
     };
     return table;
 }

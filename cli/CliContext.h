@@ -84,6 +84,7 @@ int cmdResend(Context &ctx, const QStringList &args);
 int cmdTestEmail(Context &ctx, const QStringList &args);
 int cmdSendLog(Context &ctx, const QStringList &args);
 int cmdBackup(Context &ctx, const QStringList &args); // cli/BackupCommand.cpp
+int cmdCopyStore(Context &ctx, const QStringList &args); // cli/CopyStoreCommand.cpp
 int cmdServe(Context &ctx, const QStringList &args); // cli/ServeCommand.cpp: the Sentry endpoint
 int cmdSites(Context &ctx, const QStringList &args); // cli/SitesCommand.cpp
 int cmdAlerts(Context &ctx, const QStringList &args); // cli/AlertsCommand.cpp

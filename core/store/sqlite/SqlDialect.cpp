@@ -7,10 +7,7 @@
 namespace ed {
 
 // Only SQLite yet: the PostgreSQL connection answers here when it comes.
-SqlDialect dialectOf(const Connection &c)
-{
-    return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite;
-}
+SqlDialect dialectOf(const Connection &c) { return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite; }
 
 namespace sqldialect {
 
@@ -40,6 +37,11 @@ QString rollupNoStatus(SqlDialect d) { return d == SqlDialect::Sqlite ? QStringL
 QString rollupNoText(SqlDialect d) { return d == SqlDialect::Sqlite ? QStringLiteral("X''") : QStringLiteral("''"); }
 
 const char *beginWriting(SqlDialect d) { return d == SqlDialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN"; }
+
+const char *beginSnapshot(SqlDialect d)
+{
+    return d == SqlDialect::Sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+}
 
 QString indexedBy(SqlDialect d, const QString &index)
 {

@@ -46,6 +46,11 @@ QString rollupNoText(SqlDialect d);
 // write lock now (no deadlock upgrading a read lock later); PostgreSQL locks
 // rows as it writes them and has no IMMEDIATE.
 const char *beginWriting(SqlDialect d);
+// The start of a read transaction that sees one snapshot throughout (copy-store
+// reads a whole store in it): SQLite's deferred BEGIN takes its snapshot at the
+// first read and keeps it; PostgreSQL's default READ COMMITTED takes one per
+// statement, REPEATABLE READ one for the transaction.
+const char *beginSnapshot(SqlDialect d);
 
 // Planner hints SQLite needs (it keeps no statistics here) and PostgreSQL
 // neither has nor needs: " INDEXED BY index" after a table; a column kept
