@@ -283,10 +283,9 @@ Result<StoreCopySummary> copyStore(Database &source, Database &destination, cons
                 return Error{QStringLiteral("%1 already holds %2 (not from an unfinished copy of %3): copy-store copies "
                                             "into a new, empty database only; it was left untouched")
                                  .arg(dstName,
-                                      t->name() == "reports" ? QStringLiteral("%1 reports").arg(*rows)
-                                                             : QStringLiteral("%1 rows in %2")
-                                                                   .arg(*rows)
-                                                                   .arg(QString::fromStdString(t->name())),
+                                      t->name() == "reports"
+                                          ? QStringLiteral("%1 reports").arg(*rows)
+                                          : QStringLiteral("%1 rows in %2").arg(*rows).arg(QString::fromStdString(t->name())),
                                       srcIdentity),
                              ErrorKind::Conflict};
         }
