@@ -236,6 +236,43 @@ private Q_SLOTS:
                  QStringLiteral("1"));
     }
 
+    void changedSourceIsRefused()
+    {
+        // Reports added to the source between two runs: rows copied before would be stale.
+        const QString source = m_dir.filePath(QStringLiteral("changing.sqlite3"));
+        QVERIFY(QFile::copy(m_lite, source));
+        const QString pg = newPgDatabase();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("ERRORDECK_TEST_KILL_COPY_AFTER_BATCHES"), QStringLiteral("20"));
+        Run r = cli({QStringLiteral("copy-store"), QStringLiteral("--batch-rows"), QStringLiteral("10"), source, pg}, env);
+        QVERIFY2(r.crashed, qPrintable(r.out + r.err));
+        r = cli({QStringLiteral("--db"), source, QStringLiteral("issues"), QStringLiteral("delete"), QStringLiteral("16")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QString before = pgValue(pg, QStringLiteral("SELECT count(*) FROM reports"));
+        r = cli({QStringLiteral("copy-store"), source, pg});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(source + QLatin1String(" has changed since the unfinished copy")), qPrintable(r.err));
+        QCOMPARE(pgValue(pg, QStringLiteral("SELECT count(*) FROM reports")), before);
+    }
+
+    void refusesAnotherSchemaVersion()
+    {
+        const QString db = m_pg->createDatabase();
+        const TestSideDb testSide;
+        auto dst = Database::open(m_pg->url(db), Database::OpenOptions{});
+        QVERIFY(dst);
+        // As if a newer ErrorDeck had migrated the server since this one opened it.
+        QVERIFY(m_pg->sql(
+            db, QStringLiteral("INSERT INTO errordeck_schema(version) VALUES (%1)").arg(Database::currentSchemaVersion() + 1)));
+        auto src = Database::open(m_lite, true);
+        QVERIFY(src);
+        auto r = copyStore(*src, *dst);
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QStringLiteral("at schema %1").arg(Database::currentSchemaVersion() + 1)),
+                 qPrintable(r.error()));
+        QCOMPARE(pgValue(m_pg->url(db), QStringLiteral("SELECT count(*) FROM reports")), QStringLiteral("0"));
+    }
+
     void cancelledCopyGoesOn()
     {
         // The core call with its cancel token, server to file this time.
