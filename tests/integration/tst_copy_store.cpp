@@ -74,6 +74,7 @@ class TestCopyStore : public QObject {
     std::unique_ptr<PgCluster> m_pg;
     QTemporaryDir m_dir;
     QString m_lite; // the corpus, triaged, with settings and alert rules
+    QList<Run> m_liteViews; // what kViews print on m_lite, which the tests do not change
 
     QString newPgDatabase() { return m_pg->url(m_pg->createDatabase()); }
 
@@ -86,8 +87,12 @@ class TestCopyStore : public QObject {
     // Every view of `copy` prints what it prints on the source file.
     void sameViews(const QString &copy)
     {
-        for (const QStringList &view : kViews) {
-            const Run want = cli(QStringList{QStringLiteral("--db"), m_lite} + view);
+        if (m_liteViews.isEmpty())
+            for (const QStringList &view : kViews)
+                m_liteViews << cli(QStringList{QStringLiteral("--db"), m_lite} + view);
+        for (qsizetype i = 0; i < kViews.size(); ++i) {
+            const QStringList &view = kViews[i];
+            const Run &want = m_liteViews[i];
             const Run got = cli(QStringList{QStringLiteral("--db"), copy} + view);
             const QString what = view.join(u' ');
             QVERIFY2(want.code == 0, qPrintable(what + QStringLiteral(": ") + want.err));
