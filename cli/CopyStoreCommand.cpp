@@ -53,6 +53,10 @@ int cmdCopyStore(Context &ctx, const QStringList &args)
     if (int rc = parseCommon(p, args, ctx); rc >= 0)
         return rc;
     const QStringList pos = p.positionalArguments();
+    if (p.isSet(QStringLiteral("db"))) {
+        ctx.err() << "errordeck-cli copy-store: --db does not apply here: give the source and the destination as SRC DST\n";
+        return Fatal;
+    }
     if (pos.size() != 2) {
         ctx.err() << "errordeck-cli copy-store: give the source and the destination, e.g. errordeck-cli copy-store "
                      "site.sqlite3 postgresql://errordeck@db.example.org/errors\n";
@@ -88,8 +92,10 @@ int cmdCopyStore(Context &ctx, const QStringList &args)
 
     const bool quiet = p.isSet(QStringLiteral("quiet"));
     const bool terminal = isatty(STDERR_FILENO);
-    // Test hook: SIGKILL after this many committed batches, a kill at a known point.
+    // Test hooks: SIGKILL (or SIGINT, as Ctrl+C sends it) after this many
+    // committed batches, a kill or an interrupt at a known point.
     const int killAfter = qEnvironmentVariableIntValue("ERRORDECK_TEST_KILL_COPY_AFTER_BATCHES");
+    const int interruptAfter = qEnvironmentVariableIntValue("ERRORDECK_TEST_INTERRUPT_COPY_AFTER_BATCHES");
     CancelToken cancel;
     StoreCopyOptions options;
     options.batchRows = int(batch);
@@ -98,8 +104,13 @@ int cmdCopyStore(Context &ctx, const QStringList &args)
     int batches = 0;
     int64_t lastDone = 0;
     options.progress = [&](const StoreCopyProgress &pr) {
-        if (pr.rowsDone != lastDone && killAfter > 0 && ++batches >= killAfter)
-            std::raise(SIGKILL);
+        if (pr.rowsDone != lastDone && (killAfter > 0 || interruptAfter > 0)) {
+            ++batches;
+            if (batches == killAfter)
+                std::raise(SIGKILL);
+            if (batches == interruptAfter)
+                std::raise(SIGINT);
+        }
         lastDone = pr.rowsDone;
         if (g_interrupted)
             cancel.cancel();

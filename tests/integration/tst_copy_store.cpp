@@ -222,6 +222,25 @@ private Q_SLOTS:
         sameViews(pg);
     }
 
+    void interruptedCopyGoesOn()
+    {
+        // Ctrl+C: the batch being written is committed, then the copy stops with exit 1.
+        const QString pg = newPgDatabase();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("ERRORDECK_TEST_INTERRUPT_COPY_AFTER_BATCHES"), QStringLiteral("20"));
+        Run r = cli({QStringLiteral("copy-store"), QStringLiteral("--batch-rows"), QStringLiteral("10"), m_lite, pg}, env);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("was cancelled after ")), qPrintable(r.err));
+        QCOMPARE(pgValue(pg, QStringLiteral("SELECT count(*) FROM reports")), QStringLiteral("40"));
+        r = cli({QStringLiteral("copy-store"), m_lite, pg});
+        QVERIFY2(r.code == 0 && r.out.contains(QLatin1String("going on from an interrupted copy")), qPrintable(r.out + r.err));
+        QCOMPARE(pgValue(pg, QStringLiteral("SELECT count(*) FROM reports")), QStringLiteral("98"));
+        // --db has no place here: refused, not silently ignored.
+        r = cli({QStringLiteral("--db"), m_lite, QStringLiteral("copy-store"), m_lite, pg});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("--db does not apply")), qPrintable(r.err));
+    }
+
     void differenceIsAnError()
     {
         // A row lost from the destination between two runs (the resumed copy
