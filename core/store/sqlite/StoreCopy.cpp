@@ -1,5 +1,6 @@
 #include "store/StoreCopy.h"
 
+#include "store/sqlite/CopyFinish.h"
 #include "store/sqlite/SqlDialect.h"
 #include "store/sqlite/Sqlite.h"
 #include "store/sqlite/StoreCatalog.h"
@@ -85,92 +86,6 @@ private:
     bool m_ok;
 };
 
-// issue_hours and issue_days from the copied reports, in the destination's
-// form (sqldialect::rollupNoStatus/rollupNoText for "none"): what ReportWriter
-// and the triggers would have made of them. One text for floor division on
-// both engines (SQLite's / truncates as PostgreSQL's does).
-Result<void> rebuildRollups(Connection &c)
-{
-    const SqlDialect d = dialectOf(c);
-    const QString noStatus = sqldialect::rollupNoStatus(d), noText = sqldialect::rollupNoText(d);
-    const std::string hours =
-        QStringLiteral(
-            "INSERT INTO issue_hours(hour, issue_id, level, status_code, logger, exception_type, visible, hidden)"
-            " SELECT CASE WHEN r.timestamp >= 0 THEN r.timestamp / 3600000 ELSE -((-r.timestamp + 3599999) / 3600000) END,"
-            " r.issue_id, r.level, coalesce(r.status_code, %1), coalesce(r.logger, %2), coalesce(r.exception_type, %2),"
-            " sum(CASE WHEN r.hidden_by IS NULL THEN 1 ELSE 0 END), sum(CASE WHEN r.hidden_by IS NULL THEN 0 ELSE 1 END)"
-            " FROM reports r GROUP BY 1, 2, 3, 4, 5, 6")
-            .arg(noStatus, noText)
-            .toStdString();
-    for (const char *sql : {"DELETE FROM issue_hours", "DELETE FROM issue_days"})
-        if (auto r = c.exec(sql); !r)
-            return r;
-    if (auto r = c.exec(hours); !r)
-        return r;
-    return c.exec("INSERT INTO issue_days(day, issue_id, level, status_code, logger, exception_type, visible, hidden)"
-                  " SELECT CASE WHEN h.hour >= 0 THEN h.hour / 24 ELSE -((-h.hour + 23) / 24) END, h.issue_id, h.level,"
-                  " h.status_code, h.logger, h.exception_type, sum(h.visible), sum(h.hidden)"
-                  " FROM issue_hours h GROUP BY 1, 2, 3, 4, 5, 6");
-}
-
-// The highest id the source's engine has handed out for an id it picks (an
-// AUTOINCREMENT's sqlite_sequence, an identity's sequence): alert_rules
-// promises never to reuse an id, even one whose rule was removed.
-int64_t sourceHighWater(Connection &src, const std::string &table, const std::string &column)
-{
-    Statement st;
-    if (src.engine() == Engine::Postgres) {
-        st = src.prepare("SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence(?, ?)::regclass), 0)");
-        st.bind(1, std::string_view(table)).bind(2, std::string_view(column));
-    } else {
-        st = src.prepare("SELECT seq FROM sqlite_sequence WHERE name = ?");
-        st.bind(1, std::string_view(table));
-    }
-    return st.step() ? st.int64(0) : 0; // no sequence (or no sqlite_sequence yet): nothing handed out
-}
-
-// The destination's engine-picked ids past every copied one (and past what the
-// source handed out): PostgreSQL's identities by setval, SQLite's AUTOINCREMENT
-// in sqlite_sequence (which SQLite already moved past the copied ids).
-Result<void> setIdsPastCopied(Connection &src, Connection &dst, const std::vector<CatalogTable> &dstTables)
-{
-    for (const CatalogTable &t : dstTables) {
-        if (t.key.size() != 1)
-            continue;
-        const CatalogColumn &id = t.columns[t.key[0]];
-        if (dst.engine() == Engine::Postgres) {
-            if (!id.identity)
-                continue;
-            auto copied = dst.scalar("SELECT coalesce(max(\"" + id.name + "\"), 0) FROM \"" + t.name + '"');
-            if (!copied)
-                return copied.failure();
-            const int64_t past = std::max(*copied, sourceHighWater(src, t.name, id.sameAs));
-            if (past <= 0)
-                continue; // nothing handed out: the identity starts at 1 as it is
-            Statement st = dst.prepare("SELECT setval(pg_get_serial_sequence(?, ?), ?)");
-            st.bind(1, std::string_view(t.name)).bind(2, std::string_view(id.name)).bind(3, past);
-            if (!st.step())
-                return st.failure();
-        } else {
-            auto autoincrement = dst.scalar("SELECT count(*) FROM sqlite_schema WHERE name = '" + t.name +
-                                            "' AND sql LIKE '%AUTOINCREMENT%'");
-            if (!autoincrement)
-                return autoincrement.failure();
-            const int64_t past = *autoincrement ? sourceHighWater(src, t.name, id.sameAs) : 0;
-            if (past <= 0)
-                continue;
-            Statement up = dst.prepare("UPDATE sqlite_sequence SET seq = ?1 WHERE name = ?2 AND seq < ?1");
-            up.bind(1, past).bind(2, std::string_view(t.name));
-            Statement add = dst.prepare("INSERT INTO sqlite_sequence(name, seq) SELECT ?2, ?1 WHERE NOT EXISTS (SELECT 1 FROM "
-                                        "sqlite_sequence WHERE name = ?2)");
-            add.bind(1, past).bind(2, std::string_view(t.name));
-            if (!up.exec() || !add.exec())
-                return up.failure().message.isEmpty() ? add.failure() : up.failure();
-        }
-    }
-    return {};
-}
-
 struct Plan {
     std::vector<TableCopy> tables;
     std::vector<CatalogTable> destinationCatalog;
@@ -204,204 +119,264 @@ Result<Plan> planCopy(Connection &src, Connection &dst)
     return plan;
 }
 
-} // namespace
+// One run of copyStore: the steps in order, each an Error naming the database at fault.
+class StoreCopier {
+public:
+    StoreCopier(Database &source, Database &destination, const StoreCopyOptions &options)
+        : m_destination(destination),
+          m_src(connectionOf(source)),
+          m_dst(connectionOf(destination)),
+          m_options(options),
+          m_srcName(source.path()), // URLs without their passwords
+          m_dstName(destination.path()),
+          m_srcIdentity(identityOf(source))
+    {
+    }
 
-Result<StoreCopySummary> copyStore(Database &source, Database &destination, const StoreCopyOptions &options)
-{
-    QElapsedTimer clock;
-    clock.start();
-    Connection &src = connectionOf(source);
-    Connection &dst = connectionOf(destination);
-    const QString srcName = source.path(), dstName = destination.path(); // URLs without their passwords
-    const QString srcIdentity = identityOf(source);
-    if (srcIdentity == identityOf(destination))
-        return Error{QStringLiteral("%1 is both the source and the destination").arg(srcName), ErrorKind::InvalidInput};
+    Result<StoreCopySummary> run()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        if (m_srcIdentity == identityOf(m_destination))
+            return Error{QStringLiteral("%1 is both the source and the destination").arg(m_srcName), ErrorKind::InvalidInput};
+        if (auto r = sameSchemaVersion(); !r)
+            return r.failure();
+        SourceSnapshot snapshot(m_src);
+        if (!snapshot.ok())
+            return Error{QStringLiteral("%1: cannot start reading: %2").arg(m_srcName, m_src.lastError()), m_src.failure().kind};
+        auto plan = planCopy(m_src, m_dst);
+        if (!plan)
+            return Error{QStringLiteral("copying %1 to %2: %3").arg(m_srcName, m_dstName, plan.error()), plan.errorKind()};
+        m_plan = std::move(*plan);
+        if (auto r = startOrResume(); !r)
+            return r.failure();
+        if (auto r = copyTables(); !r)
+            return r.failure();
+        if (auto r = finish(); !r)
+            return r.failure();
+        if (auto r = compareTables(); !r)
+            return r.failure();
+        if (m_summary.verified()) {
+            Statement st = m_dst.prepare("DELETE FROM config WHERE name = ?");
+            st.bind(1, std::string_view(kCopyMarker));
+            if (!st.exec())
+                return Error{
+                    QStringLiteral("%1: the copy is verified, but its marker cannot be removed: %2").arg(m_dstName, st.error()),
+                    st.failure().kind};
+            (void)m_destination.refreshQueryStatistics(); // planner statistics for the new rows; slower queries at worst
+        }
+        m_summary.seconds = double(clock.elapsed()) / 1000.0;
+        return m_summary;
+    }
 
-    auto srcVersion = schemaVersionOf(src);
-    if (!srcVersion)
-        return Error{QStringLiteral("%1: %2").arg(srcName, srcVersion.error()), srcVersion.errorKind()};
-    auto dstVersion = schemaVersionOf(dst);
-    if (!dstVersion)
-        return Error{QStringLiteral("%1: %2").arg(dstName, dstVersion.error()), dstVersion.errorKind()};
-    if (*srcVersion != *dstVersion)
-        return Error{QStringLiteral("%1 is at schema %2 and %3 at schema %4: open both with the same ErrorDeck first")
-                         .arg(srcName)
-                         .arg(*srcVersion)
-                         .arg(dstName)
-                         .arg(*dstVersion),
-                     ErrorKind::InvalidInput};
+private:
+    Error at(const QString &name, const Error &e) const { return Error{QStringLiteral("%1: %2").arg(name, e.message), e.kind}; }
 
-    SourceSnapshot snapshot(src);
-    if (!snapshot.ok())
-        return Error{QStringLiteral("%1: cannot start reading: %2").arg(srcName, src.lastError()), src.failure().kind};
-    auto plan = planCopy(src, dst);
-    if (!plan)
-        return Error{QStringLiteral("copying %1 to %2: %3").arg(srcName, dstName, plan.error()), plan.errorKind()};
+    Result<void> sameSchemaVersion()
+    {
+        auto srcVersion = schemaVersionOf(m_src);
+        if (!srcVersion)
+            return at(m_srcName, srcVersion.failure());
+        auto dstVersion = schemaVersionOf(m_dst);
+        if (!dstVersion)
+            return at(m_dstName, dstVersion.failure());
+        if (*srcVersion != *dstVersion)
+            return Error{QStringLiteral("%1 is at schema %2 and %3 at schema %4: open both with the same ErrorDeck first")
+                             .arg(m_srcName)
+                             .arg(*srcVersion)
+                             .arg(m_dstName)
+                             .arg(*dstVersion),
+                         ErrorKind::InvalidInput};
+        return {};
+    }
 
-    // An unfinished copy's destination as a source would copy half a store.
-    auto srcMarker = readMarker(src);
-    if (!srcMarker)
-        return Error{QStringLiteral("%1: %2").arg(srcName, srcMarker.error()), srcMarker.errorKind()};
-    if (*srcMarker)
-        return Error{QStringLiteral("%1 is an unfinished copy of %2: finish that copy first (run it again)")
-                         .arg(srcName, (*srcMarker)->value(QLatin1String("source")).toString()),
-                     ErrorKind::InvalidInput};
-
-    auto fingerprint = sourceFingerprint(src);
-    if (!fingerprint)
-        return Error{QStringLiteral("%1: %2").arg(srcName, fingerprint.error()), fingerprint.errorKind()};
-    auto marker = readMarker(dst);
-    if (!marker)
-        return Error{QStringLiteral("%1: %2").arg(dstName, marker.error()), marker.errorKind()};
-    StoreCopySummary summary;
-    if (*marker) {
-        const QString from = (*marker)->value(QLatin1String("source")).toString();
-        if (from != srcIdentity)
-            return Error{QStringLiteral("%1 holds an unfinished copy of %2, not of %3: it was left untouched")
-                             .arg(dstName, from, srcIdentity),
-                         ErrorKind::Conflict};
-        if ((*marker)->value(QLatin1String("fingerprint")).toObject() != *fingerprint)
-            return Error{QStringLiteral("%1 has changed since the unfinished copy into %2 began: copy it into a new, empty "
-                                        "database instead; %2 was left as it is")
-                             .arg(srcName, dstName),
-                         ErrorKind::Conflict};
-        summary.resumed = true;
-    } else {
+    // A new copy into an empty destination (marked), or the same copy again.
+    Result<void> startOrResume()
+    {
+        // An unfinished copy's destination as a source would copy half a store.
+        auto srcMarker = readMarker(m_src);
+        if (!srcMarker)
+            return at(m_srcName, srcMarker.failure());
+        if (*srcMarker)
+            return Error{QStringLiteral("%1 is an unfinished copy of %2: finish that copy first (run it again)")
+                             .arg(m_srcName, (*srcMarker)->value(QLatin1String("source")).toString()),
+                         ErrorKind::InvalidInput};
+        auto fingerprint = sourceFingerprint(m_src);
+        if (!fingerprint)
+            return at(m_srcName, fingerprint.failure());
+        auto marker = readMarker(m_dst);
+        if (!marker)
+            return at(m_dstName, marker.failure());
+        if (*marker) {
+            const QString from = (*marker)->value(QLatin1String("source")).toString();
+            if (from != m_srcIdentity)
+                return Error{QStringLiteral("%1 holds an unfinished copy of %2, not of %3: it was left untouched")
+                                 .arg(m_dstName, from, m_srcIdentity),
+                             ErrorKind::Conflict};
+            if ((*marker)->value(QLatin1String("fingerprint")).toObject() != *fingerprint)
+                return Error{QStringLiteral("%1 has changed since the unfinished copy into %2 began: copy it into a new, "
+                                            "empty database instead; %2 was left as it is")
+                                 .arg(m_srcName, m_dstName),
+                             ErrorKind::Conflict};
+            m_summary.resumed = true;
+            return {};
+        }
         // Reports first: what a user would miss; then any other row.
         std::vector<const TableCopy *> order;
-        for (const TableCopy &t : plan->tables) {
+        for (const TableCopy &t : m_plan.tables) {
             if (t.name() == "reports")
                 order.insert(order.begin(), &t);
             else
                 order.push_back(&t);
         }
         for (const TableCopy *t : order) {
-            auto rows = t->destinationRows(dst);
+            auto rows = t->destinationRows(m_dst);
             if (!rows)
-                return Error{QStringLiteral("%1: %2").arg(dstName, rows.error()), rows.errorKind()};
+                return at(m_dstName, rows.failure());
             if (*rows > 0)
                 return Error{QStringLiteral("%1 already holds %2 (not from an unfinished copy of %3): copy-store copies "
                                             "into a new, empty database only; it was left untouched")
-                                 .arg(dstName,
+                                 .arg(m_dstName,
                                       t->name() == "reports"
                                           ? QStringLiteral("%1 reports").arg(*rows)
                                           : QStringLiteral("%1 rows in %2").arg(*rows).arg(QString::fromStdString(t->name())),
-                                      srcIdentity),
+                                      m_srcIdentity),
                              ErrorKind::Conflict};
         }
-        QJsonObject m{{QStringLiteral("source"), srcIdentity}, {QStringLiteral("fingerprint"), *fingerprint}};
-        if (auto r = writeMarker(dst, m); !r)
-            return Error{QStringLiteral("%1: cannot start the copy: %2").arg(dstName, r.error()), r.errorKind()};
+        const QJsonObject m{{QStringLiteral("source"), m_srcIdentity}, {QStringLiteral("fingerprint"), *fingerprint}};
+        if (auto r = writeMarker(m_dst, m); !r)
+            return Error{QStringLiteral("%1: cannot start the copy: %2").arg(m_dstName, r.error()), r.errorKind()};
+        return {};
     }
 
-    // The totals, for the progress.
-    std::vector<int64_t> totals;
-    StoreCopyProgress progress;
-    for (const TableCopy &t : plan->tables) {
-        auto n = t.rollup() ? Result<int64_t>(int64_t(0)) : t.sourceRows(src);
-        if (!n)
-            return Error{QStringLiteral("%1: %2").arg(srcName, n.error()), n.errorKind()};
-        totals.push_back(*n);
-        progress.rowsTotal += *n;
-        progress.tableCount += t.rollup() ? 0 : 1;
+    Result<void> copyTables()
+    {
+        std::vector<int64_t> totals; // per table, for the progress
+        for (const TableCopy &t : m_plan.tables) {
+            auto n = t.rollup() ? Result<int64_t>(int64_t(0)) : t.sourceRows(m_src);
+            if (!n)
+                return at(m_srcName, n.failure());
+            totals.push_back(*n);
+            m_progress.rowsTotal += *n;
+            m_progress.tableCount += t.rollup() ? 0 : 1;
+        }
+        for (size_t i = 0; i < m_plan.tables.size(); ++i) {
+            if (m_plan.tables[i].rollup())
+                continue;
+            if (auto r = copyTable(m_plan.tables[i], totals[i]); !r) {
+                if (r.errorKind() == ErrorKind::Interrupted)
+                    return r;
+                return Error{QStringLiteral("copying %1 to %2: %3").arg(m_srcName, m_dstName, r.error()), r.errorKind()};
+            }
+        }
+        return {};
     }
 
-    const int batch = std::max(1, options.batchRows);
-    for (size_t i = 0; i < plan->tables.size(); ++i) {
-        const TableCopy &t = plan->tables[i];
-        if (t.rollup())
-            continue;
-        const auto failed = [&](const Error &e) {
-            return Error{QStringLiteral("copying %1 to %2: %3").arg(srcName, dstName, e.message), e.kind};
-        };
-        auto done = t.destinationRows(dst);
+    // The rows after the last key the destination holds, a batch per transaction.
+    Result<void> copyTable(const TableCopy &t, int64_t total)
+    {
+        auto done = t.destinationRows(m_dst);
         if (!done)
-            return failed(done.failure());
-        auto after = t.lastKey(dst);
+            return done.failure();
+        auto after = t.lastKey(m_dst);
         if (!after)
-            return failed(after.failure());
-        progress.table = QString::fromStdString(t.name());
-        progress.tableIndex += 1;
-        progress.tableDone = *done;
-        progress.tableTotal = totals[i];
-        progress.rowsDone += *done;
+            return after.failure();
+        m_progress.table = QString::fromStdString(t.name());
+        m_progress.tableIndex += 1;
+        m_progress.tableDone = *done;
+        m_progress.tableTotal = total;
+        m_progress.rowsDone += *done;
+        const int batch = std::max(1, m_options.batchRows);
         for (;;) {
-            auto rows = t.read(src, *after, batch);
+            auto rows = t.read(m_src, *after, batch);
             if (!rows)
-                return failed(rows.failure());
+                return rows.failure();
             if (rows->empty())
                 break;
-            Transaction tx(dst);
+            Transaction tx(m_dst);
             if (!tx.active())
-                return failed(dst.failure());
-            if (auto r = t.write(dst, *rows); !r)
-                return failed(r.failure());
+                return m_dst.failure();
+            if (auto r = t.write(m_dst, *rows); !r)
+                return r;
             if (auto r = tx.commit(); !r)
-                return failed(r.failure());
+                return r;
             const auto n = int64_t(rows->size());
-            progress.tableDone += n;
-            progress.rowsDone += n;
-            summary.rowsCopied += n;
+            m_progress.tableDone += n;
+            m_progress.rowsDone += n;
+            m_summary.rowsCopied += n;
             *after = t.keyOf(rows->back());
-            if (options.progress)
-                options.progress(progress);
-            if (options.cancel && options.cancel->isCancelled())
+            if (m_options.progress)
+                m_options.progress(m_progress);
+            if (m_options.cancel && m_options.cancel->isCancelled())
                 return Error{QStringLiteral("the copy of %1 to %2 was cancelled after %3 of %4 rows; run it again to go on")
-                                 .arg(srcName, dstName)
-                                 .arg(progress.rowsDone)
-                                 .arg(progress.rowsTotal),
+                                 .arg(m_srcName, m_dstName)
+                                 .arg(m_progress.rowsDone)
+                                 .arg(m_progress.rowsTotal),
                              ErrorKind::Interrupted};
             if (n < batch)
                 break;
         }
-        progress.tableFinished = true;
-        if (options.progress)
-            options.progress(progress);
-        progress.tableFinished = false;
+        m_progress.tableFinished = true;
+        if (m_options.progress)
+            m_options.progress(m_progress);
+        m_progress.tableFinished = false;
+        return {};
     }
 
+    Result<void> finish()
     {
         const auto failed = [&](const Error &e) {
-            return Error{QStringLiteral("%1: finishing the copy: %2").arg(dstName, e.message), e.kind};
+            return Error{QStringLiteral("%1: finishing the copy: %2").arg(m_dstName, e.message), e.kind};
         };
-        Transaction tx(dst);
+        Transaction tx(m_dst);
         if (!tx.active())
-            return failed(dst.failure());
-        if (auto r = rebuildRollups(dst); !r)
+            return failed(m_dst.failure());
+        if (auto r = rebuildRollups(m_dst); !r)
             return failed(r.failure());
-        if (auto r = setIdsPastCopied(src, dst, plan->destinationCatalog); !r)
+        if (auto r = setIdsPastCopied(m_src, m_dst, m_plan.destinationCatalog); !r)
             return failed(r.failure());
         if (auto r = tx.commit(); !r)
             return failed(r.failure());
+        return {};
     }
 
-    for (const TableCopy &t : plan->tables) {
-        auto s = t.figures(src, true);
-        if (!s)
-            return Error{QStringLiteral("%1: %2").arg(srcName, s.error()), s.errorKind()};
-        auto d = t.figures(dst, false);
-        if (!d)
-            return Error{QStringLiteral("%1: %2").arg(dstName, d.error()), d.errorKind()};
-        StoreCopyFigures f;
-        f.table = QString::fromStdString(t.name());
-        f.sourceRows = s->rows;
-        f.destinationRows = d->rows;
-        f.checks = t.rollup() ? QStringLiteral("visible, hidden") : t.integerKey() ? QStringLiteral("max id, id sum") : QString();
-        f.sourceChecks = s->checks;
-        f.destinationChecks = d->checks;
-        summary.tables.push_back(std::move(f));
+    Result<void> compareTables()
+    {
+        for (const TableCopy &t : m_plan.tables) {
+            auto s = t.figures(m_src, true);
+            if (!s)
+                return at(m_srcName, s.failure());
+            auto d = t.figures(m_dst, false);
+            if (!d)
+                return at(m_dstName, d.failure());
+            StoreCopyFigures f;
+            f.table = QString::fromStdString(t.name());
+            f.sourceRows = s->rows;
+            f.destinationRows = d->rows;
+            f.checks = t.rollup()       ? QStringLiteral("visible, hidden")
+                       : t.integerKey() ? QStringLiteral("max id, id sum")
+                                        : QString();
+            f.sourceChecks = s->checks;
+            f.destinationChecks = d->checks;
+            m_summary.tables.push_back(std::move(f));
+        }
+        return {};
     }
-    if (summary.verified()) {
-        Statement st = dst.prepare("DELETE FROM config WHERE name = ?");
-        st.bind(1, std::string_view(kCopyMarker));
-        if (!st.exec())
-            return Error{
-                QStringLiteral("%1: the copy is verified, but its marker cannot be removed: %2").arg(dstName, st.error()),
-                st.failure().kind};
-        (void)destination.refreshQueryStatistics(); // planner statistics for the new rows; slower queries at worst
-    }
-    summary.seconds = double(clock.elapsed()) / 1000.0;
-    return summary;
+
+    Database &m_destination;
+    Connection &m_src, &m_dst;
+    const StoreCopyOptions &m_options;
+    const QString m_srcName, m_dstName, m_srcIdentity;
+    Plan m_plan;
+    StoreCopyProgress m_progress;
+    StoreCopySummary m_summary;
+};
+
+} // namespace
+
+Result<StoreCopySummary> copyStore(Database &source, Database &destination, const StoreCopyOptions &options)
+{
+    return StoreCopier(source, destination, options).run();
 }
 
 } // namespace ed
