@@ -5,6 +5,7 @@
 // holding other data, or an unfinished copy of another source, is refused.
 // The expected figures come from the source file, read by the test.
 #include "PgSupport.h"
+#include "SecretScanner.h"
 #include "TestSupport.h"
 #include "store/StoreCopy.h"
 #include "store/sqlite/Sqlite.h"
@@ -173,9 +174,17 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, qPrintable(r.err));
 
         // And back into a new file: the same again (with the server's changes).
+        // The server named with its password this time: it must reach no byte of the file.
         const QString back = m_dir.filePath(QStringLiteral("back.sqlite3"));
-        r = cli({QStringLiteral("copy-store"), pg, back});
+        const QString pgWithPassword = QString(pg).replace(QLatin1String("edtest@"),
+                                                           QStringLiteral("edtest:%1@").arg(QLatin1String(PgCluster::kPassword)));
+        r = cli({QStringLiteral("copy-store"), pgWithPassword, back});
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY2(!r.out.contains(QLatin1String(PgCluster::kPassword)) && !r.err.contains(QLatin1String(PgCluster::kPassword)),
+                 qPrintable(r.out + r.err));
+        const SecretScanner::Report scan = SecretScanner(corpusSecrets() << QString::fromLatin1(PgCluster::kPassword)).scan(back);
+        QVERIFY2(scan.found.isEmpty(), qPrintable(scan.found.join(u'\n')));
+        QVERIFY(scan.values > 0);
         for (const QStringList &view : kViews) {
             const Run want = cli(QStringList{QStringLiteral("--db"), pg} + view);
             const Run got = cli(QStringList{QStringLiteral("--db"), back} + view);
