@@ -7,7 +7,10 @@
 namespace ed {
 
 // Only SQLite yet: the PostgreSQL connection answers here when it comes.
-SqlDialect dialectOf(const Connection &c) { return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite; }
+SqlDialect dialectOf(const Connection &c)
+{
+    return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite;
+}
 
 namespace sqldialect {
 
