@@ -7,10 +7,7 @@
 namespace ed {
 
 // Only SQLite yet: the PostgreSQL connection answers here when it comes.
-SqlDialect dialectOf(const Connection &c)
-{
-    return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite;
-}
+SqlDialect dialectOf(const Connection &c) { return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite; }
 
 namespace sqldialect {
 
@@ -40,6 +37,9 @@ QString rollupNoStatus(SqlDialect d) { return d == SqlDialect::Sqlite ? QStringL
 QString rollupNoText(SqlDialect d) { return d == SqlDialect::Sqlite ? QStringLiteral("X''") : QStringLiteral("''"); }
 
 const char *beginWriting(SqlDialect d) { return d == SqlDialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN"; }
+
+// 'EDW1' (the schema's migration lock is 'EDK1', PgDatabase.cpp).
+const char *takeWriteLock(SqlDialect d) { return d == SqlDialect::Sqlite ? nullptr : "SELECT pg_advisory_xact_lock(1162106673)"; }
 
 QString indexedBy(SqlDialect d, const QString &index)
 {

@@ -46,6 +46,14 @@ QString rollupNoText(SqlDialect d);
 // write lock now (no deadlock upgrading a read lock later); PostgreSQL locks
 // rows as it writes them and has no IMMEDIATE.
 const char *beginWriting(SqlDialect d);
+// After beginWriting, what makes writers on one PostgreSQL database take
+// turns as SQLite's write lock makes them: one transaction-scoped advisory
+// lock, taken by every transaction that writes the store (Transaction with
+// `immediate`, ReportWriter before its batch's first record), released by its
+// COMMIT or ROLLBACK, or by the server when the client dies. Null on SQLite,
+// where BEGIN IMMEDIATE took the file's lock already. Why one lock rather than
+// row locks: docs/postgresql.md, "Several writers".
+const char *takeWriteLock(SqlDialect d);
 
 // Planner hints SQLite needs (it keeps no statistics here) and PostgreSQL
 // neither has nor needs: " INDEXED BY index" after a table; a column kept
