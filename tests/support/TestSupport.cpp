@@ -168,13 +168,16 @@ QString killImportAfterFirstBatch(const QString &cli, const QStringList &args, c
     p.start(cli, args);
     if (!p.waitForStarted())
         return QStringLiteral("%1 did not start").arg(cli);
+    // A server's database (TestEngine.h) is asked over one connection, kept
+    // (each new one costs a password exchange); a file is opened afresh.
+    const bool server = ed::Database::isServerUrl(dbPath);
+    ed::Connection serverConnection;
     for (int i = 0; i < 4000 && p.state() == QProcess::Running; ++i) {
         QTest::qWait(10);
         const TestSideDb testSide;
-        ed::Connection c;
-        // A server's database (TestEngine.h) is asked over a connection of its own.
-        const bool opened = ed::Database::isServerUrl(dbPath) ? bool(c.openServer(dbPath, {}))
-                                                              : bool(c.open(dbPath, false, true));
+        ed::Connection fileConnection;
+        ed::Connection &c = server ? serverConnection : fileConnection;
+        const bool opened = server ? c.isOpen() || bool(c.openServer(dbPath, {})) : bool(c.open(dbPath, false, true));
         if (opened) {
             if (source.isEmpty()) {
                 const auto n = c.scalar("SELECT count(*) FROM reports");
