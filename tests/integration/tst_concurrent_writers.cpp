@@ -314,6 +314,32 @@ private Q_SLOTS:
         CHECK_COUNTERS(*app);
     }
 
+    // A split while a batch adds reports of the fingerprint merged away (they
+    // land in the merged issue): they go back with the others, counts exact.
+    void splitWhileABatchAdds()
+    {
+        const QString at = newLocation();
+        Writer watch(at);
+        auto app = openAt(at);
+        storeNow(at, {record(QStringLiteral("a"), QStringLiteral("Kept"), nowMs()),
+                      record(QStringLiteral("b"), QStringLiteral("Gone"), nowMs())});
+        const int64_t kept = issueOf(*app, QStringLiteral("Kept")), gone = issueOf(*app, QStringLiteral("Gone"));
+        QVERIFY(IssueTriage(*app).merge(kept, {gone}));
+        QVERIFY(watch.writer.begin());
+        for (int i = 0; i < 3; ++i) {
+            const IngestResult r = watch.store(record(QStringLiteral("g%1").arg(i), QStringLiteral("Gone"), nowMs()));
+            QCOMPARE(r.outcome, IngestOutcome::Stored);
+            QCOMPARE(r.issueId, kept);
+        }
+        auto split = alongside([&] { return errorOf(IssueTriage(*app).split(kept)); });
+        QVERIFY(watch.writer.commit());
+        QCOMPARE(split.get(), QString());
+        QCOMPARE(scalar(*app, "SELECT count(*) FROM reports WHERE origin_issue IS NOT NULL"), int64_t(0));
+        QCOMPARE(scalar(*app, "SELECT count FROM issues WHERE exception_type = 'Gone'"), int64_t(4));
+        QCOMPARE(scalar(*app, "SELECT count FROM issues WHERE exception_type = 'Kept'"), int64_t(1));
+        CHECK_COUNTERS(*app);
+    }
+
     // Two importers (a Database each, in threads) on overlapping files at once,
     // in small batches: every record stored once, each issue's counts those
     // of one import of all the files.
