@@ -113,12 +113,14 @@ Result<void> IssueTriage::resolveInNextRelease(const std::vector<int64_t> &ids)
 
 Result<void> IssueTriage::ignore(const std::vector<int64_t> &ids, const IgnoreUntil &until)
 {
-    // ?3 / ?4: -1 for no limit (NULL).
+    // ?2 / ?3: -1 for no limit (NULL). The 0 they are compared with is a
+    // bigint: PostgreSQL types a bind by its first use, and a time in ms does
+    // not fit the integer a plain 0 would make it.
     return updateEach(
         m_db, ids,
         "UPDATE issues SET status = 2, resolved_at = NULL, regression = 0, resolved_in = NULL,"
-        " ignore_until = CASE WHEN ?2 < 0 THEN NULL ELSE ?2 END,"
-        " ignore_until_count = CASE WHEN ?3 < 0 THEN NULL ELSE count + ?3 END WHERE id = ?1",
+        " ignore_until = CASE WHEN ?2 < CAST(0 AS bigint) THEN NULL ELSE ?2 END,"
+        " ignore_until_count = CASE WHEN ?3 < CAST(0 AS bigint) THEN NULL ELSE count + ?3 END WHERE id = ?1",
         [&until] {
             return std::vector<int64_t>{until.forMs ? nowMs() + *until.forMs : -1, until.moreReports ? *until.moreReports : -1};
         },
