@@ -83,6 +83,12 @@ private:
     std::unique_ptr<Statements> m_sql;
     std::vector<FileProgress> m_progress; // of this transaction
     bool m_inTx = false;
+    // The batch holds the writers' turn (sqldialect::takeWriteLock): from
+    // begin() on SQLite; on PostgreSQL from its first record, so that a batch
+    // waiting for its input (a parser, a mailbox, a watched file) does not
+    // keep other writers waiting.
+    bool m_writeLocked = false;
+    Result<void> takeWriteLock();
     // For the alert step (store/AlertStore.h), when an enabled alert rule
     // exists: the batch's report ids and its new issues and regressions,
     // written with the batch's commit, so every path that stores reports

@@ -162,20 +162,33 @@ int64_t scalar(ed::Database &db, const char *sql)
     return v ? *v : -1;
 }
 
-QString killImportAfterFirstBatch(const QString &cli, const QStringList &args, const QString &dbPath)
+QString killImportAfterFirstBatch(const QString &cli, const QStringList &args, const QString &dbPath, const QString &source)
 {
     QProcess p;
     p.start(cli, args);
     if (!p.waitForStarted())
         return QStringLiteral("%1 did not start").arg(cli);
+    // A server's database (TestEngine.h) is asked over one connection, kept
+    // (each new one costs a password exchange); a file is opened afresh.
+    const bool server = ed::Database::isServerUrl(dbPath);
+    ed::Connection serverConnection;
     for (int i = 0; i < 4000 && p.state() == QProcess::Running; ++i) {
         QTest::qWait(10);
         const TestSideDb testSide;
-        ed::Connection c;
-        if (c.open(dbPath, false, true)) {
-            const auto n = c.scalar("SELECT count(*) FROM reports");
-            if (n.ok() && *n > 0)
-                break;
+        ed::Connection fileConnection;
+        ed::Connection &c = server ? serverConnection : fileConnection;
+        const bool opened = server ? c.isOpen() || bool(c.openServer(dbPath, {})) : bool(c.open(dbPath, false, true));
+        if (opened) {
+            if (source.isEmpty()) {
+                const auto n = c.scalar("SELECT count(*) FROM reports");
+                if (n.ok() && *n > 0)
+                    break;
+            } else {
+                ed::Statement st = c.prepare("SELECT count(*) FROM reports WHERE source = ?");
+                st.bind(1, source);
+                if (st.step() && st.int64(0) > 0)
+                    break;
+            }
         }
     }
     // Only a live child is killed: processId() is 0 once it has exited, and

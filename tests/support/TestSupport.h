@@ -80,10 +80,13 @@ std::unique_ptr<ed::Database> importCorpus(const QString &path, const ed::Scrubb
 QString generatedReports(const QTemporaryDir &dir, int n, int seed = 1);
 
 // The first column of the first row of `sql`, or -1 when it fails.
-// Runs `cli` with `args` (an import into dbPath), waits (generously: CI machines
-// may be loaded) until its first batch is committed, then kills it with SIGKILL.
+// Runs `cli` with `args` (an import into dbPath: a file or a server's URL),
+// waits (generously: CI machines may be loaded) until its first batch is
+// committed, then kills it with SIGKILL. With `source`, the batch is the first
+// with a report of that file (another writer may be storing other reports).
 // Empty when it was killed mid-import, else what went wrong.
-QString killImportAfterFirstBatch(const QString &cli, const QStringList &args, const QString &dbPath);
+QString killImportAfterFirstBatch(const QString &cli, const QStringList &args, const QString &dbPath,
+                                  const QString &source = QString());
 
 int64_t scalar(ed::Database &db, const char *sql);
 

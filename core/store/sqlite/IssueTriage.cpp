@@ -49,16 +49,19 @@ Result<int64_t> mergeTargetOfExisting(Connection &c, int64_t id)
     return mergedInto(c, id);
 }
 
-// Runs `sql` (?1 the issue id, then `extra` as ?2, ?3, ...) for each issue in
-// one transaction; an issue it changes nothing of fails as `unchanged` says.
-template <typename Unchanged>
-Result<void> updateEach(Database &db, const std::vector<int64_t> &ids, const char *sql, const std::vector<int64_t> &extra,
-                        Unchanged unchanged)
+// Runs `sql` (?1 the issue id, then what `extraOf()` gives as ?2, ?3, ...) for
+// each issue in one transaction; an issue it changes nothing of fails as
+// `unchanged` says. extraOf() runs once the transaction holds the writers'
+// turn (Sqlite.h), so a time it stamps is later than every report a batch
+// committed before: a resolution is the newest thing about its issue.
+template <typename Extra, typename Unchanged>
+Result<void> updateEach(Database &db, const std::vector<int64_t> &ids, const char *sql, Extra extraOf, Unchanged unchanged)
 {
     Connection &c = connectionOf(db);
     Transaction tx(c);
     if (!tx.active())
         return c.failure();
+    const std::vector<int64_t> extra = extraOf();
     Statement st = c.prepare(sql);
     if (!st.valid())
         return st.failure();
@@ -76,6 +79,8 @@ Result<void> updateEach(Database &db, const std::vector<int64_t> &ids, const cha
 }
 
 Result<void> missing(Connection &, int64_t id) { return noIssue(id); }
+std::vector<int64_t> stampNow() { return {nowMs()}; }
+std::vector<int64_t> noExtra() { return {}; }
 
 } // namespace
 
@@ -84,7 +89,7 @@ Result<void> IssueTriage::resolve(const std::vector<int64_t> &ids)
     return updateEach(m_db, ids,
                       "UPDATE issues SET status = 1, resolved_at = ?2, regression = 0, resolved_in = NULL,"
                       " ignore_until = NULL, ignore_until_count = NULL WHERE id = ?1",
-                      {nowMs()}, missing);
+                      stampNow, missing);
 }
 
 Result<void> IssueTriage::resolveInNextRelease(const std::vector<int64_t> &ids)
@@ -93,7 +98,7 @@ Result<void> IssueTriage::resolveInNextRelease(const std::vector<int64_t> &ids)
     return updateEach(m_db, ids,
                       "UPDATE issues SET status = 1, resolved_at = ?2, regression = 0, resolved_in = last_release,"
                       " ignore_until = NULL, ignore_until_count = NULL WHERE id = ?1 AND last_release IS NOT NULL",
-                      {nowMs()}, [](Connection &c, int64_t id) -> Result<void> {
+                      stampNow, [](Connection &c, int64_t id) -> Result<void> {
                           auto found = exists(c, id);
                           if (!found)
                               return found.failure();
@@ -108,12 +113,18 @@ Result<void> IssueTriage::resolveInNextRelease(const std::vector<int64_t> &ids)
 
 Result<void> IssueTriage::ignore(const std::vector<int64_t> &ids, const IgnoreUntil &until)
 {
-    // ?3 / ?4: -1 for no limit (NULL).
-    return updateEach(m_db, ids,
-                      "UPDATE issues SET status = 2, resolved_at = NULL, regression = 0, resolved_in = NULL,"
-                      " ignore_until = CASE WHEN ?2 < 0 THEN NULL ELSE ?2 END,"
-                      " ignore_until_count = CASE WHEN ?3 < 0 THEN NULL ELSE count + ?3 END WHERE id = ?1",
-                      {until.forMs ? nowMs() + *until.forMs : -1, until.moreReports ? *until.moreReports : -1}, missing);
+    // ?2 / ?3: -1 for no limit (NULL). The 0 they are compared with is a
+    // bigint: PostgreSQL types a bind by its first use, and a time in ms does
+    // not fit the integer a plain 0 would make it.
+    return updateEach(
+        m_db, ids,
+        "UPDATE issues SET status = 2, resolved_at = NULL, regression = 0, resolved_in = NULL,"
+        " ignore_until = CASE WHEN ?2 < CAST(0 AS bigint) THEN NULL ELSE ?2 END,"
+        " ignore_until_count = CASE WHEN ?3 < CAST(0 AS bigint) THEN NULL ELSE count + ?3 END WHERE id = ?1",
+        [&until] {
+            return std::vector<int64_t>{until.forMs ? nowMs() + *until.forMs : -1, until.moreReports ? *until.moreReports : -1};
+        },
+        missing);
 }
 
 Result<void> IssueTriage::unresolve(const std::vector<int64_t> &ids)
@@ -121,12 +132,12 @@ Result<void> IssueTriage::unresolve(const std::vector<int64_t> &ids)
     return updateEach(m_db, ids,
                       "UPDATE issues SET status = 0, resolved_at = NULL, resolved_in = NULL, ignore_until = NULL,"
                       " ignore_until_count = NULL WHERE id = ?1",
-                      {}, missing);
+                      noExtra, missing);
 }
 
 Result<void> IssueTriage::markReviewed(const std::vector<int64_t> &ids)
 {
-    return updateEach(m_db, ids, "UPDATE issues SET reviewed = 1 WHERE id = ?1", {}, missing);
+    return updateEach(m_db, ids, "UPDATE issues SET reviewed = 1 WHERE id = ?1", noExtra, missing);
 }
 
 Result<int64_t> IssueTriage::merge(int64_t into, const std::vector<int64_t> &others)

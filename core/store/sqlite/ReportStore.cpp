@@ -438,16 +438,21 @@ Result<int64_t> ReportStore::latestReportOfIssue(int64_t issueId)
 
 Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
 {
-    Statement st = connectionOf(m_db).prepare(
-        "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN ?3 ELSE NULL END,"
-        " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END, resolved_in = NULL, ignore_until = NULL,"
-        " ignore_until_count = NULL WHERE id = ?1");
+    // In the writers' turn (Sqlite.h's Transaction): a batch that read the
+    // issue's state before this cannot commit a decision made on it after.
+    Connection &c = connectionOf(m_db);
+    Transaction tx(c);
+    if (!tx.active())
+        return c.failure();
+    Statement st = c.prepare("UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN ?3 ELSE NULL END,"
+                             " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END, resolved_in = NULL, ignore_until = NULL,"
+                             " ignore_until_count = NULL WHERE id = ?1");
     st.bind(1, id).bind(2, int(status)).bind(3, QDateTime::currentMSecsSinceEpoch());
     if (!st.exec())
         return st.failure();
-    if (connectionOf(m_db).changes() == 0)
+    if (c.changes() == 0)
         return Error{QStringLiteral("no issue %1").arg(id)};
-    return {};
+    return tx.commit();
 }
 
 Result<std::unordered_map<int64_t, std::vector<int64_t>>> ReportStore::issuesDailyCounts(const std::vector<int64_t> &issueIds,

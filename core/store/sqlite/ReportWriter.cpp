@@ -151,6 +151,7 @@ Result<void> ReportWriter::begin()
     if (auto r = connectionOf(m_db).exec(sqldialect::beginWriting(dialectOf(connectionOf(m_db)))); !r)
         return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error())};
     m_inTx = true;
+    m_writeLocked = sqldialect::takeWriteLock(dialectOf(connectionOf(m_db))) == nullptr; // SQLite: BEGIN IMMEDIATE took it
     m_issues.clear(); // another process may have changed issue states since the last batch
     m_landings.clear();
     m_releases.clear();
@@ -162,6 +163,33 @@ Result<void> ReportWriter::begin()
     m_sql->alerting.reset();
     m_firstReport = m_lastReport = 0;
     m_alertEvents.clear();
+    return {};
+}
+
+// Several writers on one database (issue 17). Each batch decides from what
+// it reads: a record is a duplicate when its dedup_key is stored, a fingerprint
+// with no issue makes a new one, and the issue's status, resolution and ignore
+// (read once per batch into IssueState) decide a regression or an ignore's
+// end; the flush then adds its counts. Those decisions are right only when no
+// other writer changes the same rows between the read and the commit. SQLite's
+// write lock guarantees that; on PostgreSQL (READ COMMITTED) the batch takes
+// the same turn with one advisory lock before its first record reads anything,
+// and every other transaction that writes issues or reports (IssueTriage,
+// ReportStore, ReportRewriter: Transaction with `immediate`) takes it too. So
+// the same event id is stored once, a new issue is made once, a regression is
+// seen by one batch, a triage decision is never overwritten by a batch that
+// read the issue before it, and alert_pending's id ranges never interleave.
+// Parsing and scrubbing (RecordPreparer, the pipeline) run outside it, in
+// parallel. A killed writer's transaction is rolled back by the server, which
+// releases the lock.
+Result<void> ReportWriter::takeWriteLock()
+{
+    if (m_writeLocked)
+        return {};
+    const char *lock = sqldialect::takeWriteLock(dialectOf(connectionOf(m_db)));
+    if (auto r = connectionOf(m_db).exec(lock); !r)
+        return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error()), r.errorKind()};
+    m_writeLocked = true;
     return {};
 }
 
@@ -244,6 +272,13 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
     if (!prepared.error.isEmpty()) {
         result.reason = prepared.error;
         return result;
+    }
+    if (!m_writeLocked) {
+        if (auto r = takeWriteLock(); !r) {
+            result.fatal = true;
+            result.reason = r.error();
+            return result;
+        }
     }
     const TransformedRecord &rec = prepared.rec;
     const std::string_view key(reinterpret_cast<const char *>(rec.dedupKey.data()), 16);
@@ -470,7 +505,7 @@ Result<void> ReportWriter::commit()
         rollback();
         return Error{QStringLiteral("cannot commit to %1: %2").arg(m_db.path(), r.error())};
     }
-    m_inTx = false;
+    m_inTx = m_writeLocked = false;
     return {};
 }
 
@@ -495,7 +530,7 @@ void ReportWriter::rollback()
 {
     if (m_inTx)
         (void)connectionOf(m_db).exec("ROLLBACK");
-    m_inTx = false;
+    m_inTx = m_writeLocked = false;
     m_issues.clear();
     m_landings.clear();
     m_releases.clear();

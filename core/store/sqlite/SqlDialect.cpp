@@ -7,10 +7,7 @@
 namespace ed {
 
 // Only SQLite yet: the PostgreSQL connection answers here when it comes.
-SqlDialect dialectOf(const Connection &c)
-{
-    return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite;
-}
+SqlDialect dialectOf(const Connection &c) { return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite; }
 
 namespace sqldialect {
 
@@ -45,6 +42,9 @@ const char *beginSnapshot(SqlDialect d)
 {
     return d == SqlDialect::Sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 }
+
+// 'EDW1' (the schema's migration lock is 'EDK1', PgDatabase.cpp).
+const char *takeWriteLock(SqlDialect d) { return d == SqlDialect::Sqlite ? nullptr : "SELECT pg_advisory_xact_lock(1162106673)"; }
 
 QString indexedBy(SqlDialect d, const QString &index)
 {

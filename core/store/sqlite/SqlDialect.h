@@ -51,6 +51,14 @@ const char *beginWriting(SqlDialect d);
 // first read and keeps it; PostgreSQL's default READ COMMITTED takes one per
 // statement, REPEATABLE READ one for the transaction.
 const char *beginSnapshot(SqlDialect d);
+// After beginWriting, what makes writers on one PostgreSQL database take
+// turns as SQLite's write lock makes them: one transaction-scoped advisory
+// lock, taken by every transaction that writes the store (Transaction with
+// `immediate`, ReportWriter before its batch's first record), released by its
+// COMMIT or ROLLBACK, or by the server when the client dies. Null on SQLite,
+// where BEGIN IMMEDIATE took the file's lock already. Why one lock rather than
+// row locks: docs/postgresql.md, "Several writers".
+const char *takeWriteLock(SqlDialect d);
 
 // Planner hints SQLite needs (it keeps no statistics here) and PostgreSQL
 // neither has nor needs: " INDEXED BY index" after a table; a column kept

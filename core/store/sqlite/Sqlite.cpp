@@ -359,12 +359,19 @@ void Connection::interrupt()
 
 Transaction::Transaction(Connection &c, bool immediate) : m_conn(c)
 {
-    m_active = bool(m_conn.exec(immediate ? sqldialect::beginWriting(dialectOf(c)) : "BEGIN"));
+    m_begun = bool(m_conn.exec(immediate ? sqldialect::beginWriting(dialectOf(c)) : "BEGIN"));
+    m_active = m_begun;
+    // PostgreSQL: the writers' turn (SqlDialect.h), taken after BEGIN so that
+    // it ends with the transaction. When it fails (a cancel, a lost server)
+    // the transaction is not active; the ROLLBACK waits for the destructor, so
+    // that the caller's c.failure() still says why.
+    if (const char *lock = immediate && m_begun ? sqldialect::takeWriteLock(dialectOf(c)) : nullptr)
+        m_active = bool(m_conn.exec(lock));
 }
 
 Transaction::~Transaction()
 {
-    if (m_active)
+    if (m_begun)
         (void)m_conn.exec("ROLLBACK");
 }
 
@@ -374,7 +381,7 @@ Result<void> Transaction::commit()
         return Error{QStringLiteral("no transaction to commit")};
     auto r = m_conn.exec("COMMIT");
     if (r)
-        m_active = false;
+        m_active = m_begun = false;
     return r;
 }
 

@@ -131,7 +131,9 @@ Connection &connectionOf(Database &db);
 // The ErrorKind of an SQLite result code (primary or extended).
 ErrorKind sqliteErrorKind(int rc);
 
-// A transaction that rolls back unless committed.
+// A transaction that rolls back unless committed. `immediate`: one that
+// writes, and waits for its turn among writers first (SQLite's write lock;
+// on PostgreSQL sqldialect::takeWriteLock, the same for every client).
 class Transaction {
 public:
     explicit Transaction(Connection &c, bool immediate = true);
@@ -141,7 +143,8 @@ public:
 
 private:
     Connection &m_conn;
-    bool m_active = false;
+    bool m_begun = false; // BEGIN ran: ROLLBACK unless committed
+    bool m_active = false; // and the write lock, when asked for, is held
 };
 
 } // namespace ed
