@@ -4,6 +4,7 @@
 #include "store/sqlite/IssueViews.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SearchSql.h"
+#include "store/sqlite/SqlDialect.h"
 
 #include "base/Compression.h"
 #include "base/Hash.h"
@@ -439,7 +440,8 @@ Result<int64_t> ReportStore::latestReportOfIssue(int64_t issueId)
 Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
 {
     Statement st = connectionOf(m_db).prepare(
-        "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN ?3 ELSE NULL END,"
+        // CAST: PostgreSQL takes a bind's type from its use, and a CASE's THEN alone says text.
+        "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN CAST(?3 AS BIGINT) ELSE NULL END,"
         " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END, resolved_in = NULL, ignore_until = NULL,"
         " ignore_until_count = NULL WHERE id = ?1");
     st.bind(1, id).bind(2, int(status)).bind(3, QDateTime::currentMSecsSinceEpoch());
@@ -447,6 +449,7 @@ Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
         return st.failure();
     if (connectionOf(m_db).changes() == 0)
         return Error{QStringLiteral("no issue %1").arg(id)};
+    (void)announceChange(connectionOf(m_db), StoreChange::Issues); // committed: a lost notice only delays the others
     return {};
 }
 
@@ -559,7 +562,7 @@ Result<int64_t> ReportStore::deleteReports(const std::vector<int64_t> &ids)
             return c.failure();
         ++deleted;
     }
-    if (auto r = tx.commit(); !r)
+    if (auto r = tx.commit(StoreChange::Reports | StoreChange::Issues); !r)
         return r.failure();
     return deleted;
 }

@@ -7,10 +7,7 @@
 namespace ed {
 
 // Only SQLite yet: the PostgreSQL connection answers here when it comes.
-SqlDialect dialectOf(const Connection &c)
-{
-    return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite;
-}
+SqlDialect dialectOf(const Connection &c) { return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite; }
 
 namespace sqldialect {
 
@@ -96,7 +93,33 @@ QString ftsDeleteIssue(SqlDialect d)
         .arg(d == SqlDialect::Sqlite ? QLatin1String("rowid") : QLatin1String("report_id"));
 }
 
+QString notifyChange(SqlDialect d, StoreChange kind)
+{
+    if (d == SqlDialect::Sqlite)
+        return {};
+    return QStringLiteral("NOTIFY %1, '%2'").arg(QLatin1String(changeChannel()), QLatin1String(storeChangeName(kind)));
+}
+
+const char *listenForChanges() { return "LISTEN errordeck_changes"; }
+const char *changeChannel() { return "errordeck_changes"; }
+
 } // namespace sqldialect
+
+Result<void> announceChange(Connection &c, StoreChangeKinds kinds)
+{
+    const SqlDialect d = dialectOf(c);
+    for (StoreChange kind :
+         {StoreChange::Reports, StoreChange::Issues, StoreChange::Settings, StoreChange::SendLog, StoreChange::Alerts}) {
+        if (!kinds.testFlag(kind))
+            continue;
+        const QString sql = sqldialect::notifyChange(d, kind);
+        if (sql.isEmpty())
+            continue;
+        if (auto r = c.exec(sql.toStdString()); !r)
+            return r;
+    }
+    return {};
+}
 
 int64_t sqlLimit(int64_t limit) { return limit < 0 ? INT64_MAX : limit; }
 
