@@ -5,8 +5,10 @@
 // says what kind changed, and this re-reads in place what shows it: the issue
 // and report lists (selection and scroll position kept), the counts, the
 // chart and the open issue's page for reports and issues; the settings and
-// saved searches for settings. While the window is hidden or minimised the
-// changes are only noted, and read once when it shows again.
+// saved searches for settings. While the window is hidden or minimised, while
+// its own import runs (its end re-reads everything) and while the lists are
+// still re-reading the last change, changes are only noted, and read once
+// when that is over: a busy importer elsewhere costs one re-read at a time.
 #include "store/StoreChange.h"
 
 #include <QObject>
@@ -35,12 +37,13 @@ protected:
 
 private:
     void onChanged(StoreChangeKinds kinds);
-    bool windowShows() const;
-    void apply();
+    bool mayApply() const;
+    void tryApply();
 
     MainWindow *m_window;
     StoreChanges *m_feed = nullptr;
     StoreChangeKinds m_pending;
+    bool m_outage = false; // lost() said, watching() not yet again
 };
 
 } // namespace ed
