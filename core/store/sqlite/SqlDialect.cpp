@@ -2,6 +2,7 @@
 
 #include "store/sqlite/Sqlite.h"
 
+#include <QStringList>
 #include <cstdint>
 
 namespace ed {
@@ -108,17 +109,15 @@ const char *changeChannel() { return "errordeck_changes"; }
 Result<void> announceChange(Connection &c, StoreChangeKinds kinds)
 {
     const SqlDialect d = dialectOf(c);
+    QStringList statements; // one round trip for all of them
     for (StoreChange kind :
-         {StoreChange::Reports, StoreChange::Issues, StoreChange::Settings, StoreChange::SendLog, StoreChange::Alerts}) {
-        if (!kinds.testFlag(kind))
-            continue;
-        const QString sql = sqldialect::notifyChange(d, kind);
-        if (sql.isEmpty())
-            continue;
-        if (auto r = c.exec(sql.toStdString()); !r)
-            return r;
-    }
-    return {};
+         {StoreChange::Reports, StoreChange::Issues, StoreChange::Settings, StoreChange::SendLog, StoreChange::Alerts})
+        if (kinds.testFlag(kind))
+            if (QString sql = sqldialect::notifyChange(d, kind); !sql.isEmpty())
+                statements << sql;
+    if (statements.isEmpty())
+        return {};
+    return c.exec(statements.join(QStringLiteral("; ")).toStdString());
 }
 
 int64_t sqlLimit(int64_t limit) { return limit < 0 ? INT64_MAX : limit; }
