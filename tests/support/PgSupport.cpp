@@ -128,8 +128,25 @@ ssl_key_file = '%1/server.key'
         return QStringLiteral("cannot add the test settings to %1").arg(confFile.fileName());
     confFile.close();
 
+    return launch(true);
+}
+
+// Starts the postmaster on the data folder start() made: on a free port
+// (tried three times: another process may take it first), or on m_port again.
+QString PgCluster::launch(bool pickPort)
+{
+    RunAs who;
+    if (::geteuid() == 0) {
+        const passwd *pg = ::getpwnam("postgres");
+        if (!pg)
+            return QStringLiteral("running as root, and there is no `postgres` user to run postgres as");
+        who = {true, pg->pw_uid, pg->pw_gid};
+    }
+    const QString d = m_dir.path();
+    const QString data = d + QStringLiteral("/data");
     for (int attempt = 0; attempt < 3; ++attempt) {
-        m_port = unusedLoopbackPort();
+        if (pickPort)
+            m_port = unusedLoopbackPort();
         m_server.setProcessChannelMode(QProcess::MergedChannels);
         m_server.setStandardOutputFile(d + QStringLiteral("/server.log"), QIODevice::Append);
         runAs(m_server, who, true);
@@ -146,6 +163,12 @@ ssl_key_file = '%1/server.key'
         stop(); // the port was taken (the log says so) or it did not come up: try another
     }
     return QStringLiteral("PostgreSQL did not start on 127.0.0.1; its log:\n%1").arg(log());
+}
+
+QString PgCluster::restart()
+{
+    stop();
+    return launch(false);
 }
 
 PgCluster::~PgCluster() { stop(); }

@@ -42,9 +42,14 @@ public:
     QString log() const;
 
     void stop();
+    // An immediate shutdown, then the server again on the same port and data
+    // (crash recovery, as after a power cut): for clients that must notice a
+    // server going away and come back. Empty when it is up again, else why not.
+    QString restart();
 
 private:
     QString start();
+    QString launch(bool pickPort);
     QTemporaryDir m_dir;
     QProcess m_server;
     int m_port = 0;

@@ -84,8 +84,19 @@ void IssuePage::showIssue(std::optional<int64_t> issueId)
     if (issueId == m_requestedId)
         return;
     m_requestedId = issueId;
+    load();
+}
+
+void IssuePage::reload()
+{
+    if (m_requestedId)
+        load();
+}
+
+void IssuePage::load()
+{
     const QString job = QStringLiteral("issue summary");
-    if (!issueId) {
+    if (!m_requestedId) {
         m_jobs->cancel(this, job);
         m_shownId.reset();
         m_summary.reset();
@@ -95,7 +106,7 @@ void IssuePage::showIssue(std::optional<int64_t> issueId)
         return;
     }
     m_jobs->run(
-        this, {job}, [id = *issueId](JobContext &ctx) { return loadIssueSummary(ctx.db(), id); },
+        this, {job}, [id = *m_requestedId](JobContext &ctx) { return loadIssueSummary(ctx.db(), id); },
         [this](Result<IssueSummary> s) { present(std::move(s)); });
 }
 

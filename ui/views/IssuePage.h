@@ -23,6 +23,8 @@ public:
     explicit IssuePage(const QString &dbPath, QWidget *parent = nullptr);
 
     void showIssue(std::optional<int64_t> issueId);
+    // Reads the issue asked for again (another app resolved it, new reports came).
+    void reload();
     std::optional<int64_t> issueId() const { return m_shownId; }
     const IssueSummary *summary() const { return m_summary ? &*m_summary : nullptr; }
     // The text of a facet's rows as shown ("/orders/1/ — 12 (40%)"), for tests.
@@ -33,6 +35,7 @@ Q_SIGNALS:
     void latestReportRequested(qint64 reportId);
 
 private:
+    void load();
     void present(Result<IssueSummary> summary);
     void clearFacets();
 

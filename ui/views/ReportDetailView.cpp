@@ -146,6 +146,12 @@ void ReportDetailView::setIssue(std::optional<int64_t> issueId)
         showEmpty();
 }
 
+void ReportDetailView::reloadIssue()
+{
+    m_issueOnly->reload();
+    m_issuePage->reload();
+}
+
 bool ReportDetailView::showsIssueOnly() const { return m_stack->currentWidget() == m_issueOnly; }
 
 void ReportDetailView::showEmpty()

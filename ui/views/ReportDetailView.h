@@ -35,6 +35,8 @@ public:
     // The issue selected in the list: while no report is shown, the pane shows
     // that issue's page (its summary across all its reports) instead of a hint.
     void setIssue(std::optional<int64_t> issueId);
+    // Reads the issue's pages again (its status may have changed elsewhere).
+    void reloadIssue();
     std::optional<int64_t> reportId() const { return m_shownId; }
     const ReportDetail *detail() const { return m_detail ? &*m_detail : nullptr; }
 

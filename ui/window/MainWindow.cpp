@@ -7,6 +7,7 @@
 #include "window/RulesController.h"
 #include "window/ReceiveController.h"
 #include "window/WatchController.h"
+#include "window/LiveRefresh.h"
 #include "window/MailboxController.h"
 #include "window/AlertController.h"
 #include "KeychainPasswords.h"
@@ -114,6 +115,7 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     });
     connect(m_detail->traceback(), &TracebackView::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    m_live = new LiveRefresh(this); // what other apps and importers commit
     checkEmpty();
 }
 
@@ -122,6 +124,8 @@ MainWindow::~MainWindow()
     // Dialogs (sending in the background, with the keychain member and the
     // database) stop and go first; the watcher stops before the database goes.
     qDeleteAll(findChildren<QDialog *>(QString(), Qt::FindDirectChildrenOnly));
+    delete m_live; // its feed's thread and connection first
+    m_live = nullptr;
     delete m_receive; // its last events stored first
     m_receive = nullptr;
     delete m_watch;
@@ -427,6 +431,23 @@ void MainWindow::refresh()
     m_saved->model()->reload();
     applyQuery(m_query);
     loadSearchValues();
+}
+
+void MainWindow::refreshInPlace()
+{
+    if (isStartPageShown())
+        checkEmpty(); // reports came in elsewhere
+    m_issueModel->refreshKeepingRows();
+    m_reportModel->refreshKeepingRows();
+    m_chart->setQuery(m_query);
+    loadViewCounts();
+    m_detail->reloadIssue();
+}
+
+void MainWindow::reloadSettings()
+{
+    m_config->reload(); // changed(key) follows for what differs
+    m_saved->model()->reload();
 }
 
 void MainWindow::loadSearchValues()

@@ -34,6 +34,7 @@ struct ApplySummary;
 class JobRunner;
 class MailController;
 class WatchController;
+class LiveRefresh;
 class ReceiveController;
 class MailboxController;
 class AlertController;
@@ -138,6 +139,13 @@ public:
     void checkEmpty();
     // Re-reads the lists (after an import or a change).
     void refresh();
+    // Re-reads in place what another connection may have changed (LiveRefresh):
+    // the lists keep their selection and scroll position; the counts, the chart
+    // and the open issue's page follow. reloadSettings(): the settings and the
+    // saved searches.
+    void refreshInPlace();
+    void reloadSettings();
+    LiveRefresh *liveRefresh() const { return m_live; }
     // File › Back Up Database… without its file dialog: starts a consistent copy
     // at `out` (replaced if it exists) in the background; false when one is
     // already running. backupFinished() follows; a message box names what went wrong.
@@ -257,6 +265,7 @@ private:
     ReceiveController *m_receive = nullptr;
     MailboxController *m_mailboxes = nullptr;
     AlertController *m_alerts = nullptr;
+    LiveRefresh *m_live = nullptr;
     bool m_backupRunning = false; // File › Back Up Database… in the background
     // The time ranges before each bar click, for the chart's "Back": the
     // search bar's choice and, for a custom one, its bounds.

@@ -175,6 +175,23 @@ Result<void> PgConnection::exec(std::string_view sql)
     return Error{f.message, f.kind};
 }
 
+int PgConnection::socket() const { return PQsocket(m_conn); }
+
+PgConnection::Notifications PgConnection::takeNotifications(std::string_view channel)
+{
+    Notifications out;
+    const bool read = PQconsumeInput(m_conn) != 0;
+    while (PGnotify *n = PQnotifies(m_conn)) {
+        if (channel == n->relname)
+            out.payloads.emplace_back(n->extra);
+        PQfreemem(n);
+    }
+    // A server shutting down says so (57P01) and closes the connection.
+    if (!read || PQstatus(m_conn) == CONNECTION_BAD)
+        out.lost = QStringLiteral("lost the connection to PostgreSQL at %1: %2").arg(m_where, libpqMessage(m_conn));
+    return out;
+}
+
 Result<const PgPrepared *> PgConnection::prepared(std::string_view sql)
 {
     std::string key(sql);

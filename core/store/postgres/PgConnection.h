@@ -65,6 +65,18 @@ public:
     PGresult *run(const PgPrepared &p, const std::vector<const char *> &values, const std::vector<int> &lengths,
                   const std::vector<int> &formats);
 
+    // For the change feed's own connection, after LISTEN: the socket to wait
+    // on (PQsocket), and what arrived on it: reads what the server sent
+    // (PQconsumeInput), without blocking, and gives the payloads of the
+    // notifications on `channel`, and a message when the connection is gone
+    // (the payloads that came before still count).
+    struct Notifications {
+        std::vector<std::string> payloads;
+        std::optional<QString> lost;
+    };
+    int socket() const;
+    Notifications takeNotifications(std::string_view channel);
+
     void interrupt(); // PQcancel: safe from any thread
     int changes() const { return m_changes; }
     const PgFailure &lastFailure() const { return m_last; }

@@ -126,6 +126,7 @@ Result<int64_t> AlertStore::addRule(const AlertRule &r)
     if (r.kind == AlertKind::NewRelease)
         if (auto seeded = seedReleases(); !seeded)
             return seeded.failure();
+    (void)announceChange(c, StoreChange::Alerts); // committed: a lost notice only delays the others
     return id;
 }
 
@@ -184,6 +185,7 @@ Result<void> AlertStore::removeRule(const QString &name)
         return r;
     if (c.changes() == 0)
         return Error{QStringLiteral("no alert named '%1'").arg(name), ErrorKind::NotFound};
+    (void)announceChange(c, StoreChange::Alerts);
     return {};
 }
 
@@ -198,6 +200,7 @@ Result<void> AlertStore::updateRule(const AlertRule &r)
         return written.failure();
     if (c.changes() == 0)
         return Error{QStringLiteral("no alert #%1").arg(r.id), ErrorKind::NotFound};
+    (void)announceChange(c, StoreChange::Alerts);
     return {};
 }
 

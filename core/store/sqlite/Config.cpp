@@ -1,4 +1,5 @@
 #include "store/Config.h"
+#include "store/sqlite/SqlDialect.h"
 #include "store/sqlite/Sqlite.h"
 
 #include <QJsonArray>
@@ -330,6 +331,7 @@ Result<void> Config::set(ConfigKey key, const QJsonValue &value)
     st.bind(1, QString::fromLatin1(e.name)).bind(2, std::string_view(json.constData(), size_t(json.size())));
     if (!st.exec())
         return Error{QStringLiteral("cannot save %1: %2").arg(QString::fromLatin1(e.name), st.error())};
+    (void)announceChange(connectionOf(m_db), StoreChange::Settings); // committed: a lost notice only delays the others
     m_values.insert(int(key), value);
     Q_EMIT changed(key);
     return {};
@@ -341,6 +343,7 @@ Result<void> Config::unset(ConfigKey key)
     st.bind(1, QString::fromLatin1(entry(key).name));
     if (!st.exec())
         return st.failure();
+    (void)announceChange(connectionOf(m_db), StoreChange::Settings);
     m_values.remove(int(key));
     Q_EMIT changed(key);
     return {};

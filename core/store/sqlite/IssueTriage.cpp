@@ -75,7 +75,7 @@ Result<void> updateEach(Database &db, const std::vector<int64_t> &ids, const cha
         if (c.changes() == 0)
             return unchanged(c, id);
     }
-    return tx.commit();
+    return tx.commit(StoreChange::Issues);
 }
 
 Result<void> missing(Connection &, int64_t id) { return noIssue(id); }
@@ -195,7 +195,7 @@ Result<int64_t> IssueTriage::merge(int64_t into, const std::vector<int64_t> &oth
         if (!empty.exec())
             return empty.failure();
     }
-    if (auto r = tx.commit(); !r)
+    if (auto r = tx.commit(StoreChange::Issues | StoreChange::Reports); !r)
         return r.failure();
     return moved;
 }
@@ -245,7 +245,7 @@ Result<int64_t> IssueTriage::split(int64_t merged)
         if (!recount.exec())
             return recount.failure();
     }
-    if (auto r = tx.commit(); !r)
+    if (auto r = tx.commit(StoreChange::Issues | StoreChange::Reports); !r)
         return r.failure();
     return moved;
 }
@@ -282,7 +282,7 @@ Result<int64_t> IssueTriage::deleteIssues(const std::vector<int64_t> &ids)
                 deleted += c.changes();
         }
     }
-    if (auto r = tx.commit(); !r)
+    if (auto r = tx.commit(StoreChange::Issues | StoreChange::Reports); !r)
         return r.failure();
     return deleted;
 }

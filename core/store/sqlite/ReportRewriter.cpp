@@ -159,7 +159,7 @@ Result<void> ReportRewriter::commit()
 {
     if (!m_sql->tx)
         return Error{QStringLiteral("no transaction to commit")};
-    return m_sql->tx->commit();
+    return m_sql->tx->commit(StoreChange::Reports | StoreChange::Issues); // hidden, shown again, rescrubbed
 }
 
 Result<std::vector<StoredVisibility>> ReportRewriter::visibility()

@@ -4,6 +4,7 @@
 #include "store/sqlite/IssueViews.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SearchSql.h"
+#include "store/sqlite/SqlDialect.h"
 
 #include "base/Compression.h"
 #include "base/Hash.h"
@@ -444,7 +445,8 @@ Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
     Transaction tx(c);
     if (!tx.active())
         return c.failure();
-    Statement st = c.prepare("UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN ?3 ELSE NULL END,"
+    // CAST: PostgreSQL takes a bind's type from its use, and a CASE's THEN alone says text.
+    Statement st = c.prepare("UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN CAST(?3 AS BIGINT) ELSE NULL END,"
                              " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END, resolved_in = NULL, ignore_until = NULL,"
                              " ignore_until_count = NULL WHERE id = ?1");
     st.bind(1, id).bind(2, int(status)).bind(3, QDateTime::currentMSecsSinceEpoch());
@@ -452,7 +454,7 @@ Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
         return st.failure();
     if (c.changes() == 0)
         return Error{QStringLiteral("no issue %1").arg(id)};
-    return tx.commit();
+    return tx.commit(StoreChange::Issues);
 }
 
 Result<std::unordered_map<int64_t, std::vector<int64_t>>> ReportStore::issuesDailyCounts(const std::vector<int64_t> &issueIds,
@@ -564,7 +566,7 @@ Result<int64_t> ReportStore::deleteReports(const std::vector<int64_t> &ids)
             return c.failure();
         ++deleted;
     }
-    if (auto r = tx.commit(); !r)
+    if (auto r = tx.commit(StoreChange::Reports | StoreChange::Issues); !r)
         return r.failure();
     return deleted;
 }

@@ -501,6 +501,11 @@ Result<void> ReportWriter::commit()
         rollback();
         return r;
     }
+    // The other apps' lists (StoreChanges): heard at the commit, never after a rollback.
+    if (auto r = announceChange(connectionOf(m_db), StoreChange::Reports | StoreChange::Issues); !r) {
+        rollback();
+        return r;
+    }
     if (auto r = connectionOf(m_db).exec("COMMIT"); !r) {
         rollback();
         return Error{QStringLiteral("cannot commit to %1: %2").arg(m_db.path(), r.error())};

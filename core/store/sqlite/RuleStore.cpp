@@ -109,6 +109,8 @@ Result<int64_t> RuleStore::add(const FilterRule &rule)
     auto id = insertedId(st);
     if (!id && id.errorKind() == ErrorKind::Conflict)
         return Error{QStringLiteral("a rule named '%1' exists already").arg(rule.name)};
+    if (id)
+        (void)announceChange(connectionOf(m_db), StoreChange::Settings); // committed: a lost notice only delays the others
     return id;
 }
 
@@ -118,7 +120,10 @@ Result<bool> RuleStore::remove(const QString &name)
     st.bind(1, name);
     if (!st.exec())
         return st.failure();
-    return connectionOf(m_db).changes() > 0;
+    const bool changed = connectionOf(m_db).changes() > 0;
+    if (changed)
+        (void)announceChange(connectionOf(m_db), StoreChange::Settings);
+    return changed;
 }
 
 Result<bool> RuleStore::setEnabled(const QString &name, bool enabled)
@@ -127,7 +132,10 @@ Result<bool> RuleStore::setEnabled(const QString &name, bool enabled)
     st.bind(1, int64_t(enabled ? 1 : 0)).bind(2, name);
     if (!st.exec())
         return st.failure();
-    return connectionOf(m_db).changes() > 0;
+    const bool changed = connectionOf(m_db).changes() > 0;
+    if (changed)
+        (void)announceChange(connectionOf(m_db), StoreChange::Settings);
+    return changed;
 }
 
 Result<QString> RuleStore::scrubbedWith()

@@ -2,6 +2,7 @@
 
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SearchSql.h"
+#include "store/sqlite/SqlDialect.h"
 #include "store/sqlite/Sqlite.h"
 
 namespace ed {
@@ -29,6 +30,7 @@ Result<void> SavedSearchStore::save(const QString &name, const QString &query)
     st.bind(1, name).bind(2, query);
     if (!st.exec())
         return st.failure();
+    (void)announceChange(connectionOf(m_db), StoreChange::Settings); // committed: a lost notice only delays the others
     return {};
 }
 
@@ -38,6 +40,7 @@ Result<void> SavedSearchStore::remove(int64_t id)
     st.bind(1, id);
     if (!st.exec())
         return st.failure();
+    (void)announceChange(connectionOf(m_db), StoreChange::Settings); // committed: a lost notice only delays the others
     return {};
 }
 

@@ -110,6 +110,7 @@ Result<int64_t> SendLogStore::add(const SendLogEntry &e, std::string_view messag
     auto id = insertedId(st);
     if (!id)
         return logError(st.error(), id.failure().kind);
+    (void)announceChange(connectionOf(m_db), StoreChange::SendLog); // committed: a lost notice only delays the others
     return id;
 }
 

@@ -2,6 +2,7 @@
 
 #include "store/sqlite/Sqlite.h"
 
+#include <QStringList>
 #include <cstdint>
 
 namespace ed {
@@ -101,7 +102,31 @@ QString ftsDeleteIssue(SqlDialect d)
         .arg(d == SqlDialect::Sqlite ? QLatin1String("rowid") : QLatin1String("report_id"));
 }
 
+QString notifyChange(SqlDialect d, StoreChange kind)
+{
+    if (d == SqlDialect::Sqlite)
+        return {};
+    return QStringLiteral("NOTIFY %1, '%2'").arg(QLatin1String(changeChannel()), QLatin1String(storeChangeName(kind)));
+}
+
+const char *listenForChanges() { return "LISTEN errordeck_changes"; }
+const char *changeChannel() { return "errordeck_changes"; }
+
 } // namespace sqldialect
+
+Result<void> announceChange(Connection &c, StoreChangeKinds kinds)
+{
+    const SqlDialect d = dialectOf(c);
+    QStringList statements; // one round trip for all of them
+    for (StoreChange kind :
+         {StoreChange::Reports, StoreChange::Issues, StoreChange::Settings, StoreChange::SendLog, StoreChange::Alerts})
+        if (kinds.testFlag(kind))
+            if (QString sql = sqldialect::notifyChange(d, kind); !sql.isEmpty())
+                statements << sql;
+    if (statements.isEmpty())
+        return {};
+    return c.exec(statements.join(QStringLiteral("; ")).toStdString());
+}
 
 int64_t sqlLimit(int64_t limit) { return limit < 0 ? INT64_MAX : limit; }
 

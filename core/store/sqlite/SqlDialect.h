@@ -5,6 +5,7 @@
 // writes is in the common form: upserts as ON CONFLICT, ids by RETURNING,
 // CASE instead of scalar min/max and of comparisons used as numbers.
 #include "base/Result.h"
+#include "store/StoreChange.h"
 
 #include <QString>
 #include <cstdint>
@@ -84,7 +85,24 @@ QString ftsDeleteReport(SqlDialect d);
 // The index rows of every report of an issue (? the issue's id).
 QString ftsDeleteIssue(SqlDialect d);
 
+// The change feed (store/StoreChanges.h). PostgreSQL: `NOTIFY errordeck_changes,
+// 'reports'` (the kind's name), which the server delivers to every listener
+// when the transaction commits (never after a rollback) and folds when one
+// transaction says it twice; empty on SQLite, whose other connections see a
+// commit in PRAGMA data_version instead.
+QString notifyChange(SqlDialect d, StoreChange kind);
+// What the feed's own connection runs to hear them: LISTEN errordeck_changes.
+const char *listenForChanges();
+// The channel's name, as notifications carry it.
+const char *changeChannel();
+
 } // namespace sqldialect
+
+// Tells the change feed that `kinds` changed: in a transaction, delivered at
+// its commit; outside one, at once. Nothing on SQLite. A failure inside a
+// transaction must fail it (PostgreSQL aborts the transaction); after an
+// autocommitted write it only delays the other apps' refresh.
+Result<void> announceChange(Connection &c, StoreChangeKinds kinds);
 
 // A LIMIT both engines take: SQLite reads a negative one as none,
 // PostgreSQL refuses it; the largest number is none on both.

@@ -385,4 +385,13 @@ Result<void> Transaction::commit()
     return r;
 }
 
+Result<void> Transaction::commit(StoreChangeKinds changes)
+{
+    if (!m_active)
+        return Error{QStringLiteral("no transaction to commit")};
+    if (auto r = announceChange(m_conn, changes); !r)
+        return r; // rolled back by the destructor
+    return commit();
+}
+
 } // namespace ed

@@ -7,6 +7,7 @@
 // calls stay direct (no virtual call on the import's path): a PostgreSQL
 // connection or statement is a pointer beside them that takes over when set.
 #include "base/Result.h"
+#include "store/StoreChange.h"
 #include "store/postgres/PgConnection.h"
 
 #include <QString>
@@ -139,6 +140,9 @@ public:
     explicit Transaction(Connection &c, bool immediate = true);
     ~Transaction();
     Result<void> commit();
+    // Announces `changes` to the change feed (announceChange, SqlDialect.h) in
+    // the transaction, then commits: the other apps hear of it only if it lands.
+    Result<void> commit(StoreChangeKinds changes);
     bool active() const { return m_active; }
 
 private:
