@@ -67,7 +67,7 @@ struct Fixture {
     {
         folder = dir.filePath(QStringLiteral("logs"));
         QDir().mkpath(folder);
-        dbPath = dir.filePath(QStringLiteral("watch.sqlite3"));
+        dbPath = testDatabaseLocation(dir, QStringLiteral("watch.sqlite3"));
         auto opened = Database::open(dbPath);
         if (opened)
             db = std::move(*opened);
@@ -332,7 +332,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString folder = dir.filePath(QStringLiteral("logs"));
         QDir().mkpath(folder);
-        const QString db = dir.filePath(QStringLiteral("cli.sqlite3"));
+        const QString db = testDatabaseLocation(dir, QStringLiteral("cli.sqlite3"));
         writeFile(folder + QStringLiteral("/a.jsonl"), lines(0, 3));
         QProcess p;
         p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("watch"), QStringLiteral("--db"), db, QStringLiteral("--interval"),

@@ -1,5 +1,6 @@
 #include "store/sqlite/Sqlite.h"
 #include "TestSupport.h"
+#include "TestEngine.h"
 
 #include "import/ImportFilters.h"
 
@@ -115,7 +116,7 @@ QString problemsText(const ed::ImportSummary &s)
 QString corpusDatabase(const QTemporaryDir &dir, const QString &name)
 {
     const TestSideDb testSide;
-    const QString path = dir.filePath(name);
+    const QString path = testDatabaseLocation(dir, name);
     auto db = ed::Database::open(path);
     if (!db)
         qFatal("open: %s", qPrintable(db.error()));
@@ -172,7 +173,8 @@ QString killImportAfterFirstBatch(const QString &cli, const QStringList &args, c
         QTest::qWait(10);
         const TestSideDb testSide;
         ed::Connection c;
-        if (c.open(dbPath, false, true)) {
+        const bool opened = ed::Database::isServerUrl(dbPath) ? c.openServer(dbPath, {}).ok() : c.open(dbPath, false, true).ok();
+        if (opened) {
             const auto n = c.scalar("SELECT count(*) FROM reports");
             if (n.ok() && *n > 0)
                 break;
