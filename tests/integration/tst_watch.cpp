@@ -301,7 +301,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.newIssues.size(), 1, kTimeoutMs);
         const qint64 issue = f.newIssues.first();
         ReportStore store(f.db);
-        QVERIFY(store.setIssueStatus(issue, IssueStatus::Resolved));
+        const auto resolved = store.setIssueStatus(issue, IssueStatus::Resolved);
+        QVERIFY2(resolved, qPrintable(resolved ? QString() : resolved.error()));
         rec.insert(QStringLiteral("event_id"), QStringLiteral("0123456789abcdef0123456789abcdef"));
         rec.insert(QStringLiteral("timestamp"), QDateTime::currentDateTimeUtc().addSecs(60).toString(Qt::ISODateWithMs));
         append(a, QJsonDocument(rec).toJson(QJsonDocument::Compact) + '\n');

@@ -439,7 +439,7 @@ Result<int64_t> ReportStore::latestReportOfIssue(int64_t issueId)
 Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
 {
     Statement st = connectionOf(m_db).prepare(
-        "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN ?3 ELSE NULL END,"
+        "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN CAST(?3 AS BIGINT) ELSE NULL END,"
         " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END, resolved_in = NULL, ignore_until = NULL,"
         " ignore_until_count = NULL WHERE id = ?1");
     st.bind(1, id).bind(2, int(status)).bind(3, QDateTime::currentMSecsSinceEpoch());
