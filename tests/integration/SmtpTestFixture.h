@@ -96,7 +96,7 @@ protected:
         QVERIFY(m_dir.isValid());
         qunsetenv(kPasswordEnvVar);
         NullScrubber scrubber;
-        m_db = edtest::importCorpus(m_dir.filePath(QStringLiteral("corpus.sqlite3")), scrubber);
+        m_db = edtest::importCorpus(edtest::testDatabaseLocation(m_dir, QStringLiteral("corpus.sqlite3")), scrubber);
         QVERIFY(m_db);
         QVERIFY(edtest::applyCorpusSettings(*m_db));
         for (const QJsonObject &r : edtest::corpusRecords()) {

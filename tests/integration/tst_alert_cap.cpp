@@ -82,7 +82,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        auto db = Database::open(m_dir.filePath(QStringLiteral("cap.sqlite3")));
+        auto db = Database::open(edtest::testDatabaseLocation(m_dir, QStringLiteral("cap.sqlite3")));
         QVERIFY2(db, qPrintable(db ? QString() : db.error()));
         m_db = std::make_unique<Database>(std::move(*db));
         m_server = std::make_unique<SmtpServer>(m_dir.filePath(QStringLiteral("smtp")), QStringList{});
@@ -155,9 +155,9 @@ private Q_SLOTS:
     void cliTestSendsTheNewestReport()
     {
         const int before = m_server->messages().size();
-        const edtest::CliRun r = edtest::cliAt(
-            {QStringLiteral("--db"), m_db->path(), QStringLiteral("alerts"), QStringLiteral("test"), QStringLiteral("new issues")},
-            m_now);
+        const edtest::CliRun r = edtest::cliAt({QStringLiteral("--db"), m_db->path(), QStringLiteral("alerts"),
+                                                QStringLiteral("test"), QStringLiteral("new issues")},
+                                               m_now);
         QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
         QCOMPARE(m_server->messages().size(), before + 1);
         QCOMPARE(subject(before), QStringLiteral("[Shop] [new-issue] ERROR: After the hour error"));

@@ -44,7 +44,8 @@ class TestAlerts : public QObject {
         return [this] { return m_now; };
     }
 
-    QString dbPath() const { return m_dir.filePath(QStringLiteral("alerts.sqlite3")); }
+    QString m_location; // a file, or a PostgreSQL database in the .pg run
+    QString dbPath() const { return m_location; }
 
     // Imports reports with these messages at `at` (one issue per message) through
     // the import pipeline, as errordeck-cli import does.
@@ -130,6 +131,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         qunsetenv(kPasswordEnvVar);
+        m_location = edtest::testDatabaseLocation(m_dir, QStringLiteral("alerts.sqlite3"));
         auto db = Database::open(dbPath());
         QVERIFY2(db, qPrintable(db ? QString() : db.error()));
         m_db = std::make_unique<Database>(std::move(*db));

@@ -101,7 +101,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         NullScrubber scrubber;
-        m_db = edtest::importCorpus(m_dir.filePath(QStringLiteral("corpus.sqlite3")), scrubber);
+        m_db = edtest::importCorpus(edtest::testDatabaseLocation(m_dir, QStringLiteral("corpus.sqlite3")), scrubber);
         QVERIFY(m_db);
         QVERIFY(edtest::applyCorpusSettings(*m_db));
         m_records = edtest::corpusRecords();
@@ -342,7 +342,7 @@ private Q_SLOTS:
     void scrubbedValuesStayScrubbed()
     {
         CookieScrubber scrubber;
-        auto db = edtest::importCorpus(m_dir.filePath(QStringLiteral("scrubbed.sqlite3")), scrubber);
+        auto db = edtest::importCorpus(edtest::testDatabaseLocation(m_dir, QStringLiteral("scrubbed.sqlite3")), scrubber);
         QVERIFY(db);
         QVERIFY(edtest::applyCorpusSettings(*db));
         ReportMailer mailer(*db);

@@ -99,13 +99,13 @@ private Q_SLOTS:
             QVERIFY(server.append(QStringLiteral("INBOX"), m));
 
         QTemporaryDir dir;
-        auto fromFiles = Database::open(dir.filePath(QStringLiteral("files.sqlite3")));
+        auto fromFiles = Database::open(testDatabaseLocation(dir, QStringLiteral("files.sqlite3")));
         QVERIFY(fromFiles);
         const ImportSummary files = importFiltered(*fromFiles,
                                                    {corpus(QStringLiteral("eml")), corpus(QStringLiteral("reports.mbox"))});
         QCOMPARE(files.stored, int64_t(69));
 
-        const QString imapPath = dir.filePath(QStringLiteral("imap.sqlite3"));
+        const QString imapPath = testDatabaseLocation(dir, QStringLiteral("imap.sqlite3"));
         auto db = Database::open(imapPath);
         QVERIFY(db);
         const MailboxSummary s = importMailbox(*db, mailboxSettings(server, server.url(QStringLiteral("INBOX"))));
@@ -158,7 +158,7 @@ private Q_SLOTS:
         for (int i = 1; i <= 3; ++i)
             QVERIFY(server.append(folder, imapErrorMail(QStringLiteral("Imap test"), i)));
         QTemporaryDir dir;
-        auto db = Database::open(dir.filePath(QStringLiteral("db.sqlite3")));
+        auto db = Database::open(testDatabaseLocation(dir, QStringLiteral("db.sqlite3")));
         QVERIFY(db);
         const MailboxSummary first = importMailbox(*db, mailboxSettings(server, server.url(folder)));
         QCOMPARE(first.import.stored, int64_t(3));
@@ -187,7 +187,7 @@ private Q_SLOTS:
         DovecotServer server;
         QVERIFY2(server.ok(), qPrintable(server.error()));
         QTemporaryDir dir;
-        auto db = Database::open(dir.filePath(QStringLiteral("db.sqlite3")));
+        auto db = Database::open(testDatabaseLocation(dir, QStringLiteral("db.sqlite3")));
         QVERIFY(db);
         for (const char *f : {"Leave", "Read", "Move", "Done"})
             QVERIFY(server.create(QString::fromLatin1(f)));
@@ -238,7 +238,7 @@ private Q_SLOTS:
         QVERIFY(server.append(QStringLiteral("INBOX"), "X-Nothing: here\r\n\r\nno subject, sender, date or id\r\n"));
         QVERIFY(server.append(QStringLiteral("INBOX"), imapErrorMail(QStringLiteral("Imap test"), 2)));
         QTemporaryDir dir;
-        auto db = Database::open(dir.filePath(QStringLiteral("db.sqlite3")));
+        auto db = Database::open(testDatabaseLocation(dir, QStringLiteral("db.sqlite3")));
         QVERIFY(db);
         const MailboxSummary s = importMailbox(*db, mailboxSettings(server, server.url(QStringLiteral("INBOX"))));
         QVERIFY2(s.serverError.isEmpty(), qPrintable(s.serverError));
@@ -259,7 +259,7 @@ private Q_SLOTS:
         QVERIFY2(server.ok(), qPrintable(server.error()));
         QVERIFY(server.append(QStringLiteral("INBOX"), imapErrorMail(QStringLiteral("Imap test"), 1)));
         QTemporaryDir dir;
-        auto db = Database::open(dir.filePath(QStringLiteral("db.sqlite3")));
+        auto db = Database::open(testDatabaseLocation(dir, QStringLiteral("db.sqlite3")));
         QVERIFY(db);
         const QString where = QStringLiteral("127.0.0.1:%1").arg(server.imapsPort());
 
@@ -305,7 +305,7 @@ private Q_SLOTS:
         DovecotServer server;
         QVERIFY2(server.ok(), qPrintable(server.error()));
         QTemporaryDir dir;
-        const QString dbPath = dir.filePath(QStringLiteral("db.sqlite3"));
+        const QString dbPath = testDatabaseLocation(dir, QStringLiteral("db.sqlite3"));
         QVERIFY(Database::open(dbPath));
         // IDLE on (the default) beside polls every 100 ms: while the IDLE
         // connection opens the still empty INBOX, Dovecot may answer a poll's
@@ -348,7 +348,7 @@ private Q_SLOTS:
         QVERIFY2(server.ok(), qPrintable(server.error()));
         QVERIFY(server.append(QStringLiteral("INBOX"), imapErrorMail(QStringLiteral("Imap test"), 1)));
         QTemporaryDir dir;
-        const QString dbPath = dir.filePath(QStringLiteral("db.sqlite3"));
+        const QString dbPath = testDatabaseLocation(dir, QStringLiteral("db.sqlite3"));
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("ERRORDECK_IMAP_PASSWORD"), QString::fromLatin1(DovecotServer::kPassword));
         const QStringList common{QStringLiteral("--db"), dbPath, QStringLiteral("--imap-ca-file"), server.caFile()};

@@ -3,7 +3,7 @@
 // full-text rows and summary counts, for v1 files and e-mails; damaged input in
 // the middle of a file; cancel mid-file. Resume after a kill -9 with several
 // workers is tst_import_v1's killedImportResumesExactlyOnce. Real files, real
-// SQLite, the real filters.
+// SQLite or PostgreSQL (the .pg run), the real filters.
 #include "TestSupport.h"
 #include "import/ImportFilters.h"
 #include "store/sqlite/Sqlite.h"
@@ -16,33 +16,47 @@ using namespace edtest;
 
 namespace {
 
-// Every row of every table that an import writes, as text, in rowid order:
+// The columns of `table` in their order (full text's generated tsvector left
+// out on PostgreSQL: it is made from the texts compared anyway).
+QStringList columnsOf(Connection &c, const char *table)
+{
+    QStringList cols;
+    const QString sql = onPostgres() ? QStringLiteral("SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                                                      "'public' AND table_name = '%1' AND column_name <> 'document' "
+                                                      "ORDER BY ordinal_position")
+                                     : QStringLiteral("SELECT name FROM pragma_table_info('%1')");
+    auto info = c.prepare(sql.arg(QLatin1String(table)).toStdString());
+    while (info.step())
+        cols << info.qtext(0);
+    return cols;
+}
+
+// Every row of every table that an import writes, as text, in id order:
 // what the two imports are compared by (import_files without its clock column).
+// Both imports of a comparison are on the same engine: its own quoting.
 QStringList tableDump(Database &db)
 {
     Connection &c = connectionOf(db);
+    const bool pg = onPostgres();
     QStringList out;
-    const std::vector<std::pair<const char *, const char *>> tables = {
-        {"reports", nullptr},
-        {"issues", nullptr},
-        {"parts", "hash"},
-        {"reports_fts", "rowid, message, exception, path, frames"},
-        {"import_files", "path, head_hash, byte_offset, line, size"}};
+    const QString ftsKey = pg ? QStringLiteral("report_id") : QStringLiteral("rowid");
+    const std::vector<std::pair<const char *, QString>> tables = {
+        {"reports", QString()},
+        {"issues", QString()},
+        {"parts", QStringLiteral("hash")},
+        {"reports_fts", ftsKey + QStringLiteral(", message, exception, path, frames")},
+        {"import_files", QStringLiteral("path, head_hash, byte_offset, line, size")}};
     for (const auto &[table, given] : tables) {
-        QStringList cols;
-        if (given) {
-            for (const QString &col : QString::fromLatin1(given).split(QStringLiteral(", ")))
-                cols << col;
-        } else {
-            auto info = c.prepare(QStringLiteral("PRAGMA table_info(%1)").arg(QLatin1String(table)).toStdString());
-            while (info.step())
-                cols << info.qtext(1);
-        }
+        const QStringList cols = given.isEmpty() ? columnsOf(c, table) : given.split(QStringLiteral(", "));
+        if (cols.isEmpty())
+            qFatal("dump %s: no columns", table);
         QStringList quoted;
         for (const QString &col : cols)
-            quoted << QStringLiteral("quote(%1)").arg(col);
+            quoted << (pg ? QStringLiteral("quote_nullable(%1)") : QStringLiteral("quote(%1)")).arg(col);
         const QString order = QLatin1String(table) == QLatin1String("parts")          ? QStringLiteral("hash")
                               : QLatin1String(table) == QLatin1String("import_files") ? QStringLiteral("path")
+                              : QLatin1String(table) == QLatin1String("reports_fts")  ? ftsKey
+                              : pg                                                    ? QStringLiteral("id")
                                                                                       : QStringLiteral("rowid");
         auto st = c.prepare(QStringLiteral("SELECT %1 FROM %2 ORDER BY %3")
                                 .arg(quoted.join(QStringLiteral(" || '|' || ")), QLatin1String(table), order)
@@ -125,8 +139,8 @@ private Q_SLOTS:
                                    corpus(QStringLiteral("emails")), corpus(QStringLiteral("eml")),
                                    // Again: everything a duplicate the second time round.
                                    corpus(QStringLiteral("records.jsonl"))};
-        const Run one = importWith(dir.filePath(QStringLiteral("one.sqlite3")), paths, 1, 700);
-        const Run four = importWith(dir.filePath(QStringLiteral("four.sqlite3")), paths, 4, 700);
+        const Run one = importWith(testDatabaseLocation(dir, QStringLiteral("one.sqlite3")), paths, 1, 700);
+        const Run four = importWith(testDatabaseLocation(dir, QStringLiteral("four.sqlite3")), paths, 4, 700);
         QVERIFY2(one.summary.fatal.isEmpty(), qPrintable(one.summary.fatal));
         QCOMPARE(one.summary.workers, 1);
         QCOMPARE(four.summary.workers, 4);
@@ -148,7 +162,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString file = generatedReports(dir, 3000, 3);
-        const QString dbPath = dir.filePath(QStringLiteral("cancel.sqlite3"));
+        const QString dbPath = testDatabaseLocation(dir, QStringLiteral("cancel.sqlite3"));
         auto db = Database::open(dbPath);
         QVERIFY(db);
         auto filters = makeImportFilters(*db);

@@ -1,5 +1,6 @@
 // Importing v1 JSON Lines: the corpus, idempotence, resume after a kill, and bad input.
 #include "store/ReportStore.h"
+#include "TestEngine.h"
 #include "TestSupport.h"
 #include "store/sqlite/Sqlite.h"
 
@@ -28,7 +29,7 @@ struct Fixture {
     static Result<Fixture *> make()
     {
         auto *f = new Fixture;
-        auto db = Database::open(f->dir.filePath(QStringLiteral("t.sqlite3")));
+        auto db = Database::open(testDatabaseLocation(f->dir, QStringLiteral("t.sqlite3")));
         if (!db)
             return db.failure();
         f->db = std::move(*db);
@@ -334,6 +335,8 @@ private Q_SLOTS:
     // what was committed before intact, and the import completes once there is room.
     void fullDiskStopsCleanly()
     {
+        if (onPostgres())
+            QSKIP("about the SQLite file filling up (max_page_count): a server's disk is not the client's");
         std::unique_ptr<Fixture> f(*Fixture::make());
         QCOMPARE(importPlain(f->db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
         const int64_t pages = *connectionOf(f->db).scalar("PRAGMA page_count");
@@ -383,7 +386,10 @@ private Q_SLOTS:
             QFile out(big);
             QVERIFY(out.open(QIODevice::WriteOnly));
             static const QRegularExpression id(QStringLiteral("\"event_id\": \"([0-9a-f]+)\""));
-            for (int copy = 0; copy < 150; ++copy) {
+            // PostgreSQL writes more slowly here: 60 copies (5,880 lines) still make
+            // two batches of the import's 5,000, so the kill falls after the first.
+            const int copies = onPostgres() ? 60 : 150;
+            for (int copy = 0; copy < copies; ++copy) {
                 for (const QByteArray &l : lines) {
                     if (l.isEmpty())
                         continue;
@@ -394,7 +400,7 @@ private Q_SLOTS:
                 }
             }
         }
-        const QString dbPath = f->dir.filePath(QStringLiteral("killed.sqlite3"));
+        const QString dbPath = testDatabaseLocation(f->dir, QStringLiteral("killed.sqlite3"));
         const QString killed = edtest::killImportAfterFirstBatch(QStringLiteral(ERRORDECK_CLI),
                                                                  {QStringLiteral("import"), QStringLiteral("--quiet"),
                                                                   QStringLiteral("--workers"), workers, QStringLiteral("--db"),
@@ -407,9 +413,11 @@ private Q_SLOTS:
             auto db = Database::open(dbPath);
             QVERIFY2(db, qPrintable(db ? QString() : db.error()));
             afterKill = *connectionOf(*db).scalar("SELECT count(*) FROM reports");
-            auto check = connectionOf(*db).prepare("PRAGMA integrity_check");
-            QVERIFY(check.step());
-            QCOMPARE(check.qtext(0), QStringLiteral("ok"));
+            if (!onPostgres()) { // the file itself is whole (a server's pages are its own business)
+                auto check = connectionOf(*db).prepare("PRAGMA integrity_check");
+                QVERIFY(check.step());
+                QCOMPARE(check.qtext(0), QStringLiteral("ok"));
+            }
             // Issue counts agree with the reports that made it.
             QCOMPARE(*connectionOf(*db).scalar("SELECT sum(count + hidden_count) FROM issues"), afterKill);
             // How far the killed import recorded it got, committed with its reports.

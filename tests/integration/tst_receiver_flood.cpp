@@ -124,7 +124,7 @@ private Q_SLOTS:
     void floodOfConnections()
     {
         QTemporaryDir dir;
-        const QString dbPath = dir.filePath(QStringLiteral("flood.sqlite3"));
+        const QString dbPath = edtest::testDatabaseLocation(dir, QStringLiteral("flood.sqlite3"));
         Site site;
         {
             auto db = Database::open(dbPath);
@@ -208,7 +208,7 @@ private Q_SLOTS:
     void concurrentRequestsScrubbedAndStored()
     {
         QTemporaryDir dir;
-        const QString dbPath = dir.filePath(QStringLiteral("many.sqlite3"));
+        const QString dbPath = edtest::testDatabaseLocation(dir, QStringLiteral("many.sqlite3"));
         Site site;
         {
             auto db = Database::open(dbPath);

@@ -6,6 +6,7 @@
 #include "filters/FilterSet.h"
 #include "filters/RuleApplier.h"
 #include "import/Importer.h"
+#include "TestEngine.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -221,7 +222,7 @@ private Q_SLOTS:
     void store()
     {
         QTemporaryDir dir;
-        auto db = Database::open(dir.filePath(QStringLiteral("r.sqlite3")));
+        auto db = Database::open(edtest::testDatabaseLocation(dir, QStringLiteral("r.sqlite3")));
         QVERIFY(db);
         RuleStore rules(*db);
         FilterRule r;
@@ -271,7 +272,7 @@ private Q_SLOTS:
     void importAndApply()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("a.sqlite3"));
+        const QString path = edtest::testDatabaseLocation(dir, QStringLiteral("a.sqlite3"));
         auto db = Database::open(path);
         QVERIFY(db);
         {
@@ -395,7 +396,7 @@ private Q_SLOTS:
     void cliRules()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("cli.sqlite3"));
+        const QString db = edtest::testDatabaseLocation(dir, QStringLiteral("cli.sqlite3"));
         CliResult r = cli(db, {QStringLiteral("rules"), QStringLiteral("add"), QStringLiteral("quiet security"),
                                QStringLiteral("--hide"), QStringLiteral("--logger"), QStringLiteral("django.security"),
                                QStringLiteral("--status"), QStringLiteral("4xx")});
@@ -467,7 +468,7 @@ private Q_SLOTS:
     void configChecksPatterns()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("c.sqlite3"));
+        const QString db = edtest::testDatabaseLocation(dir, QStringLiteral("c.sqlite3"));
         for (const char *p : {"[\"x*\"]", "[\"ok\", \"^\"]", "[\"a|\"]"}) {
             const CliResult r = cli(db, {QStringLiteral("config"), QStringLiteral("set"),
                                          QStringLiteral("ERRORDECK_SENSITIVE_VALUES"), QString::fromLatin1(p)});
@@ -502,7 +503,7 @@ private Q_SLOTS:
     void cliSaysWhatCouldNotDecide()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("u.sqlite3"));
+        const QString db = edtest::testDatabaseLocation(dir, QStringLiteral("u.sqlite3"));
         CliResult r = cli(db, {QStringLiteral("rules"), QStringLiteral("add"), QStringLiteral("orders"), QStringLiteral("--drop"),
                                QStringLiteral("--message"), QStringLiteral("(?:a+)+$|order failed")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -559,7 +560,7 @@ private Q_SLOTS:
     void exportDjango()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("e.sqlite3"));
+        const QString db = edtest::testDatabaseLocation(dir, QStringLiteral("e.sqlite3"));
         QCOMPARE(cli(db, {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("IGNORABLE_404_URLS"),
                           QStringLiteral("[\"\\\\.(php|cgi)$\", \"^/it's/\"]")})
                      .code,

@@ -126,8 +126,9 @@ private Q_SLOTS:
         // The first 40 reports (by id) follow the rule, the others do not yet.
         const int64_t lastDone = scalar(*db, "SELECT id FROM reports ORDER BY id LIMIT 1 OFFSET 39");
         Statement st = connectionOf(*db).prepare(
-            "SELECT sum(hidden_by = 'rule: payments' AND id <= ?1), sum(hidden_by = 'rule: payments' AND id > ?1),"
-            " sum(logger = 'shop.payments' AND id <= ?1) FROM reports");
+            "SELECT sum(CASE WHEN hidden_by = 'rule: payments' AND id <= ?1 THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN hidden_by = 'rule: payments' AND id > ?1 THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN logger = 'shop.payments' AND id <= ?1 THEN 1 ELSE 0 END) FROM reports");
         st.bind(1, lastDone);
         QVERIFY(st.step());
         QCOMPARE(st.int64(0), st.int64(2));
@@ -136,7 +137,8 @@ private Q_SLOTS:
         QVERIFY(doneFirst > 0 && doneFirst < 6); // the cancel fell between the webhook failures
         st.reset();
         checkIssueCounts(*db);
-        QCOMPARE(scalar(*db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), int64_t(0));
+        if (!onPostgres()) // the file is whole (a server's pages are not the test's to check)
+            QCOMPARE(scalar(*db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), int64_t(0));
 
         auto rest = RuleApplier::apply(*db, *fs);
         QVERIFY(rest);
@@ -165,7 +167,7 @@ private Q_SLOTS:
         opts.batchSize = 10;
         opts.cancelled = [&asked] { return ++asked > 30; };
         auto part = RuleApplier::apply(*db, *fs, opts);
-        QVERIFY(part);
+        QVERIFY2(part, qPrintable(part ? QString() : part.error()));
         QVERIFY(part->cancelled);
         QVERIFY(part->scrubbed);
         QVERIFY(*RuleApplier::needsRescrub(*db, *fs));

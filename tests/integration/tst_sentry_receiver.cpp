@@ -117,7 +117,7 @@ QByteArray post(const QString &path, const QByteArray &body, const QList<QByteAr
 // A database with one site, a writer and a receiver on a free loopback port.
 struct Server {
     QTemporaryDir dir;
-    QString dbPath = dir.filePath(QStringLiteral("r.sqlite3"));
+    QString dbPath = edtest::testDatabaseLocation(dir, QStringLiteral("r.sqlite3"));
     Site site;
     std::unique_ptr<receive::ReceiveWriter> writer;
     std::unique_ptr<receive::Receiver> receiver;
@@ -154,7 +154,7 @@ private Q_SLOTS:
     void djangoSiteThroughServe()
     {
         QTemporaryDir dir;
-        const QString dbPath = dir.filePath(QStringLiteral("serve.sqlite3"));
+        const QString dbPath = edtest::testDatabaseLocation(dir, QStringLiteral("serve.sqlite3"));
         const QString reports = dir.filePath(QStringLiteral("handler.jsonl"));
         QProcess serve;
         const edtest::ServeStarted started = edtest::startServe(serve, dbPath, kTimeoutMs);
@@ -265,7 +265,7 @@ private Q_SLOTS:
         int64_t sessions = 0;
         for (const SiteCount &sc : *counts)
             sessions += sc.kind == QLatin1String("session") ? sc.count : 0;
-        QVERIFY(sessions > 0);
+        QVERIFY2(sessions > 0, serve.readAllStandardError().constData());
         Q_UNUSED(c);
         QVERIFY(db->close());
 
@@ -397,7 +397,7 @@ private Q_SLOTS:
     void sitesCommand()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("sites.sqlite3"));
+        const QString db = edtest::testDatabaseLocation(dir, QStringLiteral("sites.sqlite3"));
         auto cli = [&](const QStringList &args, int expectedExit = 0) {
             QProcess p;
             p.start(QStringLiteral(ERRORDECK_CLI),

@@ -67,7 +67,7 @@ struct Fixture {
     {
         folder = dir.filePath(QStringLiteral("logs"));
         QDir().mkpath(folder);
-        dbPath = dir.filePath(QStringLiteral("watch.sqlite3"));
+        dbPath = testDatabaseLocation(dir, QStringLiteral("watch.sqlite3"));
         auto opened = Database::open(dbPath);
         if (opened)
             db = std::move(*opened);
@@ -301,7 +301,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.newIssues.size(), 1, kTimeoutMs);
         const qint64 issue = f.newIssues.first();
         ReportStore store(f.db);
-        QVERIFY(store.setIssueStatus(issue, IssueStatus::Resolved));
+        const auto resolved = store.setIssueStatus(issue, IssueStatus::Resolved);
+        QVERIFY2(resolved, qPrintable(resolved ? QString() : resolved.error()));
         rec.insert(QStringLiteral("event_id"), QStringLiteral("0123456789abcdef0123456789abcdef"));
         rec.insert(QStringLiteral("timestamp"), QDateTime::currentDateTimeUtc().addSecs(60).toString(Qt::ISODateWithMs));
         append(a, QJsonDocument(rec).toJson(QJsonDocument::Compact) + '\n');
@@ -332,7 +333,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString folder = dir.filePath(QStringLiteral("logs"));
         QDir().mkpath(folder);
-        const QString db = dir.filePath(QStringLiteral("cli.sqlite3"));
+        const QString db = testDatabaseLocation(dir, QStringLiteral("cli.sqlite3"));
         writeFile(folder + QStringLiteral("/a.jsonl"), lines(0, 3));
         QProcess p;
         p.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("watch"), QStringLiteral("--db"), db, QStringLiteral("--interval"),

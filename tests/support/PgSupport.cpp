@@ -232,6 +232,56 @@ ed::Result<PGresult *> run(const QString &dir, int port, const QString &db, cons
 
 } // namespace
 
+ed::Result<void> PgCluster::eachValue(const QString &db,
+                                      const std::function<void(const QString &where, std::string_view value)> &visit)
+{
+    auto tables = run(m_dir.path(), m_port, db,
+                      QStringLiteral("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                                     "AND table_type = 'BASE TABLE' ORDER BY table_name"));
+    if (!tables)
+        return tables.failure();
+    QStringList names;
+    for (int i = 0; i < PQntuples(*tables); ++i)
+        names << QString::fromUtf8(PQgetvalue(*tables, i, 0));
+    PQclear(*tables);
+    if (names.isEmpty())
+        return ed::Error{QStringLiteral("database %1 has no tables").arg(db)};
+    constexpr Oid kBytea = 17;
+    for (const QString &table : names) {
+        auto rows = run(m_dir.path(), m_port, db, QStringLiteral("SELECT * FROM \"%1\"").arg(table));
+        if (!rows)
+            return rows.failure();
+        PGresult *r = *rows;
+        for (int row = 0; row < PQntuples(r); ++row) {
+            for (int col = 0; col < PQnfields(r); ++col) {
+                if (PQgetisnull(r, row, col))
+                    continue;
+                const QString where = QStringLiteral("%1.%2 row %3").arg(table, QString::fromUtf8(PQfname(r, col))).arg(row + 1);
+                const char *text = PQgetvalue(r, row, col);
+                if (PQftype(r, col) != kBytea) {
+                    visit(where, std::string_view(text, size_t(PQgetlength(r, row, col))));
+                    continue;
+                }
+                size_t n = 0;
+                unsigned char *bytes = PQunescapeBytea(reinterpret_cast<const unsigned char *>(text), &n);
+                if (bytes)
+                    visit(where, std::string_view(reinterpret_cast<const char *>(bytes), n));
+                PQfreemem(bytes);
+            }
+        }
+        PQclear(r);
+    }
+    return {};
+}
+
+QString PgCluster::databaseOf(const QString &url)
+{
+    if (!url.startsWith(QLatin1String("postgresql://")) && !url.startsWith(QLatin1String("postgres://")))
+        return QString();
+    QString rest = url.section(QLatin1Char('/'), 3);
+    return rest.section(QLatin1Char('?'), 0, 0);
+}
+
 ed::Result<void> PgCluster::sql(const QString &db, const QString &statements)
 {
     auto r = run(m_dir.path(), m_port, db, statements);

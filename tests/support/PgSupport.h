@@ -14,6 +14,9 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <functional>
+#include <string_view>
+
 namespace edtest {
 
 class PgCluster {
@@ -40,6 +43,13 @@ public:
     // The first column of the first row, or an Error.
     ed::Result<QString> value(const QString &db, const QString &query);
     QString log() const;
+    // Every value of every column of every table of `db`'s public schema
+    // (ErrorDeck's tables), read by libpq through the socket, not by the code
+    // under test: text as the server prints it, bytea unescaped to its bytes.
+    // `where` is "table.column row N". For the secrets check (SecretScanner.h).
+    ed::Result<void> eachValue(const QString &db, const std::function<void(const QString &where, std::string_view value)> &visit);
+    // The database name of a url() of this cluster ("edtest_3"), empty when it is not one.
+    static QString databaseOf(const QString &url);
 
     void stop();
     // An immediate shutdown, then the server again on the same port and data

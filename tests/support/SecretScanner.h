@@ -12,6 +12,14 @@
 //    every run of base64 decoded at each of its four alignments, and HTML's
 //    character references undone (&amp; &lt; &#x27; ...).
 // zstd and SQLite are used directly: nothing of core decides what is found.
+// A PostgreSQL URL of the test cluster (TestEngine.h, a .pg run) is scanned
+// through SQL instead: every value of every table of the database read by
+// libpq (PgCluster::eachValue), zstd blobs decompressed, the same decodings,
+// and the server's log. The server's own files (heap pages, TOAST, WAL) are not
+// read: the issue asks for what SQL shows.
+#include "PgSupport.h"
+#include "TestEngine.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -43,9 +51,14 @@ public:
     };
 
     // `dbPath` is the main file; its -wal, -shm and -journal are read too.
+    // Or a PostgreSQL URL of testCluster(): its rows and the server's log.
     Report scan(const QString &dbPath)
     {
         Report rep;
+        if (const QString pgDb = PgCluster::databaseOf(dbPath); !pgDb.isEmpty()) {
+            scanServer(pgDb, rep);
+            return rep;
+        }
         for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")}) {
             QFile f(dbPath + suffix);
             if (!f.exists())
@@ -215,6 +228,26 @@ public:
     }
 
 private:
+    void scanServer(const QString &db, Report &rep)
+    {
+        PgCluster *pg = testCluster();
+        if (!pg) {
+            rep.found << QStringLiteral("%1 is a PostgreSQL database, but this is not a .pg run").arg(db);
+            return;
+        }
+        auto read = pg->eachValue(db, [&](const QString &where, std::string_view value) {
+            ++rep.values;
+            look(value, where, rep);
+            if (value.size() >= 4 && value.substr(0, 4) == std::string_view("\x28\xB5\x2F\xFD", 4))
+                look(decompressFrame(value), where + QStringLiteral(", decompressed"), rep);
+        });
+        if (!read)
+            rep.found << QStringLiteral("cannot read database %1: %2").arg(db, read.error());
+        const QByteArray log = pg->log().toUtf8();
+        ++rep.files;
+        look(std::string_view(log.constData(), size_t(log.size())), QStringLiteral("the server's log"), rep);
+    }
+
     // `text` as it is, quoted-printable decoded, and its base64 runs decoded.
     void look(std::string_view text, const QString &where, Report &rep)
     {

@@ -7,6 +7,7 @@
 #include "import/Importer.h"
 #include "model/Filter.h"
 #include "store/Database.h"
+#include "TestEngine.h" // testDatabaseLocation(): every suite can run on both engines
 
 // What every suite uses, so a test needs no include of its own for it.
 #include <QByteArray>
@@ -71,7 +72,8 @@ ed::ImportSummary importPlain(ed::Database &db, const QStringList &paths, int ba
 ed::ImportSummary importFiltered(ed::Database &db, const QStringList &paths);
 QString problemsText(const ed::ImportSummary &s);
 
-// A database at dir/name with the corpus's records.jsonl imported through its filters.
+// The database testDatabaseLocation(dir, name) gives (a file, or a new PostgreSQL
+// database in a .pg run) with the corpus's records.jsonl imported through its filters.
 QString corpusDatabase(const QTemporaryDir &dir, const QString &name = QStringLiteral("corpus.sqlite3"));
 // A new database at `path` with records.jsonl imported through `scrubber` and no
 // record filter; null (and a warning) unless all 98 records were stored.

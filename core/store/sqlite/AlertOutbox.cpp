@@ -181,7 +181,7 @@ Result<DigestData> AlertStore::digest(int64_t start, int64_t end, int top)
     const char *lists[] = {
         "i.first_seen >= ?1 AND i.first_seen < ?2", // new
         "i.regression = 1 AND i.status = 0", // came back, and seen in the period
-        "1", // top
+        "TRUE", // top (PostgreSQL wants a boolean)
     };
     std::vector<DigestIssue> *into[] = {&d.newIssues, &d.regressions, &d.top};
     for (size_t k = 0; k < 3; ++k) {

@@ -132,7 +132,14 @@ ReportRewriter::ReportRewriter(Database &db) : m_db(db), m_sql(std::make_unique<
 
 ReportRewriter::~ReportRewriter() = default;
 
-Result<void> ReportRewriter::zeroDeletedContent() { return connectionOf(m_db).exec("PRAGMA secure_delete=ON"); }
+Result<void> ReportRewriter::zeroDeletedContent()
+{
+    // PostgreSQL has no secure_delete: a deleted row's bytes stay in its pages
+    // until VACUUM reuses them (docs/postgresql.md: VACUUM after a scrub).
+    if (dialectOf(connectionOf(m_db)) == SqlDialect::Postgres)
+        return {};
+    return connectionOf(m_db).exec("PRAGMA secure_delete=ON");
+}
 
 Result<void> ReportRewriter::begin()
 {
@@ -337,11 +344,16 @@ Result<int64_t> ReportRewriter::removeUnreferencedParts()
 
 Result<void> ReportRewriter::optimizeFullText()
 {
+    // FTS5's merge; a GIN index merges its pending list itself (on vacuum).
+    if (dialectOf(connectionOf(m_db)) == SqlDialect::Postgres)
+        return {};
     return connectionOf(m_db).exec("INSERT INTO reports_fts(reports_fts) VALUES('optimize')");
 }
 
 QString ReportRewriter::truncateLog()
 {
+    if (dialectOf(connectionOf(m_db)) == SqlDialect::Postgres)
+        return {}; // the server's WAL is its own
     // Columns: busy, frames in the WAL, frames checkpointed.
     Statement st = connectionOf(m_db).prepare("PRAGMA wal_checkpoint(TRUNCATE)");
     const bool row = st.step();
