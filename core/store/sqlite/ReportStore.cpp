@@ -144,7 +144,9 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
     SearchHints hints;
     if (sort == ReportSort::Timestamp)
         hints.loggerShare = [this](const QString &p) { return loggerShare(p); };
-    hints.prefixTerms = [&c](const QString &word) { return prefixTerms(c, word); };
+    // FTS5's vocabulary; PostgreSQL answers a prefix in the tsquery itself (SearchSql.cpp).
+    if (dialectOf(c) == SqlDialect::Sqlite)
+        hints.prefixTerms = [&c](const QString &word) { return prefixTerms(c, word); };
     auto filter = searchSql(q, dialectOf(c), hints);
     if (!filter)
         return filter.failure();
@@ -438,8 +440,9 @@ Result<int64_t> ReportStore::latestReportOfIssue(int64_t issueId)
 
 Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
 {
+    // CAST: PostgreSQL types a bind in CASE ... ELSE NULL as text, not as the column.
     Statement st = connectionOf(m_db).prepare(
-        "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN ?3 ELSE NULL END,"
+        "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN CAST(?3 AS BIGINT) ELSE NULL END,"
         " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END, resolved_in = NULL, ignore_until = NULL,"
         " ignore_until_count = NULL WHERE id = ?1");
     st.bind(1, id).bind(2, int(status)).bind(3, QDateTime::currentMSecsSinceEpoch());
