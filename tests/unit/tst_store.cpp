@@ -345,6 +345,38 @@ private Q_SLOTS:
         }
     }
 
+    // The breakdowns of `stats`: by count, ties by name (either engine would
+    // otherwise give them in any order), and the size the store takes.
+    void statsBreakTiesByName()
+    {
+        QTemporaryDir dir;
+        auto db = openTestDatabase(dir, QStringLiteral("st.sqlite3"));
+        QByteArray lines;
+        int n = 0;
+        // Loggers z.a and a.z twice each, m.m once; status 503 and 404 twice each, 500 once.
+        for (const auto &[logger, status] :
+             {std::pair("z.a", 503), std::pair("a.z", 404), std::pair("z.a", 503), std::pair("m.m", 500), std::pair("a.z", 404)})
+            lines += QStringLiteral(R"({"event_id":"s%1","timestamp":"2026-11-01T00:00:0%1Z","level":"ERROR","logger":"%2",)"
+                                    R"("message":"m","status_code":%3})")
+                         .arg(++n)
+                         .arg(QLatin1String(logger))
+                         .arg(status)
+                         .toUtf8() +
+                     '\n';
+        const QString file = dir.filePath(QStringLiteral("s.jsonl"));
+        writeFile(file, lines);
+        QCOMPARE(importPlain(*db, {file}).stored, int64_t(5));
+        auto s = ReportStore(*db).stats();
+        QVERIFY2(s, qPrintable(s ? QString() : s.error()));
+        QCOMPARE(s->reports, int64_t(5));
+        using Named = std::vector<std::pair<QString, int64_t>>;
+        QCOMPARE(Named(s->byLogger.begin(), s->byLogger.end()),
+                 (Named{{QStringLiteral("a.z"), 2}, {QStringLiteral("z.a"), 2}, {QStringLiteral("m.m"), 1}}));
+        using Numbered = std::vector<std::pair<int, int64_t>>;
+        QCOMPARE(Numbered(s->byStatus.begin(), s->byStatus.end()), (Numbered{{404, 2}, {503, 2}, {500, 1}}));
+        QVERIFY2(s->fileBytes > 0, qPrintable(QString::number(s->fileBytes)));
+    }
+
     // A missing row is NotFound; a database that fails says so with another kind.
     void missingRowsAreNotFound()
     {
