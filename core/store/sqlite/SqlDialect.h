@@ -57,8 +57,9 @@ QString unindexed(SqlDialect d, const QString &column);
 QString reportsFirstJoin(SqlDialect d);
 
 // The full-text index, one function per use (FTS5 on SQLite; on PostgreSQL
-// the reports' tsvector column `fts`, docs/postgresql.md):
-// the condition "report r.id matches the words bound to ?".
+// the table reports_fts with its tsvector `document`, docs/postgresql.md):
+// the condition "report r.id matches the words bound to ?" (an FTS5 query on
+// SQLite, a tsquery on PostgreSQL: SearchSql.cpp builds either).
 QString ftsMatches(SqlDialect d);
 // The condition "report r.id matches ?" over the reports with id >= a second ?.
 QString ftsMatchesFrom(SqlDialect d);
