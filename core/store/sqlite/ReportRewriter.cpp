@@ -132,7 +132,14 @@ ReportRewriter::ReportRewriter(Database &db) : m_db(db), m_sql(std::make_unique<
 
 ReportRewriter::~ReportRewriter() = default;
 
-Result<void> ReportRewriter::zeroDeletedContent() { return connectionOf(m_db).exec("PRAGMA secure_delete=ON"); }
+Result<void> ReportRewriter::zeroDeletedContent()
+{
+    // PostgreSQL has no secure_delete: old row versions stay until VACUUM
+    // reuses their space (docs/postgresql.md names it as a limit).
+    if (connectionOf(m_db).engine() == Engine::Postgres)
+        return {};
+    return connectionOf(m_db).exec("PRAGMA secure_delete=ON");
+}
 
 Result<void> ReportRewriter::begin()
 {
@@ -337,11 +344,17 @@ Result<int64_t> ReportRewriter::removeUnreferencedParts()
 
 Result<void> ReportRewriter::optimizeFullText()
 {
+    // A tsvector row holds only its report's words, rewritten with the row; GIN
+    // keeps no segments of old terms to merge.
+    if (connectionOf(m_db).engine() == Engine::Postgres)
+        return {};
     return connectionOf(m_db).exec("INSERT INTO reports_fts(reports_fts) VALUES('optimize')");
 }
 
 QString ReportRewriter::truncateLog()
 {
+    if (connectionOf(m_db).engine() == Engine::Postgres)
+        return {}; // the server's WAL is the server's: recycled at its checkpoints
     // Columns: busy, frames in the WAL, frames checkpointed.
     Statement st = connectionOf(m_db).prepare("PRAGMA wal_checkpoint(TRUNCATE)");
     const bool row = st.step();
