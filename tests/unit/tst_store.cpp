@@ -1,5 +1,6 @@
 // The database: creation, refusal of what is not ours, migrations (file cases:
 // SQLite only), reads, searches and sorts on both engines (tst_store.pg).
+#include "store/AlertStore.h"
 #include "store/Database.h"
 #include "store/sqlite/Sqlite.h"
 #include "store/ReportStore.h"
@@ -375,6 +376,32 @@ private Q_SLOTS:
         using Numbered = std::vector<std::pair<int, int64_t>>;
         QCOMPARE(Numbered(s->byStatus.begin(), s->byStatus.end()), (Numbered{{404, 2}, {503, 2}, {500, 1}}));
         QVERIFY2(s->fileBytes > 0, qPrintable(QString::number(s->fileBytes)));
+    }
+
+    // A rule's throttle of one issue: one row however often it is mailed (the
+    // upsert names its key, which PostgreSQL requires), held back mails add
+    // up, and the next mail starts them from zero.
+    void alertThrottlePerRuleAndIssue()
+    {
+        QTemporaryDir dir;
+        auto db = openTestDatabase(dir, QStringLiteral("a.sqlite3"));
+        AlertStore alerts(*db);
+        AlertRule rule;
+        rule.name = QStringLiteral("new issues");
+        rule.recipients = {QStringLiteral("ADMINS")};
+        auto id = alerts.addRule(rule);
+        QVERIFY2(id, qPrintable(id ? QString() : id.error()));
+        QVERIFY(alerts.markMailed(*id, 7, 1000));
+        QVERIFY(alerts.holdBack(*id, 7, 2));
+        QCOMPARE(alerts.throttle(*id, 7)->value().heldBack, int64_t(2));
+        auto again = alerts.markMailed(*id, 7, 5000);
+        QVERIFY2(again, qPrintable(again ? QString() : again.error()));
+        const auto t = alerts.throttle(*id, 7);
+        QVERIFY(t && *t);
+        QCOMPARE((*t)->lastMailAt, int64_t(5000));
+        QCOMPARE((*t)->heldBack, int64_t(0));
+        QVERIFY(!*alerts.throttle(*id, 8));
+        QCOMPARE(scalar(*db, "SELECT count(*) FROM alert_throttle"), int64_t(1));
     }
 
     // A missing row is NotFound; a database that fails says so with another kind.

@@ -355,7 +355,7 @@ Result<void> AlertStore::markMailed(int64_t ruleId, int64_t issueId, int64_t at)
 {
     Statement st = connectionOf(m_db).prepare(
         "INSERT INTO alert_throttle(rule_id, issue_id, last_mail_at, held_back) VALUES(?1, ?2, ?3, 0)"
-        " ON CONFLICT DO UPDATE SET last_mail_at = excluded.last_mail_at, held_back = 0");
+        " ON CONFLICT(rule_id, issue_id) DO UPDATE SET last_mail_at = excluded.last_mail_at, held_back = 0");
     st.bind(1, ruleId).bind(2, issueId).bind(3, at);
     return run(st);
 }
