@@ -4,6 +4,7 @@
 #include "store/Database.h"
 #include "store/sqlite/Sqlite.h"
 #include "store/ReportStore.h"
+#include "store/SiteStore.h"
 #include "store/sqlite/Schema.h"
 #include "TestEngine.h"
 #include "TestSupport.h"
@@ -402,6 +403,31 @@ private Q_SLOTS:
         QCOMPARE((*t)->heldBack, int64_t(0));
         QVERIFY(!*alerts.throttle(*id, 8));
         QCOMPARE(scalar(*db, "SELECT count(*) FROM alert_throttle"), int64_t(1));
+    }
+
+    // Sites (store/SiteStore.h): numbered in order, and their counts of
+    // sessions and dropped events added up per kind and reason.
+    void siteCountsAddUp()
+    {
+        QTemporaryDir dir;
+        auto db = openTestDatabase(dir, QStringLiteral("sites.sqlite3"));
+        SiteStore sites(*db);
+        auto shop = sites.add(QStringLiteral("shop"));
+        auto blog = sites.add(QStringLiteral("blog"));
+        QVERIFY2(shop && blog, qPrintable(shop ? (blog ? QString() : blog.error()) : shop.error()));
+        QCOMPARE(shop->number, int64_t(1));
+        QCOMPARE(blog->number, int64_t(2));
+        for (const auto &[kind, reason, n] : {std::tuple("session", "ok", 3), std::tuple("dropped", "ratelimit:error", 2),
+                                              std::tuple("session", "ok", 4), std::tuple("session", "crashed", 1)})
+            QVERIFY(sites.addCount(shop->number, QLatin1String(kind), QLatin1String(reason), n));
+        QVERIFY(sites.addCount(blog->number, QStringLiteral("session"), QStringLiteral("ok"), 9));
+        const auto counts = sites.counts(shop->number);
+        QVERIFY2(counts, qPrintable(counts ? QString() : counts.error()));
+        QStringList got;
+        for (const SiteCount &c : *counts)
+            got << QStringLiteral("%1 %2 %3").arg(c.kind, c.reason).arg(c.count);
+        QCOMPARE(got, (QStringList{QStringLiteral("dropped ratelimit:error 2"), QStringLiteral("session crashed 1"),
+                                   QStringLiteral("session ok 7")}));
     }
 
     // A missing row is NotFound; a database that fails says so with another kind.

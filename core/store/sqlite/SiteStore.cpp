@@ -92,8 +92,10 @@ Result<Site> SiteStore::rotateKey(const QString &name)
 
 Result<void> SiteStore::addCount(int64_t site, const QString &kind, const QString &reason, int64_t count)
 {
+    // The key named and the column qualified: PostgreSQL needs both (one text for both engines).
     Statement st = connectionOf(m_db).prepare("INSERT INTO site_counts(site_id, kind, reason, count) VALUES (?, ?, ?, ?) "
-                                              "ON CONFLICT DO UPDATE SET count = count + excluded.count");
+                                              "ON CONFLICT(site_id, kind, reason) DO UPDATE SET"
+                                              " count = site_counts.count + excluded.count");
     st.bind(1, site).bind(2, kind).bind(3, reason).bind(4, count);
     if (!st.exec())
         return st.failure();
