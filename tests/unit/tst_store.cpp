@@ -430,6 +430,28 @@ private Q_SLOTS:
                                    QStringLiteral("session ok 7")}));
     }
 
+    // The store binds 64-bit integers, also where PostgreSQL would type a bind
+    // integer from the literal beside it; where only a 32-bit integer fits (a
+    // function's argument) the statement still runs, inside a transaction too.
+    void bindsTakeSixtyFourBits()
+    {
+        QTemporaryDir dir;
+        auto db = openTestDatabase(dir, QStringLiteral("b.sqlite3"));
+        Connection &c = connectionOf(*db);
+        const int64_t big = int64_t(1) << 40;
+        const auto one = [&c](const char *sql, int64_t v) -> QString {
+            Statement st = c.prepare(sql);
+            st.bind(1, v);
+            return st.step() ? st.qtext(0) : QStringLiteral("error: ") + st.error();
+        };
+        QCOMPARE(one("SELECT CASE WHEN ?1 < 0 THEN 0 ELSE ?1 END", big), QString::number(big));
+        Transaction tx(c);
+        QVERIFY(tx.active());
+        QCOMPARE(one("SELECT substr('abcdef', 1, ?1)", 3), QStringLiteral("abc"));
+        QCOMPARE(one("SELECT count(*) + ?1 FROM issues", big), QString::number(big)); // the transaction goes on
+        QVERIFY(tx.commit());
+    }
+
     // A missing row is NotFound; a database that fails says so with another kind.
     void missingRowsAreNotFound()
     {
