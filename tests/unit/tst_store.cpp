@@ -3,7 +3,10 @@
 #include "store/AlertStore.h"
 #include "store/Database.h"
 #include "store/sqlite/Sqlite.h"
+#include "store/MailboxStore.h"
 #include "store/ReportStore.h"
+#include "store/SavedSearchStore.h"
+#include "store/SearchValues.h"
 #include "store/SiteStore.h"
 #include "store/sqlite/Schema.h"
 #include "TestEngine.h"
@@ -377,6 +380,45 @@ private Q_SLOTS:
         using Numbered = std::vector<std::pair<int, int64_t>>;
         QCOMPARE(Numbered(s->byStatus.begin(), s->byStatus.end()), (Numbered{{404, 2}, {503, 2}, {500, 1}}));
         QVERIFY2(s->fileBytes > 0, qPrintable(QString::number(s->fileBytes)));
+        // The values the search box offers: each stored value once, in order.
+        auto values = loadSearchValues(*db);
+        QVERIFY2(values, qPrintable(values ? QString() : values.error()));
+        QCOMPARE(values->value(QStringLiteral("logger")),
+                 (QStringList{QStringLiteral("a.z"), QStringLiteral("m.m"), QStringLiteral("z.a")}));
+        QCOMPARE(values->value(QStringLiteral("status")),
+                 (QStringList{QStringLiteral("404"), QStringLiteral("500"), QStringLiteral("503")}));
+    }
+
+    // Saved searches by name in any case, one per name; IMAP positions with
+    // the full 32 bits of a UIDVALIDITY, replaced in place.
+    void savedSearchesAndMailboxPositions()
+    {
+        QTemporaryDir dir;
+        auto db = openTestDatabase(dir, QStringLiteral("ss.sqlite3"));
+        SavedSearchStore searches(*db);
+        for (const auto &[name, query] : {std::pair("b", "level:error"), std::pair("A", "is:unresolved"),
+                                          std::pair("C", "status:5xx"), std::pair("b", "level:warning")})
+            QVERIFY(searches.save(QLatin1String(name), QLatin1String(query)));
+        auto listed = searches.list();
+        QVERIFY2(listed, qPrintable(listed ? QString() : listed.error()));
+        QStringList got;
+        for (const SavedSearch &s : *listed)
+            got << s.name + QLatin1Char('=') + s.query;
+        QCOMPARE(got, (QStringList{QStringLiteral("A=is:unresolved"), QStringLiteral("b=level:warning"),
+                                   QStringLiteral("C=status:5xx")}));
+        QVERIFY(searches.remove(listed->front().id));
+        QCOMPARE(searches.list()->size(), size_t(2));
+
+        MailboxStore boxes(*db);
+        const QString url = QStringLiteral("imaps://errors@mail.example.com:993/INBOX");
+        QVERIFY(boxes.put({url, 4'000'000'000u, 17}));
+        QVERIFY(boxes.put({url, 4'000'000'000u, 4'100'000'000u}));
+        auto found = boxes.find(url);
+        QVERIFY2(found && *found, qPrintable(found ? QString() : found.error()));
+        QCOMPARE((*found)->uidValidity, 4'000'000'000u);
+        QCOMPARE((*found)->lastUid, 4'100'000'000u);
+        QCOMPARE(boxes.all()->size(), size_t(1));
+        QVERIFY(!*boxes.find(QStringLiteral("imaps://other@mail.example.com:993/INBOX")));
     }
 
     // A rule's throttle of one issue: one row however often it is mailed (the
