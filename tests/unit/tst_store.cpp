@@ -447,6 +447,49 @@ private Q_SLOTS:
         QCOMPARE(scalar(*db, "SELECT count(*) FROM alert_throttle"), int64_t(1));
     }
 
+    // Two alert senders on one server: a due mail another sender is claiming
+    // (its transaction open) is left to it, not claimed twice nor waited for.
+    void aClaimedMailIsNotClaimedTwice()
+    {
+        if (!onPostgres()) // the server's row locks; on a file BEGIN IMMEDIATE lets one claimer in at a time
+            QSKIP("PostgreSQL only: two claimers at once can only meet on a server");
+        QTemporaryDir dir;
+        auto db = openTestDatabase(dir, QStringLiteral("claims"));
+        AlertStore alerts(*db);
+        AlertRule rule;
+        rule.name = QStringLiteral("new issues");
+        rule.recipients = {QStringLiteral("ADMINS")};
+        auto ruleId = alerts.addRule(rule);
+        QVERIFY(ruleId);
+        OutboxEntry e;
+        e.ruleId = *ruleId;
+        e.ruleName = rule.name;
+        e.recipients = rule.recipients;
+        e.reason = QStringLiteral("new issue");
+        e.nextAttemptAt = e.createdAt = 100;
+        auto first = alerts.enqueue(e), second = alerts.enqueue(e);
+        QVERIFY(first && second);
+        // This sender claims through a connection of its own whose lock_timeout
+        // makes a claim that waited for the other sender fail, not hang the test.
+        auto mine = Database::open(db->path() + QStringLiteral("?options=-c%20lock_timeout%3D3000"));
+        QVERIFY2(mine, qPrintable(mine ? QString() : mine.error()));
+        AlertStore claimer(*mine);
+        Connection &sender = connectionOf(*db);
+        QVERIFY(sender.exec("BEGIN"));
+        QVERIFY(sender.exec("SELECT id FROM alert_outbox WHERE id = " + std::to_string(*first) + " FOR UPDATE"));
+        const auto ids = [](const Result<std::vector<OutboxEntry>> &r) {
+            std::vector<int64_t> out;
+            for (const OutboxEntry &x : r ? *r : std::vector<OutboxEntry>())
+                out.push_back(x.id);
+            return out;
+        };
+        auto claimed = claimer.claimDue(1000, 10, 60'000);
+        QVERIFY2(claimed, qPrintable(claimed ? QString() : claimed.error()));
+        QCOMPARE(ids(claimed), std::vector<int64_t>{*second});
+        QVERIFY(sender.exec("ROLLBACK")); // the other sender gave its claim up
+        QCOMPARE(ids(claimer.claimDue(1000, 10, 60'000)), std::vector<int64_t>{*first});
+    }
+
     // Sites (store/SiteStore.h): numbered in order, and their counts of
     // sessions and dropped events added up per kind and reason.
     void siteCountsAddUp()

@@ -7,10 +7,7 @@
 namespace ed {
 
 // Only SQLite yet: the PostgreSQL connection answers here when it comes.
-SqlDialect dialectOf(const Connection &c)
-{
-    return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite;
-}
+SqlDialect dialectOf(const Connection &c) { return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite; }
 
 namespace sqldialect {
 
@@ -40,6 +37,8 @@ QString rollupNoStatus(SqlDialect d) { return d == SqlDialect::Sqlite ? QStringL
 QString rollupNoText(SqlDialect d) { return d == SqlDialect::Sqlite ? QStringLiteral("X''") : QStringLiteral("''"); }
 
 const char *beginWriting(SqlDialect d) { return d == SqlDialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN"; }
+
+const char *claimingRows(SqlDialect d) { return d == SqlDialect::Sqlite ? "" : " FOR UPDATE SKIP LOCKED"; }
 
 QString indexedBy(SqlDialect d, const QString &index)
 {

@@ -46,6 +46,11 @@ QString rollupNoText(SqlDialect d);
 // write lock now (no deadlock upgrading a read lock later); PostgreSQL locks
 // rows as it writes them and has no IMMEDIATE.
 const char *beginWriting(SqlDialect d);
+// After a SELECT that claims rows for this transaction to update: nothing on
+// SQLite (BEGIN IMMEDIATE already keeps other writers out); on PostgreSQL
+// " FOR UPDATE SKIP LOCKED", so a row another transaction is claiming is left
+// to it rather than claimed twice (or waited for).
+const char *claimingRows(SqlDialect d);
 
 // Planner hints SQLite needs (it keeps no statistics here) and PostgreSQL
 // neither has nor needs: " INDEXED BY index" after a table; a column kept
