@@ -6,7 +6,7 @@
 
 namespace ed {
 
-// Only SQLite yet: the PostgreSQL connection answers here when it comes.
+// The engine behind the connection (Connection::engine()).
 SqlDialect dialectOf(const Connection &c) { return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite; }
 
 namespace sqldialect {
