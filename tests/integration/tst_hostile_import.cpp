@@ -508,8 +508,6 @@ private Q_SLOTS:
             SearchQuery q;
             q.text = text;
             const auto got = store.countReports(q);
-            if (onPostgres() && text.startsWith(u'"')) // a phrase; remove once it passes (an XPASS fails)
-                QEXPECT_FAIL("", "a phrase is still built in FTS5's syntax on PostgreSQL (the tsquery builder: p17-unit)", Abort);
             QVERIFY2(got, qPrintable(got ? QString() : got.error()));
             QCOMPARE(*got, *want);
         }

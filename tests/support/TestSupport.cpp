@@ -159,6 +159,8 @@ int64_t scalar(ed::Database &db, const char *sql)
 {
     const TestSideDb testSide;
     auto v = connectionOf(db).scalar(sql);
+    if (!v)
+        qWarning("scalar(%s): %s", sql, qPrintable(v.error())); // -1 alone would hide why
     return v ? *v : -1;
 }
 

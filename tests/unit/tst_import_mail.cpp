@@ -2,6 +2,7 @@
 // through the real Importer into a real SQLite file: the corpus against the
 // same events in records.jsonl, the encodings GMime decodes, and bad input.
 #include "store/ReportStore.h"
+#include "TestEngine.h"
 #include "TestSupport.h"
 #include "store/sqlite/Sqlite.h"
 
@@ -54,10 +55,7 @@ struct Fixture {
     static std::unique_ptr<Fixture> make()
     {
         auto f = std::make_unique<Fixture>();
-        auto db = Database::open(f->dir.filePath(QStringLiteral("mail.sqlite3")));
-        if (!db)
-            qFatal("%s", qPrintable(db.error()));
-        f->db = std::move(*db);
+        f->db = std::move(*openTestDatabase(f->dir, QStringLiteral("mail.sqlite3")));
         return f;
     }
     QString file(const QString &name, const QByteArray &data)

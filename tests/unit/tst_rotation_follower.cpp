@@ -2,6 +2,7 @@
 // replayed in the order that made tst_watch read a rotated line twice (about one
 // run in four): the file is rotated after an import read it and before the
 // follower remembered it.
+#include "TestEngine.h"
 #include "TestSupport.h"
 #include "store/sqlite/Sqlite.h"
 #include "watch/RotationFollower.h"
@@ -38,8 +39,8 @@ private Q_SLOTS:
     void rotatedBetweenImportAndRemember()
     {
         QTemporaryDir dir;
-        auto db = Database::open(dir.filePath(QStringLiteral("t.sqlite3")));
-        QVERIFY(db.ok());
+        auto db = openTestDatabase(dir, QStringLiteral("t.sqlite3"));
+        QVERIFY(db);
         const QString a = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/errors.jsonl");
         RotationFollower follower(*db);
 

@@ -3,6 +3,7 @@
 // expected membership is written here. The test runs in America/New_York
 // (main() sets TZ before anything reads it): "local" times are that zone's.
 #include "store/ReportStore.h"
+#include "TestEngine.h"
 #include "TestSupport.h"
 #include "store/sqlite/Sqlite.h"
 
@@ -18,6 +19,7 @@ struct Rec {
     const char *id, *time, *level, *logger;
     int status; // 0: none
     const char *site, *path, *type, *message;
+    const char *value = "boom"; // the exception's value (a full-text field)
 };
 
 // e8 is the KeyError of e1 again, imported after its issue was resolved, and
@@ -33,7 +35,9 @@ const Rec kRecords[] = {
      "Bad Request: /webhooks/verify/"},
     {"e5", "2026-11-15T09:30:00Z", "CRITICAL", "django.security.DisallowedHost", 400, "shop.example.com", "/", nullptr,
      "Invalid HTTP_HOST header: 'evil.example.net'"},
-    {"e6", "2026-11-18T00:00:00Z", "ERROR", "shop.payments", 0, nullptr, nullptr, "ValueError", "Could not parse refund amount"},
+    // e6's exception value has a dotted name and punctuation a query language could read as syntax.
+    {"e6", "2026-11-18T00:00:00Z", "ERROR", "shop.payments", 0, nullptr, nullptr, "ValueError", "Could not parse refund amount",
+     "django.db.utils.IntegrityError: duplicate key (it's \"dup\") & 100% | !"},
     {"e7", "2026-11-20T12:00:00Z", "INFO", "shop.paymentsx", 0, nullptr, nullptr, nullptr, "refund queued quickly"},
     {"e9", "2026-11-11T00:00:00Z", "WARNING", "django.request", 404, "shop.example.com", "/favicon.ico", nullptr,
      "Not Found: /favicon.ico"},
@@ -62,7 +66,7 @@ QByteArray line(const Rec &r)
     }
     if (r.type)
         o[QStringLiteral("exception")] = QJsonObject{{QStringLiteral("type"), QString::fromLatin1(r.type)},
-                                                     {QStringLiteral("value"), QStringLiteral("boom")},
+                                                     {QStringLiteral("value"), QString::fromLatin1(r.value)},
                                                      {QStringLiteral("frames"), QJsonArray{}}};
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
 }
@@ -95,9 +99,7 @@ class TestSearchLanguage : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        auto db = Database::open(m_dir.filePath(QStringLiteral("search.sqlite3")));
-        QVERIFY(db);
-        m_db = std::move(*db);
+        m_db = std::move(*openTestDatabase(m_dir, QStringLiteral("search.sqlite3")));
         QByteArray first, later;
         for (const Rec &r : kRecords)
             (qstrcmp(r.id, "e8") == 0 ? later : first) += line(r);
@@ -263,6 +265,38 @@ private Q_SLOTS:
                                << "e1 e2 e3 e4 e5 e8";
         QTest::newRow("-quoted") << "-\"parse refund\""
                                  << "e1 e2 e3 e4 e5 e7 e8";
+        // A dotted name is found by its parts (issue 17: PostgreSQL as FTS5),
+        // words of several fields together, and a user's punctuation is text.
+        QTest::newRow("dotted name's last part") << "IntegrityError"
+                                                 << "e6";
+        QTest::newRow("dotted name's part, any case, a prefix") << "integrity"
+                                                                << "e6";
+        QTest::newRow("dotted name whole") << "django.db.utils.IntegrityError"
+                                           << "e6";
+        QTest::newRow("dotted tail, a prefix") << "utils.Integ"
+                                               << "e6";
+        QTest::newRow("dotted parts out of order") << "\"IntegrityError.utils\""
+                                                   << "";
+        QTest::newRow("words of two fields") << "refund duplicate"
+                                             << "e6";
+        QTest::newRow("three words, one missing") << "refund duplicate quickly"
+                                                  << "";
+        QTest::newRow("an apostrophe") << "it's"
+                                       << "e6";
+        QTest::newRow("quoted with parentheses") << "\"key (it's\""
+                                                 << "e6";
+        QTest::newRow("tsquery operators are text") << "\"& 100% | !\""
+                                                    << "e6";
+        QTest::newRow("tsquery's phrase and prefix are text") << "\"dup:* <-> 100\""
+                                                              << "e6";
+        QTest::newRow("only punctuation matches nothing") << "\"&|!\""
+                                                          << "";
+        QTest::newRow("-only punctuation") << "-\"&|!\""
+                                           << "e1 e2 e3 e4 e5 e6 e7 e8";
+        QTest::newRow("-dotted name's part") << "-IntegrityError"
+                                             << "e1 e2 e3 e4 e5 e7 e8";
+        QTest::newRow("dotted name in OR") << "utils.IntegrityError OR items"
+                                           << "e1 e6 e8";
         // Terms together: all must hold.
         QTest::newRow("fields and text") << "level:error site:shop.example.com items"
                                          << "e1 e8";

@@ -4,6 +4,7 @@
 // from the first report, to the last one even when it is dated in the future.
 // Every expected time is written here as an ISO string.
 #include "store/TimelineQueries.h"
+#include "TestEngine.h"
 #include "TestSupport.h"
 
 #include <QDateTime>
@@ -127,7 +128,7 @@ private Q_SLOTS:
     void localDaysSplitAtLocalMidnight()
     {
         QTemporaryDir dir;
-        auto db = Database::open(dir.filePath(QStringLiteral("t.sqlite3")));
+        auto db = openTestDatabase(dir, QStringLiteral("t.sqlite3"));
         QVERIFY(db);
         // 23:59:59 and 00:00:00 in Kolkata, the same UTC day.
         const int64_t first = iso("2026-11-01T12:00:00Z"), beforeMidnight = iso("2026-11-22T18:29:59Z"),
@@ -156,7 +157,7 @@ private Q_SLOTS:
     void futureReportsAreKept()
     {
         QTemporaryDir dir;
-        auto db = Database::open(dir.filePath(QStringLiteral("f.sqlite3")));
+        auto db = openTestDatabase(dir, QStringLiteral("f.sqlite3"));
         QVERIFY(db);
         // A clock 40 days ahead: "the last 24 hours" holds that report too, as the lists do.
         const int64_t now = QDateTime::currentMSecsSinceEpoch();

@@ -15,7 +15,7 @@ namespace ed {
 namespace {
 
 // pg_type's OIDs (catalog/pg_type_d.h is a server header, not in libpq-dev).
-constexpr Oid kBoolOid = 16, kByteaOid = 17;
+constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23;
 
 PgFailure classify(std::string_view state, QString message)
 {
@@ -215,9 +215,37 @@ Result<const PgPrepared *> PgConnection::prepared(std::string_view sql)
         return Error{f.message, f.kind};
     }
     p.parameters = PQnparams(r);
-    for (int i = 0; i < p.parameters; ++i)
+    bool narrow = false;
+    for (int i = 0; i < p.parameters; ++i) {
         p.parameterTypes.push_back(PQparamtype(r, i));
+        narrow = narrow || p.parameterTypes.back() == kInt4Oid || p.parameterTypes.back() == kInt2Oid;
+    }
     PQclear(r);
+    // The store binds 64-bit integers. A parameter whose type the server took
+    // from a small literal (`CASE WHEN ?2 < 0 ...`: integer) would refuse a
+    // time in ms ("out of range for type integer"), so such a statement is
+    // prepared again with those parameters bigint. Where bigint does not fit
+    // (a function taking integer only) the first preparation stays.
+    if (narrow) {
+        std::vector<Oid> wide(p.parameterTypes.begin(), p.parameterTypes.end());
+        for (Oid &t : wide)
+            t = t == kInt4Oid || t == kInt2Oid ? kInt8Oid : t;
+        const std::string wideName = p.name + "w";
+        // A failed PREPARE would abort an open transaction: a savepoint keeps it.
+        const bool inTransaction = PQtransactionStatus(m_conn) == PQTRANS_INTRANS;
+        if (inTransaction)
+            PQclear(PQexec(m_conn, "SAVEPOINT errordeck_widen"));
+        PGresult *w = PQprepare(m_conn, wideName.c_str(), translated.text.c_str(), int(wide.size()), wide.data());
+        const bool widened = PQresultStatus(w) == PGRES_COMMAND_OK;
+        PQclear(w);
+        if (inTransaction)
+            PQclear(PQexec(m_conn, widened ? "RELEASE SAVEPOINT errordeck_widen"
+                                           : "ROLLBACK TO SAVEPOINT errordeck_widen; RELEASE SAVEPOINT errordeck_widen"));
+        if (widened) {
+            p.name = wideName;
+            p.parameterTypes.assign(wide.begin(), wide.end());
+        }
+    }
     return &m_prepared.emplace(std::move(key), std::move(p)).first->second;
 }
 

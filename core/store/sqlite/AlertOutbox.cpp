@@ -72,7 +72,8 @@ Result<std::vector<OutboxEntry>> AlertStore::claimDue(int64_t now, int limit, in
         Statement st = connectionOf(m_db).prepare(
             std::string("SELECT ") + kOutboxColumns +
             " FROM alert_outbox WHERE (state = 0 AND next_attempt_at <= ?1) OR (state = 1 AND claimed_at <= ?2)"
-            " ORDER BY id LIMIT ?3");
+            " ORDER BY id LIMIT ?3" +
+            sqldialect::claimingRows(dialectOf(connectionOf(m_db))));
         st.bind(1, now).bind(2, now - staleMs).bind(3, limit);
         while (st.step())
             out.push_back(outboxFrom(st));

@@ -96,7 +96,7 @@ Result<std::array<int64_t, kIssueViewCount>> ListQueries::viewCounts(const Searc
 Result<std::vector<std::pair<QString, int64_t>>> ListQueries::hiddenCounts()
 {
     Statement st = connectionOf(m_db).prepare(
-        "SELECT hidden_by, count(*) FROM reports WHERE hidden_by IS NOT NULL GROUP BY hidden_by ORDER BY 2 DESC");
+        "SELECT hidden_by, count(*) FROM reports WHERE hidden_by IS NOT NULL GROUP BY hidden_by ORDER BY 2 DESC, 1");
     if (!st.valid())
         return st.failure();
     std::vector<std::pair<QString, int64_t>> out;

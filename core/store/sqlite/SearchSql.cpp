@@ -70,6 +70,37 @@ QString ftsTerms(const QString &word, const SearchHints &hints)
     return quoted.size() == 1 ? quoted.first() : QLatin1Char('(') + quoted.join(QStringLiteral(" OR ")) + QLatin1Char(')');
 }
 
+// A free-text word or quoted text as PostgreSQL's tsquery, meaning what
+// ftsPhrase's "text"* means to FTS5: the text's words (runs of letters and
+// digits, as unicode61 splits them; so `utils.IntegrityError` is utils, then
+// integrityerror) one after the other, the last one a prefix:
+// 'utils' <-> 'integrityerror':*. The document holds each text's words split
+// at punctuation too (errordeck_fts_document), so a dotted name's parts are
+// there in order. Each word is quoted and holds only letters and digits: no
+// user's text can make a tsquery syntax error. Case is left to the 'simple'
+// configuration, which folds the document the same way. A text with no word
+// at all matches nothing, as FTS5's empty phrase.
+QString tsPhrase(const QString &text)
+{
+    QStringList words;
+    QString word;
+    for (const char32_t u : text.toUcs4()) {
+        if (QChar::isLetterOrNumber(u) || QChar::isMark(u)) {
+            word += QString::fromUcs4(&u, 1);
+        } else if (!word.isEmpty()) {
+            words << word;
+            word.clear();
+        }
+    }
+    if (!word.isEmpty())
+        words << word;
+    if (words.isEmpty())
+        return QStringLiteral("('x' & !'x')"); // never true: a document has 'x' or it has not
+    for (QString &w : words)
+        w = QLatin1Char('\'') + w + QLatin1Char('\'');
+    return words.join(QStringLiteral(" <-> ")) + QStringLiteral(":*");
+}
+
 QString comparator(SearchTerm::Compare c)
 {
     switch (c) {
@@ -144,9 +175,9 @@ Result<SqlFilter> searchSql(const SearchQuery &query, SqlDialect dialect, const 
         case Kind::Text:
             if (t.negated) {
                 conds << QStringLiteral("NOT ") + ftsMatches(dialect);
-                out.binds.push_back(ftsPhrase(t.text));
+                out.binds.push_back(dialect == SqlDialect::Sqlite ? ftsPhrase(t.text) : tsPhrase(t.text));
             } else {
-                fts << ftsTerms(t.text, hints);
+                fts << (dialect == SqlDialect::Sqlite ? ftsTerms(t.text, hints) : tsPhrase(t.text));
             }
             break;
         case Kind::Level:
@@ -272,7 +303,7 @@ Result<SqlFilter> searchSql(const SearchQuery &query, SqlDialect dialect, const 
         out.binds.push_back(qint64(*query.issueId));
     }
     if (!fts.isEmpty()) {
-        out.ftsMatch = fts.join(QStringLiteral(" AND "));
+        out.ftsMatch = fts.join(dialect == SqlDialect::Sqlite ? QStringLiteral(" AND ") : QStringLiteral(" & "));
         conds << ftsMatches(dialect);
         out.binds.push_back(out.ftsMatch);
     }

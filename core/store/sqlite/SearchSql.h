@@ -24,7 +24,7 @@ struct SqlFilter {
     // sorting them all: right when the matching issues hold most reports (the
     // newest 100 of is:unresolved stop after about 100 rows), wrong when few do.
     bool reportsFirst = false;
-    QString ftsMatch; // "" or an FTS5 MATCH expression
+    QString ftsMatch; // "" or an FTS5 MATCH expression (SQLite), a tsquery (PostgreSQL)
     bool visibleOnly = true; // hidden reports left out (r.hidden_by IS NULL is in `where`)
     QString indexedBy; // "" or the index of reports r the caller makes SQLite walk
     SqlDialect dialect = SqlDialect::Sqlite; // what `where` is written in

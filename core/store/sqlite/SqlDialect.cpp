@@ -7,7 +7,7 @@
 
 namespace ed {
 
-// Only SQLite yet: the PostgreSQL connection answers here when it comes.
+// The engine behind the connection (Connection::engine()).
 SqlDialect dialectOf(const Connection &c) { return c.engine() == Engine::Postgres ? SqlDialect::Postgres : SqlDialect::Sqlite; }
 
 namespace sqldialect {
@@ -46,6 +46,8 @@ const char *beginSnapshot(SqlDialect d)
 
 // 'EDW1' (the schema's migration lock is 'EDK1', PgDatabase.cpp).
 const char *takeWriteLock(SqlDialect d) { return d == SqlDialect::Sqlite ? nullptr : "SELECT pg_advisory_xact_lock(1162106673)"; }
+
+const char *claimingRows(SqlDialect d) { return d == SqlDialect::Sqlite ? "" : " FOR UPDATE SKIP LOCKED"; }
 
 QString indexedBy(SqlDialect d, const QString &index)
 {

@@ -60,6 +60,11 @@ const char *beginSnapshot(SqlDialect d);
 // where BEGIN IMMEDIATE took the file's lock already. Why one lock rather than
 // row locks: docs/postgresql.md, "Several writers".
 const char *takeWriteLock(SqlDialect d);
+// After a SELECT that claims rows for this transaction to update: nothing on
+// SQLite (BEGIN IMMEDIATE already keeps other writers out); on PostgreSQL
+// " FOR UPDATE SKIP LOCKED", so a row another transaction is claiming is left
+// to it rather than claimed twice (or waited for).
+const char *claimingRows(SqlDialect d);
 
 // Planner hints SQLite needs (it keeps no statistics here) and PostgreSQL
 // neither has nor needs: " INDEXED BY index" after a table; a column kept
@@ -71,8 +76,9 @@ QString unindexed(SqlDialect d, const QString &column);
 QString reportsFirstJoin(SqlDialect d);
 
 // The full-text index, one function per use (FTS5 on SQLite; on PostgreSQL
-// the reports' tsvector column `fts`, docs/postgresql.md):
-// the condition "report r.id matches the words bound to ?".
+// the table reports_fts with its tsvector `document`, docs/postgresql.md):
+// the condition "report r.id matches the words bound to ?" (an FTS5 query on
+// SQLite, a tsquery on PostgreSQL: SearchSql.cpp builds either).
 QString ftsMatches(SqlDialect d);
 // The condition "report r.id matches ?" over the reports with id >= a second ?.
 QString ftsMatchesFrom(SqlDialect d);
