@@ -1,5 +1,6 @@
 #include "store/sqlite/Sqlite.h"
 #include "TestSupport.h"
+#include "TestEngine.h"
 
 #include "import/ImportFilters.h"
 
@@ -115,7 +116,7 @@ QString problemsText(const ed::ImportSummary &s)
 QString corpusDatabase(const QTemporaryDir &dir, const QString &name)
 {
     const TestSideDb testSide;
-    const QString path = dir.filePath(name);
+    const QString path = testDatabaseLocation(dir, name);
     auto db = ed::Database::open(path);
     if (!db)
         qFatal("open: %s", qPrintable(db.error()));

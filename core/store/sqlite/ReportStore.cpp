@@ -145,7 +145,9 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
     SearchHints hints;
     if (sort == ReportSort::Timestamp)
         hints.loggerShare = [this](const QString &p) { return loggerShare(p); };
-    hints.prefixTerms = [&c](const QString &word) { return prefixTerms(c, word); };
+    // FTS5's vocabulary; PostgreSQL answers a prefix in the tsquery itself (SearchSql.cpp).
+    if (dialectOf(c) == SqlDialect::Sqlite)
+        hints.prefixTerms = [&c](const QString &word) { return prefixTerms(c, word); };
     auto filter = searchSql(q, dialectOf(c), hints);
     if (!filter)
         return filter.failure();
@@ -526,15 +528,23 @@ Result<StoreStats> ReportStore::stats()
         !r)
         return r.failure();
     if (auto r = each(c.prepare("SELECT coalesce(logger, ''), count(*) FROM reports WHERE hidden_by IS NULL GROUP BY logger "
-                                "ORDER BY 2 DESC LIMIT 10"),
+                                "ORDER BY 2 DESC, 1 LIMIT 10"),
                       [&](const Statement &q) { s.byLogger.emplace_back(q.qtext(0), q.int64(1)); });
         !r)
         return r.failure();
     if (auto r = each(c.prepare("SELECT status_code, count(*) FROM reports WHERE hidden_by IS NULL AND status_code IS NOT NULL "
-                                "GROUP BY status_code ORDER BY 2 DESC"),
+                                "GROUP BY status_code ORDER BY 2 DESC, 1"),
                       [&](const Statement &q) { s.byStatus.emplace_back(int(q.int64(0)), q.int64(1)); });
         !r)
         return r.failure();
+    if (dialectOf(c) == SqlDialect::Postgres) {
+        // The server's database is no file: its size on the server's disk.
+        auto bytes = c.scalar("SELECT pg_database_size(current_database())");
+        if (!bytes)
+            return bytes.failure();
+        s.fileBytes = *bytes;
+        return s;
+    }
     const QString path = m_db.path();
     s.fileBytes = QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
     return s;
