@@ -108,10 +108,11 @@ Result<void> IssueTriage::resolveInNextRelease(const std::vector<int64_t> &ids)
 
 Result<void> IssueTriage::ignore(const std::vector<int64_t> &ids, const IgnoreUntil &until)
 {
-    // ?3 / ?4: -1 for no limit (NULL).
+    // ?2 / ?3: -1 for no limit (NULL). ?2 is first met beside its column, so
+    // PostgreSQL types it bigint (a time in ms: `?2 < 0` first made it integer).
     return updateEach(m_db, ids,
                       "UPDATE issues SET status = 2, resolved_at = NULL, regression = 0, resolved_in = NULL,"
-                      " ignore_until = CASE WHEN ?2 < 0 THEN NULL ELSE ?2 END,"
+                      " ignore_until = nullif(coalesce(?2, ignore_until), -1),"
                       " ignore_until_count = CASE WHEN ?3 < 0 THEN NULL ELSE count + ?3 END WHERE id = ?1",
                       {until.forMs ? nowMs() + *until.forMs : -1, until.moreReports ? *until.moreReports : -1}, missing);
 }

@@ -528,6 +528,13 @@ Result<StoreStats> ReportStore::stats()
                       [&](const Statement &q) { s.byStatus.emplace_back(int(q.int64(0)), q.int64(1)); });
         !r)
         return r.failure();
+    if (c.engine() == Engine::Postgres) { // the database's size on the server, as a file's
+        auto size = c.scalar("SELECT pg_database_size(current_database())");
+        if (!size)
+            return size.failure();
+        s.fileBytes = *size;
+        return s;
+    }
     const QString path = m_db.path();
     s.fileBytes = QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
     return s;
