@@ -165,6 +165,18 @@ private Q_SLOTS:
         }
         QVERIFY(a.value(QStringLiteral("reports")).toInteger() > 0);
         QCOMPARE(b, a);
+        // send --preview: the same message, but for what is made fresh each time.
+        {
+            Run a = on(file, {QStringLiteral("send"), QStringLiteral("5"), QStringLiteral("--preview")});
+            Run b = on(url, {QStringLiteral("send"), QStringLiteral("5"), QStringLiteral("--preview")});
+            QVERIFY2(a.code == 0 && b.code == 0, (a.err + b.err).constData());
+            static const QRegularExpression fresh(QStringLiteral("^(Message-I[dD]|Date): .*$|=-[A-Za-z0-9+/_]{20}"),
+                                                  QRegularExpression::MultilineOption);
+            for (Run *r : {&a, &b})
+                r->out = QString::fromUtf8(r->out).replace(fresh, QStringLiteral("(fresh)")).toUtf8();
+            QVERIFY(a.out.contains("Subject: "));
+            QVERIFY2(a.out == b.out, (a.out + "\n---\n" + b.out).constData());
+        }
         // sites list: the same site, by name.
         const Run sites = on(url, {QStringLiteral("sites"), QStringLiteral("list")});
         QVERIFY2(sites.code == 0 && sites.out.contains("shop"), sites.out.constData());
