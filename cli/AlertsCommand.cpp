@@ -237,7 +237,7 @@ int test(Context &ctx, Database &db, const AlertRule &rule)
 int runStep(Context &ctx, Database &db)
 {
     const KeychainPasswords keychain;
-    for (const QString &line : AlertService::runOnce(db.path(), alertClock(), &keychain, printConsoleMail))
+    for (const QString &line : AlertService::runOnce(db.location(), alertClock(), &keychain, printConsoleMail))
         ctx.err() << line << '\n';
     ctx.err().flush();
     auto outbox = AlertStore(db).outbox(-1);

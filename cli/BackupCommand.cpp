@@ -2,6 +2,7 @@
 #include "CliContext.h"
 
 #include "store/Backup.h"
+#include "store/DatabaseLocation.h"
 
 namespace ed::cli {
 
@@ -19,6 +20,12 @@ int cmdBackup(Context &ctx, const QStringList &args)
     const QStringList pos = p.positionalArguments();
     if (pos.size() != 1) {
         ctx.err() << "backup: give the file to write, e.g. errordeck-cli backup backup.sqlite3\n";
+        return Fatal;
+    }
+    // Before connecting: a server's database is not one file to copy.
+    if (auto where = chooseDatabaseLocation(ctx.dbPath); where && Database::isServerUrl(*where)) {
+        ctx.err() << "errordeck-cli backup: " << withoutPassword(*where)
+                  << " is a PostgreSQL database: back it up with pg_dump (backup copies a database file)" << Qt::endl;
         return Fatal;
     }
     Database *db = ctx.db();

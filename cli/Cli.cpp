@@ -36,6 +36,8 @@ const std::map<QString, Entry> &commands()
         {QStringLiteral("backup"), {cmdBackup, "a consistent copy of the database in one file, while imports run"}},
         {QStringLiteral("copy-store"),
          {cmdCopyStore, "copy a whole database into another: SQLite into PostgreSQL and back (resumable, verified)"}},
+        {QStringLiteral("db-password"),
+         {cmdDbPassword, "keep a PostgreSQL server's password in the system keychain (read from stdin)"}},
     };
     return table;
 }
@@ -51,7 +53,8 @@ void usage(QTextStream &o)
     for (const auto &[name, e] : commands())
         o << "  " << name.leftJustified(width + 2) << e.summary << '\n';
     o << "\nGlobal options, before or after the command:\n"
-         "  --db PATH   the database file, a path or file:PATH (default: $ERRORDECK_DB or the app-data folder)\n"
+         "  --db PATH   the database: a file (a path or file:PATH) or postgresql://USER@HOST:PORT/DB\n"
+         "              (default: $ERRORDECK_DB or the app-data folder)\n"
          "  --verbose   more detail in the log, mirrored to stderr\n";
     o.flush();
 }
@@ -85,7 +88,7 @@ int run(const QStringList &args)
             ++i;
         } else {
             ctx.err() << "errordeck-cli: "
-                      << (a == QLatin1String("--db") ? QStringLiteral("--db needs a database file")
+                      << (a == QLatin1String("--db") ? QStringLiteral("--db needs a database file or URL")
                                                      : QStringLiteral("unknown option '%1' before the command").arg(a))
                       << " (see errordeck-cli --help)" << Qt::endl;
             return Fatal;

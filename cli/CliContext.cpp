@@ -53,6 +53,9 @@ Database *Context::db()
     auto db = Database::open(dbPath);
     if (!db) {
         m_err << "errordeck-cli: " << db.error() << Qt::endl;
+        if (const auto account = serverAccountOf(dbPath); account && db.error().contains(QLatin1String("asks for a password")))
+            m_err << "errordeck-cli: to keep the password of " << account->key() << " in the system keychain: errordeck-cli --db "
+                  << withoutPassword(dbPath) << " db-password" << Qt::endl;
         return nullptr;
     }
     m_db = std::make_unique<Database>(std::move(*db));
@@ -101,8 +104,9 @@ void Context::printTable(const QStringList &header, const QList<QStringList> &ro
 void addCommonOptions(QCommandLineParser &p)
 {
     p.addOption({QStringLiteral("db"),
-                 QStringLiteral("The database file, a path or file:PATH (default: $ERRORDECK_DB or the app-data folder)."),
-                 QStringLiteral("path")});
+                 QStringLiteral("The database: a file (a path or file:PATH) or a PostgreSQL server "
+                                "(postgresql://USER@HOST:PORT/DB; default: $ERRORDECK_DB or the app-data folder)."),
+                 QStringLiteral("path|url")});
     p.addOption({QStringLiteral("verbose"), QStringLiteral("More detail in the log, mirrored to stderr.")});
     p.addHelpOption();
 }

@@ -85,6 +85,10 @@ int cmdTestEmail(Context &ctx, const QStringList &args);
 int cmdSendLog(Context &ctx, const QStringList &args);
 int cmdBackup(Context &ctx, const QStringList &args); // cli/BackupCommand.cpp
 int cmdCopyStore(Context &ctx, const QStringList &args); // cli/CopyStoreCommand.cpp
+int cmdDbPassword(Context &ctx, const QStringList &args); // cli/DbPasswordCommand.cpp
+// Database::setServerPasswordProvider for this process: a server's password
+// from the system keychain (errordeck-cli db-password keeps it there).
+void answerServerPasswordsFromKeychain();
 int cmdServe(Context &ctx, const QStringList &args); // cli/ServeCommand.cpp: the Sentry endpoint
 int cmdSites(Context &ctx, const QStringList &args); // cli/SitesCommand.cpp
 int cmdAlerts(Context &ctx, const QStringList &args); // cli/AlertsCommand.cpp

@@ -76,13 +76,13 @@ int cmdServe(Context &ctx, const QStringList &args)
     // Alerts (errordeck-cli alerts): evaluated and sent on a thread of their
     // own after each stored batch and every few seconds; the writer never waits for mail.
     const KeychainPasswords keychain;
-    AlertService alerts(db->path(), alertClock(), &keychain, 5000);
+    AlertService alerts(db->location(), alertClock(), &keychain, 5000);
     alerts.setConsole(printConsoleMail);
     alerts.setReporter([&](const QString &line) {
         std::lock_guard lock(outMutex);
         ctx.err() << oneLine(line) << Qt::endl;
     });
-    receive::ReceiveWriter writer(db->path(), kMaxQueued);
+    receive::ReceiveWriter writer(db->location(), kMaxQueued);
     int64_t storedCount = 0;
     writer.setStoredHandler([&](const std::vector<receive::StoredEvent> &batch) {
         alerts.nudge();

@@ -121,7 +121,10 @@ int cmdWatch(Context &ctx, const QStringList &args)
     Database *db = ctx.db();
     if (!db)
         return Fatal;
-    const QString dbPath = db->path();
+    // More connections of their own (watcher, mailboxes, alerts) open the same
+    // location, a URL's password included; messages name db->path().
+    const QString dbPath = db->location();
+    const QString shownDb = db->path();
     std::vector<MailboxSettings> mailboxes;
     for (const QString &url : mailboxUrls) {
         auto settings = mailboxSettings(p, *db, url);
@@ -227,8 +230,8 @@ int cmdWatch(Context &ctx, const QStringList &args)
     });
     QObject::connect(&watcher, &FolderWatcher::error, &watcher,
                      [&ctx](const QString &message) { ctx.err() << "errordeck-cli watch: " << message << Qt::endl; });
-    ctx.err() << "watching " << watched.join(QStringLiteral(", ")) << " into " << dbPath << " (Ctrl+C to stop)" << Qt::endl;
-    applog::info(QStringLiteral("watch into %1: %2").arg(dbPath, watched.join(QStringLiteral(", "))));
+    ctx.err() << "watching " << watched.join(QStringLiteral(", ")) << " into " << shownDb << " (Ctrl+C to stop)" << Qt::endl;
+    applog::info(QStringLiteral("watch into %1: %2").arg(shownDb, watched.join(QStringLiteral(", "))));
     alerts.start();
     if (!folders.isEmpty())
         watcher.start();

@@ -1,7 +1,10 @@
 #include "KeychainPasswords.h"
 
+#include "store/DatabaseLocation.h"
+
 #include <QEventLoop>
 #include <QTimer>
+#include <memory>
 #include <qt6keychain/keychain.h>
 
 namespace ed {
@@ -36,7 +39,20 @@ Error jobError(const QKeychain::Job &job)
 
 QString keyOf(KeychainPasswords::Account account, const QString &user, const QString &host)
 {
-    return account == KeychainPasswords::Account::Imap ? imapKeychainKey(user, host) : smtpKeychainKey(user, host);
+    switch (account) {
+    case KeychainPasswords::Account::Imap: return imapKeychainKey(user, host);
+    case KeychainPasswords::Account::Postgres: return QStringLiteral("postgresql:%1@%2").arg(user, host);
+    case KeychainPasswords::Account::Smtp: break;
+    }
+    return smtpKeychainKey(user, host);
+}
+
+Result<ServerAccount> accountOf(const QString &url)
+{
+    auto a = serverAccountOf(url);
+    if (!a)
+        return Error{QStringLiteral("not a postgresql:// URL"), ErrorKind::InvalidInput};
+    return *a;
 }
 
 } // namespace
@@ -57,6 +73,41 @@ Result<QString> KeychainPasswords::imapPassword(const QString &user, const QStri
     if (QString e = runJob(job, m_timeoutMs); !e.isEmpty())
         return Error{QStringLiteral("the keychain has no password for %1: %2").arg(imapKeychainKey(user, host), e)};
     return job.textData();
+}
+
+Result<QString> KeychainPasswords::serverPassword(const QString &url) const
+{
+    auto account = accountOf(url);
+    if (!account)
+        return account.failure();
+    QKeychain::ReadPasswordJob job(QString::fromLatin1(kKeychainService));
+    job.setKey(account->key());
+    if (QString e = runJob(job, m_timeoutMs); !e.isEmpty())
+        return Error{QStringLiteral("the keychain has no password for %1: %2").arg(account->key(), e),
+                     job.error() == QKeychain::EntryNotFound ? ErrorKind::NotFound : ErrorKind::Failed};
+    return job.textData();
+}
+
+Result<void> KeychainPasswords::storeServerPassword(const QString &url, const QString &password) const
+{
+    auto account = accountOf(url);
+    if (!account)
+        return account.failure();
+    const QString service = QString::fromLatin1(kKeychainService);
+    std::unique_ptr<QKeychain::Job> job;
+    if (password.isEmpty()) {
+        auto del = std::make_unique<QKeychain::DeletePasswordJob>(service);
+        del->setKey(account->key());
+        job = std::move(del);
+    } else {
+        auto write = std::make_unique<QKeychain::WritePasswordJob>(service);
+        write->setKey(account->key());
+        write->setTextData(password);
+        job = std::move(write);
+    }
+    if (QString e = runJob(*job, m_timeoutMs); !e.isEmpty() && job->error() != QKeychain::EntryNotFound)
+        return Error{QStringLiteral("the keychain could not keep the password of %1: %2").arg(account->key(), e)};
+    return {};
 }
 
 void KeychainPasswords::readLater(const QString &user, const QString &host, QObject *context,

@@ -1,6 +1,8 @@
 #pragma once
 // The SMTP password in the system keychain (Secret Service / KWallet through
-// qtkeychain), service "ErrorDeck", key "smtp:<user>@<host>". qtkeychain needs
+// qtkeychain), service "ErrorDeck", key "smtp:<user>@<host>"; an IMAP
+// mailbox's ("imap:<user>@<host>") and a PostgreSQL server's
+// ("postgresql:<user>@<host>:<port>", store/DatabaseLocation.h's ServerAccount). qtkeychain needs
 // only QtCore and D-Bus, so errordeck-cli and the desktop app share this class
 // (both link the small `keychain` target). Blocking: each call runs a local event loop,
 // so it works on the GUI thread or a worker thread that has no loop of its own.
@@ -15,7 +17,8 @@ namespace ed {
 class KeychainPasswords final : public PasswordSource {
 public:
     // Whose password: the SMTP server's ("smtp:user@host") or an IMAP mailbox's ("imap:user@host").
-    enum class Account { Smtp, Imap };
+    // A PostgreSQL server's: user is the URL's user, host "HOST:PORT".
+    enum class Account { Smtp, Imap, Postgres };
 
     // Gives up after `timeoutMs` (a keychain that never answers).
     explicit KeychainPasswords(int timeoutMs = 15000) : m_timeoutMs(timeoutMs) { }
@@ -23,6 +26,12 @@ public:
     Result<QString> smtpPassword(const QString &user, const QString &host) const override;
     // An IMAP mailbox's password (key "imap:<user>@<host>").
     Result<QString> imapPassword(const QString &user, const QString &host) const;
+
+    // The password of the PostgreSQL account a postgresql:// URL names
+    // (ErrorKind::NotFound when none is kept). Blocking, as smtpPassword.
+    Result<QString> serverPassword(const QString &url) const;
+    // Keeps (an empty one: forgets) the password of that account. Blocking.
+    Result<void> storeServerPassword(const QString &url, const QString &password) const;
 
     // For the settings page, without blocking: `done` runs on `context`'s
     // thread when the keychain answers (never, once `context` is gone). A

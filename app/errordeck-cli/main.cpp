@@ -9,5 +9,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setOrganizationName(QStringLiteral("ErrorDeck"));
     QCoreApplication::setApplicationName(QStringLiteral("errordeck"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ERRORDECK_VERSION));
+    // A PostgreSQL server's password, when libpq finds none: the keychain's.
+    ed::cli::answerServerPasswordsFromKeychain();
     return ed::cli::run(QCoreApplication::arguments());
 }

@@ -5,6 +5,7 @@
 #include "store/DatabaseLocation.h"
 #include "window/DatabaseOpener.h"
 #include "window/MainWindow.h"
+#include "window/ServerPasswords.h"
 #include "look/Resources.h"
 #include "look/Theme.h"
 
@@ -31,14 +32,21 @@ int main(int argc, char *argv[])
     p.setApplicationDescription(QApplication::translate("main", "Browse a Django site's error reports."));
     p.addHelpOption();
     p.addVersionOption();
-    p.addOption({QStringLiteral("db"), QApplication::translate("main", "The database file."), QStringLiteral("path")});
+    p.addOption(
+        {QStringLiteral("db"),
+         QApplication::translate("main", "The database: a file, or a PostgreSQL server's postgresql://USER@HOST:PORT/DB."),
+         QStringLiteral("path|url")});
     p.addOption({QStringLiteral("verbose"), QApplication::translate("main", "More detail in the log.")});
     p.addPositionalArgument(QStringLiteral("files"), QApplication::translate("main", "Report files or folders to import."),
                             QStringLiteral("[files...]"));
     p.process(app);
     ed::applog::init(QStringLiteral("errordeck"), p.isSet(QStringLiteral("verbose")));
 
-    const auto path = ed::chooseDatabaseLocation(p.value(QStringLiteral("db")));
+    // A server's password, when libpq finds none: this session's, the keychain's, or asked in a dialog.
+    ed::serverpasswords::install();
+    auto path = ed::chooseDatabaseLocation(p.value(QStringLiteral("db")));
+    if (path) // a password in the URL: kept in memory, never shown or listed
+        path = ed::serverpasswords::takePasswordFrom(*path);
     // Registered before the database opens: the open and its migration run off it.
     ed::dbthread::setUiThread(app.thread());
 #ifdef NDEBUG
@@ -49,6 +57,8 @@ int main(int argc, char *argv[])
 #endif
     auto db = path ? ed::openDatabaseOffTheUiThread(*path) : ed::Result<ed::Database>(ed::Error{path.error()});
     if (!db) {
+        if (path)
+            ed::serverpasswords::forget(*path);
         ed::applog::error(db.error());
         QMessageBox::critical(nullptr, QApplication::translate("main", "ErrorDeck"), db.error());
         return 1;

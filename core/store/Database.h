@@ -40,6 +40,17 @@ public:
     static Result<Database> open(const QString &location, const OpenOptions &options);
     // Whether `location` is a PostgreSQL URL rather than a file.
     static bool isServerUrl(const QString &location);
+
+    // The process's answer when a server wants a password that libpq did not
+    // find (PGPASSWORD, PGPASSFILE, the URL): asked by every open of a
+    // PostgreSQL URL whose OpenOptions::password is empty, so that the
+    // connections a process opens by location (ConnectionPool, WatchWorker,
+    // AlertService, MailboxPoller, ReceiveWriter) all reach the server. The
+    // CLI's and the app's main() register one that reads the keychain (the app
+    // also asks in a dialog). Called on the opening thread, any thread; an
+    // empty function removes it. Never stores the password anywhere.
+    using ServerPasswordProvider = std::function<std::optional<QString>(const QString &redactedUrl)>;
+    static void setServerPasswordProvider(ServerPasswordProvider provider);
     // For tests of migrations: a new database at an older schema version.
     static Result<Database> createAtVersion(const QString &path, int version);
 
@@ -54,7 +65,11 @@ public:
     Database &operator=(Database &&other) noexcept;
     ~Database();
 
-    const QString &path() const; // a PostgreSQL URL without its password
+    const QString &path() const; // a PostgreSQL URL without its password: for showing
+    // What open() was given, to open more connections to the same database (a
+    // PostgreSQL URL may hold a password here: never show or store it).
+    const QString &location() const { return m_location; }
+    bool isServer() const; // a PostgreSQL database, not a file
     bool isOpen() const;
 
     // Stops the query running on this database from another thread (it fails
@@ -80,6 +95,7 @@ private:
     Result<void> configure(bool readOnly);
     Result<void> migrate(int from, int to);
     std::unique_ptr<Connection> m_conn;
+    QString m_location;
     std::unique_ptr<std::function<bool(int)>> m_busyWait; // stable address for SQLite's callback
 };
 

@@ -4,6 +4,9 @@
 
 #include <QRegularExpression>
 #include <QUrl>
+#include <QUrlQuery>
+#include <unistd.h>
+#include <pwd.h>
 
 namespace ed {
 
@@ -42,6 +45,56 @@ Result<QString> chooseDatabaseLocation(const QString &dbOption)
     if (const QString env = qEnvironmentVariable("ERRORDECK_DB"); !env.isEmpty())
         return databaseLocationFrom(env, QStringLiteral("ERRORDECK_DB"));
     return Database::defaultPath();
+}
+
+QString ServerAccount::key() const { return QStringLiteral("postgresql:%1@%2:%3").arg(user, host).arg(port); }
+
+std::optional<ServerAccount> serverAccountOf(const QString &url)
+{
+    if (!Database::isServerUrl(url))
+        return std::nullopt;
+    const QUrl u(url);
+    if (!u.isValid())
+        return std::nullopt;
+    const QUrlQuery query(u);
+    // The URL's part, else its ?keyword=, else libpq's environment variable.
+    const auto pick = [&](const QString &part, const char *keyword, const char *env) {
+        if (!part.isEmpty())
+            return part;
+        if (const QString q = query.queryItemValue(QLatin1String(keyword), QUrl::FullyDecoded); !q.isEmpty())
+            return q;
+        return qEnvironmentVariable(env);
+    };
+    ServerAccount a;
+    a.user = pick(u.userName(QUrl::FullyDecoded), "user", "PGUSER");
+    if (a.user.isEmpty())
+        if (const passwd *pw = ::getpwuid(::geteuid()))
+            a.user = QString::fromLocal8Bit(pw->pw_name);
+    a.host = pick(u.host(QUrl::FullyDecoded), "host", "PGHOST");
+    if (a.host.isEmpty())
+        a.host = QStringLiteral("localhost");
+    const QString port = pick(u.port() > 0 ? QString::number(u.port()) : QString(), "port", "PGPORT");
+    bool ok = false;
+    const int p = port.toInt(&ok);
+    a.port = ok && p > 0 ? p : 5432;
+    return a;
+}
+
+QString withoutPassword(const QString &location)
+{
+    if (!Database::isServerUrl(location))
+        return location;
+    QString out = location;
+    static const QRegularExpression userinfo(QStringLiteral("^([A-Za-z]+://[^:@/?]*):[^@/?]*@"));
+    out.replace(userinfo, QStringLiteral("\\1@"));
+    static const QRegularExpression param(QStringLiteral("([?&])(?:ssl)?password=[^&]*(&|$)"));
+    // Each removal may leave a `?&` or a trailing `?`: tidy them after.
+    while (out.contains(param))
+        out.replace(param, QStringLiteral("\\1"));
+    out.replace(QStringLiteral("?&"), QStringLiteral("?"));
+    while (out.endsWith(QLatin1Char('&')) || out.endsWith(QLatin1Char('?')))
+        out.chop(1);
+    return out;
 }
 
 } // namespace ed

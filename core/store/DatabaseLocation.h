@@ -6,6 +6,7 @@
 #include "base/Result.h"
 
 #include <QString>
+#include <optional>
 
 namespace ed {
 
@@ -18,5 +19,21 @@ Result<QString> databaseLocationFrom(const QString &value, const QString &source
 // The database to open (a file or a server URL): `dbOption` (--db) when given, else ERRORDECK_DB,
 // else Database::defaultPath(); each value read by databaseLocationFrom().
 Result<QString> chooseDatabaseLocation(const QString &dbOption);
+
+// Whose password a PostgreSQL URL needs: its user, host and port, with
+// libpq's defaults where the URL names none (PGUSER or the login name,
+// PGHOST or localhost, PGPORT or 5432). The keychain keeps a server's password
+// under "postgresql:USER@HOST:PORT". nullopt for anything but such a URL.
+struct ServerAccount {
+    QString user, host;
+    int port = 5432;
+    QString key() const; // postgresql:USER@HOST:PORT
+};
+std::optional<ServerAccount> serverAccountOf(const QString &url);
+
+// The URL without any password in it (user:secret@ becomes user@, password=
+// and sslpassword= go): what a list of recent databases may keep. Anything
+// else is returned as it is.
+QString withoutPassword(const QString &location);
 
 } // namespace ed

@@ -17,7 +17,7 @@ QString AboutDialog::versionsText()
              Database::engineVersion(), QSysInfo::prettyProductName());
 }
 
-AboutDialog::AboutDialog(QWidget *parent) : QDialog(parent)
+AboutDialog::AboutDialog(QWidget *parent, const QString &database) : QDialog(parent)
 {
     setObjectName(QStringLiteral("aboutDialog"));
     setWindowTitle(tr("About ErrorDeck"));
@@ -35,6 +35,14 @@ AboutDialog::AboutDialog(QWidget *parent) : QDialog(parent)
     auto *text = new QVBoxLayout;
     text->addWidget(title);
     text->addWidget(versions);
+    if (!database.isEmpty()) {
+        auto *db = new QLabel(tr("Database: %1").arg(database), this);
+        db->setObjectName(QStringLiteral("database"));
+        db->setTextFormat(Qt::PlainText);
+        db->setWordWrap(true);
+        db->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        text->addWidget(db);
+    }
     auto *row = new QHBoxLayout;
     row->addWidget(icon, 0, Qt::AlignTop);
     row->addLayout(text, 1);

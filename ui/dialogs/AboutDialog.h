@@ -7,7 +7,8 @@ namespace ed {
 class AboutDialog : public QDialog {
     Q_OBJECT
 public:
-    explicit AboutDialog(QWidget *parent = nullptr);
+    // `database`: the open one, as shown (a server's URL without its password).
+    explicit AboutDialog(QWidget *parent = nullptr, const QString &database = QString());
     static QString versionsText();
 };
 

@@ -66,9 +66,12 @@ MainWindow::MainWindow(Database db, QWidget *parent) : QMainWindow(parent), m_db
     setObjectName(QStringLiteral("mainWindow"));
     // Which database, first: one database per site is a normal way to work.
     const QFileInfo file(m_db.path());
-    setWindowTitle(recent::isSampleDatabase(m_db.path())
-                       ? tr("Sample database — ErrorDeck")
-                       : tr("%1 (%2) — ErrorDeck").arg(file.fileName(), QDir::toNativeSeparators(file.absolutePath())));
+    if (m_db.isServer()) // the URL as shown: never a password
+        setWindowTitle(tr("%1 — ErrorDeck").arg(m_db.path()));
+    else
+        setWindowTitle(recent::isSampleDatabase(m_db.path())
+                           ? tr("Sample database — ErrorDeck")
+                           : tr("%1 (%2) — ErrorDeck").arg(file.fileName(), QDir::toNativeSeparators(file.absolutePath())));
     recent::noteOpened(m_db.path());
     setWindowIcon(QIcon(QStringLiteral(":/icons/errordeck.svg")));
     setAcceptDrops(true);

@@ -128,7 +128,8 @@ public:
     // controllers stop with it; deleted when it has WA_DeleteOnClose, as the
     // app's windows have). False when nothing changed: the same file, a
     // running import the user keeps, or a file that does not open (a message
-    // box names it). databaseOpened() gives the new window.
+    // box names it). databaseOpened() gives the new window. `path` may be a
+    // PostgreSQL URL (a password in it is kept in memory, window/ServerPasswords.h).
     bool openDatabase(const QString &path);
     void openSampleDatabase();
     QMenu *recentMenu() const { return m_recentMenu; }
@@ -154,6 +155,7 @@ public:
 public Q_SLOTS:
     void openImportDialog();
     void openDatabaseDialog(); // File › Open Database…
+    void openServerDatabaseDialog(); // File › Open Server Database…: a PostgreSQL URL
     void newDatabaseDialog(); // File › New Database…
     void openSettings();
     // Edit › Re-apply Rules: the stored rules applied to every stored report, in the background.

@@ -86,6 +86,10 @@ void MainWindow::buildActions()
     QAction *backUp = makeAction(this, QStringLiteral("actionBackUp"), tr("&Back Up Database…"));
     backUp->setToolTip(tr("A copy of the database in one file, consistent even while an import runs"));
     connect(backUp, &QAction::triggered, this, &MainWindow::backUpDatabase);
+    if (m_db.isServer()) { // VACUUM INTO copies a file; a server has pg_dump
+        backUp->setEnabled(false);
+        backUp->setToolTip(tr("A PostgreSQL database is backed up on its server, with pg_dump"));
+    }
     QAction *quit = makeAction(this, QStringLiteral("actionQuit"), tr("&Quit"), {}, QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -344,7 +348,7 @@ bool MainWindow::backUpDatabaseTo(const QString &out)
         this, {QStringLiteral("backup")}, [out](JobContext &ctx) { return backupDatabase(ctx.db(), out); },
         [this, out](Result<BackupSummary> sum) {
             m_backupRunning = false;
-            action(QStringLiteral("actionBackUp"))->setEnabled(true);
+            action(QStringLiteral("actionBackUp"))->setEnabled(!m_db.isServer());
             if (!sum) {
                 statusBar()->clearMessage();
                 Q_EMIT backupFinished(false, sum.error());
@@ -480,7 +484,7 @@ void MainWindow::showSearchSyntax()
 
 void MainWindow::showAbout()
 {
-    AboutDialog dlg(this);
+    AboutDialog dlg(this, QDir::toNativeSeparators(m_db.path()));
     dlg.exec();
 }
 

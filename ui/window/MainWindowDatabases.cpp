@@ -3,12 +3,15 @@
 // empty database shows.
 #include "window/MainWindow.h"
 
+#include "dialogs/ServerDatabaseDialog.h"
 #include "jobs/JobRunner.h"
+#include "store/DatabaseLocation.h"
 #include "store/ReportStore.h"
 #include "views/StartPage.h"
 #include "window/DatabaseOpener.h"
 #include "window/ImportController.h"
 #include "window/RecentDatabases.h"
+#include "window/ServerPasswords.h"
 
 #include <QAction>
 #include <QDir>
@@ -40,6 +43,10 @@ void MainWindow::buildDatabaseActions(QMenu *file)
     openDb->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
     addAction(openDb);
     connect(openDb, &QAction::triggered, this, &MainWindow::openDatabaseDialog);
+    auto *openServer = new QAction(tr("Open Ser&ver Database…"), this);
+    openServer->setObjectName(QStringLiteral("actionOpenServerDatabase"));
+    openServer->setToolTip(tr("A PostgreSQL database a team shares"));
+    connect(openServer, &QAction::triggered, this, &MainWindow::openServerDatabaseDialog);
     m_recentMenu = new QMenu(tr("Open &Recent"), this);
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
@@ -49,6 +56,7 @@ void MainWindow::buildDatabaseActions(QMenu *file)
     connect(sample, &QAction::triggered, this, &MainWindow::openSampleDatabase);
     file->addAction(newDb);
     file->addAction(openDb);
+    file->addAction(openServer);
     file->addMenu(m_recentMenu);
     file->addAction(sample);
     file->addSeparator();
@@ -58,10 +66,19 @@ void MainWindow::buildDatabaseActions(QMenu *file)
 void MainWindow::rebuildRecentMenu()
 {
     m_recentMenu->clear();
-    const QString current = QDir::cleanPath(QFileInfo(m_db.path()).absoluteFilePath());
+    const QString current = m_db.isServer() ? m_db.path() : QDir::cleanPath(QFileInfo(m_db.path()).absoluteFilePath());
     bool anyMissing = false;
     int n = 0;
     for (const QString &path : recent::databases()) {
+        if (Database::isServerUrl(path)) { // a server is never "missing": opening it says what is wrong
+            QAction *a = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(++n % 10).arg(path));
+            a->setObjectName(QStringLiteral("recentDatabase"));
+            a->setData(path);
+            a->setCheckable(true);
+            a->setChecked(path == current);
+            connect(a, &QAction::triggered, this, [this, path] { openDatabase(path); });
+            continue;
+        }
         const QFileInfo info(path);
         const bool missing = !info.exists();
         anyMissing = anyMissing || missing;
@@ -105,18 +122,25 @@ bool MainWindow::mayStopImport(const QString &title, const QString &question)
     return true;
 }
 
-bool MainWindow::openDatabase(const QString &path)
+bool MainWindow::openDatabase(const QString &location)
 {
+    // A password written in a server's URL goes to this session's memory: the
+    // URL opened, listed and shown is without it.
+    const bool server = Database::isServerUrl(location);
+    const QString path = server ? serverpasswords::takePasswordFrom(location) : location;
     const QFileInfo target(path), current(m_db.path());
-    if (target.exists() && target.canonicalFilePath() == current.canonicalFilePath())
+    if (server ? path == m_db.path() : target.exists() && target.canonicalFilePath() == current.canonicalFilePath())
         return false;
-    if (!mayStopImport(tr("Open Database"), tr("An import is running into %1. Stop it and open %2? What was imported so "
-                                               "far is kept.")
-                                                .arg(current.fileName(), target.fileName())))
+    if (!mayStopImport(tr("Open Database"),
+                       tr("An import is running into %1. Stop it and open %2? What was imported so "
+                          "far is kept.")
+                           .arg(m_db.isServer() ? m_db.path() : current.fileName(), server ? path : target.fileName())))
         return false;
     auto db = openDatabaseOffTheUiThread(path);
     if (!db) {
-        if (!target.exists())
+        if (server)
+            serverpasswords::forget(path); // a refused password is asked again next time
+        else if (!target.exists())
             recent::forget(path);
         // Not modal in the event loop's way: the window stays usable, the message names the file.
         auto *box = new QMessageBox(QMessageBox::Warning, tr("Open Database"),
@@ -150,6 +174,14 @@ void MainWindow::openDatabaseDialog()
                                                       kDatabaseFilter);
     if (!path.isEmpty())
         openDatabase(path);
+}
+
+void MainWindow::openServerDatabaseDialog()
+{
+    auto *dlg = new ServerDatabaseDialog(this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &QDialog::accepted, this, [this, dlg] { openDatabase(dlg->url()); });
+    dlg->open();
 }
 
 void MainWindow::newDatabaseDialog()

@@ -1,5 +1,8 @@
 #include "window/RecentDatabases.h"
 
+#include "store/Database.h"
+#include "store/DatabaseLocation.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
@@ -9,7 +12,11 @@ namespace ed::recent {
 namespace {
 const QString kKey = QStringLiteral("Databases/recent");
 
-QString normalized(const QString &path) { return QDir::cleanPath(QFileInfo(path).absoluteFilePath()); }
+// A server's URL stays a URL, never with a password in a settings file.
+QString normalized(const QString &path)
+{
+    return Database::isServerUrl(path) ? withoutPassword(path) : QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+}
 
 void store(const QStringList &list) { QSettings().setValue(kKey, list); }
 } // namespace
@@ -39,7 +46,7 @@ void forget(const QString &path)
 int forgetMissing()
 {
     QStringList list = databases();
-    const auto n = list.removeIf([](const QString &p) { return !QFileInfo::exists(p); });
+    const auto n = list.removeIf([](const QString &p) { return !Database::isServerUrl(p) && !QFileInfo::exists(p); });
     store(list);
     return int(n);
 }

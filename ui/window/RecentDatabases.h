@@ -1,6 +1,7 @@
 #pragma once
 // File › Open Recent: the databases opened last, most recent first, kept in
-// QSettings ("Databases/recent", absolute paths, at most kMax). The sample
+// QSettings ("Databases/recent", absolute paths or a server's postgresql://
+// URL without its password, at most kMax). The sample
 // database has its own menu entry and is not listed. Where the sample
 // database lives is decided here too.
 #include <QString>

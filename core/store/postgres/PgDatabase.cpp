@@ -6,6 +6,8 @@
 #include "store/postgres/PgSchema.h"
 #include "store/sqlite/Sqlite.h"
 
+#include <mutex>
+
 namespace ed {
 
 namespace {
@@ -47,7 +49,22 @@ Error newerSchema(const QString &where, int64_t version)
             .arg(Database::currentSchemaVersion())};
 }
 
+std::mutex g_providerMutex;
+std::shared_ptr<const Database::ServerPasswordProvider> g_provider; // guarded by g_providerMutex
+
+std::shared_ptr<const Database::ServerPasswordProvider> processProvider()
+{
+    std::lock_guard lock(g_providerMutex);
+    return g_provider;
+}
+
 } // namespace
+
+void Database::setServerPasswordProvider(ServerPasswordProvider provider)
+{
+    std::lock_guard lock(g_providerMutex);
+    g_provider = provider ? std::make_shared<const ServerPasswordProvider>(std::move(provider)) : nullptr;
+}
 
 bool Database::isServerUrl(const QString &location)
 {
@@ -58,8 +75,13 @@ bool Database::isServerUrl(const QString &location)
 Result<Database> Database::openServer(const QString &url, const OpenOptions &options)
 {
     Database db;
+    db.m_location = url;
     Connection &c = *db.m_conn;
-    if (auto r = c.openServer(url, options.password); !r)
+    // The caller's provider first; else the process's, held while it is asked
+    // (it may be replaced meanwhile on another thread).
+    const auto process = options.password ? nullptr : processProvider();
+    const PasswordProvider &password = options.password || !process ? options.password : *process;
+    if (auto r = c.openServer(url, password); !r)
         return r.failure();
     const QString where = c.path(); // without the password
     const int current = currentSchemaVersion();

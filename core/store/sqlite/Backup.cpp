@@ -10,6 +10,11 @@ namespace ed {
 
 Result<BackupSummary> backupDatabase(Database &db, const QString &out)
 {
+    if (db.isServer()) // VACUUM INTO is SQLite's; the server has its own tools
+        return Error{QStringLiteral("%1 is a PostgreSQL database: back it up with pg_dump (errordeck-cli backup copies a "
+                                    "database file)")
+                         .arg(db.path()),
+                     ErrorKind::InvalidInput};
     const QFileInfo target(out);
     if (target.exists()) {
         if (target.canonicalFilePath() == QFileInfo(db.path()).canonicalFilePath())

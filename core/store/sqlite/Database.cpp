@@ -74,6 +74,7 @@ Database &Database::operator=(Database &&other) noexcept = default;
 Database::~Database() = default;
 
 const QString &Database::path() const { return m_conn->path(); }
+bool Database::isServer() const { return m_conn && m_conn->engine() == Engine::Postgres; }
 bool Database::isOpen() const { return m_conn && m_conn->isOpen(); }
 void Database::interrupt() { m_conn->interrupt(); }
 
@@ -130,6 +131,7 @@ Result<Database> Database::open(const QString &path, bool readOnly)
             return r.failure();
     }
     Database db;
+    db.m_location = path;
     if (auto r = db.m_conn->open(path, !readOnly, readOnly); !r)
         return r.failure();
 
@@ -187,6 +189,7 @@ Result<Database> Database::open(const QString &path, bool readOnly)
 Result<Database> Database::createAtVersion(const QString &path, int version)
 {
     Database db;
+    db.m_location = path;
     if (auto r = db.m_conn->open(path, true); !r)
         return r.failure();
     if (auto r = db.configure(false); !r)

@@ -1,0 +1,181 @@
+// The app on a PostgreSQL server (issue 17): File › Open Server Database…
+// with host, port, database, user and verify-full TLS; the password asked in
+// the app's dialog once (the provider answers every later connection of the
+// window from the session), the issue list the same as on an SQLite file of
+// the same reports; the window title, About and Open Recent show the URL
+// without a password; backup is disabled for a server.
+#include "PgSupport.h"
+#include "UiSupport.h"
+#include "dialogs/AboutDialog.h"
+#include "dialogs/ServerDatabaseDialog.h"
+#include "dialogs/ServerPasswordDialog.h"
+#include "models/IssueListModel.h"
+#include "views/IssueListView.h"
+#include "window/MainWindow.h"
+#include "window/RecentDatabases.h"
+#include "window/ServerPasswords.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPointer>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTimer>
+
+using namespace ed;
+
+class TestUiServer : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    std::unique_ptr<edtest::PgCluster> m_pg;
+    QString m_fileDb;
+    int m_asked = 0; // password dialogs shown
+
+    static QStringList titles(MainWindow *w)
+    {
+        IssueListModel *m = w->issueList()->issueModel();
+        if (!edtest::waitUntilLoaded(m, 1, 30000))
+            return {QStringLiteral("(not loaded)")};
+        QStringList out;
+        for (int r = 0; r < m->rowCount(); ++r)
+            out << (m->issue(r) ? m->issue(r)->title : QString());
+        return out;
+    }
+
+    // Answers the next password dialog with `password` (cancels it when empty),
+    // as a user would type it.
+    void answerPasswordDialog(const QString &password)
+    {
+        auto *poll = new QTimer(this);
+        poll->setInterval(20);
+        connect(poll, &QTimer::timeout, this, [this, poll, password] {
+            auto *dlg = qobject_cast<ServerPasswordDialog *>(QApplication::activeModalWidget());
+            if (!dlg)
+                return;
+            poll->deleteLater();
+            poll->stop();
+            ++m_asked;
+            if (password.isEmpty()) {
+                dlg->reject();
+                return;
+            }
+            dlg->findChild<QLineEdit *>(QStringLiteral("serverPassword"))->setText(password);
+            dlg->accept();
+        });
+        poll->start();
+    }
+
+    // File › Open Server Database… from `w`, the fields filled; the window
+    // that took its place (null when none did).
+    MainWindow *openServer(MainWindow *w, const ServerDatabaseDialog::Fields &fields)
+    {
+        w->findChild<QAction *>(QStringLiteral("actionOpenServerDatabase"))->trigger();
+        auto *dlg = w->findChild<ServerDatabaseDialog *>();
+        if (!dlg)
+            return nullptr;
+        dlg->setFields(fields);
+        QSignalSpy opened(w, &MainWindow::databaseOpened);
+        dlg->accept();
+        if (opened.isEmpty()) // openDatabase() opens before it returns
+            return nullptr;
+        return opened.first().at(0).value<MainWindow *>();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        edtest::isolate();
+        recent::clear();
+        // No password from the environment: the app's provider is what answers.
+        qunsetenv("PGPASSWORD");
+        qputenv("PGPASSFILE", m_dir.filePath(QStringLiteral("no-pgpass")).toUtf8());
+        serverpasswords::install();
+        m_pg = std::make_unique<edtest::PgCluster>();
+        QVERIFY2(m_pg->ok(), qPrintable(m_pg->error()));
+        m_fileDb = edtest::corpusDatabase(m_dir);
+    }
+
+    void cleanupTestCase()
+    {
+        Database::setServerPasswordProvider({});
+        recent::clear();
+        m_pg.reset();
+    }
+
+    void openThroughTheDialogWithItsPassword()
+    {
+        const QString db = m_pg->createDatabase();
+        // The corpus into the server, through the CLI (the same import as m_fileDb's).
+        QProcess cli;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGPASSWORD"), QString::fromLatin1(edtest::PgCluster::kPassword));
+        env.insert(QStringLiteral("HOME"), m_dir.path());
+        cli.setProcessEnvironment(env);
+        cli.start(QStringLiteral(ERRORDECK_CLI), {QStringLiteral("--db"), m_pg->url(db), QStringLiteral("import"),
+                                                  edtest::corpus(QStringLiteral("records.jsonl"))});
+        QVERIFY(cli.waitForFinished(120000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+
+        auto file = edtest::shownMainWindow(m_fileDb);
+        QVERIFY(file);
+        const QStringList onFile = titles(file.get());
+        QVERIFY(onFile.size() > 1);
+        QVERIFY(file->findChild<QAction *>(QStringLiteral("actionBackUp"))->isEnabled());
+
+        m_asked = 0;
+        answerPasswordDialog(QString::fromLatin1(edtest::PgCluster::kPassword));
+        const ServerDatabaseDialog::Fields fields{QStringLiteral("localhost"),
+                                                  db,
+                                                  QString::fromLatin1(edtest::PgCluster::kUser),
+                                                  QStringLiteral("verify-full"),
+                                                  m_pg->caFile(),
+                                                  m_pg->port()};
+        QPointer<MainWindow> server = openServer(file.get(), fields);
+        QVERIFY(server);
+
+        // The same issues as on the file; the readers' connections logged in
+        // without asking again.
+        QCOMPARE(titles(server), onFile);
+        QCOMPARE(m_asked, 1);
+        const QString url = ServerDatabaseDialog::urlFor(fields);
+        QVERIFY2(server->windowTitle().contains(url), qPrintable(server->windowTitle()));
+        QVERIFY(!server->windowTitle().contains(QLatin1String(edtest::PgCluster::kPassword)));
+        QVERIFY(!server->findChild<QAction *>(QStringLiteral("actionBackUp"))->isEnabled());
+        const AboutDialog about(nullptr, server->windowTitle());
+        QVERIFY(
+            !about.findChild<QLabel *>(QStringLiteral("database"))->text().contains(QLatin1String(edtest::PgCluster::kPassword)));
+        // Open Recent keeps the URL, never a password.
+        QVERIFY2(recent::databases().contains(url), qPrintable(recent::databases().join(QLatin1Char(' '))));
+        for (const QString &entry : recent::databases())
+            QVERIFY(!entry.contains(QLatin1String(edtest::PgCluster::kPassword)));
+        delete server.data();
+    }
+
+    void refusedWithoutAPassword()
+    {
+        const QString db = m_pg->createDatabase();
+        auto file = edtest::shownMainWindow(m_fileDb);
+        QVERIFY(file);
+        m_asked = 0;
+        answerPasswordDialog(QString()); // Cancel
+        const ServerDatabaseDialog::Fields fields{
+            QStringLiteral("127.0.0.1"), db,        QString::fromLatin1(edtest::PgCluster::kUser),
+            QStringLiteral("disable"),   QString(), m_pg->port()};
+        QVERIFY(!openServer(file.get(), fields));
+        QCOMPARE(m_asked, 1);
+        // The window stays; the message names the server and what is missing.
+        QMessageBox *box = nullptr;
+        QVERIFY(QTest::qWaitFor([&] { return (box = file->findChild<QMessageBox *>(QStringLiteral("openDatabaseFailed"))); }));
+        QVERIFY2(box->informativeText().contains(QStringLiteral("asks for a password")) &&
+                     box->informativeText().contains(QStringLiteral("127.0.0.1:%1/%2").arg(m_pg->port()).arg(db)),
+                 qPrintable(box->informativeText()));
+        box->close();
+    }
+};
+
+QTEST_MAIN(TestUiServer)
+#include "tst_ui_server.moc"
