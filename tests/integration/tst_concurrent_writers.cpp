@@ -36,25 +36,7 @@ constexpr int64_t kHour = 3'600'000;
 int64_t nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
 // One v1 record of a failure named by its exception type, at `ms`.
-QByteArray record(const QString &id, const QString &type, int64_t ms)
-{
-    const QJsonObject exception{
-        {QStringLiteral("type"), type},
-        {QStringLiteral("value"), QStringLiteral("boom")},
-        {QStringLiteral("frames"), QJsonArray{QJsonObject{{QStringLiteral("filename"), QStringLiteral("/srv/shop/views.py")},
-                                                          {QStringLiteral("module"), QStringLiteral("shop.views")},
-                                                          {QStringLiteral("function"), type.toLower()},
-                                                          {QStringLiteral("lineno"), 10},
-                                                          {QStringLiteral("in_app"), true}}}}};
-    const QJsonObject r{{QStringLiteral("event_id"), id},
-                        {QStringLiteral("timestamp"),
-                         QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz+00:00"))},
-                        {QStringLiteral("level"), QStringLiteral("ERROR")},
-                        {QStringLiteral("logger"), QStringLiteral("django.request")},
-                        {QStringLiteral("message"), QStringLiteral("Internal Server Error: /%1/").arg(type)},
-                        {QStringLiteral("exception"), exception}};
-    return QJsonDocument(r).toJson(QJsonDocument::Compact) + '\n';
-}
+QByteArray record(const QString &id, const QString &type, int64_t ms) { return errorRecordLine(id, type, ms); }
 
 // `n` records "PREFIX-i" over the failure types Type<first>..Type<first+types-1>.
 QByteArray records(const QString &prefix, int n, int first, int types, int64_t ms = 1'600'000'000'000)

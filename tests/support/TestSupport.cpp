@@ -4,6 +4,10 @@
 
 #include "import/ImportFilters.h"
 
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 
 #include <csignal>
@@ -206,6 +210,28 @@ QString killImportAfterFirstBatch(const QString &cli, const QStringList &args, c
     if (p.exitStatus() != QProcess::CrashExit)
         return QStringLiteral("the import ended on its own");
     return {};
+}
+
+QByteArray errorRecordLine(const QString &eventId, const QString &type, int64_t ms, const QString &release)
+{
+    const QJsonObject frame{{QStringLiteral("filename"), QStringLiteral("/srv/shop/views.py")},
+                            {QStringLiteral("module"), QStringLiteral("shop.views")},
+                            {QStringLiteral("function"), type},
+                            {QStringLiteral("lineno"), 10},
+                            {QStringLiteral("in_app"), true}};
+    const QJsonObject exception{{QStringLiteral("type"), type},
+                                {QStringLiteral("value"), QStringLiteral("boom")},
+                                {QStringLiteral("frames"), QJsonArray{frame}}};
+    QJsonObject r{{QStringLiteral("event_id"), eventId},
+                  {QStringLiteral("timestamp"),
+                   QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz+00:00"))},
+                  {QStringLiteral("level"), QStringLiteral("ERROR")},
+                  {QStringLiteral("logger"), QStringLiteral("django.request")},
+                  {QStringLiteral("message"), QStringLiteral("Internal Server Error: /%1/").arg(type)},
+                  {QStringLiteral("exception"), exception}};
+    if (!release.isEmpty())
+        r.insert(QStringLiteral("extra"), QJsonObject{{QStringLiteral("release"), release}});
+    return QJsonDocument(r).toJson(QJsonDocument::Compact) + '\n';
 }
 
 } // namespace edtest

@@ -81,7 +81,6 @@ std::unique_ptr<ed::Database> importCorpus(const QString &path, const ed::Scrubb
 // N generated reports (the benchmark generator, bench/gen_reports.py, over the corpus).
 QString generatedReports(const QTemporaryDir &dir, int n, int seed = 1);
 
-// The first column of the first row of `sql`, or -1 when it fails.
 // Runs `cli` with `args` (an import into dbPath: a file or a server's URL),
 // waits (generously: CI machines may be loaded) until its first batch is
 // committed, then kills it with SIGKILL. With `source`, the batch is the first
@@ -90,6 +89,12 @@ QString generatedReports(const QTemporaryDir &dir, int n, int seed = 1);
 QString killImportAfterFirstBatch(const QString &cli, const QStringList &args, const QString &dbPath,
                                   const QString &source = QString());
 
+// The first column of the first row of `sql`, or -1 when it fails.
 int64_t scalar(ed::Database &db, const char *sql);
+
+// One v1 record line (docs/report-format-v1.md, newline-terminated) of a
+// Django server error: `type` raised in a view function of the same name, so
+// that each type is an issue of its own, at `ms`; `release` in extra when set.
+QByteArray errorRecordLine(const QString &eventId, const QString &type, int64_t ms, const QString &release = QString());
 
 } // namespace edtest

@@ -38,14 +38,7 @@ constexpr int kFollowsWithinMs = 15000;
 
 QByteArray record(const QString &id, const char *type)
 {
-    QJsonObject r{{QStringLiteral("event_id"), id},
-                  {QStringLiteral("timestamp"), QStringLiteral("2026-11-02T10:00:00.000+00:00")},
-                  {QStringLiteral("level"), QStringLiteral("ERROR")},
-                  {QStringLiteral("logger"), QStringLiteral("django.request")},
-                  {QStringLiteral("message"), QStringLiteral("Internal Server Error: /%1/").arg(QLatin1String(type))},
-                  {QStringLiteral("exception"), QJsonObject{{QStringLiteral("type"), QLatin1String(type)},
-                                                            {QStringLiteral("value"), QStringLiteral("boom")}}}};
-    return QJsonDocument(r).toJson(QJsonDocument::Compact) + '\n';
+    return errorRecordLine(id, QLatin1String(type), 1793613600000); // 2026-11-02T10:00Z
 }
 
 } // namespace

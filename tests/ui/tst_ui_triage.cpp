@@ -26,22 +26,7 @@ namespace {
 
 QByteArray record(const QString &id, const char *type, int64_t ms)
 {
-    const QJsonObject exception{
-        {QStringLiteral("type"), QLatin1String(type)},
-        {QStringLiteral("value"), QStringLiteral("boom")},
-        {QStringLiteral("frames"), QJsonArray{QJsonObject{{QStringLiteral("filename"), QStringLiteral("/srv/shop/views.py")},
-                                                          {QStringLiteral("module"), QStringLiteral("shop.views")},
-                                                          {QStringLiteral("function"), QLatin1String(type)},
-                                                          {QStringLiteral("lineno"), 10},
-                                                          {QStringLiteral("in_app"), true}}}}};
-    const QJsonObject r{{QStringLiteral("event_id"), id},
-                        {QStringLiteral("timestamp"),
-                         QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz+00:00"))},
-                        {QStringLiteral("level"), QStringLiteral("ERROR")},
-                        {QStringLiteral("logger"), QStringLiteral("django.request")},
-                        {QStringLiteral("message"), QStringLiteral("Internal Server Error: /%1/").arg(QLatin1String(type))},
-                        {QStringLiteral("exception"), exception}};
-    return QJsonDocument(r).toJson(QJsonDocument::Compact) + '\n';
+    return edtest::errorRecordLine(id, QLatin1String(type), ms);
 }
 
 // Answers the next question box with `answer`; `defaultWasNo` says what its

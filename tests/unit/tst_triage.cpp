@@ -23,24 +23,7 @@ namespace {
 // release in extra when one is given.
 QByteArray record(const QString &id, const char *type, int64_t ms, const char *release = nullptr)
 {
-    QJsonObject exception{
-        {QStringLiteral("type"), QLatin1String(type)},
-        {QStringLiteral("value"), QStringLiteral("boom")},
-        {QStringLiteral("frames"), QJsonArray{QJsonObject{{QStringLiteral("filename"), QStringLiteral("/srv/shop/views.py")},
-                                                          {QStringLiteral("module"), QStringLiteral("shop.views")},
-                                                          {QStringLiteral("function"), QLatin1String(type)},
-                                                          {QStringLiteral("lineno"), 10},
-                                                          {QStringLiteral("in_app"), true}}}}};
-    QJsonObject r{{QStringLiteral("event_id"), id},
-                  {QStringLiteral("timestamp"),
-                   QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz+00:00"))},
-                  {QStringLiteral("level"), QStringLiteral("ERROR")},
-                  {QStringLiteral("logger"), QStringLiteral("django.request")},
-                  {QStringLiteral("message"), QStringLiteral("Internal Server Error: /%1/").arg(QLatin1String(type))},
-                  {QStringLiteral("exception"), exception}};
-    if (release)
-        r.insert(QStringLiteral("extra"), QJsonObject{{QStringLiteral("release"), QLatin1String(release)}});
-    return QJsonDocument(r).toJson(QJsonDocument::Compact) + '\n';
+    return edtest::errorRecordLine(id, QLatin1String(type), ms, QLatin1String(release));
 }
 
 constexpr int64_t kHour = 3'600'000;
