@@ -27,6 +27,8 @@
 #include <QTimer>
 #include "views/BreadcrumbsView.h"
 #include "settings/SettingsDialog.h"
+#include "dialogs/ServerDatabaseDialog.h"
+#include "dialogs/ServerPasswordDialog.h"
 #include <QJsonArray>
 #include "views/TimelineChart.h"
 #include "look/Theme.h"
@@ -429,6 +431,28 @@ private Q_SLOTS:
         m_win->resize(1560, 960);
         QTest::qWait(100);
         m_win->detail()->tabs()->setCurrentIndex(ReportDetailView::TracebackTab);
+    }
+
+    // File › Open Server Database… and the password it may ask for, in the
+    // light and the dark theme.
+    void serverDialogs()
+    {
+        for (const auto choice : {theme::ThemeChoice::Light, theme::ThemeChoice::Dark}) {
+            theme::applyTheme(choice);
+            const QString suffix = choice == theme::ThemeChoice::Dark ? QStringLiteral("-dark") : QString();
+            ServerDatabaseDialog server(m_win.get());
+            server.setFields({QStringLiteral("db.example.org"), QStringLiteral("errors"), QStringLiteral("errordeck"),
+                              QStringLiteral("verify-full"), QStringLiteral("/etc/ssl/certs/example-ca.pem"), 5432});
+            server.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&server));
+            save(&server, QStringLiteral("server-database") + suffix);
+            ServerPasswordDialog password(QStringLiteral("postgresql://errordeck@db.example.org:5432/errors"),
+                                          QStringLiteral("postgresql:errordeck@db.example.org:5432"), m_win.get());
+            password.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&password));
+            save(&password, QStringLiteral("server-password") + suffix);
+        }
+        theme::applyTheme(theme::ThemeChoice::System);
     }
 
     // View › Theme › Dark: every color derives from the palette (no fixed colors).

@@ -79,7 +79,11 @@ ServerDatabaseDialog::ServerDatabaseDialog(QWidget *parent) : QDialog(parent)
     form->addRow(tr("&Database:"), m_database);
     form->addRow(tr("&User:"), m_user);
     form->addRow(tr("&TLS:"), m_sslMode);
-    form->addRow(tr("&CA certificate:"), ca);
+    // A row of a layout gets no buddy from QFormLayout: without one the label
+    // would show its "&" instead of a shortcut.
+    auto *caLabel = new QLabel(tr("&CA certificate:"), this);
+    caLabel->setBuddy(m_caFile);
+    form->addRow(caLabel, ca);
     form->addRow(new QLabel(tr("Or paste a URL:"), this));
     form->addRow(tr("U&RL:"), m_pasted);
     auto *note = new QLabel(tr("The password is asked for when the server wants one, and can be kept in the system "
@@ -96,6 +100,8 @@ ServerDatabaseDialog::ServerDatabaseDialog(QWidget *parent) : QDialog(parent)
     for (QLineEdit *e : {m_host, m_database, m_pasted})
         connect(e, &QLineEdit::textChanged, this, &ServerDatabaseDialog::updateOk);
     updateOk();
+    // Room for a CA file's path and a pasted URL without scrolling them.
+    setMinimumWidth(fontMetrics().averageCharWidth() * 64);
 }
 
 QString ServerDatabaseDialog::url() const
