@@ -112,7 +112,7 @@ for i in $(seq 1 "$runs"); do
   [ "$total" = $((2 * reports)) ] || { echo "two importers stored $total, not $((2 * reports))" >&2; exit 1; }
 done
 
-settings=$(psql_ -d postgres -F '=' -c "SELECT name, setting FROM pg_settings WHERE name IN
+settings=$(psql_ -d postgres -c "SELECT name || '=' || current_setting(name) FROM pg_settings WHERE name IN
   ('fsync', 'synchronous_commit', 'shared_buffers', 'wal_level', 'full_page_writes') ORDER BY name" | tr '\n' ' ')
 version=$(psql_ -d postgres -c 'SHOW server_version')
 "$py" - "$work" "$reports" "$(stat -c %s "$work/reports1.jsonl")" "$version" "$settings" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
