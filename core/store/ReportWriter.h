@@ -94,6 +94,7 @@ private:
     // written with the batch's commit, so every path that stores reports
     // (import, watch, mailboxes, the Sentry receiver) is seen once.
     bool m_alerting = false;
+    bool m_ftsWithReport = false; // PostgreSQL: insertReport makes the index row too
     int64_t m_firstReport = 0, m_lastReport = 0;
     struct AlertEvent {
         int64_t reportId;

@@ -52,11 +52,17 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
 {
     Connection &c = connectionOf(m_db);
     m_sql->exists = c.prepare("SELECT 1 FROM reports WHERE dedup_key = ?");
-    m_sql->insertReport = c.prepare(
+    const QString insertReport = QStringLiteral(
         "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method,"
         " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw,"
         " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    m_sql->insertFts = c.prepare(sqldialect::ftsInsert(dialectOf(c)).toStdString());
+    // On a server each statement is a round trip: the report's full-text row
+    // goes in the same statement (?22..?25), see sqldialect::reportWithFtsInsert.
+    m_ftsWithReport = dialectOf(c) == SqlDialect::Postgres;
+    m_sql->insertReport = c.prepare(
+        (m_ftsWithReport ? sqldialect::reportWithFtsInsert(insertReport) : insertReport).toStdString());
+    if (!m_ftsWithReport)
+        m_sql->insertFts = c.prepare(sqldialect::ftsInsert(dialectOf(c)).toStdString());
     // A part another writer stored meanwhile is the same bytes (its hash): kept.
     m_sql->insertPart = c.prepare("INSERT INTO parts(hash, data) VALUES(?, ?) ON CONFLICT(hash) DO NOTHING");
     // The fingerprint's issue, or the one it was merged into (issue_aliases).
@@ -144,7 +150,7 @@ Result<void> ReportWriter::begin()
     for (Statement *st : {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue,
                           &m_sql->insertIssue, &m_sql->updateIssue, &m_sql->progressSt, &m_sql->seeRelease, &m_sql->alerting,
                           &m_sql->insertPending, &m_sql->insertEvent})
-        if (!st->valid())
+        if (!st->valid() && !(st == &m_sql->insertFts && m_ftsWithReport)) // insertReport does its work then
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
     if (!m_sql->rollups.valid())
         return Error{QStringLiteral("database schema mismatch: %1").arg(m_sql->rollups.prepareError())};
@@ -361,6 +367,8 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         st.bind(21, issue->origin);
     else
         st.bindNull(21);
+    if (m_ftsWithReport)
+        st.bind(22, sv(rec.message)).bind(23, sv(rec.ftsException)).bind(24, sv(rec.path)).bind(25, sv(rec.ftsFrames));
     auto inserted = insertedId(st);
     if (!inserted) {
         result.fatal = true;
@@ -368,15 +376,17 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         return result;
     }
     const int64_t reportId = *inserted;
-    m_sql->insertFts.bind(1, reportId)
-        .bind(2, sv(rec.message))
-        .bind(3, sv(rec.ftsException))
-        .bind(4, sv(rec.path))
-        .bind(5, sv(rec.ftsFrames));
-    if (!m_sql->insertFts.exec()) {
-        result.fatal = true;
-        result.reason = m_sql->insertFts.error();
-        return result;
+    if (!m_ftsWithReport) {
+        m_sql->insertFts.bind(1, reportId)
+            .bind(2, sv(rec.message))
+            .bind(3, sv(rec.ftsException))
+            .bind(4, sv(rec.path))
+            .bind(5, sv(rec.ftsFrames));
+        if (!m_sql->insertFts.exec()) {
+            result.fatal = true;
+            result.reason = m_sql->insertFts.error();
+            return result;
+        }
     }
     if (!m_stored.empty())
         m_parts.add(m_stored);

@@ -7,23 +7,62 @@ namespace ed {
 namespace {
 // The same keys and conflict rule as the schema's triggers (Schema.cpp, schema 8):
 // a missing status, logger or type is X'' (sqldialect::rollupNoStatus, rollupNoText).
-// The key named and the counts qualified: PostgreSQL wants both.
-std::string upsertSql(SqlDialect d, const char *table, const char *unit)
+// The key named and the counts qualified: PostgreSQL wants both. `rows` rows
+// of values, ?8r+1..?8r+8 the row r: one statement, so one round trip to a
+// server, for many keys. The keys of one flush are distinct (a map's), as
+// PostgreSQL wants of one INSERT ... ON CONFLICT DO UPDATE.
+std::string upsertSql(SqlDialect d, const char *table, const char *unit, int rows)
 {
     const QString noStatus = sqldialect::rollupNoStatus(d), noText = sqldialect::rollupNoText(d);
+    QString values;
+    for (int r = 0; r < rows; ++r) {
+        const int p = 8 * r;
+        values += QStringLiteral("%1(?%2, ?%3, ?%4, coalesce(?%5, %9), coalesce(?%6, %10), coalesce(?%7, %10), ?%8, ?%11)")
+                      .arg(r ? QStringLiteral(", ") : QString())
+                      .arg(p + 1)
+                      .arg(p + 2)
+                      .arg(p + 3)
+                      .arg(p + 4)
+                      .arg(p + 5)
+                      .arg(p + 6)
+                      .arg(p + 7)
+                      .arg(noStatus, noText)
+                      .arg(p + 8);
+    }
     return QStringLiteral("INSERT INTO %1(issue_id, %2, level, status_code, logger, exception_type, visible, hidden)"
-                          " VALUES(?1, ?2, ?3, coalesce(?4, %3), coalesce(?5, %4), coalesce(?6, %4), ?7, ?8)"
+                          " VALUES%3"
                           " ON CONFLICT(%2, issue_id, level, status_code, logger, exception_type) DO UPDATE SET"
                           " visible = %1.visible + excluded.visible, hidden = %1.hidden + excluded.hidden")
-        .arg(QLatin1String(table), QLatin1String(unit), noStatus, noText)
+        .arg(QLatin1String(table), QLatin1String(unit), values)
         .toStdString();
 }
 } // namespace
 
 RollupUpkeep::RollupUpkeep(Connection &c)
-    : m_hourSt(c.prepare(upsertSql(dialectOf(c), "issue_hours", "hour"))),
-      m_daySt(c.prepare(upsertSql(dialectOf(c), "issue_days", "day")))
 {
+    for (size_t i = 0; i < kRowsPerStatement.size(); ++i) {
+        m_hourSt[i] = c.prepare(upsertSql(dialectOf(c), "issue_hours", "hour", kRowsPerStatement[i]));
+        m_daySt[i] = c.prepare(upsertSql(dialectOf(c), "issue_days", "day", kRowsPerStatement[i]));
+    }
+}
+
+bool RollupUpkeep::valid() const
+{
+    for (size_t i = 0; i < kRowsPerStatement.size(); ++i)
+        if (!m_hourSt[i].valid() || !m_daySt[i].valid())
+            return false;
+    return true;
+}
+
+QString RollupUpkeep::prepareError() const
+{
+    for (size_t i = 0; i < kRowsPerStatement.size(); ++i) {
+        if (!m_hourSt[i].valid())
+            return m_hourSt[i].prepareError();
+        if (!m_daySt[i].valid())
+            return m_daySt[i].prepareError();
+    }
+    return QString();
 }
 
 void RollupUpkeep::add(int64_t issueId, int64_t timestampMs, int level, bool hidden, std::optional<int> statusCode,
@@ -34,18 +73,29 @@ void RollupUpkeep::add(int64_t issueId, int64_t timestampMs, int level, bool hid
     (hidden ? n.hidden : n.visible) += 1;
 }
 
-Result<void> RollupUpkeep::upsert(Statement &st, const Map &counts)
+Result<void> RollupUpkeep::upsert(std::array<Statement, 3> &sts, const Map &counts)
 {
-    for (const auto &[key, n] : counts) {
-        st.bind(1, key.issueId).bind(2, key.unit).bind(3, key.level);
-        if (key.status)
-            st.bind(4, *key.status);
-        else
-            st.bindNull(4);
-        st.bindTextOrNull(5, std::string_view(key.logger)).bindTextOrNull(6, std::string_view(key.type));
-        st.bind(7, n.visible).bind(8, n.hidden);
-        if (!st.exec())
-            return st.failure();
+    auto it = counts.begin();
+    size_t left = counts.size();
+    // As many of the largest statement as fit, then the smaller ones for the rest.
+    for (size_t s = 0; s < kRowsPerStatement.size(); ++s) {
+        Statement &st = sts[s];
+        const size_t rows = size_t(kRowsPerStatement[s]);
+        for (; left >= rows; left -= rows) {
+            for (int r = 0; r < int(rows); ++r, ++it) {
+                const auto &[key, n] = *it;
+                const int p = 8 * r;
+                st.bind(p + 1, key.issueId).bind(p + 2, key.unit).bind(p + 3, key.level);
+                if (key.status)
+                    st.bind(p + 4, *key.status);
+                else
+                    st.bindNull(p + 4);
+                st.bindTextOrNull(p + 5, std::string_view(key.logger)).bindTextOrNull(p + 6, std::string_view(key.type));
+                st.bind(p + 7, n.visible).bind(p + 8, n.hidden);
+            }
+            if (!st.exec())
+                return st.failure();
+        }
     }
     return {};
 }

@@ -10,6 +10,7 @@
 #include "base/Result.h"
 #include "store/sqlite/Sqlite.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,8 +22,8 @@ namespace ed {
 class RollupUpkeep {
 public:
     explicit RollupUpkeep(Connection &c);
-    bool valid() const { return m_hourSt.valid() && m_daySt.valid(); }
-    QString prepareError() const { return m_hourSt.valid() ? m_daySt.prepareError() : m_hourSt.prepareError(); }
+    bool valid() const;
+    QString prepareError() const;
 
     // One stored report, with the columns as stored (empty text stored as NULL);
     // kept until flush() or clear().
@@ -56,9 +57,13 @@ private:
         int64_t visible = 0, hidden = 0;
     };
     using Map = std::unordered_map<Key, Counts, KeyHash>;
-    static Result<void> upsert(Statement &st, const Map &counts);
+    // Rows of values per upsert statement: a flush of K keys takes K / 64 of
+    // the first, then up to 7 of the second and 7 of the last (issue 17: on a
+    // server one statement per key was a round trip per key).
+    static constexpr std::array<int, 3> kRowsPerStatement{64, 8, 1};
+    static Result<void> upsert(std::array<Statement, 3> &sts, const Map &counts);
 
-    Statement m_hourSt, m_daySt;
+    std::array<Statement, 3> m_hourSt, m_daySt;
     Map m_hours;
 };
 
