@@ -40,9 +40,13 @@ ui_packages=(qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev)
 # python3-sentry-sdk (tests/integration/sentry: a Django site reporting with Sentry's SDK),
 # postgresql-15 (tst_pg_connection starts a real PostgreSQL server with its initdb and
 # postgres, tests/support/PgSupport.h),
-# nodejs and npm (tests/integration/node: @sentry/node from npm, installed by `npm ci`).
+# nodejs and npm (tests/integration/node: @sentry/node from npm, installed by `npm ci`),
+# gnome-keyring, dbus-daemon and dbus-bin (tests/support/with_secret_service.sh: a real
+# Secret Service, gnome-keyring-daemon on a private bus of dbus-run-session, checked
+# with dbus-send), libsecret-1-0 (qtkeychain loads it at run time to reach that service;
+# without it qtkeychain tries KWallet only).
 test_packages=(python3 python3-django python3-aiosmtpd python3-cryptography openssl dovecot-imapd curl tzdata
-               python3-sentry-sdk nodejs npm postgresql-15)
+               python3-sentry-sdk nodejs npm postgresql-15 gnome-keyring libsecret-1-0 dbus-daemon dbus-bin)
 # Screenshots under Xvfb (xvfb-run needs xauth), /usr/bin/time for bench/run_benchmarks.sh.
 extra_packages=(xvfb xauth time)
 # The sanitizer build of `./dev.sh test` (on CI always): clang and its ASan/UBSan

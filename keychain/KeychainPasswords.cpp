@@ -2,39 +2,132 @@
 
 #include "store/DatabaseLocation.h"
 
-#include <QEventLoop>
-#include <QTimer>
+#include <QCoreApplication>
+#include <QThread>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <qt6keychain/keychain.h>
 
 namespace ed {
 namespace {
 
-// Runs a keychain job to its end (or the timeout); returns its error text, empty on success.
-QString runJob(QKeychain::Job &job, int timeoutMs)
+// qtkeychain runs its jobs one at a time through a JobExecutor singleton that is
+// not thread-safe and lives on the thread of the first job. A job started on
+// another thread reports its end to the executor by a queued call that the first
+// thread (a worker since gone, or one blocked) never runs: every later job of the
+// process then waits forever ("did not answer"; tst_ui_server saw it, the app's
+// provider reading on the opening thread, the dialog storing on the GUI thread).
+// So every job is made, started and ended on one thread of the keychain's own.
+QThread *keychainThread()
 {
-    job.setAutoDelete(false);
-    QEventLoop loop;
-    bool finished = false;
-    QObject::connect(&job, &QKeychain::Job::finished, &loop, [&] {
-        finished = true;
-        loop.quit();
-    });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    job.start();
-    if (!finished)
-        loop.exec();
-    if (!finished)
+    static QThread *const thread = [] {
+        auto *t = new QThread;
+        t->setObjectName(QStringLiteral("keychain"));
+        t->start();
+        qAddPostRoutine([] {
+            keychainThread()->quit();
+            keychainThread()->wait();
+        });
+        return t;
+    }();
+    return thread;
+}
+
+struct JobOutcome {
+    QKeychain::Error error = QKeychain::NoError;
+    QString errorString;
+    QString text; // a read's password
+};
+
+// One job on the keychain thread: `finished` when it has ended (with `outcome`
+// set), then the relay and its job are deleted there. Made on the caller's
+// thread, so that the caller connects to it before it moves.
+class JobRelay final : public QObject {
+    Q_OBJECT
+public:
+    std::shared_ptr<JobOutcome> outcome = std::make_shared<JobOutcome>();
+Q_SIGNALS:
+    void finished();
+};
+
+enum class Op { Read, Write, Delete };
+
+// Moves `relay` to the keychain thread and runs the job there.
+void start(JobRelay *relay, Op op, const QString &key, const QString &password = {})
+{
+    relay->moveToThread(keychainThread());
+    QMetaObject::invokeMethod(
+        relay,
+        [relay, op, key, password] {
+            const QString service = QString::fromLatin1(kKeychainService);
+            QKeychain::Job *job = nullptr;
+            switch (op) {
+            case Op::Read: job = new QKeychain::ReadPasswordJob(service, relay); break;
+            case Op::Write: {
+                auto *write = new QKeychain::WritePasswordJob(service, relay);
+                write->setTextData(password);
+                job = write;
+                break;
+            }
+            case Op::Delete: job = new QKeychain::DeletePasswordJob(service, relay); break;
+            }
+            job->setKey(key);
+            job->setAutoDelete(false);
+            QObject::connect(job, &QKeychain::Job::finished, relay, [relay](QKeychain::Job *j) {
+                relay->outcome->error = j->error();
+                relay->outcome->errorString = j->errorString();
+                if (auto *read = qobject_cast<QKeychain::ReadPasswordJob *>(j))
+                    relay->outcome->text = read->textData();
+                Q_EMIT relay->finished();
+                relay->deleteLater();
+            });
+            job->start();
+        },
+        Qt::QueuedConnection);
+}
+
+// Runs a job to its end (or the timeout), blocking the calling thread (any
+// thread but the keychain's): nullopt when the keychain did not answer in time.
+std::optional<JobOutcome> runBlocking(Op op, const QString &key, int timeoutMs, const QString &password = {})
+{
+    struct Shared {
+        std::mutex mutex;
+        std::condition_variable ended;
+        std::optional<JobOutcome> outcome;
+    };
+    auto shared = std::make_shared<Shared>();
+    auto *relay = new JobRelay;
+    QObject::connect(
+        relay, &JobRelay::finished, relay,
+        [shared, result = relay->outcome] {
+            std::lock_guard lock(shared->mutex);
+            shared->outcome = *result;
+            shared->ended.notify_all();
+        },
+        Qt::DirectConnection);
+    start(relay, op, key, password);
+    std::unique_lock lock(shared->mutex);
+    shared->ended.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return shared->outcome.has_value(); });
+    return shared->outcome;
+}
+
+// A blocking job's error text, empty on success.
+QString errorText(const std::optional<JobOutcome> &o, int timeoutMs)
+{
+    if (!o)
         return QStringLiteral("the system keychain did not answer within %1 s").arg(timeoutMs / 1000);
-    if (job.error() != QKeychain::NoError)
-        return job.errorString().isEmpty() ? QStringLiteral("keychain error %1").arg(int(job.error())) : job.errorString();
+    if (o->error != QKeychain::NoError)
+        return o->errorString.isEmpty() ? QStringLiteral("keychain error %1").arg(int(o->error)) : o->errorString;
     return {};
 }
 
 // The keychain's reason for a failed job, NotFound when there is no such entry.
-Error jobError(const QKeychain::Job &job)
+Error jobError(const JobOutcome &o)
 {
-    return Error{job.errorString(), job.error() == QKeychain::EntryNotFound ? ErrorKind::NotFound : ErrorKind::Failed};
+    return Error{o.errorString, o.error == QKeychain::EntryNotFound ? ErrorKind::NotFound : ErrorKind::Failed};
 }
 
 QString keyOf(KeychainPasswords::Account account, const QString &user, const QString &host)
@@ -59,20 +152,18 @@ Result<ServerAccount> accountOf(const QString &url)
 
 Result<QString> KeychainPasswords::smtpPassword(const QString &user, const QString &host) const
 {
-    QKeychain::ReadPasswordJob job(QString::fromLatin1(kKeychainService));
-    job.setKey(smtpKeychainKey(user, host));
-    if (QString e = runJob(job, m_timeoutMs); !e.isEmpty())
+    const auto o = runBlocking(Op::Read, smtpKeychainKey(user, host), m_timeoutMs);
+    if (QString e = errorText(o, m_timeoutMs); !e.isEmpty())
         return Error{QStringLiteral("the keychain has no password: %1").arg(e)};
-    return job.textData();
+    return o->text;
 }
 
 Result<QString> KeychainPasswords::imapPassword(const QString &user, const QString &host) const
 {
-    QKeychain::ReadPasswordJob job(QString::fromLatin1(kKeychainService));
-    job.setKey(imapKeychainKey(user, host));
-    if (QString e = runJob(job, m_timeoutMs); !e.isEmpty())
+    const auto o = runBlocking(Op::Read, imapKeychainKey(user, host), m_timeoutMs);
+    if (QString e = errorText(o, m_timeoutMs); !e.isEmpty())
         return Error{QStringLiteral("the keychain has no password for %1: %2").arg(imapKeychainKey(user, host), e)};
-    return job.textData();
+    return o->text;
 }
 
 Result<QString> KeychainPasswords::serverPassword(const QString &url) const
@@ -80,12 +171,11 @@ Result<QString> KeychainPasswords::serverPassword(const QString &url) const
     auto account = accountOf(url);
     if (!account)
         return account.failure();
-    QKeychain::ReadPasswordJob job(QString::fromLatin1(kKeychainService));
-    job.setKey(account->key());
-    if (QString e = runJob(job, m_timeoutMs); !e.isEmpty())
+    const auto o = runBlocking(Op::Read, account->key(), m_timeoutMs);
+    if (QString e = errorText(o, m_timeoutMs); !e.isEmpty())
         return Error{QStringLiteral("the keychain has no password for %1: %2").arg(account->key(), e),
-                     job.error() == QKeychain::EntryNotFound ? ErrorKind::NotFound : ErrorKind::Failed};
-    return job.textData();
+                     o && o->error == QKeychain::EntryNotFound ? ErrorKind::NotFound : ErrorKind::Failed};
+    return o->text;
 }
 
 Result<void> KeychainPasswords::storeServerPassword(const QString &url, const QString &password) const
@@ -93,19 +183,8 @@ Result<void> KeychainPasswords::storeServerPassword(const QString &url, const QS
     auto account = accountOf(url);
     if (!account)
         return account.failure();
-    const QString service = QString::fromLatin1(kKeychainService);
-    std::unique_ptr<QKeychain::Job> job;
-    if (password.isEmpty()) {
-        auto del = std::make_unique<QKeychain::DeletePasswordJob>(service);
-        del->setKey(account->key());
-        job = std::move(del);
-    } else {
-        auto write = std::make_unique<QKeychain::WritePasswordJob>(service);
-        write->setKey(account->key());
-        write->setTextData(password);
-        job = std::move(write);
-    }
-    if (QString e = runJob(*job, m_timeoutMs); !e.isEmpty() && job->error() != QKeychain::EntryNotFound)
+    const auto o = runBlocking(password.isEmpty() ? Op::Delete : Op::Write, account->key(), m_timeoutMs, password);
+    if (QString e = errorText(o, m_timeoutMs); !e.isEmpty() && !(o && o->error == QKeychain::EntryNotFound))
         return Error{QStringLiteral("the keychain could not keep the password of %1: %2").arg(account->key(), e)};
     return {};
 }
@@ -113,40 +192,30 @@ Result<void> KeychainPasswords::storeServerPassword(const QString &url, const QS
 void KeychainPasswords::readLater(const QString &user, const QString &host, QObject *context,
                                   std::function<void(Result<QString>)> done, Account account)
 {
-    auto *job = new QKeychain::ReadPasswordJob(QString::fromLatin1(kKeychainService), context);
-    job->setKey(keyOf(account, user, host));
-    job->setAutoDelete(true);
-    QObject::connect(job, &QKeychain::Job::finished, context, [done = std::move(done)](QKeychain::Job *j) {
-        if (j->error() == QKeychain::NoError)
-            done(static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
+    auto *relay = new JobRelay;
+    // Queued to context's thread; gone with context (Qt drops the connection).
+    QObject::connect(relay, &JobRelay::finished, context, [done = std::move(done), o = relay->outcome] {
+        if (o->error == QKeychain::NoError)
+            done(o->text);
         else
-            done(jobError(*j));
+            done(jobError(*o));
     });
-    job->start();
+    start(relay, Op::Read, keyOf(account, user, host));
 }
 
 void KeychainPasswords::storeLater(const QString &user, const QString &host, const QString &password, QObject *context,
                                    std::function<void(Result<void>)> done, Account account)
 {
-    QKeychain::Job *job = nullptr;
-    if (password.isEmpty()) {
-        auto *del = new QKeychain::DeletePasswordJob(QString::fromLatin1(kKeychainService), context);
-        del->setKey(keyOf(account, user, host));
-        job = del;
-    } else {
-        auto *write = new QKeychain::WritePasswordJob(QString::fromLatin1(kKeychainService), context);
-        write->setKey(keyOf(account, user, host));
-        write->setTextData(password);
-        job = write;
-    }
-    job->setAutoDelete(true);
-    QObject::connect(job, &QKeychain::Job::finished, context, [done = std::move(done)](QKeychain::Job *j) {
-        if (j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound)
+    auto *relay = new JobRelay;
+    QObject::connect(relay, &JobRelay::finished, context, [done = std::move(done), o = relay->outcome] {
+        if (o->error == QKeychain::NoError || o->error == QKeychain::EntryNotFound)
             done(Result<void>{});
         else
-            done(jobError(*j));
+            done(jobError(*o));
     });
-    job->start();
+    start(relay, password.isEmpty() ? Op::Delete : Op::Write, keyOf(account, user, host), password);
 }
 
 } // namespace ed
+
+#include "KeychainPasswords.moc"

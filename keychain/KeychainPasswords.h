@@ -4,8 +4,9 @@
 // mailbox's ("imap:<user>@<host>") and a PostgreSQL server's
 // ("postgresql:<user>@<host>:<port>", store/DatabaseLocation.h's ServerAccount). qtkeychain needs
 // only QtCore and D-Bus, so errordeck-cli and the desktop app share this class
-// (both link the small `keychain` target). Blocking: each call runs a local event loop,
-// so it works on the GUI thread or a worker thread that has no loop of its own.
+// (both link the small `keychain` target). Every qtkeychain job runs on one
+// thread of this class's own (qtkeychain's job queue is not thread-safe); the
+// blocking calls wait for it, from any thread, the GUI's included.
 #include "send/PasswordSource.h"
 
 #include <functional>

@@ -19,8 +19,9 @@ The files:
 - every system header in `ninja -t deps` (the headers the compiler read);
 - every absolute library path the link lines name (build.ninja);
 - what the tests run: /usr/bin/python3 and each module the test and benchmark
-  Python files import, openssl, dovecot, node, npm, PostgreSQL's initdb and postgres, xvfb-run
-  and Xvfb (TEST_PROGRAMS below).
+  Python files import, openssl, dovecot, node, npm, PostgreSQL's initdb and postgres,
+  D-Bus and gnome-keyring-daemon, xvfb-run and Xvfb (TEST_PROGRAMS below), and the
+  libraries loaded with dlopen (libsecret, TEST_LIBRARIES).
 
 A build folder configured with -DERRORDECK_WITH_UI=OFF is checked against
 `dev.sh packages --cli`, and must use no Qt Widgets, Gui, Charts, Svg or
@@ -41,8 +42,12 @@ from pathlib import Path
 # openssl, tst_sentry_node runs node, dev.sh runs npm ci for it, tst_pg_connection runs PostgreSQL's
 # initdb and postgres by their full path, outside PATH); with the UI, also what
 # docs/screenshots are made under (xvfb-run, which starts Xvfb and runs xauth).
+# tests/support/with_secret_service.sh runs dbus-run-session, dbus-send and gnome-keyring-daemon.
 TEST_PROGRAMS = ["openssl", "dovecot", "node", "npm",
-                 "/usr/lib/postgresql/15/bin/initdb", "/usr/lib/postgresql/15/bin/postgres"]
+                 "/usr/lib/postgresql/15/bin/initdb", "/usr/lib/postgresql/15/bin/postgres",
+                 "dbus-run-session", "dbus-send", "gnome-keyring-daemon"]
+# Libraries loaded at run time, which no link line names: qtkeychain dlopens libsecret.
+TEST_LIBRARIES = ["libsecret-1.so.0"]
 UI_PROGRAMS = ["xvfb-run", "Xvfb", "xauth"]
 # Tools include(CTest) looks up for dashboards (ctest -D), which the tests never use.
 DASHBOARD_ONLY = {"MEMORYCHECK_COMMAND", "COVERAGE_COMMAND", "GITCOMMAND", "HGCOMMAND",
@@ -149,6 +154,17 @@ def program_files(programs):
         else:
             files.add(found)
     return files
+
+
+def library_files(names):
+    """The file the dynamic loader finds for each soname (ldconfig's cache)."""
+    out = run(["/sbin/ldconfig", "-p"]).stdout
+    found = {}
+    for line in out.splitlines():
+        m = re.match(r"^\s*(\S+) \(([^)]*)\) => (\S+)$", line)
+        if m and m.group(1) in names:
+            found.setdefault(m.group(1), m.group(3))
+    return {found.get(n, "<missing library %s>" % n) for n in names}
 
 
 def owners(paths):
@@ -273,6 +289,8 @@ def main():
             used.setdefault(f, "Python the tests run")
         for f in program_files(TEST_PROGRAMS + (UI_PROGRAMS if with_ui else [])):
             used.setdefault(f, "a program the tests run")
+        for f in library_files(TEST_LIBRARIES):
+            used.setdefault(f, "a library loaded at run time")
 
     problems = []
     ui_files = [] if with_ui else [f for f in sorted(used) if UI_ONLY.search(f)]

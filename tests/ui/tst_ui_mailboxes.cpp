@@ -8,6 +8,7 @@
 // of the page at 1024x700 and 2560x1440 go to $ERRORDECK_SCREENSHOT_DIR.
 #include "ImapSupport.h"
 #include "SmtpSupport.h"
+#include "TestKeyring.h"
 #include "UiSupport.h"
 #include "imap/MailboxPoller.h"
 #include "models/ReportListModel.h"
@@ -184,6 +185,9 @@ private Q_SLOTS:
         const QString key = QStringLiteral("imap:errors@127.0.0.1");
         const QString kept = QStringLiteral("The password of %1 is kept in the system keychain.").arg(key);
         const QString unavailable = QStringLiteral("The password of %1 could not be saved in the keychain: ").arg(key);
+        // Under with_secret_service.sh (as CTest runs this) a Secret Service is there: it must keep it.
+        if (!edtest::keyring::home().isEmpty())
+            QCOMPARE(page->keychainStatus(), kept);
         QVERIFY2(page->keychainStatus() == kept ||
                      (page->keychainStatus().startsWith(unavailable) && page->keychainStatus().size() > unavailable.size() + 3),
                  qPrintable(page->keychainStatus()));

@@ -3,8 +3,13 @@
 // the app's dialog once (the provider answers every later connection of the
 // window from the session), the issue list the same as on an SQLite file of
 // the same reports; the window title, About and Open Recent show the URL
-// without a password; backup is disabled for a server.
+// without a password; backup is disabled for a server. With "remember" ticked
+// the password goes to the keychain (CTest runs this under
+// tests/support/with_secret_service.sh, a real Secret Service), where the
+// provider of a new start finds it without asking.
+#include "KeychainPasswords.h"
 #include "PgSupport.h"
+#include "TestKeyring.h"
 #include "UiSupport.h"
 #include "dialogs/AboutDialog.h"
 #include "dialogs/ServerDatabaseDialog.h"
@@ -17,6 +22,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -47,12 +53,13 @@ class TestUiServer : public QObject {
     }
 
     // Answers the next password dialog with `password` (cancels it when empty),
-    // as a user would type it.
-    void answerPasswordDialog(const QString &password)
+    // as a user would type it, ticking "remember" when asked to. The timer
+    // that waits for the dialog (delete it when no dialog is expected).
+    QPointer<QTimer> answerPasswordDialog(const QString &password, bool remember = false)
     {
         auto *poll = new QTimer(this);
         poll->setInterval(20);
-        connect(poll, &QTimer::timeout, this, [this, poll, password] {
+        connect(poll, &QTimer::timeout, this, [this, poll, password, remember] {
             auto *dlg = qobject_cast<ServerPasswordDialog *>(QApplication::activeModalWidget());
             if (!dlg)
                 return;
@@ -64,9 +71,11 @@ class TestUiServer : public QObject {
                 return;
             }
             dlg->findChild<QLineEdit *>(QStringLiteral("serverPassword"))->setText(password);
+            dlg->findChild<QCheckBox *>(QStringLiteral("rememberServerPassword"))->setChecked(remember);
             dlg->accept();
         });
         poll->start();
+        return poll;
     }
 
     // File › Open Server Database… from `w`, the fields filled; the window
@@ -88,6 +97,8 @@ class TestUiServer : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
+        QVERIFY2(!edtest::keyring::home().isEmpty(),
+                 "run under tests/support/with_secret_service.sh (as CTest does): a case keeps a password in the keychain");
         edtest::isolate();
         recent::clear();
         // No password from the environment: the app's provider is what answers.
@@ -174,6 +185,54 @@ private Q_SLOTS:
                      box->informativeText().contains(QStringLiteral("127.0.0.1:%1/%2").arg(m_pg->port()).arg(db)),
                  qPrintable(box->informativeText()));
         box->close();
+    }
+
+    // "Remember in the system keychain" ticked: the password is in the keychain
+    // (the keyring file holds the account's item), and a new start's provider,
+    // with nothing in its session's memory, opens the server without asking.
+    void rememberedPasswordFromTheKeychain()
+    {
+        const QString db = m_pg->createDatabase();
+        const QString key = QStringLiteral("postgresql:edtest@127.0.0.1:%1").arg(m_pg->port());
+        const ServerDatabaseDialog::Fields fields{
+            QStringLiteral("127.0.0.1"), db,        QString::fromLatin1(edtest::PgCluster::kUser),
+            QStringLiteral("disable"),   QString(), m_pg->port()};
+        const QString url = ServerDatabaseDialog::urlFor(fields);
+        auto file = edtest::shownMainWindow(m_fileDb);
+        QVERIFY(file);
+        m_asked = 0;
+        answerPasswordDialog(QString::fromLatin1(edtest::PgCluster::kPassword), true);
+        QPointer<MainWindow> server = openServer(file.get(), fields);
+        QVERIFY(server);
+        QCOMPARE(m_asked, 1);
+        // The keychain keeps it once its job has run (storeLater).
+        const auto held = [&] {
+            const auto f = edtest::keyring::readKeyringFile(edtest::keyring::loginKeyringFile());
+            return f && f->aes && f->userHashes.contains(edtest::keyring::md5Hex(key));
+        };
+        QVERIFY2(QTest::qWaitFor(held, 20000), qPrintable(key));
+        delete server.data();
+
+        // A new start: the session's memory empty, the provider installed again.
+        serverpasswords::forget(url);
+        serverpasswords::install();
+        m_asked = 0;
+        QPointer<QTimer> unexpected = answerPasswordDialog(QString()); // a dialog would be cancelled, and counted
+        server = openServer(file.get(), fields);
+        delete unexpected.data();
+        QCOMPARE(m_asked, 0);
+        QVERIFY(server);
+        QVERIFY2(server->windowTitle().contains(url), qPrintable(server->windowTitle()));
+        delete server.data();
+        // Nowhere else under HOME (settings, Open Recent, logs): the keyring's secrets are encrypted.
+        const QStringList found = edtest::keyring::filesContaining(edtest::keyring::home(),
+                                                                   QString::fromLatin1(edtest::PgCluster::kPassword));
+        QVERIFY2(found.isEmpty(), qPrintable(found.join(u'\n')));
+
+        // Forgotten again, for the other cases of this account.
+        serverpasswords::forget(url);
+        QVERIFY(KeychainPasswords().storeServerPassword(url, QString()).ok());
+        QVERIFY(!held());
     }
 };
 
