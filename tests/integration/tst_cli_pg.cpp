@@ -4,6 +4,7 @@
 // written here); passwords never reach stdout or stderr; sslmode=verify-full
 // through the CLI; what only a file can do (backup) says so.
 #include "PgSupport.h"
+#include "CliProcess.h"
 #include "TestSupport.h"
 
 #include <QJsonArray>
@@ -18,10 +19,7 @@ using namespace edtest;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-};
+using Run = CliOutput;
 
 constexpr int kTimeoutMs = 60000;
 
@@ -46,15 +44,7 @@ class TestCliPg : public QObject {
         return e;
     }
 
-    static Run cli(const QStringList &args, const QProcessEnvironment &e)
-    {
-        QProcess p;
-        p.setProcessEnvironment(e);
-        p.start(QStringLiteral(ERRORDECK_CLI), args);
-        p.waitForFinished(120000);
-        return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                   p.readAllStandardError()};
-    }
+    static Run cli(const QStringList &args, const QProcessEnvironment &e) { return runCliProcess(args, e); }
     Run on(const QString &db, const QStringList &args) const
     {
         return cli(QStringList{QStringLiteral("--db"), db} + args, env());

@@ -17,6 +17,7 @@
 #include "SecretScanner.h"
 #include "SmtpSupport.h"
 #include "TestKeyring.h"
+#include "CliProcess.h"
 #include "TestSupport.h"
 #include "store/Config.h"
 
@@ -33,10 +34,7 @@ using namespace ed;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-};
+using Run = CliOutput;
 
 constexpr int kTimeoutMs = 60000;
 
@@ -81,17 +79,7 @@ class TestKeychain : public QObject {
         return e;
     }
 
-    Run cli(const QStringList &args, const QByteArray &stdinText = {}) const
-    {
-        QProcess p;
-        p.setProcessEnvironment(env());
-        p.start(QStringLiteral(ERRORDECK_CLI), args);
-        p.write(stdinText);
-        p.closeWriteChannel();
-        p.waitForFinished(120000);
-        return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                   p.readAllStandardError()};
-    }
+    Run cli(const QStringList &args, const QByteArray &stdinText = {}) const { return runCliProcess(args, env(), stdinText); }
 
     // `password` is in no file under HOME, the keyring's own included (its secrets are encrypted).
     void verifyNowhereOnDisk(const QString &password)
