@@ -1,6 +1,7 @@
 #include "store/DatabaseLocation.h"
 
 #include "store/Database.h"
+#include "store/postgres/PgConnection.h"
 
 #include <QRegularExpression>
 #include <QUrl>
@@ -82,19 +83,7 @@ std::optional<ServerAccount> serverAccountOf(const QString &url)
 
 QString withoutPassword(const QString &location)
 {
-    if (!Database::isServerUrl(location))
-        return location;
-    QString out = location;
-    static const QRegularExpression userinfo(QStringLiteral("^([A-Za-z]+://[^:@/?]*):[^@/?]*@"));
-    out.replace(userinfo, QStringLiteral("\\1@"));
-    static const QRegularExpression param(QStringLiteral("([?&])(?:ssl)?password=[^&]*(&|$)"));
-    // Each removal may leave a `?&` or a trailing `?`: tidy them after.
-    while (out.contains(param))
-        out.replace(param, QStringLiteral("\\1"));
-    out.replace(QStringLiteral("?&"), QStringLiteral("?"));
-    while (out.endsWith(QLatin1Char('&')) || out.endsWith(QLatin1Char('?')))
-        out.chop(1);
-    return out;
+    return Database::isServerUrl(location) ? pgUrlWithoutPasswords(location) : location;
 }
 
 } // namespace ed

@@ -2,6 +2,7 @@
 // server's URL, whose account the keychain keys a password by, and the URL
 // without a password that a list of recent databases may keep.
 #include "store/DatabaseLocation.h"
+#include "store/postgres/PgConnection.h"
 
 #include <QTest>
 
@@ -53,8 +54,19 @@ private Q_SLOTS:
         QCOMPARE(withoutPassword(QStringLiteral("postgresql://db/errors?a=1&sslpassword=k&password=s3cret&b=2")),
                  QStringLiteral("postgresql://db/errors?a=1&b=2"));
         QCOMPARE(withoutPassword(QStringLiteral("postgresql://ops@db/errors")), QStringLiteral("postgresql://ops@db/errors"));
+        // libpq and Database::isServerUrl take the scheme in any case.
+        QCOMPARE(withoutPassword(QStringLiteral("POSTGRESQL://ops:s3cret@db/errors")),
+                 QStringLiteral("POSTGRESQL://ops@db/errors"));
         // A file's name is a name, whatever it holds.
         QCOMPARE(withoutPassword(QStringLiteral("/srv/a:b@c.sqlite3")), QStringLiteral("/srv/a:b@c.sqlite3"));
+    }
+
+    // What messages and Database::path() show of a URL: its passwords as ***.
+    void passwordsAreRedacted()
+    {
+        QCOMPARE(redactPgUrl(QStringLiteral("postgresql://ops:s3cret@db/errors?sslpassword=k&sslmode=require")),
+                 QStringLiteral("postgresql://ops:***@db/errors?sslpassword=***&sslmode=require"));
+        QCOMPARE(redactPgUrl(QStringLiteral("Postgres://ops:s3cret@db/errors")), QStringLiteral("Postgres://ops:***@db/errors"));
     }
 };
 

@@ -35,17 +35,31 @@ PgFailure classify(std::string_view state, QString message)
     return {pgcode::Error, ErrorKind::Failed, std::move(message)};
 }
 
-// The passwords a URL carries (user:password@, password=, sslpassword=), to
-// keep them out of the messages libpq writes about that URL.
+// Where a URL carries passwords (libpq's URI form): the userinfo's
+// user:PASSWORD@ (group 1 what comes before the colon, group 2 the password;
+// the scheme in any case, as libpq and Database::isServerUrl take it) and the
+// password= and sslpassword= parameters (group 1 the separator, 2 the password).
+const QRegularExpression &userinfoPassword()
+{
+    static const QRegularExpression re(QStringLiteral("^([a-z]+://[^:@/?]*):([^@/?]*)@"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    return re;
+}
+const QRegularExpression &passwordParameter()
+{
+    static const QRegularExpression re(QStringLiteral("([?&])(?:ssl)?password=([^&]*)"));
+    return re;
+}
+
+// The passwords a URL carries, to keep them out of the messages libpq writes
+// about that URL.
 QStringList passwordsIn(const QString &url)
 {
     QStringList out;
-    static const QRegularExpression userinfo(QStringLiteral("^[a-z]+://[^:@/?]*:([^@/?]*)@"));
-    static const QRegularExpression param(QStringLiteral("[?&](?:ssl)?password=([^&]*)"));
-    if (const auto m = userinfo.match(url); m.hasMatch() && !m.captured(1).isEmpty())
-        out << m.captured(1);
-    for (auto it = param.globalMatch(url); it.hasNext();) {
-        const QString p = it.next().captured(1);
+    if (const auto m = userinfoPassword().match(url); m.hasMatch() && !m.captured(2).isEmpty())
+        out << m.captured(2);
+    for (auto it = passwordParameter().globalMatch(url); it.hasNext();) {
+        const QString p = it.next().captured(2);
         if (!p.isEmpty())
             out << p;
     }
@@ -76,6 +90,19 @@ QString redactPgUrl(const QString &url)
     QString out = url;
     for (const QString &p : passwordsIn(url))
         out.replace(p, QStringLiteral("***"));
+    return out;
+}
+
+QString pgUrlWithoutPasswords(const QString &url)
+{
+    QString out = url;
+    out.replace(userinfoPassword(), QStringLiteral("\\1@"));
+    out.replace(passwordParameter(), QStringLiteral("\\1"));
+    // Each removal leaves its separator: `?&`, `&&` or one at the end.
+    static const QRegularExpression separators(QStringLiteral("([?&])[?&]+"));
+    out.replace(separators, QStringLiteral("\\1"));
+    while (out.endsWith(QLatin1Char('&')) || out.endsWith(QLatin1Char('?')))
+        out.chop(1);
     return out;
 }
 

@@ -34,6 +34,9 @@ using PasswordProvider = std::function<std::optional<QString>(const QString &red
 
 // The URL with any password in it (user:password@, password=, sslpassword=) replaced by ***.
 QString redactPgUrl(const QString &url);
+// The URL with its passwords taken out (user:secret@ becomes user@; the
+// password= and sslpassword= parameters go).
+QString pgUrlWithoutPasswords(const QString &url);
 
 struct PgPrepared {
     std::string name; // the server-side name, s1, s2, ...
