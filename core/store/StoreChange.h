@@ -5,6 +5,7 @@
 // and StoreChanges (StoreChanges.h) tells every open app about them.
 #include <QFlags>
 #include <QString>
+#include <array>
 #include <optional>
 
 namespace ed {
@@ -19,11 +20,18 @@ enum class StoreChange : unsigned {
 Q_DECLARE_FLAGS(StoreChangeKinds, StoreChange)
 Q_DECLARE_OPERATORS_FOR_FLAGS(StoreChangeKinds)
 
+// Every kind, one by one (a new kind goes here, and gets its storeChangeName).
+constexpr std::array<StoreChange, 5> kStoreChanges{StoreChange::Reports, StoreChange::Issues, StoreChange::Settings,
+                                                   StoreChange::SendLog, StoreChange::Alerts};
+
 // Every kind: what a change feed reports when it cannot tell which (SQLite
 // beyond new reports, or after a lost connection came back).
 inline StoreChangeKinds allStoreChanges()
 {
-    return StoreChange::Reports | StoreChange::Issues | StoreChange::Settings | StoreChange::SendLog | StoreChange::Alerts;
+    StoreChangeKinds all;
+    for (StoreChange kind : kStoreChanges)
+        all |= kind;
+    return all;
 }
 
 // The kind's word on the wire (NOTIFY's payload): "reports", "issues", ...

@@ -23,8 +23,7 @@ const char *storeChangeName(StoreChange kind)
 
 std::optional<StoreChange> storeChangeNamed(const QString &name)
 {
-    for (StoreChange kind :
-         {StoreChange::Reports, StoreChange::Issues, StoreChange::Settings, StoreChange::SendLog, StoreChange::Alerts})
+    for (StoreChange kind : kStoreChanges)
         if (name == QLatin1String(storeChangeName(kind)))
             return kind;
     return std::nullopt;

@@ -120,8 +120,8 @@ QString notifyChange(SqlDialect d, StoreChange kind)
     return QStringLiteral("NOTIFY %1, '%2'").arg(QLatin1String(changeChannel()), QLatin1String(storeChangeName(kind)));
 }
 
-const char *listenForChanges() { return "LISTEN errordeck_changes"; }
 const char *changeChannel() { return "errordeck_changes"; }
+std::string listenForChanges() { return std::string("LISTEN ") + changeChannel(); }
 
 } // namespace sqldialect
 
@@ -129,8 +129,7 @@ Result<void> announceChange(Connection &c, StoreChangeKinds kinds)
 {
     const SqlDialect d = dialectOf(c);
     QStringList statements; // one round trip for all of them
-    for (StoreChange kind :
-         {StoreChange::Reports, StoreChange::Issues, StoreChange::Settings, StoreChange::SendLog, StoreChange::Alerts})
+    for (StoreChange kind : kStoreChanges)
         if (kinds.testFlag(kind))
             if (QString sql = sqldialect::notifyChange(d, kind); !sql.isEmpty())
                 statements << sql;

@@ -9,6 +9,7 @@
 
 #include <QString>
 #include <cstdint>
+#include <string>
 
 namespace ed {
 
@@ -102,10 +103,10 @@ QString ftsDeleteIssue(SqlDialect d);
 // transaction says it twice; empty on SQLite, whose other connections see a
 // commit in PRAGMA data_version instead.
 QString notifyChange(SqlDialect d, StoreChange kind);
-// What the feed's own connection runs to hear them: LISTEN errordeck_changes.
-const char *listenForChanges();
 // The channel's name, as notifications carry it.
 const char *changeChannel();
+// What the feed's own connection runs to hear them: LISTEN errordeck_changes.
+std::string listenForChanges();
 
 } // namespace sqldialect
 
