@@ -51,6 +51,9 @@ public:
     // empty function removes it. Never stores the password anywhere.
     using ServerPasswordProvider = std::function<std::optional<QString>(const QString &redactedUrl)>;
     static void setServerPasswordProvider(ServerPasswordProvider provider);
+    // The one registered (a copy), or an empty function: for a server
+    // connection opened without a Database (the change feed's LISTEN).
+    static ServerPasswordProvider serverPasswordProvider();
     // For tests of migrations: a new database at an older schema version.
     static Result<Database> createAtVersion(const QString &path, int version);
 

@@ -38,7 +38,8 @@ public:
         int coalesceMs = 300; // at most one changed() per this
         int retryMs = 1000; // the first pause before connecting again; it doubles
         int retryMaxMs = 15000; // ... up to this
-        // PostgreSQL, when libpq finds no password (Database::OpenOptions::password).
+        // PostgreSQL, when libpq finds no password (Database::OpenOptions::password);
+        // empty: the process's (Database::serverPasswordProvider), as Database::open.
         std::function<std::optional<QString>(const QString &redactedUrl)> password;
     };
 

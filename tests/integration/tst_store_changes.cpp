@@ -19,6 +19,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 
 using namespace ed;
@@ -173,6 +174,35 @@ private Q_SLOTS:
         QVERIFY(heard(changed, StoreChange::Settings));
         if (onPostgres())
             QCOMPARE(allCaught(changed), StoreChangeKinds(StoreChange::Settings));
+    }
+
+    // A server whose password only the process's provider knows (the app's
+    // keychain or dialog, Database::setServerPasswordProvider): the feed's own
+    // connection gets it too, as every Database::open does.
+    void feedAsksTheProcessForAPassword()
+    {
+        if (!onPostgres())
+            QSKIP("a server's password: the PostgreSQL run has this case");
+        std::unique_ptr<Database> db;
+        const QString where = newDatabase(db);
+        const QByteArray kept = qgetenv("PGPASSWORD");
+        qunsetenv("PGPASSWORD");
+        const auto restore = qScopeGuard([&] {
+            Database::setServerPasswordProvider({});
+            qputenv("PGPASSWORD", kept);
+        });
+        int asked = 0;
+        Database::setServerPasswordProvider([&asked](const QString &) -> std::optional<QString> {
+            ++asked;
+            return QString::fromLatin1(PgCluster::kPassword);
+        });
+        StoreChanges feed(where, fastOptions());
+        QSignalSpy watching(&feed, &StoreChanges::watching);
+        QSignalSpy lost(&feed, &StoreChanges::lost);
+        feed.start();
+        QVERIFY2(watching.wait(kHeardWithinMs), lost.isEmpty() ? "" : qPrintable(lost.at(0).at(0).toString()));
+        QCOMPARE(lost.size(), 0);
+        QVERIFY(asked >= 1);
     }
 
     // Reading is no change, nor is a write that rolled back (NOTIFY is

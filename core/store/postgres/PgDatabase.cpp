@@ -50,20 +50,20 @@ Error newerSchema(const QString &where, int64_t version)
 }
 
 std::mutex g_providerMutex;
-std::shared_ptr<const Database::ServerPasswordProvider> g_provider; // guarded by g_providerMutex
-
-std::shared_ptr<const Database::ServerPasswordProvider> processProvider()
-{
-    std::lock_guard lock(g_providerMutex);
-    return g_provider;
-}
+Database::ServerPasswordProvider g_provider; // guarded by g_providerMutex
 
 } // namespace
 
 void Database::setServerPasswordProvider(ServerPasswordProvider provider)
 {
     std::lock_guard lock(g_providerMutex);
-    g_provider = provider ? std::make_shared<const ServerPasswordProvider>(std::move(provider)) : nullptr;
+    g_provider = std::move(provider);
+}
+
+Database::ServerPasswordProvider Database::serverPasswordProvider()
+{
+    std::lock_guard lock(g_providerMutex); // a copy: it may be replaced meanwhile on another thread
+    return g_provider;
 }
 
 bool Database::isServerUrl(const QString &location)
@@ -77,11 +77,8 @@ Result<Database> Database::openServer(const QString &url, const OpenOptions &opt
     Database db;
     db.m_location = url;
     Connection &c = *db.m_conn;
-    // The caller's provider first; else the process's, held while it is asked
-    // (it may be replaced meanwhile on another thread).
-    const auto process = options.password ? nullptr : processProvider();
-    const PasswordProvider &password = options.password || !process ? options.password : *process;
-    if (auto r = c.openServer(url, password); !r)
+    // The caller's provider first; else the process's.
+    if (auto r = c.openServer(url, options.password ? options.password : serverPasswordProvider()); !r)
         return r.failure();
     const QString where = c.path(); // without the password
     const int current = currentSchemaVersion();

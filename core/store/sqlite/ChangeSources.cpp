@@ -91,7 +91,8 @@ public:
     Result<void> open() override
     {
         m_pg.reset();
-        auto c = PgConnection::connect(m_url, m_password);
+        // The feed's owner's provider, else the process's, as Database::open asks.
+        auto c = PgConnection::connect(m_url, m_password ? m_password : Database::serverPasswordProvider());
         if (!c)
             return c.failure();
         if (auto r = (*c)->exec(sqldialect::listenForChanges()); !r)
