@@ -13,8 +13,11 @@ class Connection; // store/sqlite/Sqlite.h: only store code reaches the connecti
 
 class Database {
 public:
-    // The schema this build writes; every earlier version migrates forward.
+    // The schema this build writes into a file; every earlier version migrates forward.
     static int currentSchemaVersion();
+    // The same for a PostgreSQL database: its versions are numbered on their
+    // own (store/postgres/PgSchemaDdl.h), as a change may concern one engine only.
+    static int currentServerSchemaVersion();
     // 'EDK1' in PRAGMA application_id marks a file as ErrorDeck's.
     static constexpr int kApplicationId = 0x45444b31;
 
@@ -54,8 +57,9 @@ public:
     // The one registered (a copy), or an empty function: for a server
     // connection opened without a Database (the change feed's LISTEN).
     static ServerPasswordProvider serverPasswordProvider();
-    // For tests of migrations: a new database at an older schema version.
-    static Result<Database> createAtVersion(const QString &path, int version);
+    // For tests of migrations: a new database at an older schema version (a
+    // file, or an empty PostgreSQL database named by its URL).
+    static Result<Database> createAtVersion(const QString &location, int version);
 
     // Moves everything committed from the WAL into the main file (a TRUNCATE
     // checkpoint) and closes the connection: the file a user sees, or copies,
@@ -94,7 +98,8 @@ public:
 
 private:
     friend Connection &connectionOf(Database &db);
-    static Result<Database> openServer(const QString &url, const OpenOptions &options); // postgres/PgDatabase.cpp
+    static Result<Database> openServer(const QString &url, const OpenOptions &options,
+                                       int createAtVersion = 0); // postgres/PgDatabase.cpp
     Result<void> configure(bool readOnly);
     Result<void> migrate(int from, int to);
     std::unique_ptr<Connection> m_conn;

@@ -296,12 +296,13 @@ private Q_SLOTS:
         QVERIFY(dst);
         // As if a newer ErrorDeck had migrated the server since this one opened it.
         QVERIFY(m_pg->sql(
-            db, QStringLiteral("INSERT INTO errordeck_schema(version) VALUES (%1)").arg(Database::currentSchemaVersion() + 1)));
+            db,
+            QStringLiteral("INSERT INTO errordeck_schema(version) VALUES (%1)").arg(Database::currentServerSchemaVersion() + 1)));
         auto src = Database::open(m_lite, true);
         QVERIFY(src);
         auto r = copyStore(*src, *dst);
         QVERIFY(!r);
-        QVERIFY2(r.error().contains(QStringLiteral("at schema %1").arg(Database::currentSchemaVersion() + 1)),
+        QVERIFY2(r.error().contains(QStringLiteral("at schema %1").arg(Database::currentServerSchemaVersion() + 1)),
                  qPrintable(r.error()));
         QCOMPARE(pgValue(m_pg->url(db), QStringLiteral("SELECT count(*) FROM reports")), QStringLiteral("0"));
     }

@@ -38,7 +38,8 @@ const Rec kRecords[] = {
     // e6's exception value has a dotted name and punctuation a query language could read as syntax.
     {"e6", "2026-11-18T00:00:00Z", "ERROR", "shop.payments", 0, nullptr, nullptr, "ValueError", "Could not parse refund amount",
      "django.db.utils.IntegrityError: duplicate key (it's \"dup\") & 100% | !"},
-    {"e7", "2026-11-20T12:00:00Z", "INFO", "shop.paymentsx", 0, nullptr, nullptr, nullptr, "refund queued quickly"},
+    {"e7", "2026-11-20T12:00:00Z", "INFO", "shop.paymentsx", 0, nullptr, nullptr, nullptr,
+     "refund queued quickly at the Caf\u00e9 Na\u00efvet\u00e9"},
     {"e9", "2026-11-11T00:00:00Z", "WARNING", "django.request", 404, "shop.example.com", "/favicon.ico", nullptr,
      "Not Found: /favicon.ico"},
     {"e8", "2099-01-01T00:00:00Z", "ERROR", "django.request", 500, "shop.example.com", "/api/items/", "KeyError",
@@ -51,7 +52,7 @@ QByteArray line(const Rec &r)
                   {QStringLiteral("timestamp"), QString::fromLatin1(r.time)},
                   {QStringLiteral("level"), QString::fromLatin1(r.level)},
                   {QStringLiteral("logger"), QString::fromLatin1(r.logger)},
-                  {QStringLiteral("message"), QString::fromLatin1(r.message)}};
+                  {QStringLiteral("message"), QString::fromUtf8(r.message)}};
     if (r.status)
         o[QStringLiteral("status_code")] = r.status;
     if (r.site || r.path) {
@@ -295,6 +296,19 @@ private Q_SLOTS:
                                            << "e1 e2 e3 e4 e5 e6 e7 e8";
         QTest::newRow("-dotted name's part") << "-IntegrityError"
                                              << "e1 e2 e3 e4 e5 e7 e8";
+        // Diacritics are folded on both sides, as FTS5's remove_diacritics 2
+        // (on PostgreSQL: unaccent, schema 16), whatever the case.
+        QTest::newRow("diacritics: cafe finds Caf\u00e9") << "cafe"
+                                                          << "e7";
+        QTest::newRow("diacritics: caf\u00e9 as written") << QString::fromUtf8("caf\u00e9") << "e7";
+        QTest::newRow("diacritics: upper case") << QString::fromUtf8("CAF\u00c9") << "e7";
+        QTest::newRow("diacritics: a prefix") << "naive"
+                                              << "e7";
+        QTest::newRow("diacritics: a prefix with its own") << QString::fromUtf8("na\u00efv") << "e7";
+        QTest::newRow("diacritics: a phrase") << "\"cafe naivete\""
+                                              << "e7";
+        QTest::newRow("diacritics: not any letter") << "cafa"
+                                                    << "";
         QTest::newRow("dotted name in OR") << "utils.IntegrityError OR items"
                                            << "e1 e6 e8";
         // Terms together: all must hold.

@@ -4,6 +4,7 @@
 #include "store/Database.h"
 
 #include "store/postgres/PgSchema.h"
+#include "store/postgres/PgSchemaDdl.h"
 #include "store/sqlite/Sqlite.h"
 
 #include <mutex>
@@ -46,7 +47,7 @@ Error newerSchema(const QString &where, int64_t version)
         QStringLiteral("%1 was written by a newer ErrorDeck (schema %2; this version reads up to %3); it was left untouched")
             .arg(where)
             .arg(version)
-            .arg(Database::currentSchemaVersion())};
+            .arg(Database::currentServerSchemaVersion())};
 }
 
 std::mutex g_providerMutex;
@@ -66,13 +67,15 @@ Database::ServerPasswordProvider Database::serverPasswordProvider()
     return g_provider;
 }
 
+int Database::currentServerSchemaVersion() { return pgSchemaVersion(); }
+
 bool Database::isServerUrl(const QString &location)
 {
     return location.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive) ||
            location.startsWith(QLatin1String("postgres://"), Qt::CaseInsensitive);
 }
 
-Result<Database> Database::openServer(const QString &url, const OpenOptions &options)
+Result<Database> Database::openServer(const QString &url, const OpenOptions &options, int createAtVersion)
 {
     Database db;
     db.m_location = url;
@@ -81,7 +84,7 @@ Result<Database> Database::openServer(const QString &url, const OpenOptions &opt
     if (auto r = c.openServer(url, options.password ? options.password : serverPasswordProvider()); !r)
         return r.failure();
     const QString where = c.path(); // without the password
-    const int current = currentSchemaVersion();
+    const int current = createAtVersion ? createAtVersion : currentServerSchemaVersion();
     auto header = readHeader(c, where);
     if (!header)
         return header.failure();
@@ -89,8 +92,10 @@ Result<Database> Database::openServer(const QString &url, const OpenOptions &opt
         return Error{QStringLiteral("%1 is a PostgreSQL database, but not an ErrorDeck database (it has tables of its own); it "
                                     "was left untouched")
                          .arg(where)};
-    if (header->version > current)
+    if (header->version > currentServerSchemaVersion())
         return newerSchema(where, header->version);
+    if (createAtVersion && header->version > 0)
+        return Error{QStringLiteral("%1 has a schema already (%2)").arg(where).arg(header->version)};
     if (header->version == current)
         return db;
     if (options.readOnly)
@@ -98,7 +103,9 @@ Result<Database> Database::openServer(const QString &url, const OpenOptions &opt
 
     // Another client may be creating or migrating the schema this moment: the
     // lock makes them take turns, and the version is read again under it (the
-    // first does it all; the others find it done).
+    // first does it all; the others find it done). No copy is kept first, as
+    // SQLite's file gets: a server's backups are the DBA's (pg_dump); the
+    // transaction makes a failed step change nothing.
     Transaction tx(c);
     if (!tx.active())
         return Error{QStringLiteral("%1: cannot start the migration: %2").arg(where, c.lastError()), c.failure().kind};
@@ -114,18 +121,23 @@ Result<Database> Database::openServer(const QString &url, const OpenOptions &opt
     auto now = readHeader(c, where);
     if (!now)
         return now.failure();
-    if (now->version > current)
+    if (now->version > currentServerSchemaVersion())
         return newerSchema(where, now->version);
-    if (now->version > 0 && now->version < current)
+    if (now->version > 0 && now->version < kPgBaseSchemaVersion)
         return failed(QStringLiteral("schema %1 has no migration to %2 on PostgreSQL").arg(now->version).arg(current));
     if (now->version == 0) {
         if (auto r = createPgSchema(c, current); !r)
             return failed(r.error(), r.errorKind());
-        Statement mark = c.prepare("INSERT INTO errordeck_schema (version) VALUES (?)");
-        mark.bind(1, current);
-        if (!mark.exec())
-            return failed(mark.error(), mark.failure().kind);
+    } else if (now->version < current) {
+        if (auto r = migratePgSchema(c, int(now->version), current); !r)
+            return failed(r.error(), r.errorKind());
     }
+    // A row for each version reached, with its time: the database's history.
+    Statement mark = c.prepare("INSERT INTO errordeck_schema (version) SELECT v FROM generate_series(CAST(? AS integer), CAST(? AS integer)) AS v");
+    mark.bind(1, now->version == 0 ? int64_t(current) : now->version + 1);
+    mark.bind(2, int64_t(current));
+    if (!mark.exec())
+        return failed(mark.error(), mark.failure().kind);
     if (auto r = tx.commit(); !r)
         return failed(r.error(), r.errorKind());
     return db;

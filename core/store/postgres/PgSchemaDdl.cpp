@@ -371,4 +371,43 @@ CREATE INDEX issue_aliases_issue ON issue_aliases(issue_id);
 
 std::string_view pgSchemaDdl() { return kDdl; }
 
+const std::vector<std::string_view> &pgSchemaMigrations()
+{
+    static const std::vector<std::string_view> steps = {
+        // 15 -> 16: full-text search folds diacritics, as FTS5's unicode61
+        // tokenizer does with remove_diacritics 2 (`cafe` finds `café`).
+        // unaccent is a trusted extension of postgresql-15's contrib: the
+        // database's owner may create it. unaccent(text) is only STABLE (it
+        // reads its dictionary by name, through search_path); with the
+        // dictionary named in a standard-SQL body, resolved once here, it is
+        // IMMUTABLE, as a generated column needs. The stored documents are
+        // made again: PostgreSQL 15 cannot change a generation expression, and
+        // a new function body leaves the stored vectors as they were; the GIN
+        // is dropped first and built once at the end (faster than keeping it
+        // up to date row by row).
+        R"SQL(
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE FUNCTION errordeck_unaccent(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN unaccent('unaccent'::regdictionary, t);
+CREATE FUNCTION errordeck_fts_words(t text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN to_tsvector('simple'::regconfig, t)
+        || to_tsvector('simple'::regconfig, regexp_replace(t, '[[:punct:]]+', ' ', 'g'));
+DROP INDEX reports_fts_document;
+ALTER TABLE reports_fts DROP COLUMN document;
+DROP FUNCTION errordeck_fts_document(text, text, text, text);
+CREATE FUNCTION errordeck_fts_document(message text, exception text, path text, frames text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN errordeck_fts_words(errordeck_unaccent(concat_ws(' ', message, exception, path, frames)));
+ALTER TABLE reports_fts ADD COLUMN document tsvector
+    GENERATED ALWAYS AS (errordeck_fts_document(message, exception, path, frames)) STORED;
+CREATE INDEX reports_fts_document ON reports_fts USING gin (document);
+)SQL",
+    };
+    return steps;
+}
+
+int pgSchemaVersion() { return kPgBaseSchemaVersion + int(pgSchemaMigrations().size()); }
+
 } // namespace ed

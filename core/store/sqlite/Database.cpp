@@ -188,6 +188,8 @@ Result<Database> Database::open(const QString &path, bool readOnly)
 
 Result<Database> Database::createAtVersion(const QString &path, int version)
 {
+    if (isServerUrl(path))
+        return openServer(path, OpenOptions{}, version);
     Database db;
     db.m_location = path;
     if (auto r = db.m_conn->open(path, true); !r)

@@ -63,20 +63,22 @@ QString reportsFirstJoin(SqlDialect d)
 }
 
 // On PostgreSQL the index is a table of its own too (reports_fts, keyed by
-// report_id, with the tsvector `document` made of the four texts: PgSchemaDdl.cpp).
+// report_id, with the tsvector `document` made of the four texts: PgSchemaDdl.cpp);
+// the words are folded as the document's are (errordeck_unaccent: no diacritics).
 QString ftsMatches(SqlDialect d)
 {
     return d == SqlDialect::Sqlite
                ? QStringLiteral("r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)")
-               : QStringLiteral("r.id IN (SELECT report_id FROM reports_fts WHERE document @@ to_tsquery('simple', ?))");
+               : QStringLiteral(
+                     "r.id IN (SELECT report_id FROM reports_fts WHERE document @@ to_tsquery('simple', errordeck_unaccent(?)))");
 }
 
 QString ftsMatchesFrom(SqlDialect d)
 {
     return d == SqlDialect::Sqlite
                ? QStringLiteral("r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ? AND rowid >= ?)")
-               : QStringLiteral(
-                     "r.id IN (SELECT report_id FROM reports_fts WHERE document @@ to_tsquery('simple', ?) AND report_id >= ?)");
+               : QStringLiteral("r.id IN (SELECT report_id FROM reports_fts WHERE document @@ to_tsquery('simple', "
+                                "errordeck_unaccent(?)) AND report_id >= ?)");
 }
 
 QString ftsInsert(SqlDialect d)

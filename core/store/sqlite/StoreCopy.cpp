@@ -1,5 +1,7 @@
 #include "store/StoreCopy.h"
 
+#include "store/Database.h"
+
 #include "store/sqlite/CopyFinish.h"
 #include "store/sqlite/SqlDialect.h"
 #include "store/sqlite/Sqlite.h"
@@ -139,7 +141,7 @@ public:
         clock.start();
         if (m_srcIdentity == identityOf(m_destination))
             return Error{QStringLiteral("%1 is both the source and the destination").arg(m_srcName), ErrorKind::InvalidInput};
-        if (auto r = sameSchemaVersion(); !r)
+        if (auto r = currentSchemaVersions(); !r)
             return r.failure();
         SourceSnapshot snapshot(m_src);
         if (!snapshot.ok())
@@ -172,21 +174,25 @@ public:
 private:
     Error at(const QString &name, const Error &e) const { return Error{QStringLiteral("%1: %2").arg(name, e.message), e.kind}; }
 
-    Result<void> sameSchemaVersion()
+    // Both at the schema this build writes for their engine: the tables and
+    // columns are then the same on both sides (a PostgreSQL version may differ
+    // from the SQLite one by steps of its own, store/postgres/PgSchemaDdl.h).
+    Result<void> currentSchemaVersions()
     {
-        auto srcVersion = schemaVersionOf(m_src);
-        if (!srcVersion)
-            return at(m_srcName, srcVersion.failure());
-        auto dstVersion = schemaVersionOf(m_dst);
-        if (!dstVersion)
-            return at(m_dstName, dstVersion.failure());
-        if (*srcVersion != *dstVersion)
-            return Error{QStringLiteral("%1 is at schema %2 and %3 at schema %4: open both with the same ErrorDeck first")
-                             .arg(m_srcName)
-                             .arg(*srcVersion)
-                             .arg(m_dstName)
-                             .arg(*dstVersion),
-                         ErrorKind::InvalidInput};
+        for (auto [conn, name] : {std::pair{&m_src, &m_srcName}, std::pair{&m_dst, &m_dstName}}) {
+            auto version = schemaVersionOf(*conn);
+            if (!version)
+                return at(*name, version.failure());
+            const int current = conn->engine() == Engine::Postgres ? Database::currentServerSchemaVersion()
+                                                                   : Database::currentSchemaVersion();
+            if (*version != current)
+                return Error{QStringLiteral("%1 is at schema %2, and this ErrorDeck copies schema %3: open both with "
+                                            "the same ErrorDeck first")
+                                 .arg(*name)
+                                 .arg(*version)
+                                 .arg(current),
+                             ErrorKind::InvalidInput};
+        }
         return {};
     }
 
