@@ -329,6 +329,12 @@ ImportSummary Importer::run(const QStringList &paths)
                     endError = chunk->endError;
                     break;
                 }
+                std::vector<Hash128> keys;
+                keys.reserve(chunk->items.size());
+                for (const ChunkItem &item : chunk->items)
+                    if (!item.skip && item.error.isEmpty() && item.prepared.error.isEmpty())
+                        keys.push_back(item.prepared.rec.dedupKey);
+                writer.expect(keys);
                 for (const ChunkItem &item : chunk->items) {
                     bool rejectedNow = false;
                     if (item.skip) {

@@ -176,6 +176,11 @@ void ReceiveWriter::run()
             if (auto b = s.writer->begin(); !b) {
                 failed = b.error();
             } else {
+                std::vector<Hash128> keys;
+                for (const std::unique_ptr<Prepared> &e : batch)
+                    if (e->record.error.isEmpty())
+                        keys.push_back(e->record.rec.dedupKey);
+                s.writer->expect(keys);
                 for (const std::unique_ptr<Prepared> &e : batch) {
                     const IngestResult r = s.writer->store(e->record, QStringLiteral("sentry site %1").arg(e->site));
                     if (r.fatal) {

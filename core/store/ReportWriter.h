@@ -40,6 +40,10 @@ public:
     // RecordPreparer, scrubbed by the same Scrubber, and then here. Records are
     // stored in the order given: dedup and issue states follow that order.
     IngestResult store(const PreparedRecord &prepared, const QString &source = {});
+    // The dedup keys of the records store() is about to get, in their order: a
+    // hint (PostgreSQL asks the server about many at once), no effect on what
+    // is stored.
+    void expect(const std::vector<Hash128> &dedupKeys);
     // The parts stored so far, for the preparers (thread-safe).
     const KnownParts &knownParts() const { return m_parts; }
     // Where a file stands; written with the next commit so offset and reports agree.
@@ -78,6 +82,9 @@ private:
     std::unordered_map<Hash128, Landing, Hash128Hasher> m_landings;
     std::unordered_map<Hash128, int64_t, Hash128Hasher> m_releases; // first seen, as written in this batch
     Result<Landing> issueFor(const TransformedRecord &rec);
+    Result<bool> isStored(std::string_view dedupKey);
+    Result<int64_t> insertReport(const PreparedRecord &prepared, const QString &source, int64_t issueId, int64_t origin,
+                                 const QString &hiddenBy);
     Result<int64_t> releaseFirstSeen(const Hash128 &release, int64_t timestamp);
     struct Statements; // prepared once per writer (store/sqlite)
     std::unique_ptr<Statements> m_sql;
@@ -94,7 +101,6 @@ private:
     // written with the batch's commit, so every path that stores reports
     // (import, watch, mailboxes, the Sentry receiver) is seen once.
     bool m_alerting = false;
-    bool m_ftsWithReport = false; // PostgreSQL: insertReport makes the index row too
     int64_t m_firstReport = 0, m_lastReport = 0;
     struct AlertEvent {
         int64_t reportId;

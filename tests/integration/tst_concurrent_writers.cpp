@@ -192,6 +192,55 @@ private Q_SLOTS:
         CHECK_COUNTERS(*first.db);
     }
 
+    // Report ids grow in the order batches commit, across writers (the alert
+    // step reads id ranges): a writer that took ids ahead for a batch
+    // (PostgreSQL, ReportRowBatch) does not use them in a later one, after
+    // another writer's; and the ids store() answers are the stored ones.
+    void idsFollowTheCommits()
+    {
+        const QString at = newLocation();
+        Writer a(at), b(at);
+        std::vector<int64_t> ids;
+        int n = 0;
+        for (Writer *w : {&a, &b, &a, &b, &a}) {
+            QVERIFY(w->writer.begin());
+            const IngestResult r = w->store(record(QStringLiteral("seq-%1").arg(++n), QStringLiteral("Seq"), nowMs()));
+            QCOMPARE(r.outcome, IngestOutcome::Stored);
+            QVERIFY(w->writer.commit());
+            ids.push_back(r.reportId);
+        }
+        QStringList given, stored;
+        for (int64_t id : ids)
+            given << QString::number(id);
+        {
+            const TestSideDb testSide;
+            Statement st = connectionOf(*a.db).prepare("SELECT id FROM reports ORDER BY id");
+            while (st.step())
+                stored << QString::number(st.int64(0));
+        }
+        QCOMPARE(stored.join(u' '), given.join(u' ')); // in commit order, each the id store() gave
+        CHECK_COUNTERS(*a.db);
+    }
+
+    // The same record twice in one batch (the second while the first one's row
+    // may still wait to be sent), and again in the next batch: stored once.
+    void sameRecordTwiceInABatch()
+    {
+        const QString at = newLocation();
+        Writer w(at);
+        const QByteArray twice = record(QStringLiteral("twice"), QStringLiteral("Twice"), nowMs());
+        QVERIFY(w.writer.begin());
+        QCOMPARE(w.store(twice).outcome, IngestOutcome::Stored);
+        QCOMPARE(w.store(twice).outcome, IngestOutcome::Duplicate);
+        QCOMPARE(w.store(record(QStringLiteral("once"), QStringLiteral("Twice"), nowMs())).outcome, IngestOutcome::Stored);
+        QVERIFY(w.writer.commit());
+        QVERIFY(w.writer.begin());
+        QCOMPARE(w.store(twice).outcome, IngestOutcome::Duplicate);
+        QVERIFY(w.writer.commit());
+        QCOMPARE(scalar(*w.db, "SELECT count(*) FROM reports"), int64_t(2));
+        CHECK_COUNTERS(*w.db);
+    }
+
     // A resolved issue's new reports from two writers at once: one regression,
     // and one alert event for it.
     void regressionSeenOnce()

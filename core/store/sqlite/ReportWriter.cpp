@@ -1,5 +1,6 @@
 #include "store/ReportWriter.h"
 #include "store/sqlite/BulkIndexes.h"
+#include "store/sqlite/ReportRows.h"
 #include "store/sqlite/RollupUpkeep.h"
 #include "store/sqlite/Rows.h"
 #include "store/sqlite/SqlDialect.h"
@@ -33,6 +34,7 @@ struct ReportWriter::Statements {
     Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt, seeRelease;
     Statement alerting, insertPending, insertEvent; // store/AlertStore.h
     RollupUpkeep rollups; // issue_hours and issue_days of the batch's new reports
+    std::optional<ReportRowBatch> rows; // PostgreSQL: the reports, many a statement, in place of insertReport
     std::vector<DeferredIndex> deferred; // dropped by deferIndexes(), until restoreIndexes()
 };
 
@@ -56,13 +58,15 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
         "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method,"
         " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw,"
         " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    // On a server each statement is a round trip: the report's full-text row
-    // goes in the same statement (?22..?25), see sqldialect::reportWithFtsInsert.
-    m_ftsWithReport = dialectOf(c) == SqlDialect::Postgres;
-    m_sql->insertReport = c.prepare(
-        (m_ftsWithReport ? sqldialect::reportWithFtsInsert(insertReport) : insertReport).toStdString());
-    if (!m_ftsWithReport)
+    // On a server each statement is a round trip, and a statement's own cost
+    // is most of a small row's: the reports and their full-text rows go many a
+    // statement (ReportRowBatch). SQLite takes a row a statement.
+    if (dialectOf(c) == SqlDialect::Postgres) {
+        m_sql->rows.emplace(c);
+    } else {
+        m_sql->insertReport = c.prepare(insertReport.toStdString());
         m_sql->insertFts = c.prepare(sqldialect::ftsInsert(dialectOf(c)).toStdString());
+    }
     // A part another writer stored meanwhile is the same bytes (its hash): kept.
     m_sql->insertPart = c.prepare("INSERT INTO parts(hash, data) VALUES(?, ?) ON CONFLICT(hash) DO NOTHING");
     // The fingerprint's issue, or the one it was merged into (issue_aliases).
@@ -147,11 +151,16 @@ Result<void> ReportWriter::restoreIndexes()
 
 Result<void> ReportWriter::begin()
 {
-    for (Statement *st : {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue,
-                          &m_sql->insertIssue, &m_sql->updateIssue, &m_sql->progressSt, &m_sql->seeRelease, &m_sql->alerting,
-                          &m_sql->insertPending, &m_sql->insertEvent})
-        if (!st->valid() && !(st == &m_sql->insertFts && m_ftsWithReport)) // insertReport does its work then
+    std::vector<Statement *> needed{&m_sql->exists,        &m_sql->insertPart, &m_sql->findIssue,  &m_sql->insertIssue,
+                                    &m_sql->updateIssue,   &m_sql->progressSt, &m_sql->seeRelease, &m_sql->alerting,
+                                    &m_sql->insertPending, &m_sql->insertEvent};
+    if (!m_sql->rows)
+        needed.insert(needed.end(), {&m_sql->insertReport, &m_sql->insertFts});
+    for (Statement *st : needed)
+        if (!st->valid())
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
+    if (m_sql->rows && !m_sql->rows->prepareError().isEmpty())
+        return Error{QStringLiteral("database schema mismatch: %1").arg(m_sql->rows->prepareError())};
     if (!m_sql->rollups.valid())
         return Error{QStringLiteral("database schema mismatch: %1").arg(m_sql->rollups.prepareError())};
     if (auto r = connectionOf(m_db).exec(sqldialect::beginWriting(dialectOf(connectionOf(m_db)))); !r)
@@ -267,6 +276,117 @@ Result<int64_t> ReportWriter::releaseFirstSeen(const Hash128 &release, int64_t t
     return firstSeen;
 }
 
+namespace {
+
+// The report's 21 columns after id, in the order of kReportColumns, from
+// parameter `first` on: into a Statement (SQLite) or a RowValues (PostgreSQL).
+template <typename Target>
+void bindReportColumns(Target &t, int first, const PreparedRecord &prepared, const QString &source, int64_t issueId,
+                       int64_t origin, const QString &hiddenBy)
+{
+    const TransformedRecord &rec = prepared.rec;
+    const int p = first - 1;
+    t.bindBlob(p + 1, std::string_view(reinterpret_cast<const char *>(rec.dedupKey.data()), 16));
+    t.bindTextOrNull(p + 2, sv(rec.eventId));
+    t.bind(p + 3, rec.timestamp).bind(p + 4, rec.level);
+    t.bindTextOrNull(p + 5, sv(rec.logger));
+    t.bind(p + 6, sv(rec.message));
+    if (rec.statusCode)
+        t.bind(p + 7, *rec.statusCode);
+    else
+        t.bindNull(p + 7);
+    t.bindTextOrNull(p + 8, sv(rec.site));
+    t.bindTextOrNull(p + 9, sv(rec.method));
+    t.bindTextOrNull(p + 10, sv(rec.path));
+    t.bindTextOrNull(p + 11, sv(rec.exceptionType));
+    t.bindTextOrNull(p + 12, sv(rec.exceptionValue));
+    t.bindTextOrNull(p + 13, sv(rec.remoteAddr));
+    t.bind(p + 14, issueId);
+    if (hiddenBy.isEmpty())
+        t.bindNull(p + 15);
+    else
+        t.bind(p + 15, hiddenBy);
+    t.bind(p + 16, rec.frameCount);
+    if (source.isEmpty())
+        t.bindNull(p + 17);
+    else
+        t.bind(p + 17, source);
+    t.bindBlob(p + 18, prepared.body);
+    if (prepared.raw.empty())
+        t.bindNull(p + 19);
+    else
+        t.bindBlob(p + 19, prepared.raw);
+    if (prepared.verdict.undecided.isEmpty())
+        t.bindNull(p + 20);
+    else
+        t.bind(p + 20, prepared.verdict.undecided);
+    if (origin)
+        t.bind(p + 21, origin);
+    else
+        t.bindNull(p + 21);
+}
+
+} // namespace
+
+void ReportWriter::expect(const std::vector<Hash128> &dedupKeys)
+{
+    if (!m_sql->rows)
+        return; // SQLite: a lookup in the file costs no round trip
+    std::vector<std::string> keys;
+    keys.reserve(dedupKeys.size());
+    for (const Hash128 &k : dedupKeys)
+        keys.emplace_back(bytes(k));
+    m_sql->rows->expect(std::move(keys));
+}
+
+// Stored already, or queued in this batch's rows (PostgreSQL).
+Result<bool> ReportWriter::isStored(std::string_view dedupKey)
+{
+    if (m_sql->rows)
+        return m_sql->rows->stored(dedupKey);
+    m_sql->exists.reset();
+    m_sql->exists.bindBlob(1, dedupKey);
+    const bool exists = m_sql->exists.step();
+    if (!exists && !m_sql->exists.done())
+        return m_sql->exists.failure();
+    m_sql->exists.reset();
+    return exists;
+}
+
+// The report's row and its full-text row; its id.
+Result<int64_t> ReportWriter::insertReport(const PreparedRecord &prepared, const QString &source, int64_t issueId, int64_t origin,
+                                           const QString &hiddenBy)
+{
+    const TransformedRecord &rec = prepared.rec;
+    if (m_sql->rows) {
+        auto id = m_sql->rows->nextId();
+        if (!id)
+            return id.failure();
+        RowValues row(ReportRowBatch::kColumns);
+        row.bind(1, *id);
+        bindReportColumns(row, 2, prepared, source, issueId, origin, hiddenBy);
+        row.bind(ReportRowBatch::kReportColumns + 1, sv(rec.ftsException))
+            .bind(ReportRowBatch::kReportColumns + 2, sv(rec.ftsFrames));
+        if (auto r = m_sql->rows->add(std::move(row), std::string_view(reinterpret_cast<const char *>(rec.dedupKey.data()), 16));
+            !r)
+            return r.failure();
+        return *id;
+    }
+    Statement &st = m_sql->insertReport;
+    bindReportColumns(st, 1, prepared, source, issueId, origin, hiddenBy);
+    auto inserted = insertedId(st);
+    if (!inserted)
+        return inserted.failure();
+    m_sql->insertFts.bind(1, *inserted)
+        .bind(2, sv(rec.message))
+        .bind(3, sv(rec.ftsException))
+        .bind(4, sv(rec.path))
+        .bind(5, sv(rec.ftsFrames));
+    if (!m_sql->insertFts.exec())
+        return m_sql->insertFts.failure();
+    return *inserted;
+}
+
 IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &source)
 {
     IngestResult result;
@@ -288,11 +408,13 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
     }
     const TransformedRecord &rec = prepared.rec;
     const std::string_view key(reinterpret_cast<const char *>(rec.dedupKey.data()), 16);
-    m_sql->exists.reset();
-    m_sql->exists.bindBlob(1, key);
-    const bool exists = m_sql->exists.step();
-    m_sql->exists.reset();
-    if (exists) {
+    auto stored = isStored(key);
+    if (!stored) {
+        result.fatal = true;
+        result.reason = stored.error();
+        return result;
+    }
+    if (*stored) {
         result.outcome = IngestOutcome::Duplicate;
         return result;
     }
@@ -328,66 +450,13 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         m_stored.push_back(p.hash);
     }
 
-    Statement &st = m_sql->insertReport;
-    st.bindBlob(1, key);
-    st.bindTextOrNull(2, sv(rec.eventId));
-    st.bind(3, rec.timestamp).bind(4, rec.level);
-    st.bindTextOrNull(5, sv(rec.logger));
-    st.bind(6, sv(rec.message));
-    if (rec.statusCode)
-        st.bind(7, *rec.statusCode);
-    else
-        st.bindNull(7);
-    st.bindTextOrNull(8, sv(rec.site));
-    st.bindTextOrNull(9, sv(rec.method));
-    st.bindTextOrNull(10, sv(rec.path));
-    st.bindTextOrNull(11, sv(rec.exceptionType));
-    st.bindTextOrNull(12, sv(rec.exceptionValue));
-    st.bindTextOrNull(13, sv(rec.remoteAddr));
-    st.bind(14, is->id);
-    if (hidden)
-        st.bind(15, verdict.rule);
-    else
-        st.bindNull(15);
-    st.bind(16, rec.frameCount);
-    if (source.isEmpty())
-        st.bindNull(17);
-    else
-        st.bind(17, source);
-    st.bindBlob(18, prepared.body);
-    if (prepared.raw.empty())
-        st.bindNull(19);
-    else
-        st.bindBlob(19, prepared.raw);
-    if (verdict.undecided.isEmpty())
-        st.bindNull(20);
-    else
-        st.bind(20, verdict.undecided);
-    if (issue->origin)
-        st.bind(21, issue->origin);
-    else
-        st.bindNull(21);
-    if (m_ftsWithReport)
-        st.bind(22, sv(rec.message)).bind(23, sv(rec.ftsException)).bind(24, sv(rec.path)).bind(25, sv(rec.ftsFrames));
-    auto inserted = insertedId(st);
+    auto inserted = insertReport(prepared, source, is->id, issue->origin, hidden ? verdict.rule : QString());
     if (!inserted) {
         result.fatal = true;
         result.reason = inserted.error();
         return result;
     }
     const int64_t reportId = *inserted;
-    if (!m_ftsWithReport) {
-        m_sql->insertFts.bind(1, reportId)
-            .bind(2, sv(rec.message))
-            .bind(3, sv(rec.ftsException))
-            .bind(4, sv(rec.path))
-            .bind(5, sv(rec.ftsFrames));
-        if (!m_sql->insertFts.exec()) {
-            result.fatal = true;
-            result.reason = m_sql->insertFts.error();
-            return result;
-        }
-    }
     if (!m_stored.empty())
         m_parts.add(m_stored);
     if (m_alerting) {
@@ -491,6 +560,12 @@ Result<void> ReportWriter::commit()
 {
     if (!m_inTx)
         return {};
+    if (m_sql->rows) {
+        if (auto r = m_sql->rows->flush(); !r) {
+            rollback();
+            return r;
+        }
+    }
     if (auto r = flushIssues(); !r) {
         rollback();
         return r;
@@ -521,6 +596,8 @@ Result<void> ReportWriter::commit()
         return Error{QStringLiteral("cannot commit to %1: %2").arg(m_db.path(), r.error())};
     }
     m_inTx = m_writeLocked = false;
+    if (m_sql->rows)
+        m_sql->rows->clear(); // the ids taken ahead: a later batch takes newer ones
     return {};
 }
 
@@ -551,6 +628,8 @@ void ReportWriter::rollback()
     m_releases.clear();
     m_parts.clear(); // parts added in this batch are gone with it
     m_sql->rollups.clear();
+    if (m_sql->rows)
+        m_sql->rows->clear();
 }
 
 } // namespace ed
