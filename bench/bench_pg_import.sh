@@ -8,8 +8,8 @@
 # dir, 127.0.0.1 on a free port, trust logins; as root it runs as Debian's
 # `postgres` user), then, interleaved N times (default 3):
 #   1. `errordeck-cli import` of file 1 into a fresh SQLite file and into a
-#      fresh PostgreSQL database, each an empty store made just before by an
-#      import of an empty file (timed apart: the schema's DDL takes ~0.5 s on a
+#      fresh PostgreSQL database, each an empty store made just before by
+#      `errordeck-cli stats` (timed apart: the schema's DDL takes ~0.5 s on a
 #      server, once per database): reports/s of each and the ratio PG/SQLite
 #      (issue 17's aim: >= 0.5);
 #   2. into a fresh PostgreSQL database, one importer on both files, then
@@ -85,10 +85,22 @@ import_() { "${imp[@]}" "$@"; }
 stored() { "$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["stored"])' "$1"; }
 
 : >"$work/sqlite.txt"; : >"$work/pg.txt"; : >"$work/one.txt"; : >"$work/two.txt"
-: >"$work/schema-sqlite.txt"; : >"$work/schema-pg.txt"; : >"$work/empty.jsonl"
-# The store is made first (an import of an empty file: the schema, on a server
-# ~0.5 s of DDL), timed apart: what is compared is the import into an empty store.
-make_store() { timed "${imp[@]}" "$1" "$work/empty.jsonl" >>"$2"; }
+: >"$work/schema-sqlite.txt"; : >"$work/schema-pg.txt"; : >"$work/server-cpu.txt"
+# The store is made first (`stats` on a new database makes its schema: on a
+# server ~0.5 s of DDL), timed apart: what is compared is the import into an
+# empty store.
+make_store() { timed "$cli" --db "$1" stats >>"$2"; }
+# CPU seconds of the cluster so far: the postmaster's own and its reaped
+# children's (a backend's time moves there when it exits), and its live children's.
+server_cpu() {
+  local pm ticks pid
+  pm=$(head -1 "$pgdata/postmaster.pid")
+  ticks=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+  for pid in $(pgrep -P "$pm"); do
+    [ -r "/proc/$pid/stat" ] && ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$ticks $(getconf CLK_TCK)" | awk '{printf "%.2f\n", $1 / $2}'
+}
 for i in $(seq 1 "$runs"); do
   echo "run $i of $runs ..." >&2
   rm -f "$work/db.sqlite3"*
@@ -98,7 +110,9 @@ for i in $(seq 1 "$runs"); do
   fresh_db
   make_store "$url" "$work/schema-pg.txt"
   [ "$stats" = 1 ] && psql_ -d "b$dbn" -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()' >/dev/null
+  before=$(server_cpu)
   timed "${imp[@]}" "$url" "$work/reports1.jsonl" >>"$work/pg.txt"
+  echo "$before $(server_cpu)" | awk '{printf "%.2f\n", $2 - $1}' >>"$work/server-cpu.txt"
   cp "$work/out" "$work/pg-summary.json"
   [ "$(stored "$work/out")" = "$reports" ] || { echo "PostgreSQL stored $(stored "$work/out"), not $reports" >&2; exit 1; }
   [ "$stats" = 1 ] && psql_ -d "b$dbn" -F ' | ' -c "SELECT round(total_exec_time::numeric, 0) AS ms, calls,
@@ -141,6 +155,8 @@ print(f"v1 file: {reports} reports, {size / 2**20:.0f} MB; medians of {n} interl
 print(f"  SQLite:     {sw:6.2f} s wall = {reports / sw:6.0f} reports/s  ({sc:.2f} s importer CPU)")
 print(f"  PostgreSQL: {pw:6.2f} s wall = {reports / pw:6.0f} reports/s  ({pc:.2f} s importer CPU; last run: reader"
       f" {cpu.get('reader', 0):.2f} s, workers {cpu.get('workers', 0):.2f} s, writer {cpu.get('writer', 0):.2f} s)")
+print(f"  PostgreSQL's server CPU meanwhile: {med(col('server-cpu')):.2f} s; importer and server together:"
+      f" {(pc + med(col('server-cpu'))) / pw:.2f} cores busy on average")
 print(f"  ratio PG/SQLite: {sw / pw:.2f} (aim >= 0.5), each into an empty store made before (making it:"
       f" SQLite {med(col('schema-sqlite')):.2f} s, PostgreSQL {med(col('schema-pg')):.2f} s)")
 print(f"two files ({2 * reports} reports) into PostgreSQL; runs: one {col('one')}, two {col('two')}")
