@@ -46,6 +46,13 @@ Hash128 hashFrom(const Statement &st, int column)
     std::copy_n(b.data(), std::min(b.size(), h.size()), h.begin());
     return h;
 }
+// SQLite: the row the insert just made (see insertReport in the constructor).
+Result<int64_t> reportRowId(Statement &st, Connection &c)
+{
+    if (!st.exec())
+        return st.failure();
+    return c.lastInsertId();
+}
 } // namespace
 
 ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Statements>(connectionOf(db)))
@@ -55,12 +62,18 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
     const QString insertReport = QStringLiteral(
         "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method,"
         " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw,"
-        " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+        " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     // On a server each statement is a round trip: the report's full-text row
     // goes in the same statement (?22..?25), see sqldialect::reportWithFtsInsert.
+    // On SQLite the id comes from last_insert_rowid, not RETURNING: SQLite runs
+    // a RETURNING insert with a statement journal, and opening one makes FTS5
+    // (xSavepoint) flush its pending terms, so with RETURNING every report
+    // wrote its own full-text segment and merged it (a third of the writer's
+    // instructions).
     m_ftsWithReport = dialectOf(c) == SqlDialect::Postgres;
     m_sql->insertReport = c.prepare(
-        (m_ftsWithReport ? sqldialect::reportWithFtsInsert(insertReport) : insertReport).toStdString());
+        (m_ftsWithReport ? sqldialect::reportWithFtsInsert(insertReport + QStringLiteral(" RETURNING id")) : insertReport)
+            .toStdString());
     if (!m_ftsWithReport)
         m_sql->insertFts = c.prepare(sqldialect::ftsInsert(dialectOf(c)).toStdString());
     // A part another writer stored meanwhile is the same bytes (its hash): kept.
@@ -369,7 +382,7 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         st.bindNull(21);
     if (m_ftsWithReport)
         st.bind(22, sv(rec.message)).bind(23, sv(rec.ftsException)).bind(24, sv(rec.path)).bind(25, sv(rec.ftsFrames));
-    auto inserted = insertedId(st);
+    auto inserted = m_ftsWithReport ? insertedId(st) : reportRowId(st, connectionOf(m_db));
     if (!inserted) {
         result.fatal = true;
         result.reason = inserted.error();
