@@ -30,7 +30,8 @@ struct ReportWriter::IssueState {
 
 struct ReportWriter::Statements {
     explicit Statements(Connection &c) : rollups(c) { }
-    Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt, seeRelease;
+    Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt, seeRelease,
+        releaseSeen;
     Statement alerting, insertPending, insertEvent; // store/AlertStore.h
     RollupUpkeep rollups; // issue_hours and issue_days of the batch's new reports
     std::vector<DeferredIndex> deferred; // dropped by deferIndexes(), until restoreIndexes()
@@ -46,8 +47,14 @@ Hash128 hashFrom(const Statement &st, int column)
     std::copy_n(b.data(), std::min(b.size(), h.size()), h.begin());
     return h;
 }
-// SQLite: the row the insert just made (see insertReport in the constructor).
-Result<int64_t> reportRowId(Statement &st, Connection &c)
+// SQLite: the row the insert just made. The writer's inserts on SQLite have
+// no RETURNING: SQLite runs such an insert with a statement journal, and
+// opening one makes FTS5 (xSavepoint) flush the batch's pending full-text
+// terms, so every report, new issue and release wrote and merged a segment of
+// its own (with RETURNING on the report insert, a third of the writer's
+// instructions). PostgreSQL has no last_insert_rowid: RETURNING there.
+bool returnsIds(Connection &c) { return dialectOf(c) == SqlDialect::Postgres; }
+Result<int64_t> sqliteInsertedId(Statement &st, Connection &c)
 {
     if (!st.exec())
         return st.failure();
@@ -65,11 +72,7 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
         " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     // On a server each statement is a round trip: the report's full-text row
     // goes in the same statement (?22..?25), see sqldialect::reportWithFtsInsert.
-    // On SQLite the id comes from last_insert_rowid, not RETURNING: SQLite runs
-    // a RETURNING insert with a statement journal, and opening one makes FTS5
-    // (xSavepoint) flush its pending terms, so with RETURNING every report
-    // wrote its own full-text segment and merged it (a third of the writer's
-    // instructions).
+    // On SQLite the id comes from last_insert_rowid (sqliteInsertedId).
     m_ftsWithReport = dialectOf(c) == SqlDialect::Postgres;
     m_sql->insertReport = c.prepare(
         (m_ftsWithReport ? sqldialect::reportWithFtsInsert(insertReport + QStringLiteral(" RETURNING id")) : insertReport)
@@ -84,12 +87,15 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
         " (SELECT first_seen FROM releases WHERE hash = i.resolved_in), o.id FROM issues o JOIN issues i"
         " ON i.id = coalesce((SELECT issue_id FROM issue_aliases WHERE fingerprint = o.fingerprint), o.id)"
         " WHERE o.fingerprint = ?");
-    m_sql->seeRelease = c.prepare("INSERT INTO releases(hash, first_seen) VALUES(?1, ?2) ON CONFLICT(hash)"
-                                  " DO UPDATE SET first_seen = CASE WHEN excluded.first_seen < releases.first_seen"
-                                  " THEN excluded.first_seen ELSE releases.first_seen END RETURNING first_seen");
-    m_sql->insertIssue = c.prepare(
+    const std::string seeRelease = "INSERT INTO releases(hash, first_seen) VALUES(?1, ?2) ON CONFLICT(hash)"
+                                   " DO UPDATE SET first_seen = CASE WHEN excluded.first_seen < releases.first_seen"
+                                   " THEN excluded.first_seen ELSE releases.first_seen END";
+    m_sql->seeRelease = c.prepare(returnsIds(c) ? seeRelease + " RETURNING first_seen" : seeRelease);
+    m_sql->releaseSeen = c.prepare("SELECT first_seen FROM releases WHERE hash = ?");
+    const std::string insertIssue =
         "INSERT INTO issues(fingerprint, title, culprit, level, logger, exception_type, first_seen, last_seen)"
-        " VALUES(?,?,?,?,?,?,?,?) RETURNING id");
+        " VALUES(?,?,?,?,?,?,?,?)";
+    m_sql->insertIssue = c.prepare(returnsIds(c) ? insertIssue + " RETURNING id" : insertIssue);
     // ?7 reopens, ?8 ends an ignore (0 or 1). CASE for the scalar min and max
     // SQLite has and PostgreSQL calls LEAST and GREATEST.
     m_sql->updateIssue = c.prepare(
@@ -161,8 +167,8 @@ Result<void> ReportWriter::restoreIndexes()
 Result<void> ReportWriter::begin()
 {
     for (Statement *st : {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts, &m_sql->insertPart, &m_sql->findIssue,
-                          &m_sql->insertIssue, &m_sql->updateIssue, &m_sql->progressSt, &m_sql->seeRelease, &m_sql->alerting,
-                          &m_sql->insertPending, &m_sql->insertEvent})
+                          &m_sql->insertIssue, &m_sql->updateIssue, &m_sql->progressSt, &m_sql->seeRelease, &m_sql->releaseSeen,
+                          &m_sql->alerting, &m_sql->insertPending, &m_sql->insertEvent})
         if (!st->valid() && !(st == &m_sql->insertFts && m_ftsWithReport)) // insertReport does its work then
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
     if (!m_sql->rollups.valid())
@@ -252,7 +258,8 @@ Result<ReportWriter::Landing> ReportWriter::issueFor(const TransformedRecord &re
         m_sql->insertIssue.bindTextOrNull(5, sv(rec.logger));
         m_sql->insertIssue.bindTextOrNull(6, sv(rec.exceptionType));
         m_sql->insertIssue.bind(7, rec.timestamp).bind(8, rec.timestamp);
-        auto id = insertedId(m_sql->insertIssue);
+        Connection &c = connectionOf(m_db);
+        auto id = returnsIds(c) ? insertedId(m_sql->insertIssue) : sqliteInsertedId(m_sql->insertIssue, c);
         if (!id)
             return id.failure();
         auto state = std::make_unique<IssueState>();
@@ -272,10 +279,16 @@ Result<int64_t> ReportWriter::releaseFirstSeen(const Hash128 &release, int64_t t
     Statement &see = m_sql->seeRelease;
     see.reset();
     see.bindBlob(1, bytes(release)).bind(2, timestamp);
-    if (!see.step())
+    const bool returning = returnsIds(connectionOf(m_db));
+    if (!returning && !see.exec())
         return see.failure();
-    const int64_t firstSeen = see.int64(0);
-    see.reset();
+    Statement &read = returning ? see : m_sql->releaseSeen; // SQLite: the upsert, then a look-up
+    if (!returning)
+        read.bindBlob(1, bytes(release));
+    if (!read.step())
+        return read.failure();
+    const int64_t firstSeen = read.int64(0);
+    read.reset();
     m_releases[release] = firstSeen;
     return firstSeen;
 }
@@ -382,7 +395,7 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         st.bindNull(21);
     if (m_ftsWithReport)
         st.bind(22, sv(rec.message)).bind(23, sv(rec.ftsException)).bind(24, sv(rec.path)).bind(25, sv(rec.ftsFrames));
-    auto inserted = m_ftsWithReport ? insertedId(st) : reportRowId(st, connectionOf(m_db));
+    auto inserted = m_ftsWithReport ? insertedId(st) : sqliteInsertedId(st, connectionOf(m_db));
     if (!inserted) {
         result.fatal = true;
         result.reason = inserted.error();
