@@ -1,8 +1,10 @@
 #include "mail/MimeReader.h"
 
 #include <gmime/gmime.h>
+#include <simdjson.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -105,6 +107,15 @@ bool isUtf8Charset(const char *charset)
            g_ascii_strcasecmp(charset, "us-ascii") == 0;
 }
 
+// What g_utf8_validate() answers (a NUL byte counts as invalid there), with
+// simdjson's vectorised check: glib's, byte by byte, was 5% of an e-mail
+// import's worker instructions. Both reject overlong forms, surrogates and
+// code points above U+10FFFF, and accept noncharacters.
+bool validUtf8(const std::string &s)
+{
+    return std::memchr(s.data(), 0, s.size()) == nullptr && simdjson::validate_utf8(s.data(), s.size());
+}
+
 Result<std::string> partText(GMimeTextPart *part, const char *what)
 {
     const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
@@ -127,7 +138,7 @@ Result<std::string> partText(GMimeTextPart *part, const char *what)
             g_mime_iconv_close(cd);
         }
     }
-    if (!g_utf8_validate(out.data(), gssize(out.size()), nullptr)) {
+    if (!validUtf8(out)) {
         // No charset declared (or a lying one): keep what can be read.
         GChars valid(g_utf8_make_valid(out.data(), gssize(out.size())));
         out = valid.get();

@@ -3,7 +3,8 @@
 // deferred as without, ends with every index of the schema as a new database
 // has it, every search answers (and answers the same) while they are missing,
 // a killed import's database gets them back when next opened, and the writer
-// defers only into a database holding fewer reports than the import brings.
+// defers only into a database holding fewer reports than the import brings;
+// and a batch's full-text rows go to the index as one segment.
 // Real files, real SQLite, the real CLI for the kill.
 #include "TestSupport.h"
 #include "import/ImportFilters.h"
@@ -14,6 +15,8 @@
 #include "store/sqlite/Sqlite.h"
 
 #include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 using namespace ed;
 using namespace edtest;
@@ -225,6 +228,43 @@ private Q_SLOTS:
         }
         QCOMPARE(defers(4999), QStringLiteral("kept"));
         QCOMPARE(defers(5000), QStringLiteral("deferred"));
+    }
+
+    // A batch's full-text rows reach the index as one segment, written at its
+    // commit: FTS5 keeps them in memory until then, unless a statement of the
+    // batch opens a statement journal (an INSERT ... RETURNING on SQLite does),
+    // which makes it flush its pending terms (xSavepoint), a segment for every
+    // report, new issue or release, merged again and again (a third of the
+    // writer's work). The file brings new issues and releases too.
+    void oneBatchWritesOneFullTextSegment()
+    {
+        QTemporaryDir dir;
+        auto db = Database::open(dir.filePath(QStringLiteral("db.sqlite3")));
+        QVERIFY(db);
+        auto filters = makeImportFilters(*db);
+        QVERIFY(filters);
+        Importer importer(*db, *filters->scrubber, *filters->filter);
+        importer.setIndexDeferral(Importer::IndexDeferral::Never);
+        importer.setBatchSize(1000);
+        // Generated reports, each with one of three releases (extra.release).
+        QFile in(generatedReports(dir, 60, 4)), out(dir.filePath(QStringLiteral("releases.jsonl")));
+        QVERIFY(in.open(QIODevice::ReadOnly) && out.open(QIODevice::WriteOnly));
+        for (int i = 0; !in.atEnd(); ++i) {
+            QJsonObject record = QJsonDocument::fromJson(in.readLine()).object();
+            QJsonObject extra = record.value(QStringLiteral("extra")).toObject();
+            extra.insert(QStringLiteral("release"), QStringLiteral("1.%1").arg(i % 3));
+            record.insert(QStringLiteral("extra"), extra);
+            out.write(QJsonDocument(record).toJson(QJsonDocument::Compact) + '\n');
+        }
+        out.close();
+        const ImportSummary s = importer.run({out.fileName()});
+        QVERIFY2(s.fatal.isEmpty() && s.stored == 60, qPrintable(problemsText(s)));
+        const TestSideDb testSide;
+        Connection &c = connectionOf(*db);
+        QVERIFY(*c.scalar("SELECT count(*) FROM issues") > 10);
+        QCOMPARE(*c.scalar("SELECT count(*) FROM releases"), int64_t(3));
+        QCOMPARE(*c.scalar("SELECT count(*) FROM reports_fts"), int64_t(60));
+        QCOMPARE(*c.scalar("SELECT count(DISTINCT segid) FROM reports_fts_idx"), int64_t(1));
     }
 };
 

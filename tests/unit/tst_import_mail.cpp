@@ -413,6 +413,28 @@ private Q_SLOTS:
 
     // ---- encodings GMime decodes -------------------------------------------------
 
+    // A part that says UTF-8 and is not: every byte that is not UTF-8 (a
+    // NUL; a Latin-1 byte, each byte of an encoded surrogate) becomes U+FFFD,
+    // as g_utf8_make_valid() documents, and the rest is kept. One message
+    // each, so that each kind alone must be seen.
+    void utf8PartWithInvalidBytesKeepsTheRest()
+    {
+        auto valueOf = [](const QByteArray &value) {
+            auto f = Fixture::make();
+            const QByteArray mail = message(
+                "From: errors@shop.example.com\nTo: ops@example.com\nSubject: [Shop] ERROR: Internal Server Error: /cart/\n"
+                "Date: Mon, 23 Nov 2026 10:00:00 +0100\nMessage-ID: <bad-utf8@test>\nMIME-Version: 1.0\n"
+                "Content-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n",
+                djangoBody(value));
+            const auto s = importPlain(f->db, {f->file(QStringLiteral("one.eml"), mail)});
+            if (!s.problems.empty() || s.stored != 1)
+                return QStringLiteral("not stored: ") + problemsText(s);
+            return str(obj(f->onlyRecord(), "exception"), "value");
+        };
+        QCOMPARE(valueOf(QByteArray("a\0b ok \xC3\xA9", 9)), QString::fromUtf8("a\uFFFDb ok \u00E9"));
+        QCOMPARE(valueOf("caf\xE9 \xED\xA0\x80 ok"), QString::fromUtf8("caf\uFFFD \uFFFD\uFFFD\uFFFD ok"));
+    }
+
     void base64Latin1FoldedEncodedSubject()
     {
         auto f = Fixture::make();

@@ -31,7 +31,8 @@ struct ReportWriter::IssueState {
 
 struct ReportWriter::Statements {
     explicit Statements(Connection &c) : rollups(c) { }
-    Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt, seeRelease;
+    Statement exists, insertReport, insertFts, insertPart, findIssue, insertIssue, updateIssue, progressSt, seeRelease,
+        releaseSeen;
     Statement alerting, insertPending, insertEvent; // store/AlertStore.h
     RollupUpkeep rollups; // issue_hours and issue_days of the batch's new reports
     std::optional<ReportRowBatch> rows; // PostgreSQL: the reports, many a statement, in place of insertReport
@@ -48,6 +49,19 @@ Hash128 hashFrom(const Statement &st, int column)
     std::copy_n(b.data(), std::min(b.size(), h.size()), h.begin());
     return h;
 }
+// SQLite: the row the insert just made. The writer's inserts on SQLite have
+// no RETURNING: SQLite runs such an insert with a statement journal, and
+// opening one makes FTS5 (xSavepoint) flush the batch's pending full-text
+// terms, so every report, new issue and release wrote and merged a segment of
+// its own (with RETURNING on the report insert, a third of the writer's
+// instructions). PostgreSQL has no last_insert_rowid: RETURNING there.
+bool returnsIds(Connection &c) { return dialectOf(c) == SqlDialect::Postgres; }
+Result<int64_t> sqliteInsertedId(Statement &st, Connection &c)
+{
+    if (!st.exec())
+        return st.failure();
+    return c.lastInsertId();
+}
 } // namespace
 
 ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Statements>(connectionOf(db)))
@@ -57,10 +71,11 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
     const QString insertReport = QStringLiteral(
         "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method,"
         " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw,"
-        " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+        " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     // On a server each statement is a round trip, and a statement's own cost
     // is most of a small row's: the reports and their full-text rows go many a
-    // statement (ReportRowBatch). SQLite takes a row a statement.
+    // statement (ReportRowBatch). SQLite takes a row a statement, its id from
+    // last_insert_rowid (sqliteInsertedId).
     if (dialectOf(c) == SqlDialect::Postgres) {
         m_sql->rows.emplace(c);
     } else {
@@ -75,12 +90,15 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
         " (SELECT first_seen FROM releases WHERE hash = i.resolved_in), o.id FROM issues o JOIN issues i"
         " ON i.id = coalesce((SELECT issue_id FROM issue_aliases WHERE fingerprint = o.fingerprint), o.id)"
         " WHERE o.fingerprint = ?");
-    m_sql->seeRelease = c.prepare("INSERT INTO releases(hash, first_seen) VALUES(?1, ?2) ON CONFLICT(hash)"
-                                  " DO UPDATE SET first_seen = CASE WHEN excluded.first_seen < releases.first_seen"
-                                  " THEN excluded.first_seen ELSE releases.first_seen END RETURNING first_seen");
-    m_sql->insertIssue = c.prepare(
+    const std::string seeRelease = "INSERT INTO releases(hash, first_seen) VALUES(?1, ?2) ON CONFLICT(hash)"
+                                   " DO UPDATE SET first_seen = CASE WHEN excluded.first_seen < releases.first_seen"
+                                   " THEN excluded.first_seen ELSE releases.first_seen END";
+    m_sql->seeRelease = c.prepare(returnsIds(c) ? seeRelease + " RETURNING first_seen" : seeRelease);
+    m_sql->releaseSeen = c.prepare("SELECT first_seen FROM releases WHERE hash = ?");
+    const std::string insertIssue =
         "INSERT INTO issues(fingerprint, title, culprit, level, logger, exception_type, first_seen, last_seen)"
-        " VALUES(?,?,?,?,?,?,?,?) RETURNING id");
+        " VALUES(?,?,?,?,?,?,?,?)";
+    m_sql->insertIssue = c.prepare(returnsIds(c) ? insertIssue + " RETURNING id" : insertIssue);
     // ?7 reopens, ?8 ends an ignore (0 or 1). CASE for the scalar min and max
     // SQLite has and PostgreSQL calls LEAST and GREATEST.
     m_sql->updateIssue = c.prepare(
@@ -151,9 +169,9 @@ Result<void> ReportWriter::restoreIndexes()
 
 Result<void> ReportWriter::begin()
 {
-    std::vector<Statement *> needed{&m_sql->exists,        &m_sql->insertPart, &m_sql->findIssue,  &m_sql->insertIssue,
-                                    &m_sql->updateIssue,   &m_sql->progressSt, &m_sql->seeRelease, &m_sql->alerting,
-                                    &m_sql->insertPending, &m_sql->insertEvent};
+    std::vector<Statement *> needed{&m_sql->exists,      &m_sql->insertPart,    &m_sql->findIssue,  &m_sql->insertIssue,
+                                    &m_sql->updateIssue, &m_sql->progressSt,    &m_sql->seeRelease, &m_sql->releaseSeen,
+                                    &m_sql->alerting,    &m_sql->insertPending, &m_sql->insertEvent};
     if (!m_sql->rows)
         needed.insert(needed.end(), {&m_sql->insertReport, &m_sql->insertFts});
     for (Statement *st : needed)
@@ -248,7 +266,8 @@ Result<ReportWriter::Landing> ReportWriter::issueFor(const TransformedRecord &re
         m_sql->insertIssue.bindTextOrNull(5, sv(rec.logger));
         m_sql->insertIssue.bindTextOrNull(6, sv(rec.exceptionType));
         m_sql->insertIssue.bind(7, rec.timestamp).bind(8, rec.timestamp);
-        auto id = insertedId(m_sql->insertIssue);
+        Connection &c = connectionOf(m_db);
+        auto id = returnsIds(c) ? insertedId(m_sql->insertIssue) : sqliteInsertedId(m_sql->insertIssue, c);
         if (!id)
             return id.failure();
         auto state = std::make_unique<IssueState>();
@@ -268,10 +287,16 @@ Result<int64_t> ReportWriter::releaseFirstSeen(const Hash128 &release, int64_t t
     Statement &see = m_sql->seeRelease;
     see.reset();
     see.bindBlob(1, bytes(release)).bind(2, timestamp);
-    if (!see.step())
+    const bool returning = returnsIds(connectionOf(m_db));
+    if (!returning && !see.exec())
         return see.failure();
-    const int64_t firstSeen = see.int64(0);
-    see.reset();
+    Statement &read = returning ? see : m_sql->releaseSeen; // SQLite: the upsert, then a look-up
+    if (!returning)
+        read.bindBlob(1, bytes(release));
+    if (!read.step())
+        return read.failure();
+    const int64_t firstSeen = read.int64(0);
+    read.reset();
     m_releases[release] = firstSeen;
     return firstSeen;
 }
@@ -374,7 +399,7 @@ Result<int64_t> ReportWriter::insertReport(const PreparedRecord &prepared, const
     }
     Statement &st = m_sql->insertReport;
     bindReportColumns(st, 1, prepared, source, issueId, origin, hiddenBy);
-    auto inserted = insertedId(st);
+    auto inserted = sqliteInsertedId(st, connectionOf(m_db));
     if (!inserted)
         return inserted.failure();
     m_sql->insertFts.bind(1, *inserted)

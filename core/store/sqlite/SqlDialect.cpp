@@ -88,15 +88,6 @@ QString ftsInsert(SqlDialect d)
                : QStringLiteral("INSERT INTO reports_fts(report_id, message, exception, path, frames) VALUES(?,?,?,?,?)");
 }
 
-QString reportWithFtsInsert(const QString &insertReport)
-{
-    // A data-modifying WITH (PostgreSQL; SQLite has none): both inserts or
-    // neither, as the two statements inside the batch's transaction were.
-    return QStringLiteral("WITH r AS (%1), f AS (INSERT INTO reports_fts(report_id, message, exception, path, frames)"
-                          " SELECT id, ?22, ?23, ?24, ?25 FROM r) SELECT id FROM r")
-        .arg(insertReport);
-}
-
 QString ftsRewrite(SqlDialect d)
 {
     return QStringLiteral("UPDATE reports_fts SET message = ?1, exception = ?2, path = ?3, frames = ?4 WHERE %1 = ?5")

@@ -85,11 +85,6 @@ QString ftsMatches(SqlDialect d);
 QString ftsMatchesFrom(SqlDialect d);
 // A report's row of the index, for INSERT ... VALUES(id, message, exception, path, frames).
 QString ftsInsert(SqlDialect d);
-// PostgreSQL only: `insertReport` (an INSERT INTO reports of ?1..?N ending in
-// RETURNING id, N <= 21) with the new report's index row made in the same
-// statement from ?22..?25 (message, exception, path, frames): one round trip
-// to the server instead of two. It gives the report's id as insertReport does.
-QString reportWithFtsInsert(const QString &insertReport);
 // The index's words of one report (?5 its id), replaced with ?1..?4.
 QString ftsRewrite(SqlDialect d);
 // The index rows of one report (? its id).
