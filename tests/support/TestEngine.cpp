@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 
+#include <thread>
+
 namespace edtest {
 namespace {
 
@@ -33,9 +35,16 @@ QString schemaTemplate(PgCluster &pg)
     static QString name;
     if (name.isEmpty()) {
         const QString made = pg.createDatabase();
-        auto db = ed::Database::open(pg.url(made));
-        if (!db)
-            qFatal("the template database %s: %s", qPrintable(made), qPrintable(db.error()));
+        // On a thread of its own: the store refuses a connection on the UI
+        // thread (a widget test's initTestCase asks for a database there).
+        QString failed;
+        std::thread([&] {
+            auto db = ed::Database::open(pg.url(made));
+            if (!db)
+                failed = db.error();
+        }).join();
+        if (!failed.isEmpty())
+            qFatal("the template database %s: %s", qPrintable(made), qPrintable(failed));
         name = made;
     }
     return name;
