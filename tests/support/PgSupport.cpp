@@ -198,10 +198,13 @@ QString PgCluster::url(const QString &db, const QString &host, const QString &qu
     return u;
 }
 
-QString PgCluster::createDatabase()
+QString PgCluster::createDatabase(const QString &templateDb)
 {
     const QString name = QStringLiteral("edtest_%1").arg(++m_databases);
-    if (auto r = sql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(name)); !r)
+    QString create = QStringLiteral("CREATE DATABASE %1").arg(name);
+    if (!templateDb.isEmpty())
+        create += QStringLiteral(" TEMPLATE %1").arg(templateDb);
+    if (auto r = sql(QStringLiteral("postgres"), create); !r)
         qWarning("PgCluster: %s", qPrintable(r.error()));
     return name;
 }

@@ -34,8 +34,11 @@ public:
     int port() const { return m_port; }
     QString caFile() const; // the server's self-signed certificate (CN and DNS name localhost)
 
-    // A new empty database of its own, owned by kUser: its name.
-    QString createDatabase();
+    // A new empty database of its own, owned by kUser: its name. With
+    // `templateDb`, a copy of that database (CREATE DATABASE ... TEMPLATE): its
+    // tables and rows without running their DDL again. Nobody may be connected
+    // to `templateDb` meanwhile (PostgreSQL refuses the copy then).
+    QString createDatabase(const QString &templateDb = QString());
     // postgresql://edtest@HOST:PORT/DB[?QUERY]: over TCP, so a password (kPassword) is asked for.
     QString url(const QString &db, const QString &host = QStringLiteral("127.0.0.1"), const QString &query = QString()) const;
     // Statements run as kUser through the unix socket (the test's side, not the code under test).

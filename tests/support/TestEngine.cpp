@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 
+#include <thread>
+
 namespace edtest {
 namespace {
 
@@ -11,6 +13,41 @@ std::unique_ptr<PgCluster> &clusterSlot()
 {
     static std::unique_ptr<PgCluster> cluster;
     return cluster;
+}
+
+// ERRORDECK_TEST_PG_TEMPLATE=off: every database empty and given its schema
+// by the test's first open, as before the template (to time what it saves, or
+// to rule it out when a .pg run fails oddly).
+bool useSchemaTemplate()
+{
+    static const bool use = qEnvironmentVariable("ERRORDECK_TEST_PG_TEMPLATE")
+                                .compare(QLatin1String("off"), Qt::CaseInsensitive) != 0;
+    return use;
+}
+
+// The database testDatabaseLocation copies: created empty on `pg`, then given
+// its schema by ed::Database::open, the code under test, once per cluster (a
+// run of the suite), so a schema change can never meet a stale copy. The
+// connection is closed before any copy is made (PostgreSQL copies only a
+// database nobody is connected to), and nothing connects to it again.
+QString schemaTemplate(PgCluster &pg)
+{
+    static QString name;
+    if (name.isEmpty()) {
+        const QString made = pg.createDatabase();
+        // On a thread of its own: the store refuses a connection on the UI
+        // thread (a widget test's initTestCase asks for a database there).
+        QString failed;
+        std::thread([&] {
+            auto db = ed::Database::open(pg.url(made));
+            if (!db)
+                failed = db.error();
+        }).join();
+        if (!failed.isEmpty())
+            qFatal("the template database %s: %s", qPrintable(made), qPrintable(failed));
+        name = made;
+    }
+    return name;
 }
 
 } // namespace
@@ -45,6 +82,13 @@ PgCluster *testCluster()
 }
 
 QString testDatabaseLocation(const QTemporaryDir &dir, const QString &name)
+{
+    if (PgCluster *pg = testCluster())
+        return pg->url(useSchemaTemplate() ? pg->createDatabase(schemaTemplate(*pg)) : pg->createDatabase());
+    return dir.filePath(name);
+}
+
+QString emptyTestDatabaseLocation(const QTemporaryDir &dir, const QString &name)
 {
     if (PgCluster *pg = testCluster())
         return pg->url(pg->createDatabase());
