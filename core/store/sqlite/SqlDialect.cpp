@@ -56,6 +56,13 @@ QString indexedBy(SqlDialect d, const QString &index)
 
 QString unindexed(SqlDialect d, const QString &column) { return d == SqlDialect::Sqlite ? QLatin1Char('+') + column : column; }
 
+QStringList sortKeyOf(SqlDialect d, const QString &column)
+{
+    if (d == SqlDialect::Postgres && column == QLatin1String("r.message"))
+        return {QStringLiteral("left(r.message, 200)"), column};
+    return {column};
+}
+
 QString reportsFirstJoin(SqlDialect d)
 {
     return d == SqlDialect::Sqlite ? QStringLiteral(" CROSS JOIN issues i ON i.id = r.issue_id")

@@ -8,6 +8,7 @@
 #include "store/StoreChange.h"
 
 #include <QString>
+#include <QStringList>
 #include <cstdint>
 #include <string>
 
@@ -72,6 +73,13 @@ const char *claimingRows(SqlDialect d);
 // from its index by a unary + (SQLite's idiom; PostgreSQL has no + on text).
 QString indexedBy(SqlDialect d, const QString &index);
 QString unindexed(SqlDialect d, const QString &column);
+// The ORDER BY expressions of a report list sorted by `column` ("r.message"...):
+// the column itself, but on PostgreSQL the message as
+// left(r.message, 200), r.message, the order of its index reports_message
+// (a btree entry cannot hold a whole message) then the exact one: the same
+// order, as text in "C" order is decided within the first 200 characters
+// when those differ.
+QStringList sortKeyOf(SqlDialect d, const QString &column);
 // The join to the issues that walks the reports first (SQLite's CROSS JOIN
 // fixes the order; PostgreSQL's planner weighs it, and takes no ON there).
 QString reportsFirstJoin(SqlDialect d);
