@@ -96,11 +96,14 @@ CREATE TABLE reports (
 );
 CREATE INDEX reports_time ON reports(timestamp);
 CREATE INDEX reports_level ON reports(level, timestamp);
-CREATE INDEX reports_logger ON reports(logger, timestamp);
-CREATE INDEX reports_status ON reports(status_code, timestamp);
+-- A nullable column's index puts NULLs first, as SQLite orders them: a report
+-- list sorted by it (ASC NULLS FIRST, or DESC NULLS LAST: ReportStore::listReports)
+-- walks the index either way for its first rows instead of sorting every report.
+CREATE INDEX reports_logger ON reports(logger NULLS FIRST, timestamp);
+CREATE INDEX reports_status ON reports(status_code NULLS FIRST, timestamp);
 CREATE INDEX reports_site ON reports(site, timestamp);
-CREATE INDEX reports_path ON reports(path, timestamp);
-CREATE INDEX reports_type ON reports(exception_type, timestamp);
+CREATE INDEX reports_path ON reports(path NULLS FIRST, timestamp);
+CREATE INDEX reports_type ON reports(exception_type NULLS FIRST, timestamp);
 CREATE INDEX reports_issue ON reports(issue_id, timestamp);
 CREATE INDEX reports_visible_time ON reports(timestamp, id) WHERE hidden_by IS NULL;
 CREATE INDEX reports_message ON reports(left(message, 200), timestamp);
