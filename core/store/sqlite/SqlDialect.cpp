@@ -23,6 +23,11 @@ QString likeIgnoringCase(SqlDialect d, const QString &column)
     return column + (d == SqlDialect::Sqlite ? QStringLiteral(" LIKE ? ESCAPE '\\'") : QStringLiteral(" ILIKE ? ESCAPE '\\'"));
 }
 
+QString likeWithinRange(SqlDialect d, const QString &column)
+{
+    return d == SqlDialect::Sqlite ? likeIgnoringCase(d, column) : QStringLiteral("(%1 || '') ILIKE ? ESCAPE '\\'").arg(column);
+}
+
 QString orderIgnoringCase(SqlDialect d, const QString &column)
 {
     return d == SqlDialect::Sqlite ? column + QStringLiteral(" COLLATE NOCASE") : QStringLiteral("lower(%1)").arg(column);

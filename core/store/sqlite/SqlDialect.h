@@ -31,6 +31,13 @@ QString equalsIgnoringCase(SqlDialect d, const QString &column);
 // `column LIKE ? ESCAPE '\'` matching without regard to ASCII case, as
 // SQLite's LIKE does: ILIKE on PostgreSQL (whose LIKE is exact).
 QString likeIgnoringCase(SqlDialect d, const QString &column);
+// likeIgnoringCase where a range of an index (comparedIgnoringCase) bounds the
+// column already: the same on SQLite; on PostgreSQL the ILIKE on
+// `(column || '')`, which no index answers, so the planner does not AND the
+// column's trigram index (every report with /api/ anywhere in its path: ten
+// times the range's rows) into the range's, and reports_path_prefix (which
+// INCLUDEs the path) answers counts, issue lists and charts by itself.
+QString likeWithinRange(SqlDialect d, const QString &column);
 // `column` as an ORDER BY key sorting without regard to ASCII case
 // (SQLite's NOCASE; lower() on PostgreSQL).
 QString orderIgnoringCase(SqlDialect d, const QString &column);
