@@ -108,8 +108,11 @@ CREATE INDEX reports_issue ON reports(issue_id, timestamp);
 CREATE INDEX reports_visible_time ON reports(timestamp, id) WHERE hidden_by IS NULL;
 CREATE INDEX reports_message ON reports(left(message, 200), timestamp);
 -- path: a prefix in any ASCII case is a range of lower(path) (sqldialect::comparedIgnoringCase).
+-- The path itself is INCLUDEd for the ILIKE that follows the range
+-- (sqldialect::likeWithinRange): PostgreSQL scans an index alone only when
+-- every column a query names is in it, and an expression's column is not.
 CREATE INDEX reports_path_prefix ON reports((lower(path) COLLATE "C"), timestamp, issue_id, level, hidden_by)
-    WHERE hidden_by IS NULL;
+    INCLUDE (path) WHERE hidden_by IS NULL;
 CREATE INDEX reports_fts_cover ON reports(id, issue_id, hidden_by, timestamp, level);
 CREATE INDEX reports_origin ON reports(issue_id, origin_issue) WHERE origin_issue IS NOT NULL;
 -- message: and path: as ILIKE with wildcards (substrings, globs): trigrams answer them.
