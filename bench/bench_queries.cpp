@@ -5,7 +5,10 @@
 // the exact count, and one report with all its frames. Each figure is the
 // median of several runs after one warm-up, as a user re-running a search sees it.
 //
-//   bench_queries DB.sqlite3 [--quick]    (bench/build_bench_db.sh makes one through the importer)
+//   bench_queries DB.sqlite3|postgresql://... [--quick]
+// (bench/build_bench_db.sh makes the file through the importer; bench/bench_pg_queries.sh
+// copies it into PostgreSQL and prints both engines' figures side by side). On
+// PostgreSQL the CPU column is this client's only: the server's work is not in it.
 // --quick leaves out the issue lists, charts and counts of the searches that
 // scan the reports (a word): seconds each at 1,000,000 on a loaded machine.
 #include "store/Database.h"
@@ -76,7 +79,7 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     const bool quick = argc == 3 && std::string_view(argv[2]) == "--quick";
     if (argc != 2 && !quick) {
-        std::fprintf(stderr, "usage: bench_queries DB.sqlite3 [--quick]\n");
+        std::fprintf(stderr, "usage: bench_queries DB.sqlite3|postgresql://URL [--quick]\n");
         return 1;
     }
     auto db = Database::open(QString::fromLocal8Bit(argv[1]), true);
@@ -88,10 +91,14 @@ int main(int argc, char **argv)
     ReportStore store(*db);
     ListQueries lists(*db);
     TimelineQueries timeline(*db);
+    const bool pg = c.engine() == Engine::Postgres;
     const int64_t last = *c.scalar("SELECT max(timestamp) FROM reports");
-    std::printf("database: %lld reports, %lld issues, %.0f MB\n", (long long)*c.scalar("SELECT count(*) FROM reports"),
+    std::printf("database: %lld reports, %lld issues, %.0f MB (%s)\n", (long long)*c.scalar("SELECT count(*) FROM reports"),
                 (long long)*c.scalar("SELECT count(*) FROM issues"),
-                double(*c.scalar("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")) / 1e6);
+                double(*c.scalar(pg ? "SELECT pg_database_size(current_database())"
+                                    : "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")) /
+                    1e6,
+                pg ? "PostgreSQL" : "SQLite");
 
     // Full-text words: one in most reports, one in a few percent, one in a handful
     // (a 404's object id in its path); how many reports each matches is printed.
@@ -104,7 +111,10 @@ int main(int argc, char **argv)
             n = rows ? rows->size() : 0;
             return bool(rows);
         });
-        const int64_t matches = *c.scalar(std::string("SELECT count(*) FROM reports_fts WHERE reports_fts MATCH '") + word + "'");
+        const int64_t matches = *c.scalar(
+            (pg ? std::string("SELECT count(*) FROM reports_fts WHERE document @@ to_tsquery('simple', '")
+                : std::string("SELECT count(*) FROM reports_fts WHERE reports_fts MATCH '")) +
+            word + (pg ? "')" : "'"));
         line("newest 100, word", q.text, ms, 50, QStringLiteral("(%1 rows; the word is in %2 reports)").arg(n).arg(matches));
     }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The large benchmark database, built through the real importer (issue 13):
-#   bench/build_bench_db.sh [BUILD_DIR] [--reports N] [--seed S] [--growth]
+#   bench/build_bench_db.sh [BUILD_DIR] [--reports N] [--seed S] [--growth] [--any-build]
 # Generates the reports in chunks of at most 200,000 with bench/gen_reports.py
 # (one set of failures for all chunks, each chunk the next stretch of time),
 # imports each with `errordeck-cli import` (the full-text index is the real one),
@@ -12,6 +12,9 @@
 # the schema version and a hash of the errordeck-cli binary (the importer is
 # linked into it): a new build or schema makes a new database, an old one is
 # reused. The last line printed is the path of the N-report database.
+# --any-build: reuse a database of the same seed and schema that another build
+# of errordeck-cli made (the newest), rather than import again: for measuring
+# queries while the importer is unchanged but other code is not.
 #
 # --growth: flat growth, measured side by side: 200,000 new reports imported
 # into an empty database and into a copy of the N-report one (target: >= 80%).
@@ -22,11 +25,13 @@ build="$root/build"
 reports=1000000
 seed=1
 growth=0
+any_build=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --reports) reports="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --growth) growth=1; shift ;;
+    --any-build) any_build=1; shift ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) build="$1"; shift ;;
   esac
@@ -45,7 +50,15 @@ trap 'rm -rf "$probe"' EXIT
 "$cli" --db "$probe/p.sqlite3" stats >/dev/null 2>&1 || true
 schema=$($py -c "import sqlite3,sys;print(sqlite3.connect(sys.argv[1]).execute('PRAGMA user_version').fetchone()[0])" "$probe/p.sqlite3")
 binhash=$(sha256sum "$cli" | cut -c1-12)
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/errordeck-bench/seed$seed-schema$schema-cli$binhash"
+base="${XDG_CACHE_HOME:-$HOME/.cache}/errordeck-bench"
+cache="$base/seed$seed-schema$schema-cli$binhash"
+if [ "$any_build" = 1 ] && [ ! -f "$cache/reports-$reports.sqlite3" ]; then
+  other=$(ls -t "$base"/seed"$seed"-schema"$schema"-cli*/reports-"$reports".sqlite3 2>/dev/null | head -n 1 || true)
+  if [ -n "$other" ]; then
+    cache=$(dirname "$other")
+    echo "--any-build: the database of another build, $cache" >&2
+  fi
+fi
 mkdir -p "$cache"
 final="$cache/reports-$reports.sqlite3"
 

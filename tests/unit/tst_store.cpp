@@ -350,6 +350,40 @@ private Q_SLOTS:
         }
     }
 
+    // A report with no logger, status, path or type sorts first ascending and
+    // last descending, as SQLite orders NULLs, on both engines (PostgreSQL's
+    // own order is the reverse; ReportStore says NULLS on the sort column only).
+    void missingValuesSortFirstAscending()
+    {
+        QTemporaryDir dir;
+        auto db = openTestDatabase(dir, QStringLiteral("n.sqlite3"));
+        QVERIFY(db);
+        QCOMPARE(importPlain(*db, {corpus(QStringLiteral("records.jsonl"))}).stored, int64_t(98));
+        ReportStore store(*db);
+        using Missing = std::function<bool(const ReportRow &)>;
+        const std::vector<std::pair<ReportSort, Missing>> sorts = {
+            {ReportSort::Logger, [](const ReportRow &r) { return r.logger.isNull(); }},
+            {ReportSort::Status, [](const ReportRow &r) { return !r.statusCode.has_value(); }},
+            {ReportSort::Path, [](const ReportRow &r) { return r.path.isNull(); }},
+            {ReportSort::Type, [](const ReportRow &r) { return r.exceptionType.isNull(); }},
+        };
+        for (const auto &[sort, missing] : sorts) {
+            for (bool desc : {false, true}) {
+                auto all = store.listReports(SearchQuery{}, 1000, 0, sort, desc);
+                QVERIFY(all && all->size() == 98);
+                const auto n = std::count_if(all->begin(), all->end(), missing);
+                if (sort != ReportSort::Logger) // every corpus report has a logger
+                    QVERIFY2(n > 0 && n < 98, "the corpus has reports with and without the value");
+                // The missing ones are one run, at the start ascending, at the end descending.
+                const auto first = desc ? all->end() - n : all->begin();
+                QVERIFY2(std::all_of(first, first + n, missing),
+                         qPrintable(QStringLiteral("sort %1 %2: the reports without a value are not %3")
+                                        .arg(int(sort))
+                                        .arg(desc ? "desc" : "asc", desc ? "last" : "first")));
+            }
+        }
+    }
+
     // The breakdowns of `stats`: by count, ties by name (either engine would
     // otherwise give them in any order), and the size the store takes.
     void statsBreakTiesByName()

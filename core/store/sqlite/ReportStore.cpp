@@ -183,12 +183,24 @@ Result<std::vector<ReportRow>> ReportStore::listReports(const SearchQuery &q, in
             filter->indexedBy = filter->timeIndex();
     }
     // NULLs (no logger, status, path or type) first in ascending order, as
-    // SQLite sorts them; PostgreSQL sorts them last unless told.
-    const QString dir = descending ? QStringLiteral(" DESC NULLS LAST") : QStringLiteral(" ASC NULLS FIRST");
+    // SQLite sorts them; PostgreSQL sorts them last unless told. Only the sort
+    // column says so: the time and id after it are NOT NULL, and an ORDER BY
+    // naming NULLS on them no longer matches PostgreSQL's index order (a btree
+    // walked backwards is DESC NULLS FIRST), which then sorts every report for
+    // the first 100. The same order on SQLite, whose DESC puts NULLs last anyway.
+    const QString dir = descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+    const bool nullable = sort == ReportSort::Logger || sort == ReportSort::Status || sort == ReportSort::Path ||
+                          sort == ReportSort::Type;
+    const QString nulls = !nullable ? QString() : descending ? QStringLiteral(" NULLS LAST") : QStringLiteral(" NULLS FIRST");
+    QStringList order;
+    for (const QString &part : sqldialect::sortKeyOf(dialectOf(c), column))
+        order << part + dir + nulls;
+    if (!byTime)
+        order << QStringLiteral("r.timestamp") + dir;
+    order << QStringLiteral("r.id") + dir;
     auto run = [&](const SqlFilter &f) -> Result<std::vector<ReportRow>> {
         const QString sql = QStringLiteral("SELECT %1%2 ORDER BY %3 LIMIT ? OFFSET ?")
-                                .arg(QString::fromLatin1(reportRowColumns()), f.fromClause(),
-                                     key.split(QStringLiteral(", ")).join(dir + QStringLiteral(", ")) + dir);
+                                .arg(QString::fromLatin1(reportRowColumns()), f.fromClause(), order.join(QStringLiteral(", ")));
         Statement st = c.prepare(sql.toStdString());
         if (!st.valid())
             return st.failure();
@@ -448,9 +460,10 @@ Result<void> ReportStore::setIssueStatus(int64_t id, IssueStatus status)
     if (!tx.active())
         return c.failure();
     // CAST: PostgreSQL takes a bind's type from its use, and a CASE's THEN alone says text.
-    Statement st = c.prepare("UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN CAST(?3 AS BIGINT) ELSE NULL END,"
-                             " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END, resolved_in = NULL, ignore_until = NULL,"
-                             " ignore_until_count = NULL WHERE id = ?1");
+    Statement st = c.prepare(
+        "UPDATE issues SET status = ?2, resolved_at = CASE WHEN ?2 = 1 THEN CAST(?3 AS BIGINT) ELSE NULL END,"
+        " regression = CASE WHEN ?2 = 0 THEN regression ELSE 0 END, resolved_in = NULL, ignore_until = NULL,"
+        " ignore_until_count = NULL WHERE id = ?1");
     st.bind(1, id).bind(2, int(status)).bind(3, QDateTime::currentMSecsSinceEpoch());
     if (!st.exec())
         return st.failure();

@@ -211,9 +211,10 @@ Result<SqlFilter> searchSql(const SearchQuery &query, SqlDialect dialect, const 
             like.replace(QLatin1Char('*'), QLatin1Char('%')).replace(QLatin1Char('?'), QLatin1Char('_'));
             if (!t.wildcard)
                 like += QLatin1Char('%');
-            QString cond = likeIgnoringCase(dialect, QStringLiteral("r.path"));
             std::vector<QVariant> binds{like};
             const auto [lo, hi] = nocasePrefixRange(literalPrefix(t.text));
+            QString cond = lo.isEmpty() ? likeIgnoringCase(dialect, QStringLiteral("r.path"))
+                                        : likeWithinRange(dialect, QStringLiteral("r.path"));
             if (!lo.isEmpty()) {
                 cond = comparedIgnoringCase(dialect, QStringLiteral("r.path"), ">=") + QStringLiteral(" AND ") + cond;
                 binds.insert(binds.begin(), lo);

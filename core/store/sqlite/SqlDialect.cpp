@@ -23,6 +23,11 @@ QString likeIgnoringCase(SqlDialect d, const QString &column)
     return column + (d == SqlDialect::Sqlite ? QStringLiteral(" LIKE ? ESCAPE '\\'") : QStringLiteral(" ILIKE ? ESCAPE '\\'"));
 }
 
+QString likeWithinRange(SqlDialect d, const QString &column)
+{
+    return d == SqlDialect::Sqlite ? likeIgnoringCase(d, column) : QStringLiteral("(%1 || '') ILIKE ? ESCAPE '\\'").arg(column);
+}
+
 QString orderIgnoringCase(SqlDialect d, const QString &column)
 {
     return d == SqlDialect::Sqlite ? column + QStringLiteral(" COLLATE NOCASE") : QStringLiteral("lower(%1)").arg(column);
@@ -55,6 +60,13 @@ QString indexedBy(SqlDialect d, const QString &index)
 }
 
 QString unindexed(SqlDialect d, const QString &column) { return d == SqlDialect::Sqlite ? QLatin1Char('+') + column : column; }
+
+QStringList sortKeyOf(SqlDialect d, const QString &column)
+{
+    if (d == SqlDialect::Postgres && column == QLatin1String("r.message"))
+        return {QStringLiteral("left(r.message, 200)"), column};
+    return {column};
+}
 
 QString reportsFirstJoin(SqlDialect d)
 {

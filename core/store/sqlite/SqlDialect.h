@@ -8,6 +8,7 @@
 #include "store/StoreChange.h"
 
 #include <QString>
+#include <QStringList>
 #include <cstdint>
 #include <string>
 
@@ -30,6 +31,13 @@ QString equalsIgnoringCase(SqlDialect d, const QString &column);
 // `column LIKE ? ESCAPE '\'` matching without regard to ASCII case, as
 // SQLite's LIKE does: ILIKE on PostgreSQL (whose LIKE is exact).
 QString likeIgnoringCase(SqlDialect d, const QString &column);
+// likeIgnoringCase where a range of an index (comparedIgnoringCase) bounds the
+// column already: the same on SQLite; on PostgreSQL the ILIKE on
+// `(column || '')`, which no index answers, so the planner does not AND the
+// column's trigram index (every report with /api/ anywhere in its path: ten
+// times the range's rows) into the range's, and reports_path_prefix (which
+// INCLUDEs the path) answers counts, issue lists and charts by itself.
+QString likeWithinRange(SqlDialect d, const QString &column);
 // `column` as an ORDER BY key sorting without regard to ASCII case
 // (SQLite's NOCASE; lower() on PostgreSQL).
 QString orderIgnoringCase(SqlDialect d, const QString &column);
@@ -72,6 +80,13 @@ const char *claimingRows(SqlDialect d);
 // from its index by a unary + (SQLite's idiom; PostgreSQL has no + on text).
 QString indexedBy(SqlDialect d, const QString &index);
 QString unindexed(SqlDialect d, const QString &column);
+// The ORDER BY expressions of a report list sorted by `column` ("r.message"...):
+// the column itself, but on PostgreSQL the message as
+// left(r.message, 200), r.message, the order of its index reports_message
+// (a btree entry cannot hold a whole message) then the exact one: the same
+// order, as text in "C" order is decided within the first 200 characters
+// when those differ.
+QStringList sortKeyOf(SqlDialect d, const QString &column);
 // The join to the issues that walks the reports first (SQLite's CROSS JOIN
 // fixes the order; PostgreSQL's planner weighs it, and takes no ON there).
 QString reportsFirstJoin(SqlDialect d);
