@@ -164,11 +164,24 @@ Error jobError(const JobOutcome &o)
     return Error{o.errorString, o.error == QKeychain::EntryNotFound ? ErrorKind::NotFound : ErrorKind::Failed};
 }
 
+// Keeps `password` under `key` (an empty one: forgets it; forgetting a password
+// that is not there succeeds), answering on `context`'s thread.
+void storeKeyLater(const QString &key, const QString &password, QObject *context, std::function<void(Result<void>)> done)
+{
+    auto *relay = new JobRelay;
+    answerLater(relay, context, [done = std::move(done)](const JobOutcome *o) {
+        if (o->error == QKeychain::NoError || o->error == QKeychain::EntryNotFound)
+            done(Result<void>{});
+        else
+            done(jobError(*o));
+    });
+    start(relay, password.isEmpty() ? Op::Delete : Op::Write, key, password);
+}
+
 QString keyOf(KeychainPasswords::Account account, const QString &user, const QString &host)
 {
     switch (account) {
     case KeychainPasswords::Account::Imap: return imapKeychainKey(user, host);
-    case KeychainPasswords::Account::Postgres: return QStringLiteral("postgresql:%1@%2").arg(user, host);
     case KeychainPasswords::Account::Smtp: break;
     }
     return smtpKeychainKey(user, host);
@@ -240,14 +253,20 @@ void KeychainPasswords::readLater(const QString &user, const QString &host, QObj
 void KeychainPasswords::storeLater(const QString &user, const QString &host, const QString &password, QObject *context,
                                    std::function<void(Result<void>)> done, Account account)
 {
-    auto *relay = new JobRelay;
-    answerLater(relay, context, [done = std::move(done)](const JobOutcome *o) {
-        if (o->error == QKeychain::NoError || o->error == QKeychain::EntryNotFound)
-            done(Result<void>{});
-        else
-            done(jobError(*o));
-    });
-    start(relay, password.isEmpty() ? Op::Delete : Op::Write, keyOf(account, user, host), password);
+    storeKeyLater(keyOf(account, user, host), password, context, std::move(done));
+}
+
+void KeychainPasswords::storeServerPasswordLater(const QString &url, const QString &password, QObject *context,
+                                                 std::function<void(Result<void>)> done)
+{
+    auto account = accountOf(url);
+    if (!account) {
+        QTimer::singleShot(0, context, [done = std::move(done), e = account.error()] {
+            done(Error{e, ErrorKind::InvalidInput});
+        });
+        return;
+    }
+    storeKeyLater(account->key(), password, context, std::move(done));
 }
 
 int KeychainPasswords::answerTimeoutMs() { return g_answerTimeoutMs.load(); }

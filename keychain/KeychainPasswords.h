@@ -18,8 +18,8 @@ namespace ed {
 class KeychainPasswords final : public PasswordSource {
 public:
     // Whose password: the SMTP server's ("smtp:user@host") or an IMAP mailbox's ("imap:user@host").
-    // A PostgreSQL server's: user is the URL's user, host "HOST:PORT".
-    enum class Account { Smtp, Imap, Postgres };
+    // A PostgreSQL server's is named by its URL (storeServerPasswordLater).
+    enum class Account { Smtp, Imap };
 
     // Gives up after `timeoutMs` (a keychain that never answers).
     explicit KeychainPasswords(int timeoutMs = 15000) : m_timeoutMs(timeoutMs) { }
@@ -46,6 +46,12 @@ public:
     // password that is not there succeeds).
     static void storeLater(const QString &user, const QString &host, const QString &password, QObject *context,
                            std::function<void(Result<void>)> done, Account account = Account::Smtp);
+
+    // storeLater for the PostgreSQL account a postgresql:// URL names, under
+    // ServerAccount::key() as serverPassword, storeServerPassword and
+    // `errordeck-cli db-password` have it (the app's "remember").
+    static void storeServerPasswordLater(const QString &url, const QString &password, QObject *context,
+                                         std::function<void(Result<void>)> done);
 
     // The bound of readLater and storeLater (15 s; tests set a short one).
     static int answerTimeoutMs();

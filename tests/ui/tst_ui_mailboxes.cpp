@@ -351,7 +351,7 @@ private Q_SLOTS:
             QStringLiteral("errors"), QStringLiteral("127.0.0.1"), QString::fromLatin1(DovecotServer::kPassword), &context,
             [&](Result<void> r) { stored = std::move(r); }, KeychainPasswords::Account::Imap);
         QTRY_VERIFY_WITH_TIMEOUT(stored.has_value(), kTimeoutMs);
-        QVERIFY2(stored->ok(), qPrintable(stored->error()));
+        QVERIFY2(stored->ok(), qPrintable(stored->ok() ? QString() : stored->error()));
 
         ConfigCache config(JobRunner::forDatabase(m_path));
         SettingsDialog dlg(m_path, config);
