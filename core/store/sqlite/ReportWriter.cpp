@@ -155,9 +155,9 @@ Result<void> ReportWriter::begin()
     if (!m_sql->rollups.valid())
         return Error{QStringLiteral("database schema mismatch: %1").arg(m_sql->rollups.prepareError())};
     if (auto r = connectionOf(m_db).exec(sqldialect::beginWriting(dialectOf(connectionOf(m_db)))); !r)
-        return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error())};
+        return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error()), r.errorKind()};
     m_inTx = true;
-    m_writeLocked = sqldialect::takeWriteLock(dialectOf(connectionOf(m_db))) == nullptr; // SQLite: BEGIN IMMEDIATE took it
+    m_writeLocked = sqldialect::takeWriteLock(dialectOf(connectionOf(m_db))).empty(); // SQLite: BEGIN IMMEDIATE took it
     m_issues.clear(); // another process may have changed issue states since the last batch
     m_landings.clear();
     m_releases.clear();
@@ -192,7 +192,7 @@ Result<void> ReportWriter::takeWriteLock()
 {
     if (m_writeLocked)
         return {};
-    const char *lock = sqldialect::takeWriteLock(dialectOf(connectionOf(m_db)));
+    const std::string lock = sqldialect::takeWriteLock(dialectOf(connectionOf(m_db)));
     if (auto r = connectionOf(m_db).exec(lock); !r)
         return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error()), r.errorKind()};
     m_writeLocked = true;
