@@ -96,6 +96,7 @@ private:
     bool m_alerting = false;
     bool m_ftsWithReport = false; // PostgreSQL: insertReport makes the index row too
     int64_t m_firstReport = 0, m_lastReport = 0;
+    bool m_storedAny = false; // a report of this batch is stored: the commit announces it
     struct AlertEvent {
         int64_t reportId;
         bool newIssue, regression;

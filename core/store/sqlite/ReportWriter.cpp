@@ -168,6 +168,7 @@ Result<void> ReportWriter::begin()
     m_alerting = m_sql->alerting.step() && m_sql->alerting.int64(0) != 0;
     m_sql->alerting.reset();
     m_firstReport = m_lastReport = 0;
+    m_storedAny = false;
     m_alertEvents.clear();
     return {};
 }
@@ -390,6 +391,7 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
     }
     if (!m_stored.empty())
         m_parts.add(m_stored);
+    m_storedAny = true;
     if (m_alerting) {
         if (!m_firstReport)
             m_firstReport = reportId;
@@ -511,8 +513,11 @@ Result<void> ReportWriter::commit()
         rollback();
         return r;
     }
-    // The other apps' lists (StoreChanges): heard at the commit, never after a rollback.
-    if (auto r = announceChange(connectionOf(m_db), StoreChange::Reports | StoreChange::Issues); !r) {
+    // The other apps' lists (StoreChanges): heard at the commit, never after a
+    // rollback, and only when the batch stored a report (a batch of duplicates,
+    // a file imported again, changes no list: it wakes no app).
+    if (auto r = m_storedAny ? announceChange(connectionOf(m_db), StoreChange::Reports | StoreChange::Issues) : Result<void>{};
+        !r) {
         rollback();
         return r;
     }
