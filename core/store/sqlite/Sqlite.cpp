@@ -271,11 +271,11 @@ Result<void> Connection::exec(std::string_view sql)
         return m_pg->exec(sql);
     char *err = nullptr;
     const std::string s(sql);
-    if (sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (const int rc = sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
         QString msg = QString::fromUtf8(err ? err : sqlite3_errmsg(m_db));
         sqlite3_free(err);
         // A writer's turn not had within the busy timeout: said as on PostgreSQL.
-        if ((sqlite3_extended_errcode(m_db) & 0xff) == SQLITE_BUSY && sql == sqldialect::beginWriting(SqlDialect::Sqlite))
+        if (sqliteErrorKind(rc) == ErrorKind::Busy && sql == sqldialect::beginWriting(SqlDialect::Sqlite))
             msg = QStringLiteral("%1 (%2)").arg(sqldialect::writerWaitedTooLong(), msg);
         return Error{msg, sqliteErrorKind(sqlite3_extended_errcode(m_db))};
     }
