@@ -245,14 +245,15 @@ private Q_SLOTS:
         const ImportSummary copy = importPlain(*db, {writeBatch(lines)});
         QCOMPARE(copy.stored, 0);
         QCOMPARE(copy.duplicates, 2);
-        (void)changed.wait(2000);
         // SQLite's feed hears every commit (data_version), and an import commits
         // its files' progress even when every record was a duplicate: it cannot
         // be quiet there (an unknown change is every kind). PostgreSQL's hears
         // only what writers NOTIFY.
-        if (onPostgres())
+        if (onPostgres()) {
+            (void)changed.wait(2000);
             QVERIFY2(!allCaught(changed).testFlag(StoreChange::Reports) && !allCaught(changed).testFlag(StoreChange::Issues),
                      qPrintable(QString::number(int(allCaught(changed)), 16)));
+        }
         // A new record after them is heard as before.
         QCOMPARE(importPlain(*db, {writeBatch(record(QStringLiteral("r3"), "KeyError"))}).stored, 1);
         QVERIFY(heard(changed, StoreChange::Reports));
