@@ -4,12 +4,15 @@
 
 #include <QCoreApplication>
 #include <QThread>
+#include <QTimer>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <qt6keychain/keychain.h>
+#include <utility>
 
 namespace ed {
 namespace {
@@ -89,6 +92,37 @@ void start(JobRelay *relay, Op op, const QString &key, const QString &password =
         Qt::QueuedConnection);
 }
 
+std::atomic<int> g_answerTimeoutMs{15000};
+
+QString didNotAnswer(int timeoutMs)
+{
+    return QStringLiteral("the system keychain did not answer within %1 s").arg(qMax(1, timeoutMs / 1000));
+}
+
+// Hands `relay`'s end to `ended` on `context`'s thread, or a timeout error once
+// the bound has passed, whichever comes first; the other is dropped.
+void answerLater(JobRelay *relay, QObject *context, std::function<void(const JobOutcome *)> ended)
+{
+    auto answered = std::make_shared<bool>(false);
+    auto once = std::make_shared<std::function<void(const JobOutcome *)>>(std::move(ended));
+    const int timeoutMs = g_answerTimeoutMs.load();
+    QObject::connect(relay, &JobRelay::finished, context, [answered, once, o = relay->outcome] {
+        if (std::exchange(*answered, true))
+            return;
+        (*once)(o.get());
+    });
+    // On context's thread, gone with it; the job itself goes on (qtkeychain has
+    // no cancel) and its late answer is dropped.
+    QTimer::singleShot(timeoutMs, context, [answered, once, timeoutMs] {
+        if (std::exchange(*answered, true))
+            return;
+        JobOutcome late;
+        late.error = QKeychain::OtherError;
+        late.errorString = didNotAnswer(timeoutMs);
+        (*once)(&late);
+    });
+}
+
 // Runs a job to its end (or the timeout), blocking the calling thread (any
 // thread but the keychain's): nullopt when the keychain did not answer in time.
 std::optional<JobOutcome> runBlocking(Op op, const QString &key, int timeoutMs, const QString &password = {})
@@ -118,7 +152,7 @@ std::optional<JobOutcome> runBlocking(Op op, const QString &key, int timeoutMs, 
 QString errorText(const std::optional<JobOutcome> &o, int timeoutMs)
 {
     if (!o)
-        return QStringLiteral("the system keychain did not answer within %1 s").arg(timeoutMs / 1000);
+        return didNotAnswer(timeoutMs);
     if (o->error != QKeychain::NoError)
         return o->errorString.isEmpty() ? QStringLiteral("keychain error %1").arg(int(o->error)) : o->errorString;
     return {};
@@ -130,11 +164,24 @@ Error jobError(const JobOutcome &o)
     return Error{o.errorString, o.error == QKeychain::EntryNotFound ? ErrorKind::NotFound : ErrorKind::Failed};
 }
 
+// Keeps `password` under `key` (an empty one: forgets it; forgetting a password
+// that is not there succeeds), answering on `context`'s thread.
+void storeKeyLater(const QString &key, const QString &password, QObject *context, std::function<void(Result<void>)> done)
+{
+    auto *relay = new JobRelay;
+    answerLater(relay, context, [done = std::move(done)](const JobOutcome *o) {
+        if (o->error == QKeychain::NoError || o->error == QKeychain::EntryNotFound)
+            done(Result<void>{});
+        else
+            done(jobError(*o));
+    });
+    start(relay, password.isEmpty() ? Op::Delete : Op::Write, key, password);
+}
+
 QString keyOf(KeychainPasswords::Account account, const QString &user, const QString &host)
 {
     switch (account) {
     case KeychainPasswords::Account::Imap: return imapKeychainKey(user, host);
-    case KeychainPasswords::Account::Postgres: return QStringLiteral("postgresql:%1@%2").arg(user, host);
     case KeychainPasswords::Account::Smtp: break;
     }
     return smtpKeychainKey(user, host);
@@ -194,7 +241,7 @@ void KeychainPasswords::readLater(const QString &user, const QString &host, QObj
 {
     auto *relay = new JobRelay;
     // Queued to context's thread; gone with context (Qt drops the connection).
-    QObject::connect(relay, &JobRelay::finished, context, [done = std::move(done), o = relay->outcome] {
+    answerLater(relay, context, [done = std::move(done)](const JobOutcome *o) {
         if (o->error == QKeychain::NoError)
             done(o->text);
         else
@@ -206,15 +253,24 @@ void KeychainPasswords::readLater(const QString &user, const QString &host, QObj
 void KeychainPasswords::storeLater(const QString &user, const QString &host, const QString &password, QObject *context,
                                    std::function<void(Result<void>)> done, Account account)
 {
-    auto *relay = new JobRelay;
-    QObject::connect(relay, &JobRelay::finished, context, [done = std::move(done), o = relay->outcome] {
-        if (o->error == QKeychain::NoError || o->error == QKeychain::EntryNotFound)
-            done(Result<void>{});
-        else
-            done(jobError(*o));
-    });
-    start(relay, password.isEmpty() ? Op::Delete : Op::Write, keyOf(account, user, host), password);
+    storeKeyLater(keyOf(account, user, host), password, context, std::move(done));
 }
+
+void KeychainPasswords::storeServerPasswordLater(const QString &url, const QString &password, QObject *context,
+                                                 std::function<void(Result<void>)> done)
+{
+    auto account = accountOf(url);
+    if (!account) {
+        QTimer::singleShot(0, context, [done = std::move(done), e = account.error()] {
+            done(Error{e, ErrorKind::InvalidInput});
+        });
+        return;
+    }
+    storeKeyLater(account->key(), password, context, std::move(done));
+}
+
+int KeychainPasswords::answerTimeoutMs() { return g_answerTimeoutMs.load(); }
+void KeychainPasswords::setAnswerTimeoutMs(int ms) { g_answerTimeoutMs.store(ms); }
 
 } // namespace ed
 

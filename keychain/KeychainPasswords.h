@@ -18,8 +18,8 @@ namespace ed {
 class KeychainPasswords final : public PasswordSource {
 public:
     // Whose password: the SMTP server's ("smtp:user@host") or an IMAP mailbox's ("imap:user@host").
-    // A PostgreSQL server's: user is the URL's user, host "HOST:PORT".
-    enum class Account { Smtp, Imap, Postgres };
+    // A PostgreSQL server's is named by its URL (storeServerPasswordLater).
+    enum class Account { Smtp, Imap };
 
     // Gives up after `timeoutMs` (a keychain that never answers).
     explicit KeychainPasswords(int timeoutMs = 15000) : m_timeoutMs(timeoutMs) { }
@@ -34,16 +34,28 @@ public:
     // Keeps (an empty one: forgets) the password of that account. Blocking.
     Result<void> storeServerPassword(const QString &url, const QString &password) const;
 
-    // For the settings page, without blocking: `done` runs on `context`'s
-    // thread when the keychain answers (never, once `context` is gone). A
-    // failed read is ErrorKind::NotFound when no password is stored; the
-    // message is the keychain's own reason.
+    // For the settings page, without blocking: `done` runs once on `context`'s
+    // thread when the keychain answers, or with a failure ("the system keychain
+    // did not answer within N s") once answerTimeoutMs() has passed (a stopped or hung Secret
+    // Service: the page says so instead of "reading…" for ever); never once
+    // `context` is gone. A failed read is ErrorKind::NotFound when no password
+    // is stored; the message is the keychain's own reason.
     static void readLater(const QString &user, const QString &host, QObject *context, std::function<void(Result<QString>)> done,
                           Account account = Account::Smtp);
     // Keeps `password` for user@host; an empty one forgets it (forgetting a
     // password that is not there succeeds).
     static void storeLater(const QString &user, const QString &host, const QString &password, QObject *context,
                            std::function<void(Result<void>)> done, Account account = Account::Smtp);
+
+    // storeLater for the PostgreSQL account a postgresql:// URL names, under
+    // ServerAccount::key() as serverPassword, storeServerPassword and
+    // `errordeck-cli db-password` have it (the app's "remember").
+    static void storeServerPasswordLater(const QString &url, const QString &password, QObject *context,
+                                         std::function<void(Result<void>)> done);
+
+    // The bound of readLater and storeLater (15 s; tests set a short one).
+    static int answerTimeoutMs();
+    static void setAnswerTimeoutMs(int ms);
 
 private:
     int m_timeoutMs;

@@ -102,6 +102,7 @@ private:
     // (import, watch, mailboxes, the Sentry receiver) is seen once.
     bool m_alerting = false;
     int64_t m_firstReport = 0, m_lastReport = 0;
+    bool m_storedAny = false; // a report of this batch is stored: the commit announces it
     struct AlertEvent {
         int64_t reportId;
         bool newIssue, regression;

@@ -1,6 +1,7 @@
 // errordeck-cli and the database file: a file from a newer ErrorDeck and a
 // corrupt file are refused with a message naming them and left untouched; two
 // imports into one database at the same time store each report exactly once.
+#include "CliProcess.h"
 #include "TestSupport.h"
 #include "store/sqlite/Sqlite.h"
 
@@ -12,19 +13,9 @@ using namespace edtest;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-};
+using Run = CliOutput;
 
-Run cli(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(ERRORDECK_CLI), args);
-    if (!p.waitForFinished(120000))
-        return {};
-    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-}
+Run cli(const QStringList &args) { return runCliProcess(args); }
 
 // The corpus under fresh event ids, `copies` times: copy k's ids end in "-<tag>k".
 int64_t writeCopies(const QString &path, const QString &tag, int copies)

@@ -10,12 +10,14 @@
 #include "store/AlertStore.h"
 #include "store/IssueTriage.h"
 #include "store/ReportWriter.h"
+#include "store/sqlite/SqlDialect.h"
 #include "store/sqlite/Sqlite.h"
 #include "TestEngine.h"
 #include "TestSupport.h"
 
 #include <QDateTime>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QThread>
 
 #include <future>
@@ -239,6 +241,46 @@ private Q_SLOTS:
         QVERIFY(w.writer.commit());
         QCOMPARE(scalar(*w.db, "SELECT count(*) FROM reports"), int64_t(2));
         CHECK_COUNTERS(*w.db);
+
+    // A writer whose turn does not come within the bound (SQLite's busy timeout;
+    // PostgreSQL's lock_timeout before the write lock, sqldialect::writeWaitMs)
+    // gives up with the same words on both engines, instead of waiting for the
+    // first one's commit (on PostgreSQL it waited for ever); the batch, tried
+    // again once the first one is done, is stored.
+    void aWriterWaitsForItsTurnAtMostTheBound()
+    {
+        const int bound = sqldialect::writeWaitMs();
+        sqldialect::setWriteWaitMs(500); // before the connections open: SQLite's busy timeout is set then
+        const auto restore = qScopeGuard([bound] { sqldialect::setWriteWaitMs(bound); });
+        const QString at = newLocation();
+        Writer first(at), second(at);
+        QVERIFY(first.writer.begin());
+        QCOMPARE(first.store(record(QStringLiteral("held"), QStringLiteral("Held"), nowMs())).outcome, IngestOutcome::Stored);
+        const QByteArray late = record(QStringLiteral("late"), QStringLiteral("Late"), nowMs());
+        auto waited = std::async(std::launch::async, [&]() -> std::pair<bool, QString> {
+            if (auto b = second.writer.begin(); !b)
+                return {false, b.error()};
+            const IngestResult r = second.store(late);
+            return {!r.fatal && r.outcome == IngestOutcome::Stored, r.reason};
+        });
+        if (waited.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+            QVERIFY(first.writer.commit()); // lets it through, so that the test can end
+            waited.wait();
+            QFAIL("the second writer still waited for its turn 20 s later (bound: 0.5 s)");
+        }
+        const auto [stored, why] = waited.get();
+        QVERIFY(!stored);
+        QVERIFY2(why.startsWith(QStringLiteral("cannot start writing to %1: another writer has held the store for 0.5 s; "
+                                               "try again when it is done (")
+                                    .arg(first.db->path())),
+                 qPrintable(why));
+        second.writer.rollback();
+        QVERIFY(first.writer.commit());
+        QVERIFY(second.writer.begin());
+        QCOMPARE(second.store(late).outcome, IngestOutcome::Stored);
+        QVERIFY(second.writer.commit());
+        QCOMPARE(scalar(*first.db, "SELECT count(*) FROM reports"), int64_t(2));
+        CHECK_COUNTERS(*first.db);
     }
 
     // A resolved issue's new reports from two writers at once: one regression,

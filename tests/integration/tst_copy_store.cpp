@@ -4,6 +4,7 @@
 // all three. A copy killed mid-batch goes on when run again; a destination
 // holding other data, or an unfinished copy of another source, is refused.
 // The expected figures come from the source file, read by the test.
+#include "CliProcess.h"
 #include "PgSupport.h"
 #include "SecretScanner.h"
 #include "TestSupport.h"
@@ -18,6 +19,7 @@ using namespace edtest;
 
 namespace {
 
+// What copy-store and the commands compared say, as text.
 struct Run {
     int code = -1;
     bool crashed = false;
@@ -26,13 +28,8 @@ struct Run {
 
 Run cli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(ERRORDECK_CLI), args);
-    if (!p.waitForFinished(120000))
-        return {};
-    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.exitStatus() == QProcess::CrashExit,
-               QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    const CliOutput o = runCliProcess(args, env);
+    return Run{o.code, o.crashed, QString::fromUtf8(o.out), QString::fromUtf8(o.err)};
 }
 
 // What a user reads of a database: each command's stdout.

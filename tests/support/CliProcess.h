@@ -11,6 +11,7 @@ namespace edtest {
 struct CliOutput {
     int code = -1; // -1: it crashed, or did not end in time (then it was killed)
     QByteArray out, err;
+    bool crashed = false; // it ended by a signal (not killed here for its time)
 };
 
 // Runs errordeck-cli with `args` in `env`, `stdinText` on its standard input
@@ -28,8 +29,8 @@ inline CliOutput runCliProcess(const QStringList &args, const QProcessEnvironmen
         p.waitForFinished(5000);
         return CliOutput{-1, p.readAllStandardOutput(), p.readAllStandardError()};
     }
-    return CliOutput{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                     p.readAllStandardError()};
+    const bool crashed = p.exitStatus() == QProcess::CrashExit;
+    return CliOutput{crashed ? -1 : p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError(), crashed};
 }
 
 } // namespace edtest

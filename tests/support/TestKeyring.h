@@ -14,10 +14,12 @@
 #include <QCryptographicHash>
 #include <QDirIterator>
 #include <QFile>
+#include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QtEndian>
 #include <optional>
+#include <signal.h>
 
 namespace edtest::keyring {
 
@@ -126,5 +128,47 @@ inline int filesUnder(const QString &dir)
         ++n;
     return n;
 }
+
+// The pid of the gnome-keyring-daemon that owns org.freedesktop.secrets on
+// this test's own private bus (as with_secret_service.sh finds it), 0 when
+// there is none: only under with_secret_service.sh, never a user's daemon.
+inline qint64 secretServicePid()
+{
+    if (home().isEmpty())
+        return 0;
+    QProcess ask;
+    ask.start(QStringLiteral("dbus-send"),
+              {QStringLiteral("--session"), QStringLiteral("--print-reply=literal"),
+               QStringLiteral("--dest=org.freedesktop.DBus"), QStringLiteral("/org/freedesktop/DBus"),
+               QStringLiteral("org.freedesktop.DBus.GetConnectionUnixProcessID"),
+               QStringLiteral("string:org.freedesktop.secrets")});
+    if (!ask.waitForFinished(10000) || ask.exitCode() != 0)
+        return 0;
+    // "   uint32 12345"
+    const QList<QByteArray> words = ask.readAllStandardOutput().simplified().split(' ');
+    return words.size() == 2 ? words.at(1).toLongLong() : 0;
+}
+
+// The test's Secret Service stopped (SIGSTOP: alive, on the bus, answering
+// nothing, as a hung daemon) for this object's life; SIGCONT at its end.
+class StoppedSecretService {
+public:
+    StoppedSecretService() : m_pid(secretServicePid())
+    {
+        if (m_pid > 1 && ::kill(pid_t(m_pid), SIGSTOP) != 0)
+            m_pid = 0;
+    }
+    ~StoppedSecretService()
+    {
+        if (ok())
+            ::kill(pid_t(m_pid), SIGCONT);
+    }
+    StoppedSecretService(const StoppedSecretService &) = delete;
+    StoppedSecretService &operator=(const StoppedSecretService &) = delete;
+    bool ok() const { return m_pid > 1; }
+
+private:
+    qint64 m_pid;
+};
 
 } // namespace edtest::keyring

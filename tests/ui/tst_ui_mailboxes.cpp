@@ -7,6 +7,7 @@
 // server and the UID, then recovers with nothing stored twice. Screenshots
 // of the page at 1024x700 and 2560x1440 go to $ERRORDECK_SCREENSHOT_DIR.
 #include "ImapSupport.h"
+#include "KeychainPasswords.h"
 #include "SmtpSupport.h"
 #include "TestKeyring.h"
 #include "UiSupport.h"
@@ -37,7 +38,9 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QScopeGuard>
 #include <QSpinBox>
+#include <QTimer>
 #include <QTreeWidget>
 
 using namespace ed;
@@ -329,6 +332,66 @@ private Q_SLOTS:
         }
         dlg->close();
         qunsetenv(kImapPasswordEnvVar);
+    }
+
+    // Test connection with the password only in the keychain: read without
+    // blocking the window. Answering, it logs in with the keychain's password;
+    // stopped (SIGSTOP, a hung Secret Service), the page says it is reading,
+    // the event loop keeps running, and the bound's message shows.
+    void testWithAKeychainThatDoesNotAnswer()
+    {
+        QVERIFY2(!edtest::keyring::home().isEmpty(), "run under tests/support/with_secret_service.sh (ctest does)");
+        qunsetenv(kImapPasswordEnvVar);
+        const int bound = KeychainPasswords::answerTimeoutMs();
+        KeychainPasswords::setAnswerTimeoutMs(2000);
+        const auto restore = qScopeGuard([bound] { KeychainPasswords::setAnswerTimeoutMs(bound); });
+        QObject context;
+        std::optional<Result<void>> stored;
+        KeychainPasswords::storeLater(
+            QStringLiteral("errors"), QStringLiteral("127.0.0.1"), QString::fromLatin1(DovecotServer::kPassword), &context,
+            [&](Result<void> r) { stored = std::move(r); }, KeychainPasswords::Account::Imap);
+        QTRY_VERIFY_WITH_TIMEOUT(stored.has_value(), kTimeoutMs);
+        QVERIFY2(stored->ok(), qPrintable(stored->ok() ? QString() : stored->error()));
+
+        ConfigCache config(JobRunner::forDatabase(m_path));
+        SettingsDialog dlg(m_path, config);
+        QVERIFY(ready(dlg));
+        dlg.showPage(SettingsDialog::Mailboxes);
+        MailboxesPage *page = dlg.mailboxes();
+        MailboxEntry entry;
+        entry.url = *ImapUrl::parse(
+            QStringLiteral("imaps://errors@127.0.0.1:%1/Fehlerberichte/Gr%C3%B6%C3%9Fe").arg(m_server->imapsPort()));
+        entry.caFile = m_server->caFile();
+        // Listed (no password typed on this page: the keychain's), selected.
+        page->addMailbox(entry);
+        for (int i = 0; i < page->list()->topLevelItemCount(); ++i)
+            if (page->list()->topLevelItem(i)->toolTip(MailboxesPage::MailboxColumn) == entry.url.toString())
+                page->list()->setCurrentItem(page->list()->topLevelItem(i));
+        QVERIFY(page->testButton()->isEnabled());
+        auto [ok, connected] = testConnection(page);
+        QVERIFY2(ok && connected.startsWith(QStringLiteral("Connected to 127.0.0.1:%1 as errors:").arg(m_server->imapsPort())),
+                 qPrintable(connected));
+
+        edtest::keyring::StoppedSecretService stopped;
+        QVERIFY(stopped.ok());
+        int ticks = 0;
+        QTimer tick;
+        connect(&tick, &QTimer::timeout, this, [&ticks] { ++ticks; });
+        tick.start(50);
+        QSignalSpy finished(page, &MailboxesPage::testFinished);
+        page->testSelected();
+        QCOMPARE(page->testStatus(), QStringLiteral("Reading the password of imap:errors@127.0.0.1 from the keychain…"));
+        QVERIFY(!page->testButton()->isEnabled());
+        QVERIFY(finished.wait(kTimeoutMs));
+        // A window blocked for the 2 s would have run the 50 ms timer once, not ~40 times.
+        QVERIFY2(ticks >= 10, qPrintable(QString::number(ticks)));
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        const QString expected = QStringLiteral("%1: no password: type it in Edit…, or set ERRORDECK_IMAP_PASSWORD (the system "
+                                                "keychain did not answer within 2 s)")
+                                     .arg(entry.url.toString());
+        QCOMPARE(finished.at(0).at(1).toString(), expected);
+        QCOMPARE(page->testStatus(), expected);
+        QVERIFY(page->testButton()->isEnabled());
     }
 };
 

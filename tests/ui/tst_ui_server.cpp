@@ -31,6 +31,8 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTimer>
+#include <optional>
+#include <utility>
 
 using namespace ed;
 
@@ -92,6 +94,21 @@ class TestUiServer : public QObject {
         if (opened.isEmpty()) // openDatabase() opens before it returns
             return nullptr;
         return opened.first().at(0).value<MainWindow *>();
+    }
+
+    // errordeck-cli --db URL ARGS with this test's environment (no PGPASSWORD, the
+    // test's keyring): its exit code and stderr.
+    static std::pair<int, QString> cliOn(const QString &url, const QStringList &args)
+    {
+        QProcess cli;
+        cli.start(QStringLiteral(ERRORDECK_CLI), QStringList{QStringLiteral("--db"), url} + args);
+        cli.closeWriteChannel();
+        if (!cli.waitForFinished(60000)) {
+            cli.kill();
+            cli.waitForFinished();
+            return {-1, QStringLiteral("did not end")};
+        }
+        return {cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -1, QString::fromUtf8(cli.readAllStandardError())};
     }
 
 private Q_SLOTS:
@@ -212,6 +229,9 @@ private Q_SLOTS:
         };
         QVERIFY2(QTest::qWaitFor(held, 20000), qPrintable(key));
         delete server.data();
+        // errordeck-cli finds what the app remembered (no PGPASSWORD, no ~/.pgpass: only the keychain).
+        const auto [cliRc, cliErr] = cliOn(url, {QStringLiteral("stats")});
+        QVERIFY2(cliRc == 0, qPrintable(cliErr));
 
         // A new start: the session's memory empty, the provider installed again.
         serverpasswords::forget(url);
@@ -232,6 +252,35 @@ private Q_SLOTS:
         // Forgotten again, for the other cases of this account.
         serverpasswords::forget(url);
         QVERIFY(KeychainPasswords().storeServerPassword(url, QString()).ok());
+        QVERIFY(!held());
+    }
+
+    // A URL with no port: the app's "remember" (storeServerPasswordLater) keeps
+    // it under the default port's key, the one errordeck-cli db-password and
+    // every Database::open's keychain lookup use (ServerAccount, one code path).
+    void rememberedWithoutAPortIsTheCliAccount()
+    {
+        qunsetenv("PGPORT");
+        const QString url = QStringLiteral("postgresql://%1@127.0.0.1/somedb?sslmode=disable")
+                                .arg(QString::fromLatin1(edtest::PgCluster::kUser));
+        const QString key = QStringLiteral("postgresql:edtest@127.0.0.1:5432"); // written out: libpq's default port
+        const auto held = [&] {
+            const auto f = edtest::keyring::readKeyringFile(edtest::keyring::loginKeyringFile());
+            return f && f->userHashes.contains(edtest::keyring::md5Hex(key));
+        };
+        QVERIFY(!held());
+        QObject context;
+        std::optional<Result<void>> stored;
+        KeychainPasswords::storeServerPasswordLater(url, QStringLiteral("no-port-secret"), &context,
+                                                    [&](Result<void> r) { stored = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(stored.has_value(), 20000);
+        QVERIFY2(stored->ok(), qPrintable(stored->ok() ? QString() : stored->error()));
+        QVERIFY2(QTest::qWaitFor(held, 20000), qPrintable(key));
+        auto read = KeychainPasswords().serverPassword(url); // what Database::open's provider asks
+        QVERIFY2(read.ok(), qPrintable(read ? QString() : read.error()));
+        QCOMPARE(*read, QStringLiteral("no-port-secret"));
+        const auto [rc, err] = cliOn(url, {QStringLiteral("db-password"), QStringLiteral("--forget")});
+        QVERIFY2(rc == 0, qPrintable(err));
         QVERIFY(!held());
     }
 };

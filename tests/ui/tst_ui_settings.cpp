@@ -12,6 +12,7 @@
 #include "settings/RulesPage.h"
 #include "settings/SettingsDialog.h"
 #include "filters/FilterRules.h"
+#include "KeychainPasswords.h"
 #include "TestKeyring.h"
 #include "UiSupport.h"
 
@@ -23,9 +24,11 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QTimer>
 #include <optional>
 
 using namespace ed;
@@ -219,6 +222,35 @@ private Q_SLOTS:
         config.write({{ConfigKey::EmailBackend, std::nullopt},
                       {ConfigKey::EmailFilePath, std::nullopt},
                       {ConfigKey::EmailCaFile, std::nullopt}});
+    }
+
+    // A hung Secret Service (SIGSTOP) while the e-mail page reads the password:
+    // the page says it is reading, the window's event loop keeps running, the
+    // fields stay usable, then the bound's message shows.
+    void emailPasswordFromAKeychainThatDoesNotAnswer()
+    {
+        QVERIFY2(!edtest::keyring::home().isEmpty(), "run under tests/support/with_secret_service.sh (ctest does)");
+        const int bound = KeychainPasswords::answerTimeoutMs();
+        KeychainPasswords::setAnswerTimeoutMs(2000);
+        const auto restore = qScopeGuard([bound] { KeychainPasswords::setAnswerTimeoutMs(bound); });
+        ConfigCache config(JobRunner::forDatabase(m_path));
+        edtest::keyring::StoppedSecretService stopped;
+        QVERIFY(stopped.ok());
+        int ticks = 0;
+        QTimer tick;
+        connect(&tick, &QTimer::timeout, this, [&ticks] { ++ticks; });
+        tick.start(50);
+        SettingsDialog dlg(m_path, config);
+        EmailPage *page = dlg.email();
+        QSignalSpy read(page, &EmailPage::keychainDone);
+        QVERIFY(ready(dlg));
+        QCOMPARE(page->keychainStatus(), QStringLiteral("Reading the password from the keychain…"));
+        auto *host = page->findChild<QLineEdit *>(QStringLiteral("emailHost"));
+        QVERIFY(host->isEnabled());
+        QVERIFY(read.count() > 0 || read.wait(20000));
+        QVERIFY2(ticks >= 10, qPrintable(QString::number(ticks)));
+        QCOMPARE(page->keychainStatus(),
+                 QStringLiteral("The keychain is not available: the system keychain did not answer within 2 s"));
     }
 
     void notFoundTester()

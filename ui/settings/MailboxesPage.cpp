@@ -29,18 +29,11 @@ QString afterText(const MailboxEntry &e)
 
 QString keyOf(const MailboxEntry &e) { return imapKeychainKey(e.url.user, e.url.host); }
 
-// The password for a test: as typed, else ERRORDECK_IMAP_PASSWORD, else the keychain's (blocking: on the job).
-Result<QString> testPassword(const MailboxEntry &e, const std::optional<QString> &typed)
+// Why a test has no password: the keychain's reason, and what to do.
+QString noPasswordText(const MailboxEntry &e, const QString &reason)
 {
-    if (typed)
-        return *typed;
-    if (qEnvironmentVariableIsSet(kImapPasswordEnvVar))
-        return qEnvironmentVariable(kImapPasswordEnvVar);
-    auto pw = KeychainPasswords().imapPassword(e.url.user, e.url.host);
-    if (!pw)
-        return Error{MailboxesPage::tr("%1: no password: type it in Edit…, or set %2 (%3)")
-                         .arg(e.url.toString(), QString::fromLatin1(kImapPasswordEnvVar), pw.error())};
-    return pw;
+    return MailboxesPage::tr("%1: no password: type it in Edit…, or set %2 (%3)")
+        .arg(e.url.toString(), QString::fromLatin1(kImapPasswordEnvVar), reason);
 }
 
 } // namespace
@@ -237,22 +230,36 @@ void MailboxesPage::testSelected()
     if (row < 0 || m_testing)
         return;
     const MailboxEntry entry = m_entries[size_t(row)];
-    const std::optional<QString> typed = m_typed.contains(keyOf(entry)) ? std::optional(m_typed.value(keyOf(entry)))
-                                                                        : std::nullopt;
     m_testing = true;
     m_test->setEnabled(false);
     m_testStatus->setStyleSheet(QString());
+    // The password as typed, else ERRORDECK_IMAP_PASSWORD, else the keychain's,
+    // read without blocking (a hung Secret Service must not freeze the window).
+    if (m_typed.contains(keyOf(entry)))
+        return testWith(entry, m_typed.value(keyOf(entry)));
+    if (qEnvironmentVariableIsSet(kImapPasswordEnvVar))
+        return testWith(entry, qEnvironmentVariable(kImapPasswordEnvVar));
+    m_testStatus->setText(tr("Reading the password of %1 from the keychain…").arg(keyOf(entry)));
+    KeychainPasswords::readLater(
+        entry.url.user, entry.url.host, this,
+        [this, entry](Result<QString> read) {
+            if (read)
+                return testWith(entry, *read);
+            testEnded(Error{noPasswordText(entry, read.error())});
+        },
+        KeychainPasswords::Account::Imap);
+}
+
+void MailboxesPage::testWith(const MailboxEntry &entry, const QString &password)
+{
     m_testStatus->setText(tr("Connecting to %1…").arg(entry.url.toString()));
     m_jobs->run(
         this, {QStringLiteral("test mailbox"), JobRunner::Access::None},
-        [entry, typed](JobContext &) -> Result<QString> {
-            auto password = testPassword(entry, typed);
-            if (!password)
-                return password.failure();
+        [entry, password](JobContext &) -> Result<QString> {
             ImapOptions options;
             options.url = entry.url;
             options.caFile = entry.caFile;
-            options.password = *password;
+            options.password = password;
             options.timeoutSeconds = 20;
             ImapSession session(std::move(options));
             auto status = session.status();
@@ -262,14 +269,17 @@ void MailboxesPage::testSelected()
                 .arg(entry.url.server(), entry.url.user, entry.url.folder)
                 .arg(status->uidValidity);
         },
-        [this](Result<QString> answer) {
-            m_testing = false;
-            selectionChanged();
-            m_testStatus->setStyleSheet(answer ? QString() : theme::failureStyleSheet(m_testStatus->palette()));
-            const QString message = answer ? *answer : answer.error();
-            m_testStatus->setText(message);
-            Q_EMIT testFinished(answer.ok(), message);
-        });
+        [this](Result<QString> answer) { testEnded(std::move(answer)); });
+}
+
+void MailboxesPage::testEnded(Result<QString> answer)
+{
+    m_testing = false;
+    selectionChanged();
+    m_testStatus->setStyleSheet(answer ? QString() : theme::failureStyleSheet(m_testStatus->palette()));
+    const QString message = answer ? *answer : answer.error();
+    m_testStatus->setText(message);
+    Q_EMIT testFinished(answer.ok(), message);
 }
 
 QString MailboxesPage::testStatus() const { return m_testStatus->text(); }

@@ -4,7 +4,8 @@
 // and Edit… open a MailboxDialog; a password typed there is kept in the
 // system keychain (key "imap:<user>@<host>") on Apply, never in the database.
 // "Test connection" asks the selected mailbox's server for the folder's
-// STATUS on a job (no connection to the database, never on the UI thread)
+// STATUS on a job (no connection to the database, never on the UI thread),
+// the keychain's password read first without blocking (KeychainPasswords::readLater),
 // and shows the answer, or the error as ImapSession words it (the server's own
 // reply included).
 #include "imap/MailboxConfig.h"
@@ -57,6 +58,9 @@ Q_SIGNALS:
     void keychainDone();
 
 private:
+    // A test once the password is known; its end, shown and signalled.
+    void testWith(const MailboxEntry &entry, const QString &password);
+    void testEnded(Result<QString> answer);
     void rebuild();
     void selectionChanged();
     int selectedRow() const;

@@ -34,13 +34,10 @@ std::optional<QString> askUser(const QString &redactedUrl, const ServerAccount &
     if (dlg.exec() != QDialog::Accepted || dlg.password().isEmpty())
         return std::nullopt;
     if (dlg.remember())
-        KeychainPasswords::storeLater(
-            account.user, QStringLiteral("%1:%2").arg(account.host).arg(account.port), dlg.password(), qApp,
-            [key = account.key()](Result<void> r) {
-                if (!r)
-                    applog::error(QStringLiteral("the keychain could not keep the password of %1: %2").arg(key, r.error()));
-            },
-            KeychainPasswords::Account::Postgres);
+        KeychainPasswords::storeServerPasswordLater(redactedUrl, dlg.password(), qApp, [key = account.key()](Result<void> r) {
+            if (!r)
+                applog::error(QStringLiteral("the keychain could not keep the password of %1: %2").arg(key, r.error()));
+        });
     return dlg.password();
 }
 

@@ -1,6 +1,7 @@
 #include "store/postgres/PgConnection.h"
 
 #include "store/postgres/PgPlaceholders.h"
+#include "store/sqlite/SqlDialect.h"
 
 #include <QRegularExpression>
 #include <QtGlobal>
@@ -24,7 +25,11 @@ PgFailure classify(std::string_view state, QString message)
         return {pgcode::Constraint, ErrorKind::Conflict, std::move(message)};
     if (starts("23"))
         return {pgcode::Constraint, ErrorKind::Failed, std::move(message)};
-    if (state == "40001" || state == "40P01" || state == "55P03") // serialization, deadlock, lock not available
+    // lock_timeout (the write lock's bound, SqlDialect.h; no statement of the
+    // store asks for NOWAIT, the other source of this state).
+    if (state == "55P03")
+        return {pgcode::Busy, ErrorKind::Busy, QStringLiteral("%1 (%2)").arg(sqldialect::writerWaitedTooLong(), message)};
+    if (state == "40001" || state == "40P01") // serialization, deadlock
         return {pgcode::Busy, ErrorKind::Busy, std::move(message)};
     if (state == "57014") // query_canceled: interrupt()
         return {pgcode::Interrupt, ErrorKind::Interrupted, std::move(message)};

@@ -182,9 +182,9 @@ Result<void> ReportWriter::begin()
     if (!m_sql->rollups.valid())
         return Error{QStringLiteral("database schema mismatch: %1").arg(m_sql->rollups.prepareError())};
     if (auto r = connectionOf(m_db).exec(sqldialect::beginWriting(dialectOf(connectionOf(m_db)))); !r)
-        return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error())};
+        return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error()), r.errorKind()};
     m_inTx = true;
-    m_writeLocked = sqldialect::takeWriteLock(dialectOf(connectionOf(m_db))) == nullptr; // SQLite: BEGIN IMMEDIATE took it
+    m_writeLocked = sqldialect::takeWriteLock(dialectOf(connectionOf(m_db))).empty(); // SQLite: BEGIN IMMEDIATE took it
     m_issues.clear(); // another process may have changed issue states since the last batch
     m_landings.clear();
     m_releases.clear();
@@ -195,6 +195,7 @@ Result<void> ReportWriter::begin()
     m_alerting = m_sql->alerting.step() && m_sql->alerting.int64(0) != 0;
     m_sql->alerting.reset();
     m_firstReport = m_lastReport = 0;
+    m_storedAny = false;
     m_alertEvents.clear();
     return {};
 }
@@ -219,7 +220,7 @@ Result<void> ReportWriter::takeWriteLock()
 {
     if (m_writeLocked)
         return {};
-    const char *lock = sqldialect::takeWriteLock(dialectOf(connectionOf(m_db)));
+    const std::string lock = sqldialect::takeWriteLock(dialectOf(connectionOf(m_db)));
     if (auto r = connectionOf(m_db).exec(lock); !r)
         return Error{QStringLiteral("cannot start writing to %1: %2").arg(m_db.path(), r.error()), r.errorKind()};
     m_writeLocked = true;
@@ -484,6 +485,7 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
     const int64_t reportId = *inserted;
     if (!m_stored.empty())
         m_parts.add(m_stored);
+    m_storedAny = true;
     if (m_alerting) {
         if (!m_firstReport)
             m_firstReport = reportId;
@@ -611,8 +613,11 @@ Result<void> ReportWriter::commit()
         rollback();
         return r;
     }
-    // The other apps' lists (StoreChanges): heard at the commit, never after a rollback.
-    if (auto r = announceChange(connectionOf(m_db), StoreChange::Reports | StoreChange::Issues); !r) {
+    // The other apps' lists (StoreChanges): heard at the commit, never after a
+    // rollback, and only when the batch stored a report (a batch of duplicates,
+    // a file imported again, changes no list: it wakes no app).
+    if (auto r = m_storedAny ? announceChange(connectionOf(m_db), StoreChange::Reports | StoreChange::Issues) : Result<void>{};
+        !r) {
         rollback();
         return r;
     }

@@ -3,6 +3,7 @@
 #include "store/sqlite/Sqlite.h"
 
 #include <QStringList>
+#include <atomic>
 #include <cstdint>
 
 namespace ed {
@@ -50,7 +51,25 @@ const char *beginSnapshot(SqlDialect d)
 }
 
 // 'EDW1' (the schema's migration lock is 'EDK1', PgDatabase.cpp).
-const char *takeWriteLock(SqlDialect d) { return d == SqlDialect::Sqlite ? nullptr : "SELECT pg_advisory_xact_lock(1162106673)"; }
+std::string takeWriteLock(SqlDialect d)
+{
+    if (d == SqlDialect::Sqlite)
+        return {};
+    return "SET LOCAL lock_timeout = " + std::to_string(writeWaitMs()) + "; SELECT pg_advisory_xact_lock(1162106673)";
+}
+
+namespace {
+std::atomic<int> g_writeWaitMs{10000};
+}
+
+int writeWaitMs() { return g_writeWaitMs.load(); }
+void setWriteWaitMs(int ms) { g_writeWaitMs.store(ms); }
+
+QString writerWaitedTooLong()
+{
+    return QStringLiteral("another writer has held the store for %1 s; try again when it is done")
+        .arg(QString::number(writeWaitMs() / 1000.0));
+}
 
 const char *claimingRows(SqlDialect d) { return d == SqlDialect::Sqlite ? "" : " FOR UPDATE SKIP LOCKED"; }
 

@@ -67,8 +67,18 @@ const char *beginSnapshot(SqlDialect d);
 // `immediate`, ReportWriter before its batch's first record), released by its
 // COMMIT or ROLLBACK, or by the server when the client dies. Null on SQLite,
 // where BEGIN IMMEDIATE took the file's lock already. Why one lock rather than
-// row locks: docs/postgresql.md, "Several writers".
-const char *takeWriteLock(SqlDialect d);
+// row locks: docs/postgresql.md, "Several writers". Bounded as SQLite's busy
+// timeout bounds BEGIN IMMEDIATE: a `SET LOCAL lock_timeout` of writeWaitMs()
+// first, so that a writer waiting longer fails with ErrorKind::Busy ("another
+// writer has held the store for N s", PgConnection) instead of waiting for ever.
+// Empty on SQLite.
+std::string takeWriteLock(SqlDialect d);
+// How long a writer waits for its turn on either engine (SQLite's busy timeout,
+// PostgreSQL's lock_timeout for the write lock): 10 s. Tests set a short one.
+int writeWaitMs();
+void setWriteWaitMs(int ms);
+// The error of a writer that waited writeWaitMs() for its turn in vain.
+QString writerWaitedTooLong();
 // After a SELECT that claims rows for this transaction to update: nothing on
 // SQLite (BEGIN IMMEDIATE already keeps other writers out); on PostgreSQL
 // " FOR UPDATE SKIP LOCKED", so a row another transaction is claiming is left

@@ -237,7 +237,7 @@ Result<void> Connection::open(const QString &path, bool create, bool readOnly)
     m_db = db;
     m_path = path;
     sqlite3_extended_result_codes(m_db, 1);
-    sqlite3_busy_timeout(m_db, 10000);
+    sqlite3_busy_timeout(m_db, sqldialect::writeWaitMs());
     return {};
 }
 
@@ -271,9 +271,12 @@ Result<void> Connection::exec(std::string_view sql)
         return m_pg->exec(sql);
     char *err = nullptr;
     const std::string s(sql);
-    if (sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (const int rc = sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
         QString msg = QString::fromUtf8(err ? err : sqlite3_errmsg(m_db));
         sqlite3_free(err);
+        // A writer's turn not had within the busy timeout: said as on PostgreSQL.
+        if (sqliteErrorKind(rc) == ErrorKind::Busy && sql == sqldialect::beginWriting(SqlDialect::Sqlite))
+            msg = QStringLiteral("%1 (%2)").arg(sqldialect::writerWaitedTooLong(), msg);
         return Error{msg, sqliteErrorKind(sqlite3_extended_errcode(m_db))};
     }
     return {};
@@ -365,7 +368,7 @@ Transaction::Transaction(Connection &c, bool immediate) : m_conn(c)
     // it ends with the transaction. When it fails (a cancel, a lost server)
     // the transaction is not active; the ROLLBACK waits for the destructor, so
     // that the caller's c.failure() still says why.
-    if (const char *lock = immediate && m_begun ? sqldialect::takeWriteLock(dialectOf(c)) : nullptr)
+    if (const std::string lock = immediate && m_begun ? sqldialect::takeWriteLock(dialectOf(c)) : std::string(); !lock.empty())
         m_active = bool(m_conn.exec(lock));
 }
 
