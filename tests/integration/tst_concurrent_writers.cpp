@@ -241,6 +241,7 @@ private Q_SLOTS:
         QVERIFY(w.writer.commit());
         QCOMPARE(scalar(*w.db, "SELECT count(*) FROM reports"), int64_t(2));
         CHECK_COUNTERS(*w.db);
+    }
 
     // A writer whose turn does not come within the bound (SQLite's busy timeout;
     // PostgreSQL's lock_timeout before the write lock, sqldialect::writeWaitMs)
