@@ -47,14 +47,7 @@ QStringList eventsMatching(Database &db, const QString &text)
 {
     SearchQuery q;
     q.text = text;
-    auto rows = ReportStore(db).listReports(q, 1000);
-    if (!rows)
-        return {QStringLiteral("error: ") + rows.error()};
-    QStringList out;
-    for (const ReportRow &r : *rows)
-        out << r.eventId;
-    out.sort();
-    return out;
+    return eventIdsMatching(db, q);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "TestEngine.h"
 
 #include "import/ImportFilters.h"
+#include "store/ReportStore.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -232,6 +233,18 @@ QByteArray errorRecordLine(const QString &eventId, const QString &type, int64_t 
     if (!release.isEmpty())
         r.insert(QStringLiteral("extra"), QJsonObject{{QStringLiteral("release"), release}});
     return QJsonDocument(r).toJson(QJsonDocument::Compact) + '\n';
+}
+
+QStringList eventIdsMatching(ed::Database &db, const ed::SearchQuery &query)
+{
+    auto rows = ed::ReportStore(db).listReports(query, 1000);
+    if (!rows)
+        return {QStringLiteral("error: ") + rows.error()};
+    QStringList out;
+    for (const ed::ReportRow &r : *rows)
+        out << r.eventId;
+    out.sort();
+    return out;
 }
 
 } // namespace edtest

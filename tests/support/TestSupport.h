@@ -7,6 +7,7 @@
 #include "import/Importer.h"
 #include "model/Filter.h"
 #include "store/Database.h"
+#include "store/SearchQuery.h"
 #include "TestEngine.h" // testDatabaseLocation(): every suite can run on both engines
 
 // What every suite uses, so a test needs no include of its own for it.
@@ -96,5 +97,9 @@ int64_t scalar(ed::Database &db, const char *sql);
 // Django server error: `type` raised in a view function of the same name, so
 // that each type is an issue of its own, at `ms`; `release` in extra when set.
 QByteArray errorRecordLine(const QString &eventId, const QString &type, int64_t ms, const QString &release = QString());
+
+// The event ids of the reports `query` finds (ReportStore::listReports, up to
+// 1000), sorted; one "error: ..." entry when the search fails.
+QStringList eventIdsMatching(ed::Database &db, const ed::SearchQuery &query);
 
 } // namespace edtest

@@ -86,15 +86,7 @@ class TestSearchLanguage : public QObject {
         q.text = text;
         q.zone = zone;
         q.now = now;
-        ReportStore store(m_db);
-        auto rows = store.listReports(q, 1000);
-        if (!rows)
-            return {QStringLiteral("error: ") + rows.error()};
-        QStringList out;
-        for (const ReportRow &r : *rows)
-            out << r.eventId;
-        out.sort();
-        return out;
+        return eventIdsMatching(m_db, q);
     }
 
 private Q_SLOTS:
