@@ -150,10 +150,17 @@ private Q_SLOTS:
         const QStringList plans = aggregatePlans(search(text), n);
         QVERIFY(n > 0);
         QVERIFY(plans.size() >= 4);
-        for (const QString &plan : plans)
+        for (const QString &plan : plans) {
             QVERIFY2(plan.contains(QLatin1String("USING COVERING INDEX reports_path_prefix (")) &&
                          plan.contains(QLatin1String("path>? AND path<?")),
                      qPrintable(plan));
+            // No bound on time the search did not ask for (the chart's bars span
+            // its reports anyway): with one, SQLite's planner at 1,000,000
+            // reports took reports_visible_time and read 700,000 rows (2.4 s)
+            // where this small file's statistics still pick the path index.
+            static const QRegularExpression timeBound(QStringLiteral("r\\.timestamp [<>]=? "));
+            QVERIFY2(!plan.contains(timeBound), qPrintable(plan));
+        }
     }
 
     // A word's count, issue list, issue count and chart read the reports'

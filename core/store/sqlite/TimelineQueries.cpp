@@ -190,9 +190,16 @@ Result<TimelineData> TimelineQueries::buckets(const SearchQuery &q, int maxBars,
     int64_t unit = 0;
     for (int64_t e : d.edges)
         unit = gcd(unit, e - origin);
+    // Bounded by time only where the search is: without a range of its own,
+    // the bars hold every report it finds already (they run from its first
+    // to its last), and a bound on time steers SQLite's planner to the time
+    // index over a narrower one (path:/api/* at 1,000,000 reports: 2.4 s on
+    // reports_visible_time, 15 ms on reports_path_prefix).
     SearchQuery within = q;
-    within.since = std::max(q.since.value_or(origin), origin);
-    within.until = std::min(q.until.value_or(d.end()), d.end());
+    if (q.since)
+        within.since = std::max(*q.since, origin);
+    if (q.until)
+        within.until = std::min(*q.until, d.end());
     std::optional<RollupRows> rows;
     if (unit % kHourMs == 0 && origin % kHourMs == 0)
         rows = rollupRows(within, dialect, unit % kDayMs == 0 && origin % kDayMs == 0 ? kDayMs : kHourMs);
