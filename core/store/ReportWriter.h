@@ -82,7 +82,7 @@ private:
     std::unordered_map<Hash128, Landing, Hash128Hasher> m_landings;
     std::unordered_map<Hash128, int64_t, Hash128Hasher> m_releases; // first seen, as written in this batch
     Result<Landing> issueFor(const TransformedRecord &rec);
-    Result<bool> isStored(std::string_view dedupKey);
+    Result<bool> isStored(const Hash128 &dedupKey);
     Result<int64_t> insertReport(const PreparedRecord &prepared, const QString &source, int64_t issueId, int64_t origin,
                                  const QString &hiddenBy);
     Result<int64_t> releaseFirstSeen(const Hash128 &release, int64_t timestamp);

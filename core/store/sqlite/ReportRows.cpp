@@ -48,12 +48,13 @@ void RowValues::bindInto(Statement &st, int firstParameter) const
     }
 }
 
+const char *const kReportColumnNames =
+    "dedup_key, event_id, timestamp, level, logger, message, status_code, site, method, path, exception_type,"
+    " exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw, undecided, origin_issue";
+
 namespace {
 
 // Parameter k of the row's kColumns: the report's columns are 1..22, id first.
-constexpr const char *kReportColumnNames =
-    "id, dedup_key, event_id, timestamp, level, logger, message, status_code, site, method, path, exception_type,"
-    " exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw, undecided, origin_issue";
 constexpr int kMessage = 7, kPath = 11, kFtsException = 23, kFtsFrames = 24;
 
 // WITH r AS (INSERT INTO reports(...) VALUES (?1..?22), ...) INSERT INTO
@@ -75,7 +76,7 @@ std::string insertSql(int rows)
                    .arg(base + kPath)
                    .arg(base + kFtsFrames);
     }
-    return QStringLiteral("WITH r AS (INSERT INTO reports(%1) VALUES %2)"
+    return QStringLiteral("WITH r AS (INSERT INTO reports(id, %1) VALUES %2)"
                           " INSERT INTO reports_fts(report_id, message, exception, path, frames) VALUES %3")
         .arg(QLatin1String(kReportColumnNames), reports.join(u','), fts.join(u','))
         .toStdString();
@@ -98,14 +99,20 @@ ReportRowBatch::ReportRowBatch(Connection &c)
         QStringLiteral("SELECT dedup_key FROM reports WHERE dedup_key IN (%1)").arg(keys.join(u',')).toStdString());
 }
 
-void ReportRowBatch::expect(std::vector<std::string> dedupKeys)
-{
-    m_expected.assign(std::make_move_iterator(dedupKeys.begin()), std::make_move_iterator(dedupKeys.end()));
-}
+void ReportRowBatch::expect(const std::vector<Hash128> &dedupKeys) { m_expected.assign(dedupKeys.begin(), dedupKeys.end()); }
 
-Result<bool> ReportRowBatch::stored(std::string_view dedupKey)
+namespace {
+std::string_view bytesOf(const Hash128 &h) { return {reinterpret_cast<const char *>(h.data()), h.size()}; }
+Hash128 hashOf(std::string_view blob)
 {
-    const std::string key(dedupKey);
+    Hash128 h{};
+    std::copy_n(blob.data(), std::min(blob.size(), h.size()), h.begin());
+    return h;
+}
+} // namespace
+
+Result<bool> ReportRowBatch::stored(const Hash128 &key)
+{
     if (m_keys.count(key))
         return true;
     if (auto it = m_known.find(key); it != m_known.end())
@@ -113,7 +120,7 @@ Result<bool> ReportRowBatch::stored(std::string_view dedupKey)
     // This key, then the expected ones after it not asked yet; the statement's
     // other places repeat this key.
     const size_t places = size_t(kRowsPerStatement.front());
-    std::vector<std::string> asked{key};
+    std::vector<Hash128> asked{key};
     auto at = std::find(m_expected.begin(), m_expected.end(), key);
     if (at != m_expected.end()) {
         m_expected.erase(m_expected.begin(), at + 1);
@@ -125,15 +132,15 @@ Result<bool> ReportRowBatch::stored(std::string_view dedupKey)
     }
     m_lookUp.reset();
     for (size_t k = 0; k < places; ++k)
-        m_lookUp.bindBlob(int(k) + 1, k < asked.size() ? asked[k] : key);
-    for (const std::string &a : asked)
+        m_lookUp.bindBlob(int(k) + 1, bytesOf(k < asked.size() ? asked[k] : key));
+    for (const Hash128 &a : asked)
         m_known[a] = false;
     while (m_lookUp.step())
-        m_known[std::string(m_lookUp.blob(0))] = true;
+        m_known[hashOf(m_lookUp.blob(0))] = true;
     if (!m_lookUp.done()) {
         const Error e = m_lookUp.failure();
         m_lookUp.reset();
-        for (const std::string &a : asked)
+        for (const Hash128 &a : asked)
             m_known.erase(a);
         return e;
     }
@@ -171,10 +178,10 @@ Result<int64_t> ReportRowBatch::nextId()
     return id;
 }
 
-Result<void> ReportRowBatch::add(RowValues row, std::string_view dedupKey)
+Result<void> ReportRowBatch::add(RowValues row, const Hash128 &dedupKey)
 {
     m_rows.push_back(std::move(row));
-    m_keys.emplace(dedupKey);
+    m_keys.insert(dedupKey);
     if (m_rows.size() < size_t(kRowsPerStatement.front()))
         return {};
     return flush();
@@ -201,7 +208,7 @@ Result<void> ReportRowBatch::flush()
                 return r;
             done += size_t(n);
         }
-    for (const std::string &key : m_keys)
+    for (const Hash128 &key : m_keys)
         m_known[key] = true; // in the table now
     m_rows.clear();
     m_keys.clear();

@@ -3,6 +3,7 @@
 // takes it; on PostgreSQL, where each statement is a round trip and a
 // statement's own cost is most of a small row's, many reports a statement.
 // ReportWriter binds a report once, through reportColumns(), into either.
+#include "base/Hash.h"
 #include "store/sqlite/Sqlite.h"
 
 #include <array>
@@ -48,6 +49,11 @@ private:
 // reads reports in the batch, and before its commit. Valid within one
 // transaction holding the writers' turn: clear() at its end drops the rows
 // and the ids not used (an id is never reused: a gap, as after a rollback).
+// The columns of reports after id, in the order both engines' inserts bind
+// them (ReportWriter's bindReportColumns): SQLite's one-row insert and
+// ReportRowBatch's many-row one are made from this one list.
+extern const char *const kReportColumnNames;
+
 class ReportRowBatch {
 public:
     // Parameters of one report: its id, the 21 columns of reports after id
@@ -62,15 +68,15 @@ public:
 
     Result<int64_t> nextId();
     // Queues a row whose parameter 1 is an id from nextId(); sends a full statement.
-    Result<void> add(RowValues row, std::string_view dedupKey);
+    Result<void> add(RowValues row, const Hash128 &dedupKey);
     // Whether a report with this dedup key is stored or queued: the answer
     // for kRowsPerStatement.front() keys in one round trip, the key and the
     // ones expect() says come next (answers kept until clear()).
-    Result<bool> stored(std::string_view dedupKey);
+    Result<bool> stored(const Hash128 &dedupKey);
     // The dedup keys of the records about to be stored, in their order: hints
     // for stored(), which asks the server about many at once (records that
     // never reach it, rejected on the way, are passed over).
-    void expect(std::vector<std::string> dedupKeys);
+    void expect(const std::vector<Hash128> &dedupKeys);
     Result<void> flush();
     void clear();
 
@@ -80,9 +86,9 @@ private:
     std::array<Statement, kRowsPerStatement.size()> m_insert;
     std::vector<int64_t> m_ids; // taken ahead, the next one last
     std::vector<RowValues> m_rows;
-    std::unordered_set<std::string> m_keys; // of m_rows
-    std::unordered_map<std::string, bool> m_known; // stored or not, as asked in this transaction
-    std::deque<std::string> m_expected;
+    std::unordered_set<Hash128, Hash128Hasher> m_keys; // of m_rows
+    std::unordered_map<Hash128, bool, Hash128Hasher> m_known; // stored or not, as asked in this transaction
+    std::deque<Hash128> m_expected;
 };
 
 } // namespace ed

@@ -67,11 +67,6 @@ Result<int64_t> sqliteInsertedId(Statement &st, Connection &c)
 ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Statements>(connectionOf(db)))
 {
     Connection &c = connectionOf(m_db);
-    m_sql->exists = c.prepare("SELECT 1 FROM reports WHERE dedup_key = ?");
-    const QString insertReport = QStringLiteral(
-        "INSERT INTO reports(dedup_key, event_id, timestamp, level, logger, message, status_code, site, method,"
-        " path, exception_type, exception_value, remote_addr, issue_id, hidden_by, frame_count, source, body, raw,"
-        " undecided, origin_issue) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     // On a server each statement is a round trip, and a statement's own cost
     // is most of a small row's: the reports and their full-text rows go many a
     // statement (ReportRowBatch). SQLite takes a row a statement, its id from
@@ -79,7 +74,9 @@ ReportWriter::ReportWriter(Database &db) : m_db(db), m_sql(std::make_unique<Stat
     if (dialectOf(c) == SqlDialect::Postgres) {
         m_sql->rows.emplace(c);
     } else {
-        m_sql->insertReport = c.prepare(insertReport.toStdString());
+        m_sql->exists = c.prepare("SELECT 1 FROM reports WHERE dedup_key = ?");
+        m_sql->insertReport = c.prepare(std::string("INSERT INTO reports(") + kReportColumnNames +
+                                        ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         m_sql->insertFts = c.prepare(sqldialect::ftsInsert(dialectOf(c)).toStdString());
     }
     // A part another writer stored meanwhile is the same bytes (its hash): kept.
@@ -169,11 +166,11 @@ Result<void> ReportWriter::restoreIndexes()
 
 Result<void> ReportWriter::begin()
 {
-    std::vector<Statement *> needed{&m_sql->exists,      &m_sql->insertPart,    &m_sql->findIssue,  &m_sql->insertIssue,
-                                    &m_sql->updateIssue, &m_sql->progressSt,    &m_sql->seeRelease, &m_sql->releaseSeen,
-                                    &m_sql->alerting,    &m_sql->insertPending, &m_sql->insertEvent};
+    std::vector<Statement *> needed{&m_sql->insertPart,    &m_sql->findIssue,  &m_sql->insertIssue, &m_sql->updateIssue,
+                                    &m_sql->progressSt,    &m_sql->seeRelease, &m_sql->releaseSeen, &m_sql->alerting,
+                                    &m_sql->insertPending, &m_sql->insertEvent};
     if (!m_sql->rows)
-        needed.insert(needed.end(), {&m_sql->insertReport, &m_sql->insertFts});
+        needed.insert(needed.end(), {&m_sql->exists, &m_sql->insertReport, &m_sql->insertFts});
     for (Statement *st : needed)
         if (!st->valid())
             return Error{QStringLiteral("database schema mismatch: %1").arg(st->prepareError())};
@@ -312,7 +309,7 @@ void bindReportColumns(Target &t, int first, const PreparedRecord &prepared, con
 {
     const TransformedRecord &rec = prepared.rec;
     const int p = first - 1;
-    t.bindBlob(p + 1, std::string_view(reinterpret_cast<const char *>(rec.dedupKey.data()), 16));
+    t.bindBlob(p + 1, bytes(rec.dedupKey));
     t.bindTextOrNull(p + 2, sv(rec.eventId));
     t.bind(p + 3, rec.timestamp).bind(p + 4, rec.level);
     t.bindTextOrNull(p + 5, sv(rec.logger));
@@ -356,22 +353,17 @@ void bindReportColumns(Target &t, int first, const PreparedRecord &prepared, con
 
 void ReportWriter::expect(const std::vector<Hash128> &dedupKeys)
 {
-    if (!m_sql->rows)
-        return; // SQLite: a lookup in the file costs no round trip
-    std::vector<std::string> keys;
-    keys.reserve(dedupKeys.size());
-    for (const Hash128 &k : dedupKeys)
-        keys.emplace_back(bytes(k));
-    m_sql->rows->expect(std::move(keys));
+    if (m_sql->rows) // SQLite: a lookup in the file costs no round trip
+        m_sql->rows->expect(dedupKeys);
 }
 
 // Stored already, or queued in this batch's rows (PostgreSQL).
-Result<bool> ReportWriter::isStored(std::string_view dedupKey)
+Result<bool> ReportWriter::isStored(const Hash128 &dedupKey)
 {
     if (m_sql->rows)
         return m_sql->rows->stored(dedupKey);
     m_sql->exists.reset();
-    m_sql->exists.bindBlob(1, dedupKey);
+    m_sql->exists.bindBlob(1, bytes(dedupKey));
     const bool exists = m_sql->exists.step();
     if (!exists && !m_sql->exists.done())
         return m_sql->exists.failure();
@@ -393,8 +385,7 @@ Result<int64_t> ReportWriter::insertReport(const PreparedRecord &prepared, const
         bindReportColumns(row, 2, prepared, source, issueId, origin, hiddenBy);
         row.bind(ReportRowBatch::kReportColumns + 1, sv(rec.ftsException))
             .bind(ReportRowBatch::kReportColumns + 2, sv(rec.ftsFrames));
-        if (auto r = m_sql->rows->add(std::move(row), std::string_view(reinterpret_cast<const char *>(rec.dedupKey.data()), 16));
-            !r)
+        if (auto r = m_sql->rows->add(std::move(row), rec.dedupKey); !r)
             return r.failure();
         return *id;
     }
@@ -433,8 +424,7 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         }
     }
     const TransformedRecord &rec = prepared.rec;
-    const std::string_view key(reinterpret_cast<const char *>(rec.dedupKey.data()), 16);
-    auto stored = isStored(key);
+    auto stored = isStored(rec.dedupKey);
     if (!stored) {
         result.fatal = true;
         result.reason = stored.error();
@@ -466,8 +456,7 @@ IngestResult ReportWriter::store(const PreparedRecord &prepared, const QString &
         // Without data the part was known when the record was prepared: stored already.
         if (p.compressed.empty() || m_parts.known(p.hash))
             continue;
-        m_sql->insertPart.bindBlob(1, std::string_view(reinterpret_cast<const char *>(p.hash.data()), 16))
-            .bindBlob(2, p.compressed);
+        m_sql->insertPart.bindBlob(1, bytes(p.hash)).bindBlob(2, p.compressed);
         if (!m_sql->insertPart.exec()) {
             result.fatal = true;
             result.reason = m_sql->insertPart.error();
