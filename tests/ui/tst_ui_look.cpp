@@ -3,13 +3,15 @@
 // confirmations default to No; Copy says so in the status bar; Alt+3 puts a
 // visible focus in the detail; form labels sit level with their fields; the
 // lists' columns fit the window (no horizontal scroll at 1024×700, the
-// culprit whole at 2560 px).
+// culprit whole at 2560 px); the lists' cached text lines follow the column's
+// width, the text and its alignment, as the standard delegate draws them.
 #include "look/Theme.h"
 #include "models/IssueListModel.h"
 #include "models/ReportListModel.h"
 #include "settings/RecipientsPage.h"
 #include "settings/ScrubbingPage.h"
 #include "settings/SettingsDialog.h"
+#include "views/ElidedTextDelegate.h"
 #include "views/IssueListView.h"
 #include "views/ReportDetailView.h"
 #include "views/ReportListView.h"
@@ -24,6 +26,9 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
+#include <QStandardItemModel>
+#include <QStyledItemDelegate>
+#include <QTableView>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -48,6 +53,28 @@ double contrast(const QColor &a, const QColor &b)
 {
     const double x = luminance(a), y = luminance(b);
     return (std::max(x, y) + 0.05) / (std::min(x, y) + 0.05);
+}
+
+// The first and last x of the text's ink in a table's first row: pixels far
+// from the row's background.
+std::pair<int, int> inkSpan(QTableView &view)
+{
+    const QImage img = view.viewport()->grab().toImage();
+    const int rowTop = view.visualRect(view.model()->index(0, 0)).top();
+    const int rowBottom = view.visualRect(view.model()->index(0, 0)).bottom();
+    const QColor bg = img.pixelColor(1, rowTop + 1);
+    int first = -1, last = -1;
+    for (int x = 0; x < img.width(); ++x)
+        for (int y = rowTop; y <= rowBottom; ++y) {
+            const QColor c = img.pixelColor(x, y);
+            if (std::abs(c.lightness() - bg.lightness()) > 80) {
+                if (first < 0)
+                    first = x;
+                last = x;
+                break;
+            }
+        }
+    return {first, last};
 }
 
 } // namespace
@@ -255,6 +282,55 @@ private Q_SLOTS:
         for (int c = 0; c < IssueListModel::ColumnCount; ++c)
             QVERIFY2(!issues->isColumnHidden(c), qPrintable(QString::number(c)));
         m_win->resize(1400, 900);
+    }
+
+    void cachedTextFollowsWidthTextAndAlignment()
+    {
+        QStandardItemModel model(1, 1);
+        const QString longText = QStringLiteral("IntegrityError: duplicate key value violates unique constraint "
+                                                "\"shop_order_pkey\" DETAIL: Key (id)=(42) already exists.");
+        model.setItem(0, 0, new QStandardItem(longText));
+        QTableView view;
+        view.setModel(&model);
+        view.setItemDelegate(new ElidedTextDelegate(&view));
+        view.setWordWrap(false);
+        view.setShowGrid(false);
+        view.resize(900, 200);
+        view.setColumnWidth(0, 120);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const auto narrow = inkSpan(view);
+        QVERIFY2(narrow.first >= 0 && narrow.second < 120,
+                 qPrintable(QStringLiteral("%1..%2").arg(narrow.first).arg(narrow.second)));
+        // Wider: laid out again for the new room, not the narrow line drawn again.
+        view.setColumnWidth(0, 800);
+        const auto wide = inkSpan(view);
+        QVERIFY2(wide.second > 400, qPrintable(QString::number(wide.second)));
+        // New text: its own line.
+        model.item(0, 0)->setText(QStringLiteral("W"));
+        const auto one = inkSpan(view);
+        QVERIFY2(one.second - one.first < 30, qPrintable(QStringLiteral("%1..%2").arg(one.first).arg(one.second)));
+        // Where the standard delegate puts it, left and right aligned.
+        QTableView standard;
+        standard.setModel(&model);
+        standard.setItemDelegate(new QStyledItemDelegate(&standard));
+        standard.setWordWrap(false);
+        standard.setShowGrid(false);
+        standard.resize(900, 200);
+        standard.setColumnWidth(0, 800);
+        standard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&standard));
+        for (const Qt::Alignment a :
+             {Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter), Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter)}) {
+            model.item(0, 0)->setTextAlignment(a);
+            const auto ours = inkSpan(view), theirs = inkSpan(standard);
+            QVERIFY2(std::abs(ours.first - theirs.first) <= 2 && std::abs(ours.second - theirs.second) <= 2,
+                     qPrintable(QStringLiteral("ours %1..%2, standard %3..%4")
+                                    .arg(ours.first)
+                                    .arg(ours.second)
+                                    .arg(theirs.first)
+                                    .arg(theirs.second)));
+        }
     }
 
     void cleanupTestCase()

@@ -1,6 +1,7 @@
 #include "views/IssueListView.h"
 
 #include "views/ColumnFitter.h"
+#include "views/ElidedTextDelegate.h"
 #include "views/SparklineDelegate.h"
 
 #include <QHeaderView>
@@ -14,6 +15,7 @@ IssueListView::IssueListView(IssueListModel *model, QWidget *parent) : QTableVie
 {
     setObjectName(QStringLiteral("issueList"));
     setModel(model);
+    setItemDelegate(new ElidedTextDelegate(this));
     setItemDelegateForColumn(IssueListModel::Trend, new SparklineDelegate(IssueListModel::DailyCountsRole, this));
     setSelectionBehavior(SelectRows);
     setSelectionMode(ExtendedSelection);

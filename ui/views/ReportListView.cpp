@@ -1,6 +1,7 @@
 #include "views/ReportListView.h"
 
 #include "views/ColumnFitter.h"
+#include "views/ElidedTextDelegate.h"
 
 #include <QHeaderView>
 
@@ -10,6 +11,7 @@ ReportListView::ReportListView(ReportListModel *model, QWidget *parent) : QTable
 {
     setObjectName(QStringLiteral("reportList"));
     setModel(model);
+    setItemDelegate(new ElidedTextDelegate(this)); // the text laid out once, not on every repaint
     setSelectionBehavior(SelectRows);
     setSelectionMode(ExtendedSelection);
     setSortingEnabled(true);
