@@ -36,8 +36,17 @@ ColumnFitter::ColumnFitter(QTableView *view, QList<Column> columns) : QObject(vi
     QAbstractItemModel *m = view->model();
     connect(m, &QAbstractItemModel::modelReset, later, qOverload<>(&QTimer::start));
     connect(m, &QAbstractItemModel::layoutChanged, later, qOverload<>(&QTimer::start));
-    connect(m, &QAbstractItemModel::rowsInserted, later, qOverload<>(&QTimer::start));
-    connect(m, &QAbstractItemModel::dataChanged, later, qOverload<>(&QTimer::start));
+    // Only the first rows are measured: pages arriving further down (every
+    // scroll step over a large list) leave the widths as they are. Measuring
+    // 100 rows' texts and repainting for new widths took 8 ms and more a page.
+    connect(m, &QAbstractItemModel::rowsInserted, later, [later](const QModelIndex &, int first, int) {
+        if (first < kRowsMeasured)
+            later->start();
+    });
+    connect(m, &QAbstractItemModel::dataChanged, later, [later](const QModelIndex &topLeft, const QModelIndex &) {
+        if (topLeft.row() < kRowsMeasured)
+            later->start();
+    });
 }
 
 bool ColumnFitter::eventFilter(QObject *watched, QEvent *event)
