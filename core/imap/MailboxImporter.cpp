@@ -243,7 +243,7 @@ MailboxSummary MailboxImporter::run(const MailboxSettings &settings)
     if (!*stored && out.lastUid == 0 && sum.fatal.isEmpty())
         (void)positions.put({name, validity, 0});
     if (sum.stored > 0)
-        (void)m_db.refreshQueryStatistics();
+        (void)m_db.refreshQueryStatistics(sum.stored);
     return finish();
 }
 

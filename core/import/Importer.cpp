@@ -428,7 +428,7 @@ ImportSummary Importer::run(const QStringList &paths)
     if (sum.stored > 0 && sum.fatal.isEmpty()) {
         // Fresh statistics let the planner pick the time index for "newest 100
         // matching X".
-        (void)m_db.refreshQueryStatistics();
+        (void)m_db.refreshQueryStatistics(sum.stored);
     }
     sum.writerCpuSeconds = threadCpuSeconds() - writerCpuStart;
     sum.cancelled = m_cancel.load();

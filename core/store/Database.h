@@ -86,8 +86,13 @@ public:
     // before each retry: true waits on, false gives up (the call fails Busy).
     // It replaces the busy timeout of open(); give a function, not an empty one.
     void setBusyWait(std::function<bool(int tries)> keepWaiting);
-    // Fresh planner statistics after a large import (bounded, milliseconds).
-    Result<void> refreshQueryStatistics();
+    // Fresh planner statistics after an import that stored `reportsAdded`
+    // reports. SQLite: always (analysis_limit bounds it to milliseconds).
+    // PostgreSQL: when the reports grew by a tenth or more (autovacuum's own
+    // threshold, applied now rather than within its next minute); a smaller
+    // import into a large store leaves it to autovacuum, as a full ANALYZE of
+    // a million reports costs the server seconds on every mailbox poll.
+    Result<void> refreshQueryStatistics(int64_t reportsAdded);
 
     // The version of the SQL engine's library, for the About box ("3.40.1").
     static QString engineVersion();

@@ -3,7 +3,10 @@
 // build, reaches the current version with every report kept and its full-text
 // document made again (step 16: diacritics folded); several clients at once
 // migrate it once, under the 'EDK1' advisory lock; a failing step leaves the
-// database as it was and says which step. On a real PostgreSQL 15.
+// database as it was and says which step. Also the planner statistics an
+// import leaves (Database::refreshQueryStatistics): ANALYZE after an import
+// that grew the reports by a tenth, not after a small one. On a real
+// PostgreSQL 15.
 #include "PgSupport.h"
 #include "TestSupport.h"
 #include "store/Database.h"
@@ -99,6 +102,33 @@ private Q_SLOTS:
         m_reports = m_tmp.filePath(QStringLiteral("reports.jsonl"));
         writeFile(m_reports, lines);
     }
+    void statisticsAfterLargeImportsOnly()
+    {
+        const QString db = m_pg->createDatabase();
+        auto opened = Database::open(m_pg->url(db), withPassword());
+        QVERIFY2(opened, qPrintable(errorOf(opened)));
+        // Autovacuum off for the table: what is seen is the importer's ANALYZE.
+        QCOMPARE(value(db, QStringLiteral("ALTER TABLE reports SET (autovacuum_enabled = false); SELECT 1")),
+                 QStringLiteral("1"));
+        const auto importRange = [&](int from, int count) {
+            QByteArray lines;
+            for (int n = from; n < from + count; ++n)
+                lines += reportLine(n, QStringLiteral("Payment declined for order %1").arg(n));
+            const QString path = m_tmp.filePath(QStringLiteral("stats-%1.jsonl").arg(from));
+            writeFile(path, lines);
+            return importPlain(*opened, {path}).stored;
+        };
+        // reltuples: what the last ANALYZE counted (-1: never analyzed).
+        const QString rows = QStringLiteral("SELECT reltuples::bigint FROM pg_class WHERE oid = 'reports'::regclass");
+        QCOMPARE(value(db, rows), QStringLiteral("-1"));
+        QCOMPARE(importRange(0, 60), int64_t(60)); // into an empty store: analyzed
+        QCOMPARE(value(db, rows), QStringLiteral("60"));
+        QCOMPARE(importRange(100, 3), int64_t(3)); // 5%: left to autovacuum
+        QCOMPARE(value(db, rows), QStringLiteral("60"));
+        QCOMPARE(importRange(200, 20), int64_t(20)); // a third: analyzed
+        QCOMPARE(value(db, rows), QStringLiteral("83"));
+    }
+
     void cleanupTestCase() { m_pg.reset(); }
 
     void migratesAnOlderSchema()

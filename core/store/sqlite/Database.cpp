@@ -89,10 +89,18 @@ void Database::setBusyWait(std::function<bool(int tries)> keepWaiting)
         m_busyWait.get());
 }
 
-Result<void> Database::refreshQueryStatistics()
+Result<void> Database::refreshQueryStatistics(int64_t reportsAdded)
 {
-    if (m_conn->engine() == Engine::Postgres)
+    if (m_conn->engine() == Engine::Postgres) {
+        // reltuples: the planner's own row estimate, -1 before the first ANALYZE.
+        Statement st = m_conn->prepare("SELECT reltuples::bigint FROM pg_class WHERE oid = 'reports'::regclass");
+        if (!st.step())
+            return st.failure();
+        const int64_t estimated = st.int64(0);
+        if (estimated > 0 && reportsAdded * 10 < estimated)
+            return {};
         return m_conn->exec("ANALYZE");
+    }
     // analysis_limit keeps ANALYZE to milliseconds on big files.
     return m_conn->exec("PRAGMA analysis_limit=1000; ANALYZE;");
 }

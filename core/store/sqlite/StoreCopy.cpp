@@ -165,7 +165,7 @@ public:
                 return Error{
                     QStringLiteral("%1: the copy is verified, but its marker cannot be removed: %2").arg(m_dstName, st.error()),
                     st.failure().kind};
-            (void)m_destination.refreshQueryStatistics(); // planner statistics for the new rows; slower queries at worst
+            (void)m_destination.refreshQueryStatistics(m_summary.rowsCopied); // planner statistics for the new rows; slower queries at worst
         }
         m_summary.seconds = double(clock.elapsed()) / 1000.0;
         return m_summary;
