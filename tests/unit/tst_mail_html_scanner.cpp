@@ -10,8 +10,6 @@
 
 #include <QDir>
 
-#include <cstring>
-
 #include <random>
 
 using namespace ed;
@@ -39,14 +37,6 @@ std::vector<Page> corpusPages()
         }
     }
     return pages;
-}
-
-std::vector<Page> everyNth(std::vector<Page> pages, size_t n)
-{
-    std::vector<Page> some;
-    for (size_t k = 0; k < pages.size(); k += n)
-        some.push_back(std::move(pages[k]));
-    return some;
 }
 
 // Every field the HTML adds to a frame, as one string to compare.
@@ -148,9 +138,7 @@ private Q_SLOTS:
             "<h2>t</h2>",
             "<pre>q</pre>"};
         int compared = 0;
-        // Each comparison costs a libxml2 parse (about 1 ms): a few pages,
-        // all the pairs. The template's structure is the same in every page.
-        for (const Page &p : everyNth(corpusPages(), 6)) {
+        for (const Page &p : corpusPages()) {
             for (const char *anchor : kAnchors) {
                 const size_t a = p.html.find(anchor, p.html.find("<div id=\"traceback\">"));
                 if (a == std::string::npos)
@@ -164,30 +152,7 @@ private Q_SLOTS:
                 }
             }
         }
-        QVERIFY(compared > 800);
-    }
-
-    // References in the attributes the reader reads: libxml2 decodes them
-    // (class="frame &#117;ser" is a user frame), the scanner leaves them to it.
-    void attributeReferencesReadTheSame()
-    {
-        static const std::pair<const char *, const char *> kEdits[] = {{"class=\"frame user\"", "class=\"frame &#117;ser\""},
-                                                                       {"class=\"frame django\"", "class=\"frame &#117;ser\""},
-                                                                       {"start=\"", "start=\"&#49;"},
-                                                                       {"class=\"fname\"", "class=\"f&#110;ame\""},
-                                                                       {"class=\"vars\"", "class=\"v&amp;rs\""}};
-        int changed = 0;
-        for (const Page &p : everyNth(corpusPages(), 6)) {
-            for (const auto &[from, to] : kEdits) {
-                std::string html = p.html;
-                for (size_t at = html.find(from); at != std::string::npos; at = html.find(from, at + std::strlen(to)))
-                    html.replace(at, std::strlen(from), to);
-                const std::string slow = framesOf(p.text, html, false);
-                QCOMPARE(framesOf(p.text, html, true), slow);
-                changed += slow != framesOf(p.text, p.html, false);
-            }
-        }
-        QVERIFY(changed > 5); // the edits change what libxml2 reads
+        QVERIFY(compared > 1000);
     }
 
     // Mutations around what the scanner refuses or must read exactly:
@@ -249,10 +214,10 @@ private Q_SLOTS:
         };
         std::mt19937 rng(13);
         int compared = 0;
-        for (const Page &p : everyNth(corpusPages(), 3)) {
+        for (const Page &p : corpusPages()) {
             const size_t start = p.html.find("<div id=\"traceback\">");
             const size_t end = p.html.find("<div id=\"requestinfo\">", start);
-            for (int k = 0; k < 60; ++k) {
+            for (int k = 0; k < 40; ++k) {
                 std::string html = p.html;
                 const size_t at = start + rng() % (end - start);
                 switch (rng() % 4) {
@@ -264,7 +229,7 @@ private Q_SLOTS:
                 ++compared;
             }
         }
-        QVERIFY(compared > 800);
+        QVERIFY(compared > 1500);
     }
 };
 
