@@ -64,16 +64,6 @@ bool plainCodePoint(uint32_t cp)
            (cp >= 0xe000 && cp < 0xfffe) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-// The bytes a text run takes without a look: not markup, not a control, not
-// the first byte of a C1 control (0xc2) or of U+FFFE/U+FFFF (0xef).
-constexpr std::array<bool, 256> kPlain = [] {
-    std::array<bool, 256> plain{};
-    for (int b = 0x20; b < 0x100; ++b)
-        plain[size_t(b)] = b != '<' && b != '&' && b != '>' && b != 0x7f && b != 0xc2 && b != 0xef;
-    plain['\n'] = plain['\t'] = true;
-    return plain;
-}();
-
 class Scanner {
 public:
     Scanner(std::string_view html, TemplateHtmlEvents &events) : m_s(html), m_events(events) { }
@@ -130,10 +120,14 @@ ScanResult Scanner::run()
         if (u == 0xef && m_s.substr(m_pos + 1, 1) == "\xbf" && m_pos + 2 < m_s.size() &&
             static_cast<unsigned char>(m_s[m_pos + 2]) >= 0xbe)
             return ScanResult::Unsure; // U+FFFE, U+FFFF: not XML characters
-        // A run of plain bytes at once (the template's indentation too).
+        // A run of plain bytes at once.
         size_t end = m_pos + 1;
-        while (end < m_s.size() && kPlain[static_cast<unsigned char>(m_s[end])])
+        while (end < m_s.size()) {
+            const auto b = static_cast<unsigned char>(m_s[end]);
+            if (b < 0x20 || b == '<' || b == '&' || b == '>' || b >= 0x7f)
+                break;
             ++end;
+        }
         m_text.append(m_s.substr(m_pos, end - m_pos));
         m_pos = end;
     }
