@@ -24,7 +24,6 @@
 // (no network, no DTD, no external entities), reports no errors, and the
 // reader keeps no recursion, however deep the page nests.
 #include "mail/DjangoReportParser.h"
-#include "mail/TemplateHtmlScanner.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
@@ -139,7 +138,6 @@ public:
     void end(htmlParserCtxtPtr ctxt);
     void text(const char *s, size_t n, bool cdata);
     void otherNode() { noteNode(); } // a comment or processing instruction: in the tree, never in a text
-    bool done() const { return m_done; }
 
 private:
     void noteNode()
@@ -167,8 +165,7 @@ void TracebackReader::start(htmlParserCtxtPtr ctxt, const xmlChar *name, const x
         // Where the tree stops: xmlSAX2StartElement refuses the node (no
         // XML_PARSE_HUGE) and halts the parser; the tree stands as it is, its
         // open elements closed.
-        if (ctxt)
-            xmlStopParser(ctxt);
+        xmlStopParser(ctxt);
         while (m_depth > 0 && !m_done)
             closeElement(ctxt);
         m_done = true;
@@ -271,8 +268,7 @@ void TracebackReader::closeElement(htmlParserCtxtPtr ctxt)
     if (m_listSeen && m_depth == m_listDepth) {
         // Nothing after the list is read: the rest of the section is not parsed.
         m_done = true;
-        if (ctxt) // nullptr: the events come from scanTemplateHtml(), which stops on done()
-            xmlStopParser(ctxt);
+        xmlStopParser(ctxt);
     }
     --m_depth;
 }
@@ -409,44 +405,9 @@ std::string_view tracebackSection(std::string_view html)
     return html.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
 }
 
-// The events of scanTemplateHtml() into the reader: the same events as libxml2's.
-class ScannedEvents final : public TemplateHtmlEvents {
-public:
-    explicit ScannedEvents(TracebackReader &reader) : m_reader(reader) { }
-    bool start(const char *name, const char **atts) override
-    {
-        m_reader.start(nullptr, reinterpret_cast<const xmlChar *>(name), reinterpret_cast<const xmlChar **>(atts));
-        return !m_reader.done();
-    }
-    bool end() override
-    {
-        m_reader.end(nullptr);
-        return !m_reader.done();
-    }
-    void text(std::string_view decoded) override { m_reader.text(decoded.data(), decoded.size(), false); }
-
-private:
-    TracebackReader &m_reader;
-};
-
-std::vector<HtmlFrame> libxmlFrames(std::string_view html);
-
-std::vector<HtmlFrame> htmlFrames(std::string_view page, bool templateScanner)
+std::vector<HtmlFrame> htmlFrames(std::string_view page)
 {
     const std::string_view html = tracebackSection(page);
-    if (templateScanner && html.size() != page.size()) {
-        // Django's own page: its traceback section read without libxml2
-        // when it is written as the template writes it (nearly always).
-        TracebackReader reader;
-        ScannedEvents events(reader);
-        if (scanTemplateHtml(html, events) == ScanResult::Stopped)
-            return std::move(reader.frames);
-    }
-    return libxmlFrames(html);
-}
-
-std::vector<HtmlFrame> libxmlFrames(std::string_view html)
-{
     if (html.size() > size_t(INT_MAX)) // libxml2 takes an int; the MIME reader's part limit is far below
         return {};
     static const bool initialised = (xmlInitParser(), htmlDefaultSAXHandlerInit(), true); // once, before any thread parses
@@ -509,11 +470,9 @@ void apply(const HtmlFrame &from, ReportFrame &to)
 
 } // namespace
 
-void mergeDjangoHtmlReport(std::string_view html, DjangoReport &report) { mergeDjangoHtmlReport(html, report, true); }
-
-void mergeDjangoHtmlReport(std::string_view html, DjangoReport &report, bool templateScanner)
+void mergeDjangoHtmlReport(std::string_view html, DjangoReport &report)
 {
-    const std::vector<HtmlFrame> frames = htmlFrames(html, templateScanner);
+    const std::vector<HtmlFrame> frames = htmlFrames(html);
     if (frames.empty())
         return;
     // The page frames by what a text frame is matched on, in page order, so a

@@ -60,9 +60,6 @@ std::optional<DjangoReport> parseDjangoTextReport(std::string_view body);
 // Adds what the HTML report knows beyond the text: local variables, source
 // context with indentation, which frames are the application's.
 void mergeDjangoHtmlReport(std::string_view html, DjangoReport &report);
-// The same; `templateScanner` false reads every page with libxml2 alone (the
-// tests compare the two).
-void mergeDjangoHtmlReport(std::string_view html, DjangoReport &report, bool templateScanner);
 
 // Python literals as Django prints them with repr(): the string a str repr
 // stands for ("'a\\'b'" -> "a'b"), or the repr text itself for anything else.
