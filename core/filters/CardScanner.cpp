@@ -36,7 +36,7 @@ void cardNumbers(std::string_view s, std::vector<Span> &out)
     size_t i = 0;
     while (i < n) {
         if (!isDigit(s[i])) {
-            ++i;
+            i = nextDigit(s, i + 1);
             continue;
         }
         // Quoted-printable "=3D" ('=') before the number is no word.

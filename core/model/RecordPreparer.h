@@ -82,7 +82,11 @@ private:
     const RecordFilter &m_filter;
     const KnownParts &m_known;
     RecordTransformer m_transformer;
-    Compressor m_compressor;
+    // Level 1, not zstd's default 3: on 20,000 generated v1 reports the
+    // stored bytes are the same (18.94 MB against 18.92) for a quarter less
+    // compression CPU (a third of a worker's instructions at 3); e-mails' raw
+    // text 3% larger. Negative levels: 27% larger. Any level reads back the same.
+    Compressor m_compressor{1};
     std::string m_rawScrubbed;
 };
 

@@ -4,11 +4,13 @@
 #include "filters/DjangoSafeSettings.h"
 #include "filters/SecretScrubber.h"
 #include "filters/TextScanners.h"
+#include "filters/ScanText.h"
 
 #include "TestSupport.h"
 
 #include <QDir>
 #include <algorithm>
+#include <random>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -41,6 +43,36 @@ const std::string M(kScrubbedValue);
 class TestScrubber : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // The scanners' SSE2 finds against the plain ones, on every offset of
+    // random texts over a small alphabet (so needles occur often, across the
+    // 16-byte blocks and in the tails).
+    void vectorFindsAsPlainFinds()
+    {
+        std::mt19937 rng(7);
+        const std::string alphabet = "</td>pre 0123456789ab";
+        const std::vector<std::string> needles = {"</td>", "<td>", "</pre>", "t<", "55", "0a", "<td>9</td>", "</td></td>"};
+        int found = 0;
+        for (int round = 0; round < 300; ++round) {
+            std::string text(rng() % 200, ' ');
+            for (char &c : text)
+                c = alphabet[rng() % alphabet.size()];
+            for (const std::string &needle : needles) {
+                for (size_t from = 0; from <= text.size() + 1; ++from) {
+                    const size_t expected = from > text.size() ? std::string::npos : std::string_view(text).find(needle, from);
+                    QCOMPARE(scan::detail::findText(text, needle, from), expected);
+                    found += expected != std::string::npos;
+                }
+            }
+            for (size_t from = 0; from <= text.size(); ++from) {
+                size_t expected = from;
+                while (expected < text.size() && (text[expected] < '0' || text[expected] > '9'))
+                    ++expected;
+                QCOMPARE(scan::detail::nextDigit(text, from), expected);
+            }
+        }
+        QVERIFY(found > 10000);
+    }
+
     void defaultKeys()
     {
         auto s = make();
