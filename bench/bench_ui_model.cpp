@@ -27,7 +27,6 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QHeaderView>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QScrollBar>

@@ -290,15 +290,19 @@ private Q_SLOTS:
         const QString longText = QStringLiteral("IntegrityError: duplicate key value violates unique constraint "
                                                 "\"shop_order_pkey\" DETAIL: Key (id)=(42) already exists.");
         model.setItem(0, 0, new QStandardItem(longText));
+        // A one-column table as the lists show text (no wrap, no grid), with `delegate`.
+        const auto showTable = [&model](QTableView &table, QAbstractItemDelegate *delegate, int width) {
+            table.setModel(&model);
+            table.setItemDelegate(delegate);
+            table.setWordWrap(false);
+            table.setShowGrid(false);
+            table.resize(900, 200);
+            table.setColumnWidth(0, width);
+            table.show();
+            return QTest::qWaitForWindowExposed(&table);
+        };
         QTableView view;
-        view.setModel(&model);
-        view.setItemDelegate(new ElidedTextDelegate(&view));
-        view.setWordWrap(false);
-        view.setShowGrid(false);
-        view.resize(900, 200);
-        view.setColumnWidth(0, 120);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(showTable(view, new ElidedTextDelegate(&view), 120));
         const auto narrow = inkSpan(view);
         QVERIFY2(narrow.first >= 0 && narrow.second < 120,
                  qPrintable(QStringLiteral("%1..%2").arg(narrow.first).arg(narrow.second)));
@@ -312,14 +316,7 @@ private Q_SLOTS:
         QVERIFY2(one.second - one.first < 30, qPrintable(QStringLiteral("%1..%2").arg(one.first).arg(one.second)));
         // Where the standard delegate puts it, left and right aligned.
         QTableView standard;
-        standard.setModel(&model);
-        standard.setItemDelegate(new QStyledItemDelegate(&standard));
-        standard.setWordWrap(false);
-        standard.setShowGrid(false);
-        standard.resize(900, 200);
-        standard.setColumnWidth(0, 800);
-        standard.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&standard));
+        QVERIFY(showTable(standard, new QStyledItemDelegate(&standard), 800));
         for (const Qt::Alignment a :
              {Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter), Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter)}) {
             model.item(0, 0)->setTextAlignment(a);
